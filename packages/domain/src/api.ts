@@ -1,0 +1,19 @@
+import { HttpApi, OpenApi } from "@effect/platform"
+import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
+import { SystemApi } from "./system.js"
+
+/** The REST gateway under /api/v1. Each slice adds its group here. */
+export class MediaApi extends HttpApi.make("media")
+  .add(SystemApi)
+  .addError(HttpBadRequest)
+  .addError(HttpNotFound)
+  .addError(HttpPayloadTooLarge)
+  .addError(HttpInternalError)
+  .prefix("/api/v1")
+  .annotateContext(
+    OpenApi.annotations({
+      title: "Media server API",
+      version: "1",
+      description: "REST gateway of the media server. Errors are JSON bodies { code, message, details? }."
+    })
+  ) {}

@@ -1,0 +1,42 @@
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { Rpc, RpcGroup } from "@effect/rpc"
+import { Schema } from "effect"
+import { HttpInternalError, HttpUnavailable, InternalError, Unavailable } from "./errors.js"
+
+export const NodeRole = Schema.Literal("api", "worker", "all")
+export type NodeRole = typeof NodeRole.Type
+
+export class SystemInfo extends Schema.Class<SystemInfo>("SystemInfo")({
+  name: Schema.String,
+  version: Schema.String,
+  role: NodeRole,
+  embedded: Schema.Boolean.annotations({ description: "true when running on the embedded database" }),
+  uptimeSeconds: Schema.Number,
+  startedAt: Schema.DateTimeUtc,
+  nodeId: Schema.String
+}) {}
+
+export class PingResult extends Schema.Class<PingResult>("PingResult")({
+  entityId: Schema.String,
+  handledBy: Schema.String,
+  count: Schema.Number
+}) {}
+
+export class SystemRpcs extends RpcGroup.make(
+  Rpc.make("SystemInfo", { success: SystemInfo }),
+  Rpc.make("SystemPing", {
+    payload: { id: Schema.String },
+    success: PingResult,
+    error: Schema.Union(Unavailable, InternalError)
+  })
+) {}
+
+export class SystemApi extends HttpApiGroup.make("system")
+  .add(HttpApiEndpoint.get("info", "/system/info").addSuccess(SystemInfo))
+  .add(
+    HttpApiEndpoint.post("ping", "/system/ping/:id")
+      .setPath(Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)) }))
+      .addSuccess(PingResult)
+      .addError(HttpUnavailable)
+      .addError(HttpInternalError)
+  ) {}

@@ -1,0 +1,61 @@
+/**
+ * The whole node as one Layer. Start-up order follows the dependencies: config, logging, database,
+ * migrations (under a lock), cluster, services, then the HTTP server, which listens last.
+ * Shutdown runs in reverse: the server stops accepting and drains, the cluster leaves, the pool ends,
+ * the embedded database closes.
+ */
+import { HttpLayerRouter, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer, Option } from "effect"
+import { createServer } from "node:http"
+import { ClusterLive } from "./cluster/Cluster.js"
+import { NodeIdentity } from "./cluster/NodeIdentity.js"
+import { AppConfig } from "./config/AppConfig.js"
+import { DatabaseLive } from "./db/Database.js"
+import { MigrationsLive } from "./db/Migrations.js"
+import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
+import { LoggingLive } from "./observability/Logging.js"
+import { TracingLive } from "./observability/Tracing.js"
+import { RedisConnection } from "./redis/Redis.js"
+import { NodePingLive } from "./system/NodePing.js"
+import { SystemService } from "./system/SystemService.js"
+
+/** Entities every runner registers (all runners on one database must register the same ones). */
+const EntitiesLive = Layer.mergeAll(NodePingLive)
+
+const HttpServerLive = Layer.unwrapEffect(
+  Effect.map(AppConfig, (config) => {
+    const routes = config.role === "worker" ? WorkerRoutes : AllRoutes
+    return HttpLayerRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(
+      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+    )
+  })
+)
+
+const announce = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const server = yield* HttpServer.HttpServer
+    const config = yield* AppConfig
+    const address = server.address
+    const url =
+      address._tag === "TcpAddress"
+        ? `http://${address.hostname === "0.0.0.0" || address.hostname === "::" ? "localhost" : address.hostname}:${address.port}`
+        : `unix:${address.path}`
+    const database = Option.isSome(config.databaseUrl) ? "Postgres (DATABASE_URL)" : `embedded, data in ${config.dataDir}`
+    yield* Effect.logInfo(`Media server listening on ${url} (role ${config.role}, database ${database})`)
+  })
+)
+
+/** Everything but the AppConfig layer, so tests can build it from their own ConfigProvider. */
+export const NodeLive = Layer.provideMerge(announce, HttpServerLive).pipe(
+  Layer.provide(SystemService.layer),
+  Layer.provide(EntitiesLive),
+  Layer.provideMerge(ClusterLive),
+  Layer.provideMerge(MigrationsLive),
+  Layer.provideMerge(DatabaseLive),
+  Layer.provideMerge(Layer.mergeAll(NodeIdentity.layer, RedisConnection.layer)),
+  Layer.provide(TracingLive),
+  Layer.provide(LoggingLive)
+)
+
+export const MainLive = NodeLive.pipe(Layer.provideMerge(AppConfig.layer))

@@ -1,0 +1,25 @@
+/** `npm start`: one process, every role, embedded defaults unless DATABASE_URL is set. */
+import { NodeRuntime } from "@effect/platform-node"
+import { Cause, Console, Effect, Layer, Option, Predicate } from "effect"
+import { formatConfigError } from "../config/AppConfig.js"
+import { MainLive } from "../Main.js"
+
+/** One line for an expected failure (a StartupError names its component); the full cause otherwise. */
+const explain = (cause: Cause.Cause<unknown>): string =>
+  Option.match(Cause.failureOption(cause), {
+    onNone: () => Cause.pretty(cause),
+    onSome: (error) =>
+      Predicate.hasProperty(error, "component") && Predicate.hasProperty(error, "message")
+        ? `${String(error.component)}: ${String(error.message)}`
+        : String(error)
+  })
+
+Layer.launch(MainLive).pipe(
+  Effect.catchTag("ConfigError", (error) =>
+    Effect.zipRight(Console.error(formatConfigError(error)), Effect.failCause(Cause.empty))
+  ),
+  Effect.tapErrorCause((cause) =>
+    Cause.isEmpty(cause) || Cause.isInterruptedOnly(cause) ? Effect.void : Console.error(`Start-up failed: ${explain(cause)}`)
+  ),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

@@ -1,0 +1,45 @@
+/**
+ * Cluster wiring. Embedded (or no runner address): one `SingleRunner` on SQL storage. With
+ * DATABASE_URL and RUNNER_HOST: a `NodeClusterSocket` runner; every runner on the database forms one
+ * cluster, coordinating through Postgres (no shard manager). The shard-lock timings are tuned for
+ * failover in seconds and must be the same on every node.
+ */
+import { RunnerAddress, SingleRunner } from "@effect/cluster"
+import { NodeClusterSocket } from "@effect/platform-node"
+import { StartupError } from "@mediaserver/domain"
+import { Effect, Layer, Option } from "effect"
+import { AppConfig, isEmbedded } from "../config/AppConfig.js"
+import { MigrationsDone } from "../db/Migrations.js"
+
+const toStartupError = (error: { readonly message: string }) =>
+  new StartupError({ component: "cluster", message: error.message })
+
+export const ClusterLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    // Cluster storage tables are created by the migration step; wait for it.
+    yield* MigrationsDone
+    const timings = {
+      shardLockRefreshInterval: config.shardLockRefreshInterval,
+      shardLockExpiration: config.shardLockExpiration,
+      refreshAssignmentsInterval: config.refreshAssignmentsInterval,
+      entityMessagePollInterval: config.entityMessagePollInterval
+    }
+    if (isEmbedded(config) || Option.isNone(config.runnerHost)) {
+      yield* Effect.logInfo("cluster: single runner")
+      return SingleRunner.layer({ runnerStorage: "sql", shardingConfig: timings }).pipe(
+        Layer.mapError(toStartupError)
+      )
+    }
+    const address = RunnerAddress.make(config.runnerHost.value, config.runnerPort)
+    yield* Effect.logInfo(`cluster: runner at ${config.runnerHost.value}:${config.runnerPort}`)
+    return NodeClusterSocket.layer({
+      storage: "sql",
+      shardingConfig: {
+        ...timings,
+        runnerAddress: Option.some(address),
+        runnerListenAddress: Option.map(config.runnerListenHost, (host) => RunnerAddress.make(host, config.runnerPort))
+      }
+    }).pipe(Layer.mapError(toStartupError))
+  })
+)

@@ -1,0 +1,112 @@
+/**
+ * All configuration, read once through Effect `Config` (env by default). A bad value stops start-up
+ * with one line naming the key (see `formatConfigError`).
+ */
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, LogLevel, Option, Redacted, Schema } from "effect"
+import { NodeRole } from "@mediaserver/domain"
+
+const LogFormat = Schema.Literal("pretty", "json", "logfmt")
+
+const literal = <A extends string>(name: string, schema: Schema.Schema<A>, fallback: A) =>
+  Schema.Config(name, schema).pipe(Config.withDefault(fallback))
+
+const port = (name: string) =>
+  Config.integer(name).pipe(
+    Config.validate({ message: "Expected a port number between 0 and 65535", validation: (n) => n >= 0 && n <= 65535 })
+  )
+
+const positiveInt = (name: string) =>
+  Config.integer(name).pipe(Config.validate({ message: "Expected a positive integer", validation: (n) => n > 0 }))
+
+const levels: Record<string, LogLevel.LogLevel> = {
+  all: LogLevel.All,
+  trace: LogLevel.Trace,
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warn: LogLevel.Warning,
+  warning: LogLevel.Warning,
+  error: LogLevel.Error,
+  fatal: LogLevel.Fatal,
+  none: LogLevel.None
+}
+const logLevel = (name: string) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((raw) => {
+      const level = levels[raw.toLowerCase()]
+      return level === undefined
+        ? Either.left(ConfigError.InvalidData([name], `Expected one of ${Object.keys(levels).join(", ")}, got "${raw}"`))
+        : Either.right(level)
+    })
+  )
+
+export const appConfig = Config.all({
+  port: port("PORT").pipe(Config.withDefault(8096)),
+  host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
+  dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data")),
+  databaseUrl: Config.option(Config.redacted("DATABASE_URL")),
+  databaseMaxConnections: positiveInt("DATABASE_MAX_CONNECTIONS").pipe(Config.withDefault(10)),
+  redisUrl: Config.option(Config.redacted("REDIS_URL")),
+  logLevel: logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),
+  logFormat: literal("LOG_FORMAT", LogFormat, "pretty"),
+  role: literal("NODE_ROLE", NodeRole, "all"),
+  runnerHost: Config.option(Config.string("RUNNER_HOST")),
+  runnerPort: port("RUNNER_PORT").pipe(Config.withDefault(34431)),
+  runnerListenHost: Config.option(Config.string("RUNNER_LISTEN_HOST")),
+  shardLockRefreshInterval: Config.duration("SHARD_LOCK_REFRESH_INTERVAL").pipe(Config.withDefault(Duration.seconds(2))),
+  shardLockExpiration: Config.duration("SHARD_LOCK_EXPIRATION").pipe(Config.withDefault(Duration.seconds(6))),
+  refreshAssignmentsInterval: Config.duration("REFRESH_ASSIGNMENTS_INTERVAL").pipe(
+    Config.withDefault(Duration.seconds(1))
+  ),
+  entityMessagePollInterval: Config.duration("ENTITY_MESSAGE_POLL_INTERVAL").pipe(
+    Config.withDefault(Duration.seconds(1))
+  ),
+  ffmpegPath: Config.option(Config.string("FFMPEG_PATH")),
+  ffprobePath: Config.option(Config.string("FFPROBE_PATH")),
+  maxBodyBytes: positiveInt("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
+  shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  otlpEndpoint: Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),
+  serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("mediaserver"))
+})
+
+export type AppConfigShape = Config.Config.Success<typeof appConfig>
+
+export class AppConfig extends Context.Tag("@mediaserver/AppConfig")<AppConfig, AppConfigShape>() {
+  static readonly layer = Layer.effect(AppConfig, appConfig)
+  /** For tests: the defaults plus overrides, without reading the environment. */
+  static readonly layerWith = (overrides: Partial<AppConfigShape>) =>
+    Layer.effect(
+      AppConfig,
+      Effect.map(appConfig, (base) => ({ ...base, ...overrides }))
+    )
+}
+
+export const isEmbedded = (config: AppConfigShape): boolean => Option.isNone(config.databaseUrl)
+
+export const redactedUrl = (url: Redacted.Redacted<string>): string => {
+  const parsed = URL.canParse(Redacted.value(url)) ? new URL(Redacted.value(url)) : undefined
+  if (parsed === undefined) return "<invalid url>"
+  if (parsed.password !== "") parsed.password = "***"
+  return parsed.toString()
+}
+
+/** One line per start-up: `Invalid configuration: PORT: Expected ..., LOG_LEVEL: ...` */
+export const formatConfigError = (error: ConfigError.ConfigError): string => {
+  const leaves: Array<string> = []
+  const walk = (e: ConfigError.ConfigError): void => {
+    switch (e._op) {
+      case "And":
+      case "Or":
+        walk(e.left)
+        walk(e.right)
+        return
+      case "InvalidData":
+      case "MissingData":
+      case "SourceUnavailable":
+      case "Unsupported":
+        leaves.push(`${e.path.join(".") || "<root>"}: ${e.message.replace(/\s+/g, " ")}`)
+        return
+    }
+  }
+  walk(error)
+  return `Invalid configuration: ${leaves.join("; ")}`
+}

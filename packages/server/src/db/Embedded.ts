@@ -1,0 +1,77 @@
+/**
+ * Embedded Postgres for `npm start` with nothing installed: PGlite on DATA_DIR/pg, served over a unix
+ * socket by pglite-socket so the normal `pg` driver (and the cluster's SQL storage) can use it.
+ * A lock file keeps a second process from opening the same data directory (PGlite would corrupt it).
+ */
+import { PGlite } from "@electric-sql/pglite"
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
+import { StartupError } from "@mediaserver/domain"
+import { Effect } from "effect"
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+
+const SOCKET_PORT = 5432
+
+export interface EmbeddedPostgresHandle {
+  readonly dataDir: string
+  readonly socketDir: string
+  readonly port: number
+}
+
+const fail = (message: string) => (cause: unknown) =>
+  new StartupError({ component: "embedded-database", message: `${message}: ${String(cause)}` })
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return error instanceof Error && "code" in error && error.code === "EPERM"
+  }
+}
+
+const acquireLock = (lockFile: string) =>
+  Effect.gen(function* () {
+    const existing = yield* Effect.promise(() => Fs.readFile(lockFile, "utf8").catch(() => ""))
+    const pid = Number.parseInt(existing, 10)
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      return yield* new StartupError({
+        component: "embedded-database",
+        message: `data directory is in use by process ${pid} (${lockFile}); stop it or set DATA_DIR`
+      })
+    }
+    yield* Effect.tryPromise({ try: () => Fs.writeFile(lockFile, String(process.pid)), catch: fail("cannot write lock") })
+  })
+
+export const startEmbeddedPostgres = (dataDirInput: string) =>
+  Effect.gen(function* () {
+    const dataDir = Path.resolve(dataDirInput)
+    yield* Effect.tryPromise({ try: () => Fs.mkdir(dataDir, { recursive: true }), catch: fail(`cannot create ${dataDir}`) })
+    const lockFile = Path.join(dataDir, "server.lock")
+    yield* Effect.acquireRelease(acquireLock(lockFile), () => Effect.promise(() => Fs.rm(lockFile, { force: true })))
+
+    const db = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => PGlite.create(Path.join(dataDir, "pg"), { extensions: { pg_trgm } }),
+        catch: fail(`cannot open the embedded database in ${dataDir}`)
+      }),
+      (db) => Effect.promise(() => db.close()).pipe(Effect.orDie)
+    )
+    const socketPath = Path.join(dataDir, `.s.PGSQL.${SOCKET_PORT}`)
+    // A stale socket from a killed process would make listen() fail; the lock above says it is stale.
+    yield* Effect.promise(() => Fs.rm(socketPath, { force: true }))
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => {
+          const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 2 })
+          await server.start()
+          return server
+        },
+        catch: fail("cannot start the embedded database socket")
+      }),
+      (server) => Effect.promise(() => server.stop())
+    )
+    return { dataDir, socketDir: dataDir, port: SOCKET_PORT } satisfies EmbeddedPostgresHandle
+  })

@@ -1,0 +1,53 @@
+import { NodePing, PingResult, SystemInfo, Unavailable } from "@mediaserver/domain"
+import { Context, DateTime, Duration, Effect, Layer } from "effect"
+import { NodeIdentity } from "../cluster/NodeIdentity.js"
+import { AppConfig, isEmbedded } from "../config/AppConfig.js"
+import { VERSION } from "../version.js"
+
+const PING_TIMEOUT = Duration.seconds(15)
+
+export class SystemService extends Context.Tag("@mediaserver/SystemService")<
+  SystemService,
+  {
+    readonly info: Effect.Effect<SystemInfo>
+    readonly ping: (id: string) => Effect.Effect<PingResult, Unavailable>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    SystemService,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const node = yield* NodeIdentity
+      const pingClient = yield* NodePing.client
+      const startedAt = DateTime.unsafeFromDate(node.startedAt)
+      return {
+        info: Effect.sync(
+          () =>
+            new SystemInfo({
+              name: "mediaserver",
+              version: VERSION,
+              role: config.role,
+              embedded: isEmbedded(config),
+              uptimeSeconds: Math.round((Date.now() - node.startedAt.getTime()) / 1000),
+              startedAt,
+              nodeId: node.id
+            })
+        ),
+        ping: (id) =>
+          pingClient(id)
+            .Ping()
+            .pipe(
+              Effect.timeoutFail({
+                duration: PING_TIMEOUT,
+                onTimeout: () => new Unavailable({ message: `entity NodePing/${id} did not answer in time` })
+              }),
+              Effect.catchTags({
+                MailboxFull: (e) => new Unavailable({ message: `entity mailbox full: ${e.message}` }),
+                AlreadyProcessingMessage: (e) => new Unavailable({ message: e.message }),
+                PersistenceError: (e) => new Unavailable({ message: `cluster storage failed: ${e.message}` })
+              })
+            )
+      }
+    })
+  )
+}
