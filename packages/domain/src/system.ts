@@ -22,6 +22,11 @@ export class PingResult extends Schema.Class<PingResult>("PingResult")({
   count: Schema.Number
 }) {}
 
+/** Optional note echoed into logs; exists so the gateway's body validation is exercised end to end. */
+export class PingRequest extends Schema.Class<PingRequest>("PingRequest")({
+  note: Schema.optional(Schema.String.pipe(Schema.maxLength(200)))
+}) {}
+
 export class SystemRpcs extends RpcGroup.make(
   Rpc.make("SystemInfo", { success: SystemInfo }),
   Rpc.make("SystemPing", {
@@ -36,6 +41,7 @@ export class SystemApi extends HttpApiGroup.make("system")
   .add(
     HttpApiEndpoint.post("ping", "/system/ping/:id")
       .setPath(Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)) }))
+      .setPayload(PingRequest)
       .addSuccess(PingResult)
       .addError(HttpUnavailable)
       .addError(HttpInternalError)

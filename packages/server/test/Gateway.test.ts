@@ -31,10 +31,10 @@ describe("HTTP gateway", () => {
       expect(tooLarge.status).toBe(413)
       expect(tooLarge.body.code).toBe("PayloadTooLarge")
 
-      const ping = yield* json(`${url}/api/v1/system/ping/abc`, { method: "POST" })
+      const ping = yield* json(`${url}/api/v1/system/ping/abc`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })
       expect(ping.status).toBe(200)
       expect(ping.body).toMatchObject({ entityId: "abc", count: 1 })
-      expect((yield* json(`${url}/api/v1/system/ping/abc`, { method: "POST" })).body.count).toBe(2)
+      expect((yield* json(`${url}/api/v1/system/ping/abc`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } })).body.count).toBe(2)
 
       const openapi = yield* json(`${url}/api/openapi.json`)
       expect(openapi.status).toBe(200)

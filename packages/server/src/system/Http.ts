@@ -6,6 +6,8 @@ import { SystemService } from "./SystemService.js"
 export const SystemHttpLive = HttpApiBuilder.group(MediaApi, "system", (handlers) =>
   Effect.gen(function* () {
     const system = yield* SystemService
-    return handlers.handle("info", () => system.info).handle("ping", ({ path }) => system.ping(path.id))
+    return handlers.handle("info", () => system.info).handle("ping", ({ path, payload }) =>
+      Effect.annotateLogs(system.ping(path.id), { note: payload.note ?? "" })
+    )
   })
 )
