@@ -1,22 +1,44 @@
+import { HttpClient, HttpClientError, type HttpClientRequest } from "@effect/platform"
+import { RpcSerialization } from "@effect/rpc"
 import { RpcClientError } from "@effect/rpc/RpcClientError"
 import { describe, expect, it } from "@effect/vitest"
 import { PingResult, SystemInfo } from "@mediaserver/domain"
-import { Cause, Effect, Exit, Layer, Option } from "effect"
+import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
 import { startServerWithDatabase } from "../../server/test/support/TestServer.js"
-import { createMediaClient, MediaClient } from "../src/index.js"
+import { createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
 
 /** A port nothing listens on: connecting fails at once. */
 const UNREACHABLE = "http://127.0.0.1:1/rpc"
 
 /** Builds the Effect client in the current scope (so a test can hold several). */
-const effectClient = (url: string, headers?: Record<string, string>) =>
-  Layer.build(MediaClient.layer({ url, headers })).pipe(Effect.map((context) => Effect.provide(MediaClient, context)), Effect.flatten)
+const effectClient = (options: MediaClientOptions) =>
+  Layer.build(MediaClient.layer(options)).pipe(Effect.map((context) => Context.get(context, MediaClient)))
+
+/** The Promise client, closed with the scope. */
+const promiseClient = (options: MediaClientOptions) =>
+  Effect.acquireRelease(Effect.sync(() => createMediaClient(options)), (client) => Effect.promise(() => client.close()))
+
+/** The typed failure of an exit; fails the test if the exit succeeded or holds only a defect. */
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  expect(Exit.isFailure(exit)).toBe(true)
+  const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+  expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
+  return Option.getOrThrow(failure)
+}
+
+const settle = <A>(promise: () => Promise<A>) =>
+  Effect.promise(() =>
+    promise().then(
+      (value) => ({ ok: true, value }) as const,
+      (error: unknown) => ({ ok: false, error }) as const
+    )
+  )
 
 describe("MediaClient (Effect)", () => {
   it.scopedLive("calls SystemInfo and SystemPing on the real server", () =>
     Effect.gen(function* () {
       const { url } = yield* startServerWithDatabase()
-      const client = yield* effectClient(`${url}/rpc`, { "x-api-key": "test" })
+      const client = yield* effectClient({ url: `${url}/rpc`, headers: { "x-api-key": "test" } })
 
       const info = yield* client.SystemInfo()
       expect(info).toBeInstanceOf(SystemInfo)
@@ -27,22 +49,46 @@ describe("MediaClient (Effect)", () => {
       expect(first).toMatchObject({ entityId: "effect-a", count: 1 })
       expect((yield* client.SystemPing({ id: "effect-a" })).count).toBe(2)
       expect((yield* client.SystemPing({ id: "effect-b" })).count).toBe(1)
+
+      // A wrong path answers 404: a typed RpcClientError carrying the status, not a call that never ends.
+      const wrongPath = yield* effectClient({ url: `${url}/nope` })
+      const error = failureOf(yield* Effect.exit(wrongPath.SystemInfo()))
+      expect(error).toBeInstanceOf(RpcClientError)
+      expect(error.cause).toBeInstanceOf(HttpClientError.ResponseError)
+      expect(error.cause).toMatchObject({ reason: "StatusCode", response: { status: 404 } })
     }))
 
   it.scopedLive("an unreachable server fails with RpcClientError, not a defect", () =>
     Effect.gen(function* () {
-      const client = yield* effectClient(UNREACHABLE)
-      const exit = yield* Effect.exit(client.SystemPing({ id: "x" }))
-      expect(Exit.isFailure(exit) && Cause.isFailType(exit.cause) === false && Cause.isDie(exit.cause)).toBe(false)
-      const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
-      expect(Option.isSome(failure)).toBe(true)
-      const error = Option.getOrThrow(failure)
+      const client = yield* effectClient({ url: UNREACHABLE })
+      const error = failureOf(yield* Effect.exit(client.SystemPing({ id: "x" })))
       expect(error).toBeInstanceOf(RpcClientError)
-      expect(error._tag).toBe("RpcClientError")
+      expect(error).toMatchObject({ _tag: "RpcClientError", reason: "Protocol" })
 
-      // The error channel is typed: catchTag sees it as RpcClientError.
-      const caught = yield* client.SystemInfo().pipe(Effect.catchTag("RpcClientError", (e) => Effect.succeed(e.reason)))
-      expect(caught).toBe("Protocol")
+      // The error channel is typed: catchTag narrows to RpcClientError.
+      const reason = yield* client.SystemInfo().pipe(Effect.catchTag("RpcClientError", (e) => Effect.succeed(e.reason)))
+      expect(reason).toBe("Protocol")
+    }))
+
+  it.scopedLive("sends the configured headers and bearer token with every request", () =>
+    Effect.gen(function* () {
+      const seen: Array<HttpClientRequest.HttpClientRequest> = []
+      const recording = HttpClient.make((request) => {
+        seen.push(request)
+        return Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", description: "recorded" }))
+      })
+      const context = yield* Layer.build(
+        MediaClient.layerWithoutProtocol.pipe(
+          Layer.provide(layerProtocol({ url: "http://example.test/rpc", headers: { "x-api-key": "k1" }, bearerToken: "t1" })),
+          Layer.provide([Layer.succeed(HttpClient.HttpClient, recording), RpcSerialization.layerNdjson])
+        )
+      )
+      const client = Context.get(context, MediaClient)
+      expect(failureOf(yield* Effect.exit(client.SystemPing({ id: "h" })))).toBeInstanceOf(RpcClientError)
+      expect(seen).toHaveLength(1)
+      expect(seen[0]?.url).toBe("http://example.test/rpc")
+      expect(seen[0]?.method).toBe("POST")
+      expect(seen[0]?.headers).toMatchObject({ "x-api-key": "k1", authorization: "Bearer t1" })
     }))
 })
 
@@ -50,29 +96,26 @@ describe("createMediaClient (Promise)", () => {
   it.scopedLive("calls SystemInfo and SystemPing on the real server", () =>
     Effect.gen(function* () {
       const { url } = yield* startServerWithDatabase()
-      const client = yield* Effect.acquireRelease(
-        Effect.sync(() => createMediaClient({ url: `${url}/rpc`, bearerToken: "token" })),
-        (c) => Effect.promise(() => c.close())
-      )
+      const client = yield* promiseClient({ url: `${url}/rpc`, bearerToken: "token" })
 
       const info = yield* Effect.promise(() => client.system.info())
       expect(info).toBeInstanceOf(SystemInfo)
-      expect(info.embedded).toBe(false)
+      expect(info).toMatchObject({ name: "mediaserver", embedded: false })
 
       const first = yield* Effect.promise(() => client.system.ping("promise-a"))
+      expect(first).toBeInstanceOf(PingResult)
       expect(first).toMatchObject({ entityId: "promise-a", count: 1 })
       expect((yield* Effect.promise(() => client.system.ping("promise-a"))).count).toBe(2)
       expect((yield* Effect.promise(() => client.system.ping("promise-b"))).count).toBe(1)
     }))
 
-  it.scopedLive("an unreachable server rejects with the RpcClientError instance", () =>
+  it.scopedLive("an unreachable server rejects with the RpcClientError instance itself", () =>
     Effect.gen(function* () {
-      const client = yield* Effect.acquireRelease(
-        Effect.sync(() => createMediaClient({ url: UNREACHABLE })),
-        (c) => Effect.promise(() => c.close())
-      )
-      const rejected = yield* Effect.promise(() => client.system.ping("x").then(() => undefined, (err: unknown) => err))
-      expect(rejected).toBeInstanceOf(RpcClientError)
-      expect(rejected).toMatchObject({ _tag: "RpcClientError", reason: "Protocol" })
+      const client = yield* promiseClient({ url: UNREACHABLE })
+      const result = yield* settle(() => client.system.ping("x"))
+      expect(result.ok).toBe(false)
+      const error = result.ok ? undefined : result.error
+      expect(error).toBeInstanceOf(RpcClientError)
+      expect(error).toMatchObject({ _tag: "RpcClientError", reason: "Protocol" })
     }))
 })

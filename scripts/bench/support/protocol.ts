@@ -1,0 +1,42 @@
+/** Messages between a benchmark and its child processes (checked with Schema on both ends). */
+import { Schema } from "effect"
+
+/** What the load child is asked to do (argv[2], JSON). */
+export class LoadRequest extends Schema.Class<LoadRequest>("LoadRequest")({
+  title: Schema.String,
+  url: Schema.String,
+  connections: Schema.Int.pipe(Schema.positive()),
+  durationS: Schema.Number.pipe(Schema.positive()),
+  warmupS: Schema.Number.pipe(Schema.nonNegative())
+}) {}
+
+/** What the load child reports (one IPC message), from autocannon's result of the measured run. */
+export class LoadResult extends Schema.Class<LoadResult>("LoadResult")({
+  title: Schema.String,
+  url: Schema.String,
+  durationS: Schema.Number,
+  /** Mean of the one-second samples of completed requests. */
+  rps: Schema.Number,
+  completed: Schema.Number,
+  p50Ms: Schema.Number,
+  p99Ms: Schema.Number,
+  ok2xx: Schema.Number,
+  non2xx: Schema.Number,
+  errors: Schema.Number,
+  timeouts: Schema.Number
+}) {}
+
+/** One canned response of the bare server. */
+export const CannedResponse = Schema.Struct({
+  status: Schema.Int,
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  body: Schema.String
+})
+export type CannedResponse = typeof CannedResponse.Type
+
+/** The bare server's routes (env BARE_ROUTES, JSON): exact request path => response. */
+export const BareRoutes = Schema.Record({ key: Schema.String, value: CannedResponse })
+export const BareRoutesJson = Schema.parseJson(BareRoutes)
+
+/** The bare server's one IPC message, once it listens. */
+export const Listening = Schema.Struct({ _tag: Schema.Literal("Listening"), port: Schema.Int })
