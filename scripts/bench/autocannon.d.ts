@@ -71,6 +71,8 @@ declare module "autocannon" {
       readonly requests: Histogram & { readonly total: number; readonly sent: number }
       /** Bytes per one-second sample. */
       readonly throughput: Histogram & { readonly total: number }
+      /** The warm-up run's result, when `warmup` was given. */
+      readonly warmup?: Result
     }
 
     /** The returned tracker is an EventEmitter that is also a promise of the result. */

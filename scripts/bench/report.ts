@@ -4,7 +4,7 @@
  * (`progress`), so `npm run bench -- NAME > figures.jsonl` captures only figures.
  */
 
-export type Unit = "req/s" | "ms" | "ratio"
+export type Unit = "req/s" | "ops/s" | "ms" | "ratio"
 
 export interface Figure {
   readonly bench: string
@@ -20,9 +20,11 @@ export const emit = (bench: string, figure: string, value: number, unit: Unit): 
   process.stdout.write(`${JSON.stringify(line)}\n`)
 }
 
-/** Progress and diagnostics, never on stdout. */
+const started = performance.now()
+
+/** Progress and diagnostics, never on stdout; prefixed with the seconds since start. */
 export const progress = (message: string): void => {
-  process.stderr.write(`[bench] ${message}\n`)
+  process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)}s] ${message}\n`)
 }
 
 /** Rounds for display in a figure (the measurement itself is not more precise than this). */

@@ -29,6 +29,8 @@ export interface MediaClientOptions {
   readonly headers?: Headers.Input | undefined
   /** Sent as `Authorization: Bearer <token>` with every request. */
   readonly bearerToken?: string | Redacted.Redacted<string> | undefined
+  /** The `fetch` to send requests with (an undici agent, an in-memory handler in tests); default global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined
 }
 
 /** The HTTP headers the options ask for, applied to every request of the underlying HTTP client. */
@@ -65,6 +67,12 @@ export const layerProtocol = (
   )
 }
 
+/** `FetchHttpClient.layer`, over the `fetch` given in the options if any. */
+const fetchLayer = (options: MediaClientOptions): Layer.Layer<HttpClient.HttpClient> =>
+  options.fetch === undefined
+    ? FetchHttpClient.layer
+    : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.fetch)))
+
 /** Builds the client over whatever `RpcClient.Protocol` is provided; it lives as long as the scope. */
 export const make: Effect.Effect<MediaRpcClient, never, RpcClient.Protocol | Scope.Scope> = RpcClient.make(AllRpcs)
 
@@ -79,6 +87,6 @@ export class MediaClient extends Context.Tag("@mediaserver/rpc-client/MediaClien
   static readonly layer = (options: MediaClientOptions): Layer.Layer<MediaClient> =>
     MediaClient.layerWithoutProtocol.pipe(
       Layer.provide(layerProtocol(options)),
-      Layer.provide([FetchHttpClient.layer, RpcSerialization.layerNdjson])
+      Layer.provide([fetchLayer(options), RpcSerialization.layerNdjson])
     )
 }

@@ -1,11 +1,11 @@
-import { HttpClient, HttpClientError, type HttpClientRequest } from "@effect/platform"
-import { RpcSerialization } from "@effect/rpc"
+import { HttpClient, HttpClientError, type HttpClientRequest, HttpServer } from "@effect/platform"
+import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { RpcClientError } from "@effect/rpc/RpcClientError"
 import { describe, expect, it } from "@effect/vitest"
-import { PingResult, SystemInfo } from "@mediaserver/domain"
+import { InternalError, PingResult, SystemInfo, Unavailable } from "@mediaserver/domain"
 import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
 import { startServerWithDatabase } from "../../server/test/support/TestServer.js"
-import { createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
+import { AllRpcs, createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
 
 /** A port nothing listens on: connecting fails at once. */
 const UNREACHABLE = "http://127.0.0.1:1/rpc"
@@ -26,13 +26,49 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return Option.getOrThrow(failure)
 }
 
+type Settled<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: unknown }
+
 const settle = <A>(promise: () => Promise<A>) =>
-  Effect.promise(() =>
-    promise().then(
-      (value) => ({ ok: true, value }) as const,
-      (error: unknown) => ({ ok: false, error }) as const
-    )
+  Effect.promise(
+    (): Promise<Settled<A>> => promise().then((value) => ({ ok: true, value }), (error: unknown) => ({ ok: false, error }))
   )
+
+/** The reason a promise rejected; fails the test if it resolved. */
+const rejection = <A>(promise: () => Promise<A>) =>
+  settle(promise).pipe(
+    Effect.map((result) => {
+      expect(result.ok).toBe(false)
+      return result.ok ? undefined : result.error
+    })
+  )
+
+/**
+ * The real RPC server stack (RpcServer + NDJSON) as an in-memory `fetch`, with handlers that fail on
+ * demand: the server has no RPC that fails deterministically yet, and typed errors must be seen to cross
+ * the wire as themselves.
+ */
+const failingServerFetch = Effect.acquireRelease(
+  Effect.sync(() =>
+    RpcServer.toWebHandler(AllRpcs, {
+      layer: Layer.mergeAll(
+        AllRpcs.toLayer({
+          SystemInfo: () => Effect.die("not used"),
+          SystemPing: ({ id }) =>
+            id === "down"
+              ? Effect.fail(new Unavailable({ message: "cluster unavailable", details: { id } }))
+              : id === "boom"
+              ? Effect.fail(new InternalError({ message: "internal error" }))
+              : Effect.succeed(new PingResult({ entityId: id, handledBy: "memory", count: 1 }))
+        }),
+        RpcSerialization.layerNdjson,
+        HttpServer.layerContext
+      )
+    })
+  ),
+  (web) => Effect.promise(() => web.dispose())
+).pipe(
+  Effect.map((web): typeof globalThis.fetch => (input, init) => web.handler(new Request(input, init)))
+)
 
 describe("MediaClient (Effect)", () => {
   it.scopedLive("calls SystemInfo and SystemPing on the real server", () =>
@@ -68,6 +104,26 @@ describe("MediaClient (Effect)", () => {
       // The error channel is typed: catchTag narrows to RpcClientError.
       const reason = yield* client.SystemInfo().pipe(Effect.catchTag("RpcClientError", (e) => Effect.succeed(e.reason)))
       expect(reason).toBe("Protocol")
+    }))
+
+  it.scopedLive("typed errors of an RPC arrive as themselves", () =>
+    Effect.gen(function* () {
+      const client = yield* effectClient({ url: "http://in-memory/rpc", fetch: yield* failingServerFetch })
+
+      const unavailable = failureOf(yield* Effect.exit(client.SystemPing({ id: "down" })))
+      expect(unavailable).toBeInstanceOf(Unavailable)
+      expect(unavailable).toMatchObject({ _tag: "Unavailable", message: "cluster unavailable", details: { id: "down" } })
+      expect(failureOf(yield* Effect.exit(client.SystemPing({ id: "boom" })))).toBeInstanceOf(InternalError)
+
+      const handled = yield* client.SystemPing({ id: "down" }).pipe(
+        Effect.catchTags({
+          Unavailable: () => Effect.succeed("retry later"),
+          InternalError: () => Effect.succeed("bug"),
+          RpcClientError: () => Effect.succeed("transport")
+        })
+      )
+      expect(handled).toBe("retry later")
+      expect((yield* client.SystemPing({ id: "fine" })).count).toBe(1)
     }))
 
   it.scopedLive("sends the configured headers and bearer token with every request", () =>
@@ -109,12 +165,23 @@ describe("createMediaClient (Promise)", () => {
       expect((yield* Effect.promise(() => client.system.ping("promise-b"))).count).toBe(1)
     }))
 
+  it.scopedLive("typed errors reject as the tagged error instances", () =>
+    Effect.gen(function* () {
+      const client = yield* promiseClient({ url: "http://in-memory/rpc", fetch: yield* failingServerFetch })
+
+      const unavailable = yield* rejection(() => client.system.ping("down"))
+      expect(unavailable).toBeInstanceOf(Unavailable)
+      expect(unavailable).toMatchObject({ _tag: "Unavailable", message: "cluster unavailable" })
+      const internal = yield* rejection(() => client.system.ping("boom"))
+      expect(internal).toBeInstanceOf(InternalError)
+      expect(internal).toMatchObject({ _tag: "InternalError" })
+      expect(yield* Effect.promise(() => client.system.ping("fine"))).toMatchObject({ count: 1 })
+    }))
+
   it.scopedLive("an unreachable server rejects with the RpcClientError instance itself", () =>
     Effect.gen(function* () {
       const client = yield* promiseClient({ url: UNREACHABLE })
-      const result = yield* settle(() => client.system.ping("x"))
-      expect(result.ok).toBe(false)
-      const error = result.ok ? undefined : result.error
+      const error = yield* rejection(() => client.system.ping("x"))
       expect(error).toBeInstanceOf(RpcClientError)
       expect(error).toMatchObject({ _tag: "RpcClientError", reason: "Protocol" })
     }))

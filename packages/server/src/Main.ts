@@ -4,10 +4,11 @@
  * Shutdown runs in reverse: the server stops accepting and drains, the cluster leaves, the pool ends,
  * the embedded database closes.
  */
-import { HttpLayerRouter, HttpServer } from "@effect/platform"
+import { FileSystem, HttpIncomingMessage, HttpLayerRouter, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer, Option } from "effect"
+import { Duration, Effect, Layer, Option } from "effect"
 import { createServer } from "node:http"
+import { CacheStore } from "./cache/CacheStore.js"
 import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { AppConfig } from "./config/AppConfig.js"
@@ -23,11 +24,35 @@ import { SystemService } from "./system/SystemService.js"
 /** Entities every runner registers (all runners on one database must register the same ones). */
 const EntitiesLive = Layer.mergeAll(NodePingLive)
 
+const PROBES = new Set(["/healthz", "/readyz", "/startupz", "/metrics"])
+
+/**
+ * On shutdown the router stops taking requests first; in-flight ones finish while `server.close()`
+ * waits. Idle keep-alive sockets are closed at once, and any connection still open after
+ * SHUTDOWN_TIMEOUT is cut so a stuck client cannot hold the process.
+ */
 const HttpServerLive = Layer.unwrapEffect(
   Effect.map(AppConfig, (config) => {
     const routes = config.role === "worker" ? WorkerRoutes : AllRoutes
+    const server = createServer()
+    const listening = NodeHttpServer.layer(() => server, { port: config.port, host: config.host })
+    const drain = Layer.scopedDiscard(
+      Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          server.closeIdleConnections()
+          setTimeout(() => server.closeAllConnections(), Duration.toMillis(config.shutdownTimeout)).unref()
+        })
+      )
+    )
+    // Request spans only when traces go somewhere, and never for probes (they would drown real traffic).
+    const tracing = Option.isSome(config.otlpEndpoint)
+    const untraced = Layer.locallyScoped(HttpMiddleware.currentTracerDisabledWhen, (request) =>
+      !tracing || PROBES.has(request.url)
+    )
+    const maxBody = Layer.succeed(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(config.maxBodyBytes)))
     return HttpLayerRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(
-      Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+      Layer.provide([untraced, maxBody]),
+      Layer.provideMerge(Layer.provideMerge(drain, listening))
     )
   })
 )
@@ -49,6 +74,7 @@ const announce = Layer.effectDiscard(
 /** Everything but the AppConfig layer, so tests can build it from their own ConfigProvider. */
 export const NodeLive = Layer.provideMerge(announce, HttpServerLive).pipe(
   Layer.provide(SystemService.layer),
+  Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
   Layer.provideMerge(ClusterLive),
   Layer.provideMerge(MigrationsLive),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted } from "effect"
 import { spawnNode, freePort, waitFor200 } from "./support/NodeProcess.js"
-import { pollUntil } from "./support/Poll.js"
+import { eventually } from "./support/Poll.js"
 import { freshDatabase } from "./support/TestDatabase.js"
 
 interface Ping {
@@ -38,7 +38,7 @@ describe("cluster", () => {
         const seen = new Set<string>()
         for (let i = 0; i < 20; i++) seen.add((yield* ping(a.url, `e${i}`)).handledBy)
         return seen
-      }).pipe((pings) => pollUntil(pings, (seen) => seen.size === 2, { timeout: Duration.seconds(30), what: "both runners" }))
+      }).pipe((pings) => eventually(pings, (seen) => seen.size === 2, { timeout: Duration.seconds(30), what: "both runners" }))
       expect([...handlers].sort()).toEqual([`127.0.0.1:${portA}`, `127.0.0.1:${portB}`].sort())
 
       // The same entity answers through either node, and its state lives in Postgres.

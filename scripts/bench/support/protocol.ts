@@ -18,6 +18,8 @@ export class LoadResult extends Schema.Class<LoadResult>("LoadResult")({
   /** Mean of the one-second samples of completed requests. */
   rps: Schema.Number,
   completed: Schema.Number,
+  /** Completed during the warm-up (not part of the figures). */
+  warmupCompleted: Schema.Number,
   p50Ms: Schema.Number,
   p99Ms: Schema.Number,
   ok2xx: Schema.Number,

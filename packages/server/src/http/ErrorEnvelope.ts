@@ -1,19 +1,19 @@
 /**
  * The one place where failures become HTTP responses: every error body is `{ code, message, details? }`.
- * Also enforces the body size limit (413), logs each request with its duration, and counts it.
+ * Also answers 413 for a declared body over the limit (a streamed one is cut by MaxBodySize, set on
+ * the server), logs each request with its duration, and counts it.
  * Domain errors declared on endpoints are already encoded by the HttpApi; this handles what is left:
  * unknown routes, unreadable bodies, the HttpApi's own decode error (re-shaped to name the field),
  * tagged errors that reached here undeclared, and defects (500, details only in the log).
  */
 import {
-  HttpIncomingMessage,
   HttpLayerRouter,
   HttpServerError,
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
 import { statusOfTag, type ErrorBody } from "@mediaserver/domain"
-import { Cause, Effect, Metric, MetricLabel, Option, Predicate } from "effect"
+import { Cause, Effect, FiberRef, LogLevel, Metric, MetricLabel, Option, Predicate } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { httpDuration, httpRequests } from "../observability/Metrics.js"
 
@@ -85,42 +85,59 @@ const routeLabel = (url: string, status: number): string => {
   return path.replace(/\/[0-9a-f-]{8,}|\/\d+/gi, "/:id")
 }
 
+/** Tagged metrics are built once per label set: building a metric key hashes it (hot path). */
+const MAX_SERIES = 2_000
+const series = new Map<string, { readonly count: typeof httpRequests; readonly duration: typeof httpDuration }>()
+const seriesFor = (method: string, route: string, status: number) => {
+  const id = `${method} ${route} ${status}`
+  let found = series.get(id)
+  if (found === undefined) {
+    const tags = [MetricLabel.make("method", method), MetricLabel.make("route", route)]
+    found = {
+      count: Metric.taggedWithLabels(httpRequests, [...tags, MetricLabel.make("status", String(status))]),
+      duration: Metric.taggedWithLabels(httpDuration, tags)
+    }
+    if (series.size < MAX_SERIES) series.set(id, found)
+  }
+  return found
+}
+
+const record = (request: HttpServerRequest.HttpServerRequest, status: number, seconds: number) =>
+  Effect.withFiberRuntime<void>((fiber) => {
+    const route = routeLabel(request.url, status)
+    const { count, duration } = seriesFor(request.method, route, status)
+    count.unsafeUpdate(1, [])
+    duration.unsafeUpdate(seconds, [])
+    const level = QUIET_PATHS.has(route) && status < 400 ? LogLevel.Debug : LogLevel.Info
+    // Skip building annotations for a line the minimum level would drop anyway.
+    if (LogLevel.lessThan(level, fiber.getFiberRef(FiberRef.currentMinimumLogLevel))) return Effect.void
+    return Effect.logWithLevel(level, "http").pipe(
+      Effect.annotateLogs({
+        method: request.method,
+        url: request.url,
+        status,
+        durationMs: Math.round(seconds * 1e4) / 10
+      })
+    )
+  })
+
 export const ErrorEnvelope = HttpLayerRouter.middleware(
   Effect.gen(function* () {
     const { maxBodyBytes } = yield* AppConfig
     return (
       httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled>
     ): Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled, HttpServerRequest.HttpServerRequest> =>
-      Effect.gen(function* () {
-        const request = yield* HttpServerRequest.HttpServerRequest
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         const started = performance.now()
         const declared = Number(request.headers["content-length"] ?? "0")
         const response =
           declared > maxBodyBytes
-            ? errorResponse(413, { code: "PayloadTooLarge", message: `Request body is over ${maxBodyBytes} bytes` })
-            : yield* httpEffect.pipe(
-              HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
+            ? Effect.succeed(errorResponse(413, { code: "PayloadTooLarge", message: `Request body is over ${maxBodyBytes} bytes` }))
+            : httpEffect.pipe(
               Effect.map(reshapeDecodeError),
               Effect.catchAllCause((cause) => fromCause(request, cause))
             )
-        const seconds = (performance.now() - started) / 1000
-        const route = routeLabel(request.url, response.status)
-        const tags = [MetricLabel.make("method", request.method), MetricLabel.make("route", route)]
-        yield* Metric.update(
-          Metric.taggedWithLabels(httpRequests, [...tags, MetricLabel.make("status", String(response.status))]),
-          1
-        )
-        yield* Metric.update(Metric.taggedWithLabels(httpDuration, tags), seconds)
-        const log = QUIET_PATHS.has(route) && response.status < 400 ? Effect.logDebug : Effect.logInfo
-        yield* log("http").pipe(
-          Effect.annotateLogs({
-            method: request.method,
-            url: request.url,
-            status: response.status,
-            durationMs: Math.round(seconds * 1e4) / 10
-          })
-        )
-        return response
+        return Effect.tap(response, (res) => record(request, res.status, (performance.now() - started) / 1000))
       })
   }),
   { global: true }

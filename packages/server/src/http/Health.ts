@@ -5,6 +5,7 @@
  */
 import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
 import { Duration, Effect, Layer } from "effect"
+import { CacheStore } from "../cache/CacheStore.js"
 import { DbPool } from "../db/Database.js"
 import { MigrationsDone } from "../db/Migrations.js"
 import { redisStatus } from "../redis/Redis.js"
@@ -37,7 +38,8 @@ const readiness = Effect.gen(function* () {
 const ok = (status: string) =>
   Effect.succeed(HttpServerResponse.unsafeJson({ status }, { headers: { "cache-control": "no-store" } }))
 
-const metrics = Effect.zipRight(sampleGauges, renderPrometheus).pipe(
+const metrics = Effect.all([sampleGauges, Effect.flatMap(CacheStore, (cache) => cache.sampleMetrics)]).pipe(
+  Effect.zipRight(renderPrometheus),
   Effect.map((body) => HttpServerResponse.text(body, { contentType: "text/plain; version=0.0.4; charset=utf-8" }))
 )
 

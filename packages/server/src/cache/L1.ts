@@ -1,0 +1,34 @@
+/**
+ * The in-process level: an LRU (lru-cache) per namespace, bounded by entry count, with a TTL per
+ * entry. Entries carry the generations they were read under, so a namespace or tag invalidation
+ * only bumps a number (O(1)) and stale entries are dropped when next read.
+ */
+import { LRUCache } from "lru-cache"
+import type { TagGenerations } from "./CacheStore.js"
+
+export interface L1Entry<A> {
+  /** None: a cached "not found". */
+  readonly value: { readonly found: true; readonly value: A } | { readonly found: false }
+  readonly namespaceGeneration: number
+  readonly tagGenerations: TagGenerations
+  readonly epoch: number
+}
+
+export interface L1Store<A> {
+  readonly get: (key: string) => L1Entry<A> | undefined
+  readonly set: (key: string, entry: L1Entry<A>, ttlMs: number) => void
+  readonly delete: (key: string) => void
+  readonly clear: () => void
+  readonly size: () => number
+}
+
+export const makeL1 = <A>(maxEntries: number): L1Store<A> => {
+  const lru = new LRUCache<string, L1Entry<A>>({ max: maxEntries })
+  return {
+    get: (key) => lru.get(key),
+    set: (key, entry, ttlMs) => void lru.set(key, entry, { ttl: ttlMs }),
+    delete: (key) => void lru.delete(key),
+    clear: () => lru.clear(),
+    size: () => lru.size
+  }
+}

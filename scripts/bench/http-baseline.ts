@@ -1,0 +1,107 @@
+/**
+ * http-baseline: req/s and latency of the real gateway (in this process, on a fresh Postgres
+ * database, LOG_LEVEL=warn) against a bare node:http server (own process) serving the same bytes,
+ * for GET /api/v1/system/info and GET /healthz. autocannon runs in a child process, so the load
+ * generator never competes with the server for its event loop.
+ *
+ * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (50).
+ */
+import { Config, Effect, Option } from "effect"
+import { startServerWithDatabase } from "../../packages/server/test/support/TestServer.js"
+import { emit, progress, round } from "./report.js"
+import { startBareServer } from "./support/bare.js"
+import { withCpu } from "./support/cpu.js"
+import { runLoad } from "./support/load.js"
+import { LoadRequest, type CannedResponse } from "./support/protocol.js"
+
+const BENCH = "http-baseline"
+const INFO = "/api/v1/system/info"
+const HEALTHZ = "/healthz"
+
+const settings = Config.all({
+  durationS: Config.number("BENCH_DURATION_S").pipe(
+    Config.withDefault(10),
+    Config.validate({ message: "Expected a positive number of seconds", validation: (n) => n > 0 })
+  ),
+  warmupS: Config.number("BENCH_WARMUP_S").pipe(
+    Config.withDefault(2),
+    Config.validate({ message: "Expected a non-negative number of seconds", validation: (n) => n >= 0 })
+  ),
+  connections: Config.integer("BENCH_CONNECTIONS").pipe(
+    Config.withDefault(50),
+    Config.validate({ message: "Expected a positive integer", validation: (n) => n > 0 })
+  )
+})
+
+/** Headers worth copying to the bare server (the ones node:http adds by itself are left out). */
+const COPIED_HEADERS = ["content-type", "cache-control"]
+
+/** One real response, to be served byte for byte by the bare server. */
+const capture = (url: string): Effect.Effect<CannedResponse, Error> =>
+  Effect.tryPromise({
+    try: async () => {
+      const response = await fetch(url)
+      const body = await response.text()
+      const headers: Record<string, string> = {}
+      for (const name of COPIED_HEADERS) {
+        const value = response.headers.get(name)
+        if (value !== null) headers[name] = value
+      }
+      return { status: response.status, headers, body }
+    },
+    catch: (cause) => new Error(`GET ${url} failed: ${String(cause)}`)
+  }).pipe(
+    Effect.filterOrFail(
+      (response) => response.status === 200,
+      (response) => new Error(`GET ${url} answered ${response.status}: ${response.body}`)
+    ),
+    Effect.tap((response) => progress(`captured ${url}: ${JSON.stringify(response.headers)} ${response.body}`))
+  )
+
+export const run = Effect.scoped(
+  Effect.gen(function* () {
+    const { durationS, warmupS, connections } = yield* settings
+    progress("starting the real server on a fresh Postgres database (LOG_LEVEL=warn)")
+    const gateway = yield* startServerWithDatabase({ LOG_LEVEL: "warn" })
+    progress(`gateway listening on ${gateway.url}`)
+
+    const bare = yield* startBareServer({
+      [INFO]: yield* capture(`${gateway.url}${INFO}`),
+      [HEALTHZ]: yield* capture(`${gateway.url}${HEALTHZ}`)
+    })
+    progress(`bare server listening on ${bare.url}`)
+
+    /** One measurement; also logs the server's CPU per request (warm-up included), which a busy machine distorts less than req/s. */
+    const load = (title: string, url: string, serverPid: number) =>
+      withCpu(serverPid, runLoad(new LoadRequest({ title, url, connections, durationS, warmupS }))).pipe(
+        Effect.tap(({ result, cpuS }) =>
+          Option.match(cpuS, {
+            onNone: () => Effect.void,
+            onSome: (cpu) =>
+              Effect.sync(() =>
+                progress(
+                  `${title}: server used ${cpu.toFixed(2)} CPU s, ` +
+                    `${round((cpu * 1e6) / (result.completed + result.warmupCompleted), 0)} µs per request`
+                )
+              )
+          })
+        ),
+        Effect.map(({ result }) => result)
+      )
+
+    const gatewayInfo = yield* load("gateway info", `${gateway.url}${INFO}`, process.pid)
+    const bareInfo = yield* load("bare info", `${bare.url}${INFO}`, bare.pid)
+    const gatewayHealthz = yield* load("gateway healthz", `${gateway.url}${HEALTHZ}`, process.pid)
+    const bareHealthz = yield* load("bare healthz", `${bare.url}${HEALTHZ}`, bare.pid)
+
+    emit(BENCH, "gateway_rps", round(gatewayInfo.rps, 1), "req/s")
+    emit(BENCH, "bare_rps", round(bareInfo.rps, 1), "req/s")
+    emit(BENCH, "ratio_gateway_to_bare", round(gatewayInfo.rps / bareInfo.rps, 3), "ratio")
+    emit(BENCH, "gateway_p99_ms", gatewayInfo.p99Ms, "ms")
+    emit(BENCH, "gateway_p50_ms", gatewayInfo.p50Ms, "ms")
+    emit(BENCH, "gateway_healthz_rps", round(gatewayHealthz.rps, 1), "req/s")
+    emit(BENCH, "bare_healthz_rps", round(bareHealthz.rps, 1), "req/s")
+    emit(BENCH, "gateway_healthz_p99_ms", gatewayHealthz.p99Ms, "ms")
+    progress("tearing down (bare server, gateway, database)")
+  })
+)

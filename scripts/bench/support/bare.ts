@@ -1,0 +1,20 @@
+/** The baseline: a bare node:http server in its own process, serving canned copies of real responses. */
+import { Effect, Schema, type Scope } from "effect"
+import { awaitMessage, ChildError, forkScript } from "./fork.js"
+import { BareRoutesJson, type CannedResponse, Listening } from "./protocol.js"
+
+export interface BareServer {
+  readonly url: string
+  readonly port: number
+  readonly pid: number
+}
+
+export const startBareServer = (
+  routes: Readonly<Record<string, CannedResponse>>
+): Effect.Effect<BareServer, ChildError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const child = yield* forkScript("bare-server-child", [], { BARE_ROUTES: Schema.encodeSync(BareRoutesJson)(routes) })
+    const { port } = yield* awaitMessage("bare-server-child", child, Listening)
+    if (child.pid === undefined) return yield* new ChildError({ script: "bare-server-child", message: "no pid" })
+    return { url: `http://127.0.0.1:${port}`, port, pid: child.pid }
+  })

@@ -1,0 +1,32 @@
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/PID/stat (Linux; undefined
+ * elsewhere). Lets a benchmark report CPU per request, which a busy machine distorts far less than
+ * req/s. Clock ticks are assumed to be 100 per second (USER_HZ on every common Linux build).
+ */
+import * as Fs from "node:fs/promises"
+import { Effect, Option } from "effect"
+
+const TICKS_PER_SECOND = 100
+
+export const cpuSeconds = (pid: number): Effect.Effect<Option.Option<number>> =>
+  Effect.promise(() => Fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")).pipe(
+    Effect.map((stat) => {
+      // Fields after the command name (which may contain spaces, hence the last ")"): state is
+      // field 3, utime 14 and stime 15 (man 5 proc).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+      const utime = Number(fields[11])
+      const stime = Number(fields[12])
+      return stat === "" || !Number.isFinite(utime) || !Number.isFinite(stime)
+        ? Option.none()
+        : Option.some((utime + stime) / TICKS_PER_SECOND)
+    })
+  )
+
+/** Runs `effect` and returns its result with the CPU seconds `pid` used meanwhile (if known). */
+export const withCpu = <A, E, R>(pid: number, effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const before = yield* cpuSeconds(pid)
+    const result = yield* effect
+    const after = yield* cpuSeconds(pid)
+    return { result, cpuS: Option.zipWith(before, after, (b, a) => a - b) }
+  })

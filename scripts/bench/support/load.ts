@@ -1,0 +1,30 @@
+/** Runs one autocannon measurement in a child process (see autocannon-child.ts). */
+import { availableParallelism, loadavg } from "node:os"
+import { Effect, Schema } from "effect"
+import { progress, round } from "../report.js"
+import { awaitMessage, awaitSuccess, ChildError, forkScript } from "./fork.js"
+import { LoadRequest, LoadResult } from "./protocol.js"
+
+export const runLoad = (request: LoadRequest): Effect.Effect<LoadResult, ChildError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      progress(
+        `${request.title}: ${request.url}, ${request.connections} connections, ${request.warmupS} s warm-up + ${request.durationS} s` +
+          ` (load average ${loadavg().map((n) => n.toFixed(2)).join(" ")} on ${availableParallelism()} cores)`
+      )
+      const child = yield* forkScript("autocannon-child", [Schema.encodeSync(Schema.parseJson(LoadRequest))(request)])
+      const result = yield* awaitMessage("autocannon-child", child, LoadResult)
+      yield* awaitSuccess("autocannon-child", child)
+      progress(
+        `${request.title}: ${round(result.rps, 1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms` +
+          ` (${result.completed} completed, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`
+      )
+      if (result.ok2xx === 0) {
+        return yield* new ChildError({ script: "autocannon-child", message: `${request.title}: no 2xx response at all` })
+      }
+      if (result.non2xx > 0 || result.errors > 0) {
+        progress(`WARNING ${request.title}: ${result.non2xx} non-2xx responses and ${result.errors} errors; figures are suspect`)
+      }
+      return result
+    })
+  )

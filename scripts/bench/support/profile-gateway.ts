@@ -1,0 +1,110 @@
+/**
+ * Not a benchmark: where the gateway spends its CPU under load. Starts the real server in this
+ * process (fresh Postgres database, LOG_LEVEL=warn), drives one path from a child autocannon and
+ * samples this process with the V8 profiler during the measured run only (the warm-up and start-up
+ * are left out). Writes the profile to .bench-tmp/ (open it in Chrome DevTools) and prints the top
+ * self-time functions and packages to stderr.
+ *
+ *   npx tsx scripts/bench/support/profile-gateway.ts [PATH]   (default /api/v1/system/info)
+ *   env: BENCH_DURATION_S (10), BENCH_CONNECTIONS (50)
+ */
+import { NodeRuntime } from "@effect/platform-node"
+import { Config, Effect } from "effect"
+import * as Fs from "node:fs/promises"
+import { type Profiler, type Runtime, Session } from "node:inspector/promises"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { startServerWithDatabase } from "../../../packages/server/test/support/TestServer.js"
+import { progress } from "../report.js"
+import { runLoad } from "./load.js"
+import { LoadRequest } from "./protocol.js"
+
+const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../..")
+
+/** `node_modules/@scope/name` or `node_modules/name`, the project file, or V8's pseudo-frames. */
+const owner = (url: string, functionName: string): string => {
+  if (url === "") return functionName.startsWith("(") ? functionName : `(native) ${functionName}`
+  const path = url.startsWith("file://") ? fileURLToPath(url) : url
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)
+  if (match?.[1] !== undefined) return match[1]
+  if (path.startsWith("node:")) return "node (core)"
+  return Path.relative(root, path)
+}
+
+const location = (frame: Runtime.CallFrame): string => {
+  if (frame.url === "") return ""
+  const path = frame.url.startsWith("file://") ? fileURLToPath(frame.url) : frame.url
+  const short = path.includes("node_modules/") ? path.slice(path.lastIndexOf("node_modules/") + 13) : Path.relative(root, path)
+  return `${short}:${frame.lineNumber + 1}`
+}
+
+/** Self time in ms per key, from the samples and their time deltas (µs). */
+const selfTimes = (profile: Profiler.Profile, key: (frame: Runtime.CallFrame) => string) => {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
+  const totals = new Map<string, number>()
+  const samples = profile.samples ?? []
+  const deltas = profile.timeDeltas ?? []
+  samples.forEach((id, i) => {
+    const node = nodes.get(id)
+    if (node === undefined) return
+    const k = key(node.callFrame)
+    totals.set(k, (totals.get(k) ?? 0) + (deltas[i] ?? 0) / 1000)
+  })
+  return [...totals.entries()].sort((a, b) => b[1] - a[1])
+}
+
+const table = (title: string, rows: ReadonlyArray<readonly [string, number]>, busyMs: number, limit: number) => {
+  progress(title)
+  for (const [name, ms] of rows.slice(0, limit)) {
+    progress(`  ${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / busyMs).toFixed(1).padStart(5)}%  ${name}`)
+  }
+}
+
+const program = Effect.scoped(
+  Effect.gen(function* () {
+    const { durationS, connections } = yield* Config.all({
+      durationS: Config.number("BENCH_DURATION_S").pipe(Config.withDefault(10)),
+      connections: Config.integer("BENCH_CONNECTIONS").pipe(Config.withDefault(50))
+    })
+    const path = process.argv[2] ?? "/api/v1/system/info"
+    const gateway = yield* startServerWithDatabase({ LOG_LEVEL: "warn" })
+    const url = `${gateway.url}${path}`
+
+    progress("warm-up (not profiled)")
+    yield* runLoad(new LoadRequest({ title: "warm-up", url, connections, durationS: 2, warmupS: 0 }))
+
+    const session = new Session()
+    session.connect()
+    yield* Effect.addFinalizer(() => Effect.sync(() => session.disconnect()))
+    yield* Effect.promise(() => session.post("Profiler.enable"))
+    yield* Effect.promise(() => session.post("Profiler.setSamplingInterval", { interval: 200 }))
+    yield* Effect.promise(() => session.post("Profiler.start"))
+    const result = yield* runLoad(new LoadRequest({ title: "profiled", url, connections, durationS, warmupS: 0 }))
+    const { profile } = yield* Effect.promise(() => session.post("Profiler.stop"))
+
+    const dir = Path.join(root, ".bench-tmp")
+    const file = Path.join(dir, `gateway-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`)
+    yield* Effect.promise(async () => {
+      await Fs.mkdir(dir, { recursive: true })
+      await Fs.writeFile(file, JSON.stringify(profile))
+    })
+
+    const byFunction = selfTimes(profile, (f) => `${f.functionName || "(anonymous)"}  ${location(f)}`)
+    const totalMs = byFunction.reduce((sum, [, ms]) => sum + ms, 0)
+    const idleMs = byFunction.filter(([name]) => name.startsWith("(idle)")).reduce((sum, [, ms]) => sum + ms, 0)
+    const busyMs = totalMs - idleMs
+    progress(
+      `${path}: ${result.rps.toFixed(0)} req/s; profile ${file}: ${totalMs.toFixed(0)} ms sampled, ${idleMs.toFixed(0)} ms idle` +
+        ` (percentages below are of the ${busyMs.toFixed(0)} ms busy)`
+    )
+    table("top self time by function:", byFunction.filter(([name]) => !name.startsWith("(idle)")), busyMs, 30)
+    table(
+      "top self time by package / file:",
+      selfTimes(profile, (f) => owner(f.url, f.functionName)).filter(([name]) => name !== "(idle)"),
+      busyMs,
+      20
+    )
+  })
+)
+
+NodeRuntime.runMain(program)
