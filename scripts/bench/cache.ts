@@ -7,7 +7,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import { Duration, Effect, Option, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
 import { Redis } from "ioredis"
 import * as CacheAside from "../../packages/server/src/cache/CacheAside.js"
 import { CacheStore, makeCacheStore } from "../../packages/server/src/cache/CacheStore.js"
@@ -78,7 +78,7 @@ const measure = Effect.gen(function* () {
 
   // Misses whose lookup is a Postgres primary-key read.
   const db = yield* freshDatabase("benchcache")
-  const sql = yield* Effect.provide(SqlClient.SqlClient, PgClient.layer({ url: db.url, maxConnections: 4 }))
+  const sql = Context.get(yield* Layer.build(PgClient.layer({ url: db.url, maxConnections: 4 })), SqlClient.SqlClient)
   yield* sql`CREATE TABLE movie (id int PRIMARY KEY, title text NOT NULL)`
   yield* sql`INSERT INTO movie SELECT g, 'movie ' || g FROM generate_series(1, ${SAMPLES * 2}) g`
   const byId = (id: number) =>

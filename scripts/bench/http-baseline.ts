@@ -65,10 +65,13 @@ export const run = Effect.scoped(
     const gateway = yield* startServerWithDatabase({ LOG_LEVEL: "warn" })
     progress(`gateway listening on ${gateway.url}`)
 
-    const bare = yield* startBareServer({
+    const canned = {
       [INFO]: yield* capture(`${gateway.url}${INFO}`),
       [HEALTHZ]: yield* capture(`${gateway.url}${HEALTHZ}`)
-    })
+    }
+    const bare = yield* startBareServer(canned)
+    // The floor of any Effect HTTP server here: what the platform costs before our code runs.
+    const floor = yield* startBareServer(canned, "effect-floor-child")
     progress(`bare server listening on ${bare.url}`)
 
     /** One measurement; also logs the server's CPU per request (warm-up included), which a busy machine distorts less than req/s. */
@@ -91,6 +94,7 @@ export const run = Effect.scoped(
 
     const gatewayInfo = yield* load("gateway info", `${gateway.url}${INFO}`, process.pid)
     const bareInfo = yield* load("bare info", `${bare.url}${INFO}`, bare.pid)
+    const floorInfo = yield* load("effect floor info", `${floor.url}${INFO}`, floor.pid)
     const gatewayHealthz = yield* load("gateway healthz", `${gateway.url}${HEALTHZ}`, process.pid)
     const bareHealthz = yield* load("bare healthz", `${bare.url}${HEALTHZ}`, bare.pid)
 
@@ -99,6 +103,9 @@ export const run = Effect.scoped(
     emit(BENCH, "ratio_gateway_to_bare", round(gatewayInfo.rps / bareInfo.rps, 3), "ratio")
     emit(BENCH, "gateway_p99_ms", gatewayInfo.p99Ms, "ms")
     emit(BENCH, "gateway_p50_ms", gatewayInfo.p50Ms, "ms")
+    emit(BENCH, "effect_floor_rps", round(floorInfo.rps, 1), "req/s")
+    emit(BENCH, "ratio_effect_floor_to_bare", round(floorInfo.rps / bareInfo.rps, 3), "ratio")
+    emit(BENCH, "ratio_gateway_to_effect_floor", round(gatewayInfo.rps / floorInfo.rps, 3), "ratio")
     emit(BENCH, "gateway_healthz_rps", round(gatewayHealthz.rps, 1), "req/s")
     emit(BENCH, "bare_healthz_rps", round(bareHealthz.rps, 1), "req/s")
     emit(BENCH, "gateway_healthz_p99_ms", gatewayHealthz.p99Ms, "ms")

@@ -10,11 +10,12 @@ export interface BareServer {
 }
 
 export const startBareServer = (
-  routes: Readonly<Record<string, CannedResponse>>
+  routes: Readonly<Record<string, CannedResponse>>,
+  script: "bare-server-child" | "effect-floor-child" = "bare-server-child"
 ): Effect.Effect<BareServer, ChildError, Scope.Scope> =>
   Effect.gen(function* () {
-    const child = yield* forkScript("bare-server-child", [], { BARE_ROUTES: Schema.encodeSync(BareRoutesJson)(routes) })
-    const { port } = yield* awaitMessage("bare-server-child", child, Listening)
-    if (child.pid === undefined) return yield* new ChildError({ script: "bare-server-child", message: "no pid" })
+    const child = yield* forkScript(script, [], { BARE_ROUTES: Schema.encodeSync(BareRoutesJson)(routes) })
+    const { port } = yield* awaitMessage(script, child, Listening)
+    if (child.pid === undefined) return yield* new ChildError({ script, message: "no pid" })
     return { url: `http://127.0.0.1:${port}`, port, pid: child.pid }
   })

@@ -126,7 +126,14 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
         const remember = (value: Found<A>, ttl: { l1: number; l2: number }) =>
           Effect.gen(function* () {
             if (self.stale) return
-            l1.set(key, { value, namespaceGeneration: nsGeneration.value, tagGenerations: tagGenerations.value, epoch }, ttl.l1)
+            l1.set(key, {
+              value,
+              asOption: Effect.succeed(value.found ? Option.some(value.value) : Option.none()),
+              asValue: value.found ? Effect.succeed(value.value) : undefined,
+              namespaceGeneration: nsGeneration.value,
+              tagGenerations: tagGenerations.value,
+              epoch
+            }, ttl.l1)
             return ttl
           })
 
@@ -150,15 +157,20 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
         return value
       })
 
-    const read = <E, R>(k: K, lookup: Effect.Effect<Option.Option<A>, E, R>): Effect.Effect<Found<A>, E, R> =>
+    /** The L1 entry if present and fresh; counts the hit or miss. Synchronous: the hot path. */
+    const hit = (key: string): L1Entry<A> | undefined => {
+      const entry = l1.get(key)
+      if (entry !== undefined && fresh(entry)) {
+        counts.l1Hit++
+        return entry
+      }
+      counts.l1Miss++
+      return undefined
+    }
+
+    /** After an L1 miss: join a running lookup, or lead one (L2, then the source). */
+    const miss = <E, R>(k: K, key: string, lookup: Effect.Effect<Option.Option<A>, E, R>): Effect.Effect<Found<A>, E, R> =>
       Effect.suspend(() => {
-        const key = keyOf(k)
-        const entry = l1.get(key)
-        if (entry !== undefined && fresh(entry)) {
-          counts.l1Hit++
-          return Effect.succeed(entry.value)
-        }
-        counts.l1Miss++
         const inflight = running.get(key)
         if (inflight !== undefined) {
           counts.coalesced++
@@ -180,15 +192,25 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
         })
       })
 
-    const getOption = <E, R>(k: K, lookup: Effect.Effect<Option.Option<A>, E, R>) =>
-      Effect.map(read(k, lookup), (found) => (found.found ? Option.some(found.value) : Option.none()))
-
     return {
       namespace,
-      getOption,
+      getOption: (k, lookup) =>
+        Effect.suspend(() => {
+          const key = keyOf(k)
+          const entry = hit(key)
+          if (entry !== undefined) return entry.asOption
+          return Effect.map(miss(k, key, lookup), (found) => (found.found ? Option.some(found.value) : Option.none()))
+        }),
       // A "not found" cached by getOption under the same key does not satisfy get: look it up again.
       get: (k, lookup) =>
-        Effect.flatMap(read(k, Effect.map(lookup, Option.some)), (found) => (found.found ? Effect.succeed(found.value) : lookup)),
+        Effect.suspend(() => {
+          const key = keyOf(k)
+          const entry = hit(key)
+          if (entry?.asValue !== undefined) return entry.asValue
+          return Effect.flatMap(miss(k, key, Effect.map(lookup, Option.some)), (found) =>
+            found.found ? Effect.succeed(found.value) : lookup
+          )
+        }),
       invalidate: (k) => store.invalidateKey(namespace, keyOf(k)),
       invalidateAll: store.invalidateNamespace(namespace)
     }

@@ -3,12 +3,16 @@
  * entry. Entries carry the generations they were read under, so a namespace or tag invalidation
  * only bumps a number (O(1)) and stale entries are dropped when next read.
  */
+import type { Effect, Option } from "effect"
 import { LRUCache } from "lru-cache"
 import type { TagGenerations } from "./CacheStore.js"
 
 export interface L1Entry<A> {
-  /** None: a cached "not found". */
   readonly value: { readonly found: true; readonly value: A } | { readonly found: false }
+  /** The answers of a hit, built once at fill time so a hit allocates nothing. */
+  readonly asOption: Effect.Effect<Option.Option<A>>
+  /** Undefined for a cached "not found". */
+  readonly asValue: Effect.Effect<A> | undefined
   readonly namespaceGeneration: number
   readonly tagGenerations: TagGenerations
   readonly epoch: number

@@ -20,19 +20,25 @@ export class SystemService extends Context.Tag("@mediaserver/SystemService")<
       const node = yield* NodeIdentity
       const pingClient = yield* NodePing.client
       const startedAt = DateTime.unsafeFromDate(node.startedAt)
+      // Only the uptime changes, once a second: build (and validate) the answer once per second.
+      let last: SystemInfo | undefined
+      const info = Effect.sync(() => {
+        const uptimeSeconds = Math.floor((Date.now() - node.startedAt.getTime()) / 1000)
+        if (last === undefined || last.uptimeSeconds !== uptimeSeconds) {
+          last = new SystemInfo({
+            name: "mediaserver",
+            version: VERSION,
+            role: config.role,
+            embedded: isEmbedded(config),
+            uptimeSeconds,
+            startedAt,
+            nodeId: node.id
+          })
+        }
+        return last
+      })
       return {
-        info: Effect.sync(
-          () =>
-            new SystemInfo({
-              name: "mediaserver",
-              version: VERSION,
-              role: config.role,
-              embedded: isEmbedded(config),
-              uptimeSeconds: Math.round((Date.now() - node.startedAt.getTime()) / 1000),
-              startedAt,
-              nodeId: node.id
-            })
-        ),
+        info,
         ping: (id) =>
           pingClient(id)
             .Ping()
