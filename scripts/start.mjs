@@ -11,7 +11,7 @@ const outdir = Path.join(root, "dist", "server")
 const outfile = Path.join(outdir, "main.mjs")
 
 const result = await build({
-  entryPoints: [Path.join(root, "packages/server/src/bin/main.ts")],
+  entryPoints: [Path.join(root, "packages/workers/src/bin/main.ts")],
   outfile,
   write: false,
   bundle: true,
@@ -22,7 +22,10 @@ const result = await build({
   sourcemap: "linked",
   logLevel: "warning",
   // Workspace packages are bundled from source; everything in node_modules is imported as is.
-  alias: { "@mediaserver/domain": Path.join(root, "packages/domain/src/index.ts") }
+  alias: {
+    "@mediaserver/domain": Path.join(root, "packages/domain/src/index.ts"),
+    "@mediaserver/server": Path.join(root, "packages/server/src")
+  }
 })
 await Fs.mkdir(outdir, { recursive: true })
 for (const file of result.outputFiles) {

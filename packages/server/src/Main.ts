@@ -83,5 +83,3 @@ export const NodeLive = Layer.provideMerge(announce, HttpServerLive).pipe(
   Layer.provide(TracingLive),
   Layer.provide(LoggingLive)
 )
-
-export const MainLive = NodeLive.pipe(Layer.provideMerge(AppConfig.layer))

@@ -110,7 +110,7 @@ interface ProcessResult {
 
 const runMain = (env: Record<string, string>, timeoutMs: number) =>
   Effect.async<ProcessResult, Error>((resume) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/bin/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "packages/workers/src/bin/main.ts"], {
       cwd: repoRoot,
       // A clean environment: nothing from CI (DATABASE_URL...) leaks in.
       env: { PATH: process.env.PATH ?? "", ...env },

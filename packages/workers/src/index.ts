@@ -1,5 +1,8 @@
 /**
- * Background execution: job handlers, library-scan entities and schedules. The package exists so the
- * dependency direction (domain <- server <- workers) is fixed from the start; the jobs issue fills it.
+ * Background execution: job handlers, library-scan entities and schedules, registered on every
+ * runner (all runners on one database must register the same workflows and entities).
  */
-export {}
+import { Layer } from "effect"
+
+/** Everything this package adds to a node. Each slice's jobs and schedules are merged in here. */
+export const WorkersLive = Layer.empty

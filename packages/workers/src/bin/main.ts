@@ -1,8 +1,12 @@
 /** `npm start`: one process, every role, embedded defaults unless DATABASE_URL is set. */
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect, Layer, Option, Predicate } from "effect"
-import { formatConfigError } from "../config/AppConfig.js"
-import { MainLive } from "../Main.js"
+import { AppConfig, formatConfigError } from "@mediaserver/server/config/AppConfig"
+import { NodeLive } from "@mediaserver/server/Main"
+import { WorkersLive } from "../index.js"
+
+/** The whole node: the application (server) plus background execution (workers). */
+const MainLive = WorkersLive.pipe(Layer.provideMerge(NodeLive), Layer.provideMerge(AppConfig.layer))
 
 /** One line for an expected failure (a StartupError names its component); the full cause otherwise. */
 const explain = (cause: Cause.Cause<unknown>): string =>

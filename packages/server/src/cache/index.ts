@@ -1,0 +1,23 @@
+/**
+ * # Caching rules
+ *
+ * Every cached read goes through `CacheAside.make` (one helper; no service writes its own cache).
+ * L1 is per process (lru-cache, bounded per namespace, TTL per entry); L2 is Redis when REDIS_URL is
+ * set. Invalidation is O(1): by key (a short tombstone in L2 plus a pub/sub message), by tag or by
+ * namespace (a generation bump). Every node's L1 drops the entry within milliseconds; a node that
+ * reconnects to Redis forgets its L1, since it may have missed messages.
+ *
+ * Choosing TTLs: L1 short (seconds to a minute: it is the window a node can serve a value whose
+ * invalidation it missed while Redis was down), L2 longer (minutes). A "not found" may be cached
+ * with `notFoundTtl` (default 10 s). TTLs are capped at one day.
+ *
+ * | namespace | what                     | key        | tags          | TTL L1 / L2 | invalidated by                     |
+ * |-----------|--------------------------|------------|---------------|-------------|------------------------------------|
+ * | (none yet)| each slice adds its rows | ...        | ...           | ...         | the writes that change the source  |
+ *
+ * Rows to come with their issues: sessions and API keys (revocation invalidates by key, at once, on
+ * every node), users and permissions (tag `user:<id>`), libraries, movies, series, metadata provider
+ * responses, image variants.
+ */
+export * as CacheAside from "./CacheAside.js"
+export { CacheStore, makeCacheStore } from "./CacheStore.js"
