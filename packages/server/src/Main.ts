@@ -6,7 +6,7 @@
  */
 import { FileSystem, HttpIncomingMessage, HttpLayerRouter, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Duration, Effect, Layer, Option } from "effect"
+import { Duration, Effect, Layer, Option, Scope } from "effect"
 import { createServer } from "node:http"
 import { CacheStore } from "./cache/CacheStore.js"
 import { ClusterLive } from "./cluster/Cluster.js"
@@ -71,12 +71,28 @@ const announce = Layer.effectDiscard(
   })
 )
 
+/**
+ * Layer release runs uninterruptibly, and the cluster's finalizers bound their Postgres calls with
+ * timeouts that only fire when interruptible: with the database down they wait forever (a SIGTERM never
+ * finishes). Close the cluster's own scope interruptibly, with a deadline.
+ */
+const releaseInterruptibly = <A, E, R>(layer: Layer.Layer<A, E, R>, timeout: Duration.DurationInput) =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const scope = yield* Scope.make()
+      yield* Effect.addFinalizer((exit) =>
+        Scope.close(scope, exit).pipe(Effect.interruptible, Effect.timeout(timeout), Effect.ignore)
+      )
+      return yield* Layer.buildWithScope(layer, scope)
+    })
+  )
+
 /** Everything but the AppConfig layer, so tests can build it from their own ConfigProvider. */
 export const NodeLive = Layer.provideMerge(announce, HttpServerLive).pipe(
   Layer.provide(SystemService.layer),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
-  Layer.provideMerge(ClusterLive),
+  Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),
   Layer.provideMerge(MigrationsLive),
   Layer.provideMerge(DatabaseLive),
   Layer.provideMerge(Layer.mergeAll(NodeIdentity.layer, RedisConnection.layer)),

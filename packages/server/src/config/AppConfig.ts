@@ -7,8 +7,19 @@ import { NodeRole } from "@mediaserver/domain"
 
 const LogFormat = Schema.Literal("pretty", "json", "logfmt")
 
-const literal = <A extends string>(name: string, schema: Schema.Schema<A>, fallback: A) =>
-  Schema.Config(name, schema).pipe(Config.withDefault(fallback))
+// Schema.Config would put ParseResult's multi-line tree in the message; say it in one line instead.
+const literal = <const Literals extends readonly [string, ...Array<string>]>(
+  name: string,
+  schema: Schema.Literal<Literals>,
+  fallback: Literals[number]
+) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((raw) =>
+      Either.mapLeft(Schema.decodeUnknownEither(schema)(raw), () =>
+        ConfigError.InvalidData([], `Expected one of ${schema.literals.join(", ")}, got "${raw}"`))
+    ),
+    Config.withDefault(fallback)
+  )
 
 const port = (name: string) =>
   Config.integer(name).pipe(
@@ -34,7 +45,7 @@ const logLevel = (name: string) =>
     Config.mapOrFail((raw) => {
       const level = levels[raw.toLowerCase()]
       return level === undefined
-        ? Either.left(ConfigError.InvalidData([name], `Expected one of ${Object.keys(levels).join(", ")}, got "${raw}"`))
+        ? Either.left(ConfigError.InvalidData([], `Expected one of ${Object.keys(levels).join(", ")}, got "${raw}"`))
         : Either.right(level)
     })
   )

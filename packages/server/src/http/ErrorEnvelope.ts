@@ -52,7 +52,9 @@ const reshapeDecodeError = (response: HttpServerResponse.HttpServerResponse) => 
 
 const fromCause = (request: HttpServerRequest.HttpServerRequest, cause: Cause.Cause<unknown>) =>
   Effect.gen(function* () {
-    const failure = Cause.failureOption(cause)
+    // HttpApiBuilder reads the body with Effect.orDie: a RequestError (malformed body, maxBytes) is a defect.
+    const failure = Option.orElse(Cause.failureOption(cause), () =>
+      Option.filter(Cause.dieOption(cause), (defect) => defect instanceof HttpServerError.RequestError))
     if (Option.isSome(failure)) {
       const error = failure.value
       if (error instanceof HttpServerError.RouteNotFound) {
@@ -130,13 +132,18 @@ export const ErrorEnvelope = HttpLayerRouter.middleware(
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         const started = performance.now()
         const declared = Number(request.headers["content-length"] ?? "0")
-        const response =
-          declared > maxBodyBytes
-            ? Effect.succeed(errorResponse(413, { code: "PayloadTooLarge", message: `Request body is over ${maxBodyBytes} bytes` }))
-            : httpEffect.pipe(
-              Effect.map(reshapeDecodeError),
-              Effect.catchAllCause((cause) => fromCause(request, cause))
-            )
+        const tooLarge = Effect.succeed(
+          errorResponse(413, { code: "PayloadTooLarge", message: `Request body is over ${maxBodyBytes} bytes` }).pipe(
+            HttpServerResponse.setHeader("connection", "close")
+          )
+        )
+        const handle = (effect: typeof httpEffect) => effect.pipe(
+          Effect.map(reshapeDecodeError),
+          Effect.catchAllCause((cause) => fromCause(request, cause))
+        )
+        // A chunked body without Content-Length is cut by MaxBodySize once it passes the limit: the
+        // platform destroys the stream, so that client sees the connection close instead of a 413.
+        const response = declared > maxBodyBytes ? tooLarge : handle(httpEffect)
         return Effect.tap(response, (res) => record(request, res.status, (performance.now() - started) / 1000))
       })
   }),

@@ -1,6 +1,6 @@
 /** `npm start`: one process, every role, embedded defaults unless DATABASE_URL is set. */
 import { NodeRuntime } from "@effect/platform-node"
-import { Cause, Console, Effect, Layer, Option, Predicate } from "effect"
+import { Cause, Console, Effect, Exit, Layer, Option, Predicate } from "effect"
 import { AppConfig, formatConfigError } from "@mediaserver/server/config/AppConfig"
 import { NodeLive } from "@mediaserver/server/Main"
 import { WorkersLive } from "../index.js"
@@ -25,5 +25,11 @@ Layer.launch(MainLive).pipe(
   Effect.tapErrorCause((cause) =>
     Cause.isEmpty(cause) || Cause.isInterruptedOnly(cause) ? Effect.void : Console.error(`Start-up failed: ${explain(cause)}`)
   ),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({
+    disableErrorReporting: true,
+    // A config error ends with an empty cause (already printed); the default teardown counts an empty
+    // cause as "interrupted only" and exits 0.
+    teardown: (exit, onExit) =>
+      onExit(Exit.isFailure(exit) && (Cause.isEmpty(exit.cause) || !Cause.isInterruptedOnly(exit.cause)) ? 1 : 0)
+  })
 )
