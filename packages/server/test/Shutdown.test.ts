@@ -1,0 +1,53 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Redacted } from "effect"
+import * as Http from "node:http"
+import { spawnNode, waitFor200 } from "./support/NodeProcess.js"
+import { freshDatabase } from "./support/TestDatabase.js"
+
+/** Starts a POST whose body is written in two halves; `finish` writes the rest and waits for the answer. */
+const slowPost = (url: string) =>
+  Effect.async<{ readonly finish: Effect.Effect<number, Error> }>((resume) => {
+    const body = JSON.stringify({ note: "in flight during shutdown" })
+    let answered: ((status: number) => void) | undefined
+    let failed: ((error: Error) => void) | undefined
+    const status = new Promise<number>((ok, ko) => {
+      answered = ok
+      failed = ko
+    })
+    const req = Http.request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length) } }, (res) => {
+      res.resume()
+      res.on("end", () => answered?.(res.statusCode ?? 0))
+    })
+    req.on("error", (error) => failed?.(error))
+    req.write(body.slice(0, 5), () =>
+      resume(Effect.succeed({
+        finish: Effect.tryPromise({
+          try: () => {
+            req.end(body.slice(5))
+            return status
+          },
+          catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+        })
+      }))
+    )
+  })
+
+describe("graceful shutdown", () => {
+  it.scopedLive("SIGTERM lets a request in flight finish, then the process exits 0", () =>
+    Effect.gen(function* () {
+      const db = yield* freshDatabase("shutdown")
+      const node = yield* spawnNode({ DATABASE_URL: Redacted.value(db.url) })
+      yield* waitFor200(node, "/readyz", Duration.seconds(30))
+      const inFlight = yield* slowPost(`${node.url}/api/v1/system/ping/drain`)
+      yield* node.signal("SIGTERM")
+      // New connections are refused soon after the signal...
+      yield* Effect.tryPromise(() => fetch(`${node.url}/healthz`)).pipe(
+        Effect.flip,
+        Effect.retry({ times: 100, schedule: undefined }),
+        Effect.timeout(Duration.seconds(10))
+      )
+      // ...but the request already in flight is answered.
+      expect(yield* inFlight.finish).toBe(200)
+      expect(yield* node.exited).toBe(0)
+    }), { timeout: 60_000 })
+})
