@@ -1,4 +1,5 @@
 export * from "./api.js"
 export * from "./cluster.js"
 export * from "./errors.js"
+export * from "./jobs.js"
 export * from "./system.js"

@@ -14,6 +14,7 @@ import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { AppConfig } from "./config/AppConfig.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
+import { JobsLive } from "./jobs/index.js"
 import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
@@ -87,11 +88,19 @@ const releaseInterruptibly = <A, E, R>(layer: Layer.Layer<A, E, R>, timeout: Dur
     })
   )
 
-/** Everything but the AppConfig layer, so tests can build it from their own ConfigProvider. */
-export const NodeLive = Layer.provideMerge(announce, HttpServerLive).pipe(
+/**
+ * A node: everything but the AppConfig layer (tests build it from their own ConfigProvider).
+ * `background` (the workers package: job handlers, scans, schedules) is built before the HTTP server
+ * and released after it, so requests in flight at shutdown can still reach entities and jobs: the
+ * cluster begins to shut down as soon as any entity registration is released.
+ */
+export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer.provideMerge(announce, HttpServerLive).pipe(
+  Layer.provide(background),
   Layer.provide(SystemService.layer),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
+  // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).
+  Layer.provideMerge(JobsLive),
   Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),
   Layer.provideMerge(MigrationsLive),
   Layer.provideMerge(DatabaseLive),
@@ -99,3 +108,6 @@ export const NodeLive = Layer.provideMerge(announce, HttpServerLive).pipe(
   Layer.provide(TracingLive),
   Layer.provide(LoggingLive)
 )
+
+/** A node without background work (server tests). */
+export const NodeLive = makeNodeLive(Layer.empty)

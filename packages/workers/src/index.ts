@@ -3,6 +3,7 @@
  * runner (all runners on one database must register the same workflows and entities).
  */
 import { Layer } from "effect"
+import { JobHandlersLive } from "./jobs/Registry.js"
 
 /** Everything this package adds to a node. Each slice's jobs and schedules are merged in here. */
-export const WorkersLive = Layer.empty
+export const WorkersLive = Layer.mergeAll(JobHandlersLive)

@@ -2,11 +2,11 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, Layer, Option, Predicate } from "effect"
 import { AppConfig, formatConfigError } from "@mediaserver/server/config/AppConfig"
-import { NodeLive } from "@mediaserver/server/Main"
+import { makeNodeLive } from "@mediaserver/server/Main"
 import { WorkersLive } from "../index.js"
 
 /** The whole node: the application (server) plus background execution (workers). */
-const MainLive = WorkersLive.pipe(Layer.provideMerge(NodeLive), Layer.provideMerge(AppConfig.layer))
+const MainLive = makeNodeLive(WorkersLive).pipe(Layer.provideMerge(AppConfig.layer))
 
 /** One line for an expected failure (a StartupError names its component); the full cause otherwise. */
 const explain = (cause: Cause.Cause<unknown>): string =>

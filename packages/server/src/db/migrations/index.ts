@@ -1,7 +1,9 @@
 import { Migrator } from "@effect/sql"
 import nodePing from "./0001_node_ping.js"
+import jobRuns from "./0002_job_runs.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
-  "0001_node_ping": nodePing
+  "0001_node_ping": nodePing,
+  "0002_job_runs": jobRuns
 })

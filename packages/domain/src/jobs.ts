@@ -1,0 +1,206 @@
+/**
+ * The job catalogue: every kind of background job, declared once (payload schema, queue, attempts,
+ * backoff, timeout, uniqueness, discarding errors). No I/O: the engine lives in server, the handlers
+ * in workers. Later slices add their kinds to `JobCatalogue`.
+ */
+import { Duration, Schema } from "effect"
+import { isDiscard } from "./errors.js"
+
+/** Queues and how many handlers of each may run at once on one node (configurable per node). */
+export const JobQueue = Schema.Literal("critical", "high", "default", "low", "bulk")
+export type JobQueue = typeof JobQueue.Type
+export const defaultQueueConcurrency: Readonly<Record<JobQueue, number>> = {
+  critical: 20,
+  high: 15,
+  default: 10,
+  low: 5,
+  bulk: 3
+}
+
+export const JobRunState = Schema.Literal(
+  "queued",
+  "running",
+  "retrying",
+  "completed",
+  "failed",
+  "discarded",
+  "cancelled"
+)
+export type JobRunState = typeof JobRunState.Type
+export const finishedStates: ReadonlyArray<JobRunState> = ["completed", "failed", "discarded", "cancelled"]
+
+export interface JobBackoff {
+  readonly base: Duration.Duration
+  readonly max: Duration.Duration
+}
+
+export interface JobUniqueness {
+  /**
+   * Without a period a run is unique while it is unfinished (queued, running, retrying). With one,
+   * unique per time bucket of that length, whatever its state (e.g. a sync at most once per 5 min).
+   */
+  readonly period?: Duration.Duration
+}
+
+export interface JobKind<Name extends string, S extends Schema.Schema.AnyNoContext> {
+  readonly name: Name
+  readonly payload: S
+  readonly queue: JobQueue
+  readonly maxAttempts: number
+  readonly backoff: JobBackoff
+  /** Per attempt; a timed-out attempt is interrupted and counts as a retryable failure. */
+  readonly timeout: Duration.Duration
+  /** By args (the encoded payload); none when absent. */
+  readonly unique?: JobUniqueness
+  /** Error tags that end the run at once, on top of the domain's Discard family. */
+  readonly discardOn: ReadonlyArray<string>
+}
+
+export interface JobKindSpec<Name extends string, S extends Schema.Schema.AnyNoContext> {
+  readonly name: Name
+  readonly payload: S
+  readonly queue: JobQueue
+  readonly maxAttempts: number
+  readonly backoff: { readonly base: Duration.DurationInput; readonly max: Duration.DurationInput }
+  readonly timeout: Duration.DurationInput
+  readonly unique?: { readonly period?: Duration.DurationInput }
+  readonly discardOn?: ReadonlyArray<string>
+}
+
+export const defineJob = <const Name extends string, S extends Schema.Schema.AnyNoContext>(
+  spec: JobKindSpec<Name, S>
+): JobKind<Name, S> => ({
+  name: spec.name,
+  payload: spec.payload,
+  queue: spec.queue,
+  maxAttempts: Math.max(1, Math.floor(spec.maxAttempts)),
+  backoff: { base: Duration.decode(spec.backoff.base), max: Duration.decode(spec.backoff.max) },
+  timeout: Duration.decode(spec.timeout),
+  ...(spec.unique === undefined
+    ? {}
+    : { unique: spec.unique.period === undefined ? {} : { period: Duration.decode(spec.unique.period) } }),
+  discardOn: spec.discardOn ?? []
+})
+
+/** Jitter adds up to this share of the delay, never less: a delay is never shorter than its backoff. */
+const JITTER = 0.25
+
+/**
+ * Delay before attempt `attempt + 1`: base * 2^(attempt-1) capped at max, plus jitter (`random` in
+ * [0, 1)); at least `retryAfterMs` when the upstream said so (429 Retry-After).
+ */
+export const backoffDelay = (
+  backoff: JobBackoff,
+  attempt: number,
+  random: number,
+  retryAfterMs?: number
+): Duration.Duration => {
+  const exponential = Duration.toMillis(backoff.base) * 2 ** Math.max(0, attempt - 1)
+  const capped = Math.min(Duration.toMillis(backoff.max), exponential)
+  const jittered = capped * (1 + JITTER * Math.min(Math.max(random, 0), 1))
+  return Duration.millis(Math.ceil(Math.max(jittered, retryAfterMs ?? 0)))
+}
+
+/** Whether a handler error ends the run at once (Discard family or the kind's own list). */
+export const isJobDiscard = (
+  kind: { readonly discardOn: ReadonlyArray<string> },
+  error: { readonly _tag: string }
+): boolean => isDiscard(error) || kind.discardOn.includes(error._tag)
+
+// --- errors -----------------------------------------------------------------------------------
+
+/** One attempt failed; what the engine keeps of a handler's error (it must survive serialisation). */
+export class JobAttemptFailed extends Schema.TaggedError<JobAttemptFailed>()("JobAttemptFailed", {
+  errorTag: Schema.String,
+  message: Schema.String,
+  discard: Schema.Boolean,
+  retryAfterMs: Schema.optional(Schema.Number)
+}) {}
+
+/** An attempt ran past its kind's timeout and was interrupted. Retryable. */
+export class JobTimeout extends Schema.TaggedError<JobTimeout>()("JobTimeout", {
+  kind: Schema.String,
+  timeoutMs: Schema.Number,
+  message: Schema.String
+}) {}
+
+/** The run ended without success: attempts exhausted, discarded, or a defect in its handler. */
+export class JobRunFailed extends Schema.TaggedError<JobRunFailed>()("JobRunFailed", {
+  runId: Schema.String,
+  kind: Schema.String,
+  state: Schema.Literal("failed", "discarded"),
+  message: Schema.String
+}) {}
+
+/** The payload given to `enqueue` does not encode with its kind's schema. */
+export class JobPayloadInvalid extends Schema.TaggedError<JobPayloadInvalid>()("JobPayloadInvalid", {
+  kind: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A run as the run records show it (for visibility and retention). */
+export class JobRun extends Schema.Class<JobRun>("JobRun")({
+  id: Schema.String,
+  kind: Schema.String,
+  queue: JobQueue,
+  state: JobRunState,
+  attempt: Schema.Number,
+  maxAttempts: Schema.Number,
+  lastError: Schema.NullOr(Schema.String),
+  payload: Schema.Unknown,
+  insertedAt: Schema.DateFromSelf,
+  startedAt: Schema.NullOr(Schema.DateFromSelf),
+  finishedAt: Schema.NullOr(Schema.DateFromSelf)
+}) {}
+
+// --- catalogue --------------------------------------------------------------------------------
+
+const NoPayload = Schema.Struct({})
+
+/** Cleanups: 3 attempts, low queue; unique per hour so a run-on-start and a tick do not both run. */
+const cleanup = <const Name extends string>(name: Name) =>
+  defineJob({
+    name,
+    payload: NoPayload,
+    queue: "low",
+    maxAttempts: 3,
+    backoff: { base: "30 seconds", max: "10 minutes" },
+    timeout: "10 minutes",
+    unique: { period: "1 hour" }
+  })
+
+export const AuthCleanupJob = cleanup("auth.cleanup")
+export const ActivityCleanupJob = cleanup("activity.cleanup")
+export const ScanHistoryCleanupJob = cleanup("scan_history.cleanup")
+export const JobRetentionJob = cleanup("jobs.retention")
+
+export const PlaybackHealthJob = defineJob({
+  name: "playback.health",
+  payload: NoPayload,
+  queue: "high",
+  maxAttempts: 3,
+  backoff: { base: "5 seconds", max: "1 minute" },
+  timeout: "1 minute",
+  unique: { period: "5 minutes" }
+})
+
+export const StatsHourlyJob = defineJob({
+  name: "stats.hourly",
+  payload: NoPayload,
+  queue: "low",
+  maxAttempts: 3,
+  backoff: { base: "1 minute", max: "15 minutes" },
+  timeout: "15 minutes",
+  unique: { period: "1 hour" }
+})
+
+/** Every kind, by name. Every runner registers a workflow for each (workers enforce a handler each). */
+export const JobCatalogue = {
+  [AuthCleanupJob.name]: AuthCleanupJob,
+  [ActivityCleanupJob.name]: ActivityCleanupJob,
+  [ScanHistoryCleanupJob.name]: ScanHistoryCleanupJob,
+  [PlaybackHealthJob.name]: PlaybackHealthJob,
+  [StatsHourlyJob.name]: StatsHourlyJob,
+  [JobRetentionJob.name]: JobRetentionJob
+}
+export type JobCatalogue = typeof JobCatalogue

@@ -1,0 +1,132 @@
+/**
+ * Run records (`job_runs`). They exist because the workflow engine keeps no queryable run state:
+ * its messages and replies are opaque, so states, attempts, errors, uniqueness and retention live
+ * here. The workflow body can be replayed, so every transition is guarded to be idempotent and
+ * never moves a run backwards (a finished run stays finished; an older attempt never overwrites a
+ * newer one).
+ */
+import { SqlClient, type SqlError } from "@effect/sql"
+import { DatabaseError, JobRun, type JobQueue, type JobRunState } from "@mediaserver/domain"
+import { Context, Effect, Layer, Option, Schedule } from "effect"
+
+export interface NewJobRun {
+  readonly id: string
+  readonly kind: string
+  readonly queue: JobQueue
+  readonly uniqueKey: string | null
+  readonly maxAttempts: number
+  readonly payload: unknown
+  readonly executionId: string
+}
+
+export type FinalState = Extract<JobRunState, "completed" | "failed" | "discarded">
+
+export interface JobRunsShape {
+  /** Inserts a queued run; none when a run with the same (kind, unique key) exists. */
+  readonly insert: (run: NewJobRun) => Effect.Effect<Option.Option<string>, DatabaseError>
+  readonly findByUniqueKey: (kind: string, uniqueKey: string) => Effect.Effect<Option.Option<string>, DatabaseError>
+  readonly markRunning: (id: string, attempt: number) => Effect.Effect<void, DatabaseError>
+  readonly markRetrying: (id: string, attempt: number, error: string) => Effect.Effect<void, DatabaseError>
+  /** `keepUniqueKey`: periodic uniqueness holds after the run ends; plain uniqueness is released. */
+  readonly finish: (
+    id: string,
+    state: FinalState,
+    error: string | null,
+    keepUniqueKey: boolean
+  ) => Effect.Effect<void, DatabaseError>
+  readonly get: (id: string) => Effect.Effect<Option.Option<JobRun>, DatabaseError>
+}
+
+/** The one place SQL failures of this table become domain errors. */
+const wrap = (operation: string) => <A, R>(effect: Effect.Effect<A, SqlError.SqlError, R>) =>
+  Effect.mapError(effect, (e) => new DatabaseError({ message: e.message, operation: `job_runs.${operation}` }))
+
+/** Transitions issued by a workflow body retry briefly: losing one would leave a run looking stuck. */
+const persist = <A, R>(effect: Effect.Effect<A, DatabaseError, R>) =>
+  Effect.retry(effect, { times: 5, schedule: Schedule.exponential("50 millis") })
+
+interface RunRow {
+  readonly id: string
+  readonly kind: string
+  readonly queue: JobQueue
+  readonly state: JobRunState
+  readonly attempt: number
+  readonly max_attempts: number
+  readonly last_error: string | null
+  readonly payload: unknown
+  readonly inserted_at: Date
+  readonly started_at: Date | null
+  readonly finished_at: Date | null
+}
+
+const toJobRun = (row: RunRow) =>
+  new JobRun({
+    id: row.id,
+    kind: row.kind,
+    queue: row.queue,
+    state: row.state,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    lastError: row.last_error,
+    payload: row.payload,
+    insertedAt: row.inserted_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at
+  })
+
+export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRunsShape>() {
+  static readonly layer = Layer.effect(
+    JobRuns,
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const unfinished = sql`state IN ('queued', 'running', 'retrying')`
+      return {
+        insert: (run) =>
+          sql<{ readonly id: string }>`
+            INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id)
+            VALUES (${run.id}, ${run.kind}, ${run.queue}, ${run.uniqueKey}, ${run.maxAttempts},
+                    ${JSON.stringify(run.payload ?? null)}::jsonb, ${run.executionId})
+            ON CONFLICT (kind, unique_key) DO NOTHING
+            RETURNING id
+          `.pipe(
+            Effect.map((rows) => Option.fromNullable(rows[0]?.id)),
+            wrap("insert")
+          ),
+        findByUniqueKey: (kind, uniqueKey) =>
+          sql<{ readonly id: string }>`
+            SELECT id FROM job_runs WHERE kind = ${kind} AND unique_key = ${uniqueKey}
+          `.pipe(
+            Effect.map((rows) => Option.fromNullable(rows[0]?.id)),
+            wrap("findByUniqueKey")
+          ),
+        markRunning: (id, attempt) =>
+          sql`
+            UPDATE job_runs
+            SET state = 'running', attempt = ${attempt}, started_at = coalesce(started_at, now()), updated_at = now()
+            WHERE id = ${id} AND ${unfinished} AND attempt <= ${attempt}
+          `.pipe(Effect.asVoid, wrap("markRunning"), persist),
+        markRetrying: (id, attempt, error) =>
+          sql`
+            UPDATE job_runs SET state = 'retrying', last_error = ${error}, updated_at = now()
+            WHERE id = ${id} AND ${unfinished} AND attempt = ${attempt}
+          `.pipe(Effect.asVoid, wrap("markRetrying"), persist),
+        finish: (id, state, error, keepUniqueKey) =>
+          sql`
+            UPDATE job_runs
+            SET state = ${state}, last_error = coalesce(${error}, last_error), finished_at = now(), updated_at = now(),
+                unique_key = CASE WHEN ${keepUniqueKey} THEN unique_key ELSE NULL END
+            WHERE id = ${id} AND ${unfinished}
+          `.pipe(Effect.asVoid, wrap("finish"), persist),
+        get: (id) =>
+          sql<RunRow>`
+            SELECT id, kind, queue, state, attempt, max_attempts, last_error, payload, inserted_at, started_at,
+                   finished_at
+            FROM job_runs WHERE id = ${id}
+          `.pipe(
+            Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toJobRun)),
+            wrap("get")
+          )
+      }
+    })
+  )
+}

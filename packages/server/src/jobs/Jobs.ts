@@ -1,0 +1,106 @@
+/**
+ * Enqueueing jobs. A run is a `job_runs` row plus a workflow execution whose message is written in
+ * the same transaction: enqueued inside `sql.withTransaction`, the job runs only if it commits, and
+ * once (the engine deduplicates the execution). Uniqueness by args is decided by the row's unique
+ * key: a duplicate enqueue returns the existing run's id.
+ */
+import { Sharding } from "@effect/cluster"
+import { SqlClient, SqlError } from "@effect/sql"
+import { WorkflowEngine } from "@effect/workflow"
+import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
+import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
+import { createHash, randomUUID } from "node:crypto"
+import { JobRuns } from "./JobRuns.js"
+import { jobWorkflow } from "./JobWorkflow.js"
+
+export interface JobsShape {
+  /** Returns the run id (an existing run's when the kind is unique and one matches). */
+  readonly enqueue: <Name extends string, S extends Schema.Schema.AnyNoContext>(
+    kind: JobKind<Name, S>,
+    payload: Schema.Schema.Type<S>
+  ) => Effect.Effect<string, JobPayloadInvalid | DatabaseError>
+  /**
+   * `sql.withTransaction` plus a prompt pickup after commit: the engine only reads new messages on
+   * its storage poll, and a message written in a transaction is invisible until the commit.
+   */
+  readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
+  readonly get: (runId: string) => Effect.Effect<Option.Option<JobRun>, DatabaseError>
+}
+
+/** JSON with sorted keys, so equal args give equal keys whatever their order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v
+  ) ?? "null"
+
+const uniqueKeyOf = (
+  kind: { readonly unique?: { readonly period?: Duration.Duration } },
+  encoded: unknown,
+  now: number
+): string | null => {
+  if (kind.unique === undefined) return null
+  const period = kind.unique.period
+  const bucket = period === undefined ? "" : `@${Math.floor(now / Duration.toMillis(period))}`
+  return createHash("sha256").update(canonical(encoded)).digest("hex") + bucket
+}
+
+export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
+  static readonly layer = Layer.effect(
+    Jobs,
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const runs = yield* JobRuns
+      const engine = yield* WorkflowEngine.WorkflowEngine
+      const sharding = yield* Sharding.Sharding
+
+      const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        sql.withTransaction(effect).pipe(
+          Effect.catchIf(
+            (e): e is SqlError.SqlError => e instanceof SqlError.SqlError,
+            (e) => new DatabaseError({ message: e.message, operation: "jobs.transaction" })
+          ),
+          Effect.tap(() => sharding.pollStorage)
+        )
+
+      const enqueue = <Name extends string, S extends Schema.Schema.AnyNoContext>(
+        kind: JobKind<Name, S>,
+        payload: Schema.Schema.Type<S>
+      ) =>
+        Effect.gen(function* () {
+          const encoded = yield* Schema.encode(kind.payload)(payload).pipe(
+            Effect.mapError((e) => new JobPayloadInvalid({ kind: kind.name, message: e.message }))
+          )
+          const uniqueKey = uniqueKeyOf(kind, encoded, Date.now())
+          const workflow = jobWorkflow(kind.name)
+          const runId = randomUUID()
+          const executionId = yield* workflow.executionId({ runId, payload: encoded })
+          const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {
+            const inserted = yield* runs.insert({
+              id: runId,
+              kind: kind.name,
+              queue: kind.queue,
+              uniqueKey,
+              maxAttempts: kind.maxAttempts,
+              payload: encoded,
+              executionId
+            })
+            if (Option.isSome(inserted)) {
+              yield* workflow.execute({ runId, payload: encoded }, { discard: true })
+              return runId
+            }
+            // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
+            // If that run finished in between (releasing its key), insert again.
+            const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
+            return Option.isSome(existing) ? existing.value : yield* write
+          }).pipe(Effect.provideService(WorkflowEngine.WorkflowEngine, engine))
+          // Inside the caller's transaction the job starts when it commits (see `withTransaction`).
+          const outer = yield* Effect.serviceOption(SqlClient.TransactionConnection)
+          return yield* Option.isSome(outer) ? write : withTransaction(write)
+        }).pipe(Effect.withSpan("Jobs.enqueue", { attributes: { kind: kind.name } }))
+
+      return { enqueue, withTransaction, get: runs.get }
+    })
+  )
+}

@@ -1,0 +1,30 @@
+/**
+ * The handler of every kind in the catalogue. The mapped type makes a missing kind a compile error:
+ * all runners on one database must register the same workflows, or messages for an unknown one fail.
+ * Kinds whose owning issue has not landed yet run a placeholder.
+ */
+import { JobCatalogue } from "@mediaserver/domain"
+import { type JobHandler, type JobQueues, JobRetention, type JobRuns, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import type { WorkflowEngine } from "@effect/workflow"
+import { Effect, Layer } from "effect"
+
+type Registration = Layer.Layer<never, never, WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention>
+type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
+
+const placeholder =
+  (name: string): JobHandler<unknown, never> =>
+  () =>
+    Effect.logDebug(`job ${name}: placeholder handler (its owning issue adds the work)`)
+
+const registrations: Registrations = {
+  "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], placeholder("auth.cleanup")),
+  "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], placeholder("activity.cleanup")),
+  "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], placeholder("scan_history.cleanup")),
+  "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], placeholder("playback.health")),
+  "stats.hourly": jobWorkflowLayer(JobCatalogue["stats.hourly"], placeholder("stats.hourly")),
+  "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
+    Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run)))
+}
+
+/** Every catalogue kind's workflow, registered on this runner. */
+export const JobHandlersLive = Object.values(registrations).reduce<Registration>((all, one) => Layer.merge(all, one), Layer.empty)

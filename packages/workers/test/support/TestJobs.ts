@@ -1,0 +1,197 @@
+/**
+ * Test job kinds (tiny backoffs and timeouts), their handlers, a `Probe` the handlers report to,
+ * and a whole node (server + workers + these kinds) on a fresh Postgres database.
+ */
+import { SqlClient } from "@effect/sql"
+import { defineJob, NotFound, TooManyRequests, Unavailable } from "@mediaserver/domain"
+import { AppConfig } from "@mediaserver/server/config/AppConfig"
+import { Jobs } from "@mediaserver/server/jobs/index"
+import { jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import { NodeLive } from "@mediaserver/server/Main"
+import { ConfigProvider, Context, Data, Deferred, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { eventually } from "../../../server/test/support/Poll.js"
+import { freshDatabase } from "../../../server/test/support/TestDatabase.js"
+import { WorkersLive } from "../../src/index.js"
+
+export interface ProbeEvent {
+  readonly type: "start" | "interrupted"
+  readonly attempt: number
+  readonly at: number
+}
+
+/** What handlers saw, by payload key, plus a gate per key and the peak concurrency per key prefix. */
+export class Probe extends Context.Tag("test/Probe")<
+  Probe,
+  {
+    readonly record: (key: string, type: ProbeEvent["type"], attempt: number) => Effect.Effect<void>
+    readonly events: (key: string) => Effect.Effect<ReadonlyArray<ProbeEvent>>
+    readonly gate: (key: string) => Effect.Effect<Deferred.Deferred<void>>
+    readonly enter: (group: string) => Effect.Effect<void>
+    readonly leave: (group: string) => Effect.Effect<void>
+    readonly peak: (group: string) => Effect.Effect<number>
+  }
+>() {
+  static readonly layer = Layer.sync(Probe, () => {
+    const events = new Map<string, Array<ProbeEvent>>()
+    const gates = new Map<string, Deferred.Deferred<void>>()
+    const running = new Map<string, number>()
+    const peaks = new Map<string, number>()
+    return {
+      record: (key, type, attempt) =>
+        Effect.sync(() => events.set(key, [...(events.get(key) ?? []), { type, attempt, at: Date.now() }])),
+      events: (key) => Effect.sync(() => events.get(key) ?? []),
+      gate: (key) =>
+        Effect.gen(function* () {
+          const existing = gates.get(key)
+          if (existing !== undefined) return existing
+          const created = yield* Deferred.make<void>()
+          gates.set(key, created)
+          return created
+        }),
+      enter: (group) =>
+        Effect.sync(() => {
+          const now = (running.get(group) ?? 0) + 1
+          running.set(group, now)
+          peaks.set(group, Math.max(peaks.get(group) ?? 0, now))
+        }),
+      leave: (group) => Effect.sync(() => running.set(group, (running.get(group) ?? 1) - 1)),
+      peak: (group) => Effect.sync(() => peaks.get(group) ?? 0)
+    }
+  })
+}
+
+export class CustomDiscard extends Data.TaggedError("CustomDiscard")<{ readonly message: string }> {}
+
+export const Behaviour = Schema.Literal("unavailable", "429", "notfound", "custom", "defect", "hang")
+
+/** Fails `failTimes` attempts as `behaviour` says, then succeeds. */
+export const FlakyJob = defineJob({
+  name: "test.flaky",
+  payload: Schema.Struct({
+    key: Schema.String,
+    behaviour: Behaviour,
+    failTimes: Schema.Number,
+    retryAfterMs: Schema.optional(Schema.Number)
+  }),
+  queue: "default",
+  maxAttempts: 3,
+  backoff: { base: "100 millis", max: "1 second" },
+  timeout: "300 millis",
+  discardOn: ["CustomDiscard"]
+})
+
+const KeyPayload = Schema.Struct({ key: Schema.String })
+
+/** Records each run; waits for its gate when `gated`. */
+export const SimpleJob = defineJob({
+  name: "test.simple",
+  payload: KeyPayload,
+  queue: "default",
+  maxAttempts: 3,
+  backoff: { base: "100 millis", max: "1 second" },
+  timeout: "10 seconds"
+})
+
+export const UniqueJob = defineJob({ ...SimpleJob, name: "test.unique", unique: {} })
+
+export const PeriodicJob = defineJob({
+  ...SimpleJob,
+  name: "test.periodic",
+  unique: { period: "1 hour" }
+})
+
+/** On the bulk queue, whose cap the test node sets to 2; each run holds its slot 150 ms. */
+export const CappedJob = defineJob({
+  ...SimpleJob,
+  name: "test.capped",
+  queue: "bulk",
+  backoff: { base: 100, max: 1000 }
+})
+export const BULK_CAP = 2
+
+const TestHandlersLive = Layer.mergeAll(
+  jobWorkflowLayer(FlakyJob, ({ behaviour, failTimes, key, retryAfterMs }, { attempt }) =>
+    Effect.gen(function* () {
+      const probe = yield* Probe
+      yield* probe.record(key, "start", attempt)
+      if (attempt > failTimes) return
+      switch (behaviour) {
+        case "unavailable":
+          return yield* new Unavailable({ message: "upstream 503" })
+        case "429":
+          return yield* new TooManyRequests({ message: "slow down", retryAfterMs })
+        case "notfound":
+          return yield* new NotFound({ message: "upstream 404" })
+        case "custom":
+          return yield* new CustomDiscard({ message: "unmatched file" })
+        case "defect":
+          // A thrown exception inside the handler, as a bug would throw it.
+          yield* Effect.sync(() => JSON.parse("{not json"))
+          return
+        case "hang":
+          return yield* Effect.onInterrupt(Effect.never, () => probe.record(key, "interrupted", attempt))
+      }
+    })
+  ),
+  jobWorkflowLayer(SimpleJob, ({ key }, { attempt }) => Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))),
+  jobWorkflowLayer(UniqueJob, ({ key }, { attempt }) =>
+    Effect.gen(function* () {
+      const probe = yield* Probe
+      yield* probe.record(key, "start", attempt)
+      yield* Deferred.await(yield* probe.gate(key))
+    })
+  ),
+  jobWorkflowLayer(PeriodicJob, ({ key }, { attempt }) => Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))),
+  jobWorkflowLayer(CappedJob, ({ key }, { attempt }) =>
+    Effect.gen(function* () {
+      const probe = yield* Probe
+      yield* probe.record(key, "start", attempt)
+      yield* probe.enter("capped")
+      yield* Effect.sleep(Duration.millis(150)).pipe(Effect.ensuring(probe.leave("capped")))
+    })
+  )
+).pipe(Layer.provideMerge(Probe.layer))
+
+/** A whole node (in-process, SingleRunner on SQL storage) with the catalogue and the test kinds. */
+export const jobsNode = (label: string) =>
+  Layer.unwrapScoped(
+    Effect.gen(function* () {
+      const db = yield* freshDatabase(label)
+      const provider = ConfigProvider.fromMap(
+        new Map(
+          Object.entries({
+            HOST: "127.0.0.1",
+            PORT: "0",
+            LOG_LEVEL: "Error",
+            DATABASE_URL: Redacted.value(db.url),
+            JOB_QUEUE_BULK_CONCURRENCY: String(BULK_CAP)
+          })
+        )
+      )
+      return Layer.mergeAll(TestHandlersLive, WorkersLive).pipe(
+        Layer.provideMerge(NodeLive),
+        Layer.provideMerge(AppConfig.layer),
+        Layer.provide(Layer.setConfigProvider(provider))
+      )
+    })
+  )
+
+type Finished = "completed" | "failed" | "discarded"
+
+/** Waits until the run reaches one of `states` and returns it. */
+export const awaitRun = (runId: string, states: ReadonlyArray<Finished> = ["completed", "failed", "discarded"]) =>
+  Effect.gen(function* () {
+    const jobs = yield* Jobs
+    const found = yield* eventually(jobs.get(runId), (run) => Option.isSome(run) && states.some((s) => s === run.value.state), {
+      what: `run ${runId} in ${states.join("|")}`,
+      timeout: Duration.seconds(20)
+    })
+    return yield* found
+  })
+
+export const countRows = (query: string) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql.unsafe<{ readonly n: number }>(query)
+    return rows[0]?.n ?? -1
+  })
