@@ -12,7 +12,8 @@ export interface BenchModule {
 
 const benchmarks = {
   "http-baseline": () => import("./http-baseline.js"),
-  cache: () => import("./cache.js")
+  cache: () => import("./cache.js"),
+  jobs: () => import("./jobs.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)

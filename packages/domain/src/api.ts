@@ -1,10 +1,17 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
+import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { SystemApi } from "./system.js"
+import { AdminUsersApi, UsersApi } from "./users.js"
 
 /** The REST gateway under /api/v1. Each slice adds its group here. */
 export class MediaApi extends HttpApi.make("media")
   .add(SystemApi)
+  .add(AuthApi)
+  .add(SessionsApi)
+  .add(ApiKeysApi)
+  .add(UsersApi)
+  .add(AdminUsersApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

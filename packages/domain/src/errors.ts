@@ -74,7 +74,7 @@ export const ErrorBody = Schema.Struct({
 })
 export type ErrorBody = typeof ErrorBody.Type
 
-interface ErrorEncoded<Tag extends string> {
+export interface ErrorEncoded<Tag extends string> {
   readonly _tag: Tag
   readonly message: string
   readonly details?: unknown

@@ -194,6 +194,16 @@ export const StatsHourlyJob = defineJob({
   unique: { period: "1 hour" }
 })
 
+/** Does nothing: the `jobs` benchmark and operators use it to measure the pipeline end to end. */
+export const NoopJob = defineJob({
+  name: "jobs.noop",
+  payload: Schema.Struct({ note: Schema.optional(Schema.String) }),
+  queue: "default",
+  maxAttempts: 1,
+  backoff: { base: "1 second", max: "1 second" },
+  timeout: "10 seconds"
+})
+
 /** Every kind, by name. Every runner registers a workflow for each (workers enforce a handler each). */
 export const JobCatalogue = {
   [AuthCleanupJob.name]: AuthCleanupJob,
@@ -201,6 +211,7 @@ export const JobCatalogue = {
   [ScanHistoryCleanupJob.name]: ScanHistoryCleanupJob,
   [PlaybackHealthJob.name]: PlaybackHealthJob,
   [StatsHourlyJob.name]: StatsHourlyJob,
-  [JobRetentionJob.name]: JobRetentionJob
+  [JobRetentionJob.name]: JobRetentionJob,
+  [NoopJob.name]: NoopJob
 }
 export type JobCatalogue = typeof JobCatalogue

@@ -2,10 +2,10 @@ import { HttpClient, HttpClientError, type HttpClientRequest, HttpServer } from 
 import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { RpcClientError } from "@effect/rpc/RpcClientError"
 import { describe, expect, it } from "@effect/vitest"
-import { InternalError, PingResult, SystemInfo, Unavailable } from "@mediaserver/domain"
+import { InternalError, PingResult, SystemInfo, SystemRpcs, Unavailable } from "@mediaserver/domain"
 import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
 import { startServerWithDatabase } from "../../server/test/support/TestServer.js"
-import { AllRpcs, createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
+import { createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
 
 /** A port nothing listens on: connecting fails at once. */
 const UNREACHABLE = "http://127.0.0.1:1/rpc"
@@ -45,13 +45,13 @@ const rejection = <A>(promise: () => Promise<A>) =>
 /**
  * The real RPC server stack (RpcServer + NDJSON) as an in-memory `fetch`, with handlers that fail on
  * demand: the server has no RPC that fails deterministically yet, and typed errors must be seen to cross
- * the wire as themselves.
+ * the wire as themselves. Only SystemRpcs is served (the calls used here).
  */
 const failingServerFetch = Effect.acquireRelease(
   Effect.sync(() =>
-    RpcServer.toWebHandler(AllRpcs, {
+    RpcServer.toWebHandler(SystemRpcs, {
       layer: Layer.mergeAll(
-        AllRpcs.toLayer({
+        SystemRpcs.toLayer({
           SystemInfo: () => Effect.die("not used"),
           SystemPing: ({ id }) =>
             id === "down"

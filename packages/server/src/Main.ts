@@ -11,6 +11,7 @@ import { createServer } from "node:http"
 import { CacheStore } from "./cache/CacheStore.js"
 import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
+import { IdentityLive } from "./auth/index.js"
 import { AppConfig } from "./config/AppConfig.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
@@ -97,6 +98,8 @@ const releaseInterruptibly = <A, E, R>(layer: Layer.Layer<A, E, R>, timeout: Dur
 export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer.provideMerge(announce, HttpServerLive).pipe(
   Layer.provide(background),
   Layer.provide(SystemService.layer),
+  // Identity and access: accounts, sessions, API keys, users and the Authenticator behind both middlewares.
+  Layer.provide(IdentityLive),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).

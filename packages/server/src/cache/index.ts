@@ -13,11 +13,11 @@
  *
  * | namespace | what                     | key        | tags          | TTL L1 / L2 | invalidated by                     |
  * |-----------|--------------------------|------------|---------------|-------------|------------------------------------|
- * | (none yet)| each slice adds its rows | ...        | ...           | ...         | the writes that change the source  |
+ * | auth-session | session by access token | sha-256 of the token | - | 30 s / 10 min | refresh, logout, revoke, password change, user delete |
+ * | auth-apikey  | API key by lookup prefix | key prefix | - | 30 s / 10 min | revoke, user delete |
  *
- * Rows to come with their issues: sessions and API keys (revocation invalidates by key, at once, on
- * every node), users and permissions (tag `user:<id>`), libraries, movies, series, metadata provider
- * responses, image variants.
+ * Rows to come with their issues: users and permissions (tag `user:<id>`), libraries, movies, series,
+ * metadata provider responses, image variants.
  */
 export * as CacheAside from "./CacheAside.js"
 export { CacheStore, makeCacheStore } from "./CacheStore.js"

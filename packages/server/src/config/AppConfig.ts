@@ -79,7 +79,15 @@ export const appConfig = Config.all({
   maxBodyBytes: positiveInt("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   otlpEndpoint: Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),
-  serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("mediaserver"))
+  serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("mediaserver")),
+  // Identity and access (see packages/server/src/auth).
+  authAccessTokenTtl: Config.duration("AUTH_ACCESS_TOKEN_TTL").pipe(Config.withDefault(Duration.minutes(15))),
+  authSessionIdleTimeout: Config.duration("AUTH_SESSION_IDLE_TIMEOUT").pipe(Config.withDefault(Duration.days(7))),
+  authSessionMaxAge: Config.duration("AUTH_SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(30))),
+  authPasswordMinLength: positiveInt("AUTH_PASSWORD_MIN_LENGTH").pipe(Config.withDefault(10)),
+  authLastUsedFlushInterval: Config.duration("AUTH_LAST_USED_FLUSH_INTERVAL").pipe(
+    Config.withDefault(Duration.seconds(10))
+  )
 })
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>

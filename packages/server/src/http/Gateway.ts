@@ -1,8 +1,9 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { MediaApi, SystemRpcs } from "@mediaserver/domain"
+import { IdentityRpcs, MediaApi, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
+import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { SystemHttpLive } from "../system/Http.js"
 import { SystemRpcLive } from "../system/Rpc.js"
 import { ErrorEnvelope } from "./ErrorEnvelope.js"
@@ -12,13 +13,18 @@ import { WebClientRoutes } from "./WebClient.js"
 export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide(SystemHttpLive)
+  Layer.provide([SystemHttpLive, IdentityHttpLive]),
+  Layer.provide(AuthenticationLive)
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
 
-const RpcRoutes = RpcServer.layerHttpRouter({ group: SystemRpcs, path: "/rpc", protocol: "http" }).pipe(
-  Layer.provide(SystemRpcLive),
+/** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
+const AllRpcs = SystemRpcs.merge(IdentityRpcs)
+
+const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
+  Layer.provide([SystemRpcLive, IdentityRpcLive]),
+  Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson)
 )
 

@@ -8,7 +8,7 @@ import { Sharding } from "@effect/cluster"
 import { SqlClient, SqlError } from "@effect/sql"
 import { WorkflowEngine } from "@effect/workflow"
 import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Option, Queue, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
 import { jobWorkflow } from "./JobWorkflow.js"
@@ -47,7 +47,7 @@ const uniqueKeyOf = (
 }
 
 export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
-  static readonly layer = Layer.effect(
+  static readonly layer = Layer.scoped(
     Jobs,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
@@ -55,13 +55,20 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
       const engine = yield* WorkflowEngine.WorkflowEngine
       const sharding = yield* Sharding.Sharding
 
+      // A storage poll reads every shard's pending messages: one after each commit would make
+      // enqueueing O(backlog). Requests coalesce (a sliding queue of one) into at most one poll running
+      // and one pending, and the enqueue does not wait for it.
+      const pollRequests = yield* Queue.sliding<void>(1)
+      yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(pollRequests), sharding.pollStorage)))
+      const requestPoll = Effect.asVoid(Queue.offer(pollRequests, undefined))
+
       const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         sql.withTransaction(effect).pipe(
           Effect.catchIf(
             (e): e is SqlError.SqlError => e instanceof SqlError.SqlError,
             (e) => new DatabaseError({ message: e.message, operation: "jobs.transaction" })
           ),
-          Effect.tap(() => sharding.pollStorage)
+          Effect.tap(() => requestPoll)
         )
 
       const enqueue = <Name extends string, S extends Schema.Schema.AnyNoContext>(

@@ -22,6 +22,7 @@ const registrations: Registrations = {
   "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], placeholder("scan_history.cleanup")),
   "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], placeholder("playback.health")),
   "stats.hourly": jobWorkflowLayer(JobCatalogue["stats.hourly"], placeholder("stats.hourly")),
+  "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
     Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run)))
 }

@@ -1,0 +1,76 @@
+/**
+ * Identity models shared by the auth, users and API-key slices: ids, roles, scopes, permissions, the
+ * authenticated caller (`CurrentUser`) and the middleware tags that provide it (HTTP and RPC).
+ */
+import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
+import { RpcMiddleware } from "@effect/rpc"
+import { Context, Schema } from "effect"
+import { HttpUnauthorized, HttpUnavailable, Unauthorized, Unavailable } from "./errors.js"
+
+export const UserId = Schema.UUID.pipe(Schema.brand("UserId"))
+export type UserId = typeof UserId.Type
+export const SessionId = Schema.UUID.pipe(Schema.brand("SessionId"))
+export type SessionId = typeof SessionId.Type
+export const ApiKeyId = Schema.UUID.pipe(Schema.brand("ApiKeyId"))
+export type ApiKeyId = typeof ApiKeyId.Type
+
+/** Built-in roles. Custom roles come with the full RBAC operations. */
+export const Role = Schema.Literal("admin", "user", "guest")
+export type Role = typeof Role.Type
+
+/** API key scopes, ordered: admin includes write, write includes read. Sessions carry all three. */
+export const ApiKeyScope = Schema.Literal("read", "write", "admin")
+export type ApiKeyScope = typeof ApiKeyScope.Type
+export const ALL_SCOPES: ReadonlyArray<ApiKeyScope> = ["read", "write", "admin"]
+
+/** `resource:action` permissions of the built-in roles. */
+export const Permission = Schema.Literal(
+  "media:read",
+  "media:write",
+  "playback:use",
+  "apikeys:write",
+  "users:read",
+  "users:write",
+  "system:admin"
+)
+export type Permission = typeof Permission.Type
+
+export const RolePermissions: Readonly<Record<Role, ReadonlyArray<Permission>>> = {
+  admin: ["media:read", "media:write", "playback:use", "apikeys:write", "users:read", "users:write", "system:admin"],
+  user: ["media:read", "playback:use", "apikeys:write"],
+  guest: ["media:read", "playback:use"]
+}
+
+/** The authenticated caller, resolved once per request by the authentication middleware. */
+export class Principal extends Schema.Class<Principal>("Principal")({
+  userId: UserId,
+  username: Schema.String,
+  role: Role,
+  /** How the caller authenticated; `credentialId` is the session id or the API key id. */
+  via: Schema.Literal("session", "apiKey"),
+  credentialId: Schema.String,
+  scopes: Schema.Array(ApiKeyScope)
+}) {}
+
+export class CurrentUser extends Context.Tag("@mediaserver/CurrentUser")<CurrentUser, Principal>() {}
+
+export const API_KEY_HEADER = "X-Api-Key"
+
+/**
+ * HTTP: `Authorization: Bearer <access token or API key>` or `X-Api-Key: <key>`; 401 otherwise (503
+ * when the credential store cannot answer).
+ */
+export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
+  failure: Schema.Union(HttpUnauthorized, HttpUnavailable),
+  provides: CurrentUser,
+  security: {
+    bearer: HttpApiSecurity.bearer,
+    apiKey: HttpApiSecurity.apiKey({ key: API_KEY_HEADER, in: "header" })
+  }
+}) {}
+
+/** RPC: the same credentials, read from the request headers. */
+export class RpcAuthentication extends RpcMiddleware.Tag<RpcAuthentication>()("RpcAuthentication", {
+  failure: Schema.Union(Unauthorized, Unavailable),
+  provides: CurrentUser
+}) {}

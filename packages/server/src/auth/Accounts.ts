@@ -1,0 +1,203 @@
+/** Accounts and sessions: register, login, refresh (rotation), logout, password change, session list/revoke. */
+import {
+  AuthTokens,
+  type ChangePasswordRequest,
+  type Conflict,
+  type DatabaseError,
+  type LoginRequest,
+  NotFound,
+  type Principal,
+  type RegisterRequest,
+  SessionId,
+  SessionInfo,
+  Unauthorized,
+  Unprocessable,
+  type User,
+  UserId
+} from "@mediaserver/domain"
+import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } from "effect"
+import { randomUUID } from "node:crypto"
+import { AppConfig } from "../config/AppConfig.js"
+import { Authenticator } from "./Authenticator.js"
+import { checkPolicy, Passwords } from "./Passwords.js"
+import { type SessionRow, SessionsRepo } from "./SessionsRepo.js"
+import { digest, newAccessToken, newRefreshToken } from "./Tokens.js"
+import { toUser, UsersRepo } from "./UsersRepo.js"
+
+/** Where a login comes from, shown in the session list. */
+export interface ClientInfo {
+  readonly userAgent: string | null
+  readonly ip: string | null
+}
+
+// One answer for unknown user and wrong password, so a caller cannot tell which it was.
+const BAD_LOGIN = new Unauthorized({ message: "Invalid username or password" })
+const BAD_REFRESH = new Unauthorized({ message: "Invalid or expired refresh token" })
+
+const toSessionInfo = (row: SessionRow, currentId: string): SessionInfo =>
+  new SessionInfo({
+    id: row.id,
+    current: row.id === currentId,
+    device: row.device,
+    userAgent: row.user_agent,
+    ip: row.ip,
+    createdAt: DateTime.unsafeFromDate(row.created_at),
+    lastSeenAt: DateTime.unsafeFromDate(row.last_seen_at),
+    expiresAt: DateTime.unsafeFromDate(row.expires_at)
+  })
+
+export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
+  Accounts,
+  {
+    readonly register: (request: RegisterRequest) => Effect.Effect<User, Conflict | Unprocessable | DatabaseError>
+    readonly login: (request: LoginRequest, client: ClientInfo) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
+    readonly refresh: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
+    readonly changePassword: (
+      caller: Principal,
+      request: ChangePasswordRequest
+    ) => Effect.Effect<void, Unprocessable | Unauthorized | DatabaseError>
+    readonly listSessions: (caller: Principal) => Effect.Effect<ReadonlyArray<SessionInfo>, DatabaseError>
+    readonly currentSession: (caller: Principal) => Effect.Effect<SessionInfo, Unauthorized | DatabaseError>
+    /** Revokes one of the caller's sessions (`logout` is the current one). */
+    readonly revokeSession: (caller: Principal, id: SessionId) => Effect.Effect<void, NotFound | DatabaseError>
+    /** Ends the caller's current session (already ended: nothing to do). */
+    readonly logout: (caller: Principal) => Effect.Effect<void, DatabaseError>
+    readonly revokeAll: (caller: Principal, keepCurrent: boolean) => Effect.Effect<number, DatabaseError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    Accounts,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const users = yield* UsersRepo
+      const sessions = yield* SessionsRepo
+      const passwords = yield* Passwords
+      const authenticator = yield* Authenticator
+      const accessTtl = Duration.toMillis(config.authAccessTokenTtl)
+      const maxAge = Duration.toMillis(config.authSessionMaxAge)
+      const idle = Duration.toMillis(config.authSessionIdleTimeout)
+
+      const tokens = (access: Redacted.Redacted<string>, refresh: Redacted.Redacted<string>, sessionId: SessionId, accessExpiresAt: Date, user: User) =>
+        new AuthTokens({
+          tokenType: "Bearer",
+          accessToken: access,
+          refreshToken: refresh,
+          expiresIn: Math.max(0, Math.floor((accessExpiresAt.getTime() - Date.now()) / 1000)),
+          sessionId,
+          user
+        })
+
+      const callerSession = (caller: Principal) => caller.credentialId
+      const callerUser = (caller: Principal) => caller.userId
+
+      return {
+        register: (request) =>
+          Effect.gen(function* () {
+            const weak = checkPolicy({ field: "password", password: request.password, username: request.username, minLength: passwords.minLength })
+            if (Option.isSome(weak)) return yield* weak.value
+            const row = yield* users.insert({
+              id: UserId.make(randomUUID()),
+              username: request.username,
+              email: request.email,
+              displayName: request.displayName ?? null,
+              passwordHash: yield* passwords.hash(request.password)
+            })
+            return toUser(row)
+          }),
+
+        login: (request, client) =>
+          Effect.gen(function* () {
+            const found = yield* users.findByLogin(request.username)
+            // Always verify (a dummy hash when there is no user) so both failures take as long.
+            const ok = yield* passwords.verify(Option.getOrUndefined(Option.map(found, (u) => u.password_hash)), request.password)
+            if (!ok || Option.isNone(found)) return yield* BAD_LOGIN
+            const user = found.value
+            const now = Date.now()
+            const access = newAccessToken()
+            const refresh = newRefreshToken()
+            const expiresAt = new Date(now + maxAge)
+            const accessExpiresAt = new Date(Math.min(now + accessTtl, expiresAt.getTime()))
+            const id = SessionId.make(randomUUID())
+            yield* sessions.create({
+              id,
+              userId: user.id,
+              accessHash: digest(access),
+              refreshHash: digest(refresh),
+              device: request.deviceName ?? null,
+              userAgent: client.userAgent,
+              ip: client.ip,
+              accessExpiresAt,
+              expiresAt
+            })
+            return tokens(access, refresh, id, accessExpiresAt, toUser(user))
+          }),
+
+        refresh: (refreshToken) =>
+          Effect.gen(function* () {
+            const access = newAccessToken()
+            const refresh = newRefreshToken()
+            const now = Date.now()
+            const rotated = yield* sessions.rotate({
+              refreshHash: digest(refreshToken),
+              newAccessHash: digest(access),
+              newRefreshHash: digest(refresh),
+              accessExpiresAt: new Date(now + accessTtl),
+              idleCutoff: new Date(now - idle)
+            })
+            if (Option.isNone(rotated)) return yield* BAD_REFRESH
+            const row = rotated.value
+            // The old access token must stop working on every node now, not when its cache entry expires.
+            yield* authenticator.forgetSessions([row.old_access_hash])
+            const user = yield* users.findById(row.user_id)
+            if (Option.isNone(user)) return yield* BAD_REFRESH
+            return tokens(access, refresh, row.id, row.access_expires_at, toUser(user.value))
+          }),
+
+        changePassword: (caller, request) =>
+          Effect.gen(function* () {
+            const user = yield* users.findById(callerUser(caller))
+            if (Option.isNone(user)) return yield* new Unauthorized({ message: "The account no longer exists" })
+            const ok = yield* passwords.verify(user.value.password_hash, request.currentPassword)
+            if (!ok) {
+              return yield* new Unprocessable({
+                message: "currentPassword: is not correct",
+                details: { field: "currentPassword", reason: "incorrect" }
+              })
+            }
+            const weak = checkPolicy({ field: "newPassword", password: request.newPassword, username: user.value.username, minLength: passwords.minLength })
+            if (Option.isSome(weak)) return yield* weak.value
+            yield* users.setPassword(user.value.id, yield* passwords.hash(request.newPassword))
+            // Other devices must sign in again with the new password; this one stays.
+            const ended = yield* sessions.delete(user.value.id, { except: callerSession(caller) })
+            yield* authenticator.forgetSessions(ended)
+          }),
+
+        listSessions: (caller) =>
+          Effect.map(sessions.list(callerUser(caller)), (rows) => rows.map((row) => toSessionInfo(row, caller.credentialId))),
+
+        currentSession: (caller) =>
+          Effect.flatMap(sessions.find(callerUser(caller), callerSession(caller)), Option.match({
+            onNone: () => Effect.fail(new Unauthorized({ message: "The session has ended" })),
+            onSome: (row) => Effect.succeed(toSessionInfo(row, caller.credentialId))
+          })),
+
+        revokeSession: (caller, id) =>
+          Effect.gen(function* () {
+            const ended = yield* sessions.delete(callerUser(caller), { only: id })
+            if (ended.length === 0) return yield* new NotFound({ message: `No session ${id}` })
+            yield* authenticator.forgetSessions(ended)
+          }),
+
+        logout: (caller) =>
+          Effect.flatMap(sessions.delete(callerUser(caller), { only: callerSession(caller) }), authenticator.forgetSessions),
+
+        revokeAll: (caller, keepCurrent) =>
+          Effect.gen(function* () {
+            const ended = yield* sessions.delete(callerUser(caller), keepCurrent ? { except: callerSession(caller) } : {})
+            yield* authenticator.forgetSessions(ended)
+            return ended.length
+          })
+      }
+    })
+  )
+}

@@ -1,0 +1,159 @@
+/**
+ * The one place where credentials become a `Principal`: both the HTTP and the RPC middleware call
+ * `authenticate`. Session and API-key validation are cached through CacheAside (keyed by token digest
+ * and key prefix); every write that ends a credential calls `forget*`, which drops the entry on every
+ * node (Redis pub/sub), so a revoked token stops working at once, not at TTL.
+ */
+import type { Headers } from "@effect/platform"
+import { ALL_SCOPES, type DatabaseError, Principal, Unauthorized, Unavailable } from "@mediaserver/domain"
+import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
+import { CacheAside } from "../cache/index.js"
+import { AppConfig } from "../config/AppConfig.js"
+import { ApiKeysRepo } from "./ApiKeysRepo.js"
+import { makeLastUsed } from "./LastUsed.js"
+import { SessionsRepo } from "./SessionsRepo.js"
+import { API_KEY_PREFIX, apiKeyPrefix, digest, sameDigest } from "./Tokens.js"
+
+const SessionEntry = Schema.Struct({
+  principal: Principal,
+  lastSeenAt: Schema.Number,
+  accessExpiresAt: Schema.Number,
+  expiresAt: Schema.Number
+})
+
+const ApiKeyEntry = Schema.Struct({
+  principal: Principal,
+  secretHash: Schema.String,
+  expiresAt: Schema.NullOr(Schema.Number)
+})
+
+const MAX_PENDING_TOUCHES = 50_000
+
+const unauthorized = (message: string) => new Unauthorized({ message })
+const MISSING = unauthorized("Missing credentials: send Authorization: Bearer <token> or X-Api-Key: <key>")
+const INVALID_TOKEN = unauthorized("Invalid or expired access token")
+const INVALID_KEY = unauthorized("Invalid, revoked or expired API key")
+
+export const unavailable = (error: DatabaseError) =>
+  new Unavailable({ message: `Database unavailable (${error.operation})` })
+
+export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator")<
+  Authenticator,
+  {
+    /** Reads `Authorization: Bearer` (a session token, or an API key) or `X-Api-Key`. */
+    readonly authenticate: (headers: Headers.Headers) => Effect.Effect<Principal, Unauthorized | Unavailable>
+    readonly forgetSessions: (accessHashes: ReadonlyArray<string>) => Effect.Effect<void>
+    readonly forgetApiKeys: (prefixes: ReadonlyArray<string>) => Effect.Effect<void>
+  }
+>() {
+  static readonly layer = Layer.scoped(
+    Authenticator,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const sessions = yield* SessionsRepo
+      const keys = yield* ApiKeysRepo
+      const idleMs = Duration.toMillis(config.authSessionIdleTimeout)
+      // L1 is the window a node may trust an entry whose invalidation it missed while Redis was down.
+      const sessionCache = yield* CacheAside.make({
+        namespace: "auth-session",
+        schema: SessionEntry,
+        ttl: { l1: "30 seconds", l2: "10 minutes" }
+      })
+      const keyCache = yield* CacheAside.make({
+        namespace: "auth-apikey",
+        schema: ApiKeyEntry,
+        ttl: { l1: "30 seconds", l2: "10 minutes" }
+      })
+      const sessionSeen = yield* makeLastUsed({
+        interval: config.authLastUsedFlushInterval,
+        max: MAX_PENDING_TOUCHES,
+        write: sessions.touch
+      })
+      const keyUsed = yield* makeLastUsed({
+        interval: config.authLastUsedFlushInterval,
+        max: MAX_PENDING_TOUCHES,
+        write: keys.touch
+      })
+
+      const session = (token: string) => {
+        const hash = digest(token)
+        const lookup = Effect.map(sessions.findByAccessHash(hash), Option.map((row) => ({
+          principal: new Principal({
+            userId: row.user_id,
+            username: row.username,
+            role: row.role,
+            via: "session",
+            credentialId: row.id,
+            scopes: ALL_SCOPES
+          }),
+          lastSeenAt: row.last_seen_at.getTime(),
+          accessExpiresAt: row.access_expires_at.getTime(),
+          expiresAt: row.expires_at.getTime()
+        })))
+        return sessionCache.getOption(hash, lookup).pipe(
+          Effect.mapError(unavailable),
+          Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(INVALID_TOKEN),
+            onSome: (entry) => {
+              const now = Date.now()
+              const id = entry.principal.credentialId
+              const lastSeen = Math.max(entry.lastSeenAt, sessionSeen.pending(id)?.getTime() ?? 0)
+              if (now >= entry.accessExpiresAt || now >= entry.expiresAt || now - lastSeen >= idleMs) {
+                return Effect.fail(INVALID_TOKEN)
+              }
+              sessionSeen.record(id, new Date(now))
+              return Effect.succeed(entry.principal)
+            }
+          }))
+        )
+      }
+
+      const apiKey = (key: string) => {
+        const prefix = apiKeyPrefix(key)
+        if (Option.isNone(prefix)) return Effect.fail(INVALID_KEY)
+        const lookup = Effect.map(keys.findByPrefix(prefix.value), Option.map((row) => ({
+          principal: new Principal({
+            userId: row.user_id,
+            username: row.username,
+            role: row.role,
+            via: "apiKey",
+            credentialId: row.id,
+            scopes: row.scopes
+          }),
+          secretHash: row.secret_hash,
+          expiresAt: row.expires_at?.getTime() ?? null
+        })))
+        return keyCache.getOption(prefix.value, lookup).pipe(
+          Effect.mapError(unavailable),
+          Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(INVALID_KEY),
+            onSome: (entry) => {
+              const now = Date.now()
+              if (!sameDigest(digest(key), entry.secretHash)) return Effect.fail(INVALID_KEY)
+              if (entry.expiresAt !== null && now >= entry.expiresAt) return Effect.fail(INVALID_KEY)
+              keyUsed.record(entry.principal.credentialId, new Date(now))
+              return Effect.succeed(entry.principal)
+            }
+          }))
+        )
+      }
+
+      const bearer = (header: string) => {
+        const token = header.slice("bearer ".length).trim()
+        if (token === "") return Effect.fail(MISSING)
+        return token.startsWith(API_KEY_PREFIX) ? apiKey(token) : session(token)
+      }
+
+      return {
+        authenticate: (headers) => {
+          const authorization = headers["authorization"]
+          if (authorization !== undefined && /^bearer /i.test(authorization)) return bearer(authorization)
+          const key = headers["x-api-key"]
+          return key === undefined || key === "" ? Effect.fail(MISSING) : apiKey(key)
+        },
+        forgetSessions: (hashes) => Effect.forEach(hashes, sessionCache.invalidate, { concurrency: 16, discard: true }),
+        forgetApiKeys: (prefixes) => Effect.forEach(prefixes, keyCache.invalidate, { concurrency: 16, discard: true })
+      }
+    })
+  )
+}

@@ -1,0 +1,63 @@
+/**
+ * Authorization as values. A `Policy` reads the `CurrentUser` the middleware provided and either
+ * passes or fails with Forbidden; handlers use one line: `withPolicy(requireAdmin)(effect)`.
+ * Policies compose with `all` / `any`. Scopes are ordered: admin > write > read.
+ */
+import {
+  type ApiKeyScope,
+  CurrentUser,
+  DatabaseError,
+  Forbidden,
+  type Permission,
+  RolePermissions,
+  type UserId,
+  Unavailable
+} from "@mediaserver/domain"
+import { Effect } from "effect"
+import { unavailable } from "./Authenticator.js"
+
+export type Policy = Effect.Effect<void, Forbidden, CurrentUser>
+
+const check = (allowed: (user: CurrentUser["Type"]) => boolean, message: string): Policy =>
+  Effect.flatMap(CurrentUser, (user) => (allowed(user) ? Effect.void : Effect.fail(new Forbidden({ message }))))
+
+const rank: Readonly<Record<ApiKeyScope, number>> = { read: 1, write: 2, admin: 3 }
+export const scopeCovers = (held: ReadonlyArray<ApiKeyScope>, wanted: ApiKeyScope) =>
+  held.some((scope) => rank[scope] >= rank[wanted])
+
+export const requireScope = (scope: ApiKeyScope): Policy =>
+  check((user) => scopeCovers(user.scopes, scope), `This operation needs the '${scope}' scope`)
+
+export const requirePermission = (permission: Permission): Policy =>
+  check((user) => RolePermissions[user.role].includes(permission), `This operation needs the permission ${permission}`)
+
+/** Signed in with a session (not an API key): logout, password and session management. */
+export const requireSession: Policy = check((user) => user.via === "session", "This operation needs a session, not an API key")
+
+export const requireSelf = (userId: UserId): Policy => check((user) => user.userId === userId, "Not your account")
+
+/** All must pass (the first failure is reported). */
+export const all = (...policies: ReadonlyArray<Policy>): Policy => Effect.forEach(policies, (p) => p, { discard: true })
+
+/** One must pass (the last failure is reported). */
+export const any = (first: Policy, ...rest: ReadonlyArray<Policy>): Policy =>
+  rest.reduce((acc, next) => Effect.orElse(acc, () => next), first)
+
+export const requireAdmin: Policy = all(
+  check((user) => user.role === "admin", "This operation needs the admin role"),
+  requireScope("admin")
+)
+export const canRead: Policy = requireScope("read")
+export const canWrite: Policy = requireScope("write")
+
+/**
+ * Runs `effect` only if `policy` passes. Also maps database failures to 503 here, once for every
+ * handler, so no handler repeats either block.
+ */
+export const withPolicy = (policy: Policy) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E | Forbidden, Extract<E | Forbidden, DatabaseError>> | Unavailable, R | CurrentUser> =>
+  policy.pipe(Effect.zipRight(effect), orUnavailable)
+
+/** Database failures as 503, for handlers without a policy (login, register, refresh). */
+export const orUnavailable = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, Extract<E, DatabaseError>> | Unavailable, R> =>
+  Effect.catchIf(effect, (e): e is Extract<E, DatabaseError> => e instanceof DatabaseError, (e) => Effect.fail(unavailable(e)))

@@ -1,0 +1,44 @@
+/**
+ * The one place where SQL failures of the identity repositories become domain errors: unique
+ * violations named in `unique` become 409 Conflict naming the field, everything else DatabaseError.
+ * Rows are decoded with a Schema, so a schema drift is a DatabaseError too, never a bad value.
+ */
+import { SqlError } from "@effect/sql"
+import { Conflict, DatabaseError } from "@mediaserver/domain"
+import { Effect, Option, ParseResult, Predicate, Schema } from "effect"
+
+type SqlFailure = SqlError.SqlError | ParseResult.ParseError
+
+const isSqlFailure = <E>(e: E): e is Extract<E, SqlFailure> =>
+  e instanceof SqlError.SqlError || ParseResult.isParseError(e)
+
+/** The constraint of a Postgres unique violation (SQLSTATE 23505), if that is what failed. */
+const uniqueConstraint = (error: SqlFailure): Option.Option<string> => {
+  if (!(error instanceof SqlError.SqlError)) return Option.none()
+  const cause = error.cause
+  return Predicate.hasProperty(cause, "code") && cause.code === "23505" &&
+      Predicate.hasProperty(cause, "constraint") && typeof cause.constraint === "string"
+    ? Option.some(cause.constraint)
+    : Option.none()
+}
+
+const toDatabaseError = (operation: string, error: SqlFailure) =>
+  new DatabaseError({ operation, message: error.message })
+
+/** Wraps SQL and decode failures of `operation` into DatabaseError. */
+export const wrapSql = (operation: string) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, Extract<E, SqlFailure>> | DatabaseError, R> =>
+  Effect.catchIf(self, isSqlFailure, (error) => Effect.fail(toDatabaseError(operation, error)))
+
+/** As `wrapSql`, and a violation of a listed unique constraint (constraint -> field) is a Conflict. */
+export const wrapSqlUnique = (operation: string, unique: Readonly<Record<string, string>>) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, Extract<E, SqlFailure>> | DatabaseError | Conflict, R> =>
+  Effect.catchIf(self, isSqlFailure, (error): Effect.Effect<never, DatabaseError | Conflict> => {
+    const field = Option.flatMap(uniqueConstraint(error), (name) => Option.fromNullable(unique[name]))
+    return Option.isSome(field)
+      ? Effect.fail(new Conflict({ message: `${field.value} is already taken`, details: { field: field.value } }))
+      : Effect.fail(toDatabaseError(operation, error))
+  })
+
+/** Decodes query rows with a schema (failures are wrapped by the caller's `wrapSql`). */
+export const decodeRows = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknown(Schema.Array(schema))

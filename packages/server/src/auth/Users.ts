@@ -1,0 +1,57 @@
+/** Users: the caller's profile, user by id, and the admin's list and delete. */
+import {
+  type Conflict,
+  type DatabaseError,
+  NotFound,
+  type Principal,
+  type UpdateMeRequest,
+  type User,
+  type UserId,
+  UsersPage
+} from "@mediaserver/domain"
+import { Context, Effect, Layer, Option } from "effect"
+import { Authenticator } from "./Authenticator.js"
+import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
+
+const DEFAULT_PAGE_SIZE = 50
+
+export class Users extends Context.Tag("@mediaserver/auth/Users")<
+  Users,
+  {
+    readonly get: (id: UserId) => Effect.Effect<User, NotFound | DatabaseError>
+    readonly updateMe: (caller: Principal, request: UpdateMeRequest) => Effect.Effect<User, NotFound | Conflict | DatabaseError>
+    readonly list: (page: { readonly page?: number | undefined; readonly pageSize?: number | undefined }) => Effect.Effect<UsersPage, DatabaseError>
+    /** Their sessions and keys go with them, on every node at once. */
+    readonly delete: (id: UserId) => Effect.Effect<void, NotFound | Conflict | DatabaseError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    Users,
+    Effect.gen(function* () {
+      const repo = yield* UsersRepo
+      const authenticator = yield* Authenticator
+      const found = (id: UserId) =>
+        Option.match({
+          onNone: () => Effect.fail(new NotFound({ message: `No user ${id}` })),
+          onSome: (row: UserRow) => Effect.succeed(toUser(row))
+        })
+      return {
+        get: (id) => Effect.flatMap(repo.findById(id), found(id)),
+        updateMe: (caller, request) =>
+          Effect.flatMap(repo.updateProfile(caller.userId, request), found(caller.userId)),
+        list: (params) => {
+          const page = params.page ?? 1
+          const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE
+          return Effect.map(repo.list(page, pageSize), ({ rows, total }) =>
+            new UsersPage({ items: rows.map(toUser), page, pageSize, total }))
+        },
+        delete: (id) =>
+          Effect.gen(function* () {
+            const gone = yield* repo.delete(id)
+            yield* authenticator.forgetSessions(gone.accessHashes)
+            yield* authenticator.forgetApiKeys(gone.apiKeyPrefixes)
+          })
+      }
+    })
+  )
+}

@@ -1,0 +1,137 @@
+/** SQL of the `users` table. */
+import { SqlClient } from "@effect/sql"
+import { Conflict, type DatabaseError, NotFound, Role, User, UserId } from "@mediaserver/domain"
+import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
+import { decodeRows, wrapSql, wrapSqlUnique } from "./Sql.js"
+
+const UserRow = Schema.Struct({
+  id: UserId,
+  username: Schema.String,
+  email: Schema.String,
+  display_name: Schema.NullOr(Schema.String),
+  role: Role,
+  password_hash: Schema.String,
+  created_at: Schema.DateFromSelf
+})
+export type UserRow = typeof UserRow.Type
+
+export const toUser = (row: UserRow): User =>
+  new User({
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    displayName: row.display_name,
+    role: row.role,
+    createdAt: DateTime.unsafeFromDate(row.created_at)
+  })
+
+const UNIQUE = { users_username_lower: "username", users_email_lower: "email" }
+
+export interface NewUser {
+  readonly id: UserId
+  readonly username: string
+  readonly email: string
+  readonly displayName: string | null
+  readonly passwordHash: string
+}
+
+/** Credentials a deleted user leaves behind, to drop from the caches. */
+export interface DeletedCredentials {
+  readonly accessHashes: ReadonlyArray<string>
+  readonly apiKeyPrefixes: ReadonlyArray<string>
+}
+
+const decodeUsers = decodeRows(UserRow)
+const Count = Schema.Struct({ n: Schema.NumberFromString })
+const decodeCount = decodeRows(Count)
+const Hashes = Schema.Struct({ value: Schema.String })
+const decodeHashes = decodeRows(Hashes)
+
+export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
+  UsersRepo,
+  {
+    /** The first user ever created is an admin; later ones are users. */
+    readonly insert: (user: NewUser) => Effect.Effect<UserRow, DatabaseError | Conflict>
+    readonly findByLogin: (login: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    readonly findById: (id: UserId) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    readonly setPassword: (id: UserId, passwordHash: string) => Effect.Effect<void, DatabaseError>
+    readonly updateProfile: (
+      id: UserId,
+      changes: { readonly email?: string | undefined; readonly displayName?: string | null | undefined }
+    ) => Effect.Effect<Option.Option<UserRow>, DatabaseError | Conflict>
+    readonly list: (page: number, pageSize: number) => Effect.Effect<{ readonly rows: ReadonlyArray<UserRow>; readonly total: number }, DatabaseError>
+    /** Deletes the user with their sessions and keys; the last admin stays (Conflict). */
+    readonly delete: (id: UserId) => Effect.Effect<DeletedCredentials, DatabaseError | NotFound | Conflict>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    UsersRepo,
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const one = (rows: ReadonlyArray<UserRow>) => Option.fromNullable(rows[0])
+      return {
+        insert: (user) =>
+          Effect.gen(function* () {
+            // Serialises first-user creation, so two concurrent first registrations make one admin.
+            yield* sql`SELECT pg_advisory_xact_lock(hashtext('users.first_admin'))`
+            const rows = yield* sql`
+              INSERT INTO users (id, username, email, display_name, password_hash, role)
+              SELECT ${user.id}, ${user.username}, ${user.email}, ${user.displayName}, ${user.passwordHash},
+                CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'user' ELSE 'admin' END
+              RETURNING *
+            `.pipe(Effect.flatMap(decodeUsers))
+            return rows[0] ?? (yield* Effect.dieMessage("INSERT RETURNING gave no row"))
+          }).pipe(sql.withTransaction, wrapSqlUnique("users.insert", UNIQUE)),
+        findByLogin: (login) =>
+          sql`SELECT * FROM users WHERE lower(username) = lower(${login}) OR lower(email) = lower(${login}) LIMIT 1`.pipe(
+            Effect.flatMap(decodeUsers),
+            Effect.map(one),
+            wrapSql("users.findByLogin")
+          ),
+        findById: (id) =>
+          sql`SELECT * FROM users WHERE id = ${id}`.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.findById")),
+        setPassword: (id, passwordHash) =>
+          sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${id}`.pipe(
+            Effect.asVoid,
+            wrapSql("users.setPassword")
+          ),
+        updateProfile: (id, changes) =>
+          sql`
+            UPDATE users SET
+              email = COALESCE(${changes.email ?? null}, email),
+              display_name = CASE WHEN ${changes.displayName !== undefined} THEN ${changes.displayName ?? null} ELSE display_name END,
+              updated_at = now()
+            WHERE id = ${id}
+            RETURNING *
+          `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSqlUnique("users.updateProfile", UNIQUE)),
+        list: (page, pageSize) =>
+          Effect.all({
+            rows: sql`SELECT * FROM users ORDER BY created_at, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.pipe(
+              Effect.flatMap(decodeUsers)
+            ),
+            total: sql`SELECT count(*)::text AS n FROM users`.pipe(
+              Effect.flatMap(decodeCount),
+              Effect.map((rows) => rows[0]?.n ?? 0)
+            )
+          }).pipe(wrapSql("users.list")),
+        delete: (id) =>
+          Effect.gen(function* () {
+            // Lock the admins first: two admins deleting each other must not leave none.
+            const admins = yield* sql`SELECT id AS value FROM users WHERE role = 'admin' FOR UPDATE`.pipe(Effect.flatMap(decodeHashes))
+            const target = one(yield* sql`SELECT * FROM users WHERE id = ${id} FOR UPDATE`.pipe(Effect.flatMap(decodeUsers)))
+            if (Option.isNone(target)) return yield* new NotFound({ message: `No user ${id}` })
+            if (target.value.role === "admin" && admins.length <= 1) {
+              return yield* new Conflict({ message: "The last admin cannot be deleted", details: { userId: id } })
+            }
+            const accessHashes = yield* sql`SELECT access_hash AS value FROM sessions WHERE user_id = ${id}`.pipe(Effect.flatMap(decodeHashes))
+            const prefixes = yield* sql`SELECT prefix AS value FROM api_keys WHERE user_id = ${id}`.pipe(Effect.flatMap(decodeHashes))
+            yield* sql`DELETE FROM users WHERE id = ${id}`
+            return {
+              accessHashes: accessHashes.map((row) => row.value),
+              apiKeyPrefixes: prefixes.map((row) => row.value)
+            }
+          }).pipe(sql.withTransaction, wrapSql("users.delete"))
+      }
+    })
+  )
+}

@@ -1,0 +1,26 @@
+/**
+ * Identity and access: accounts, sessions, API keys, users, and the one authentication path
+ * (Authenticator, used by the HTTP and RPC middleware) with policies for authorization.
+ */
+import { Layer } from "effect"
+import { Accounts } from "./Accounts.js"
+import { ApiKeys } from "./ApiKeys.js"
+import { ApiKeysRepo } from "./ApiKeysRepo.js"
+import { Authenticator } from "./Authenticator.js"
+import { Passwords } from "./Passwords.js"
+import { SessionsRepo } from "./SessionsRepo.js"
+import { Users } from "./Users.js"
+import { UsersRepo } from "./UsersRepo.js"
+
+export { AuthenticationLive, RpcAuthenticationLive } from "./Middleware.js"
+export { IdentityHttpLive } from "./Http.js"
+export { IdentityRpcLive } from "./Rpc.js"
+
+const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.layer)
+
+/** The identity services (needs SqlClient, CacheStore, AppConfig). */
+export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer).pipe(
+  Layer.provideMerge(Authenticator.layer),
+  Layer.provideMerge(Passwords.layer),
+  Layer.provideMerge(Repos)
+)

@@ -1,0 +1,117 @@
+/**
+ * `npm run bench -- jobs`: 2,000 no-op jobs (`jobs.noop`) enqueued one call each and run to completion
+ * on real Postgres: enqueue/s, completed/s and enqueue-to-start latency (from `job_runs`: started_at -
+ * inserted_at), on one node (in this process), then on two runner processes (this one and a child
+ * started with `node scripts/start.mjs`); baseline: graphile-worker 0.17 doing the same in the same run.
+ *
+ * Settings (env): BENCH_JOBS (2000), BENCH_ENQUEUE_CONCURRENCY (10).
+ */
+import { SqlClient } from "@effect/sql"
+import { NoopJob } from "@mediaserver/domain"
+import { Config, Context, Duration, Effect, Redacted } from "effect"
+import { Jobs } from "../../packages/server/src/jobs/index.js"
+import { freePort, spawnNode, waitFor200 } from "../../packages/server/test/support/NodeProcess.js"
+import { freshDatabase } from "../../packages/server/test/support/TestDatabase.js"
+import { emit, progress, round } from "./report.js"
+import { graphileBaseline } from "./support/graphile.js"
+import { startNode } from "./support/jobs-node.js"
+
+const BENCH = "jobs"
+
+const settings = Config.all({
+  jobs: Config.integer("BENCH_JOBS").pipe(Config.withDefault(2000)),
+  enqueueConcurrency: Config.integer("BENCH_ENQUEUE_CONCURRENCY").pipe(Config.withDefault(10))
+})
+
+const percentile = (sorted: ReadonlyArray<number>, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+
+interface Figures {
+  readonly enqueuePerS: number
+  readonly completedPerS: number
+  readonly latenciesMs: ReadonlyArray<number>
+}
+
+/** Enqueues `n` no-op jobs through the node's Jobs service and waits until job_runs says all completed. */
+const runOnNode = (context: Context.Context<Jobs | SqlClient.SqlClient>, n: number, concurrency: number) =>
+  Effect.gen(function* () {
+    const jobs = Context.get(context, Jobs)
+    const sql = Context.get(context, SqlClient.SqlClient)
+    const started = performance.now()
+    yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => jobs.enqueue(NoopJob, { note: String(i) }), {
+      concurrency,
+      discard: true
+    })
+    const enqueuedS = (performance.now() - started) / 1000
+    const deadline = Date.now() + 300_000
+    for (;;) {
+      const [row] = yield* sql<{ done: number }>`SELECT count(*)::int AS done FROM job_runs WHERE kind = ${NoopJob.name} AND state = 'completed'`
+      if ((row?.done ?? 0) >= n || Date.now() > deadline) break
+      yield* Effect.sleep(Duration.millis(20))
+    }
+    const completedS = (performance.now() - started) / 1000
+    const rows = yield* sql<{ ms: number }>`
+      SELECT extract(epoch FROM (started_at - inserted_at)) * 1000 AS ms FROM job_runs
+      WHERE kind = ${NoopJob.name} AND started_at IS NOT NULL`
+    return {
+      enqueuePerS: n / enqueuedS,
+      completedPerS: n / completedS,
+      latenciesMs: rows.map((r) => Number(r.ms)).sort((a, b) => a - b)
+    } satisfies Figures
+  })
+
+const show = (title: string, f: Figures) =>
+  progress(
+    `${title}: enqueue ${Math.round(f.enqueuePerS)}/s, completed ${Math.round(f.completedPerS)}/s, ` +
+      `start latency p50 ${round(percentile(f.latenciesMs, 50), 1)} ms, p99 ${round(percentile(f.latenciesMs, 99), 1)} ms`
+  )
+
+export const run = Effect.gen(function* () {
+  const { jobs: n, enqueueConcurrency } = yield* settings
+
+  const one = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const db = yield* freshDatabase("benchjobs1")
+      const node = yield* startNode({ DATABASE_URL: Redacted.value(db.url) })
+      return yield* runOnNode(node.context, n, enqueueConcurrency)
+    })
+  )
+  show("one node", one)
+
+  const two = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const db = yield* freshDatabase("benchjobs2")
+      const url = Redacted.value(db.url)
+      const [portA, portB] = yield* Effect.all([freePort, freePort])
+      const node = yield* startNode({ DATABASE_URL: url, RUNNER_HOST: "127.0.0.1", RUNNER_PORT: String(portA) })
+      const other = yield* spawnNode({ DATABASE_URL: url, RUNNER_HOST: "127.0.0.1", RUNNER_PORT: String(portB) })
+      yield* waitFor200(other, "/readyz", Duration.seconds(60))
+      // Wait until both runners hold shards, so the work really is spread.
+      const sql = Context.get(node.context, SqlClient.SqlClient)
+      const deadline = Date.now() + 60_000
+      for (;;) {
+        const [row] = yield* sql<{ owners: number }>`SELECT count(DISTINCT address)::int AS owners FROM cluster_locks`.pipe(
+          Effect.orElseSucceed(() => [{ owners: 0 }])
+        )
+        if ((row?.owners ?? 0) >= 2 || Date.now() > deadline) break
+        yield* Effect.sleep(Duration.millis(200))
+      }
+      return yield* runOnNode(node.context, n, enqueueConcurrency)
+    })
+  )
+  show("two nodes", two)
+
+  const graphile = yield* Effect.scoped(graphileBaseline(n, 10, enqueueConcurrency))
+  const graphileLatencies = [...graphile.startLatenciesMs].sort((a, b) => a - b)
+  show("graphile-worker 0.17", { ...graphile, latenciesMs: graphileLatencies })
+
+  emit(BENCH, "enqueue_per_s", round(one.enqueuePerS, 1), "ops/s")
+  emit(BENCH, "completed_per_s", round(one.completedPerS, 1), "ops/s")
+  emit(BENCH, "completed_per_s_two_nodes", round(two.completedPerS, 1), "ops/s")
+  emit(BENCH, "start_latency_p50_ms", round(percentile(one.latenciesMs, 50), 1), "ms")
+  emit(BENCH, "start_latency_p99_ms", round(percentile(one.latenciesMs, 99), 1), "ms")
+  emit(BENCH, "graphile_completed_per_s", round(graphile.completedPerS, 1), "ops/s")
+  emit(BENCH, "graphile_start_latency_p99_ms", round(percentile(graphileLatencies, 99), 1), "ms")
+  emit(BENCH, "ratio_to_graphile_worker", round(one.completedPerS / graphile.completedPerS, 3), "ratio")
+  emit(BENCH, "ratio_two_nodes_to_one", round(two.completedPerS / one.completedPerS, 3), "ratio")
+})
