@@ -37,13 +37,25 @@ export type JobHandler<A, R> = (payload: A, context: JobContext) => Effect.Effec
  * longer decodes (stored by an older version) is discarded instead of failing forever. The
  * idempotency key is the run id: uniqueness is decided in `job_runs`.
  */
-export const jobWorkflow = (kindName: string) =>
+const makeJobWorkflow = (kindName: string) =>
   Workflow.make({
     name: `job/${kindName}`,
     payload: { runId: Schema.String, payload: Schema.Unknown },
     error: JobRunFailed,
     idempotencyKey: ({ runId }) => runId
   })
+
+const workflows = new Map<string, ReturnType<typeof makeJobWorkflow>>()
+
+/** One workflow per kind, built once (kinds are a fixed catalogue, so the map stays small). */
+export const jobWorkflow = (kindName: string) => {
+  let workflow = workflows.get(kindName)
+  if (workflow === undefined) {
+    workflow = makeJobWorkflow(kindName)
+    workflows.set(kindName, workflow)
+  }
+  return workflow
+}
 
 const messageOf = (error: JobHandlerError): string =>
   Predicate.hasProperty(error, "message") && typeof error.message === "string"
