@@ -2,7 +2,8 @@
  * `npm run bench -- jobs`: 2,000 no-op jobs (`jobs.noop`) enqueued one call each and run to completion
  * on real Postgres: enqueue/s, completed/s and enqueue-to-start latency (from `job_runs`: started_at -
  * inserted_at), on one node (in this process), then on two runner processes (this one and a child
- * started with `node scripts/start.mjs`); baseline: graphile-worker 0.17 doing the same in the same run.
+ * started with `node scripts/start.mjs`); baselines in the same run: the engine's own floor (an empty
+ * workflow) and graphile-worker 0.17 doing the same work.
  *
  * Settings (env): BENCH_JOBS (2000), BENCH_ENQUEUE_CONCURRENCY (10).
  */
@@ -13,6 +14,7 @@ import { Jobs } from "../../packages/server/src/jobs/index.js"
 import { freePort, spawnNode, waitFor200 } from "../../packages/server/test/support/NodeProcess.js"
 import { freshDatabase } from "../../packages/server/test/support/TestDatabase.js"
 import { emit, progress, round } from "./report.js"
+import { engineFloor } from "./support/engine-floor.js"
 import { graphileBaseline } from "./support/graphile.js"
 import { startNode } from "./support/jobs-node.js"
 
@@ -101,6 +103,9 @@ export const run = Effect.gen(function* () {
   )
   show("two nodes", two)
 
+  const floor = yield* Effect.scoped(engineFloor(n, enqueueConcurrency))
+  progress(`engine floor (empty workflow, no activity): completed ${Math.round(floor)}/s`)
+
   const graphile = yield* Effect.scoped(graphileBaseline(n, 10, enqueueConcurrency))
   const graphileLatencies = [...graphile.startLatenciesMs].sort((a, b) => a - b)
   show("graphile-worker 0.17", { ...graphile, latenciesMs: graphileLatencies })
@@ -110,6 +115,7 @@ export const run = Effect.gen(function* () {
   emit(BENCH, "completed_per_s_two_nodes", round(two.completedPerS, 1), "ops/s")
   emit(BENCH, "start_latency_p50_ms", round(percentile(one.latenciesMs, 50), 1), "ms")
   emit(BENCH, "start_latency_p99_ms", round(percentile(one.latenciesMs, 99), 1), "ms")
+  emit(BENCH, "engine_floor_completed_per_s", round(floor, 1), "ops/s")
   emit(BENCH, "graphile_completed_per_s", round(graphile.completedPerS, 1), "ops/s")
   emit(BENCH, "graphile_start_latency_p99_ms", round(percentile(graphileLatencies, 99), 1), "ms")
   emit(BENCH, "ratio_to_graphile_worker", round(one.completedPerS / graphile.completedPerS, 3), "ratio")
