@@ -61,6 +61,23 @@ export const makeRedisLevel = (
       return Effect.logWarning(`cache: Redis ${op} failed (${count} failures since last report): ${String(cause)}`)
     })
 
+  // A plain timer race, not Effect.timeout: this runs on every L2 read and a fiber per call shows.
+  const timeoutMs = Duration.toMillis(timeout)
+  const withTimeout = <A>(promise: Promise<A>): Promise<A> =>
+    new Promise<A>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+      promise.then(
+        (value) => {
+          clearTimeout(timer)
+          resolve(value)
+        },
+        (error: unknown) => {
+          clearTimeout(timer)
+          reject(error)
+        }
+      )
+    })
+
   const run = <A>(op: string, f: (redis: Redis) => Promise<A>): Effect.Effect<Option.Option<A>> =>
     Option.match(client, {
       onNone: () => Effect.succeedNone,
@@ -70,8 +87,7 @@ export const makeRedisLevel = (
             counters.l2Skipped++
             return Option.none<A>()
           })
-          : Effect.tryPromise(() => f(redis)).pipe(
-            Effect.timeoutFail({ duration: timeout, onTimeout: () => new Error(`timed out after ${Duration.format(timeout)}`) }),
+          : Effect.tryPromise(() => withTimeout(f(redis))).pipe(
             Effect.map(Option.some),
             Effect.catchAll((cause) => Effect.as(failed(op)(cause), Option.none<A>()))
           )
