@@ -1,6 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
+import { AdminJobsApi } from "./jobsApi.js"
 import { SystemApi } from "./system.js"
 import { AdminUsersApi, UsersApi } from "./users.js"
 
@@ -12,6 +13,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(ApiKeysApi)
   .add(UsersApi)
   .add(AdminUsersApi)
+  .add(AdminJobsApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

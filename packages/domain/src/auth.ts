@@ -4,7 +4,7 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Rpc, RpcGroup } from "@effect/rpc"
-import { Schema } from "effect"
+import { ParseResult, Schema } from "effect"
 import {
   Conflict,
   Forbidden,
@@ -15,6 +15,7 @@ import {
   HttpUnavailable,
   HttpUnprocessable,
   NotFound,
+  TooManyRequests,
   Unauthorized,
   Unavailable,
   Unprocessable
@@ -61,6 +62,24 @@ export class AuthTokens extends Schema.Class<AuthTokens>("AuthTokens")({
   user: User
 }) {}
 
+/** 429 with `retryAfterMs` in the body (the generic `httpError` shape has no room for it). */
+export const HttpTooManyRequests = Schema.transformOrFail(
+  Schema.Struct({
+    code: Schema.Literal("TooManyRequests"),
+    message: Schema.String,
+    details: Schema.optional(Schema.Unknown),
+    retryAfterMs: Schema.optional(Schema.Number)
+  }),
+  TooManyRequests,
+  {
+    strict: true,
+    decode: (body) =>
+      ParseResult.succeed({ _tag: "TooManyRequests" as const, message: body.message, details: body.details, retryAfterMs: body.retryAfterMs }),
+    encode: (error) =>
+      ParseResult.succeed({ code: "TooManyRequests" as const, message: error.message, details: error.details, retryAfterMs: error.retryAfterMs })
+  }
+).annotations(HttpApiSchema.annotations({ status: 429 }))
+
 export class AuthApi extends HttpApiGroup.make("auth")
   .add(
     HttpApiEndpoint.post("register", "/auth/register")
@@ -69,7 +88,12 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(HttpConflict)
       .addError(HttpUnprocessable)
   )
-  .add(HttpApiEndpoint.post("login", "/auth/login").setPayload(LoginRequest).addSuccess(AuthTokens))
+  .add(
+    HttpApiEndpoint.post("login", "/auth/login")
+      .setPayload(LoginRequest)
+      .addSuccess(AuthTokens)
+      .addError(HttpTooManyRequests)
+  )
   .add(HttpApiEndpoint.post("refresh", "/auth/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens))
   .add(
     HttpApiEndpoint.post("logout", "/auth/logout").addSuccess(HttpApiSchema.NoContent).middleware(Authentication)
@@ -173,7 +197,11 @@ export class ApiKeysApi extends HttpApiGroup.make("apiKeys")
 // RPC
 
 export class IdentityRpcs extends RpcGroup.make(
-  Rpc.make("AuthLogin", { payload: LoginRequest, success: AuthTokens, error: Schema.Union(Unauthorized, Unavailable) }),
+  Rpc.make("AuthLogin", {
+    payload: LoginRequest,
+    success: AuthTokens,
+    error: Schema.Union(Unauthorized, TooManyRequests, Unavailable)
+  }),
   Rpc.make("AuthRefresh", { payload: RefreshRequest, success: AuthTokens, error: Schema.Union(Unauthorized, Unavailable) }),
   Rpc.make("AuthRegister", {
     payload: RegisterRequest,

@@ -138,7 +138,7 @@ export class JobPayloadInvalid extends Schema.TaggedError<JobPayloadInvalid>()("
   message: Schema.String
 }) {}
 
-/** A run as the run records show it (for visibility and retention). */
+/** A run as the run records show it (for visibility and retention). Dates encode as ISO strings (JSON APIs). */
 export class JobRun extends Schema.Class<JobRun>("JobRun")({
   id: Schema.String,
   kind: Schema.String,
@@ -148,9 +148,9 @@ export class JobRun extends Schema.Class<JobRun>("JobRun")({
   maxAttempts: Schema.Number,
   lastError: Schema.NullOr(Schema.String),
   payload: Schema.Unknown,
-  insertedAt: Schema.DateFromSelf,
-  startedAt: Schema.NullOr(Schema.DateFromSelf),
-  finishedAt: Schema.NullOr(Schema.DateFromSelf)
+  insertedAt: Schema.Date,
+  startedAt: Schema.NullOr(Schema.Date),
+  finishedAt: Schema.NullOr(Schema.Date)
 }) {}
 
 // --- catalogue --------------------------------------------------------------------------------

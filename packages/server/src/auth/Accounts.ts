@@ -10,6 +10,7 @@ import {
   type RegisterRequest,
   SessionId,
   SessionInfo,
+  type TooManyRequests,
   Unauthorized,
   Unprocessable,
   type User,
@@ -19,6 +20,7 @@ import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } fro
 import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { Authenticator } from "./Authenticator.js"
+import { LoginLimiter } from "./LoginLimiter.js"
 import { checkPolicy, Passwords } from "./Passwords.js"
 import { type SessionRow, SessionsRepo } from "./SessionsRepo.js"
 import { digest, newAccessToken, newRefreshToken } from "./Tokens.js"
@@ -50,7 +52,10 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
   Accounts,
   {
     readonly register: (request: RegisterRequest) => Effect.Effect<User, Conflict | Unprocessable | DatabaseError>
-    readonly login: (request: LoginRequest, client: ClientInfo) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
+    readonly login: (
+      request: LoginRequest,
+      client: ClientInfo
+    ) => Effect.Effect<AuthTokens, Unauthorized | TooManyRequests | DatabaseError>
     readonly refresh: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
     readonly changePassword: (
       caller: Principal,
@@ -73,6 +78,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const sessions = yield* SessionsRepo
       const passwords = yield* Passwords
       const authenticator = yield* Authenticator
+      const limiter = yield* LoginLimiter
       const accessTtl = Duration.toMillis(config.authAccessTokenTtl)
       const maxAge = Duration.toMillis(config.authSessionMaxAge)
       const idle = Duration.toMillis(config.authSessionIdleTimeout)
@@ -108,9 +114,17 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
         login: (request, client) =>
           Effect.gen(function* () {
             const found = yield* users.findByLogin(request.username)
+            // Limited by user id (username and email are one account), else by the name typed: an
+            // unknown user is counted and locked out like a known one.
+            const account = Option.match(found, {
+              onSome: (u) => `user:${u.id}`,
+              onNone: () => `name:${request.username.toLowerCase()}`
+            })
+            yield* limiter.admit(client.ip, account)
             // Always verify (a dummy hash when there is no user) so both failures take as long.
             const ok = yield* passwords.verify(Option.getOrUndefined(Option.map(found, (u) => u.password_hash)), request.password)
-            if (!ok || Option.isNone(found)) return yield* BAD_LOGIN
+            if (!ok || Option.isNone(found)) return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+            yield* limiter.succeeded(account)
             const user = found.value
             const now = Date.now()
             const access = newAccessToken()

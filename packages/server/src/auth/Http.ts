@@ -1,26 +1,42 @@
 /** REST handlers of the identity groups: each is one policy line plus a service call. */
-import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
-import { CurrentUser, MediaApi } from "@mediaserver/domain"
+import { HttpApiBuilder, HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { CurrentUser, MediaApi, type TooManyRequests } from "@mediaserver/domain"
 import { Effect, Layer, Option } from "effect"
+import { AppConfig } from "../config/AppConfig.js"
 import { Accounts, type ClientInfo } from "./Accounts.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { all, any, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSelf, requireSession, withPolicy } from "./Policy.js"
 import { Users } from "./Users.js"
 
-const clientInfo: Effect.Effect<ClientInfo, never, HttpServerRequest.HttpServerRequest> = Effect.map(
-  HttpServerRequest.HttpServerRequest,
-  (request) => ({
-    userAgent: request.headers["user-agent"] ?? null,
-    ip: Option.getOrNull(request.remoteAddress)
+/**
+ * The socket's address; X-Forwarded-For (its last entry: the one our proxy added) only when
+ * AUTH_TRUST_PROXY says a proxy in front sets it, since a client can send any value.
+ */
+const clientInfo = (trustProxy: boolean): Effect.Effect<ClientInfo, never, HttpServerRequest.HttpServerRequest> =>
+  Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+    const forwarded = trustProxy ? request.headers["x-forwarded-for"]?.split(",").pop()?.trim() : undefined
+    return {
+      userAgent: request.headers["user-agent"] ?? null,
+      ip: forwarded !== undefined && forwarded !== "" ? forwarded : Option.getOrNull(request.remoteAddress)
+    }
   })
-)
+
+/** Retry-After (whole seconds) on the 429 response, next to `retryAfterMs` in its body. */
+const retryAfterHeader = (error: TooManyRequests) =>
+  HttpApp.appendPreResponseHandler((_, response) =>
+    Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(Math.ceil((error.retryAfterMs ?? 1000) / 1000))))
+  )
 
 const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
   Effect.gen(function* () {
     const accounts = yield* Accounts
+    const client = clientInfo((yield* AppConfig).authTrustProxy)
     return handlers
       .handle("register", ({ payload }) => orUnavailable(accounts.register(payload)))
-      .handle("login", ({ payload }) => orUnavailable(Effect.flatMap(clientInfo, (client) => accounts.login(payload, client))))
+      .handle("login", ({ payload }) =>
+        orUnavailable(Effect.flatMap(client, (from) => accounts.login(payload, from))).pipe(
+          Effect.tapErrorTag("TooManyRequests", retryAfterHeader)
+        ))
       .handle("refresh", ({ payload }) => orUnavailable(accounts.refresh(payload.refreshToken)))
       .handle("logout", () => withPolicy(requireSession)(Effect.flatMap(CurrentUser, accounts.logout)))
       .handle("changePassword", ({ payload }) =>

@@ -87,7 +87,20 @@ export const appConfig = Config.all({
   authPasswordMinLength: positiveInt("AUTH_PASSWORD_MIN_LENGTH").pipe(Config.withDefault(10)),
   authLastUsedFlushInterval: Config.duration("AUTH_LAST_USED_FLUSH_INTERVAL").pipe(
     Config.withDefault(Duration.seconds(10))
-  )
+  ),
+  // Login protection (auth/LoginLimiter.ts): failures per account before a lockout, attempts per IP.
+  authLoginMaxAttempts: positiveInt("AUTH_LOGIN_MAX_ATTEMPTS").pipe(Config.withDefault(5)),
+  authLoginWindow: Config.duration("AUTH_LOGIN_WINDOW").pipe(Config.withDefault(Duration.minutes(15))),
+  authLoginIpMaxAttempts: positiveInt("AUTH_LOGIN_IP_MAX_ATTEMPTS").pipe(Config.withDefault(100)),
+  /** First lockout; each further one within a day doubles it, up to the max. */
+  authLockoutBase: Config.duration("AUTH_LOCKOUT_BASE").pipe(Config.withDefault(Duration.minutes(1))),
+  authLockoutMax: Config.duration("AUTH_LOCKOUT_MAX").pipe(Config.withDefault(Duration.hours(1))),
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (its last entry) instead of the socket. */
+  authTrustProxy: Config.boolean("AUTH_TRUST_PROXY").pipe(Config.withDefault(false)),
+  authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
+  // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
+  authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),
+  authCleanupBatchSize: positiveInt("AUTH_CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500))
 })
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>

@@ -8,6 +8,7 @@ import { Duration, Effect, Layer } from "effect"
 import { CacheStore } from "../cache/CacheStore.js"
 import { DbPool } from "../db/Database.js"
 import { MigrationsDone } from "../db/Migrations.js"
+import { sampleJobRunGauges } from "../jobs/AdminMetrics.js"
 import { redisStatus } from "../redis/Redis.js"
 import { renderPrometheus } from "../observability/Prometheus.js"
 import { sampleGauges } from "../observability/Metrics.js"
@@ -38,7 +39,7 @@ const readiness = Effect.gen(function* () {
 const ok = (status: string) =>
   Effect.succeed(HttpServerResponse.unsafeJson({ status }, { headers: { "cache-control": "no-store" } }))
 
-const metrics = Effect.all([sampleGauges, Effect.flatMap(CacheStore, (cache) => cache.sampleMetrics)]).pipe(
+const metrics = Effect.all([sampleGauges, sampleJobRunGauges, Effect.flatMap(CacheStore, (cache) => cache.sampleMetrics)]).pipe(
   Effect.zipRight(renderPrometheus),
   Effect.map((body) => HttpServerResponse.text(body, { contentType: "text/plain; version=0.0.4; charset=utf-8" }))
 )

@@ -19,13 +19,31 @@ export interface NewJobRun {
   readonly executionId: string
 }
 
+export interface JobRunFilter {
+  readonly kind?: string | undefined
+  readonly queue?: JobQueue | undefined
+  readonly state?: JobRunState | undefined
+}
+
+export interface CancelledRun {
+  readonly kind: string
+  readonly executionId: string
+}
+
+export interface QueueStateCount {
+  readonly queue: string
+  readonly state: string
+  readonly count: number
+}
+
 export type FinalState = Extract<JobRunState, "completed" | "failed" | "discarded">
 
 export interface JobRunsShape {
   /** Inserts a queued run; none when a run with the same (kind, unique key) exists. */
   readonly insert: (run: NewJobRun) => Effect.Effect<Option.Option<string>, DatabaseError>
   readonly findByUniqueKey: (kind: string, uniqueKey: string) => Effect.Effect<Option.Option<string>, DatabaseError>
-  readonly markRunning: (id: string, attempt: number) => Effect.Effect<void, DatabaseError>
+  /** False when the run is no longer unfinished (cancelled) or a newer attempt exists: skip the handler. */
+  readonly markRunning: (id: string, attempt: number) => Effect.Effect<boolean, DatabaseError>
   readonly markRetrying: (id: string, attempt: number, error: string) => Effect.Effect<void, DatabaseError>
   /** `keepUniqueKey`: periodic uniqueness holds after the run ends; plain uniqueness is released. */
   readonly finish: (
@@ -35,6 +53,16 @@ export interface JobRunsShape {
     keepUniqueKey: boolean
   ) => Effect.Effect<void, DatabaseError>
   readonly get: (id: string) => Effect.Effect<Option.Option<JobRun>, DatabaseError>
+  /** Newest first, with the total matching the filter. */
+  readonly list: (
+    filter: JobRunFilter,
+    limit: number,
+    offset: number
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<JobRun>; readonly total: number }, DatabaseError>
+  readonly isCancelled: (id: string) => Effect.Effect<boolean, DatabaseError>
+  /** Marks an unfinished run cancelled (releasing its unique key); none when it is not unfinished. */
+  readonly cancel: (id: string) => Effect.Effect<Option.Option<CancelledRun>, DatabaseError>
+  readonly countByQueueState: Effect.Effect<ReadonlyArray<QueueStateCount>, DatabaseError>
 }
 
 /** The one place SQL failures of this table become domain errors. */
@@ -80,6 +108,13 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const unfinished = sql`state IN ('queued', 'running', 'retrying')`
+      const columns = sql`id, kind, queue, state, attempt, max_attempts, last_error, payload, inserted_at, started_at, finished_at`
+      const where = (filter: JobRunFilter) =>
+        sql.and([
+          ...(filter.kind === undefined ? [] : [sql`kind = ${filter.kind}`]),
+          ...(filter.queue === undefined ? [] : [sql`queue = ${filter.queue}`]),
+          ...(filter.state === undefined ? [] : [sql`state = ${filter.state}`])
+        ])
       return {
         insert: (run) =>
           sql<{ readonly id: string }>`
@@ -104,7 +139,8 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
             UPDATE job_runs
             SET state = 'running', attempt = ${attempt}, started_at = coalesce(started_at, now()), updated_at = now()
             WHERE id = ${id} AND ${unfinished} AND attempt <= ${attempt}
-          `.pipe(Effect.asVoid, wrap("markRunning"), persist),
+            RETURNING id
+          `.pipe(Effect.map((rows) => rows.length > 0), wrap("markRunning"), persist),
         markRetrying: (id, attempt, error) =>
           sql`
             UPDATE job_runs SET state = 'retrying', last_error = ${error}, updated_at = now()
@@ -118,14 +154,43 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
             WHERE id = ${id} AND ${unfinished}
           `.pipe(Effect.asVoid, wrap("finish"), persist),
         get: (id) =>
-          sql<RunRow>`
-            SELECT id, kind, queue, state, attempt, max_attempts, last_error, payload, inserted_at, started_at,
-                   finished_at
-            FROM job_runs WHERE id = ${id}
-          `.pipe(
+          sql<RunRow>`SELECT ${columns} FROM job_runs WHERE id = ${id}`.pipe(
             Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toJobRun)),
             wrap("get")
-          )
+          ),
+        list: (filter, limit, offset) =>
+          Effect.all({
+            items: sql<RunRow>`
+              SELECT ${columns} FROM job_runs WHERE ${where(filter)}
+              ORDER BY inserted_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}
+            `.pipe(Effect.map((rows) => rows.map(toJobRun))),
+            total: sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE ${where(filter)}`.pipe(
+              Effect.map((rows) => rows[0]?.n ?? 0)
+            )
+          }).pipe(wrap("list")),
+        isCancelled: (id) =>
+          sql<{ readonly id: string }>`SELECT id FROM job_runs WHERE id = ${id} AND state = 'cancelled'`.pipe(
+            Effect.map((rows) => rows.length > 0),
+            wrap("isCancelled")
+          ),
+        cancel: (id) =>
+          sql<{ readonly kind: string; readonly execution_id: string }>`
+            UPDATE job_runs
+            SET state = 'cancelled', finished_at = now(), updated_at = now(), unique_key = NULL
+            WHERE id = ${id} AND ${unfinished}
+            RETURNING kind, execution_id
+          `.pipe(
+            Effect.map((rows) =>
+              Option.map(Option.fromNullable(rows[0]), (row) => ({ kind: row.kind, executionId: row.execution_id }))
+            ),
+            wrap("cancel")
+          ),
+        countByQueueState: sql<{ readonly queue: string; readonly state: string; readonly n: number }>`
+          SELECT queue, state, count(*)::int AS n FROM job_runs GROUP BY queue, state
+        `.pipe(
+          Effect.map((rows) => rows.map((row) => ({ queue: row.queue, state: row.state, count: row.n }))),
+          wrap("countByQueueState")
+        )
       }
     })
   )

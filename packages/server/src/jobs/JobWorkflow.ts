@@ -3,7 +3,8 @@
  * attempt by attempt: each attempt is an Activity (a completed attempt is never re-run after a crash
  * or replay), limited by the kind's timeout and its queue's slot on this node. Retryable failures
  * sleep the backoff (a durable clock past 60 s) and try again up to the kind's max attempts; Discard
- * failures end the run at once; a defect fails the run and nothing else.
+ * failures end the run at once; a defect fails the run and nothing else. A cancelled run (admin) is
+ * never started again and its running handler is interrupted; the row guards keep it cancelled.
  */
 import { Activity, DurableClock, Workflow } from "@effect/workflow"
 import {
@@ -79,6 +80,18 @@ const jitter = (executionId: string, attempt: number): number => {
   return (hash >>> 0) / 2 ** 32
 }
 
+/** How often a running handler checks for a cancel; short handlers finish before the first check. */
+const CANCEL_CHECK = Duration.seconds(1)
+
+/** Succeeds once the run is cancelled; never otherwise (a failed check counts as not cancelled). */
+const untilCancelled = (runs: JobRuns["Type"], runId: string) =>
+  runs.isCancelled(runId).pipe(
+    Effect.orElseSucceed(() => false),
+    Effect.delay(CANCEL_CHECK),
+    Effect.repeat({ until: (cancelled) => cancelled }),
+    Effect.asVoid
+  )
+
 /** Attempt N as an Activity: once completed it is never run again, even when the body replays. */
 const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoContext, R>(
   kind: JobKind<Name, S>,
@@ -96,9 +109,12 @@ const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoConte
         timeoutMs: Duration.toMillis(kind.timeout),
         message: `attempt ${attempt} timed out after ${Duration.format(kind.timeout)}`
       })
-    const run = Effect.zipRight(
-      runs.markRunning(runId, attempt),
-      Effect.timeoutFail(handler(payload, { runId, attempt }), { duration: kind.timeout, onTimeout: timedOut })
+    // The engine's interrupt only reaches a suspended workflow, so cancellation is read from the row:
+    // a run cancelled while queued or between attempts is not started, and a running handler is
+    // interrupted when the watcher sees the cancel (the attempt then ends as a no-op success).
+    const handle = Effect.timeoutFail(handler(payload, { runId, attempt }), { duration: kind.timeout, onTimeout: timedOut })
+    const run = Effect.flatMap(runs.markRunning(runId, attempt), (live) =>
+      live ? Effect.raceFirst(handle, untilCancelled(runs, runId)) : Effect.void
     )
     return yield* Activity.make({
       name: "attempt",

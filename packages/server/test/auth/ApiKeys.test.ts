@@ -63,7 +63,7 @@ describe("API keys", () => {
 
   it.scopedLive("a revoked key is refused on another node within a second", () =>
     Effect.gen(function* () {
-      const { a, b } = yield* twoNodes
+      const { a, b } = yield* twoNodes()
       const owner = yield* account(a, "nina")
       const key = yield* createKey(a, owner.accessToken, ["read"])
       const onB = Effect.map(request(b, "GET", "/api/v1/users/me", { auth: { apiKey: key.secret } }), (r) => r.status)

@@ -8,13 +8,19 @@ import { startServer } from "../support/TestServer.js"
 export interface JsonResponse {
   readonly status: number
   readonly body: unknown
+  readonly headers: Readonly<Record<string, string>>
 }
 
 export type Auth = { readonly token: string } | { readonly apiKey: string }
 
-export const request = (url: string, method: string, path: string, options: { body?: unknown; auth?: Auth } = {}) =>
+export const request = (
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; auth?: Auth; headers?: Record<string, string> } = {}
+) =>
   Effect.promise(async (): Promise<JsonResponse> => {
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...options.headers }
     if (options.body !== undefined) headers["content-type"] = "application/json"
     if (options.auth !== undefined && "token" in options.auth) headers["authorization"] = `Bearer ${options.auth.token}`
     if (options.auth !== undefined && "apiKey" in options.auth) headers["x-api-key"] = options.auth.apiKey
@@ -24,7 +30,11 @@ export const request = (url: string, method: string, path: string, options: { bo
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) })
     })
     const text = await res.text()
-    return { status: res.status, body: text === "" ? undefined : JSON.parse(text) }
+    const received: Record<string, string> = {}
+    res.headers.forEach((value, name) => {
+      received[name] = value
+    })
+    return { status: res.status, body: text === "" ? undefined : JSON.parse(text), headers: received }
   })
 
 /** Reads fields of a response body (a test failure if they are missing). */
@@ -59,12 +69,12 @@ export const account = (url: string, username: string) =>
  * Two in-process nodes on one Postgres database and one Redis (same key prefix), as two servers of a
  * cluster; resolves once both listen for cache invalidations.
  */
-export const twoNodes = Effect.gen(function* () {
+export const twoNodes = (extraEnv: Record<string, string> = {}) => Effect.gen(function* () {
   const db = yield* freshDatabase("auth2")
   const redis = yield* Effect.orDie(redisUrl)
   const prefix = redisPrefix("auth")
   yield* cleanupPrefix(redis, prefix)
-  const env = { DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: prefix }
+  const env = { DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: prefix, ...extraEnv }
   // One after the other: the first applies the migrations.
   const a = yield* startServer(env)
   const b = yield* startServer(env)

@@ -56,7 +56,7 @@ describe("sessions", () => {
 
   it.scopedLive("a refreshed session's old access token is refused on a second node sharing Postgres and Redis", () =>
     Effect.gen(function* () {
-      const { a, b } = yield* twoNodes
+      const { a, b } = yield* twoNodes()
       const first = yield* account(a, "leo")
       const onB = (token: string) => Effect.map(request(b, "GET", "/api/v1/users/me", { auth: { token } }), (r) => r.status)
       // B has the session in its L1 now.

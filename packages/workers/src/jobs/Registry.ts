@@ -6,9 +6,16 @@
 import { JobCatalogue } from "@mediaserver/domain"
 import { type JobHandler, type JobQueues, JobRetention, type JobRuns, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
 import type { WorkflowEngine } from "@effect/workflow"
+import type { SqlClient } from "@effect/sql"
+import { AuthCleanup } from "@mediaserver/server/auth/Cleanup"
+import type { AppConfig } from "@mediaserver/server/config/AppConfig"
 import { Effect, Layer } from "effect"
 
-type Registration = Layer.Layer<never, never, WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention>
+type Registration = Layer.Layer<
+  never,
+  never,
+  WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | AppConfig
+>
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
 const placeholder =
@@ -17,7 +24,8 @@ const placeholder =
     Effect.logDebug(`job ${name}: placeholder handler (its owning issue adds the work)`)
 
 const registrations: Registrations = {
-  "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], placeholder("auth.cleanup")),
+  "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], () =>
+    Effect.asVoid(Effect.flatMap(AuthCleanup, (cleanup) => cleanup.run))).pipe(Layer.provide(AuthCleanup.layer)),
   "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], placeholder("activity.cleanup")),
   "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], placeholder("scan_history.cleanup")),
   "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], placeholder("playback.health")),

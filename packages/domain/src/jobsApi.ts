@@ -1,0 +1,76 @@
+/**
+ * Job visibility for admins (REST and RPC): list runs by kind, queue and state (newest first), get one,
+ * retry a failed or discarded one (as a new run), cancel a queued or running one.
+ */
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { Rpc, RpcGroup } from "@effect/rpc"
+import { Schema } from "effect"
+import { Conflict, Forbidden, HttpConflict, HttpForbidden, HttpNotFound, HttpUnavailable, NotFound, Unavailable } from "./errors.js"
+import { Authentication, RpcAuthentication } from "./identity.js"
+import { JobQueue, JobRun, JobRunState } from "./jobs.js"
+
+const filterFields = {
+  kind: Schema.optional(Schema.String),
+  queue: Schema.optional(JobQueue),
+  state: Schema.optional(JobRunState)
+}
+
+/** The filter and page of a run listing, as services and RPC take it. */
+export const JobRunsQuery = Schema.Struct({
+  ...filterFields,
+  page: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 200)))
+})
+export type JobRunsQuery = typeof JobRunsQuery.Type
+
+/** The same as URL parameters (numbers arrive as strings). */
+export const JobRunsUrlParams = Schema.Struct({
+  ...filterFields,
+  page: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(1))),
+  pageSize: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 200)))
+})
+
+export class JobRunsPage extends Schema.Class<JobRunsPage>("JobRunsPage")({
+  items: Schema.Array(JobRun),
+  page: Schema.Number,
+  pageSize: Schema.Number,
+  total: Schema.Number
+}) {}
+
+export const JobRunId = Schema.Struct({ runId: Schema.UUID })
+
+export class AdminJobsApi extends HttpApiGroup.make("adminJobs")
+  .add(HttpApiEndpoint.get("list", "/admin/jobs").setUrlParams(JobRunsUrlParams).addSuccess(JobRunsPage))
+  .add(HttpApiEndpoint.get("get", "/admin/jobs/:runId").setPath(JobRunId).addSuccess(JobRun).addError(HttpNotFound))
+  .add(
+    HttpApiEndpoint.post("retry", "/admin/jobs/:runId/retry")
+      .setPath(JobRunId)
+      .addSuccess(JobRun, { status: 201 })
+      .addError(HttpNotFound)
+      .addError(HttpConflict)
+  )
+  .add(
+    HttpApiEndpoint.post("cancel", "/admin/jobs/:runId/cancel")
+      .setPath(JobRunId)
+      .addSuccess(JobRun)
+      .addError(HttpNotFound)
+      .addError(HttpConflict)
+  )
+  .middleware(Authentication)
+  .addError(HttpForbidden)
+  .addError(HttpUnavailable) {}
+
+export class AdminJobsRpcs extends RpcGroup.make(
+  Rpc.make("JobsList", { payload: JobRunsQuery, success: JobRunsPage, error: Schema.Union(Forbidden, Unavailable) }),
+  Rpc.make("JobsGet", { payload: JobRunId, success: JobRun, error: Schema.Union(Forbidden, NotFound, Unavailable) }),
+  Rpc.make("JobsRetry", {
+    payload: JobRunId,
+    success: JobRun,
+    error: Schema.Union(Forbidden, NotFound, Conflict, Unavailable)
+  }),
+  Rpc.make("JobsCancel", {
+    payload: JobRunId,
+    success: JobRun,
+    error: Schema.Union(Forbidden, NotFound, Conflict, Unavailable)
+  })
+).middleware(RpcAuthentication) {}

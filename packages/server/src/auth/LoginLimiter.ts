@@ -1,0 +1,78 @@
+/**
+ * Login protection: attempts per client IP in a window, and per account a lockout after repeated
+ * failures that doubles each time (AUTH_LOGIN_* / AUTH_LOCKOUT_*). The account key is whatever the
+ * caller names it by (the user id, or the typed name when no such user exists), so an unknown user
+ * is limited exactly like a known one and the 429 says nothing about existence.
+ *
+ * Counters live in Redis when configured (shared by every node); if Redis fails, this node falls back
+ * to its own in-process counters rather than refusing or waving through every login.
+ */
+import { TooManyRequests } from "@mediaserver/domain"
+import { Context, Duration, Effect, Layer, Option } from "effect"
+import { AppConfig } from "../config/AppConfig.js"
+import { RedisConnection } from "../redis/Redis.js"
+import { type AccountKeys, type LimitStore, memoryLimitStore, redisLimitStore } from "./LimitStore.js"
+import { digest } from "./Tokens.js"
+
+// A slow Redis must not hold logins for long; past this, this node's own counters answer.
+const REDIS_TIMEOUT = Duration.seconds(1)
+const LEVEL_TTL = Duration.days(1)
+
+const tooMany = (retryAfterMs: number) =>
+  new TooManyRequests({ message: "Too many login attempts; try again later", retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) })
+
+export class LoginLimiter extends Context.Tag("@mediaserver/auth/LoginLimiter")<
+  LoginLimiter,
+  {
+    /** Counts the attempt; fails when the IP is over its limit or the account is locked out. */
+    readonly admit: (ip: string | null, account: string) => Effect.Effect<void, TooManyRequests>
+    readonly failed: (account: string) => Effect.Effect<void>
+    readonly succeeded: (account: string) => Effect.Effect<void>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    LoginLimiter,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const redis = yield* RedisConnection
+      const memory = memoryLimitStore(config.authLimiterMaxEntries)
+      const store: LimitStore = Option.match(redis, { onNone: () => memory, onSome: redisLimitStore })
+      // Redis first (shared), this node's counters when it fails.
+      const run = <A>(op: (s: LimitStore) => Effect.Effect<A, unknown>): Effect.Effect<A> =>
+        store === memory
+          ? Effect.orDie(op(memory))
+          : op(store).pipe(
+            Effect.timeoutFail({ duration: REDIS_TIMEOUT, onTimeout: () => "timeout" }),
+            Effect.tapError(() => Effect.logDebug("login limiter: Redis unavailable, using local counters")),
+            Effect.orElse(() => Effect.orDie(op(memory)))
+          )
+
+      const prefix = `${config.cacheKeyPrefix}login:`
+      const windowMs = Duration.toMillis(config.authLoginWindow)
+      const policy = {
+        windowMs,
+        maxFailures: config.authLoginMaxAttempts,
+        baseMs: Duration.toMillis(config.authLockoutBase),
+        maxMs: Duration.toMillis(config.authLockoutMax),
+        levelTtlMs: Duration.toMillis(LEVEL_TTL)
+      }
+      // Digests: no emails or usernames in Redis keys, and a fixed key length.
+      const accountKeys = (account: string): AccountKeys => {
+        const id = digest(account)
+        return { fail: `${prefix}fail:${id}`, level: `${prefix}level:${id}`, lock: `${prefix}lock:${id}` }
+      }
+      const ipKey = (ip: string | null) => (ip === null ? null : `${prefix}ip:${digest(ip)}`)
+
+      return {
+        admit: (ip, account) =>
+          Effect.flatMap(run((s) => s.admit(ipKey(ip), accountKeys(account).lock, windowMs)), (seen) => {
+            if (seen.lockRemainingMs > 0) return Effect.fail(tooMany(seen.lockRemainingMs))
+            if (seen.ipCount > config.authLoginIpMaxAttempts) return Effect.fail(tooMany(seen.ipRemainingMs))
+            return Effect.void
+          }),
+        failed: (account) => Effect.asVoid(run((s) => s.fail(accountKeys(account), policy))),
+        succeeded: (account) => run((s) => s.reset(accountKeys(account)))
+      }
+    })
+  )
+}
