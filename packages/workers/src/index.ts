@@ -4,6 +4,7 @@
  */
 import { Layer } from "effect"
 import { JobHandlersLive } from "./jobs/Registry.js"
+import { SchedulesLive } from "./schedules/Schedules.js"
 
 /** Everything this package adds to a node. Each slice's jobs and schedules are merged in here. */
-export const WorkersLive = Layer.mergeAll(JobHandlersLive)
+export const WorkersLive = Layer.mergeAll(JobHandlersLive, SchedulesLive)

@@ -1,0 +1,30 @@
+/**
+ * The schedule table: which catalogue kinds run periodically, when, and which also run at start-up.
+ * Plain data (cron strings, parsed at start-up) so a node's config can override or add entries
+ * (`JOB_SCHEDULE_OVERRIDES`, see ScheduleConfig.ts) and tests can run their own per-second ones.
+ */
+import type { JobCatalogue } from "@mediaserver/domain"
+
+export interface JobScheduleSpec {
+  /** The catalogue kind each tick enqueues (with an empty payload). */
+  readonly kind: keyof JobCatalogue
+  /** Effect `Cron` syntax in UTC; an optional sixth, leading field gives seconds. */
+  readonly cron: string
+  /**
+   * Also enqueue once when a node starts. Every node does; the kind's uniqueness per period makes it
+   * one run across the cluster (and absorbs a tick in the same period).
+   */
+  readonly runOnStart: boolean
+}
+
+/** By schedule name (also the ClusterCron name: every runner on one database must have the same). */
+export const JobScheduleTable: Readonly<Record<string, JobScheduleSpec>> = {
+  // Daily ones staggered at night so they do not compete for the database.
+  "auth.cleanup": { kind: "auth.cleanup", cron: "0 3 * * *", runOnStart: true },
+  "activity.cleanup": { kind: "activity.cleanup", cron: "15 3 * * *", runOnStart: false },
+  "scan_history.cleanup": { kind: "scan_history.cleanup", cron: "30 3 * * *", runOnStart: false },
+  "playback.health": { kind: "playback.health", cron: "*/5 * * * *", runOnStart: false },
+  "stats.hourly": { kind: "stats.hourly", cron: "0 * * * *", runOnStart: true },
+  // Off the hour, away from stats.
+  "jobs.retention": { kind: "jobs.retention", cron: "30 * * * *", runOnStart: false }
+}
