@@ -7,7 +7,7 @@
 import { FileSystem, HttpIncomingMessage, HttpLayerRouter, HttpMiddleware, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Duration, Effect, Layer, Option, Scope } from "effect"
-import { createServer } from "node:http"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { CacheStore } from "./cache/CacheStore.js"
 import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
@@ -29,8 +29,8 @@ const EntitiesLive = Layer.mergeAll(NodePingLive)
 const PROBES = new Set(["/healthz", "/readyz", "/startupz", "/metrics"])
 
 /**
- * On shutdown the router stops taking requests first; in-flight ones finish while `server.close()`
- * waits. Idle keep-alive sockets are closed at once, and any connection still open after
+ * On shutdown the router stops taking requests first (late ones get 503); in-flight ones finish while
+ * `server.close()` waits. Idle keep-alive sockets are closed at once, and any connection still open after
  * SHUTDOWN_TIMEOUT is cut so a stuck client cannot hold the process.
  */
 const HttpServerLive = Layer.unwrapEffect(
@@ -41,6 +41,11 @@ const HttpServerLive = Layer.unwrapEffect(
     const drain = Layer.scopedDiscard(
       Effect.addFinalizer(() =>
         Effect.sync(() => {
+          // A request whose headers arrive after the router stopped would otherwise hang: refuse it.
+          server.on("request", (_request: IncomingMessage, response: ServerResponse) => {
+            response.writeHead(503, { "content-type": "application/json", connection: "close", "retry-after": "1" })
+            response.end(JSON.stringify({ code: "Unavailable", message: "The server is shutting down" }))
+          })
           server.closeIdleConnections()
           setTimeout(() => server.closeAllConnections(), Duration.toMillis(config.shutdownTimeout)).unref()
         })

@@ -5,7 +5,11 @@ import { spawnNode, waitFor200 } from "./support/NodeProcess.js"
 import { eventually } from "./support/Poll.js"
 import { freshDatabase } from "./support/TestDatabase.js"
 
-/** Starts a POST whose body is written in two halves; `finish` writes the rest and waits for the answer. */
+/**
+ * Starts a POST whose body is written in two halves; `finish` writes the rest and waits for the answer.
+ * `Expect: 100-continue` makes the start observable: the server answers "continue" when it has taken
+ * the request, so the test knows the request is in flight before it signals the process.
+ */
 const slowPost = (url: string) =>
   Effect.async<{ readonly finish: Effect.Effect<number, Error> }>((resume) => {
     const body = JSON.stringify({ note: "in flight during shutdown" })
@@ -15,22 +19,28 @@ const slowPost = (url: string) =>
       answered = ok
       failed = ko
     })
-    const req = Http.request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length) } }, (res) => {
+    const req = Http.request(url, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", "content-length": String(body.length), expect: "100-continue" }
+    }, (res) => {
       res.resume()
       res.on("end", () => answered?.(res.statusCode ?? 0))
     })
     req.on("error", (error) => failed?.(error))
-    req.write(body.slice(0, 5), () =>
-      resume(Effect.succeed({
-        finish: Effect.tryPromise({
-          try: () => {
-            req.end(body.slice(5))
-            return status
-          },
-          catch: (e) => (e instanceof Error ? e : new Error(String(e)))
-        })
-      }))
-    )
+    req.once("continue", () =>
+      req.write(body.slice(0, 5), () =>
+        resume(Effect.succeed({
+          finish: Effect.tryPromise({
+            try: () => {
+              req.end(body.slice(5))
+              return status
+            },
+            catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+          })
+        }))
+      ))
+    req.flushHeaders()
   })
 
 describe("graceful shutdown", () => {
