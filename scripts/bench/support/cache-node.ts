@@ -21,6 +21,7 @@ const program = Effect.gen(function* () {
     forgetRunning: () => {},
     size: () => 0
   })
+  yield* store.awaitSubscribed
   process.send?.({ ready: true })
   yield* Effect.never
 })

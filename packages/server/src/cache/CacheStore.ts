@@ -3,7 +3,7 @@
  * mirror, in-flight lookups (for coalescing) and the invalidation bus (Redis pub/sub). Services do
  * not use this directly: they declare a `CacheAside` (see CacheAside.ts).
  */
-import { Context, Duration, Effect, Layer, Option, Schema, type Scope } from "effect"
+import { Context, Deferred, Duration, Effect, Exit, Layer, Option, Schema, type Scope } from "effect"
 import type { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
@@ -51,6 +51,8 @@ export interface CacheStoreShape {
   readonly invalidateTag: (tag: string) => Effect.Effect<void>
   readonly invalidateNamespace: (namespace: string) => Effect.Effect<void>
   readonly sampleMetrics: Effect.Effect<void>
+  /** Waits until invalidations from other nodes reach this one (the first SUBSCRIBE succeeded). */
+  readonly awaitSubscribed: Effect.Effect<void>
 }
 
 export class CacheStore extends Context.Tag("@mediaserver/CacheStore")<CacheStore, CacheStoreShape>() {
@@ -116,6 +118,9 @@ export const makeCacheStore = (options: CacheStoreOptions) =>
 
     // A dedicated connection for SUBSCRIBE. After any reconnect, messages may have been missed:
     // forget L1 and the mirrored generations rather than serve something stale.
+    // Completed once this node listens to invalidations (at once without Redis).
+    const subscribed = yield* Deferred.make<void>()
+    if (Option.isNone(options.redis)) yield* Deferred.succeed(subscribed, undefined)
     if (Option.isSome(options.redis)) {
       const client = options.redis.value
       const subscriber = yield* Effect.acquireRelease(
@@ -134,6 +139,7 @@ export const makeCacheStore = (options: CacheStoreOptions) =>
               eachHandle((handle) => handle.clear())
             }
             subscribedBefore = true
+            Deferred.unsafeDone(subscribed, Exit.void)
           },
           () => {} // the connection dropped again; the next "ready" retries
         )
@@ -232,6 +238,7 @@ export const makeCacheStore = (options: CacheStoreOptions) =>
             (g) => ({ o: origin, k: "ns", n: namespace, g })
           )
         ),
+      awaitSubscribed: Deferred.await(subscribed),
       sampleMetrics: Effect.suspend(() => {
         let size = 0
         eachHandle((handle) => (size += handle.size()))
