@@ -8,6 +8,7 @@ import { Schema } from "effect"
 import { Conflict, Forbidden, HttpConflict, HttpForbidden, HttpNotFound, HttpUnavailable, NotFound, Unavailable } from "./errors.js"
 import { Authentication, RpcAuthentication } from "./identity.js"
 import { JobQueue, JobRun, JobRunState } from "./jobs.js"
+import { pageFields, pageResultFields, pageUrlFields } from "./paging.js"
 
 const filterFields = {
   kind: Schema.optional(Schema.String),
@@ -18,23 +19,19 @@ const filterFields = {
 /** The filter and page of a run listing, as services and RPC take it. */
 export const JobRunsQuery = Schema.Struct({
   ...filterFields,
-  page: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
-  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 200)))
+  ...pageFields
 })
 export type JobRunsQuery = typeof JobRunsQuery.Type
 
 /** The same as URL parameters (numbers arrive as strings). */
 export const JobRunsUrlParams = Schema.Struct({
   ...filterFields,
-  page: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(1))),
-  pageSize: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 200)))
+  ...pageUrlFields
 })
 
 export class JobRunsPage extends Schema.Class<JobRunsPage>("JobRunsPage")({
   items: Schema.Array(JobRun),
-  page: Schema.Number,
-  pageSize: Schema.Number,
-  total: Schema.Number
+  ...pageResultFields
 }) {}
 
 export const JobRunId = Schema.Struct({ runId: Schema.UUID })

@@ -3,6 +3,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import { HttpConflict, HttpForbidden, HttpNotFound, HttpUnavailable } from "./errors.js"
 import { Authentication, Role, UserId } from "./identity.js"
+import { pageResultFields, pageUrlFields } from "./paging.js"
 
 export const Username = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/, {
@@ -30,15 +31,10 @@ export class UpdateMeRequest extends Schema.Class<UpdateMeRequest>("UpdateMeRequ
 
 export class UsersPage extends Schema.Class<UsersPage>("UsersPage")({
   items: Schema.Array(User),
-  page: Schema.Number,
-  pageSize: Schema.Number,
-  total: Schema.Number
+  ...pageResultFields
 }) {}
 
-export const PageParams = Schema.Struct({
-  page: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.greaterThanOrEqualTo(1))),
-  pageSize: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 200)))
-})
+export const PageParams = Schema.Struct(pageUrlFields)
 
 const userIdPath = Schema.Struct({ userId: UserId })
 
