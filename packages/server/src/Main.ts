@@ -116,6 +116,3 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provide(TracingLive),
   Layer.provide(LoggingLive)
 )
-
-/** A node without background work (server tests). */
-export const NodeLive = makeNodeLive(Layer.empty)

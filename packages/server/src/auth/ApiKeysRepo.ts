@@ -2,7 +2,7 @@
 import { SqlClient } from "@effect/sql"
 import { ApiKeyId, ApiKeyScope, type DatabaseError, Role, UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, wrapSql } from "./Sql.js"
+import { decodeRows, wrapSql } from "../db/Sql.js"
 
 const ApiKeyRow = Schema.Struct({
   id: ApiKeyId,

@@ -8,7 +8,7 @@ import { SqlClient } from "@effect/sql"
 import type { DatabaseError } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Schema } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
-import { decodeRows, wrapSql } from "./Sql.js"
+import { decodeRows, wrapSql } from "../db/Sql.js"
 
 export interface CleanupResult {
   readonly sessions: number

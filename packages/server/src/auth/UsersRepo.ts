@@ -2,7 +2,7 @@
 import { SqlClient } from "@effect/sql"
 import { Conflict, type DatabaseError, NotFound, Role, User, UserId } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, wrapSql, wrapSqlUnique } from "./Sql.js"
+import { decodeRows, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 const UserRow = Schema.Struct({
   id: UserId,

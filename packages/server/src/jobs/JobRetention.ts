@@ -7,6 +7,7 @@
 import { SqlClient } from "@effect/sql"
 import { DatabaseError } from "@mediaserver/domain"
 import { Config, Context, Duration, Effect, Layer } from "effect"
+import { wrapSql } from "../db/Sql.js"
 
 export const jobRetentionConfig = Config.all({
   completed: Config.duration("JOB_RETENTION_COMPLETED").pipe(Config.withDefault(Duration.hours(72))),
@@ -54,7 +55,7 @@ export class JobRetention extends Context.Tag("@mediaserver/JobRetention")<JobRe
         SELECT count(*)::int AS runs FROM doomed
       `.pipe(
         Effect.map((rows) => rows[0]?.runs ?? 0),
-        Effect.mapError((e) => new DatabaseError({ message: e.message, operation: "job_runs.retention" }))
+        wrapSql("job_runs.retention")
       )
 
       const run = Effect.gen(function* () {

@@ -5,9 +5,10 @@
  * never moves a run backwards (a finished run stays finished; an older attempt never overwrites a
  * newer one).
  */
-import { SqlClient, type SqlError } from "@effect/sql"
+import { SqlClient } from "@effect/sql"
 import { DatabaseError, JobRun, type JobQueue, type JobRunState } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schedule } from "effect"
+import { wrapSql } from "../db/Sql.js"
 
 export interface NewJobRun {
   readonly id: string
@@ -65,9 +66,8 @@ export interface JobRunsShape {
   readonly countByQueueState: Effect.Effect<ReadonlyArray<QueueStateCount>, DatabaseError>
 }
 
-/** The one place SQL failures of this table become domain errors. */
-const wrap = (operation: string) => <A, R>(effect: Effect.Effect<A, SqlError.SqlError, R>) =>
-  Effect.mapError(effect, (e) => new DatabaseError({ message: e.message, operation: `job_runs.${operation}` }))
+/** SQL failures of this table become domain errors through the repositories' one helper. */
+const wrap = (operation: string) => wrapSql(`job_runs.${operation}`)
 
 /** Transitions issued by a workflow body retry briefly: losing one would leave a run looking stuck. */
 const persist = <A, R>(effect: Effect.Effect<A, DatabaseError, R>) =>

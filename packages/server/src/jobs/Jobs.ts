@@ -5,13 +5,14 @@
  * key: a duplicate enqueue returns the existing run's id.
  */
 import { Sharding } from "@effect/cluster"
-import { SqlClient, SqlError } from "@effect/sql"
+import { SqlClient } from "@effect/sql"
 import { WorkflowEngine } from "@effect/workflow"
 import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Queue, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
 import { jobWorkflow } from "./JobWorkflow.js"
+import { wrapSql } from "../db/Sql.js"
 
 export interface JobsShape {
   /** Returns the run id (an existing run's when the kind is unique and one matches). */
@@ -63,13 +64,7 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
       const requestPoll = Effect.asVoid(Queue.offer(pollRequests, undefined))
 
       const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-        sql.withTransaction(effect).pipe(
-          Effect.catchIf(
-            (e): e is SqlError.SqlError => e instanceof SqlError.SqlError,
-            (e) => new DatabaseError({ message: e.message, operation: "jobs.transaction" })
-          ),
-          Effect.tap(() => requestPoll)
-        )
+        sql.withTransaction(effect).pipe(wrapSql("jobs.transaction"), Effect.tap(() => requestPoll))
 
       const enqueue = <Name extends string, S extends Schema.Schema.AnyNoContext>(
         kind: JobKind<Name, S>,

@@ -6,7 +6,7 @@
 import { HttpServer } from "@effect/platform"
 import { ConfigProvider, Effect, Layer, Redacted, Scope } from "effect"
 import { AppConfig } from "../../src/config/AppConfig.js"
-import { NodeLive } from "../../src/Main.js"
+import { makeNodeLive } from "../../src/Main.js"
 import { freshDatabase } from "./TestDatabase.js"
 
 export interface RunningServer {
@@ -14,10 +14,24 @@ export interface RunningServer {
   readonly port: number
 }
 
+/**
+ * A whole node configured only by `env` (over test defaults), with `background` built before its HTTP
+ * server and released after it, as in production (`makeNodeLive`). The one node builder of tests and
+ * benchmarks.
+ */
+export const testNode = <A, E, R>(env: Record<string, string>, background: Layer.Layer<A, E, R>) =>
+  makeNodeLive(background).pipe(
+    Layer.provideMerge(AppConfig.layer),
+    Layer.provide(
+      Layer.setConfigProvider(
+        ConfigProvider.fromMap(new Map(Object.entries({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "Warning", ...env })))
+      )
+    )
+  )
+
 export const startServer = (env: Record<string, string>): Effect.Effect<RunningServer, unknown, Scope.Scope> =>
   Effect.gen(function* () {
-    const provider = ConfigProvider.fromMap(new Map(Object.entries({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "Warning", ...env })))
-    const context = yield* Layer.build(NodeLive.pipe(Layer.provideMerge(AppConfig.layer), Layer.provide(Layer.setConfigProvider(provider))))
+    const context = yield* Layer.build(testNode(env, Layer.empty))
     const server = yield* Effect.provide(HttpServer.HttpServer, context)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     return { url: `http://127.0.0.1:${port}`, port }

@@ -4,13 +4,12 @@
  */
 import { SqlClient } from "@effect/sql"
 import { defineJob, NotFound, TooManyRequests, Unavailable } from "@mediaserver/domain"
-import { AppConfig } from "@mediaserver/server/config/AppConfig"
 import { Jobs } from "@mediaserver/server/jobs/index"
 import { jobWorkflowLayer } from "@mediaserver/server/jobs/index"
-import { NodeLive } from "@mediaserver/server/Main"
-import { ConfigProvider, Context, Data, Deferred, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { Context, Data, Deferred, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { eventually } from "../../../server/test/support/Poll.js"
 import { freshDatabase } from "../../../server/test/support/TestDatabase.js"
+import { testNode } from "../../../server/test/support/TestServer.js"
 import { WorkersLive } from "../../src/index.js"
 
 export interface ProbeEvent {
@@ -157,21 +156,13 @@ export const jobsNode = (label: string) =>
   Layer.unwrapScoped(
     Effect.gen(function* () {
       const db = yield* freshDatabase(label)
-      const provider = ConfigProvider.fromMap(
-        new Map(
-          Object.entries({
-            HOST: "127.0.0.1",
-            PORT: "0",
-            LOG_LEVEL: "Error",
-            DATABASE_URL: Redacted.value(db.url),
-            JOB_QUEUE_BULK_CONCURRENCY: String(BULK_CAP)
-          })
-        )
-      )
-      return Layer.mergeAll(TestHandlersLive, WorkersLive).pipe(
-        Layer.provideMerge(NodeLive),
-        Layer.provideMerge(AppConfig.layer),
-        Layer.provide(Layer.setConfigProvider(provider))
+      // Probe is merged out as well: the memo map gives the handlers and the test the same one.
+      return Layer.merge(
+        testNode(
+          { LOG_LEVEL: "Error", DATABASE_URL: Redacted.value(db.url), JOB_QUEUE_BULK_CONCURRENCY: String(BULK_CAP) },
+          Layer.mergeAll(TestHandlersLive, WorkersLive)
+        ),
+        Probe.layer
       )
     })
   )

@@ -1,5 +1,5 @@
 /**
- * The one place where SQL failures of the identity repositories become domain errors: unique
+ * The one place where SQL failures of repositories become domain errors: unique
  * violations named in `unique` become 409 Conflict naming the field, everything else DatabaseError.
  * Rows are decoded with a Schema, so a schema drift is a DatabaseError too, never a bad value.
  */
