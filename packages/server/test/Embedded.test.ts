@@ -23,7 +23,7 @@ describe("embedded mode (PGlite + SingleRunner)", () => {
 
       const first = yield* spawnNode({ DATA_DIR: dataDir })
       const started = Date.now()
-      yield* waitFor200(first, "/readyz", Duration.seconds(30))
+      yield* waitFor200(first, "/readyz", Duration.seconds(60))
       const readyAfterMs = Date.now() - started
       expect(readyAfterMs).toBeLessThan(30_000)
 
@@ -38,22 +38,22 @@ describe("embedded mode (PGlite + SingleRunner)", () => {
       expect(Fs.existsSync(Path.join(dataDir, "server.lock"))).toBe(false)
 
       const second = yield* spawnNode({ DATA_DIR: dataDir })
-      yield* waitFor200(second, "/readyz", Duration.seconds(30))
+      yield* waitFor200(second, "/readyz", Duration.seconds(60))
       const again = yield* ping(second.url, "kept")
       expect(again.status).toBe(200)
       expect(again.body.count).toBe(3)
-    }), { timeout: 90_000 })
+    }), { timeout: 150_000 })
 
   it.scopedLive("refuses a data directory another live process holds", () =>
     Effect.gen(function* () {
       const dataDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ms-embedded-lock-"))
       yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(dataDir, { recursive: true, force: true })))
       const owner = yield* spawnNode({ DATA_DIR: dataDir })
-      yield* waitFor200(owner, "/readyz", Duration.seconds(30))
+      yield* waitFor200(owner, "/readyz", Duration.seconds(60))
       const intruder = yield* spawnNode({ DATA_DIR: dataDir })
       expect(yield* intruder.exited).not.toBe(0)
       expect(intruder.output()).toMatch(/data directory is in use by process/)
       // The owner is unharmed.
       yield* waitFor200(owner, "/readyz", Duration.seconds(5))
-    }), { timeout: 90_000 })
+    }), { timeout: 150_000 })
 })

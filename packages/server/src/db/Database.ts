@@ -1,6 +1,7 @@
 /**
- * The database: real Postgres from DATABASE_URL, or embedded PGlite served over pglite-socket on a
- * unix socket in DATA_DIR (2 connections: PGlite serialises every query anyway).
+ * The database: real Postgres from DATABASE_URL, or embedded PGlite served on a unix socket in
+ * DATA_DIR. PGlite runs one query at a time; the extra connections only keep a reserved one (the
+ * cluster holds one for its shard locks) from starving everyone else.
  */
 import { PgClient } from "@effect/sql-pg"
 import { StartupError } from "@mediaserver/domain"
@@ -18,7 +19,7 @@ export interface DbPoolShape {
 
 export class DbPool extends Context.Tag("@mediaserver/DbPool")<DbPool, DbPoolShape>() {}
 
-const EMBEDDED_CONNECTIONS = 2
+const EMBEDDED_CONNECTIONS = 4
 
 const openPool = (config: Pg.PoolConfig, description: string, embedded: boolean) =>
   Effect.acquireRelease(

@@ -1,15 +1,15 @@
 /**
  * Embedded Postgres for `npm start` with nothing installed: PGlite on DATA_DIR/pg, served over a unix
- * socket by pglite-socket so the normal `pg` driver (and the cluster's SQL storage) can use it.
+ * socket (EmbeddedSocket) so the normal `pg` driver (and the cluster's SQL storage) can use it.
  * A lock file keeps a second process from opening the same data directory (PGlite would corrupt it).
  */
 import { PGlite } from "@electric-sql/pglite"
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { StartupError } from "@mediaserver/domain"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
+import { serveEmbedded } from "./EmbeddedSocket.js"
 
 const SOCKET_PORT = 5432
 
@@ -63,15 +63,8 @@ export const startEmbeddedPostgres = (dataDirInput: string) =>
     // A stale socket from a killed process would make listen() fail; the lock above says it is stale.
     yield* Effect.promise(() => Fs.rm(socketPath, { force: true }))
     yield* Effect.acquireRelease(
-      Effect.tryPromise({
-        try: async () => {
-          const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 2 })
-          await server.start()
-          return server
-        },
-        catch: fail("cannot start the embedded database socket")
-      }),
-      (server) => Effect.promise(() => server.stop())
+      Effect.tryPromise({ try: () => serveEmbedded(db, socketPath), catch: fail("cannot start the embedded database socket") }),
+      (server) => Effect.promise(() => server.close())
     )
     return { dataDir, socketDir: dataDir, port: SOCKET_PORT } satisfies EmbeddedPostgresHandle
   })
