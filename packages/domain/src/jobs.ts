@@ -194,6 +194,38 @@ export const StatsHourlyJob = defineJob({
   unique: { period: "1 hour" }
 })
 
+/** One scan of one library (the LibraryScan entity enqueues it). Scans are idempotent, so a retry rescans. */
+export const LibraryScanJob = defineJob({
+  name: "library.scan",
+  payload: Schema.Struct({ libraryId: Schema.String, scanId: Schema.String }),
+  queue: "low",
+  maxAttempts: 3,
+  backoff: { base: "30 seconds", max: "5 minutes" },
+  timeout: "6 hours"
+})
+
+/** Probes a library's files whose probe is missing or stale (after a scan found new or changed files). */
+export const LibraryProbeJob = defineJob({
+  name: "library.probe",
+  payload: Schema.Struct({ libraryId: Schema.String }),
+  queue: "bulk",
+  maxAttempts: 3,
+  backoff: { base: "30 seconds", max: "5 minutes" },
+  timeout: "6 hours",
+  unique: {}
+})
+
+/** Fetches metadata for a library's items still pending it (the metadata issue implements it). */
+export const MetadataRefreshLibraryJob = defineJob({
+  name: "metadata.refresh_library",
+  payload: Schema.Struct({ libraryId: Schema.String }),
+  queue: "default",
+  maxAttempts: 5,
+  backoff: { base: "30 seconds", max: "10 minutes" },
+  timeout: "2 hours",
+  unique: {}
+})
+
 /** Does nothing: the `jobs` benchmark and operators use it to measure the pipeline end to end. */
 export const NoopJob = defineJob({
   name: "jobs.noop",
@@ -212,6 +244,9 @@ export const JobCatalogue = {
   [PlaybackHealthJob.name]: PlaybackHealthJob,
   [StatsHourlyJob.name]: StatsHourlyJob,
   [JobRetentionJob.name]: JobRetentionJob,
-  [NoopJob.name]: NoopJob
+  [NoopJob.name]: NoopJob,
+  [LibraryScanJob.name]: LibraryScanJob,
+  [LibraryProbeJob.name]: LibraryProbeJob,
+  [MetadataRefreshLibraryJob.name]: MetadataRefreshLibraryJob
 }
 export type JobCatalogue = typeof JobCatalogue

@@ -16,6 +16,7 @@ import { AppConfig } from "./config/AppConfig.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
 import { JobsLive } from "./jobs/index.js"
+import { LibraryLive } from "./library/index.js"
 import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
@@ -105,6 +106,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provide(SystemService.layer),
   // Identity and access: accounts, sessions, API keys, users and the Authenticator behind both middlewares.
   Layer.provide(IdentityLive),
+  // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
+  Layer.provideMerge(LibraryLive),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).

@@ -54,8 +54,8 @@ export const canWrite: Policy = requireScope("write")
  * Runs `effect` only if `policy` passes. Also maps database failures to 503 here, once for every
  * handler, so no handler repeats either block.
  */
-export const withPolicy = (policy: Policy) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E | Forbidden, Extract<E | Forbidden, DatabaseError>> | Unavailable, R | CurrentUser> =>
+export const withPolicy = <PE = Forbidden, PR = CurrentUser>(policy: Effect.Effect<void, PE, PR>) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E | PE, Extract<E | PE, DatabaseError>> | Unavailable, R | PR> =>
   policy.pipe(Effect.zipRight(effect), orUnavailable)
 
 /** Database failures as 503, for handlers without a policy (login, register, refresh). */

@@ -5,7 +5,7 @@
  */
 import { SqlError } from "@effect/sql"
 import { Conflict, DatabaseError } from "@mediaserver/domain"
-import { Effect, Option, ParseResult, Predicate, Schema } from "effect"
+import { Array, Effect, Option, ParseResult, Predicate, Schema } from "effect"
 
 type SqlFailure = SqlError.SqlError | ParseResult.ParseError
 
@@ -42,3 +42,10 @@ export const wrapSqlUnique = (operation: string, unique: Readonly<Record<string,
 
 /** Decodes query rows with a schema (failures are wrapped by the caller's `wrapSql`). */
 export const decodeRows = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknown(Schema.Array(schema))
+
+/** The first row of a statement that always returns one (INSERT ... RETURNING); none is a DatabaseError. */
+export const firstRow = (operation: string) => <A>(rows: ReadonlyArray<A>): Effect.Effect<A, DatabaseError> =>
+  Option.match(Array.head(rows), {
+    onNone: () => Effect.fail(new DatabaseError({ operation, message: "no row returned" })),
+    onSome: Effect.succeed
+  })

@@ -43,7 +43,8 @@ const resolveOne = (name: string, spec: JobScheduleSpec): Either.Either<JobSched
   Either.gen(function* () {
     const cron = yield* Either.mapLeft(Cron.parse(spec.cron, "UTC"), (e) => invalid(name, e.message))
     // Ticks enqueue with an empty payload; a kind that needs more cannot be scheduled.
-    yield* Either.mapLeft(Schema.decodeUnknownEither(JobCatalogue[spec.kind].payload)({}), () =>
+    const payload: Schema.Schema.AnyNoContext = JobCatalogue[spec.kind].payload
+    yield* Either.mapLeft(Schema.decodeUnknownEither(payload)({}), () =>
       invalid(name, `kind ${spec.kind} needs a payload; only kinds with an empty payload can be scheduled`))
     return { name, kind: spec.kind, cron, runOnStart: spec.runOnStart }
   })

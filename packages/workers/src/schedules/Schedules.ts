@@ -23,8 +23,10 @@ const enqueueEmpty = <Name extends string, S extends Schema.Schema.AnyNoContext>
     return yield* Effect.flatMap(Jobs, (jobs) => jobs.enqueue(kind, payload))
   })
 
+const kindOf = (schedule: JobSchedule): JobKind<string, Schema.Schema.AnyNoContext> => JobCatalogue[schedule.kind]
+
 const tick = (schedule: JobSchedule) =>
-  enqueueEmpty(JobCatalogue[schedule.kind]).pipe(
+  enqueueEmpty(kindOf(schedule)).pipe(
     Effect.tap((runId) => Effect.logDebug(`schedule ${schedule.name}: run ${runId}`)),
     Effect.asVoid
   )

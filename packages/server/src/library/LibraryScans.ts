@@ -1,0 +1,75 @@
+/**
+ * Starting, cancelling and reading scans. Start and cancel go through the library's `LibraryScan`
+ * entity (workers implement it), which handles one message at a time on one runner: two triggers, from
+ * any node, start one scan. Reads come from `library_scans`, which the running scan keeps current.
+ */
+import { ClusterError } from "@effect/cluster"
+import {
+  type Conflict,
+  type DatabaseError,
+  LibraryScanEntity,
+  type LibraryId,
+  type LibraryScan,
+  LibraryScansPage,
+  NotFound,
+  type ScanTrigger,
+  Unavailable
+} from "@mediaserver/domain"
+import { Context, Duration, Effect, Layer, Option, Schedule, Stream } from "effect"
+import { ScansRepo } from "./ScansRepo.js"
+
+type ClusterCallError = ClusterError.MailboxFull | ClusterError.AlreadyProcessingMessage | ClusterError.PersistenceError
+/** The cluster's delivery failures: the caller sees 503 (try again), never a cluster type. */
+const isClusterCallError = <E>(e: E): e is Extract<E, ClusterCallError> =>
+  e instanceof ClusterError.MailboxFull || e instanceof ClusterError.AlreadyProcessingMessage ||
+  e instanceof ClusterError.PersistenceError
+
+const ENTITY_TIMEOUT = Duration.seconds(30)
+const DEFAULT_PAGE_SIZE = 20
+
+export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans")<
+  LibraryScans,
+  {
+    /** The new scan, or the one already running. */
+    readonly start: (libraryId: LibraryId, trigger: ScanTrigger) => Effect.Effect<LibraryScan, NotFound | Unavailable>
+    readonly cancel: (libraryId: LibraryId) => Effect.Effect<LibraryScan, NotFound | Conflict | Unavailable>
+    readonly page: (libraryId: LibraryId, params: { readonly page?: number | undefined; readonly pageSize?: number | undefined }) => Effect.Effect<LibraryScansPage, DatabaseError>
+    /** The latest scan now and once a second while it runs; ends when it is no longer running. */
+    readonly watch: (libraryId: LibraryId) => Stream.Stream<LibraryScan, NotFound | DatabaseError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    LibraryScans,
+    Effect.gen(function* () {
+      const repo = yield* ScansRepo
+      const client = yield* LibraryScanEntity.client
+      const viaEntity = <A, E>(libraryId: LibraryId, call: Effect.Effect<A, E>) =>
+        call.pipe(
+          Effect.catchIf(isClusterCallError, (e) => Effect.fail(new Unavailable({ message: `LibraryScan/${libraryId}: ${e.message}` }))),
+          Effect.timeoutFail({
+            duration: ENTITY_TIMEOUT,
+            onTimeout: () => new Unavailable({ message: `LibraryScan/${libraryId} did not answer in time` })
+          })
+        )
+      const latest = (libraryId: LibraryId) =>
+        Effect.flatMap(repo.latest(libraryId), Option.match({
+          onNone: () => Effect.fail(new NotFound({ message: `Library ${libraryId} has no scan` })),
+          onSome: Effect.succeed
+        }))
+      return {
+        start: (libraryId, trigger) => viaEntity(libraryId, client(libraryId).Start({ trigger })),
+        cancel: (libraryId) => viaEntity(libraryId, client(libraryId).Cancel()),
+        page: (libraryId, params) => {
+          const page = params.page ?? 1
+          const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE
+          return Effect.map(repo.page(libraryId, page, pageSize), ({ items, total }) =>
+            new LibraryScansPage({ items, total, page, pageSize }))
+        },
+        watch: (libraryId) =>
+          Stream.repeatEffectWithSchedule(latest(libraryId), Schedule.spaced(Duration.seconds(1))).pipe(
+            Stream.takeUntil((scan) => scan.status !== "running")
+          )
+      }
+    })
+  )
+}
