@@ -61,7 +61,8 @@ const discardTags: ReadonlySet<string> = new Set([
   "NotFound",
   "Conflict",
   "PayloadTooLarge",
-  "Unprocessable"
+  "Unprocessable",
+  "ProbeFailed"
 ])
 export const isDiscard = (error: { readonly _tag: string }): boolean => discardTags.has(error._tag)
 export const isRetryable = (error: { readonly _tag: string }): boolean => !isDiscard(error)
