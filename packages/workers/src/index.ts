@@ -2,9 +2,17 @@
  * Background execution: job handlers, library-scan entities and schedules, registered on every
  * runner (all runners on one database must register the same workflows and entities).
  */
+import { AdminJobs } from "@mediaserver/server/jobs/AdminJobs"
 import { Layer } from "effect"
 import { JobHandlersLive } from "./jobs/Registry.js"
+import { LibraryScanEntityLive } from "./library/ScanEntity.js"
+import { ScanScheduleLive } from "./library/ScanSchedule.js"
 import { SchedulesLive } from "./schedules/Schedules.js"
 
 /** Everything this package adds to a node. Each slice's jobs and schedules are merged in here. */
-export const WorkersLive = Layer.mergeAll(JobHandlersLive, SchedulesLive)
+export const WorkersLive = Layer.mergeAll(
+  JobHandlersLive,
+  SchedulesLive,
+  LibraryScanEntityLive.pipe(Layer.provide(AdminJobs.layer)),
+  ScanScheduleLive
+)

@@ -100,7 +100,13 @@ export const appConfig = Config.all({
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),
-  authCleanupBatchSize: positiveInt("AUTH_CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500))
+  authCleanupBatchSize: positiveInt("AUTH_CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
+  // Libraries: a vanished file stays (marked missing) this long before its row and content go.
+  libraryMissingGrace: Config.duration("LIBRARY_MISSING_GRACE").pipe(Config.withDefault(Duration.days(7))),
+  scanProgressInterval: Config.duration("SCAN_PROGRESS_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),
+  /** How often the scheduler looks for libraries due a periodic scan, and debounce of watched changes. */
+  scanScheduleTick: Config.duration("SCAN_SCHEDULE_TICK").pipe(Config.withDefault(Duration.minutes(1))),
+  scanWatchDebounce: Config.duration("SCAN_WATCH_DEBOUNCE").pipe(Config.withDefault(Duration.seconds(5)))
 })
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>

@@ -1,5 +1,7 @@
 /** Libraries: CRUD, permissions and scans (the scan itself runs in workers). */
 import { Layer } from "effect"
+import { Events } from "../events/Events.js"
+import { ContentRepo } from "./ContentRepo.js"
 import { LibrariesRepo } from "./LibrariesRepo.js"
 import { Libraries } from "./Libraries.js"
 import { LibraryAccess } from "./LibraryAccess.js"
@@ -8,9 +10,9 @@ import { ScansRepo } from "./ScansRepo.js"
 
 export { LibrariesHttpLive } from "./Http.js"
 export { LibraryRpcLive } from "./Rpc.js"
-export { Libraries, LibrariesRepo, LibraryAccess, LibraryScans, ScansRepo }
+export { ContentRepo, Events, Libraries, LibrariesRepo, LibraryAccess, LibraryScans, ScansRepo }
 
 /** Every library service a node offers to its handlers and to background work. */
 export const LibraryLive = Layer.mergeAll(Libraries.layer, LibraryScans.layer).pipe(
-  Layer.provideMerge(Layer.mergeAll(LibraryAccess.layer, ScansRepo.layer, LibrariesRepo.layer))
+  Layer.provideMerge(Layer.mergeAll(LibraryAccess.layer, ScansRepo.layer, LibrariesRepo.layer, ContentRepo.layer, Events.layer))
 )

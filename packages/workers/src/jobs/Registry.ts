@@ -4,17 +4,25 @@
  * Kinds whose owning issue has not landed yet run a placeholder.
  */
 import { JobCatalogue } from "@mediaserver/domain"
-import { type JobHandler, type JobQueues, JobRetention, type JobRuns, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import { type JobHandler, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
 import type { WorkflowEngine } from "@effect/workflow"
 import type { SqlClient } from "@effect/sql"
+import type { PgClient } from "@effect/sql-pg"
 import { AuthCleanup } from "@mediaserver/server/auth/Cleanup"
 import type { AppConfig } from "@mediaserver/server/config/AppConfig"
+import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library/index"
+import { MediaProbe } from "@mediaserver/server/library/Probe"
+import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
 import { Effect, Layer } from "effect"
+import { probeJob } from "../library/ProbeJob.js"
+import { scanJob } from "../library/ScanJob.js"
 
+/** What the node provides to every handler. */
 type Registration = Layer.Layer<
   never,
   never,
-  WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | AppConfig
+  | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
+  | Jobs | Libraries | ScansRepo | ContentRepo | Events
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
@@ -32,7 +40,12 @@ const registrations: Registrations = {
   "stats.hourly": jobWorkflowLayer(JobCatalogue["stats.hourly"], placeholder("stats.hourly")),
   "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
-    Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run)))
+    Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run))),
+  "library.scan": jobWorkflowLayer(JobCatalogue["library.scan"], scanJob),
+  "library.probe": jobWorkflowLayer(JobCatalogue["library.probe"], probeJob).pipe(
+    Layer.provide([ProbesRepo.layer, MediaProbe.layer])
+  ),
+  "metadata.refresh_library": jobWorkflowLayer(JobCatalogue["metadata.refresh_library"], placeholder("metadata.refresh_library"))
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */

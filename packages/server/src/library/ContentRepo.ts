@@ -1,0 +1,254 @@
+/**
+ * What a scan writes: media files and the movies, series, seasons and episodes they belong to. Every
+ * write takes a whole batch as one JSON parameter (`jsonb_to_recordset`), so a scan costs a handful of
+ * statements per few hundred files, not several per file.
+ */
+import { PgClient } from "@effect/sql-pg"
+import type { DatabaseError, LibraryId } from "@mediaserver/domain"
+import { Context, Effect, Layer, Schema } from "effect"
+import { decodeRows, wrapSql } from "../db/Sql.js"
+
+export interface KnownFile {
+  readonly id: string
+  readonly path: string
+  readonly size: number
+  readonly mtimeMs: number
+  readonly missing: boolean
+  readonly matched: boolean
+}
+
+export interface MovieUpsert {
+  readonly id: string
+  readonly matchKey: string
+  readonly title: string
+  readonly year: number | null
+  readonly tmdbId: string | null
+  readonly imdbId: string | null
+  readonly edition: string | null
+}
+
+export interface SeriesUpsert {
+  readonly id: string
+  readonly matchKey: string
+  readonly title: string
+  readonly year: number | null
+  readonly tmdbId: string | null
+  readonly imdbId: string | null
+  readonly tvdbId: string | null
+}
+
+export interface SeasonUpsert {
+  readonly id: string
+  readonly seriesId: string
+  readonly seasonNumber: number
+}
+
+export interface EpisodeUpsert {
+  readonly id: string
+  readonly seriesId: string
+  readonly seasonId: string
+  readonly seasonNumber: number
+  readonly episodeKey: string
+  readonly episodeNumber: number | null
+  readonly absoluteNumber: number | null
+  readonly airDate: string | null
+  readonly title: string | null
+}
+
+export interface FileUpsert {
+  readonly id: string
+  readonly path: string
+  readonly size: number
+  readonly mtimeMs: number
+  readonly matched: boolean
+  readonly matchError: string | null
+  readonly movieId: string | null
+  readonly part: number | null
+  readonly version: string | null
+}
+
+/** Ids by match key (or by path for files), and how many rows were new. */
+export interface Upserted {
+  readonly ids: ReadonlyMap<string, string>
+  readonly inserted: number
+}
+
+const KnownRow = Schema.Struct({
+  id: Schema.String,
+  path: Schema.String,
+  size_bytes: Schema.NumberFromString,
+  mtime_ms: Schema.NumberFromString,
+  state: Schema.String,
+  match_state: Schema.String
+})
+const decodeKnown = decodeRows(KnownRow)
+const KeyRow = Schema.Struct({ id: Schema.String, key: Schema.String, inserted: Schema.Boolean })
+const decodeKeys = decodeRows(KeyRow)
+
+const toUpserted = (rows: ReadonlyArray<typeof KeyRow.Type>): Upserted => ({
+  ids: new Map(rows.map((row) => [row.key, row.id])),
+  inserted: rows.filter((row) => row.inserted).length
+})
+
+export interface CleanedUp {
+  readonly files: number
+  readonly items: number
+}
+
+export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")<
+  ContentRepo,
+  {
+    readonly knownFiles: (libraryId: LibraryId) => Effect.Effect<ReadonlyArray<KnownFile>, DatabaseError>
+    readonly upsertMovies: (libraryId: LibraryId, movies: ReadonlyArray<MovieUpsert>) => Effect.Effect<Upserted, DatabaseError>
+    readonly upsertSeries: (libraryId: LibraryId, series: ReadonlyArray<SeriesUpsert>) => Effect.Effect<Upserted, DatabaseError>
+    /** Keys: `<seriesId>/<seasonNumber>`. */
+    readonly upsertSeasons: (seasons: ReadonlyArray<SeasonUpsert>) => Effect.Effect<Upserted, DatabaseError>
+    /** Keys: `<seasonId>/<episodeKey>`. */
+    readonly upsertEpisodes: (episodes: ReadonlyArray<EpisodeUpsert>) => Effect.Effect<Upserted, DatabaseError>
+    /** Keys: paths. A file seen again is present again; a changed one loses its probe. */
+    readonly upsertFiles: (libraryId: LibraryId, files: ReadonlyArray<FileUpsert>) => Effect.Effect<Upserted, DatabaseError>
+    /** Replaces the episode links of the given files. */
+    readonly linkEpisodes: (links: ReadonlyArray<{ readonly fileId: string; readonly episodeId: string }>, fileIds: ReadonlyArray<string>) => Effect.Effect<void, DatabaseError>
+    readonly markMissing: (fileIds: ReadonlyArray<string>) => Effect.Effect<void, DatabaseError>
+    /** Deletes files missing for longer than the grace period, then content left without files. */
+    readonly cleanUp: (libraryId: LibraryId, graceSeconds: number) => Effect.Effect<CleanedUp, DatabaseError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    ContentRepo,
+    Effect.gen(function* () {
+      const sql = yield* PgClient.PgClient
+      return {
+        knownFiles: (libraryId) =>
+          sql`SELECT id, path, size_bytes, mtime_ms, state, match_state FROM media_files WHERE library_id = ${libraryId}`.pipe(
+            Effect.flatMap(decodeKnown),
+            Effect.map((rows) =>
+              rows.map((row) => ({
+                id: row.id,
+                path: row.path,
+                size: row.size_bytes,
+                mtimeMs: row.mtime_ms,
+                missing: row.state === "missing",
+                matched: row.match_state === "matched"
+              }))
+            ),
+            wrapSql("content.knownFiles")
+          ),
+        upsertMovies: (libraryId, movies) =>
+          movies.length === 0 ? Effect.succeed(empty) : sql`
+            INSERT INTO movies (id, library_id, match_key, title, sort_title, year, tmdb_id, imdb_id, edition)
+            SELECT x.id, ${libraryId}, x.match_key, x.title, lower(x.title), x.year, x.tmdb_id, x.imdb_id, x.edition
+            FROM jsonb_to_recordset(${sql.json(movies.map((m) => ({
+              id: m.id, match_key: m.matchKey, title: m.title, year: m.year, tmdb_id: m.tmdbId, imdb_id: m.imdbId, edition: m.edition
+            })))}) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, edition text)
+            ON CONFLICT (library_id, match_key) DO UPDATE SET
+              title = EXCLUDED.title, sort_title = EXCLUDED.sort_title, year = EXCLUDED.year,
+              tmdb_id = coalesce(EXCLUDED.tmdb_id, movies.tmdb_id), imdb_id = coalesce(EXCLUDED.imdb_id, movies.imdb_id),
+              edition = EXCLUDED.edition, updated_at = now()
+            RETURNING id, match_key AS key, (xmax = 0) AS inserted
+          `.pipe(Effect.flatMap(decodeKeys), Effect.map(toUpserted), wrapSql("content.upsertMovies")),
+        upsertSeries: (libraryId, series) =>
+          series.length === 0 ? Effect.succeed(empty) : sql`
+            INSERT INTO series (id, library_id, match_key, title, sort_title, year, tmdb_id, imdb_id, tvdb_id)
+            SELECT x.id, ${libraryId}, x.match_key, x.title, lower(x.title), x.year, x.tmdb_id, x.imdb_id, x.tvdb_id
+            FROM jsonb_to_recordset(${sql.json(series.map((s) => ({
+              id: s.id, match_key: s.matchKey, title: s.title, year: s.year, tmdb_id: s.tmdbId, imdb_id: s.imdbId, tvdb_id: s.tvdbId
+            })))}) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, tvdb_id text)
+            ON CONFLICT (library_id, match_key) DO UPDATE SET
+              title = EXCLUDED.title, sort_title = EXCLUDED.sort_title, year = coalesce(EXCLUDED.year, series.year),
+              tmdb_id = coalesce(EXCLUDED.tmdb_id, series.tmdb_id), imdb_id = coalesce(EXCLUDED.imdb_id, series.imdb_id),
+              tvdb_id = coalesce(EXCLUDED.tvdb_id, series.tvdb_id), updated_at = now()
+            RETURNING id, match_key AS key, (xmax = 0) AS inserted
+          `.pipe(Effect.flatMap(decodeKeys), Effect.map(toUpserted), wrapSql("content.upsertSeries")),
+        upsertSeasons: (seasons) =>
+          seasons.length === 0 ? Effect.succeed(empty) : sql`
+            INSERT INTO seasons (id, series_id, season_number)
+            SELECT x.id, x.series_id, x.season_number
+            FROM jsonb_to_recordset(${sql.json(seasons.map((s) => ({ id: s.id, series_id: s.seriesId, season_number: s.seasonNumber })))})
+              AS x(id uuid, series_id uuid, season_number int)
+            ON CONFLICT (series_id, season_number) DO UPDATE SET season_number = EXCLUDED.season_number
+            RETURNING id, series_id || '/' || season_number AS key, (xmax = 0) AS inserted
+          `.pipe(Effect.flatMap(decodeKeys), Effect.map(toUpserted), wrapSql("content.upsertSeasons")),
+        upsertEpisodes: (episodes) =>
+          episodes.length === 0 ? Effect.succeed(empty) : sql`
+            INSERT INTO episodes (id, series_id, season_id, season_number, episode_key, episode_number, absolute_number, air_date, title)
+            SELECT x.id, x.series_id, x.season_id, x.season_number, x.episode_key, x.episode_number, x.absolute_number, x.air_date, x.title
+            FROM jsonb_to_recordset(${sql.json(episodes.map((e) => ({
+              id: e.id, series_id: e.seriesId, season_id: e.seasonId, season_number: e.seasonNumber, episode_key: e.episodeKey,
+              episode_number: e.episodeNumber, absolute_number: e.absoluteNumber, air_date: e.airDate, title: e.title
+            })))}) AS x(id uuid, series_id uuid, season_id uuid, season_number int, episode_key text, episode_number int,
+                      absolute_number int, air_date date, title text)
+            ON CONFLICT (season_id, episode_key) DO UPDATE SET
+              absolute_number = coalesce(EXCLUDED.absolute_number, episodes.absolute_number),
+              title = coalesce(episodes.title, EXCLUDED.title)
+            RETURNING id, season_id || '/' || episode_key AS key, (xmax = 0) AS inserted
+          `.pipe(Effect.flatMap(decodeKeys), Effect.map(toUpserted), wrapSql("content.upsertEpisodes")),
+        upsertFiles: (libraryId, files) =>
+          files.length === 0 ? Effect.succeed(empty) : sql`
+            INSERT INTO media_files (id, library_id, path, size_bytes, mtime_ms, match_state, match_error, movie_id, part, version)
+            SELECT x.id, ${libraryId}, x.path, x.size_bytes, x.mtime_ms, x.match_state, x.match_error, x.movie_id, x.part, x.version
+            FROM jsonb_to_recordset(${sql.json(files.map((f) => ({
+              id: f.id, path: f.path, size_bytes: f.size, mtime_ms: f.mtimeMs, match_state: f.matched ? "matched" : "unmatched",
+              match_error: f.matchError, movie_id: f.movieId, part: f.part, version: f.version
+            })))}) AS x(id uuid, path text, size_bytes bigint, mtime_ms bigint, match_state text, match_error text,
+                      movie_id uuid, part int, version text)
+            ON CONFLICT (library_id, path) DO UPDATE SET
+              size_bytes = EXCLUDED.size_bytes, mtime_ms = EXCLUDED.mtime_ms, state = 'present', missing_since = NULL,
+              match_state = EXCLUDED.match_state, match_error = EXCLUDED.match_error, movie_id = EXCLUDED.movie_id,
+              part = EXCLUDED.part, version = EXCLUDED.version, updated_at = now()
+            RETURNING id, path AS key, (xmax = 0) AS inserted
+          `.pipe(Effect.flatMap(decodeKeys), Effect.map(toUpserted), wrapSql("content.upsertFiles")),
+        linkEpisodes: (links, fileIds) =>
+          Effect.gen(function* () {
+            if (fileIds.length > 0) {
+              yield* sql`
+                DELETE FROM media_file_episodes
+                WHERE media_file_id IN (SELECT jsonb_array_elements_text(${sql.json(fileIds)})::uuid)
+              `
+            }
+            if (links.length > 0) {
+              yield* sql`
+                INSERT INTO media_file_episodes (media_file_id, episode_id)
+                SELECT x.file_id, x.episode_id
+                FROM jsonb_to_recordset(${sql.json(links.map((l) => ({ file_id: l.fileId, episode_id: l.episodeId })))})
+                  AS x(file_id uuid, episode_id uuid)
+                ON CONFLICT DO NOTHING
+              `
+            }
+          }).pipe(wrapSql("content.linkEpisodes")),
+        markMissing: (fileIds) =>
+          fileIds.length === 0 ? Effect.void : sql`
+            UPDATE media_files SET state = 'missing', missing_since = now(), updated_at = now()
+            WHERE id IN (SELECT jsonb_array_elements_text(${sql.json(fileIds)})::uuid) AND state = 'present'
+          `.pipe(Effect.asVoid, wrapSql("content.markMissing")),
+        cleanUp: (libraryId, graceSeconds) =>
+          Effect.gen(function* () {
+            const files = yield* sql`
+              DELETE FROM media_files WHERE library_id = ${libraryId} AND state = 'missing'
+                AND missing_since < now() - make_interval(secs => ${graceSeconds})
+              RETURNING id
+            `
+            const movies = yield* sql`
+              DELETE FROM movies m WHERE m.library_id = ${libraryId}
+                AND NOT EXISTS (SELECT 1 FROM media_files f WHERE f.movie_id = m.id) RETURNING id
+            `
+            const episodes = yield* sql`
+              DELETE FROM episodes e USING series s WHERE e.series_id = s.id AND s.library_id = ${libraryId}
+                AND NOT EXISTS (SELECT 1 FROM media_file_episodes l WHERE l.episode_id = e.id) RETURNING e.id
+            `
+            yield* sql`
+              DELETE FROM seasons se USING series s WHERE se.series_id = s.id AND s.library_id = ${libraryId}
+                AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.season_id = se.id)
+            `
+            const series = yield* sql`
+              DELETE FROM series s WHERE s.library_id = ${libraryId}
+                AND NOT EXISTS (SELECT 1 FROM seasons se WHERE se.series_id = s.id) RETURNING id
+            `
+            return { files: files.length, items: movies.length + episodes.length + series.length }
+          }).pipe(wrapSql("content.cleanUp"))
+      }
+    })
+  )
+}
+
+const empty: Upserted = { ids: new Map(), inserted: 0 }

@@ -1,0 +1,94 @@
+/**
+ * The `library.scan` job: runs the scan, keeps its row current, and when done enqueues the probe and
+ * metadata work and publishes `library.scan_done`. Cancelled (its run cancelled): the row says so. A
+ * retryable failure leaves the row running for the next attempt; the last one marks it failed.
+ */
+import {
+  isJobDiscard,
+  type JobKind,
+  JobCatalogue,
+  LibraryId,
+  LibraryProbeJob,
+  LibraryScanDone,
+  MetadataRefreshLibraryJob,
+  NotFound,
+  ScanId
+} from "@mediaserver/domain"
+import { AppConfig } from "@mediaserver/server/config/AppConfig"
+import { Events } from "@mediaserver/server/events/Events"
+import { Jobs } from "@mediaserver/server/jobs/index"
+import type { JobContext } from "@mediaserver/server/jobs/index"
+import { Libraries, ScansRepo } from "@mediaserver/server/library/index"
+import { Effect, Option, Schema } from "effect"
+import { runScan } from "./Scanner.js"
+
+const kind: JobKind<string, Schema.Schema.AnyNoContext> = JobCatalogue["library.scan"]
+
+const Ids = Schema.Struct({ libraryId: LibraryId, scanId: ScanId })
+
+export const scanJob = (payload: { readonly libraryId: string; readonly scanId: string }, context: JobContext) =>
+  Schema.decodeUnknown(Ids)(payload).pipe(
+    Effect.mapError((e) => new NotFound({ message: `bad scan payload: ${e.message}` })),
+    Effect.flatMap(({ libraryId, scanId }) => scan(libraryId, scanId, context))
+  )
+
+const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
+  Effect.gen(function* () {
+    const scans = yield* ScansRepo
+    const libraries = yield* Libraries
+    const jobs = yield* Jobs
+    const config = yield* AppConfig
+    const events = yield* Events
+
+    const scan = yield* scans.get(scanId)
+    if (Option.isNone(scan) || scan.value.status !== "running") {
+      return yield* Effect.logInfo(`scan ${scanId}: no longer running, nothing to do`)
+    }
+    const library = yield* libraries.get(libraryId)
+    const outcome = yield* runScan(library, {
+      missingGrace: config.libraryMissingGrace,
+      progressInterval: config.scanProgressInterval,
+      report: (progress) =>
+        scans.progress(scanId, progress).pipe(
+          Effect.tap(() =>
+            Effect.logDebug(`scan ${scanId}: ${progress.phase}, ${progress.counts.seen} files seen, ${progress.filesPerSecond}/s`)
+          ),
+          Effect.ignore
+        )
+    }).pipe(
+      Effect.onInterrupt(() =>
+        // A cancelled run ends the scan; a node shutting down leaves it for the run's next owner.
+        Effect.flatMap(jobs.get(context.runId), (run) =>
+          Option.isSome(run) && run.value.state === "cancelled"
+            ? scans.finish(scanId, "cancelled", "cancelled")
+            : Effect.void
+        ).pipe(Effect.ignore)
+      )
+    )
+    const finished = yield* scans.finish(scanId, "completed", null, outcome.progress)
+    yield* libraries.markScanned(libraryId)
+    if (outcome.touchedFiles > 0) yield* jobs.enqueue(LibraryProbeJob, { libraryId })
+    if (outcome.newItems > 0) yield* jobs.enqueue(MetadataRefreshLibraryJob, { libraryId })
+    const counts = outcome.progress.counts
+    yield* Effect.logInfo(
+      `scan ${scanId} of ${library.name}: ${counts.seen} files (${counts.new} new, ${counts.changed} changed, ` +
+        `${counts.removed} removed, ${counts.unmatched} unmatched) at ${outcome.progress.filesPerSecond} files/s`
+    )
+    yield* events.publish(new LibraryScanDone({
+      libraryId,
+      scanId,
+      status: "completed",
+      counts,
+      durationMs: Option.match(finished, { onNone: () => 0, onSome: (done) => done.durationMs ?? 0 })
+    }))
+  }).pipe(
+    Effect.tapError((error) => {
+      const final = context.attempt >= kind.maxAttempts || isJobDiscard(kind, error)
+      const message = "message" in error && typeof error.message === "string" ? error.message : error._tag
+      return Effect.flatMap(ScansRepo, (scans) =>
+        final
+          ? scans.finish(scanId, "failed", message)
+          : scans.setMessage(scanId, `attempt ${context.attempt} failed (${message}); retrying`)
+      ).pipe(Effect.ignore)
+    })
+  )

@@ -1,0 +1,102 @@
+/** Writes one batch of matched files: content rows first (their ids), then the files linked to them. */
+import type { DatabaseError, LibraryId } from "@mediaserver/domain"
+import { ContentRepo, type FileUpsert } from "@mediaserver/server/library/ContentRepo"
+import { Effect } from "effect"
+import { randomUUID } from "node:crypto"
+import type { EpisodeFile, MovieFile } from "./Matcher.js"
+import type { FoundFile } from "./Walk.js"
+
+export interface Unmatched {
+  readonly file: FoundFile
+  readonly reason: string
+}
+
+const fileRow = (file: FoundFile, fields: Partial<FileUpsert>): FileUpsert => ({
+  id: randomUUID(),
+  path: file.path,
+  size: file.size,
+  mtimeMs: file.mtimeMs,
+  matched: true,
+  matchError: null,
+  movieId: null,
+  part: null,
+  version: null,
+  ...fields
+})
+
+const unmatchedRows = (unmatched: ReadonlyArray<Unmatched>) =>
+  unmatched.map((u) => fileRow(u.file, { matched: false, matchError: u.reason }))
+
+/** Returns how many movies were new. */
+export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo> =>
+  Effect.gen(function* () {
+    const repo = yield* ContentRepo
+    const movies = new Map(files.map((f) => [f.movie.matchKey, f.movie]))
+    const upserted = yield* repo.upsertMovies(libraryId, [...movies.values()].map((m) => ({
+      id: randomUUID(),
+      matchKey: m.matchKey,
+      title: m.title,
+      year: m.year,
+      tmdbId: m.ids.tmdb ?? null,
+      imdbId: m.ids.imdb ?? null,
+      edition: m.edition
+    })))
+    yield* repo.upsertFiles(libraryId, [
+      ...files.map((f) => fileRow(f.file, { movieId: upserted.ids.get(f.movie.matchKey) ?? null, part: f.part, version: f.version })),
+      ...unmatchedRows(unmatched)
+    ])
+    return upserted.inserted
+  })
+
+/** Returns how many series and episodes were new. */
+export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<EpisodeFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo> =>
+  Effect.gen(function* () {
+    const repo = yield* ContentRepo
+    const seriesByKey = new Map(files.map((f) => [f.series.matchKey, f.series]))
+    const series = yield* repo.upsertSeries(libraryId, [...seriesByKey.values()].map((s) => ({
+      id: randomUUID(),
+      matchKey: s.matchKey,
+      title: s.title,
+      year: s.year,
+      tmdbId: s.ids.tmdb ?? null,
+      imdbId: s.ids.imdb ?? null,
+      tvdbId: s.ids.tvdb ?? null
+    })))
+    const seriesId = (f: EpisodeFile) => series.ids.get(f.series.matchKey) ?? ""
+    const seasonKeys = new Map<string, { readonly seriesId: string; readonly seasonNumber: number }>()
+    for (const f of files) {
+      for (const e of f.episodes) seasonKeys.set(`${seriesId(f)}/${e.seasonNumber}`, { seriesId: seriesId(f), seasonNumber: e.seasonNumber })
+    }
+    const seasons = yield* repo.upsertSeasons([...seasonKeys.values()].map((s) => ({ id: randomUUID(), ...s })))
+    const seasonId = (f: EpisodeFile, seasonNumber: number) => seasons.ids.get(`${seriesId(f)}/${seasonNumber}`) ?? ""
+    const episodeRows = new Map<string, Parameters<ContentRepo["Type"]["upsertEpisodes"]>[0][number]>()
+    for (const f of files) {
+      for (const e of f.episodes) {
+        const season = seasonId(f, e.seasonNumber)
+        episodeRows.set(`${season}/${e.episodeKey}`, {
+          id: randomUUID(),
+          seriesId: seriesId(f),
+          seasonId: season,
+          seasonNumber: e.seasonNumber,
+          episodeKey: e.episodeKey,
+          episodeNumber: e.episodeNumber,
+          absoluteNumber: e.absoluteNumber,
+          airDate: e.airDate,
+          title: e.title
+        })
+      }
+    }
+    const episodes = yield* repo.upsertEpisodes([...episodeRows.values()])
+    const written = yield* repo.upsertFiles(libraryId, [
+      ...files.map((f) => fileRow(f.file, { part: f.part })),
+      ...unmatchedRows(unmatched)
+    ])
+    const links = files.flatMap((f) =>
+      f.episodes.map((e) => ({
+        fileId: written.ids.get(f.file.path) ?? "",
+        episodeId: episodes.ids.get(`${seasonId(f, e.seasonNumber)}/${e.episodeKey}`) ?? ""
+      }))
+    ).filter((link) => link.fileId !== "" && link.episodeId !== "")
+    yield* repo.linkEpisodes(links, [...written.ids.values()])
+    return series.inserted + episodes.inserted
+  })
