@@ -49,3 +49,9 @@ export const firstRow = (operation: string) => <A>(rows: ReadonlyArray<A>): Effe
     onNone: () => Effect.fail(new DatabaseError({ operation, message: "no row returned" })),
     onSome: Effect.succeed
   })
+
+/**
+ * A JSON parameter, written `${jsonb(value)}::jsonb`. (`sql.json` hands arrays to the pg driver, which
+ * sends them as Postgres array literals, not JSON.)
+ */
+export const jsonb = (value: unknown): string => JSON.stringify(value) ?? "null"

@@ -6,7 +6,7 @@
 import { PgClient } from "@effect/sql-pg"
 import type { DatabaseError, LibraryId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Schema } from "effect"
-import { decodeRows, wrapSql } from "../db/Sql.js"
+import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
 
 export interface KnownFile {
   readonly id: string
@@ -138,9 +138,9 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
           movies.length === 0 ? Effect.succeed(empty) : sql`
             INSERT INTO movies (id, library_id, match_key, title, sort_title, year, tmdb_id, imdb_id, edition)
             SELECT x.id, ${libraryId}, x.match_key, x.title, lower(x.title), x.year, x.tmdb_id, x.imdb_id, x.edition
-            FROM jsonb_to_recordset(${sql.json(movies.map((m) => ({
+            FROM jsonb_to_recordset(${jsonb(movies.map((m) => ({
               id: m.id, match_key: m.matchKey, title: m.title, year: m.year, tmdb_id: m.tmdbId, imdb_id: m.imdbId, edition: m.edition
-            })))}) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, edition text)
+            })))}::jsonb) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, edition text)
             ON CONFLICT (library_id, match_key) DO UPDATE SET
               title = EXCLUDED.title, sort_title = EXCLUDED.sort_title, year = EXCLUDED.year,
               tmdb_id = coalesce(EXCLUDED.tmdb_id, movies.tmdb_id), imdb_id = coalesce(EXCLUDED.imdb_id, movies.imdb_id),
@@ -151,9 +151,9 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
           series.length === 0 ? Effect.succeed(empty) : sql`
             INSERT INTO series (id, library_id, match_key, title, sort_title, year, tmdb_id, imdb_id, tvdb_id)
             SELECT x.id, ${libraryId}, x.match_key, x.title, lower(x.title), x.year, x.tmdb_id, x.imdb_id, x.tvdb_id
-            FROM jsonb_to_recordset(${sql.json(series.map((s) => ({
+            FROM jsonb_to_recordset(${jsonb(series.map((s) => ({
               id: s.id, match_key: s.matchKey, title: s.title, year: s.year, tmdb_id: s.tmdbId, imdb_id: s.imdbId, tvdb_id: s.tvdbId
-            })))}) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, tvdb_id text)
+            })))}::jsonb) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, tvdb_id text)
             ON CONFLICT (library_id, match_key) DO UPDATE SET
               title = EXCLUDED.title, sort_title = EXCLUDED.sort_title, year = coalesce(EXCLUDED.year, series.year),
               tmdb_id = coalesce(EXCLUDED.tmdb_id, series.tmdb_id), imdb_id = coalesce(EXCLUDED.imdb_id, series.imdb_id),
@@ -164,7 +164,7 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
           seasons.length === 0 ? Effect.succeed(empty) : sql`
             INSERT INTO seasons (id, series_id, season_number)
             SELECT x.id, x.series_id, x.season_number
-            FROM jsonb_to_recordset(${sql.json(seasons.map((s) => ({ id: s.id, series_id: s.seriesId, season_number: s.seasonNumber })))})
+            FROM jsonb_to_recordset(${jsonb(seasons.map((s) => ({ id: s.id, series_id: s.seriesId, season_number: s.seasonNumber })))}::jsonb)
               AS x(id uuid, series_id uuid, season_number int)
             ON CONFLICT (series_id, season_number) DO UPDATE SET season_number = EXCLUDED.season_number
             RETURNING id, series_id || '/' || season_number AS key, (xmax = 0) AS inserted
@@ -173,10 +173,10 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
           episodes.length === 0 ? Effect.succeed(empty) : sql`
             INSERT INTO episodes (id, series_id, season_id, season_number, episode_key, episode_number, absolute_number, air_date, title)
             SELECT x.id, x.series_id, x.season_id, x.season_number, x.episode_key, x.episode_number, x.absolute_number, x.air_date, x.title
-            FROM jsonb_to_recordset(${sql.json(episodes.map((e) => ({
+            FROM jsonb_to_recordset(${jsonb(episodes.map((e) => ({
               id: e.id, series_id: e.seriesId, season_id: e.seasonId, season_number: e.seasonNumber, episode_key: e.episodeKey,
               episode_number: e.episodeNumber, absolute_number: e.absoluteNumber, air_date: e.airDate, title: e.title
-            })))}) AS x(id uuid, series_id uuid, season_id uuid, season_number int, episode_key text, episode_number int,
+            })))}::jsonb) AS x(id uuid, series_id uuid, season_id uuid, season_number int, episode_key text, episode_number int,
                       absolute_number int, air_date date, title text)
             ON CONFLICT (season_id, episode_key) DO UPDATE SET
               absolute_number = coalesce(EXCLUDED.absolute_number, episodes.absolute_number),
@@ -187,10 +187,10 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
           files.length === 0 ? Effect.succeed(empty) : sql`
             INSERT INTO media_files (id, library_id, path, size_bytes, mtime_ms, match_state, match_error, movie_id, part, version)
             SELECT x.id, ${libraryId}, x.path, x.size_bytes, x.mtime_ms, x.match_state, x.match_error, x.movie_id, x.part, x.version
-            FROM jsonb_to_recordset(${sql.json(files.map((f) => ({
+            FROM jsonb_to_recordset(${jsonb(files.map((f) => ({
               id: f.id, path: f.path, size_bytes: f.size, mtime_ms: f.mtimeMs, match_state: f.matched ? "matched" : "unmatched",
               match_error: f.matchError, movie_id: f.movieId, part: f.part, version: f.version
-            })))}) AS x(id uuid, path text, size_bytes bigint, mtime_ms bigint, match_state text, match_error text,
+            })))}::jsonb) AS x(id uuid, path text, size_bytes bigint, mtime_ms bigint, match_state text, match_error text,
                       movie_id uuid, part int, version text)
             ON CONFLICT (library_id, path) DO UPDATE SET
               size_bytes = EXCLUDED.size_bytes, mtime_ms = EXCLUDED.mtime_ms, state = 'present', missing_since = NULL,
@@ -203,14 +203,14 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
             if (fileIds.length > 0) {
               yield* sql`
                 DELETE FROM media_file_episodes
-                WHERE media_file_id IN (SELECT jsonb_array_elements_text(${sql.json(fileIds)})::uuid)
+                WHERE media_file_id IN (SELECT jsonb_array_elements_text(${jsonb(fileIds)}::jsonb)::uuid)
               `
             }
             if (links.length > 0) {
               yield* sql`
                 INSERT INTO media_file_episodes (media_file_id, episode_id)
                 SELECT x.file_id, x.episode_id
-                FROM jsonb_to_recordset(${sql.json(links.map((l) => ({ file_id: l.fileId, episode_id: l.episodeId })))})
+                FROM jsonb_to_recordset(${jsonb(links.map((l) => ({ file_id: l.fileId, episode_id: l.episodeId })))}::jsonb)
                   AS x(file_id uuid, episode_id uuid)
                 ON CONFLICT DO NOTHING
               `
@@ -219,7 +219,7 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
         markMissing: (fileIds) =>
           fileIds.length === 0 ? Effect.void : sql`
             UPDATE media_files SET state = 'missing', missing_since = now(), updated_at = now()
-            WHERE id IN (SELECT jsonb_array_elements_text(${sql.json(fileIds)})::uuid) AND state = 'present'
+            WHERE id IN (SELECT jsonb_array_elements_text(${jsonb(fileIds)}::jsonb)::uuid) AND state = 'present'
           `.pipe(Effect.asVoid, wrapSql("content.markMissing")),
         cleanUp: (libraryId, graceSeconds) =>
           Effect.gen(function* () {

@@ -10,7 +10,7 @@ import {
   WatchState
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, firstRow, wrapSql, wrapSqlUnique } from "../db/Sql.js"
+import { decodeRows, firstRow, jsonb, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 const LibraryRow = Schema.Struct({
   id: LibraryId,
@@ -74,7 +74,7 @@ export class LibrariesRepo extends Context.Tag("@mediaserver/library/LibrariesRe
         insert: (id, kind, f) =>
           sql`
             INSERT INTO libraries (id, name, kind, paths, scan, language, country)
-            VALUES (${id}, ${f.name}, ${kind}, ${sql.json(f.paths)}, ${sql.json(encodeSettings(f.scan))}, ${f.language}, ${f.country})
+            VALUES (${id}, ${f.name}, ${kind}, ${jsonb(f.paths)}::jsonb, ${jsonb(encodeSettings(f.scan))}::jsonb, ${f.language}, ${f.country})
             RETURNING *
           `.pipe(
             Effect.flatMap(decodeLibraries),
@@ -84,7 +84,7 @@ export class LibrariesRepo extends Context.Tag("@mediaserver/library/LibrariesRe
           ),
         update: (id, f) =>
           sql`
-            UPDATE libraries SET name = ${f.name}, paths = ${sql.json(f.paths)}, scan = ${sql.json(encodeSettings(f.scan))},
+            UPDATE libraries SET name = ${f.name}, paths = ${jsonb(f.paths)}::jsonb, scan = ${jsonb(encodeSettings(f.scan))}::jsonb,
               language = ${f.language}, country = ${f.country}, updated_at = now()
             WHERE id = ${id} RETURNING *
           `.pipe(

@@ -5,7 +5,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { type DatabaseError, type LibraryId, MediaInfo, type SubtitleStream } from "@mediaserver/domain"
 import { Context, Effect, Layer, Schema } from "effect"
-import { decodeRows, wrapSql } from "../db/Sql.js"
+import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
 
 const StaleRow = Schema.Struct({
   id: Schema.String,
@@ -68,7 +68,7 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
         save: (file, info, external) =>
           sql.withTransaction(Effect.gen(function* () {
             yield* sql`
-              UPDATE media_files SET probe = ${sql.json(encodeInfo(info))}, probe_size = ${file.size},
+              UPDATE media_files SET probe = ${jsonb(encodeInfo(info))}::jsonb, probe_size = ${file.size},
                 probe_mtime_ms = ${file.mtimeMs}, probe_error = NULL
               WHERE id = ${file.id}
             `
@@ -78,7 +78,7 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
               yield* sql`
                 INSERT INTO media_streams (media_file_id, position, kind, stream_index, codec, language, title, is_default, is_forced, external_path, details)
                 SELECT ${file.id}, x.position, x.kind, x.stream_index, x.codec, x.language, x.title, x.is_default, x.is_forced, x.external_path, x.details
-                FROM jsonb_to_recordset(${sql.json(rows)}) AS x(position int, kind text, stream_index int, codec text, language text,
+                FROM jsonb_to_recordset(${jsonb(rows)}::jsonb) AS x(position int, kind text, stream_index int, codec text, language text,
                   title text, is_default boolean, is_forced boolean, external_path text, details jsonb)
               `
             }

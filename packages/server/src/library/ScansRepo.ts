@@ -14,7 +14,7 @@ import {
   emptyScanCounts
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, firstRow, wrapSql, wrapSqlUnique } from "../db/Sql.js"
+import { decodeRows, firstRow, jsonb, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 const ScanRow = Schema.Struct({
   id: ScanId,
@@ -94,7 +94,7 @@ export class ScansRepo extends Context.Tag("@mediaserver/library/ScansRepo")<
         start: (id, libraryId, trigger) =>
           sql`
             INSERT INTO library_scans (id, library_id, status, trigger, phase, counts)
-            VALUES (${id}, ${libraryId}, 'running', ${trigger}, 'queued', ${sql.json(encodeCounts(emptyScanCounts()))})
+            VALUES (${id}, ${libraryId}, 'running', ${trigger}, 'queued', ${jsonb(encodeCounts(emptyScanCounts()))}::jsonb)
             RETURNING *
           `.pipe(
             Effect.flatMap(decodeScans),
@@ -128,9 +128,9 @@ export class ScansRepo extends Context.Tag("@mediaserver/library/ScansRepo")<
           }).pipe(wrapSql("scans.page")),
         progress: (id, p) =>
           sql`
-            UPDATE library_scans SET phase = ${p.phase}, counts = ${sql.json(encodeCounts(p.counts))},
-              files_per_second = ${p.filesPerSecond}, unmatched = ${sql.json(encodeIssues(p.unmatched))},
-              errors = ${sql.json(encodeIssues(p.errors))}
+            UPDATE library_scans SET phase = ${p.phase}, counts = ${jsonb(encodeCounts(p.counts))}::jsonb,
+              files_per_second = ${p.filesPerSecond}, unmatched = ${jsonb(encodeIssues(p.unmatched))}::jsonb,
+              errors = ${jsonb(encodeIssues(p.errors))}::jsonb
             WHERE id = ${id} AND status = 'running'
           `.pipe(Effect.asVoid, wrapSql("scans.progress")),
         finish: (id, status, message, p) =>
@@ -142,8 +142,8 @@ export class ScansRepo extends Context.Tag("@mediaserver/library/ScansRepo")<
               `
               : sql`
                 UPDATE library_scans SET status = ${status}, message = ${message}, finished_at = now(), phase = 'done',
-                  counts = ${sql.json(encodeCounts(p.counts))}, files_per_second = ${p.filesPerSecond},
-                  unmatched = ${sql.json(encodeIssues(p.unmatched))}, errors = ${sql.json(encodeIssues(p.errors))}
+                  counts = ${jsonb(encodeCounts(p.counts))}::jsonb, files_per_second = ${p.filesPerSecond},
+                  unmatched = ${jsonb(encodeIssues(p.unmatched))}::jsonb, errors = ${jsonb(encodeIssues(p.errors))}::jsonb
                 WHERE id = ${id} AND status = 'running' RETURNING *
               `
           ),
