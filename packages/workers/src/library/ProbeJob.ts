@@ -23,7 +23,8 @@ export const probeJob = (payload: { readonly libraryId: string }) =>
       const stale = yield* repo.stale(libraryId, BATCH)
       if (stale.length === 0) break
       yield* Effect.forEach(stale, (file) =>
-        probe.probe(file.path).pipe(
+        // An empty file (a placeholder, a failed copy) has nothing to probe: no process for it.
+        file.size === 0 ? repo.saveFailure(file, "empty file") : probe.probe(file.path).pipe(
           Effect.flatMap((info) => Effect.flatMap(externalSubtitles(file.path), (external) => repo.save(file, info, external))),
           Effect.catchTag("ProbeFailed", (e) => repo.saveFailure(file, e.message))
         ), { concurrency: "unbounded", discard: true })

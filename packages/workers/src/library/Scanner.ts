@@ -116,6 +116,11 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
         else if (m.kind === "unmatched") {
           unmatched.push({ file: m.file, reason: m.reason })
           tally.issue(tally.unmatchedIssues, m.file.path, m.reason)
+        } else {
+          // Extras and samples the walk could not tell by name alone: not media of this library.
+          tally.seen--
+          if (known.has(m.file.path)) tally.changed--
+          else tally.new--
         }
       }
       newItems += library.kind === "movie"
