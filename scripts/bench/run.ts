@@ -13,7 +13,8 @@ export interface BenchModule {
 const benchmarks = {
   "http-baseline": () => import("./http-baseline.js"),
   cache: () => import("./cache.js"),
-  jobs: () => import("./jobs.js")
+  jobs: () => import("./jobs.js"),
+  scan: () => import("./scan.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)

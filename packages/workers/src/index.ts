@@ -5,6 +5,7 @@
 import { AdminJobs } from "@mediaserver/server/jobs/AdminJobs"
 import { Layer } from "effect"
 import { JobHandlersLive } from "./jobs/Registry.js"
+import { LibraryWatcherLive } from "./library/LibraryWatcher.js"
 import { LibraryScanEntityLive } from "./library/ScanEntity.js"
 import { ScanScheduleLive } from "./library/ScanSchedule.js"
 import { SchedulesLive } from "./schedules/Schedules.js"
@@ -14,5 +15,6 @@ export const WorkersLive = Layer.mergeAll(
   JobHandlersLive,
   SchedulesLive,
   LibraryScanEntityLive.pipe(Layer.provide(AdminJobs.layer)),
-  ScanScheduleLive
+  ScanScheduleLive,
+  LibraryWatcherLive
 )

@@ -104,8 +104,8 @@ export const appConfig = Config.all({
   // Libraries: a vanished file stays (marked missing) this long before its row and content go.
   libraryMissingGrace: Config.duration("LIBRARY_MISSING_GRACE").pipe(Config.withDefault(Duration.days(7))),
   scanProgressInterval: Config.duration("SCAN_PROGRESS_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),
-  /** How often the scheduler looks for libraries due a periodic scan, and debounce of watched changes. */
-  scanScheduleTick: Config.duration("SCAN_SCHEDULE_TICK").pipe(Config.withDefault(Duration.minutes(1))),
+  /** Quiet time after the last change in a watched library before its scan, and how often watchers follow the library list. */
+  scanWatchReconcile: Config.duration("SCAN_WATCH_RECONCILE").pipe(Config.withDefault(Duration.seconds(30))),
   scanWatchDebounce: Config.duration("SCAN_WATCH_DEBOUNCE").pipe(Config.withDefault(Duration.seconds(5)))
 })
 

@@ -76,10 +76,10 @@ export interface Upserted {
 const KnownRow = Schema.Struct({
   id: Schema.String,
   path: Schema.String,
-  size_bytes: Schema.NumberFromString,
-  mtime_ms: Schema.NumberFromString,
-  state: Schema.String,
-  match_state: Schema.String
+  size_bytes: Schema.Number,
+  mtime_ms: Schema.Number,
+  missing: Schema.Boolean,
+  matched: Schema.Boolean
 })
 const decodeKnown = decodeRows(KnownRow)
 const KeyRow = Schema.Struct({ id: Schema.String, key: Schema.String, inserted: Schema.Boolean })
@@ -120,7 +120,12 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
       const sql = yield* PgClient.PgClient
       return {
         knownFiles: (libraryId) =>
-          sql`SELECT id, path, size_bytes, mtime_ms, state, match_state FROM media_files WHERE library_id = ${libraryId}`.pipe(
+          // float8: exact for sizes and mtimes below 2^53, and numbers decode faster than bigint strings.
+          sql`
+            SELECT id, path, size_bytes::float8 AS size_bytes, mtime_ms::float8 AS mtime_ms,
+              state = 'missing' AS missing, match_state = 'matched' AS matched
+            FROM media_files WHERE library_id = ${libraryId}
+          `.pipe(
             Effect.flatMap(decodeKnown),
             Effect.map((rows) =>
               rows.map((row) => ({
@@ -128,8 +133,8 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
                 path: row.path,
                 size: row.size_bytes,
                 mtimeMs: row.mtime_ms,
-                missing: row.state === "missing",
-                matched: row.match_state === "matched"
+                missing: row.missing,
+                matched: row.matched
               }))
             ),
             wrapSql("content.knownFiles")

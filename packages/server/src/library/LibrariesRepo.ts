@@ -85,7 +85,10 @@ export class LibrariesRepo extends Context.Tag("@mediaserver/library/LibrariesRe
         update: (id, f) =>
           sql`
             UPDATE libraries SET name = ${f.name}, paths = ${jsonb(f.paths)}::jsonb, scan = ${jsonb(encodeSettings(f.scan))}::jsonb,
-              language = ${f.language}, country = ${f.country}, updated_at = now()
+              language = ${f.language}, country = ${f.country}, updated_at = now(),
+              -- Saving a library retries a failed watcher.
+              watch_state = CASE WHEN watch_state = 'failed' THEN 'off' ELSE watch_state END,
+              watch_error = CASE WHEN watch_state = 'failed' THEN NULL ELSE watch_error END
             WHERE id = ${id} RETURNING *
           `.pipe(
             Effect.flatMap(decodeLibraries),

@@ -45,6 +45,8 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
     /** Present files whose probe is missing or was taken at another size or mtime (and did not fail there). */
     readonly stale: (libraryId: LibraryId, limit: number) => Effect.Effect<ReadonlyArray<StaleFile>, DatabaseError>
     readonly save: (file: StaleFile, info: MediaInfo, external: ReadonlyArray<SubtitleStream>) => Effect.Effect<void, DatabaseError>
+    /** Empty files (placeholders, failed copies) need no ffprobe: all marked at once. */
+    readonly markEmpty: (libraryId: LibraryId) => Effect.Effect<number, DatabaseError>
     /** A file ffprobe cannot read: remembered for this size and mtime, so it is not retried every scan. */
     readonly saveFailure: (file: StaleFile, message: string) => Effect.Effect<void, DatabaseError>
   }
@@ -83,6 +85,13 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
               `
             }
           })).pipe(wrapSql("probes.save")),
+        markEmpty: (libraryId) =>
+          sql`
+            UPDATE media_files SET probe = NULL, probe_size = 0, probe_mtime_ms = mtime_ms, probe_error = 'empty file'
+            WHERE library_id = ${libraryId} AND state = 'present' AND size_bytes = 0
+              AND (probe_size IS DISTINCT FROM size_bytes OR probe_mtime_ms IS DISTINCT FROM mtime_ms)
+            RETURNING id
+          `.pipe(Effect.map((rows) => rows.length), wrapSql("probes.markEmpty")),
         saveFailure: (file, message) =>
           sql`
             UPDATE media_files SET probe = NULL, probe_size = ${file.size}, probe_mtime_ms = ${file.mtimeMs}, probe_error = ${message}

@@ -1,7 +1,8 @@
 /**
  * The `library.probe` job: probes a library's files whose probe is missing or stale, a batch at a time,
- * with the probe service's per-node process limit. A file ffprobe cannot read is remembered as such;
- * a timeout or a missing ffprobe fails the attempt (retryable), keeping what was already saved.
+ * with the probe service's per-node process limit; empty files are marked without running ffprobe. A
+ * file ffprobe cannot read is remembered as such; a timeout or a missing ffprobe fails the attempt
+ * (retryable), keeping what was already saved.
  */
 import { LibraryId, NotFound } from "@mediaserver/domain"
 import { MediaProbe } from "@mediaserver/server/library/Probe"
@@ -18,17 +19,17 @@ export const probeJob = (payload: { readonly libraryId: string }) =>
     )
     const repo = yield* ProbesRepo
     const probe = yield* MediaProbe
+    const empty = yield* repo.markEmpty(libraryId)
     let probed = 0
     for (;;) {
       const stale = yield* repo.stale(libraryId, BATCH)
       if (stale.length === 0) break
       yield* Effect.forEach(stale, (file) =>
-        // An empty file (a placeholder, a failed copy) has nothing to probe: no process for it.
-        file.size === 0 ? repo.saveFailure(file, "empty file") : probe.probe(file.path).pipe(
+        probe.probe(file.path).pipe(
           Effect.flatMap((info) => Effect.flatMap(externalSubtitles(file.path), (external) => repo.save(file, info, external))),
           Effect.catchTag("ProbeFailed", (e) => repo.saveFailure(file, e.message))
         ), { concurrency: "unbounded", discard: true })
       probed += stale.length
     }
-    yield* Effect.logInfo(`library ${libraryId}: probed ${probed} files`)
+    yield* Effect.logInfo(`library ${libraryId}: probed ${probed} files (${empty} empty ones skipped)`)
   })

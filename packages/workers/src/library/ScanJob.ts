@@ -65,10 +65,13 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
         ).pipe(Effect.ignore)
       )
     )
-    const finished = yield* scans.finish(scanId, "completed", null, outcome.progress)
+    // Completed and its follow-up work enqueued, or neither.
+    const finished = yield* jobs.withTransaction(Effect.gen(function* () {
+      if (outcome.touchedFiles > 0) yield* jobs.enqueue(LibraryProbeJob, { libraryId })
+      if (outcome.newItems > 0) yield* jobs.enqueue(MetadataRefreshLibraryJob, { libraryId })
+      return yield* scans.finish(scanId, "completed", null, outcome.progress)
+    }))
     yield* libraries.markScanned(libraryId)
-    if (outcome.touchedFiles > 0) yield* jobs.enqueue(LibraryProbeJob, { libraryId })
-    if (outcome.newItems > 0) yield* jobs.enqueue(MetadataRefreshLibraryJob, { libraryId })
     const counts = outcome.progress.counts
     yield* Effect.logInfo(
       `scan ${scanId} of ${library.name}: ${counts.seen} files (${counts.new} new, ${counts.changed} changed, ` +

@@ -8,10 +8,18 @@ import type { Library } from "@mediaserver/domain"
 import { Libraries, LibraryScans } from "@mediaserver/server/library/index"
 import { Cron, DateTime, Effect } from "effect"
 
+/** A library whose watcher failed is scanned at least this often, even with periodic scans off. */
+export const WATCH_FALLBACK_MINUTES = 15
+
+const intervalOf = (library: Library): number =>
+  library.watchState === "failed" && library.scan.intervalMinutes === 0 ? WATCH_FALLBACK_MINUTES : library.scan.intervalMinutes
+
 /** Due when the interval is on and the library was never scanned, or last scanned at least that long ago. */
-export const isDue = (library: Library, now: number): boolean =>
-  library.scan.intervalMinutes > 0 &&
-  (library.lastScanAt === null || now - DateTime.toEpochMillis(library.lastScanAt) >= library.scan.intervalMinutes * 60_000)
+export const isDue = (library: Library, now: number): boolean => {
+  const minutes = intervalOf(library)
+  return minutes > 0 &&
+    (library.lastScanAt === null || now - DateTime.toEpochMillis(library.lastScanAt) >= minutes * 60_000)
+}
 
 export const startDueScans = Effect.gen(function* () {
   const libraries = yield* Libraries

@@ -12,7 +12,6 @@ import { walk } from "./Walk.js"
 import { type Unmatched, writeEpisodes, writeMovies } from "./Writer.js"
 
 const BATCH = 1000
-const WALK_CONCURRENCY = 8
 const MATCH_CONCURRENCY = 16
 const MAX_ISSUES = 100
 
@@ -73,18 +72,20 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
     const flush = Effect.suspend(() => options.report(tally.snapshot()))
     const reporter = yield* Effect.fork(Effect.repeat(flush, Schedule.spaced(options.progressInterval)).pipe(Effect.delay(options.progressInterval)))
 
+    const t0 = Date.now()
     const known = new Map((yield* repo.knownFiles(library.id)).map((f) => [f.path, f]))
+    const tk = Date.now()
     const walked = yield* Effect.tryPromise({
       try: (signal) =>
         walk(library.paths, {
           extensions: new Set(library.scan.extensions),
           exclude: library.scan.exclude,
-          concurrency: WALK_CONCURRENCY,
           signal,
           onFile: () => { tally.seen++ }
         }),
       catch: (error) => error
     }).pipe(Effect.orDie)
+    const t1 = Date.now()
     for (const error of walked.errors) {
       tally.errors++
       tally.issue(tally.errorIssues, error.path, error.message)
@@ -130,6 +131,7 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
       tally.unmatched += unmatched.length
     }
 
+    const t2 = Date.now()
     tally.phase = "cleaning"
     // Files under a root we could not read are not gone: the disk may be unmounted.
     const unreadable = walked.unreadableRoots
@@ -139,8 +141,13 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
     )
     tally.removed = vanished.length
     for (const batch of chunks(vanished.map((f) => f.id), BATCH)) yield* repo.markMissing(batch)
-    yield* repo.cleanUp(library.id, Duration.toSeconds(options.missingGrace))
+    // Orphans only appear when files were re-matched or are missing: an unchanged library skips the sweep.
+    if (touched.length > 0 || vanished.length > 0 || [...known.values()].some((f) => f.missing)) {
+      yield* repo.cleanUp(library.id, Duration.toSeconds(options.missingGrace))
+    }
 
+    const t3 = Date.now()
+    yield* Effect.logDebug(`scan of ${library.name}: load ${tk - t0} ms, walk ${t1 - tk} ms, match ${t2 - t1} ms, clean ${t3 - t2} ms`)
     tally.phase = "done"
     yield* Fiber.interrupt(reporter)
     return { progress: tally.snapshot(), newItems, touchedFiles: touched.length }

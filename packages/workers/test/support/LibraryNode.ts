@@ -51,6 +51,7 @@ const Created = Schema.Struct({ id: Schema.String })
 const Scan = Schema.Struct({
   id: Schema.String,
   status: Schema.String,
+  trigger: Schema.String,
   counts: Schema.Struct({
     seen: Schema.Number, new: Schema.Number, changed: Schema.Number, unchanged: Schema.Number,
     removed: Schema.Number, matched: Schema.Number, unmatched: Schema.Number, errors: Schema.Number
@@ -59,7 +60,7 @@ const Scan = Schema.Struct({
   filesPerSecond: Schema.Number
 })
 export type Scan = typeof Scan.Type
-const ScansPage = Schema.Struct({ items: Schema.Array(Scan), total: Schema.Number })
+export const ScansPage = Schema.Struct({ items: Schema.Array(Scan), total: Schema.Number })
 
 export const createLibrary = (url: string, auth: Auth, body: Record<string, unknown>) =>
   Effect.flatMap(request(url, "POST", "/api/v1/libraries", { auth, body }), read(Created))
