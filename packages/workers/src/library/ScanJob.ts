@@ -19,8 +19,11 @@ import { Events } from "@mediaserver/server/events/Events"
 import { Jobs } from "@mediaserver/server/jobs/index"
 import type { JobContext } from "@mediaserver/server/jobs/index"
 import { Libraries, ScansRepo } from "@mediaserver/server/library/index"
+import type { ScanProgress } from "@mediaserver/server/library/ScansRepo"
 import { Effect, Option, Schema } from "effect"
 import { runScan } from "./Scanner.js"
+
+const PROGRESS_LOG_EVERY_MS = 5_000
 
 const kind: JobKind<string, Schema.Schema.AnyNoContext> = JobCatalogue["library.scan"]
 
@@ -45,16 +48,21 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
       return yield* Effect.logInfo(`scan ${scanId}: no longer running, nothing to do`)
     }
     const library = yield* libraries.get(libraryId)
+    let lastLog = Date.now()
+    // Every flush goes to the row (the API); a log line every few seconds for long scans.
+    const log = (progress: ScanProgress) =>
+      Date.now() - lastLog < PROGRESS_LOG_EVERY_MS ? Effect.void : Effect.suspend(() => {
+        lastLog = Date.now()
+        const c = progress.counts
+        return Effect.logInfo(
+          `scan ${scanId} of ${library.name}: ${progress.phase}, ${c.seen} files seen (${progress.filesPerSecond}/s), ` +
+            `${c.matched} matched, ${c.unmatched} unmatched`
+        )
+      })
     const outcome = yield* runScan(library, {
       missingGrace: config.libraryMissingGrace,
       progressInterval: config.scanProgressInterval,
-      report: (progress) =>
-        scans.progress(scanId, progress).pipe(
-          Effect.tap(() =>
-            Effect.logDebug(`scan ${scanId}: ${progress.phase}, ${progress.counts.seen} files seen, ${progress.filesPerSecond}/s`)
-          ),
-          Effect.ignore
-        )
+      report: (progress) => scans.progress(scanId, progress).pipe(Effect.zipRight(log(progress)), Effect.ignore)
     }).pipe(
       Effect.onInterrupt(() =>
         // A cancelled run ends the scan; a node shutting down leaves it for the run's next owner.

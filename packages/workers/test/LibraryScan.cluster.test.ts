@@ -1,0 +1,33 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Redacted } from "effect"
+import { account } from "../../server/test/auth/Http.js"
+import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
+import { freshDatabase } from "../../server/test/support/TestDatabase.js"
+import { awaitScan, createLibrary, startScan, tree } from "./support/LibraryNode.js"
+
+describe("library scans on a cluster", () => {
+  it.scopedLive("two runner processes: concurrent triggers through both nodes start one scan", () =>
+    Effect.gen(function* () {
+      const db = yield* freshDatabase("scan_cluster")
+      const [portA, portB] = yield* Effect.all([freePort, freePort])
+      const common = { DATABASE_URL: Redacted.value(db.url), RUNNER_HOST: "127.0.0.1" }
+      const a = yield* spawnNode({ ...common, RUNNER_PORT: String(portA) })
+      yield* waitFor200(a, "/readyz")
+      const b = yield* spawnNode({ ...common, RUNNER_PORT: String(portB) })
+      yield* waitFor200(b, "/readyz")
+      const admin = (yield* account(a.url, "admin")).auth
+
+      const files: Record<string, string> = {}
+      for (let i = 0; i < 1000; i++) files[`Movie ${i} (2000)/Movie ${i} (2000).mkv`] = ""
+      const root = yield* tree(files)
+      const library = yield* createLibrary(a.url, admin, { name: "Movies", kind: "movie", paths: [root] })
+
+      const triggers = yield* Effect.all(
+        Array.from({ length: 6 }, (_, i) => startScan(i % 2 === 0 ? a.url : b.url, admin, library.id)),
+        { concurrency: "unbounded" }
+      )
+      expect(new Set(triggers.map((t) => t.id)).size).toBe(1)
+      const done = yield* awaitScan(b.url, admin, library.id, triggers[0]?.id ?? "")
+      expect(done).toMatchObject({ status: "completed", counts: { seen: 1000, new: 1000, matched: 1000 } })
+    }), { timeout: 120_000 })
+})
