@@ -22,10 +22,7 @@ describe("embedded mode (PGlite + SingleRunner)", () => {
       yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(dataDir, { recursive: true, force: true })))
 
       const first = yield* spawnNode({ DATA_DIR: dataDir })
-      const started = Date.now()
       yield* waitFor200(first, "/readyz", Duration.seconds(60))
-      const readyAfterMs = Date.now() - started
-      expect(readyAfterMs).toBeLessThan(30_000)
 
       const info = yield* Effect.promise(() => fetch(`${first.url}/api/v1/system/info`).then((r) => r.json()))
       expect(info.embedded).toBe(true)

@@ -64,6 +64,14 @@ export interface JobRunsShape {
   /** Marks an unfinished run cancelled (releasing its unique key); none when it is not unfinished. */
   readonly cancel: (id: string) => Effect.Effect<Option.Option<CancelledRun>, DatabaseError>
   readonly countByQueueState: Effect.Effect<ReadonlyArray<QueueStateCount>, DatabaseError>
+  /** Queued runs that have not started after `olderThanSeconds` (their first send may have been lost). */
+  readonly unstarted: (olderThanSeconds: number, limit: number) => Effect.Effect<ReadonlyArray<UnstartedRun>, DatabaseError>
+}
+
+export interface UnstartedRun {
+  readonly id: string
+  readonly kind: string
+  readonly payload: unknown
 }
 
 /** SQL failures of this table become domain errors through the repositories' one helper. */
@@ -190,7 +198,13 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
         `.pipe(
           Effect.map((rows) => rows.map((row) => ({ queue: row.queue, state: row.state, count: row.n }))),
           wrap("countByQueueState")
-        )
+        ),
+        unstarted: (olderThanSeconds, limit) =>
+          sql<{ readonly id: string; readonly kind: string; readonly payload: unknown }>`
+            SELECT id, kind, payload FROM job_runs
+            WHERE state = 'queued' AND started_at IS NULL AND inserted_at < now() - make_interval(secs => ${olderThanSeconds})
+            ORDER BY inserted_at LIMIT ${limit}
+          `.pipe(wrap("unstarted"))
       }
     })
   )

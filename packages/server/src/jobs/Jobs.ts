@@ -8,7 +8,7 @@ import { Sharding } from "@effect/cluster"
 import { SqlClient } from "@effect/sql"
 import { WorkflowEngine } from "@effect/workflow"
 import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option, Queue, Schema } from "effect"
+import { Context, Duration, Effect, FiberRef, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
 import { jobWorkflow } from "./JobWorkflow.js"
@@ -47,6 +47,13 @@ const uniqueKeyOf = (
   return createHash("sha256").update(canonical(encoded)).digest("hex") + bucket
 }
 
+const RESEND_AFTER_SECONDS = 60
+const RESEND_BATCH = 100
+const RESEND_EVERY = Duration.minutes(1)
+
+/** Sends waiting for the commit of the current `Jobs.withTransaction`; undefined outside one. */
+const pendingSends = FiberRef.unsafeMake<Array<Effect.Effect<void>> | undefined>(undefined)
+
 export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
   static readonly layer = Layer.scoped(
     Jobs,
@@ -63,8 +70,27 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
       yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(pollRequests), sharding.pollStorage)))
       const requestPoll = Effect.asVoid(Queue.offer(pollRequests, undefined))
 
-      const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-        sql.withTransaction(effect).pipe(wrapSql("jobs.transaction"), Effect.tap(() => requestPoll))
+      // Workflow messages of runs enqueued in a transaction are sent after it commits, not inside it: a
+      // send may wait on cluster storage (shard assignment, runner registration), and on the embedded
+      // database (one backend) an open transaction holds every other connection. A rollback drops them;
+      // a crash between commit and send leaves a queued row that `resend` delivers (sends are idempotent:
+      // the execution id is the run's).
+      const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+        Effect.gen(function* () {
+          const outer = yield* FiberRef.get(pendingSends)
+          if (outer !== undefined) {
+            const mark = outer.length
+            return yield* sql.withTransaction(effect).pipe(
+              wrapSql("jobs.transaction"),
+              Effect.tapError(() => Effect.sync(() => outer.splice(mark)))
+            )
+          }
+          const sends: Array<Effect.Effect<void>> = []
+          const result = yield* sql.withTransaction(Effect.locally(effect, pendingSends, sends)).pipe(wrapSql("jobs.transaction"))
+          yield* Effect.forEach(sends, (send) => send, { discard: true })
+          yield* requestPoll
+          return result
+        })
 
       const enqueue = <Name extends string, S extends Schema.Schema.AnyNoContext>(
         kind: JobKind<Name, S>,
@@ -89,7 +115,14 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
               executionId
             })
             if (Option.isSome(inserted)) {
-              yield* workflow.execute({ runId, payload: encoded }, { discard: true })
+              const send = workflow.execute({ runId, payload: encoded }, { discard: true }).pipe(
+                Effect.asVoid,
+                Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause)),
+                Effect.provideService(WorkflowEngine.WorkflowEngine, engine)
+              )
+              const pending = yield* FiberRef.get(pendingSends)
+              if (pending === undefined) yield* send
+              else pending.push(send)
               return runId
             }
             // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
@@ -98,9 +131,19 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
             return Option.isSome(existing) ? existing.value : yield* write
           }).pipe(Effect.provideService(WorkflowEngine.WorkflowEngine, engine))
           // Inside the caller's transaction the job starts when it commits (see `withTransaction`).
-          const outer = yield* Effect.serviceOption(SqlClient.TransactionConnection)
-          return yield* Option.isSome(outer) ? write : withTransaction(write)
+          return yield* withTransaction(write)
         }).pipe(Effect.withSpan("Jobs.enqueue", { attributes: { kind: kind.name } }))
+
+      // Delivers runs whose send after commit was lost (a crash in between); a no-op for runs already sent.
+      const resend = Effect.gen(function* () {
+        const stale = yield* runs.unstarted(RESEND_AFTER_SECONDS, RESEND_BATCH)
+        yield* Effect.forEach(stale, (run) =>
+          jobWorkflow(run.kind).execute({ runId: run.id, payload: run.payload }, { discard: true }).pipe(
+            Effect.provideService(WorkflowEngine.WorkflowEngine, engine),
+            Effect.ignore
+          ), { discard: true })
+      }).pipe(Effect.catchAll((e) => Effect.logWarning(`jobs: resend sweep failed: ${e.message}`)))
+      yield* Effect.forkScoped(Effect.repeat(resend, Schedule.spaced(RESEND_EVERY)).pipe(Effect.delay(RESEND_EVERY)))
 
       return { enqueue, withTransaction, get: runs.get }
     })
