@@ -204,6 +204,18 @@ export const LibraryScanJob = defineJob({
   timeout: "6 hours"
 })
 
+/** One new or changed file of a watched library, matched without a walk. Unmatched: discarded at once. */
+export const LibraryMatchFileJob = defineJob({
+  name: "library.match_file",
+  payload: Schema.Struct({ libraryId: Schema.String, path: Schema.String }),
+  queue: "default",
+  maxAttempts: 3,
+  backoff: { base: "5 seconds", max: "1 minute" },
+  timeout: "2 minutes",
+  unique: {},
+  discardOn: ["FileUnmatched"]
+})
+
 /** Probes a library's files whose probe is missing or stale (after a scan found new or changed files). */
 export const LibraryProbeJob = defineJob({
   name: "library.probe",
@@ -247,6 +259,7 @@ export const JobCatalogue = {
   [NoopJob.name]: NoopJob,
   [LibraryScanJob.name]: LibraryScanJob,
   [LibraryProbeJob.name]: LibraryProbeJob,
+  [LibraryMatchFileJob.name]: LibraryMatchFileJob,
   [MetadataRefreshLibraryJob.name]: MetadataRefreshLibraryJob
 }
 export type JobCatalogue = typeof JobCatalogue

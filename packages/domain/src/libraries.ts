@@ -97,6 +97,12 @@ export class GrantLibraryPermissionRequest extends Schema.Class<GrantLibraryPerm
   canManage: Schema.optionalWith(Schema.Boolean, { default: () => false })
 }) {}
 
+/** A media file whose name (and NFO) says neither which movie nor which episode it is. Discard: retrying cannot help. */
+export class FileUnmatched extends Schema.TaggedError<FileUnmatched>()("FileUnmatched", {
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
 // --- scans ------------------------------------------------------------------------------------
 
 export const ScanStatus = Schema.Literal("running", "completed", "failed", "cancelled", "interrupted")

@@ -6,7 +6,7 @@ import * as Path from "node:path"
 import { read, request } from "../../server/test/auth/Http.js"
 import { eventually } from "../../server/test/support/Poll.js"
 import { isDue, startDueScans, WATCH_FALLBACK_MINUTES } from "../src/library/ScanSchedule.js"
-import { createLibrary, libraryNode, ScansPage, tree } from "./support/LibraryNode.js"
+import { createLibrary, libraryNode, scanNow, ScansPage, tree } from "./support/LibraryNode.js"
 import { Libraries, LibraryScans } from "@mediaserver/server/library/index"
 
 const library = (intervalMinutes: number, lastScanMinutesAgo: number | null, watchState: "off" | "watching" | "failed" = "off") =>
@@ -59,30 +59,46 @@ describe("scan schedules", () => {
       expect(none.total).toBe(0)
     }), { timeout: 60_000 })
 
-  it.scopedLive("a watched library rescans shortly after files change (debounced: one scan for a burst)", () =>
+  it.scopedLive("a watched library: new files are matched one by one (an unmatched one is discarded after one attempt), a removal triggers a scan", () =>
     Effect.gen(function* () {
-      const { url, admin } = yield* libraryNode("scan_watch", { SCAN_WATCH_RECONCILE: "200 millis", SCAN_WATCH_DEBOUNCE: "500 millis", LOG_LEVEL: "Info" })
-      const root = yield* tree({ "Heat (1995)/Heat (1995).mkv": "" })
+      const { url, admin, sql } = yield* libraryNode("scan_watch", { SCAN_WATCH_RECONCILE: "200 millis", SCAN_WATCH_DEBOUNCE: "300 millis" })
+      const show = "Breaking Bad (2008)"
+      const root = yield* tree({ [`${show}/Season 01/Breaking Bad S01E01.mkv`]: "" })
       const created = yield* createLibrary(url, admin, {
-        name: "Watched", kind: "movie", paths: [root], scan: { intervalMinutes: 0, watch: true, extensions: [".mkv"], exclude: [] }
+        name: "Watched", kind: "tvshow", paths: [root], scan: { intervalMinutes: 0, watch: true, extensions: [".mkv"], exclude: [] }
       })
+      yield* scanNow(url, admin, created.id)
       yield* eventually(
         request(url, "GET", `/api/v1/libraries/${created.id}`, { auth: admin }),
         (res) => typeof res.body === "object" && res.body !== null && "watchState" in res.body && res.body.watchState === "watching",
         { what: "the watcher is up", timeout: Duration.seconds(20), interval: Duration.millis(100) }
       )
-      // A burst of changes: one scan.
-      for (const name of ["Up (2009)", "Alien (1979)", "Brazil (1985)"]) {
-        yield* Effect.promise(() => Fs.mkdir(Path.join(root, name)))
-        yield* Effect.promise(() => Fs.writeFile(Path.join(root, name, `${name}.mkv`), ""))
-      }
+      yield* Effect.promise(() => Fs.mkdir(Path.join(root, show, "Season 02")))
+      yield* Effect.promise(() => Fs.writeFile(Path.join(root, show, "Season 02", "Breaking Bad S02E01.mkv"), ""))
+      yield* Effect.promise(() => Fs.writeFile(Path.join(root, show, "Season 01", "Breaking Bad S01E02.mkv"), ""))
+      yield* Effect.promise(() => Fs.writeFile(Path.join(root, show, "Random Clip.mkv"), ""))
+      const episodes = yield* eventually(
+        sql<{ code: string }>`SELECT season_number || 'x' || episode_number AS code FROM episodes ORDER BY season_number, episode_number`,
+        (rows) => rows.length === 3,
+        { what: "the new episodes matched", timeout: Duration.seconds(30), interval: Duration.millis(100) }
+      )
+      expect(episodes.map((e) => e.code)).toEqual(["1x1", "1x2", "2x1"])
+      const discarded = yield* eventually(
+        request(url, "GET", "/api/v1/admin/jobs?kind=library.match_file&state=discarded", { auth: admin }),
+        (res) => typeof res.body === "object" && res.body !== null && "total" in res.body && res.body.total === 1,
+        { what: "the unmatched file's job discarded", timeout: Duration.seconds(30), interval: Duration.millis(100) }
+      )
+      expect(discarded.body).toMatchObject({ items: [{ attempt: 1, lastError: expect.stringContaining("FileUnmatched") }] })
+      const unmatched = yield* sql<{ match_state: string }>`SELECT match_state FROM media_files WHERE path LIKE '%Random Clip.mkv'`
+      expect(unmatched.map((r) => r.match_state)).toEqual(["unmatched"])
+
+      // A removal is only seen by a scan: the watcher starts one.
+      yield* Effect.promise(() => Fs.rm(Path.join(root, show, "Season 01", "Breaking Bad S01E01.mkv")))
       const page = yield* eventually(
         Effect.flatMap(request(url, "GET", `/api/v1/libraries/${created.id}/scans`, { auth: admin }), read(ScansPage)),
-        (p) => p.items.some((s) => s.status === "completed" && s.counts.seen === 4),
-        { what: "a watch-triggered scan that saw the new files", timeout: Duration.seconds(30), interval: Duration.millis(100) }
+        (p) => p.items.some((s) => s.trigger === "watch" && s.status === "completed" && s.counts.removed === 1),
+        { what: "a watch-triggered scan that saw the removal", timeout: Duration.seconds(30), interval: Duration.millis(100) }
       )
-      // Never scanned before (periodic scans are off): the first watch scan finds all four files.
-      expect(page.items.every((s) => s.trigger === "watch")).toBe(true)
-      expect(page.items.reduce((n, s) => n + s.counts.new, 0)).toBe(4)
+      expect(page.items.filter((s) => s.trigger === "watch").length).toBeGreaterThanOrEqual(1)
     }), { timeout: 60_000 })
 })

@@ -14,6 +14,7 @@ import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/ser
 import { MediaProbe } from "@mediaserver/server/library/Probe"
 import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
 import { Effect, Layer } from "effect"
+import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanJob } from "../library/ScanJob.js"
 
@@ -42,6 +43,7 @@ const registrations: Registrations = {
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
     Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run))),
   "library.scan": jobWorkflowLayer(JobCatalogue["library.scan"], scanJob),
+  "library.match_file": jobWorkflowLayer(JobCatalogue["library.match_file"], matchFileJob),
   "library.probe": jobWorkflowLayer(JobCatalogue["library.probe"], probeJob).pipe(
     Layer.provide([ProbesRepo.layer, MediaProbe.layer])
   ),

@@ -1,14 +1,16 @@
 /**
- * Realtime scans for libraries with `scan.watch` on: chokidar watches their roots and a burst of changes
- * becomes one scan after a quiet period (SCAN_WATCH_DEBOUNCE). Watchers follow the library list (checked
+ * Realtime updates for libraries with `scan.watch` on: chokidar watches their roots. A new or changed
+ * media file is matched on its own (`library.match_file`) once quiet for SCAN_WATCH_DEBOUNCE; removals
+ * and other changes become one scan after the same quiet period. Watchers follow the library list (checked
  * every SCAN_WATCH_RECONCILE). When a watcher fails (inotify limit, a network mount without events) it is
  * closed, the library says `watchState: failed` with the reason, and periodic scans take over — never a
  * silent stop. Every worker node watches; the LibraryScan entity turns duplicate triggers into one scan.
  */
-import type { Library, LibraryId } from "@mediaserver/domain"
+import { type Library, type LibraryId, LibraryMatchFileJob } from "@mediaserver/domain"
 import { AppConfig } from "@mediaserver/server/config/AppConfig"
 import { Libraries, LibraryScans } from "@mediaserver/server/library/index"
-import { isSkippedDirectory } from "@mediaserver/server/library/NameParser"
+import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library/NameParser"
+import { Jobs } from "@mediaserver/server/jobs/index"
 import { watch, type FSWatcher } from "chokidar"
 import { Duration, Effect, Layer, Runtime, Schedule } from "effect"
 import * as Path from "node:path"
@@ -17,6 +19,7 @@ interface Active {
   readonly key: string
   readonly watcher: FSWatcher
   timer: ReturnType<typeof setTimeout> | undefined
+  readonly fileTimers: Map<string, ReturnType<typeof setTimeout>>
 }
 
 /** What a watcher depends on: restart it when this changes. */
@@ -28,6 +31,7 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
   Effect.gen(function* () {
     const libraries = yield* Libraries
     const scans = yield* LibraryScans
+    const jobs = yield* Jobs
     const config = yield* AppConfig
     const runFork = Runtime.runFork(yield* Effect.runtime<never>())
     const active = new Map<LibraryId, Active>()
@@ -38,6 +42,7 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
         const current = active.get(id)
         active.delete(id)
         if (current?.timer !== undefined) clearTimeout(current.timer)
+        for (const timer of current?.fileTimers.values() ?? []) clearTimeout(timer)
         return current === undefined ? Promise.resolve() : current.watcher.close()
       })
 
@@ -45,6 +50,11 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
       scans.start(library.id, "watch").pipe(
         Effect.tap((scan) => Effect.logInfo(`changes in ${library.name}: scan ${scan.id}`)),
         Effect.catchAll((e) => Effect.logWarning(`changes in ${library.name}: scan not started: ${e.message}`))
+      )
+
+    const matchFile = (library: Library, path: string) =>
+      jobs.enqueue(LibraryMatchFileJob, { libraryId: library.id, path }).pipe(
+        Effect.catchAll((e) => Effect.logWarning(`${path} in ${library.name}: not queued for matching: ${e.message}`))
       )
 
     const failed = (library: Library, error: unknown) =>
@@ -59,6 +69,7 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
         const entry: Active = {
           key: watchKey(library),
           timer: undefined,
+          fileTimers: new Map(),
           watcher: watch([...library.paths], {
             ignoreInitial: true,
             // Hidden, extras and system folders never hold library media.
@@ -73,7 +84,23 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
             runFork(trigger(library))
           }, debounce)
         }
-        entry.watcher.on("all", changed)
+        const extensions = new Set(library.scan.extensions)
+        const fileTimers = entry.fileTimers
+        // A new or rewritten media file is matched on its own once it has been quiet for the debounce
+        // (a copy in progress writes many times); anything removed needs a scan to be marked missing.
+        const fileChanged = (path: string) => {
+          const previous = fileTimers.get(path)
+          if (previous !== undefined) clearTimeout(previous)
+          fileTimers.set(path, setTimeout(() => {
+            fileTimers.delete(path)
+            runFork(matchFile(library, path))
+          }, debounce))
+        }
+        entry.watcher.on("all", (event, path) => {
+          if (event === "add" || event === "change") {
+            if (isCandidateFile(Path.basename(path), extensions)) fileChanged(path)
+          } else if (event !== "addDir") changed()
+        })
         entry.watcher.on("error", (error) => runFork(failed(library, error)))
         active.set(library.id, entry)
         yield* Effect.promise(() => new Promise<void>((resolve) => entry.watcher.once("ready", () => resolve())))

@@ -67,7 +67,9 @@ export const LibraryScanEntityLive = LibraryScanEntity.toLayer(
       const runId = running.value.jobRunId
       if (runId !== null) yield* admin.cancel(runId).pipe(Effect.catchTag("Conflict", () => Effect.void))
       const cancelled = yield* scans.finish(running.value.id, "cancelled", "cancelled by request")
-      return Option.getOrElse(cancelled, () => running.value)
+      if (Option.isSome(cancelled)) return cancelled.value
+      // Its job ended it first (interrupted by the cancel, or just done): answer what the row says now.
+      return Option.getOrElse(yield* scans.get(running.value.id), () => running.value)
     })
 
     return {

@@ -57,7 +57,9 @@ const Scan = Schema.Struct({
     removed: Schema.Number, matched: Schema.Number, unmatched: Schema.Number, errors: Schema.Number
   }),
   unmatched: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
-  filesPerSecond: Schema.Number
+  filesPerSecond: Schema.Number,
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String)
 })
 export type Scan = typeof Scan.Type
 export const ScansPage = Schema.Struct({ items: Schema.Array(Scan), total: Schema.Number })
@@ -83,3 +85,19 @@ export const awaitScan = (url: string, auth: Auth, libraryId: string, scanId: st
 /** Starts a scan and waits for it. */
 export const scanNow = (url: string, auth: Auth, libraryId: string) =>
   Effect.flatMap(startScan(url, auth, libraryId), (scan) => awaitScan(url, auth, libraryId, scan.id))
+
+/** The library's whole scan history, once every scan has finished. */
+export const allScansFinished = (url: string, auth: Auth, libraryId: string) =>
+  eventually(
+    Effect.flatMap(request(url, "GET", `/api/v1/libraries/${libraryId}/scans?pageSize=200`, { auth }), read(ScansPage)),
+    (page) => page.items.length > 0 && page.items.every((s) => s.status !== "running"),
+    { what: "every scan finished", timeout: Duration.seconds(60), interval: Duration.millis(100) }
+  ).pipe(Effect.map((page) => page.items))
+
+/** At most one scan ran at a time: no two [startedAt, finishedAt] intervals overlap. */
+export const overlapping = (scans: ReadonlyArray<Scan>): number => {
+  const spans = scans
+    .map((s) => [Date.parse(s.startedAt), s.finishedAt === null ? Infinity : Date.parse(s.finishedAt)] as const)
+    .sort((a, b) => a[0] - b[0])
+  return spans.filter((span, i) => i > 0 && span[0] < (spans[i - 1]?.[1] ?? -Infinity)).length
+}

@@ -1,0 +1,72 @@
+/**
+ * The `library.match_file` job: one file that appeared or changed in a watched library, matched
+ * without walking the library. A file that cannot be matched is recorded as unmatched and ends the run
+ * at once as discarded (`FileUnmatched`): retrying cannot change its name.
+ */
+import {
+  FileUnmatched,
+  type Library,
+  LibraryId,
+  LibraryProbeJob,
+  MetadataRefreshLibraryJob,
+  NotFound
+} from "@mediaserver/domain"
+import { Jobs } from "@mediaserver/server/jobs/index"
+import { Libraries } from "@mediaserver/server/library/index"
+import { isCandidateFile, parseMediaPath } from "@mediaserver/server/library/NameParser"
+import { nfoCandidates } from "@mediaserver/server/library/Nfo"
+import { Effect, Schema } from "effect"
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import { matchFile } from "./Matcher.js"
+import type { FoundFile } from "./Walk.js"
+import { writeEpisodes, writeMovies } from "./Writer.js"
+
+const Payload = Schema.Struct({ libraryId: LibraryId, path: Schema.String })
+
+const exists = (path: string) => Effect.promise(() => Fs.access(path).then(() => true, () => false))
+
+/** The NFO files that could apply to this file and exist. */
+const nfosFor = (library: Library, file: FoundFile) =>
+  Effect.gen(function* () {
+    const parsed = parseMediaPath(library.kind, file.root, file.path, new Set(library.scan.extensions))
+    const candidates = [...nfoCandidates(parsed, file.path)]
+    const found = yield* Effect.filter(candidates, exists, { concurrency: "unbounded" })
+    return new Set(found)
+  })
+
+export const matchFileJob = (payload: { readonly libraryId: string; readonly path: string }) =>
+  Effect.gen(function* () {
+    const { libraryId, path } = yield* Schema.decodeUnknown(Payload)(payload).pipe(
+      Effect.mapError((e) => new NotFound({ message: `bad match payload: ${e.message}` }))
+    )
+    const library = yield* Effect.flatMap(Libraries, (libraries) => libraries.get(libraryId))
+    const root = library.paths.find((r) => path.startsWith(`${r}/`))
+    if (root === undefined) return yield* new NotFound({ message: `${path} is not under a root of ${library.name}` })
+    if (!isCandidateFile(Path.basename(path), new Set(library.scan.extensions))) return
+    const stat = yield* Effect.tryPromise({
+      try: () => Fs.stat(path),
+      catch: () => new NotFound({ message: `${path} is gone` })
+    })
+    if (!stat.isFile()) return
+    const file: FoundFile = { root, path, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) }
+    const matched = yield* matchFile(library.kind, file, yield* nfosFor(library, file), new Map())
+    const write = library.kind === "movie" ? writeMovies : writeEpisodes
+    let newItems = 0
+    switch (matched.kind) {
+      case "ignored":
+        return
+      case "unmatched":
+        yield* write(library.id, [], [{ file, reason: matched.reason }])
+        return yield* new FileUnmatched({ path, message: matched.reason })
+      case "movie":
+        newItems = yield* writeMovies(library.id, [matched.value], [])
+        break
+      case "episode":
+        newItems = yield* writeEpisodes(library.id, [matched.value], [])
+        break
+    }
+    const jobs = yield* Jobs
+    yield* jobs.enqueue(LibraryProbeJob, { libraryId })
+    if (newItems > 0) yield* jobs.enqueue(MetadataRefreshLibraryJob, { libraryId })
+  })
