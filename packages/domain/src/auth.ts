@@ -52,6 +52,22 @@ export class ChangePasswordRequest extends Schema.Class<ChangePasswordRequest>("
   newPassword: Secret
 }) {}
 
+export class VerifyEmailRequest extends Schema.Class<VerifyEmailRequest>("VerifyEmailRequest")({
+  token: Secret
+}) {}
+
+export class EmailRequest extends Schema.Class<EmailRequest>("EmailRequest")({
+  email: Email
+}) {}
+
+export class ResetPasswordRequest extends Schema.Class<ResetPasswordRequest>("ResetPasswordRequest")({
+  token: Secret,
+  newPassword: Secret
+}) {}
+
+/** 202: the request was taken; the same answer whether or not the address has an account. */
+export class Accepted extends Schema.Class<Accepted>("Accepted")({ message: Schema.String }) {}
+
 export class AuthTokens extends Schema.Class<AuthTokens>("AuthTokens")({
   tokenType: Schema.Literal("Bearer"),
   accessToken: Schema.Redacted(Schema.String),
@@ -97,6 +113,28 @@ export class AuthApi extends HttpApiGroup.make("auth")
   .add(HttpApiEndpoint.post("refresh", "/auth/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens))
   .add(
     HttpApiEndpoint.post("logout", "/auth/logout").addSuccess(HttpApiSchema.NoContent).middleware(Authentication)
+  )
+  .add(
+    HttpApiEndpoint.post("verifyEmail", "/auth/verify-email")
+      .setPayload(VerifyEmailRequest)
+      .addSuccess(User)
+      .addError(HttpUnprocessable)
+  )
+  .add(
+    HttpApiEndpoint.post("resendVerification", "/auth/resend-verification")
+      .setPayload(EmailRequest)
+      .addSuccess(Accepted, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.post("forgotPassword", "/auth/forgot-password")
+      .setPayload(EmailRequest)
+      .addSuccess(Accepted, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.post("resetPassword", "/auth/reset-password")
+      .setPayload(ResetPasswordRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(HttpUnprocessable)
   )
   .add(
     HttpApiEndpoint.post("changePassword", "/auth/change-password")
@@ -208,6 +246,10 @@ export class IdentityRpcs extends RpcGroup.make(
     success: User,
     error: Schema.Union(Conflict, Unprocessable, Unavailable)
   }),
+  Rpc.make("AuthVerifyEmail", { payload: VerifyEmailRequest, success: User, error: Schema.Union(Unprocessable, Unavailable) }),
+  Rpc.make("AuthResendVerification", { payload: EmailRequest, success: Accepted, error: Unavailable }),
+  Rpc.make("AuthForgotPassword", { payload: EmailRequest, success: Accepted, error: Unavailable }),
+  Rpc.make("AuthResetPassword", { payload: ResetPasswordRequest, error: Schema.Union(Unprocessable, Unavailable) }),
   Rpc.make("UsersMe", { success: User, error: Schema.Union(Forbidden, NotFound, Unavailable) }).middleware(RpcAuthentication),
   Rpc.make("UsersList", {
     payload: PageParams.pipe(Schema.typeSchema),

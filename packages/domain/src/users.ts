@@ -21,6 +21,8 @@ export class User extends Schema.Class<User>("User")({
   email: Schema.String,
   displayName: Schema.NullOr(Schema.String),
   role: Role,
+  /** The address was confirmed through the link of a verification mail. */
+  emailVerified: Schema.Boolean,
   createdAt: Schema.DateTimeUtc
 }) {}
 

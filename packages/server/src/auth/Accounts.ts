@@ -20,6 +20,7 @@ import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } fro
 import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { Authenticator } from "./Authenticator.js"
+import { EmailFlows } from "./EmailFlows.js"
 import { LoginLimiter } from "./LoginLimiter.js"
 import { checkPolicy, Passwords } from "./Passwords.js"
 import { type SessionRow, SessionsRepo } from "./SessionsRepo.js"
@@ -79,6 +80,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const passwords = yield* Passwords
       const authenticator = yield* Authenticator
       const limiter = yield* LoginLimiter
+      const email = yield* EmailFlows
       const accessTtl = Duration.toMillis(config.authAccessTokenTtl)
       const maxAge = Duration.toMillis(config.authSessionMaxAge)
       const idle = Duration.toMillis(config.authSessionIdleTimeout)
@@ -108,6 +110,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               displayName: request.displayName ?? null,
               passwordHash: yield* passwords.hash(request.password)
             })
+            yield* email.welcome(row)
             return toUser(row)
           }),
 

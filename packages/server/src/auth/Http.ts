@@ -4,6 +4,7 @@ import { CurrentUser, MediaApi, type TooManyRequests } from "@mediaserver/domain
 import { Effect, Layer, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { Accounts, type ClientInfo } from "./Accounts.js"
+import { EmailFlows } from "./EmailFlows.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { all, any, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSelf, requireSession, withPolicy } from "./Policy.js"
 import { Users } from "./Users.js"
@@ -30,8 +31,13 @@ const retryAfterHeader = (error: TooManyRequests) =>
 const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
   Effect.gen(function* () {
     const accounts = yield* Accounts
+    const email = yield* EmailFlows
     const client = clientInfo((yield* AppConfig).authTrustProxy)
     return handlers
+      .handle("verifyEmail", ({ payload }) => orUnavailable(email.verifyEmail(payload.token)))
+      .handle("resendVerification", ({ payload }) => email.resendVerification(payload.email))
+      .handle("forgotPassword", ({ payload }) => email.forgotPassword(payload.email))
+      .handle("resetPassword", ({ payload }) => orUnavailable(Effect.asVoid(email.resetPassword(payload.token, payload.newPassword))))
       .handle("register", ({ payload }) => orUnavailable(accounts.register(payload)))
       .handle("login", ({ payload }) =>
         orUnavailable(Effect.flatMap(client, (from) => accounts.login(payload, from))).pipe(

@@ -11,6 +11,7 @@ const UserRow = Schema.Struct({
   display_name: Schema.NullOr(Schema.String),
   role: Role,
   password_hash: Schema.String,
+  email_verified_at: Schema.NullOr(Schema.DateFromSelf),
   created_at: Schema.DateFromSelf
 })
 export type UserRow = typeof UserRow.Type
@@ -22,6 +23,7 @@ export const toUser = (row: UserRow): User =>
     email: row.email,
     displayName: row.display_name,
     role: row.role,
+    emailVerified: row.email_verified_at !== null,
     createdAt: DateTime.unsafeFromDate(row.created_at)
   })
 
@@ -54,6 +56,9 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
     readonly insert: (user: NewUser) => Effect.Effect<UserRow, DatabaseError | Conflict>
     readonly findByLogin: (login: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly findById: (id: UserId) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    readonly findByEmail: (email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    /** Marks the address verified if it is still the user's address. */
+    readonly markVerified: (id: UserId, email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly setPassword: (id: UserId, passwordHash: string) => Effect.Effect<void, DatabaseError>
     readonly updateProfile: (
       id: UserId,
@@ -90,6 +95,18 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
           ),
         findById: (id) =>
           sql`SELECT * FROM users WHERE id = ${id}`.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.findById")),
+        findByEmail: (email) =>
+          sql`SELECT * FROM users WHERE lower(email) = lower(${email})`.pipe(
+            Effect.flatMap(decodeUsers),
+            Effect.map(one),
+            wrapSql("users.findByEmail")
+          ),
+        markVerified: (id, email) =>
+          sql`
+            UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()
+            WHERE id = ${id} AND lower(email) = lower(${email})
+            RETURNING *
+          `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.markVerified")),
         setPassword: (id, passwordHash) =>
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${id}`.pipe(
             Effect.asVoid,
@@ -98,6 +115,9 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
         updateProfile: (id, changes) =>
           sql`
             UPDATE users SET
+              -- A new address must be verified again.
+              email_verified_at = CASE WHEN lower(COALESCE(${changes.email ?? null}, email)) = lower(email)
+                THEN email_verified_at ELSE NULL END,
               email = COALESCE(${changes.email ?? null}, email),
               display_name = CASE WHEN ${changes.displayName !== undefined} THEN ${changes.displayName ?? null} ELSE display_name END,
               updated_at = now()

@@ -100,7 +100,19 @@ export const appConfig = Config.all({
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),
-  authCleanupBatchSize: positiveInt("AUTH_CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500))
+  authCleanupBatchSize: positiveInt("AUTH_CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
+  // Email (auth/Mailer.ts). No SMTP_HOST: the server runs, email-dependent operations answer 503.
+  smtpHost: Config.option(Config.string("SMTP_HOST")),
+  smtpPort: port("SMTP_PORT").pipe(Config.withDefault(587)),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  smtpSecure: Config.boolean("SMTP_SECURE").pipe(Config.withDefault(false)),
+  smtpUser: Config.option(Config.string("SMTP_USER")),
+  smtpPassword: Config.option(Config.redacted("SMTP_PASSWORD")),
+  smtpFrom: Config.string("SMTP_FROM").pipe(Config.withDefault("Media server <noreply@localhost>")),
+  /** Base of the links in mails (the web client's address as users reach it). */
+  publicUrl: Config.string("PUBLIC_URL").pipe(Config.withDefault("http://localhost:8096")),
+  authVerifyTokenTtl: Config.duration("AUTH_VERIFY_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(48))),
+  authResetTokenTtl: Config.duration("AUTH_RESET_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(1)))
 })
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>
