@@ -2,6 +2,7 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { AdminJobsApi } from "./jobsApi.js"
+import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
 import { AdminUsersApi, UsersApi } from "./users.js"
 
@@ -14,6 +15,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(UsersApi)
   .add(AdminUsersApi)
   .add(AdminJobsApi)
+  .add(SettingsApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

@@ -1,11 +1,12 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { AdminJobsRpcs, IdentityRpcs, MediaApi, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, IdentityRpcs, MediaApi, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
 import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
+import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
 import { SystemRpcLive } from "../system/Rpc.js"
 import { ErrorEnvelope } from "./ErrorEnvelope.js"
@@ -15,17 +16,17 @@ import { WebClientRoutes } from "./WebClient.js"
 export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive]),
+  Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive, SettingsHttpLive]),
   Layer.provide(AuthenticationLive)
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
 
 /** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
-const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs)
+const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson)
 )

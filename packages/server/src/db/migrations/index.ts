@@ -3,11 +3,13 @@ import nodePing from "./0001_node_ping.js"
 import jobRuns from "./0002_job_runs.js"
 import identity from "./0003_identity.js"
 import identityEmail from "./0004_identity_email.js"
+import settings from "./0005_settings.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
   "0002_job_runs": jobRuns,
   "0003_identity": identity,
-  "0004_identity_email": identityEmail
+  "0004_identity_email": identityEmail,
+  "0005_settings": settings
 })
