@@ -13,6 +13,7 @@ import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { IdentityLive } from "./auth/index.js"
 import { SettingsLive } from "./settings/index.js"
+import { ProfileLive } from "./users/index.js"
 import { AppConfig } from "./config/AppConfig.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
@@ -105,8 +106,10 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provide(background),
   Layer.provide(SystemService.layer),
   // Identity and access: accounts, sessions, API keys, users and the Authenticator behind both middlewares.
-  Layer.provide(IdentityLive),
-  Layer.provide(SettingsLive),
+  // Profile (preferences, avatar) uses accounts and settings.
+  Layer.provide(ProfileLive),
+  Layer.provideMerge(IdentityLive),
+  Layer.provideMerge(SettingsLive),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).

@@ -7,6 +7,7 @@ import { Accounts, type ClientInfo } from "./Accounts.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { all, any, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSelf, requireSession, withPolicy } from "./Policy.js"
+import { Profile } from "../users/Profile.js"
 import { Users } from "./Users.js"
 
 /**
@@ -82,10 +83,26 @@ const ApiKeysHttp = HttpApiBuilder.group(MediaApi, "apiKeys", (handlers) =>
 const UsersHttp = HttpApiBuilder.group(MediaApi, "users", (handlers) =>
   Effect.gen(function* () {
     const users = yield* Users
+    const profile = yield* Profile
     return handlers
       .handle("me", () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => users.get(me.userId))))
       .handle("updateMe", ({ payload }) =>
         withPolicy(canWrite)(Effect.flatMap(CurrentUser, (me) => users.updateMe(me, payload))))
+      .handle("preferences", () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => profile.preferences(me.userId))))
+      .handle("updatePreferences", ({ payload }) =>
+        withPolicy(canWrite)(Effect.flatMap(CurrentUser, (me) => profile.updatePreferences(me.userId, payload))))
+      .handle("uploadAvatar", ({ payload }) =>
+        withPolicy(canWrite)(Effect.gen(function* () {
+          const me = yield* CurrentUser
+          const request = yield* HttpServerRequest.HttpServerRequest
+          return yield* profile.uploadAvatar(me.userId, request.headers["content-type"] ?? "", payload)
+        })))
+      .handleRaw("avatar", ({ path }) =>
+        withPolicy(canRead)(profile.avatar(path.userId)).pipe(
+          // The URL changes with each upload (?v=...), so a client may keep what it fetched.
+          Effect.map(({ bytes, contentType }) =>
+            HttpServerResponse.uint8Array(bytes, { contentType, headers: { "cache-control": "private, max-age=86400" } }))
+        ))
       .handle("get", ({ path }) =>
         withPolicy(any(requireSelf(path.userId), requirePermission("users:read")))(users.get(path.userId)))
   })

@@ -11,6 +11,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
 import { Authenticator } from "./Authenticator.js"
+import { EmailFlows } from "./EmailFlows.js"
 import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 const DEFAULT_PAGE_SIZE = 50
@@ -30,6 +31,7 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
     Effect.gen(function* () {
       const repo = yield* UsersRepo
       const authenticator = yield* Authenticator
+      const email = yield* EmailFlows
       const found = (id: UserId) =>
         Option.match({
           onNone: () => Effect.fail(new NotFound({ message: `No user ${id}` })),
@@ -38,7 +40,14 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
       return {
         get: (id) => Effect.flatMap(repo.findById(id), found(id)),
         updateMe: (caller, request) =>
-          Effect.flatMap(repo.updateProfile(caller.userId, request), found(caller.userId)),
+          Effect.gen(function* () {
+            const updated = yield* repo.updateProfile(caller.userId, request)
+            // A changed address is unverified again: send its verification mail.
+            if (Option.isSome(updated) && updated.value.email_verified_at === null && request.email !== undefined) {
+              yield* email.welcome(updated.value)
+            }
+            return yield* found(caller.userId)(updated)
+          }),
         list: (params) => {
           const page = params.page ?? 1
           const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE

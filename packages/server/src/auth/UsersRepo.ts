@@ -12,6 +12,8 @@ const UserRow = Schema.Struct({
   role: Role,
   password_hash: Schema.String,
   email_verified_at: Schema.NullOr(Schema.DateFromSelf),
+  avatar_type: Schema.NullOr(Schema.String),
+  avatar_updated_at: Schema.NullOr(Schema.DateFromSelf),
   created_at: Schema.DateFromSelf
 })
 export type UserRow = typeof UserRow.Type
@@ -24,6 +26,9 @@ export const toUser = (row: UserRow): User =>
     displayName: row.display_name,
     role: row.role,
     emailVerified: row.email_verified_at !== null,
+    avatarUrl: row.avatar_type === null || row.avatar_updated_at === null
+      ? null
+      : `/api/v1/users/${row.id}/avatar?v=${row.avatar_updated_at.getTime()}`,
     createdAt: DateTime.unsafeFromDate(row.created_at)
   })
 
@@ -59,6 +64,7 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
     readonly findByEmail: (email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     /** Marks the address verified if it is still the user's address. */
     readonly markVerified: (id: UserId, email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    readonly setAvatar: (id: UserId, contentType: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly setPassword: (id: UserId, passwordHash: string) => Effect.Effect<void, DatabaseError>
     readonly updateProfile: (
       id: UserId,
@@ -107,6 +113,11 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
             WHERE id = ${id} AND lower(email) = lower(${email})
             RETURNING *
           `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.markVerified")),
+        setAvatar: (id, contentType) =>
+          sql`
+            UPDATE users SET avatar_type = ${contentType}, avatar_updated_at = clock_timestamp(), updated_at = now()
+            WHERE id = ${id} RETURNING *
+          `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.setAvatar")),
         setPassword: (id, passwordHash) =>
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${id}`.pipe(
             Effect.asVoid,

@@ -112,7 +112,9 @@ export const appConfig = Config.all({
   /** Base of the links in mails (the web client's address as users reach it). */
   publicUrl: Config.string("PUBLIC_URL").pipe(Config.withDefault("http://localhost:8096")),
   authVerifyTokenTtl: Config.duration("AUTH_VERIFY_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(48))),
-  authResetTokenTtl: Config.duration("AUTH_RESET_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(1)))
+  authResetTokenTtl: Config.duration("AUTH_RESET_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(1))),
+  /** Avatar uploads over this get 413 (MAX_BODY_BYTES still bounds every body). */
+  avatarMaxBytes: positiveInt("AVATAR_MAX_BYTES").pipe(Config.withDefault(512 * 1024))
 })
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>

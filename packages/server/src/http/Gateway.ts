@@ -1,13 +1,14 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { AdminJobsRpcs, IdentityRpcs, MediaApi, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, IdentityRpcs, MediaApi, ProfileRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
 import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
+import { ProfileRpcLive } from "../users/index.js"
 import { SystemRpcLive } from "../system/Rpc.js"
 import { ErrorEnvelope } from "./ErrorEnvelope.js"
 import { HealthRoutes } from "./Health.js"
@@ -23,10 +24,10 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
 
 /** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
-const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs)
+const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson)
 )

@@ -4,6 +4,7 @@ import jobRuns from "./0002_job_runs.js"
 import identity from "./0003_identity.js"
 import identityEmail from "./0004_identity_email.js"
 import settings from "./0005_settings.js"
+import userAvatar from "./0006_user_avatar.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
@@ -11,5 +12,6 @@ export const migrations = Migrator.fromRecord({
   "0002_job_runs": jobRuns,
   "0003_identity": identity,
   "0004_identity_email": identityEmail,
-  "0005_settings": settings
+  "0005_settings": settings,
+  "0006_user_avatar": userAvatar
 })
