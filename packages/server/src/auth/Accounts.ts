@@ -18,6 +18,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } from "effect"
 import { randomUUID } from "node:crypto"
+import { ActivityLog } from "../activity/ActivityLog.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Authenticator } from "./Authenticator.js"
 import { EmailFlows } from "./EmailFlows.js"
@@ -81,6 +82,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const authenticator = yield* Authenticator
       const limiter = yield* LoginLimiter
       const email = yield* EmailFlows
+      const activity = yield* ActivityLog
       const accessTtl = Duration.toMillis(config.authAccessTokenTtl)
       const maxAge = Duration.toMillis(config.authSessionMaxAge)
       const idle = Duration.toMillis(config.authSessionIdleTimeout)
@@ -111,6 +113,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               passwordHash: yield* passwords.hash(request.password)
             })
             yield* email.welcome(row)
+            yield* activity.record({ action: "auth.register", userId: row.id, details: { username: row.username } })
             return toUser(row)
           }),
 
@@ -123,10 +126,16 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               onSome: (u) => `user:${u.id}`,
               onNone: () => `name:${request.username.toLowerCase()}`
             })
-            yield* limiter.admit(client.ip, account)
+            const userId = Option.getOrNull(Option.map(found, (u) => u.id))
+            const failed = (reason: string) =>
+              activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } })
+            yield* limiter.admit(client.ip, account).pipe(Effect.tapError(() => failed("rate_limited")))
             // Always verify (a dummy hash when there is no user) so both failures take as long.
             const ok = yield* passwords.verify(Option.getOrUndefined(Option.map(found, (u) => u.password_hash)), request.password)
-            if (!ok || Option.isNone(found)) return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+            if (!ok || Option.isNone(found)) {
+              yield* failed(Option.isNone(found) ? "unknown_user" : "wrong_password")
+              return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+            }
             yield* limiter.succeeded(account)
             const user = found.value
             const now = Date.now()
@@ -146,6 +155,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               accessExpiresAt,
               expiresAt
             })
+            yield* activity.record({ action: "auth.login", userId: user.id, resourceType: "session", resourceId: id, ...client })
             return tokens(access, refresh, id, accessExpiresAt, toUser(user))
           }),
 
@@ -187,6 +197,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             // Other devices must sign in again with the new password; this one stays.
             const ended = yield* sessions.delete(user.value.id, { except: callerSession(caller) })
             yield* authenticator.forgetSessions(ended)
+            yield* activity.record({ action: "auth.password_changed", userId: user.value.id, details: { sessionsEnded: ended.length } })
           }),
 
         listSessions: (caller) =>
@@ -206,7 +217,9 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           }),
 
         logout: (caller) =>
-          Effect.flatMap(sessions.delete(callerUser(caller), { only: callerSession(caller) }), authenticator.forgetSessions),
+          Effect.flatMap(sessions.delete(callerUser(caller), { only: callerSession(caller) }), authenticator.forgetSessions).pipe(
+            Effect.zipRight(activity.record({ action: "auth.logout", userId: caller.userId, resourceType: "session", resourceId: caller.credentialId }))
+          ),
 
         revokeAll: (caller, keepCurrent) =>
           Effect.gen(function* () {

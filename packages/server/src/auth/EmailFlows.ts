@@ -13,6 +13,7 @@ import {
   type UserId
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, FiberSet, Layer, Option, Redacted } from "effect"
+import { ActivityLog } from "../activity/ActivityLog.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { wrapSql } from "../db/Sql.js"
 import { Mailer, NOT_CONFIGURED } from "../email/Mailer.js"
@@ -55,6 +56,7 @@ export class EmailFlows extends Context.Tag("@mediaserver/auth/EmailFlows")<
       const sessions = yield* SessionsRepo
       const passwords = yield* Passwords
       const authenticator = yield* Authenticator
+      const activity = yield* ActivityLog
       const background = yield* FiberSet.make()
 
       const issue = (user: UserRow, purpose: EmailTokenPurpose, ttl: Duration.Duration) =>
@@ -142,6 +144,7 @@ export class EmailFlows extends Context.Tag("@mediaserver/auth/EmailFlows")<
             // The address changed since the mail was sent: this token proves nothing about the new one.
             const user = yield* users.markVerified(used.value.user_id, used.value.email)
             if (Option.isNone(user)) return yield* BAD_TOKEN
+            yield* activity.record({ action: "auth.email_verified", userId: user.value.id, details: { email: user.value.email } })
             return toUser(user.value)
           }),
 
@@ -163,6 +166,7 @@ export class EmailFlows extends Context.Tag("@mediaserver/auth/EmailFlows")<
               return yield* sessions.delete(user.value.id, {})
             }).pipe(sql.withTransaction, wrapSql("auth.resetPassword"))
             yield* authenticator.forgetSessions(ended)
+            yield* activity.record({ action: "auth.password_reset", userId: user.value.id, details: { sessionsEnded: ended.length } })
             return { userId: user.value.id }
           })
       }

@@ -14,6 +14,7 @@ import { Passwords } from "./Passwords.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { Users } from "./Users.js"
 import { UsersRepo } from "./UsersRepo.js"
+import { ActivityLog } from "../activity/ActivityLog.js"
 import { Mailer } from "../email/Mailer.js"
 
 export { AuthCleanup } from "./Cleanup.js"
@@ -21,7 +22,7 @@ export { AuthenticationLive, RpcAuthenticationLive } from "./Middleware.js"
 export { IdentityHttpLive } from "./Http.js"
 export { IdentityRpcLive } from "./Rpc.js"
 
-const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.layer, EmailTokensRepo.layer, Mailer.layer)
+const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.layer, EmailTokensRepo.layer, Mailer.layer, ActivityLog.layer)
 
 /** The identity services (needs SqlClient, CacheStore, RedisConnection, AppConfig). */
 export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer).pipe(

@@ -5,6 +5,7 @@ import identity from "./0003_identity.js"
 import identityEmail from "./0004_identity_email.js"
 import settings from "./0005_settings.js"
 import userAvatar from "./0006_user_avatar.js"
+import activityLog from "./0007_activity_log.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
@@ -13,5 +14,6 @@ export const migrations = Migrator.fromRecord({
   "0003_identity": identity,
   "0004_identity_email": identityEmail,
   "0005_settings": settings,
-  "0006_user_avatar": userAvatar
+  "0006_user_avatar": userAvatar,
+  "0007_activity_log": activityLog
 })
