@@ -40,11 +40,14 @@ export class LoginRequest extends Schema.Class<LoginRequest>("LoginRequest")({
   username: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(254)),
   password: Secret,
   /** Shown in the session list; defaults to the User-Agent. */
-  deviceName: Schema.optional(Schema.String.pipe(Schema.maxLength(200)))
+  deviceName: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
+  /** HTTP only: also set the web client's session cookies (HttpOnly) and CSRF cookie. */
+  cookie: Schema.optional(Schema.Boolean)
 }) {}
 
 export class RefreshRequest extends Schema.Class<RefreshRequest>("RefreshRequest")({
-  refreshToken: Secret
+  /** Omitted: the refresh cookie of a cookie login is used (with the CSRF header). */
+  refreshToken: Schema.optional(Secret)
 }) {}
 
 export class ChangePasswordRequest extends Schema.Class<ChangePasswordRequest>("ChangePasswordRequest")({

@@ -5,11 +5,12 @@
  * node (Redis pub/sub), so a revoked token stops working at once, not at TTL.
  */
 import type { Headers } from "@effect/platform"
-import { ALL_SCOPES, type DatabaseError, Principal, Unauthorized, Unavailable } from "@mediaserver/domain"
+import { ALL_SCOPES, type DatabaseError, type Forbidden, Principal, SESSION_COOKIE, Unauthorized, Unavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { ApiKeysRepo } from "./ApiKeysRepo.js"
+import { checkCsrf, cookieOf } from "./Cookies.js"
 import { makeLastUsed } from "./LastUsed.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { API_KEY_PREFIX, apiKeyPrefix, digest, sameDigest } from "./Tokens.js"
@@ -40,8 +41,11 @@ export const unavailable = (error: DatabaseError) =>
 export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator")<
   Authenticator,
   {
-    /** Reads `Authorization: Bearer` (a session token, or an API key) or `X-Api-Key`. */
-    readonly authenticate: (headers: Headers.Headers) => Effect.Effect<Principal, Unauthorized | Unavailable>
+    /**
+     * Reads `Authorization: Bearer` (a session token, or an API key), `X-Api-Key`, or the session cookie
+     * (then an unsafe `method` needs the CSRF header).
+     */
+    readonly authenticate: (headers: Headers.Headers, method: string) => Effect.Effect<Principal, Unauthorized | Forbidden | Unavailable>
     readonly forgetSessions: (accessHashes: ReadonlyArray<string>) => Effect.Effect<void>
     readonly forgetApiKeys: (prefixes: ReadonlyArray<string>) => Effect.Effect<void>
   }
@@ -145,11 +149,13 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
       }
 
       return {
-        authenticate: (headers) => {
+        authenticate: (headers, method) => {
           const authorization = headers["authorization"]
           if (authorization !== undefined && /^bearer /i.test(authorization)) return bearer(authorization)
           const key = headers["x-api-key"]
-          return key === undefined || key === "" ? Effect.fail(MISSING) : apiKey(key)
+          if (key !== undefined && key !== "") return apiKey(key)
+          const cookie = cookieOf(headers, SESSION_COOKIE)
+          return Option.isSome(cookie) ? Effect.zipRight(checkCsrf(headers, method), session(cookie.value)) : Effect.fail(MISSING)
         },
         forgetSessions: (hashes) => Effect.forEach(hashes, sessionCache.invalidate, { concurrency: 16, discard: true }),
         forgetApiKeys: (prefixes) => Effect.forEach(prefixes, keyCache.invalidate, { concurrency: 16, discard: true })

@@ -2,6 +2,7 @@
 import { CurrentUser, IdentityRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { Accounts } from "./Accounts.js"
+import { MISSING_REFRESH } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { canRead, orUnavailable, requireAdmin, withPolicy } from "./Policy.js"
 import { Users } from "./Users.js"
@@ -18,7 +19,8 @@ export const IdentityRpcLive = IdentityRpcs.toLayer(
       AuthResetPassword: ({ newPassword, token }) => orUnavailable(Effect.asVoid(email.resetPassword(token, newPassword))),
       AuthLogin: (request, { headers }) =>
         orUnavailable(accounts.login(request, { userAgent: headers["user-agent"] ?? null, ip: null })),
-      AuthRefresh: ({ refreshToken }) => orUnavailable(accounts.refresh(refreshToken)),
+      AuthRefresh: ({ refreshToken }) =>
+        refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
       AuthRegister: (request) => orUnavailable(accounts.register(request)),
       UsersMe: () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => users.get(me.userId))),
       UsersList: (page) => withPolicy(requireAdmin)(users.list(page))
