@@ -2,6 +2,7 @@ import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { AdminJobsApi } from "./jobsApi.js"
+import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
 import { AdminUsersApi, UsersApi } from "./users.js"
@@ -16,6 +17,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(AdminUsersApi)
   .add(AdminJobsApi)
   .add(SettingsApi)
+  .add(RbacApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

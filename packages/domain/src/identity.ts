@@ -14,7 +14,7 @@ export type SessionId = typeof SessionId.Type
 export const ApiKeyId = Schema.UUID.pipe(Schema.brand("ApiKeyId"))
 export type ApiKeyId = typeof ApiKeyId.Type
 
-/** Built-in roles. Custom roles come with the full RBAC operations. */
+/** Built-in roles: every user has one (custom roles come on top, see rbac.ts). */
 export const Role = Schema.Literal("admin", "user", "guest")
 export type Role = typeof Role.Type
 
@@ -23,7 +23,7 @@ export const ApiKeyScope = Schema.Literal("read", "write", "admin")
 export type ApiKeyScope = typeof ApiKeyScope.Type
 export const ALL_SCOPES: ReadonlyArray<ApiKeyScope> = ["read", "write", "admin"]
 
-/** `resource:action` permissions of the built-in roles. */
+/** `resource:action` permissions of the built-in roles as first installed (admins may change user and guest). */
 export const Permission = Schema.Literal(
   "media:read",
   "media:write",
@@ -49,7 +49,9 @@ export class Principal extends Schema.Class<Principal>("Principal")({
   /** How the caller authenticated; `credentialId` is the session id or the API key id. */
   via: Schema.Literal("session", "apiKey"),
   credentialId: Schema.String,
-  scopes: Schema.Array(ApiKeyScope)
+  scopes: Schema.Array(ApiKeyScope),
+  /** What the user's roles grant (RBAC), resolved per request from the cached enforcement. */
+  permissions: Schema.Array(Permission)
 }) {}
 
 export class CurrentUser extends Context.Tag("@mediaserver/CurrentUser")<CurrentUser, Principal>() {}

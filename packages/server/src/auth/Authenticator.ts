@@ -5,25 +5,45 @@
  * node (Redis pub/sub), so a revoked token stops working at once, not at TTL.
  */
 import type { Headers } from "@effect/platform"
-import { ALL_SCOPES, type DatabaseError, type Forbidden, Principal, SESSION_COOKIE, Unauthorized, Unavailable } from "@mediaserver/domain"
+import {
+  ALL_SCOPES,
+  ApiKeyScope,
+  type DatabaseError,
+  type Forbidden,
+  Principal,
+  SESSION_COOKIE,
+  Unauthorized,
+  Unavailable,
+  UserId
+} from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
+import { Enforcer } from "../rbac/Enforcer.js"
 import { ApiKeysRepo } from "./ApiKeysRepo.js"
 import { checkCsrf, cookieOf } from "./Cookies.js"
 import { makeLastUsed } from "./LastUsed.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { API_KEY_PREFIX, apiKeyPrefix, digest, sameDigest } from "./Tokens.js"
 
+/** Who holds a credential; role and permissions are added per request from the RBAC Enforcer. */
+const Holder = Schema.Struct({
+  userId: UserId,
+  username: Schema.String,
+  credentialId: Schema.String,
+  scopes: Schema.Array(ApiKeyScope)
+})
+type Holder = typeof Holder.Type
+
 const SessionEntry = Schema.Struct({
-  principal: Principal,
+  holder: Holder,
   lastSeenAt: Schema.Number,
   accessExpiresAt: Schema.Number,
   expiresAt: Schema.Number
 })
 
 const ApiKeyEntry = Schema.Struct({
-  principal: Principal,
+  holder: Holder,
   secretHash: Schema.String,
   expiresAt: Schema.NullOr(Schema.Number)
 })
@@ -56,6 +76,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
       const config = yield* AppConfig
       const sessions = yield* SessionsRepo
       const keys = yield* ApiKeysRepo
+      const enforcer = yield* Enforcer
       const idleMs = Duration.toMillis(config.authSessionIdleTimeout)
       // L1 is the window a node may trust an entry whose invalidation it missed while Redis was down.
       const sessionCache = yield* CacheAside.make({
@@ -79,17 +100,21 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
         write: keys.touch
       })
 
+      /** The holder with what their roles grant now (a cached lookup; the user gone: refused). */
+      const principal = (holder: Holder, via: Principal["via"]) =>
+        enforcer.grants(holder.userId).pipe(
+          Effect.mapError(unavailable),
+          Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(unauthorized("The account no longer exists")),
+            onSome: (grants) =>
+              Effect.succeed(new Principal({ ...holder, via, role: grants.role, permissions: grants.permissions }, true))
+          }))
+        )
+
       const session = (token: string) => {
         const hash = digest(token)
         const lookup = Effect.map(sessions.findByAccessHash(hash), Option.map((row) => ({
-          principal: new Principal({
-            userId: row.user_id,
-            username: row.username,
-            role: row.role,
-            via: "session",
-            credentialId: row.id,
-            scopes: ALL_SCOPES
-          }),
+          holder: { userId: row.user_id, username: row.username, credentialId: row.id, scopes: ALL_SCOPES },
           lastSeenAt: row.last_seen_at.getTime(),
           accessExpiresAt: row.access_expires_at.getTime(),
           expiresAt: row.expires_at.getTime()
@@ -100,13 +125,13 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
             onNone: () => Effect.fail(INVALID_TOKEN),
             onSome: (entry) => {
               const now = Date.now()
-              const id = entry.principal.credentialId
+              const id = entry.holder.credentialId
               const lastSeen = Math.max(entry.lastSeenAt, sessionSeen.pending(id)?.getTime() ?? 0)
               if (now >= entry.accessExpiresAt || now >= entry.expiresAt || now - lastSeen >= idleMs) {
                 return Effect.fail(INVALID_TOKEN)
               }
               sessionSeen.record(id, new Date(now))
-              return Effect.succeed(entry.principal)
+              return principal(entry.holder, "session")
             }
           }))
         )
@@ -116,14 +141,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
         const prefix = apiKeyPrefix(key)
         if (Option.isNone(prefix)) return Effect.fail(INVALID_KEY)
         const lookup = Effect.map(keys.findByPrefix(prefix.value), Option.map((row) => ({
-          principal: new Principal({
-            userId: row.user_id,
-            username: row.username,
-            role: row.role,
-            via: "apiKey",
-            credentialId: row.id,
-            scopes: row.scopes
-          }),
+          holder: { userId: row.user_id, username: row.username, credentialId: row.id, scopes: row.scopes },
           secretHash: row.secret_hash,
           expiresAt: row.expires_at?.getTime() ?? null
         })))
@@ -135,8 +153,8 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
               const now = Date.now()
               if (!sameDigest(digest(key), entry.secretHash)) return Effect.fail(INVALID_KEY)
               if (entry.expiresAt !== null && now >= entry.expiresAt) return Effect.fail(INVALID_KEY)
-              keyUsed.record(entry.principal.credentialId, new Date(now))
-              return Effect.succeed(entry.principal)
+              keyUsed.record(entry.holder.credentialId, new Date(now))
+              return principal(entry.holder, "apiKey")
             }
           }))
         )

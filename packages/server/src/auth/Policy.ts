@@ -9,7 +9,6 @@ import {
   DatabaseError,
   Forbidden,
   type Permission,
-  RolePermissions,
   type UserId,
   Unavailable
 } from "@mediaserver/domain"
@@ -29,7 +28,7 @@ export const requireScope = (scope: ApiKeyScope): Policy =>
   check((user) => scopeCovers(user.scopes, scope), `This operation needs the '${scope}' scope`)
 
 export const requirePermission = (permission: Permission): Policy =>
-  check((user) => RolePermissions[user.role].includes(permission), `This operation needs the permission ${permission}`)
+  check((user) => user.permissions.includes(permission), `This operation needs the permission ${permission}`)
 
 /** Signed in with a session (not an API key): logout, password and session management. */
 export const requireSession: Policy = check((user) => user.via === "session", "This operation needs a session, not an API key")

@@ -6,6 +6,7 @@ import identityEmail from "./0004_identity_email.js"
 import settings from "./0005_settings.js"
 import userAvatar from "./0006_user_avatar.js"
 import activityLog from "./0007_activity_log.js"
+import rbac from "./0008_rbac.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
@@ -15,5 +16,6 @@ export const migrations = Migrator.fromRecord({
   "0004_identity_email": identityEmail,
   "0005_settings": settings,
   "0006_user_avatar": userAvatar,
-  "0007_activity_log": activityLog
+  "0007_activity_log": activityLog,
+  "0008_rbac": rbac
 })
