@@ -78,6 +78,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
       const keys = yield* ApiKeysRepo
       const enforcer = yield* Enforcer
       const idleMs = Duration.toMillis(config.authSessionIdleTimeout)
+      const cacheOn = config.authCacheEnabled
       // L1 is the window a node may trust an entry whose invalidation it missed while Redis was down.
       const sessionCache = yield* CacheAside.make({
         namespace: "auth-session",
@@ -119,7 +120,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
           accessExpiresAt: row.access_expires_at.getTime(),
           expiresAt: row.expires_at.getTime()
         })))
-        return sessionCache.getOption(hash, lookup).pipe(
+        return (cacheOn ? sessionCache.getOption(hash, lookup) : lookup).pipe(
           Effect.mapError(unavailable),
           Effect.flatMap(Option.match({
             onNone: () => Effect.fail(INVALID_TOKEN),
@@ -145,7 +146,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
           secretHash: row.secret_hash,
           expiresAt: row.expires_at?.getTime() ?? null
         })))
-        return keyCache.getOption(prefix.value, lookup).pipe(
+        return (cacheOn ? keyCache.getOption(prefix.value, lookup) : lookup).pipe(
           Effect.mapError(unavailable),
           Effect.flatMap(Option.match({
             onNone: () => Effect.fail(INVALID_KEY),

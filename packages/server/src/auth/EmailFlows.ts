@@ -22,6 +22,7 @@ import { type EmailTokenPurpose, EmailTokensRepo } from "./EmailTokensRepo.js"
 import { checkPolicy, Passwords } from "./Passwords.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { digest, newEmailToken } from "./Tokens.js"
+import { UserCache } from "./UserCache.js"
 import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 const BAD_TOKEN = new Unprocessable({
@@ -57,6 +58,7 @@ export class EmailFlows extends Context.Tag("@mediaserver/auth/EmailFlows")<
       const passwords = yield* Passwords
       const authenticator = yield* Authenticator
       const activity = yield* ActivityLog
+      const userCache = yield* UserCache
       const background = yield* FiberSet.make()
 
       const issue = (user: UserRow, purpose: EmailTokenPurpose, ttl: Duration.Duration) =>
@@ -144,6 +146,7 @@ export class EmailFlows extends Context.Tag("@mediaserver/auth/EmailFlows")<
             // The address changed since the mail was sent: this token proves nothing about the new one.
             const user = yield* users.markVerified(used.value.user_id, used.value.email)
             if (Option.isNone(user)) return yield* BAD_TOKEN
+            yield* userCache.forget(user.value.id)
             yield* activity.record({ action: "auth.email_verified", userId: user.value.id, details: { email: user.value.email } })
             return toUser(user.value)
           }),

@@ -13,6 +13,7 @@ import { LoginLimiter } from "./LoginLimiter.js"
 import { Passwords } from "./Passwords.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { Users } from "./Users.js"
+import { UserCache } from "./UserCache.js"
 import { UsersRepo } from "./UsersRepo.js"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { Mailer } from "../email/Mailer.js"
@@ -29,7 +30,7 @@ const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.la
 export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer, Rbac.layer).pipe(
   Layer.provideMerge(EmailFlows.layer),
   Layer.provideMerge(Layer.merge(Authenticator.layer, LoginLimiter.layer)),
-  Layer.provideMerge(Enforcer.layer),
+  Layer.provideMerge(Layer.merge(Enforcer.layer, UserCache.layer)),
   Layer.provideMerge(Passwords.layer),
   Layer.provideMerge(Repos)
 )

@@ -85,6 +85,8 @@ export const appConfig = Config.all({
   authSessionIdleTimeout: Config.duration("AUTH_SESSION_IDLE_TIMEOUT").pipe(Config.withDefault(Duration.days(7))),
   authSessionMaxAge: Config.duration("AUTH_SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(30))),
   authPasswordMinLength: positiveInt("AUTH_PASSWORD_MIN_LENGTH").pipe(Config.withDefault(10)),
+  /** false: every request validates its credential and roles in the database (for measurements). */
+  authCacheEnabled: Config.boolean("AUTH_CACHE_ENABLED").pipe(Config.withDefault(true)),
   authLastUsedFlushInterval: Config.duration("AUTH_LAST_USED_FLUSH_INTERVAL").pipe(
     Config.withDefault(Duration.seconds(10))
   ),

@@ -6,6 +6,7 @@
 import type { DatabaseError, UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, type Option } from "effect"
 import { CacheAside } from "../cache/index.js"
+import { AppConfig } from "../config/AppConfig.js"
 import { Grants, RbacRepo } from "./Repo.js"
 
 export class Enforcer extends Context.Tag("@mediaserver/rbac/Enforcer")<
@@ -22,6 +23,7 @@ export class Enforcer extends Context.Tag("@mediaserver/rbac/Enforcer")<
     Enforcer,
     Effect.gen(function* () {
       const repo = yield* RbacRepo
+      const cacheOn = (yield* AppConfig).authCacheEnabled
       const cache = yield* CacheAside.make({
         namespace: "rbac-enforce",
         schema: Grants,
@@ -29,7 +31,7 @@ export class Enforcer extends Context.Tag("@mediaserver/rbac/Enforcer")<
         key: (userId: UserId) => userId
       })
       return {
-        grants: (userId) => cache.getOption(userId, repo.grants(userId)),
+        grants: (userId) => (cacheOn ? cache.getOption(userId, repo.grants(userId)) : repo.grants(userId)),
         forgetUser: cache.invalidate,
         forgetAll: cache.invalidateAll
       }

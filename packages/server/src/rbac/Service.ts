@@ -20,6 +20,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { ActivityLog } from "../activity/ActivityLog.js"
+import { UserCache } from "../auth/UserCache.js"
 import { Enforcer } from "./Enforcer.js"
 import { type RoleRow, RbacRepo } from "./Repo.js"
 
@@ -52,6 +53,7 @@ export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
       const repo = yield* RbacRepo
       const enforcer = yield* Enforcer
       const activity = yield* ActivityLog
+      const userCache = yield* UserCache
 
       const getRole = (name: string) =>
         Effect.flatMap(repo.findRole(name), Option.match({ onNone: () => Effect.fail(noRole(name)), onSome: (row) => Effect.succeed(toInfo(row)) }))
@@ -77,7 +79,7 @@ export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
 
       const userChanged = (actor: Principal, userId: UserId, action: "rbac.role_assigned" | "rbac.role_removed", role: string) =>
         Effect.zipRight(
-          enforcer.forgetUser(userId),
+          Effect.zipRight(enforcer.forgetUser(userId), userCache.forget(userId)),
           activity.record({ action, userId: actor.userId, resourceType: "user", resourceId: userId, details: { role } })
         )
 

@@ -14,6 +14,7 @@ import {
   type UserId
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
+import { UserCache } from "../auth/UserCache.js"
 import { toUser, UsersRepo } from "../auth/UsersRepo.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Settings } from "../settings/Service.js"
@@ -64,6 +65,7 @@ export class Profile extends Context.Tag("@mediaserver/users/Profile")<
       const settings = yield* Settings
       const storage = yield* Storage
       const users = yield* UsersRepo
+      const userCache = yield* UserCache
       const maxBytes = (yield* AppConfig).avatarMaxBytes
       const noAvatar = (id: UserId) => new NotFound({ message: `User ${id} has no avatar` })
 
@@ -104,6 +106,7 @@ export class Profile extends Context.Tag("@mediaserver/users/Profile")<
             }
             yield* Effect.mapError(storage.put(avatarKey(id), bytes), storageDown)
             const row = yield* users.setAvatar(id, type)
+            yield* userCache.forget(id)
             return Option.isSome(row) ? toUser(row.value) : yield* new NotFound({ message: `No user ${id}` })
           }),
         avatar: (id) =>

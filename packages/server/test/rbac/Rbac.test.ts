@@ -123,8 +123,12 @@ describe("rbac", () => {
       const lee = yield* account(a, "lee")
       const onB = Effect.map(request(b, "GET", "/api/v1/admin/users", { auth: lee.auth }), (res) => res.status)
       expect(yield* onB).toBe(403)
+      expect((yield* request(b, "GET", "/api/v1/users/me", { auth: lee.auth })).body).toMatchObject({ role: "user" })
       yield* request(a, "POST", `/api/v1/rbac/users/${lee.user.id}/roles`, { auth: admin.auth, body: { role: "admin" } })
       yield* eventually(onB, (status) => status === 200, { what: "node b to see the promotion", timeout: Duration.seconds(2) })
+      // The cached public user on node b shows the new role too.
+      const meOnB = Effect.map(request(b, "GET", "/api/v1/users/me", { auth: lee.auth }), (res) => JSON.stringify(res.body))
+      yield* eventually(meOnB, (body) => body.includes('"role":"admin"'), { what: "node b's cached user", timeout: Duration.seconds(2) })
       yield* request(a, "DELETE", `/api/v1/rbac/users/${lee.user.id}/roles/admin`, { auth: admin.auth })
       yield* eventually(onB, (status) => status === 403, { what: "node b to see the demotion", timeout: Duration.seconds(2) })
     }))
