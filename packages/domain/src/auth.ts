@@ -241,13 +241,13 @@ export class IdentityRpcs extends RpcGroup.make(
   Rpc.make("AuthLogin", {
     payload: LoginRequest,
     success: AuthTokens,
-    error: Schema.Union(Unauthorized, TooManyRequests, Unavailable)
+    error: Schema.Union(Unauthorized, Forbidden, TooManyRequests, Unavailable)
   }),
   Rpc.make("AuthRefresh", { payload: RefreshRequest, success: AuthTokens, error: Schema.Union(Unauthorized, Unavailable) }),
   Rpc.make("AuthRegister", {
     payload: RegisterRequest,
     success: User,
-    error: Schema.Union(Conflict, Unprocessable, Unavailable)
+    error: Schema.Union(Conflict, Unprocessable, Forbidden, Unavailable)
   }),
   Rpc.make("AuthVerifyEmail", { payload: VerifyEmailRequest, success: User, error: Schema.Union(Unprocessable, Unavailable) }),
   Rpc.make("AuthResendVerification", { payload: EmailRequest, success: Accepted, error: Unavailable }),

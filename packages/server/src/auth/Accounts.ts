@@ -4,6 +4,7 @@ import {
   type ChangePasswordRequest,
   type Conflict,
   type DatabaseError,
+  Forbidden,
   type LoginRequest,
   NotFound,
   type Principal,
@@ -20,6 +21,7 @@ import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } fro
 import { randomUUID } from "node:crypto"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { AppConfig } from "../config/AppConfig.js"
+import { Settings } from "../settings/Service.js"
 import { Authenticator } from "./Authenticator.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { LoginLimiter } from "./LoginLimiter.js"
@@ -53,11 +55,11 @@ const toSessionInfo = (row: SessionRow, currentId: string): SessionInfo =>
 export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
   Accounts,
   {
-    readonly register: (request: RegisterRequest) => Effect.Effect<User, Conflict | Unprocessable | DatabaseError>
+    readonly register: (request: RegisterRequest) => Effect.Effect<User, Conflict | Unprocessable | Forbidden | DatabaseError>
     readonly login: (
       request: LoginRequest,
       client: ClientInfo
-    ) => Effect.Effect<AuthTokens, Unauthorized | TooManyRequests | DatabaseError>
+    ) => Effect.Effect<AuthTokens, Unauthorized | Forbidden | TooManyRequests | DatabaseError>
     readonly refresh: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
     readonly changePassword: (
       caller: Principal,
@@ -83,6 +85,13 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const limiter = yield* LoginLimiter
       const email = yield* EmailFlows
       const activity = yield* ActivityLog
+      const settings = yield* Settings
+      /** A boolean server setting (general.registrationOpen, security.requireEmailVerification). */
+      const serverFlag = (key: string) =>
+        settings.get("server", key).pipe(
+          Effect.map((setting) => setting.value === true),
+          Effect.catchTag("NotFound", () => Effect.succeed(false))
+        )
       const accessTtl = Duration.toMillis(config.authAccessTokenTtl)
       const maxAge = Duration.toMillis(config.authSessionMaxAge)
       const idle = Duration.toMillis(config.authSessionIdleTimeout)
@@ -105,6 +114,10 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           Effect.gen(function* () {
             const weak = checkPolicy({ field: "password", password: request.password, username: request.username, minLength: passwords.minLength })
             if (Option.isSome(weak)) return yield* weak.value
+            // The first account may always register: it becomes the admin who can open registration.
+            if (!(yield* serverFlag("general.registrationOpen")) && (yield* users.exists)) {
+              return yield* new Forbidden({ message: "Registration is closed on this server", details: { reason: "registration_closed" } })
+            }
             const row = yield* users.insert({
               id: UserId.make(randomUUID()),
               username: request.username,
@@ -138,6 +151,14 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             }
             yield* limiter.succeeded(account)
             const user = found.value
+            // Admins are exempt: an admin who turned the rule on must not lock themselves out.
+            if (user.role !== "admin" && user.email_verified_at === null && (yield* serverFlag("security.requireEmailVerification"))) {
+              yield* failed("email_not_verified")
+              return yield* new Forbidden({
+                message: "Verify your email address first (see the mail sent at registration, or resend it)",
+                details: { reason: "email_not_verified" }
+              })
+            }
             const now = Date.now()
             const access = newAccessToken()
             const refresh = newRefreshToken()

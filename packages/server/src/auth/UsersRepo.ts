@@ -59,6 +59,8 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
   {
     /** The first user ever created is an admin; later ones are users. */
     readonly insert: (user: NewUser) => Effect.Effect<UserRow, DatabaseError | Conflict>
+    /** Whether any account exists (the first one may always register). */
+    readonly exists: Effect.Effect<boolean, DatabaseError>
     readonly findByLogin: (login: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly findById: (id: UserId) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly findByEmail: (email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
@@ -93,6 +95,11 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
             `.pipe(Effect.flatMap(decodeUsers))
             return rows[0] ?? (yield* Effect.dieMessage("INSERT RETURNING gave no row"))
           }).pipe(sql.withTransaction, wrapSqlUnique("users.insert", UNIQUE)),
+        exists: sql`SELECT count(*)::text AS n FROM (SELECT 1 FROM users LIMIT 1) t`.pipe(
+          Effect.flatMap(decodeCount),
+          Effect.map((rows) => (rows[0]?.n ?? 0) > 0),
+          wrapSql("users.exists")
+        ),
         findByLogin: (login) =>
           sql`SELECT * FROM users WHERE lower(username) = lower(${login}) OR lower(email) = lower(${login}) LIMIT 1`.pipe(
             Effect.flatMap(decodeUsers),
