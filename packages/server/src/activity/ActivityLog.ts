@@ -26,8 +26,6 @@ export class ActivityLog extends Context.Tag("@mediaserver/activity/ActivityLog"
   ActivityLog,
   {
     readonly record: (entry: ActivityEntry) => Effect.Effect<void>
-    /** Entries dropped because the queue was full (since start). */
-    readonly dropped: () => number
   }
 >() {
   static readonly layer = Layer.scoped(
@@ -69,11 +67,12 @@ export class ActivityLog extends Context.Tag("@mediaserver/activity/ActivityLog"
 
       return {
         record: (entry) =>
-          Effect.flatMap(Queue.offer(queue, { ...entry, at: new Date().toISOString() }), (accepted) =>
-            Effect.sync(() => {
-              if (!accepted) dropped++
-            })),
-        dropped: () => dropped
+          Effect.flatMap(Queue.offer(queue, { ...entry, at: new Date().toISOString() }), (accepted) => {
+            if (accepted) return Effect.void
+            dropped++
+            // One line per thousand, not one per request, while the database is away.
+            return dropped % 1000 === 1 ? Effect.logWarning(`activity log queue full: ${dropped} entries dropped so far`) : Effect.void
+          })
       }
     })
   )

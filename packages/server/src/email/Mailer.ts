@@ -1,11 +1,9 @@
 /**
  * Outgoing email over SMTP (nodemailer). Without SMTP_HOST the server still runs: `configured` is
  * false and `send` fails with a 503 that says so, so only the operations that need email are refused.
- * `sendLater` sends in a fiber owned by the layer: requests do not wait for SMTP, and a request for an
- * unknown address takes as long as one for a known address.
  */
 import { Unavailable } from "@mediaserver/domain"
-import { Context, Effect, FiberSet, Layer, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
 import nodemailer from "nodemailer"
 import { AppConfig } from "../config/AppConfig.js"
 
@@ -27,15 +25,12 @@ export class Mailer extends Context.Tag("@mediaserver/email/Mailer")<
   {
     readonly configured: boolean
     readonly send: (mail: Mail) => Effect.Effect<void, Unavailable>
-    /** Sends in the background; a failure is logged (the caller already answered). */
-    readonly sendLater: (mail: Mail) => Effect.Effect<void>
   }
 >() {
   static readonly layer = Layer.scoped(
     Mailer,
     Effect.gen(function* () {
       const config = yield* AppConfig
-      const background = yield* FiberSet.make()
       const transport = Option.map(config.smtpHost, (host) =>
         nodemailer.createTransport({
           host,
@@ -64,12 +59,7 @@ export class Mailer extends Context.Tag("@mediaserver/email/Mailer")<
             }).pipe(Effect.asVoid, Effect.withSpan("Mailer.send"))
         })
 
-      return {
-        configured: Option.isSome(transport),
-        send,
-        sendLater: (mail) =>
-          FiberSet.run(background, send(mail).pipe(Effect.catchAll((e) => Effect.logWarning(e.message)))).pipe(Effect.asVoid)
-      }
+      return { configured: Option.isSome(transport), send }
     })
   )
 }
