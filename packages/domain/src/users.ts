@@ -112,15 +112,13 @@ export class AdminUsersApi extends HttpApiGroup.make("adminUsers")
   .addError(HttpUnavailable) {}
 
 const ProfileErrors = Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, PayloadTooLarge, Unavailable)
+const AvatarImage = Schema.Struct({ contentType: Schema.String, data: Schema.Uint8ArrayFromBase64 })
 
 export class ProfileRpcs extends RpcGroup.make(
   Rpc.make("UsersGet", { payload: userIdPath, success: User, error: ProfileErrors }),
   Rpc.make("UsersUpdateMe", { payload: UpdateMeRequest, success: User, error: ProfileErrors }),
   Rpc.make("UsersGetPreferences", { success: Preferences, error: ProfileErrors }),
   Rpc.make("UsersUpdatePreferences", { payload: Preferences, success: Preferences, error: ProfileErrors }),
-  Rpc.make("UsersUploadAvatar", {
-    payload: Schema.Struct({ contentType: Schema.String, data: Schema.Uint8ArrayFromBase64 }),
-    success: User,
-    error: ProfileErrors
-  })
+  Rpc.make("UsersUploadAvatar", { payload: AvatarImage, success: User, error: ProfileErrors }),
+  Rpc.make("UsersGetAvatar", { payload: userIdPath, success: AvatarImage, error: ProfileErrors })
 ).middleware(RpcAuthentication) {}

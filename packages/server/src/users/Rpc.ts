@@ -17,7 +17,9 @@ export const ProfileRpcLive = ProfileRpcs.toLayer(
       UsersUpdatePreferences: (changes) =>
         withPolicy(canWrite)(Effect.flatMap(me, (caller) => profile.updatePreferences(caller.userId, changes))),
       UsersUploadAvatar: ({ contentType, data }) =>
-        withPolicy(canWrite)(Effect.flatMap(me, (caller) => profile.uploadAvatar(caller.userId, contentType, data)))
+        withPolicy(canWrite)(Effect.flatMap(me, (caller) => profile.uploadAvatar(caller.userId, contentType, data))),
+      UsersGetAvatar: ({ userId }) =>
+        withPolicy(canRead)(Effect.map(profile.avatar(userId), ({ bytes, contentType }) => ({ contentType, data: bytes })))
     }
   })
 )

@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
-import { ProfileRpcs } from "@mediaserver/domain"
+import { ProfileRpcs, UserId } from "@mediaserver/domain"
 import { Effect, Layer, Schema } from "effect"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -116,5 +116,9 @@ describe("users: profile, preferences, avatar", () => {
       const replaced = yield* download(url, user.avatarUrl ?? "", dan.accessToken)
       expect(replaced.type).toBe("image/jpeg")
       expect(replaced.bytes).toEqual(JPEG)
+      const viaRpc = yield* rpc.UsersGetAvatar({ userId: UserId.make(dan.user.id) }).pipe(
+        RpcClient.withHeaders({ authorization: `Bearer ${eve.accessToken}` })
+      )
+      expect(viaRpc).toEqual({ contentType: "image/jpeg", data: JPEG })
     }))
 })
