@@ -6,7 +6,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import type { ActivityAction, UserId } from "@mediaserver/domain"
-import { Chunk, Context, Duration, Effect, Layer, Queue } from "effect"
+import { Chunk, Context, Duration, Effect, Layer, Queue, Schedule } from "effect"
 import { wrapSql } from "../db/Sql.js"
 
 export interface ActivityEntry {
@@ -52,6 +52,8 @@ export class ActivityLog extends Context.Tag("@mediaserver/activity/ActivityLog"
             ip text, user_agent text, details jsonb)
         `.pipe(
           wrapSql("activity.insert"),
+          // A short outage (failover, restart) loses nothing; a long one drops this batch, not requests.
+          Effect.retry(Schedule.exponential(Duration.millis(200)).pipe(Schedule.intersect(Schedule.recurs(4)))),
           Effect.catchAll((e) => Effect.logWarning(`activity log: ${entries.length} entries not written (${e.message})`))
         )
 

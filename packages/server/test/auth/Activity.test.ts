@@ -42,4 +42,25 @@ describe("activity log", () => {
       expect(logged[2]).toMatchObject({ user_id: gus.user.id, details: { reason: "wrong_password" } })
       expect(logged[3]).toMatchObject({ user_id: null, details: { username: "ghost", reason: "unknown_user" } })
     }))
+
+  it.scopedLive("requests do not depend on the log: with its table gone they still succeed", () =>
+    Effect.gen(function* () {
+      const { url, database } = yield* startServerWithDatabase()
+      const db = yield* Layer.build(databaseLayer(Redacted.value(database.url)))
+      const exec = (statement: string) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)).pipe(Effect.provide(db))
+      yield* exec("ALTER TABLE activity_log RENAME TO activity_log_away")
+      const hal = yield* account(url, "hal")
+      expect((yield* request(url, "POST", "/api/v1/auth/logout", { auth: hal.auth })).status).toBe(204)
+      yield* exec("ALTER TABLE activity_log_away RENAME TO activity_log")
+      yield* request(url, "POST", "/api/v1/auth/login", { body: { username: "hal", password: "wrong password here" } })
+      const rows = Effect.flatMap(SqlClient.SqlClient, (sql) => sql`SELECT action FROM activity_log`).pipe(
+        Effect.flatMap(Schema.decodeUnknown(Schema.Array(Schema.Struct({ action: Schema.String })))),
+        Effect.provide(db)
+      )
+      const logged = yield* eventually(rows, (r) => r.some((row) => row.action === "auth.login_failed"), {
+        what: "the log to work again",
+        timeout: Duration.seconds(5)
+      })
+      expect(logged.map((r) => r.action)).toContain("auth.login_failed")
+    }))
 })
