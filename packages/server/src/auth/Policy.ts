@@ -42,8 +42,9 @@ export const all = (...policies: ReadonlyArray<Policy>): Policy => Effect.forEac
 export const any = (first: Policy, ...rest: ReadonlyArray<Policy>): Policy =>
   rest.reduce((acc, next) => Effect.orElse(acc, () => next), first)
 
+/** The admin role, or any role granted `system:admin` (RBAC: permissions are data; admin always has it). */
 export const requireAdmin: Policy = all(
-  check((user) => user.role === "admin", "This operation needs the admin role"),
+  check((user) => user.permissions.includes("system:admin"), "This operation needs the admin role"),
   requireScope("admin")
 )
 export const canRead: Policy = requireScope("read")

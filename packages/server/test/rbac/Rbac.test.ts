@@ -86,6 +86,12 @@ describe("rbac", () => {
       expect((yield* readAda).status).toBe(403)
       expect((yield* request(url, "DELETE", `/api/v1/rbac/users/${bob.user.id}/roles/auditor`, { auth: admin.auth })).status).toBe(404)
       expect((yield* request(url, "POST", `/api/v1/rbac/users/${bob.user.id}/roles`, { auth: admin.auth, body: { role: "nosuch" } })).status).toBe(404)
+      // system:admin through a custom role opens admin operations too.
+      yield* request(url, "POST", "/api/v1/rbac/roles", { auth: admin.auth, body: { name: "operator", permissions: ["system:admin"] } })
+      yield* request(url, "POST", `/api/v1/rbac/users/${bob.user.id}/roles`, { auth: admin.auth, body: { role: "operator" } })
+      expect((yield* request(url, "GET", "/api/v1/admin/users", { auth: bob.auth })).status).toBe(200)
+      expect((yield* request(url, "DELETE", "/api/v1/rbac/roles/operator", { auth: admin.auth })).status).toBe(204)
+      expect((yield* request(url, "GET", "/api/v1/admin/users", { auth: bob.auth })).status).toBe(403)
       expect((yield* request(url, "DELETE", "/api/v1/rbac/roles/auditor", { auth: admin.auth })).status).toBe(204)
       expect((yield* request(url, "GET", "/api/v1/rbac/roles/auditor", { auth: admin.auth })).status).toBe(404)
     }))
