@@ -1,8 +1,10 @@
 /**
  * The one place where credentials become a `Principal`: both the HTTP and the RPC middleware call
- * `authenticate`. Session and API-key validation are cached through CacheAside (keyed by token digest
- * and key prefix); every write that ends a credential calls `forget*`, which drops the entry on every
- * node (Redis pub/sub), so a revoked token stops working at once, not at TTL.
+ * `authenticate` (bearer token, API key, or the web client's session cookie with its CSRF check).
+ * Session and API-key validation are cached through CacheAside (keyed by token digest and key prefix);
+ * every write that ends a credential calls `forget*`, which drops the entry on every node (Redis
+ * pub/sub), so a revoked token stops working at once, not at TTL. Role and permissions come per request
+ * from the RBAC Enforcer's own cache, so a role change applies to live credentials too.
  */
 import type { Headers } from "@effect/platform"
 import {
