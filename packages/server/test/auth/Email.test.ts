@@ -107,4 +107,19 @@ describe("email: verification and password reset", () => {
         expect(JSON.stringify(res.body)).toContain("SMTP_HOST")
       }
     }))
+
+  it.scopedLive("an expired link is refused and changes nothing", () =>
+    Effect.gen(function* () {
+      const smtp = yield* smtpSink
+      const { url } = yield* startServerWithDatabase({ ...smtp.env, AUTH_RESET_TOKEN_TTL: "1 millis", AUTH_VERIFY_TOKEN_TTL: "1 millis" })
+      yield* account(url, "olga")
+      const verify = tokenIn(yield* smtp.mailTo("olga@example.test", "Confirm your email address"))
+      yield* request(url, "POST", "/api/v1/auth/forgot-password", { body: { email: "olga@example.test" } })
+      const reset = tokenIn(yield* smtp.mailTo("olga@example.test", "Reset your password"))
+      const late = yield* request(url, "POST", "/api/v1/auth/reset-password", { body: { token: reset, newPassword: NEW_PASSWORD } })
+      expect(late.status).toBe(422)
+      expect(late.body).toMatchObject({ details: { field: "token", reason: "invalid_or_expired" } })
+      expect((yield* request(url, "POST", "/api/v1/auth/verify-email", { body: { token: verify } })).status).toBe(422)
+      expect((yield* login(url, "olga")).user.role).toBe("admin")
+    }))
 })
