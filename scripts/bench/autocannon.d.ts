@@ -22,6 +22,8 @@ declare module "autocannon" {
       readonly timeout?: number
       readonly method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
       readonly headers?: Readonly<Record<string, string>>
+      /** Requests per second across all connections (default: as fast as possible). */
+      readonly overallRate?: number
       readonly body?: string
       readonly title?: string
       /** A run without sampling first; the result describes the main run only. */

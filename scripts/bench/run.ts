@@ -12,6 +12,7 @@ export interface BenchModule {
 
 const benchmarks = {
   "http-baseline": () => import("./http-baseline.js"),
+  auth: () => import("./auth.js"),
   cache: () => import("./cache.js"),
   jobs: () => import("./jobs.js"),
   scan: () => import("./scan.js")

@@ -3,6 +3,8 @@ import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } 
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
+import { RbacApi } from "./rbac.js"
+import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
 import { AdminUsersApi, UsersApi } from "./users.js"
 
@@ -16,6 +18,8 @@ export class MediaApi extends HttpApi.make("media")
   .add(AdminUsersApi)
   .add(AdminJobsApi)
   .add(LibrariesApi)
+  .add(SettingsApi)
+  .add(RbacApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

@@ -40,17 +40,36 @@ export class LoginRequest extends Schema.Class<LoginRequest>("LoginRequest")({
   username: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(254)),
   password: Secret,
   /** Shown in the session list; defaults to the User-Agent. */
-  deviceName: Schema.optional(Schema.String.pipe(Schema.maxLength(200)))
+  deviceName: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
+  /** HTTP only: also set the web client's session cookies (HttpOnly) and CSRF cookie. */
+  cookie: Schema.optional(Schema.Boolean)
 }) {}
 
 export class RefreshRequest extends Schema.Class<RefreshRequest>("RefreshRequest")({
-  refreshToken: Secret
+  /** Omitted: the refresh cookie of a cookie login is used (with the CSRF header). */
+  refreshToken: Schema.optional(Secret)
 }) {}
 
 export class ChangePasswordRequest extends Schema.Class<ChangePasswordRequest>("ChangePasswordRequest")({
   currentPassword: Secret,
   newPassword: Secret
 }) {}
+
+export class VerifyEmailRequest extends Schema.Class<VerifyEmailRequest>("VerifyEmailRequest")({
+  token: Secret
+}) {}
+
+export class EmailRequest extends Schema.Class<EmailRequest>("EmailRequest")({
+  email: Email
+}) {}
+
+export class ResetPasswordRequest extends Schema.Class<ResetPasswordRequest>("ResetPasswordRequest")({
+  token: Secret,
+  newPassword: Secret
+}) {}
+
+/** 202: the request was taken; the same answer whether or not the address has an account. */
+export class Accepted extends Schema.Class<Accepted>("Accepted")({ message: Schema.String }) {}
 
 export class AuthTokens extends Schema.Class<AuthTokens>("AuthTokens")({
   tokenType: Schema.Literal("Bearer"),
@@ -97,6 +116,28 @@ export class AuthApi extends HttpApiGroup.make("auth")
   .add(HttpApiEndpoint.post("refresh", "/auth/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens))
   .add(
     HttpApiEndpoint.post("logout", "/auth/logout").addSuccess(HttpApiSchema.NoContent).middleware(Authentication)
+  )
+  .add(
+    HttpApiEndpoint.post("verifyEmail", "/auth/verify-email")
+      .setPayload(VerifyEmailRequest)
+      .addSuccess(User)
+      .addError(HttpUnprocessable)
+  )
+  .add(
+    HttpApiEndpoint.post("resendVerification", "/auth/resend-verification")
+      .setPayload(EmailRequest)
+      .addSuccess(Accepted, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.post("forgotPassword", "/auth/forgot-password")
+      .setPayload(EmailRequest)
+      .addSuccess(Accepted, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.post("resetPassword", "/auth/reset-password")
+      .setPayload(ResetPasswordRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(HttpUnprocessable)
   )
   .add(
     HttpApiEndpoint.post("changePassword", "/auth/change-password")
@@ -200,14 +241,18 @@ export class IdentityRpcs extends RpcGroup.make(
   Rpc.make("AuthLogin", {
     payload: LoginRequest,
     success: AuthTokens,
-    error: Schema.Union(Unauthorized, TooManyRequests, Unavailable)
+    error: Schema.Union(Unauthorized, Forbidden, TooManyRequests, Unavailable)
   }),
   Rpc.make("AuthRefresh", { payload: RefreshRequest, success: AuthTokens, error: Schema.Union(Unauthorized, Unavailable) }),
   Rpc.make("AuthRegister", {
     payload: RegisterRequest,
     success: User,
-    error: Schema.Union(Conflict, Unprocessable, Unavailable)
+    error: Schema.Union(Conflict, Unprocessable, Forbidden, Unavailable)
   }),
+  Rpc.make("AuthVerifyEmail", { payload: VerifyEmailRequest, success: User, error: Schema.Union(Unprocessable, Unavailable) }),
+  Rpc.make("AuthResendVerification", { payload: EmailRequest, success: Accepted, error: Unavailable }),
+  Rpc.make("AuthForgotPassword", { payload: EmailRequest, success: Accepted, error: Unavailable }),
+  Rpc.make("AuthResetPassword", { payload: ResetPasswordRequest, error: Schema.Union(Unprocessable, Unavailable) }),
   Rpc.make("UsersMe", { success: User, error: Schema.Union(Forbidden, NotFound, Unavailable) }).middleware(RpcAuthentication),
   Rpc.make("UsersList", {
     payload: PageParams.pipe(Schema.typeSchema),

@@ -124,6 +124,12 @@ export const statusOfTag: Readonly<Record<ApiError["_tag"], number>> = {
   InternalError: 500
 }
 
+/** Reading or writing stored files (avatars, images) failed. Retryable: disk full, permissions fixed. */
+export class StorageError extends Schema.TaggedError<StorageError>()("StorageError", {
+  message: Schema.String,
+  operation: Schema.String
+}) {}
+
 /** Start-up could not complete (data dir locked, database unreachable, migrations failed). */
 export class StartupError extends Schema.TaggedError<StartupError>()("StartupError", {
   component: Schema.String,

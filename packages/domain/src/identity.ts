@@ -5,7 +5,7 @@
 import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
 import { RpcMiddleware } from "@effect/rpc"
 import { Context, Schema } from "effect"
-import { HttpUnauthorized, HttpUnavailable, Unauthorized, Unavailable } from "./errors.js"
+import { Forbidden, HttpForbidden, HttpUnauthorized, HttpUnavailable, Unauthorized, Unavailable } from "./errors.js"
 
 export const UserId = Schema.UUID.pipe(Schema.brand("UserId"))
 export type UserId = typeof UserId.Type
@@ -14,7 +14,7 @@ export type SessionId = typeof SessionId.Type
 export const ApiKeyId = Schema.UUID.pipe(Schema.brand("ApiKeyId"))
 export type ApiKeyId = typeof ApiKeyId.Type
 
-/** Built-in roles. Custom roles come with the full RBAC operations. */
+/** Built-in roles: every user has one (custom roles come on top, see rbac.ts). */
 export const Role = Schema.Literal("admin", "user", "guest")
 export type Role = typeof Role.Type
 
@@ -23,7 +23,7 @@ export const ApiKeyScope = Schema.Literal("read", "write", "admin")
 export type ApiKeyScope = typeof ApiKeyScope.Type
 export const ALL_SCOPES: ReadonlyArray<ApiKeyScope> = ["read", "write", "admin"]
 
-/** `resource:action` permissions of the built-in roles. */
+/** `resource:action` permissions of the built-in roles as first installed (admins may change user and guest). */
 export const Permission = Schema.Literal(
   "media:read",
   "media:write",
@@ -49,7 +49,9 @@ export class Principal extends Schema.Class<Principal>("Principal")({
   /** How the caller authenticated; `credentialId` is the session id or the API key id. */
   via: Schema.Literal("session", "apiKey"),
   credentialId: Schema.String,
-  scopes: Schema.Array(ApiKeyScope)
+  scopes: Schema.Array(ApiKeyScope),
+  /** What the user's roles grant (RBAC), resolved per request from the cached enforcement. */
+  permissions: Schema.Array(Permission)
 }) {}
 
 export class CurrentUser extends Context.Tag("@mediaserver/CurrentUser")<CurrentUser, Principal>() {}
@@ -57,20 +59,32 @@ export class CurrentUser extends Context.Tag("@mediaserver/CurrentUser")<Current
 export const API_KEY_HEADER = "X-Api-Key"
 
 /**
- * HTTP: `Authorization: Bearer <access token or API key>` or `X-Api-Key: <key>`; 401 otherwise (503
+ * The web client's cookies, set by `login` with `cookie: true`: the access token (HttpOnly), the
+ * refresh token (HttpOnly, sent only to the refresh path) and a CSRF token the page reads and echoes
+ * in `X-CSRF-Token` on every unsafe request (double submit).
+ */
+export const SESSION_COOKIE = "ms_session"
+export const REFRESH_COOKIE = "ms_refresh"
+export const CSRF_COOKIE = "ms_csrf"
+export const CSRF_HEADER = "X-CSRF-Token"
+
+/**
+ * HTTP: `Authorization: Bearer <access token or API key>`, `X-Api-Key: <key>` or the session cookie
+ * (with the CSRF header on unsafe methods); 401 otherwise, 403 for a missing or wrong CSRF token (503
  * when the credential store cannot answer).
  */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
-  failure: Schema.Union(HttpUnauthorized, HttpUnavailable),
+  failure: Schema.Union(HttpUnauthorized, HttpForbidden, HttpUnavailable),
   provides: CurrentUser,
   security: {
     bearer: HttpApiSecurity.bearer,
-    apiKey: HttpApiSecurity.apiKey({ key: API_KEY_HEADER, in: "header" })
+    apiKey: HttpApiSecurity.apiKey({ key: API_KEY_HEADER, in: "header" }),
+    cookie: HttpApiSecurity.apiKey({ key: SESSION_COOKIE, in: "cookie" })
   }
 }) {}
 
-/** RPC: the same credentials, read from the request headers. */
+/** RPC: the same credentials, read from the request headers (RPC is POST: cookies need the CSRF header). */
 export class RpcAuthentication extends RpcMiddleware.Tag<RpcAuthentication>()("RpcAuthentication", {
-  failure: Schema.Union(Unauthorized, Unavailable),
+  failure: Schema.Union(Unauthorized, Forbidden, Unavailable),
   provides: CurrentUser
 }) {}

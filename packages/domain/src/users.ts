@@ -1,8 +1,22 @@
 /** Users: the profile of the caller, and the admin's user list and delete. */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
-import { HttpConflict, HttpForbidden, HttpNotFound, HttpUnavailable } from "./errors.js"
-import { Authentication, Role, UserId } from "./identity.js"
+import { Rpc, RpcGroup } from "@effect/rpc"
+import {
+  Conflict,
+  Forbidden,
+  HttpConflict,
+  HttpForbidden,
+  HttpNotFound,
+  HttpPayloadTooLarge,
+  HttpUnavailable,
+  HttpUnprocessable,
+  NotFound,
+  PayloadTooLarge,
+  Unavailable,
+  Unprocessable
+} from "./errors.js"
+import { Authentication, Role, RpcAuthentication, UserId } from "./identity.js"
 import { pageResultFields, pageUrlFields } from "./paging.js"
 
 export const Username = Schema.String.pipe(
@@ -21,6 +35,10 @@ export class User extends Schema.Class<User>("User")({
   email: Schema.String,
   displayName: Schema.NullOr(Schema.String),
   role: Role,
+  /** The address was confirmed through the link of a verification mail. */
+  emailVerified: Schema.Boolean,
+  /** Where the avatar is served (changes with each upload); null: none. */
+  avatarUrl: Schema.NullOr(Schema.String),
   createdAt: Schema.DateTimeUtc
 }) {}
 
@@ -38,6 +56,14 @@ export const PageParams = Schema.Struct(pageUrlFields)
 
 const userIdPath = Schema.Struct({ userId: UserId })
 
+/** A user's preferences: every user setting (see settings.ts) by key, defaults included. */
+export const Preferences = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export type Preferences = typeof Preferences.Type
+
+/** Image types accepted as avatars (the bytes must match the declared type). */
+export const AvatarType = Schema.Literal("image/png", "image/jpeg", "image/webp", "image/gif")
+export type AvatarType = typeof AvatarType.Type
+
 export class UsersApi extends HttpApiGroup.make("users")
   .add(HttpApiEndpoint.get("me", "/users/me").addSuccess(User))
   .add(
@@ -45,6 +71,26 @@ export class UsersApi extends HttpApiGroup.make("users")
       .setPayload(UpdateMeRequest)
       .addSuccess(User)
       .addError(HttpConflict)
+  )
+  .add(HttpApiEndpoint.get("preferences", "/users/me/preferences").addSuccess(Preferences))
+  .add(
+    HttpApiEndpoint.put("updatePreferences", "/users/me/preferences")
+      .setPayload(Preferences)
+      .addSuccess(Preferences)
+      .addError(HttpUnprocessable)
+  )
+  .add(
+    // The body is the image itself, with its Content-Type (not multipart).
+    HttpApiEndpoint.post("uploadAvatar", "/users/me/avatar")
+      .setPayload(HttpApiSchema.Uint8Array({ contentType: "image/png" }))
+      .addSuccess(User)
+      .addError(HttpUnprocessable)
+      .addError(HttpPayloadTooLarge)
+  )
+  .add(
+    HttpApiEndpoint.get("avatar", "/users/:userId/avatar")
+      .setPath(userIdPath)
+      .addSuccess(HttpApiSchema.Uint8Array({ contentType: "image/png" }))
   )
   .add(HttpApiEndpoint.get("get", "/users/:userId").setPath(userIdPath).addSuccess(User))
   .middleware(Authentication)
@@ -64,3 +110,15 @@ export class AdminUsersApi extends HttpApiGroup.make("adminUsers")
   .middleware(Authentication)
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}
+
+const ProfileErrors = Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, PayloadTooLarge, Unavailable)
+const AvatarImage = Schema.Struct({ contentType: Schema.String, data: Schema.Uint8ArrayFromBase64 })
+
+export class ProfileRpcs extends RpcGroup.make(
+  Rpc.make("UsersGet", { payload: userIdPath, success: User, error: ProfileErrors }),
+  Rpc.make("UsersUpdateMe", { payload: UpdateMeRequest, success: User, error: ProfileErrors }),
+  Rpc.make("UsersGetPreferences", { success: Preferences, error: ProfileErrors }),
+  Rpc.make("UsersUpdatePreferences", { payload: Preferences, success: Preferences, error: ProfileErrors }),
+  Rpc.make("UsersUploadAvatar", { payload: AvatarImage, success: User, error: ProfileErrors }),
+  Rpc.make("UsersGetAvatar", { payload: userIdPath, success: AvatarImage, error: ProfileErrors })
+).middleware(RpcAuthentication) {}

@@ -12,6 +12,8 @@ import { CacheStore } from "./cache/CacheStore.js"
 import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { IdentityLive } from "./auth/index.js"
+import { SettingsLive } from "./settings/index.js"
+import { ProfileLive } from "./users/index.js"
 import { AppConfig } from "./config/AppConfig.js"
 import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
@@ -105,7 +107,10 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provide(background),
   Layer.provide(SystemService.layer),
   // Identity and access: accounts, sessions, API keys, users and the Authenticator behind both middlewares.
-  Layer.provide(IdentityLive),
+  // Profile (preferences, avatar) uses accounts and settings.
+  Layer.provide(ProfileLive),
+  Layer.provideMerge(IdentityLive),
+  Layer.provideMerge(SettingsLive),
   // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
   Layer.provideMerge(LibraryLive),
   Layer.provideMerge(CacheStore.layer),

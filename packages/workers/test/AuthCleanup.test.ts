@@ -31,11 +31,19 @@ const insertKey = (user: string, name: string, revokedAt: string, expiresAt: str
       INSERT INTO api_keys (id, user_id, name, prefix, secret_hash, scopes, revoked_at, expires_at)
       VALUES (gen_random_uuid(), '${user}', '${name}', substr(md5(random()::text), 1, 12), 'x', '{read}', ${revokedAt}, ${expiresAt})`))
 
+/** An email token whose `email` column labels it. */
+const insertEmailToken = (user: string, label: string, expiresAt: string, usedAt: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.unsafe(`
+      INSERT INTO email_tokens (token_hash, user_id, purpose, email, expires_at, used_at)
+      VALUES (md5(random()::text), '${user}', 'reset', '${label}', ${expiresAt}, ${usedAt})`))
+
+const emailTokens = (label: string) => countRows(`SELECT count(*)::int AS n FROM email_tokens WHERE email = '${label}'`)
 const sessions = (device: string) => countRows(`SELECT count(*)::int AS n FROM sessions WHERE device = '${device}'`)
 const keys = (name: string) => countRows(`SELECT count(*)::int AS n FROM api_keys WHERE name = '${name}'`)
 
 layer(jobsNode("auth_cleanup"), { excludeTestServices: true })("auth cleanup job", (it) => {
-  it.effect("deletes long-ended sessions and keys in batches; live and recently ended ones stay", () =>
+  it.effect("deletes long-ended sessions, keys and dead email tokens in batches; live and recently ended ones stay", () =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const jobs = yield* Jobs
@@ -50,6 +58,9 @@ layer(jobsNode("auth_cleanup"), { excludeTestServices: true })("auth cleanup job
       yield* insertKey(user, "revoked-recently", "now() - interval '1 day'", "NULL")
       yield* insertKey(user, "live", "NULL", "now() + interval '10 days'")
       yield* insertKey(user, "no-expiry", "NULL", "NULL")
+      yield* insertEmailToken(user, "expired", "now() - interval '1 minute'", "NULL")
+      yield* insertEmailToken(user, "used", "now() + interval '1 hour'", "now()")
+      yield* insertEmailToken(user, "live", "now() + interval '1 hour'", "NULL")
 
       // The schedule's run-on-start holds this hour's unique key: let it finish, then release the key
       // so the enqueue below starts a run that sees the rows inserted above.
@@ -72,5 +83,8 @@ layer(jobsNode("auth_cleanup"), { excludeTestServices: true })("auth cleanup job
       expect(yield* keys("revoked-recently")).toBe(1)
       expect(yield* keys("live")).toBe(1)
       expect(yield* keys("no-expiry")).toBe(1)
+      expect(yield* emailTokens("expired")).toBe(0)
+      expect(yield* emailTokens("used")).toBe(0)
+      expect(yield* emailTokens("live")).toBe(1)
     }), 60_000)
 })

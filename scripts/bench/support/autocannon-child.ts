@@ -24,6 +24,8 @@ const program = Effect.gen(function* () {
       title: request.title,
       connections: request.connections,
       duration: request.durationS,
+      ...(request.headers === undefined ? {} : { headers: request.headers }),
+      ...(request.rate === undefined ? {} : { overallRate: request.rate }),
       ...(request.warmupS > 0 ? { warmup: { connections: request.connections, duration: request.warmupS } } : {})
     })
   )

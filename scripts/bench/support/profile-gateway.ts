@@ -5,11 +5,12 @@
  * are left out). Writes the profile to .bench-tmp/ (open it in Chrome DevTools) and prints the top
  * self-time functions and packages to stderr.
  *
- *   npx tsx scripts/bench/support/profile-gateway.ts [PATH]   (default /api/v1/system/info)
+ *   npx tsx scripts/bench/support/profile-gateway.ts [PATH] [--auth]   (default /api/v1/system/info)
+ *   --auth: registers an account and sends its session token (e.g. for /api/v1/users/me)
  *   env: BENCH_DURATION_S (10), BENCH_CONNECTIONS (50)
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Config, Effect } from "effect"
+import { Config, Effect, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import { type Profiler, type Runtime, Session } from "node:inspector/promises"
 import * as Path from "node:path"
@@ -60,6 +61,16 @@ const table = (title: string, rows: ReadonlyArray<readonly [string, number]>, bu
   }
 }
 
+/** Registers an account and returns its access token. */
+const signIn = (base: string) =>
+  Effect.promise(async () => {
+    const json = { "content-type": "application/json" }
+    const account = { username: "profiler", email: "profiler@example.test", password: "a profiling passphrase" }
+    await fetch(`${base}/api/v1/auth/register`, { method: "POST", headers: json, body: JSON.stringify(account) })
+    const res = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: json, body: JSON.stringify(account) })
+    return Schema.decodeUnknownSync(Schema.Struct({ accessToken: Schema.String }))(await res.json()).accessToken
+  })
+
 const program = Effect.scoped(
   Effect.gen(function* () {
     const { durationS, connections } = yield* Config.all({
@@ -69,9 +80,10 @@ const program = Effect.scoped(
     const path = process.argv[2] ?? "/api/v1/system/info"
     const gateway = yield* startServerWithDatabase({ LOG_LEVEL: "warn" })
     const url = `${gateway.url}${path}`
+    const headers: Record<string, string> = process.argv[3] === "--auth" ? { authorization: `Bearer ${yield* signIn(gateway.url)}` } : {}
 
     progress("warm-up (not profiled)")
-    yield* runLoad(new LoadRequest({ title: "warm-up", url, connections, durationS: 2, warmupS: 0 }))
+    yield* runLoad(new LoadRequest({ title: "warm-up", url, connections, durationS: 2, warmupS: 0, headers }))
 
     const session = new Session()
     session.connect()
@@ -79,7 +91,7 @@ const program = Effect.scoped(
     yield* Effect.promise(() => session.post("Profiler.enable"))
     yield* Effect.promise(() => session.post("Profiler.setSamplingInterval", { interval: 200 }))
     yield* Effect.promise(() => session.post("Profiler.start"))
-    const result = yield* runLoad(new LoadRequest({ title: "profiled", url, connections, durationS, warmupS: 0 }))
+    const result = yield* runLoad(new LoadRequest({ title: "profiled", url, connections, durationS, warmupS: 0, headers }))
     const { profile } = yield* Effect.promise(() => session.post("Profiler.stop"))
 
     const dir = Path.join(root, ".bench-tmp")

@@ -7,7 +7,11 @@ export class LoadRequest extends Schema.Class<LoadRequest>("LoadRequest")({
   url: Schema.String,
   connections: Schema.Int.pipe(Schema.positive()),
   durationS: Schema.Number.pipe(Schema.positive()),
-  warmupS: Schema.Number.pipe(Schema.nonNegative())
+  warmupS: Schema.Number.pipe(Schema.nonNegative()),
+  /** Sent with every request (credentials of an authenticated route). */
+  headers: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  /** A fixed load in requests per second; none: as fast as the server answers. */
+  rate: Schema.optional(Schema.Number.pipe(Schema.positive()))
 }) {}
 
 /** What the load child reports (one IPC message), from autocannon's result of the measured run. */

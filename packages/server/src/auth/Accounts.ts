@@ -4,6 +4,7 @@ import {
   type ChangePasswordRequest,
   type Conflict,
   type DatabaseError,
+  Forbidden,
   type LoginRequest,
   NotFound,
   type Principal,
@@ -18,8 +19,11 @@ import {
 } from "@mediaserver/domain"
 import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } from "effect"
 import { randomUUID } from "node:crypto"
+import { ActivityLog } from "../activity/ActivityLog.js"
 import { AppConfig } from "../config/AppConfig.js"
+import { Settings } from "../settings/Service.js"
 import { Authenticator } from "./Authenticator.js"
+import { EmailFlows } from "./EmailFlows.js"
 import { LoginLimiter } from "./LoginLimiter.js"
 import { checkPolicy, Passwords } from "./Passwords.js"
 import { type SessionRow, SessionsRepo } from "./SessionsRepo.js"
@@ -51,11 +55,11 @@ const toSessionInfo = (row: SessionRow, currentId: string): SessionInfo =>
 export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
   Accounts,
   {
-    readonly register: (request: RegisterRequest) => Effect.Effect<User, Conflict | Unprocessable | DatabaseError>
+    readonly register: (request: RegisterRequest) => Effect.Effect<User, Conflict | Unprocessable | Forbidden | DatabaseError>
     readonly login: (
       request: LoginRequest,
       client: ClientInfo
-    ) => Effect.Effect<AuthTokens, Unauthorized | TooManyRequests | DatabaseError>
+    ) => Effect.Effect<AuthTokens, Unauthorized | Forbidden | TooManyRequests | DatabaseError>
     readonly refresh: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
     readonly changePassword: (
       caller: Principal,
@@ -79,6 +83,15 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const passwords = yield* Passwords
       const authenticator = yield* Authenticator
       const limiter = yield* LoginLimiter
+      const email = yield* EmailFlows
+      const activity = yield* ActivityLog
+      const settings = yield* Settings
+      /** A boolean server setting (general.registrationOpen, security.requireEmailVerification). */
+      const serverFlag = (key: string) =>
+        settings.get("server", key).pipe(
+          Effect.map((setting) => setting.value === true),
+          Effect.catchTag("NotFound", () => Effect.succeed(false))
+        )
       const accessTtl = Duration.toMillis(config.authAccessTokenTtl)
       const maxAge = Duration.toMillis(config.authSessionMaxAge)
       const idle = Duration.toMillis(config.authSessionIdleTimeout)
@@ -101,6 +114,10 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           Effect.gen(function* () {
             const weak = checkPolicy({ field: "password", password: request.password, username: request.username, minLength: passwords.minLength })
             if (Option.isSome(weak)) return yield* weak.value
+            // The first account may always register: it becomes the admin who can open registration.
+            if (!(yield* serverFlag("general.registrationOpen")) && (yield* users.exists)) {
+              return yield* new Forbidden({ message: "Registration is closed on this server", details: { reason: "registration_closed" } })
+            }
             const row = yield* users.insert({
               id: UserId.make(randomUUID()),
               username: request.username,
@@ -108,6 +125,8 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               displayName: request.displayName ?? null,
               passwordHash: yield* passwords.hash(request.password)
             })
+            yield* email.welcome(row)
+            yield* activity.record({ action: "auth.register", userId: row.id, details: { username: row.username } })
             return toUser(row)
           }),
 
@@ -120,12 +139,26 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               onSome: (u) => `user:${u.id}`,
               onNone: () => `name:${request.username.toLowerCase()}`
             })
-            yield* limiter.admit(client.ip, account)
+            const userId = Option.getOrNull(Option.map(found, (u) => u.id))
+            const failed = (reason: string) =>
+              activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } })
+            yield* limiter.admit(client.ip, account).pipe(Effect.tapError(() => failed("rate_limited")))
             // Always verify (a dummy hash when there is no user) so both failures take as long.
             const ok = yield* passwords.verify(Option.getOrUndefined(Option.map(found, (u) => u.password_hash)), request.password)
-            if (!ok || Option.isNone(found)) return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+            if (!ok || Option.isNone(found)) {
+              yield* failed(Option.isNone(found) ? "unknown_user" : "wrong_password")
+              return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+            }
             yield* limiter.succeeded(account)
             const user = found.value
+            // Admins are exempt: an admin who turned the rule on must not lock themselves out.
+            if (user.role !== "admin" && user.email_verified_at === null && (yield* serverFlag("security.requireEmailVerification"))) {
+              yield* failed("email_not_verified")
+              return yield* new Forbidden({
+                message: "Verify your email address first (see the mail sent at registration, or resend it)",
+                details: { reason: "email_not_verified" }
+              })
+            }
             const now = Date.now()
             const access = newAccessToken()
             const refresh = newRefreshToken()
@@ -143,6 +176,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               accessExpiresAt,
               expiresAt
             })
+            yield* activity.record({ action: "auth.login", userId: user.id, resourceType: "session", resourceId: id, ...client })
             return tokens(access, refresh, id, accessExpiresAt, toUser(user))
           }),
 
@@ -184,6 +218,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             // Other devices must sign in again with the new password; this one stays.
             const ended = yield* sessions.delete(user.value.id, { except: callerSession(caller) })
             yield* authenticator.forgetSessions(ended)
+            yield* activity.record({ action: "auth.password_changed", userId: user.value.id, details: { sessionsEnded: ended.length } })
           }),
 
         listSessions: (caller) =>
@@ -203,7 +238,9 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           }),
 
         logout: (caller) =>
-          Effect.flatMap(sessions.delete(callerUser(caller), { only: callerSession(caller) }), authenticator.forgetSessions),
+          Effect.flatMap(sessions.delete(callerUser(caller), { only: callerSession(caller) }), authenticator.forgetSessions).pipe(
+            Effect.zipRight(activity.record({ action: "auth.logout", userId: caller.userId, resourceType: "session", resourceId: caller.credentialId }))
+          ),
 
         revokeAll: (caller, keepCurrent) =>
           Effect.gen(function* () {

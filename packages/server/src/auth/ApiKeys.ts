@@ -11,6 +11,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
+import { ActivityLog } from "../activity/ActivityLog.js"
 import { type ApiKeyRow, ApiKeysRepo } from "./ApiKeysRepo.js"
 import { Authenticator } from "./Authenticator.js"
 import { scopeCovers } from "./Policy.js"
@@ -43,6 +44,7 @@ export class ApiKeys extends Context.Tag("@mediaserver/auth/ApiKeys")<
     Effect.gen(function* () {
       const repo = yield* ApiKeysRepo
       const authenticator = yield* Authenticator
+      const activity = yield* ActivityLog
       const notFound = (id: ApiKeyId) => new NotFound({ message: `No API key ${id}` })
       return {
         create: (caller, request) =>
@@ -62,6 +64,13 @@ export class ApiKeys extends Context.Tag("@mediaserver/auth/ApiKeys")<
               scopes: [...new Set(request.scopes)],
               expiresAt: request.expiresInDays === undefined ? null : new Date(Date.now() + request.expiresInDays * DAY_MS)
             })
+            yield* activity.record({
+              action: "apikey.created",
+              userId: caller.userId,
+              resourceType: "apikey",
+              resourceId: row.id,
+              details: { name: row.name, scopes: row.scopes }
+            })
             return new CreatedApiKey({ key: toInfo(row), secret: key.secret })
           }),
         list: (caller) => Effect.map(repo.list(caller.userId), (rows) => rows.map(toInfo)),
@@ -75,6 +84,7 @@ export class ApiKeys extends Context.Tag("@mediaserver/auth/ApiKeys")<
             const prefix = yield* repo.revoke(caller.userId, id)
             if (Option.isNone(prefix)) return yield* notFound(id)
             yield* authenticator.forgetApiKeys([prefix.value])
+            yield* activity.record({ action: "apikey.revoked", userId: caller.userId, resourceType: "apikey", resourceId: id })
           })
       }
     })

@@ -1,6 +1,7 @@
 /**
  * Auth cleanup, run by the daily `auth.cleanup` job: sessions that ended (absolute or idle expiry)
- * and API keys that were revoked or expired more than AUTH_CLEANUP_RETENTION ago are deleted, in
+ * and API keys that were revoked or expired more than AUTH_CLEANUP_RETENTION ago, and email tokens
+ * that expired or were used, are deleted, in
  * batches so no statement holds many row locks. No cache invalidation is needed: the authenticator
  * already refuses these credentials (expiry is checked on every request, revocation dropped them).
  */
@@ -13,6 +14,7 @@ import { decodeRows, wrapSql } from "../db/Sql.js"
 export interface CleanupResult {
   readonly sessions: number
   readonly apiKeys: number
+  readonly emailTokens: number
 }
 
 const decodeCount = decodeRows(Schema.Struct({ n: Schema.Number }))
@@ -56,6 +58,17 @@ export class AuthCleanup extends Context.Tag("@mediaserver/auth/AuthCleanup")<
         SELECT count(*)::int AS n FROM doomed
       `.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql("auth.cleanup.apiKeys"))
 
+      // An expired or used email token is useless at once: no retention.
+      const emailTokensBatch = sql`
+        WITH doomed AS (
+          DELETE FROM email_tokens WHERE token_hash IN (
+            SELECT token_hash FROM email_tokens WHERE expires_at < now() OR used_at IS NOT NULL LIMIT ${batchSize}
+          )
+          RETURNING 1
+        )
+        SELECT count(*)::int AS n FROM doomed
+      `.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql("auth.cleanup.emailTokens"))
+
       /** Repeats a batch until one comes back short; the total deleted. */
       const drain = (batch: Effect.Effect<number, DatabaseError>) =>
         Effect.gen(function* () {
@@ -70,11 +83,12 @@ export class AuthCleanup extends Context.Tag("@mediaserver/auth/AuthCleanup")<
       const run = Effect.gen(function* () {
         const sessions = yield* drain(sessionsBatch)
         const apiKeys = yield* drain(keysBatch)
-        return { sessions, apiKeys }
+        const emailTokens = yield* drain(emailTokensBatch)
+        return { sessions, apiKeys, emailTokens }
       }).pipe(
         Effect.tap((r) =>
-          r.sessions + r.apiKeys > 0
-            ? Effect.logInfo(`auth cleanup: deleted ${r.sessions} sessions and ${r.apiKeys} API keys`)
+          r.sessions + r.apiKeys + r.emailTokens > 0
+            ? Effect.logInfo(`auth cleanup: deleted ${r.sessions} sessions, ${r.apiKeys} API keys, ${r.emailTokens} email tokens`)
             : Effect.void
         ),
         Effect.withSpan("AuthCleanup.run")

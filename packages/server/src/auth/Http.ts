@@ -1,11 +1,14 @@
 /** REST handlers of the identity groups: each is one policy line plus a service call. */
 import { HttpApiBuilder, HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { CurrentUser, MediaApi, type TooManyRequests } from "@mediaserver/domain"
-import { Effect, Layer, Option } from "effect"
+import { CSRF_COOKIE, CurrentUser, MediaApi, REFRESH_COOKIE, type RefreshRequest, type TooManyRequests } from "@mediaserver/domain"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { Accounts, type ClientInfo } from "./Accounts.js"
+import { checkCsrf, clearSessionCookies, cookieOf, type CookieSettings, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
+import { EmailFlows } from "./EmailFlows.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { all, any, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSelf, requireSession, withPolicy } from "./Policy.js"
+import { Profile } from "../users/Profile.js"
 import { Users } from "./Users.js"
 
 /**
@@ -27,18 +30,46 @@ const retryAfterHeader = (error: TooManyRequests) =>
     Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(Math.ceil((error.retryAfterMs ?? 1000) / 1000))))
   )
 
+/** The refresh token of the body, else of the cookie (then with the CSRF check); and whether it was the cookie. */
+const refreshTokenOf = (payload: RefreshRequest) =>
+  Effect.gen(function* () {
+    if (payload.refreshToken !== undefined) return { token: payload.refreshToken, fromCookie: false }
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const cookie = cookieOf(request.headers, REFRESH_COOKIE)
+    if (Option.isNone(cookie)) return yield* MISSING_REFRESH
+    yield* checkCsrf(request.headers, request.method)
+    return { token: Redacted.make(cookie.value), fromCookie: true }
+  })
+
 const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
   Effect.gen(function* () {
     const accounts = yield* Accounts
-    const client = clientInfo((yield* AppConfig).authTrustProxy)
+    const email = yield* EmailFlows
+    const config = yield* AppConfig
+    const client = clientInfo(config.authTrustProxy)
+    const cookies: CookieSettings = { secure: config.publicUrl.startsWith("https:"), maxAge: config.authSessionMaxAge }
+    // A refresh keeps the page's CSRF token; a login starts a new one.
+    const keptCsrf = Effect.map(HttpServerRequest.HttpServerRequest, (request) => cookieOf(request.headers, CSRF_COOKIE))
     return handlers
+      .handle("verifyEmail", ({ payload }) => orUnavailable(email.verifyEmail(payload.token)))
+      .handle("resendVerification", ({ payload }) => email.resendVerification(payload.email))
+      .handle("forgotPassword", ({ payload }) => email.forgotPassword(payload.email))
+      .handle("resetPassword", ({ payload }) => orUnavailable(Effect.asVoid(email.resetPassword(payload.token, payload.newPassword))))
       .handle("register", ({ payload }) => orUnavailable(accounts.register(payload)))
       .handle("login", ({ payload }) =>
         orUnavailable(Effect.flatMap(client, (from) => accounts.login(payload, from))).pipe(
-          Effect.tapErrorTag("TooManyRequests", retryAfterHeader)
+          Effect.tapErrorTag("TooManyRequests", retryAfterHeader),
+          Effect.tap((tokens) => (payload.cookie === true ? setSessionCookies(tokens, cookies, Option.none()) : Effect.void))
         ))
-      .handle("refresh", ({ payload }) => orUnavailable(accounts.refresh(payload.refreshToken)))
-      .handle("logout", () => withPolicy(requireSession)(Effect.flatMap(CurrentUser, accounts.logout)))
+      .handle("refresh", ({ payload }) =>
+        Effect.gen(function* () {
+          const { fromCookie, token } = yield* refreshTokenOf(payload)
+          const tokens = yield* orUnavailable(accounts.refresh(token))
+          if (fromCookie) yield* setSessionCookies(tokens, cookies, yield* keptCsrf)
+          return tokens
+        }))
+      .handle("logout", () =>
+        withPolicy(requireSession)(Effect.flatMap(CurrentUser, accounts.logout)).pipe(Effect.zipLeft(clearSessionCookies)))
       .handle("changePassword", ({ payload }) =>
         withPolicy(requireSession)(Effect.flatMap(CurrentUser, (me) => accounts.changePassword(me, payload))))
   })
@@ -57,7 +88,8 @@ const SessionsHttp = HttpApiBuilder.group(MediaApi, "sessions", (handlers) =>
           Effect.map((revoked) => ({ revoked }))
         ))
       .handle("revoke", ({ path }) => mine(Effect.flatMap(CurrentUser, (me) => accounts.revokeSession(me, path.sessionId))))
-      .handle("refresh", ({ payload }) => orUnavailable(accounts.refresh(payload.refreshToken)))
+      .handle("refresh", ({ payload }) =>
+        payload.refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(payload.refreshToken)))
   })
 )
 
@@ -76,10 +108,26 @@ const ApiKeysHttp = HttpApiBuilder.group(MediaApi, "apiKeys", (handlers) =>
 const UsersHttp = HttpApiBuilder.group(MediaApi, "users", (handlers) =>
   Effect.gen(function* () {
     const users = yield* Users
+    const profile = yield* Profile
     return handlers
       .handle("me", () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => users.get(me.userId))))
       .handle("updateMe", ({ payload }) =>
         withPolicy(canWrite)(Effect.flatMap(CurrentUser, (me) => users.updateMe(me, payload))))
+      .handle("preferences", () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => profile.preferences(me.userId))))
+      .handle("updatePreferences", ({ payload }) =>
+        withPolicy(canWrite)(Effect.flatMap(CurrentUser, (me) => profile.updatePreferences(me.userId, payload))))
+      .handle("uploadAvatar", ({ payload }) =>
+        withPolicy(canWrite)(Effect.gen(function* () {
+          const me = yield* CurrentUser
+          const request = yield* HttpServerRequest.HttpServerRequest
+          return yield* profile.uploadAvatar(me.userId, request.headers["content-type"] ?? "", payload)
+        })))
+      .handleRaw("avatar", ({ path }) =>
+        withPolicy(canRead)(profile.avatar(path.userId)).pipe(
+          // The URL changes with each upload (?v=...), so a client may keep what it fetched.
+          Effect.map(({ bytes, contentType }) =>
+            HttpServerResponse.uint8Array(bytes, { contentType, headers: { "cache-control": "private, max-age=86400" } }))
+        ))
       .handle("get", ({ path }) =>
         withPolicy(any(requireSelf(path.userId), requirePermission("users:read")))(users.get(path.userId)))
   })

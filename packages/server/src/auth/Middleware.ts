@@ -12,12 +12,14 @@ import { Authenticator } from "./Authenticator.js"
 export const AuthenticationLive = Layer.effect(
   Authentication,
   Effect.map(Authenticator, (authenticator) => {
-    const resolve = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => authenticator.authenticate(request.headers))
-    return { bearer: () => resolve, apiKey: () => resolve }
+    const resolve = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+      authenticator.authenticate(request.headers, request.method))
+    return { bearer: () => resolve, apiKey: () => resolve, cookie: () => resolve }
   })
 )
 
 export const RpcAuthenticationLive = Layer.effect(
   RpcAuthentication,
-  Effect.map(Authenticator, (authenticator) => ({ headers }) => authenticator.authenticate(headers))
+  // RPC requests are POSTs: a cookie-authenticated call always needs the CSRF header.
+  Effect.map(Authenticator, (authenticator) => ({ headers }) => authenticator.authenticate(headers, "POST"))
 )

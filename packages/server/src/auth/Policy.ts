@@ -9,7 +9,6 @@ import {
   DatabaseError,
   Forbidden,
   type Permission,
-  RolePermissions,
   type UserId,
   Unavailable
 } from "@mediaserver/domain"
@@ -29,7 +28,7 @@ export const requireScope = (scope: ApiKeyScope): Policy =>
   check((user) => scopeCovers(user.scopes, scope), `This operation needs the '${scope}' scope`)
 
 export const requirePermission = (permission: Permission): Policy =>
-  check((user) => RolePermissions[user.role].includes(permission), `This operation needs the permission ${permission}`)
+  check((user) => user.permissions.includes(permission), `This operation needs the permission ${permission}`)
 
 /** Signed in with a session (not an API key): logout, password and session management. */
 export const requireSession: Policy = check((user) => user.via === "session", "This operation needs a session, not an API key")
@@ -43,8 +42,9 @@ export const all = (...policies: ReadonlyArray<Policy>): Policy => Effect.forEac
 export const any = (first: Policy, ...rest: ReadonlyArray<Policy>): Policy =>
   rest.reduce((acc, next) => Effect.orElse(acc, () => next), first)
 
+/** The admin role, or any role granted `system:admin` (RBAC: permissions are data; admin always has it). */
 export const requireAdmin: Policy = all(
-  check((user) => user.role === "admin", "This operation needs the admin role"),
+  check((user) => user.permissions.includes("system:admin"), "This operation needs the admin role"),
   requireScope("admin")
 )
 export const canRead: Policy = requireScope("read")

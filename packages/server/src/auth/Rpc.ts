@@ -2,6 +2,8 @@
 import { CurrentUser, IdentityRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { Accounts } from "./Accounts.js"
+import { MISSING_REFRESH } from "./Cookies.js"
+import { EmailFlows } from "./EmailFlows.js"
 import { canRead, orUnavailable, requireAdmin, withPolicy } from "./Policy.js"
 import { Users } from "./Users.js"
 
@@ -9,10 +11,16 @@ export const IdentityRpcLive = IdentityRpcs.toLayer(
   Effect.gen(function* () {
     const accounts = yield* Accounts
     const users = yield* Users
+    const email = yield* EmailFlows
     return {
+      AuthVerifyEmail: ({ token }) => orUnavailable(email.verifyEmail(token)),
+      AuthResendVerification: (request) => email.resendVerification(request.email),
+      AuthForgotPassword: (request) => email.forgotPassword(request.email),
+      AuthResetPassword: ({ newPassword, token }) => orUnavailable(Effect.asVoid(email.resetPassword(token, newPassword))),
       AuthLogin: (request, { headers }) =>
         orUnavailable(accounts.login(request, { userAgent: headers["user-agent"] ?? null, ip: null })),
-      AuthRefresh: ({ refreshToken }) => orUnavailable(accounts.refresh(refreshToken)),
+      AuthRefresh: ({ refreshToken }) =>
+        refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
       AuthRegister: (request) => orUnavailable(accounts.register(request)),
       UsersMe: () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => users.get(me.userId))),
       UsersList: (page) => withPolicy(requireAdmin)(users.list(page))

@@ -5,6 +5,7 @@
  *   access token   msa_<43 base64url chars>
  *   refresh token  msr_<43 base64url chars>
  *   API key        msk_<12 hex lookup prefix>_<43 base64url chars>
+ *   email token    mse_<43 base64url chars>  (verification and password reset links)
  */
 import { Option, Redacted } from "effect"
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
@@ -14,9 +15,12 @@ const random = () => randomBytes(32).toString("base64url")
 export const ACCESS_PREFIX = "msa_"
 export const REFRESH_PREFIX = "msr_"
 export const API_KEY_PREFIX = "msk_"
+export const EMAIL_TOKEN_PREFIX = "mse_"
 
 export const newAccessToken = (): Redacted.Redacted<string> => Redacted.make(`${ACCESS_PREFIX}${random()}`)
 export const newRefreshToken = (): Redacted.Redacted<string> => Redacted.make(`${REFRESH_PREFIX}${random()}`)
+
+export const newEmailToken = (): Redacted.Redacted<string> => Redacted.make(`${EMAIL_TOKEN_PREFIX}${random()}`)
 
 export interface NewApiKey {
   readonly prefix: string

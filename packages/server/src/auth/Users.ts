@@ -11,6 +11,8 @@ import {
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
 import { Authenticator } from "./Authenticator.js"
+import { EmailFlows } from "./EmailFlows.js"
+import { UserCache } from "./UserCache.js"
 import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 const DEFAULT_PAGE_SIZE = 50
@@ -30,15 +32,29 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
     Effect.gen(function* () {
       const repo = yield* UsersRepo
       const authenticator = yield* Authenticator
+      const email = yield* EmailFlows
+      const cache = yield* UserCache
       const found = (id: UserId) =>
         Option.match({
           onNone: () => Effect.fail(new NotFound({ message: `No user ${id}` })),
           onSome: (row: UserRow) => Effect.succeed(toUser(row))
         })
       return {
-        get: (id) => Effect.flatMap(repo.findById(id), found(id)),
+        get: (id) =>
+          Effect.flatMap(cache.get(id, Effect.map(repo.findById(id), Option.map(toUser))), Option.match({
+            onNone: () => Effect.fail(new NotFound({ message: `No user ${id}` })),
+            onSome: Effect.succeed
+          })),
         updateMe: (caller, request) =>
-          Effect.flatMap(repo.updateProfile(caller.userId, request), found(caller.userId)),
+          Effect.gen(function* () {
+            const updated = yield* repo.updateProfile(caller.userId, request)
+            yield* cache.forget(caller.userId)
+            // A changed address is unverified again: send its verification mail.
+            if (Option.isSome(updated) && updated.value.email_verified_at === null && request.email !== undefined) {
+              yield* email.welcome(updated.value)
+            }
+            return yield* found(caller.userId)(updated)
+          }),
         list: (params) => {
           const page = params.page ?? 1
           const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE
@@ -48,6 +64,7 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
         delete: (id) =>
           Effect.gen(function* () {
             const gone = yield* repo.delete(id)
+            yield* cache.forget(id)
             yield* authenticator.forgetSessions(gone.accessHashes)
             yield* authenticator.forgetApiKeys(gone.apiKeyPrefixes)
           })

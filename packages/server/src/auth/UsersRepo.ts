@@ -11,6 +11,9 @@ const UserRow = Schema.Struct({
   display_name: Schema.NullOr(Schema.String),
   role: Role,
   password_hash: Schema.String,
+  email_verified_at: Schema.NullOr(Schema.DateFromSelf),
+  avatar_type: Schema.NullOr(Schema.String),
+  avatar_updated_at: Schema.NullOr(Schema.DateFromSelf),
   created_at: Schema.DateFromSelf
 })
 export type UserRow = typeof UserRow.Type
@@ -22,6 +25,10 @@ export const toUser = (row: UserRow): User =>
     email: row.email,
     displayName: row.display_name,
     role: row.role,
+    emailVerified: row.email_verified_at !== null,
+    avatarUrl: row.avatar_type === null || row.avatar_updated_at === null
+      ? null
+      : `/api/v1/users/${row.id}/avatar?v=${row.avatar_updated_at.getTime()}`,
     createdAt: DateTime.unsafeFromDate(row.created_at)
   })
 
@@ -52,8 +59,14 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
   {
     /** The first user ever created is an admin; later ones are users. */
     readonly insert: (user: NewUser) => Effect.Effect<UserRow, DatabaseError | Conflict>
+    /** Whether any account exists (the first one may always register). */
+    readonly exists: Effect.Effect<boolean, DatabaseError>
     readonly findByLogin: (login: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly findById: (id: UserId) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    readonly findByEmail: (email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    /** Marks the address verified if it is still the user's address. */
+    readonly markVerified: (id: UserId, email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
+    readonly setAvatar: (id: UserId, contentType: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly setPassword: (id: UserId, passwordHash: string) => Effect.Effect<void, DatabaseError>
     readonly updateProfile: (
       id: UserId,
@@ -82,6 +95,11 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
             `.pipe(Effect.flatMap(decodeUsers))
             return rows[0] ?? (yield* Effect.dieMessage("INSERT RETURNING gave no row"))
           }).pipe(sql.withTransaction, wrapSqlUnique("users.insert", UNIQUE)),
+        exists: sql`SELECT count(*)::text AS n FROM (SELECT 1 FROM users LIMIT 1) t`.pipe(
+          Effect.flatMap(decodeCount),
+          Effect.map((rows) => (rows[0]?.n ?? 0) > 0),
+          wrapSql("users.exists")
+        ),
         findByLogin: (login) =>
           sql`SELECT * FROM users WHERE lower(username) = lower(${login}) OR lower(email) = lower(${login}) LIMIT 1`.pipe(
             Effect.flatMap(decodeUsers),
@@ -90,6 +108,23 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
           ),
         findById: (id) =>
           sql`SELECT * FROM users WHERE id = ${id}`.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.findById")),
+        findByEmail: (email) =>
+          sql`SELECT * FROM users WHERE lower(email) = lower(${email})`.pipe(
+            Effect.flatMap(decodeUsers),
+            Effect.map(one),
+            wrapSql("users.findByEmail")
+          ),
+        markVerified: (id, email) =>
+          sql`
+            UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()
+            WHERE id = ${id} AND lower(email) = lower(${email})
+            RETURNING *
+          `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.markVerified")),
+        setAvatar: (id, contentType) =>
+          sql`
+            UPDATE users SET avatar_type = ${contentType}, avatar_updated_at = clock_timestamp(), updated_at = now()
+            WHERE id = ${id} RETURNING *
+          `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.setAvatar")),
         setPassword: (id, passwordHash) =>
           sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${id}`.pipe(
             Effect.asVoid,
@@ -98,6 +133,9 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
         updateProfile: (id, changes) =>
           sql`
             UPDATE users SET
+              -- A new address must be verified again.
+              email_verified_at = CASE WHEN lower(COALESCE(${changes.email ?? null}, email)) = lower(email)
+                THEN email_verified_at ELSE NULL END,
               email = COALESCE(${changes.email ?? null}, email),
               display_name = CASE WHEN ${changes.displayName !== undefined} THEN ${changes.displayName ?? null} ELSE display_name END,
               updated_at = now()

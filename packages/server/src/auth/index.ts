@@ -7,22 +7,30 @@ import { Accounts } from "./Accounts.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { ApiKeysRepo } from "./ApiKeysRepo.js"
 import { Authenticator } from "./Authenticator.js"
+import { EmailFlows } from "./EmailFlows.js"
+import { EmailTokensRepo } from "./EmailTokensRepo.js"
 import { LoginLimiter } from "./LoginLimiter.js"
 import { Passwords } from "./Passwords.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { Users } from "./Users.js"
+import { UserCache } from "./UserCache.js"
 import { UsersRepo } from "./UsersRepo.js"
+import { ActivityLog } from "../activity/ActivityLog.js"
+import { Mailer } from "../email/Mailer.js"
+import { Enforcer, Rbac, RbacRepo } from "../rbac/index.js"
 
 export { AuthCleanup } from "./Cleanup.js"
 export { AuthenticationLive, RpcAuthenticationLive } from "./Middleware.js"
 export { IdentityHttpLive } from "./Http.js"
 export { IdentityRpcLive } from "./Rpc.js"
 
-const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.layer)
+const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.layer, EmailTokensRepo.layer, Mailer.layer, ActivityLog.layer, RbacRepo.layer)
 
 /** The identity services (needs SqlClient, CacheStore, RedisConnection, AppConfig). */
-export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer).pipe(
+export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer, Rbac.layer).pipe(
+  Layer.provideMerge(EmailFlows.layer),
   Layer.provideMerge(Layer.merge(Authenticator.layer, LoginLimiter.layer)),
+  Layer.provideMerge(Layer.merge(Enforcer.layer, UserCache.layer)),
   Layer.provideMerge(Passwords.layer),
   Layer.provideMerge(Repos)
 )

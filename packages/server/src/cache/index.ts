@@ -15,8 +15,12 @@
  * |-----------|--------------------------|------------|---------------|-------------|------------------------------------|
  * | auth-session | session by access token | sha-256 of the token | - | 30 s / 10 min | refresh, logout, revoke, password change, user delete |
  * | auth-apikey  | API key by lookup prefix | key prefix | - | 30 s / 10 min | revoke, user delete |
+ * | rbac-enforce | a user's built-in role, custom roles and permissions | user id | - | 30 s / 10 min | role assign/remove (that user); role permissions, policies, role delete (namespace) |
+ * | user | the public User by id | user id | - | 30 s / 10 min | profile/email update, email verified, avatar, built-in role change, delete |
+ * | settings-server | server settings of a category (or all) | `server\|<category or *>` | - | 30 s / 10 min | server setting write |
+ * | settings-user | a user's settings of a category (or all: preferences) | `<user id>\|<category or *>` | - | 30 s / 10 min | user setting write/reset, preferences update |
  *
- * Rows to come with their issues: users and permissions (tag `user:<id>`), libraries, movies, series,
+ * Rows to come with their issues: users (tag `user:<id>`), libraries, movies, series,
  * metadata provider responses, image variants.
  */
 export * as CacheAside from "./CacheAside.js"

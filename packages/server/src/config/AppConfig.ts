@@ -85,6 +85,8 @@ export const appConfig = Config.all({
   authSessionIdleTimeout: Config.duration("AUTH_SESSION_IDLE_TIMEOUT").pipe(Config.withDefault(Duration.days(7))),
   authSessionMaxAge: Config.duration("AUTH_SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(30))),
   authPasswordMinLength: positiveInt("AUTH_PASSWORD_MIN_LENGTH").pipe(Config.withDefault(10)),
+  /** false: every request validates its credential and roles in the database (for measurements). */
+  authCacheEnabled: Config.boolean("AUTH_CACHE_ENABLED").pipe(Config.withDefault(true)),
   authLastUsedFlushInterval: Config.duration("AUTH_LAST_USED_FLUSH_INTERVAL").pipe(
     Config.withDefault(Duration.seconds(10))
   ),
@@ -101,6 +103,20 @@ export const appConfig = Config.all({
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),
   authCleanupBatchSize: positiveInt("AUTH_CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
+  // Email (auth/Mailer.ts). No SMTP_HOST: the server runs, email-dependent operations answer 503.
+  smtpHost: Config.option(Config.string("SMTP_HOST")),
+  smtpPort: port("SMTP_PORT").pipe(Config.withDefault(587)),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  smtpSecure: Config.boolean("SMTP_SECURE").pipe(Config.withDefault(false)),
+  smtpUser: Config.option(Config.string("SMTP_USER")),
+  smtpPassword: Config.option(Config.redacted("SMTP_PASSWORD")),
+  smtpFrom: Config.string("SMTP_FROM").pipe(Config.withDefault("Media server <noreply@localhost>")),
+  /** Base of the links in mails (the web client's address as users reach it). */
+  publicUrl: Config.string("PUBLIC_URL").pipe(Config.withDefault("http://localhost:8096")),
+  authVerifyTokenTtl: Config.duration("AUTH_VERIFY_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(48))),
+  authResetTokenTtl: Config.duration("AUTH_RESET_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(1))),
+  /** Avatar uploads over this get 413 (MAX_BODY_BYTES still bounds every body). */
+  avatarMaxBytes: positiveInt("AVATAR_MAX_BYTES").pipe(Config.withDefault(512 * 1024)),
   // Libraries: a vanished file stays (marked missing) this long before its row and content go.
   libraryMissingGrace: Config.duration("LIBRARY_MISSING_GRACE").pipe(Config.withDefault(Duration.days(7))),
   scanProgressInterval: Config.duration("SCAN_PROGRESS_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),

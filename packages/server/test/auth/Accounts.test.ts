@@ -110,4 +110,13 @@ describe("accounts", () => {
       expect((yield* request(url, "POST", "/api/v1/auth/login", { body: { username: "heidi", password: PASSWORD } })).status).toBe(401)
       expect((yield* login(url, "heidi", "a brand new passphrase")).user.role).toBe("admin")
     }))
+
+  it.scopedLive("with AUTH_CACHE_ENABLED=false every request is checked in the database (same answers)", () =>
+    Effect.gen(function* () {
+      const { url } = yield* startServerWithDatabase({ AUTH_CACHE_ENABLED: "false" })
+      const ida = yield* account(url, "ida")
+      expect((yield* request(url, "GET", "/api/v1/users/me", { auth: ida.auth })).body).toMatchObject({ username: "ida", role: "admin" })
+      expect((yield* request(url, "POST", "/api/v1/auth/logout", { auth: ida.auth })).status).toBe(204)
+      expect((yield* request(url, "GET", "/api/v1/users/me", { auth: ida.auth })).status).toBe(401)
+    }))
 })

@@ -2,6 +2,11 @@ import { Migrator } from "@effect/sql"
 import nodePing from "./0001_node_ping.js"
 import jobRuns from "./0002_job_runs.js"
 import identity from "./0003_identity.js"
+import identityEmail from "./0004_identity_email.js"
+import settings from "./0005_settings.js"
+import userAvatar from "./0006_user_avatar.js"
+import activityLog from "./0007_activity_log.js"
+import rbac from "./0008_rbac.js"
 import libraries from "./0010_libraries.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
@@ -9,5 +14,10 @@ export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
   "0002_job_runs": jobRuns,
   "0003_identity": identity,
+  "0004_identity_email": identityEmail,
+  "0005_settings": settings,
+  "0006_user_avatar": userAvatar,
+  "0007_activity_log": activityLog,
+  "0008_rbac": rbac,
   "0010_libraries": libraries
 })
