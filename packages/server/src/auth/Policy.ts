@@ -43,8 +43,10 @@ export const any = (first: Policy, ...rest: ReadonlyArray<Policy>): Policy =>
   rest.reduce((acc, next) => Effect.orElse(acc, () => next), first)
 
 /** The admin role, or any role granted `system:admin` (RBAC: permissions are data; admin always has it). */
+export const isAdmin = (user: CurrentUser["Type"]): boolean => user.permissions.includes("system:admin")
+
 export const requireAdmin: Policy = all(
-  check((user) => user.permissions.includes("system:admin"), "This operation needs the admin role"),
+  check(isAdmin, "This operation needs the admin role"),
   requireScope("admin")
 )
 export const canRead: Policy = requireScope("read")

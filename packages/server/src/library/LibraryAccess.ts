@@ -1,5 +1,5 @@
 /**
- * Who may use which library. Admins may use every library; anyone else needs a grant (view, and
+ * Who may use which library. Admins (`system:admin`) may use every library; anyone else needs a grant (view, and
  * optionally download and manage). A user's grants are read once and cached (namespace
  * `library-access`, key = user id), dropped on every node when a grant changes. Every content read
  * asks here: `accessible` for listings, `require(libraryId, level)` as the policy of one item.
@@ -18,6 +18,7 @@ import {
   UserId
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
+import { isAdmin } from "../auth/Policy.js"
 import { CacheAside } from "../cache/index.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
 
@@ -84,7 +85,7 @@ export class LibraryAccess extends Context.Tag("@mediaserver/library/LibraryAcce
           )
         )
       const accessible = (user: Principal, level: LibraryAccessLevel = "view"): Effect.Effect<Accessible, DatabaseError> =>
-        user.role === "admin"
+        isAdmin(user)
           ? Effect.succeed("all")
           : Effect.map(grantsOf(user.userId), (grants) => grants.filter((g) => allows(g, level)).map((g) => g.library_id))
       const can = (user: Principal, libraryId: LibraryId, level: LibraryAccessLevel) =>
