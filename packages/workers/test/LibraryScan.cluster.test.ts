@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import { account } from "../../server/test/auth/Http.js"
 import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { freshDatabase } from "../../server/test/support/TestDatabase.js"
+import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
 import { allScansFinished, createLibrary, overlapping, startScan, tree } from "./support/LibraryNode.js"
 
 describe("library scans on a cluster", () => {
@@ -10,7 +10,9 @@ describe("library scans on a cluster", () => {
     Effect.gen(function* () {
       const db = yield* freshDatabase("scan_cluster")
       const [portA, portB] = yield* Effect.all([freePort, freePort])
-      const common = { DATABASE_URL: Redacted.value(db.url), RUNNER_HOST: "127.0.0.1" }
+      // A cluster shares Postgres and Redis (cache invalidations reach every node through Redis).
+      const redis = yield* Effect.orDie(redisUrl)
+      const common = { DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: redisPrefix("scan_cluster"), RUNNER_HOST: "127.0.0.1" }
       const a = yield* spawnNode({ ...common, RUNNER_PORT: String(portA) })
       yield* waitFor200(a, "/readyz")
       const b = yield* spawnNode({ ...common, RUNNER_PORT: String(portB) })

@@ -49,6 +49,8 @@ export class Libraries extends Context.Tag("@mediaserver/library/Libraries")<
     /** Every library, for schedulers and the scanner (no access check). */
     readonly all: Effect.Effect<ReadonlyArray<Library>, DatabaseError>
     readonly get: (id: LibraryId) => Effect.Effect<Library, NotFound | DatabaseError>
+    /** From the database, not the cache: for work that must act on the current settings (scans). */
+    readonly load: (id: LibraryId) => Effect.Effect<Library, NotFound | DatabaseError>
     readonly create: (request: CreateLibraryRequest) => Effect.Effect<Library, Conflict | Unprocessable | DatabaseError>
     readonly update: (id: LibraryId, request: UpdateLibraryRequest) => Effect.Effect<Library, NotFound | Conflict | Unprocessable | DatabaseError>
     readonly delete: (id: LibraryId) => Effect.Effect<void, NotFound | DatabaseError>
@@ -78,6 +80,11 @@ export class Libraries extends Context.Tag("@mediaserver/library/Libraries")<
       return {
         all,
         get,
+        load: (id) =>
+          Effect.flatMap(repo.findById(id), Option.match({
+            onNone: () => Effect.fail(new NotFound({ message: `No library ${id}` })),
+            onSome: Effect.succeed
+          })),
         list: (caller) =>
           Effect.gen(function* () {
             const accessible = yield* access.accessible(caller)

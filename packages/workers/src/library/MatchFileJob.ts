@@ -40,7 +40,7 @@ export const matchFileJob = (payload: { readonly libraryId: string; readonly pat
     const { libraryId, path } = yield* Schema.decodeUnknown(Payload)(payload).pipe(
       Effect.mapError((e) => new NotFound({ message: `bad match payload: ${e.message}` }))
     )
-    const library = yield* Effect.flatMap(Libraries, (libraries) => libraries.get(libraryId))
+    const library = yield* Effect.flatMap(Libraries, (libraries) => libraries.load(libraryId))
     const root = library.paths.find((r) => path.startsWith(`${r}/`))
     if (root === undefined) return yield* new NotFound({ message: `${path} is not under a root of ${library.name}` })
     if (!isCandidateFile(Path.basename(path), new Set(library.scan.extensions))) return

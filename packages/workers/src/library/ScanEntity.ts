@@ -50,7 +50,7 @@ export const LibraryScanEntityLive = LibraryScanEntity.toLayer(
       Effect.gen(function* () {
         const running = yield* alive
         if (Option.isSome(running)) return running.value
-        yield* libraries.get(libraryId)
+        yield* libraries.load(libraryId)
         const scanId = ScanId.make(randomUUID())
         return yield* jobs.withTransaction(
           Effect.gen(function* () {

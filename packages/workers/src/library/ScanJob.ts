@@ -47,7 +47,7 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
     if (Option.isNone(scan) || scan.value.status !== "running") {
       return yield* Effect.logInfo(`scan ${scanId}: no longer running, nothing to do`)
     }
-    const library = yield* libraries.get(libraryId)
+    const library = yield* libraries.load(libraryId)
     let lastLog = Date.now()
     // Every flush goes to the row (the API); a log line every few seconds for long scans.
     const log = (progress: ScanProgress) =>

@@ -68,7 +68,8 @@ export const createLibrary = (url: string, auth: Auth, body: Record<string, unkn
   Effect.flatMap(request(url, "POST", "/api/v1/libraries", { auth, body }), read(Created))
 
 export const startScan = (url: string, auth: Auth, libraryId: string) =>
-  Effect.flatMap(request(url, "POST", `/api/v1/libraries/${libraryId}/scan`, { auth }), read(Scan))
+  Effect.flatMap(request(url, "POST", `/api/v1/libraries/${libraryId}/scan`, { auth }), (res) =>
+    res.status === 202 ? read(Scan)(res) : Effect.die(`scan trigger answered ${res.status}: ${JSON.stringify(res.body)}`))
 
 /** Waits until the scan with this id is no longer running and returns it. */
 export const awaitScan = (url: string, auth: Auth, libraryId: string, scanId: string) =>
