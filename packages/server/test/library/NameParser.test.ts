@@ -1,8 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { readFileSync } from "node:fs"
 import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
 import {
   isCandidateFile,
   isSkippedDirectory,
@@ -11,10 +10,10 @@ import {
   type ParsedPath,
   VIDEO_EXTENSIONS
 } from "../../src/library/NameParser.js"
+import { fixturesDir } from "../support/FakeHttp.js"
 
-// /work/<worktree>/packages/server/test/library → /work/shared/fixtures (same depth for every worktree).
-const here = Path.dirname(fileURLToPath(import.meta.url))
-const fixturePath = Path.resolve(here, "../../../../../shared/fixtures/naming_cases.json")
+// The fixtures directory as every test finds it (FIXTURES_DIR, else ../shared/fixtures beside the repo).
+const fixturePath = Path.join(await Effect.runPromise(fixturesDir), "naming_cases.json")
 
 const NamingCase = Schema.Struct({
   path: Schema.String,
