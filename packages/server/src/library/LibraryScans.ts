@@ -3,7 +3,6 @@
  * entity (workers implement it), which handles one message at a time on one runner: two triggers, from
  * any node, start one scan. Reads come from `library_scans`, which the running scan keeps current.
  */
-import { ClusterError } from "@effect/cluster"
 import {
   type Conflict,
   type DatabaseError,
@@ -16,13 +15,8 @@ import {
   Unavailable
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Schedule, Stream } from "effect"
+import { entityCall } from "../cluster/EntityCall.js"
 import { ScansRepo } from "./ScansRepo.js"
-
-type ClusterCallError = ClusterError.MailboxFull | ClusterError.AlreadyProcessingMessage | ClusterError.PersistenceError
-/** The cluster's delivery failures: the caller sees 503 (try again), never a cluster type. */
-const isClusterCallError = <E>(e: E): e is Extract<E, ClusterCallError> =>
-  e instanceof ClusterError.MailboxFull || e instanceof ClusterError.AlreadyProcessingMessage ||
-  e instanceof ClusterError.PersistenceError
 
 const ENTITY_TIMEOUT = Duration.seconds(30)
 const DEFAULT_PAGE_SIZE = 20
@@ -44,13 +38,7 @@ export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans
       const repo = yield* ScansRepo
       const client = yield* LibraryScanEntity.client
       const viaEntity = <A, E>(libraryId: LibraryId, call: Effect.Effect<A, E>) =>
-        call.pipe(
-          Effect.catchIf(isClusterCallError, (e) => Effect.fail(new Unavailable({ message: `LibraryScan/${libraryId}: ${e.message}` }))),
-          Effect.timeoutFail({
-            duration: ENTITY_TIMEOUT,
-            onTimeout: () => new Unavailable({ message: `LibraryScan/${libraryId} did not answer in time` })
-          })
-        )
+        entityCall(`LibraryScan/${libraryId}`, ENTITY_TIMEOUT)(call)
       const latest = (libraryId: LibraryId) =>
         Effect.flatMap(repo.latest(libraryId), Option.match({
           onNone: () => Effect.fail(new NotFound({ message: `Library ${libraryId} has no scan` })),

@@ -1,5 +1,6 @@
 import { NodePing, PingResult, SystemInfo, Unavailable } from "@mediaserver/domain"
 import { Context, DateTime, Duration, Effect, Layer } from "effect"
+import { entityCall } from "../cluster/EntityCall.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, isEmbedded } from "../config/AppConfig.js"
 import { VERSION } from "../version.js"
@@ -39,20 +40,7 @@ export class SystemService extends Context.Tag("@mediaserver/SystemService")<
       })
       return {
         info,
-        ping: (id) =>
-          pingClient(id)
-            .Ping()
-            .pipe(
-              Effect.timeoutFail({
-                duration: PING_TIMEOUT,
-                onTimeout: () => new Unavailable({ message: `entity NodePing/${id} did not answer in time` })
-              }),
-              Effect.catchTags({
-                MailboxFull: (e) => new Unavailable({ message: `entity mailbox full: ${e.message}` }),
-                AlreadyProcessingMessage: (e) => new Unavailable({ message: e.message }),
-                PersistenceError: (e) => new Unavailable({ message: `cluster storage failed: ${e.message}` })
-              })
-            )
+        ping: (id) => pingClient(id).Ping().pipe(entityCall(`entity NodePing/${id}`, PING_TIMEOUT))
       }
     })
   )
