@@ -5,7 +5,7 @@
  * batches so no statement holds many row locks. No cache invalidation is needed: the authenticator
  * already refuses these credentials (expiry is checked on every request, revocation dropped them).
  */
-import { SqlClient } from "@effect/sql"
+import { SqlClient, type SqlError } from "@effect/sql"
 import type { DatabaseError } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Schema } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
@@ -33,6 +33,10 @@ export class AuthCleanup extends Context.Tag("@mediaserver/auth/AuthCleanup")<
       const idleSecs = Duration.toMillis(config.authSessionIdleTimeout) / 1000
       const cutoff = sql`now() - make_interval(secs => ${retentionSecs})`
 
+      // Each batch deletes up to batchSize rows and says how many went.
+      const deletedCount = (operation: string) => (statement: Effect.Effect<ReadonlyArray<unknown>, SqlError.SqlError>) =>
+        statement.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql(operation))
+
       const sessionsBatch = sql`
         WITH doomed AS (
           DELETE FROM sessions WHERE id IN (
@@ -44,7 +48,7 @@ export class AuthCleanup extends Context.Tag("@mediaserver/auth/AuthCleanup")<
           RETURNING 1
         )
         SELECT count(*)::int AS n FROM doomed
-      `.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql("auth.cleanup.sessions"))
+      `.pipe(deletedCount("auth.cleanup.sessions"))
 
       const keysBatch = sql`
         WITH doomed AS (
@@ -56,7 +60,7 @@ export class AuthCleanup extends Context.Tag("@mediaserver/auth/AuthCleanup")<
           RETURNING 1
         )
         SELECT count(*)::int AS n FROM doomed
-      `.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql("auth.cleanup.apiKeys"))
+      `.pipe(deletedCount("auth.cleanup.apiKeys"))
 
       // An expired or used email token is useless at once: no retention.
       const emailTokensBatch = sql`
@@ -67,7 +71,7 @@ export class AuthCleanup extends Context.Tag("@mediaserver/auth/AuthCleanup")<
           RETURNING 1
         )
         SELECT count(*)::int AS n FROM doomed
-      `.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql("auth.cleanup.emailTokens"))
+      `.pipe(deletedCount("auth.cleanup.emailTokens"))
 
       /** Repeats a batch until one comes back short; the total deleted. */
       const drain = (batch: Effect.Effect<number, DatabaseError>) =>

@@ -6,7 +6,9 @@
 import { PgClient } from "@effect/sql-pg"
 import type { DatabaseError, LibraryId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Schema } from "effect"
+import { randomUUID } from "node:crypto"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+import type { ProviderIds } from "./NameParser.js"
 
 export interface KnownFile {
   readonly id: string
@@ -17,24 +19,21 @@ export interface KnownFile {
   readonly matched: boolean
 }
 
-export interface MovieUpsert {
-  readonly id: string
+/** A movie as a scan found it; its id is the existing row's, or a new one. */
+export interface MovieFields {
   readonly matchKey: string
   readonly title: string
   readonly year: number | null
-  readonly tmdbId: string | null
-  readonly imdbId: string | null
+  readonly ids: ProviderIds
   readonly edition: string | null
 }
 
-export interface SeriesUpsert {
-  readonly id: string
+/** A series as a scan found it. */
+export interface SeriesFields {
   readonly matchKey: string
   readonly title: string
   readonly year: number | null
-  readonly tmdbId: string | null
-  readonly imdbId: string | null
-  readonly tvdbId: string | null
+  readonly ids: ProviderIds
 }
 
 export interface SeasonUpsert {
@@ -99,8 +98,10 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
   ContentRepo,
   {
     readonly knownFiles: (libraryId: LibraryId) => Effect.Effect<ReadonlyArray<KnownFile>, DatabaseError>
-    readonly upsertMovies: (libraryId: LibraryId, movies: ReadonlyArray<MovieUpsert>) => Effect.Effect<Upserted, DatabaseError>
-    readonly upsertSeries: (libraryId: LibraryId, series: ReadonlyArray<SeriesUpsert>) => Effect.Effect<Upserted, DatabaseError>
+    /** Keys: match keys. */
+    readonly upsertMovies: (libraryId: LibraryId, movies: ReadonlyArray<MovieFields>) => Effect.Effect<Upserted, DatabaseError>
+    /** Keys: match keys. */
+    readonly upsertSeries: (libraryId: LibraryId, series: ReadonlyArray<SeriesFields>) => Effect.Effect<Upserted, DatabaseError>
     /** Keys: `<seriesId>/<seasonNumber>`. */
     readonly upsertSeasons: (seasons: ReadonlyArray<SeasonUpsert>) => Effect.Effect<Upserted, DatabaseError>
     /** Keys: `<seasonId>/<episodeKey>`. */
@@ -144,7 +145,8 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
             INSERT INTO movies (id, library_id, match_key, title, sort_title, year, tmdb_id, imdb_id, edition)
             SELECT x.id, ${libraryId}, x.match_key, x.title, lower(x.title), x.year, x.tmdb_id, x.imdb_id, x.edition
             FROM jsonb_to_recordset(${jsonb(movies.map((m) => ({
-              id: m.id, match_key: m.matchKey, title: m.title, year: m.year, tmdb_id: m.tmdbId, imdb_id: m.imdbId, edition: m.edition
+              id: randomUUID(), match_key: m.matchKey, title: m.title, year: m.year, tmdb_id: m.ids.tmdb ?? null,
+              imdb_id: m.ids.imdb ?? null, edition: m.edition
             })))}::jsonb) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, edition text)
             ON CONFLICT (library_id, match_key) DO UPDATE SET
               title = EXCLUDED.title, sort_title = EXCLUDED.sort_title, year = EXCLUDED.year,
@@ -157,7 +159,8 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
             INSERT INTO series (id, library_id, match_key, title, sort_title, year, tmdb_id, imdb_id, tvdb_id)
             SELECT x.id, ${libraryId}, x.match_key, x.title, lower(x.title), x.year, x.tmdb_id, x.imdb_id, x.tvdb_id
             FROM jsonb_to_recordset(${jsonb(series.map((s) => ({
-              id: s.id, match_key: s.matchKey, title: s.title, year: s.year, tmdb_id: s.tmdbId, imdb_id: s.imdbId, tvdb_id: s.tvdbId
+              id: randomUUID(), match_key: s.matchKey, title: s.title, year: s.year, tmdb_id: s.ids.tmdb ?? null,
+              imdb_id: s.ids.imdb ?? null, tvdb_id: s.ids.tvdb ?? null
             })))}::jsonb) AS x(id uuid, match_key text, title text, year int, tmdb_id text, imdb_id text, tvdb_id text)
             ON CONFLICT (library_id, match_key) DO UPDATE SET
               title = EXCLUDED.title, sort_title = EXCLUDED.sort_title, year = coalesce(EXCLUDED.year, series.year),

@@ -10,7 +10,7 @@ import {
   defaultScanSettings,
   Library,
   LibraryId,
-  NotFound,
+  type NotFound,
   type Principal,
   Unprocessable,
   type UpdateLibraryRequest,
@@ -22,9 +22,12 @@ import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { CacheAside } from "../cache/index.js"
 import { LibrariesRepo } from "./LibrariesRepo.js"
-import { isAccessible, LibraryAccess } from "./LibraryAccess.js"
+import { isAccessible, LibraryAccess, libraryNotFound } from "./LibraryAccess.js"
 
 const LIST_KEY = "all"
+
+const orNotFound = (id: LibraryId) =>
+  Option.match({ onNone: () => Effect.fail(libraryNotFound(id)), onSome: (library: Library) => Effect.succeed(library) })
 
 /** Absolute, normalised, without duplicates; each a directory this process can list. */
 const validatePaths = (paths: ReadonlyArray<string>): Effect.Effect<ReadonlyArray<string>, Unprocessable> =>
@@ -71,20 +74,12 @@ export class Libraries extends Context.Tag("@mediaserver/library/Libraries")<
       const all = cache.get(LIST_KEY, repo.list)
       const changed = cache.invalidate(LIST_KEY)
       const get = (id: LibraryId) =>
-        Effect.flatMap(all, (libraries) =>
-          Option.match(Option.fromNullable(libraries.find((library) => library.id === id)), {
-            onNone: () => Effect.fail(new NotFound({ message: `No library ${id}` })),
-            onSome: Effect.succeed
-          }))
+        Effect.flatMap(all, (libraries) => orNotFound(id)(Option.fromNullable(libraries.find((library) => library.id === id))))
 
       return {
         all,
         get,
-        load: (id) =>
-          Effect.flatMap(repo.findById(id), Option.match({
-            onNone: () => Effect.fail(new NotFound({ message: `No library ${id}` })),
-            onSome: Effect.succeed
-          })),
+        load: (id) => Effect.flatMap(repo.findById(id), orNotFound(id)),
         list: (caller) =>
           Effect.gen(function* () {
             const accessible = yield* access.accessible(caller)
@@ -115,14 +110,11 @@ export class Libraries extends Context.Tag("@mediaserver/library/Libraries")<
               country: request.country ?? current.country
             })
             yield* changed
-            return yield* Option.match(updated, {
-              onNone: () => Effect.fail(new NotFound({ message: `No library ${id}` })),
-              onSome: Effect.succeed
-            })
+            return yield* orNotFound(id)(updated)
           }),
         delete: (id) =>
           Effect.gen(function* () {
-            if (!(yield* repo.delete(id))) return yield* new NotFound({ message: `No library ${id}` })
+            if (!(yield* repo.delete(id))) return yield* libraryNotFound(id)
             yield* changed
             yield* access.forgetAll
           }),

@@ -8,7 +8,7 @@
 import * as Path from "node:path"
 import { episodeTail, findNumbering } from "./EpisodeNumbers.js"
 import { afterTitle, idsOf, type NameInfo, parseName, stackTail, versionLabel } from "./NameTokens.js"
-import { extensionOf, extraReason, fileSkipReason, isSkippedDirectory, VIDEO_EXTENSIONS } from "./SkipRules.js"
+import { extensionOf, fileSkipReason, isSkippedDirectory, VIDEO_EXTENSIONS } from "./SkipRules.js"
 
 export { isCandidateFile, isSkippedDirectory, VIDEO_EXTENSIONS } from "./SkipRules.js"
 
@@ -170,7 +170,5 @@ export const parseMediaPath = (
   const skip = fileSkipReason(fileName, extensions)
   if (skip !== null) return ignore(skip)
   const base = fileName.slice(0, fileName.length - extensionOf(fileName).length)
-  const extra = extraReason(base)
-  if (extra !== null) return ignore(extra)
   return kind === "movie" ? parseMovie(dirs, base, path) : parseEpisode(root, dirs, base)
 }

@@ -49,10 +49,11 @@ export const fileSkipReason = (name: string, extensions: ReadonlySet<string>): s
   const ext = extensionOf(name)
   // Incomplete downloads (.part, .!qB, .crdownload, .aria2...) fall out here: never a video extension.
   if (!extensions.has(ext)) return ext === "" ? "no file extension" : `not a video file (${ext})`
-  return null
+  // Extras (trailers, samples, featurettes) are never items: the walker and the watcher skip them too.
+  return extraReason(name.slice(0, name.length - ext.length))
 }
 
-/** Files skipped before parsing: hidden (leading dot), system files, incomplete downloads, non-video extensions (given the allowed extension set). */
+/** Files skipped before parsing: hidden (leading dot), system files, incomplete downloads, non-video extensions (given the allowed extension set), extras. */
 export const isCandidateFile = (name: string, extensions: ReadonlySet<string>): boolean =>
   fileSkipReason(name, extensions) === null
 

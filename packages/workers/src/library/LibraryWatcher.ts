@@ -111,7 +111,8 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
       })
 
     const reconcile = Effect.gen(function* () {
-      const wanted = (yield* libraries.all).filter((library) => library.scan.watch)
+      const current = yield* libraries.all
+      const wanted = current.filter((library) => library.scan.watch)
       for (const id of [...active.keys()]) {
         const library = wanted.find((l) => l.id === id)
         if (library === undefined || watchKey(library) !== active.get(id)?.key) yield* stop(id)
@@ -120,7 +121,7 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
         // A failed watcher stays off until the library is saved again (a new key) or the node restarts.
         if (!active.has(library.id) && library.watchState !== "failed") yield* start(library)
       }
-      const unwatched = (yield* libraries.all).filter((l) => !l.scan.watch && l.watchState !== "off")
+      const unwatched = current.filter((l) => !l.scan.watch && l.watchState !== "off")
       yield* Effect.forEach(unwatched, (l) => libraries.setWatchState(l.id, "off", null), { discard: true })
     }).pipe(Effect.catchAll((e) => Effect.logWarning(`library watchers: ${e.message}`)))
 

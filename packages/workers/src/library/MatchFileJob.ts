@@ -54,8 +54,6 @@ export const matchFileJob = (payload: { readonly libraryId: string; readonly pat
     const write = library.kind === "movie" ? writeMovies : writeEpisodes
     let newItems = 0
     switch (matched.kind) {
-      case "ignored":
-        return
       case "unmatched":
         yield* write(library.id, [], [{ file, reason: matched.reason }])
         return yield* new FileUnmatched({ path, message: matched.reason })

@@ -4,6 +4,7 @@
  * from reading NFO files, and only those the walk saw.
  */
 import type { LibraryKind } from "@mediaserver/domain"
+import type { MovieFields, SeriesFields } from "@mediaserver/server/library/ContentRepo"
 import { type ParsedPath, parseMediaPath, type ProviderIds } from "@mediaserver/server/library/NameParser"
 import { type NfoData, nfoCandidates, readNfo } from "@mediaserver/server/library/Nfo"
 import { Effect } from "effect"
@@ -11,13 +12,7 @@ import type { FoundFile } from "./Walk.js"
 
 export interface MovieFile {
   readonly file: FoundFile
-  readonly movie: {
-    readonly matchKey: string
-    readonly title: string
-    readonly year: number | null
-    readonly ids: ProviderIds
-    readonly edition: string | null
-  }
+  readonly movie: MovieFields
   readonly part: number | null
   readonly version: string | null
 }
@@ -34,7 +29,7 @@ export interface EpisodeRef {
 
 export interface EpisodeFile {
   readonly file: FoundFile
-  readonly series: { readonly matchKey: string; readonly title: string; readonly year: number | null; readonly ids: ProviderIds }
+  readonly series: SeriesFields
   readonly episodes: ReadonlyArray<EpisodeRef>
   readonly part: number | null
 }
@@ -43,7 +38,6 @@ export type Matched =
   | { readonly kind: "movie"; readonly value: MovieFile }
   | { readonly kind: "episode"; readonly value: EpisodeFile }
   | { readonly kind: "unmatched"; readonly file: FoundFile; readonly reason: string }
-  | { readonly kind: "ignored"; readonly file: FoundFile }
 
 const merge = (ids: ProviderIds, nfo: NfoData | null): ProviderIds => (nfo === null ? ids : { ...ids, ...nfo.providerIds })
 
@@ -95,7 +89,9 @@ export const matchFile = (
 ): Effect.Effect<Matched> =>
   Effect.gen(function* () {
     const parsed = parseMediaPath(kind, file.root, file.path)
-    if (parsed.kind === "ignore") return { kind: "ignored", file }
+    // The walker already left out what the conventions skip: a video the parser still cannot place
+    // (no title, an episode outside a series folder) is one the user should hear about.
+    if (parsed.kind === "ignore") return { kind: "unmatched", file, reason: parsed.reason }
     if (parsed.kind === "movie") {
       if (parsed.title === "") return { kind: "unmatched", file, reason: "no title in the file or folder name" }
       const nfo = yield* firstNfo(parsed, file.path, nfos, "movie")

@@ -114,14 +114,9 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
       for (const m of matched) {
         if (m.kind === "movie") movies.push(m.value)
         else if (m.kind === "episode") episodes.push(m.value)
-        else if (m.kind === "unmatched") {
+        else {
           unmatched.push({ file: m.file, reason: m.reason })
           tally.issue(tally.unmatchedIssues, m.file.path, m.reason)
-        } else {
-          // Extras and samples the walk could not tell by name alone: not media of this library.
-          tally.seen--
-          if (known.has(m.file.path)) tally.changed--
-          else tally.new--
         }
       }
       newItems += library.kind === "movie"

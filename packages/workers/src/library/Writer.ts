@@ -32,15 +32,7 @@ export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile
   Effect.gen(function* () {
     const repo = yield* ContentRepo
     const movies = new Map(files.map((f) => [f.movie.matchKey, f.movie]))
-    const upserted = yield* repo.upsertMovies(libraryId, [...movies.values()].map((m) => ({
-      id: randomUUID(),
-      matchKey: m.matchKey,
-      title: m.title,
-      year: m.year,
-      tmdbId: m.ids.tmdb ?? null,
-      imdbId: m.ids.imdb ?? null,
-      edition: m.edition
-    })))
+    const upserted = yield* repo.upsertMovies(libraryId, [...movies.values()])
     yield* repo.upsertFiles(libraryId, [
       ...files.map((f) => fileRow(f.file, { movieId: upserted.ids.get(f.movie.matchKey) ?? null, part: f.part, version: f.version })),
       ...unmatchedRows(unmatched)
@@ -53,15 +45,7 @@ export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<Episode
   Effect.gen(function* () {
     const repo = yield* ContentRepo
     const seriesByKey = new Map(files.map((f) => [f.series.matchKey, f.series]))
-    const series = yield* repo.upsertSeries(libraryId, [...seriesByKey.values()].map((s) => ({
-      id: randomUUID(),
-      matchKey: s.matchKey,
-      title: s.title,
-      year: s.year,
-      tmdbId: s.ids.tmdb ?? null,
-      imdbId: s.ids.imdb ?? null,
-      tvdbId: s.ids.tvdb ?? null
-    })))
+    const series = yield* repo.upsertSeries(libraryId, [...seriesByKey.values()])
     const seriesId = (f: EpisodeFile) => series.ids.get(f.series.matchKey) ?? ""
     const seasonKeys = new Map<string, { readonly seriesId: string; readonly seasonNumber: number }>()
     for (const f of files) {
