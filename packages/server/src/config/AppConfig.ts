@@ -122,7 +122,12 @@ export const appConfig = Config.all({
   scanProgressInterval: Config.duration("SCAN_PROGRESS_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),
   /** Quiet time after the last change in a watched library before its scan, and how often watchers follow the library list. */
   scanWatchReconcile: Config.duration("SCAN_WATCH_RECONCILE").pipe(Config.withDefault(Duration.seconds(30))),
-  scanWatchDebounce: Config.duration("SCAN_WATCH_DEBOUNCE").pipe(Config.withDefault(Duration.seconds(5)))
+  scanWatchDebounce: Config.duration("SCAN_WATCH_DEBOUNCE").pipe(Config.withDefault(Duration.seconds(5))),
+  /** A play past this share of the duration marks the movie or episode watched. */
+  watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
+    Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),
+    Config.withDefault(90)
+  )
 })
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>

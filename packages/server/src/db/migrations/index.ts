@@ -8,6 +8,7 @@ import userAvatar from "./0006_user_avatar.js"
 import activityLog from "./0007_activity_log.js"
 import rbac from "./0008_rbac.js"
 import libraries from "./0010_libraries.js"
+import contentDetails from "./0011_content_details.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
@@ -19,5 +20,6 @@ export const migrations = Migrator.fromRecord({
   "0006_user_avatar": userAvatar,
   "0007_activity_log": activityLog,
   "0008_rbac": rbac,
-  "0010_libraries": libraries
+  "0010_libraries": libraries,
+  "0011_content_details": contentDetails
 })
