@@ -1,6 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
+import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
 import { RbacApi } from "./rbac.js"
@@ -20,6 +21,10 @@ export class MediaApi extends HttpApi.make("media")
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
+  .add(MoviesApi)
+  .add(CollectionsApi)
+  .add(TvShowsApi)
+  .add(GenresApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

@@ -19,6 +19,7 @@ import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
 import { JobsLive } from "./jobs/index.js"
 import { LibraryLive } from "./library/index.js"
+import { ContentLive } from "./content/index.js"
 import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
@@ -112,6 +113,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(IdentityLive),
   Layer.provideMerge(SettingsLive),
   // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
+  // Browsing and watch state over the libraries' content.
+  Layer.provideMerge(ContentLive),
   Layer.provideMerge(LibraryLive),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),

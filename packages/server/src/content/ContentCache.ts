@@ -12,8 +12,15 @@ export const movieTag = (id: MovieId | string) => `movie:${id}`
 export const seriesTag = (id: SeriesId | string) => `series:${id}`
 export const collectionTag = (id: CollectionId | string) => `collection:${id}`
 
-/** Namespaces whose answers span many items. */
-export const LISTING_NAMESPACES = ["content-lists", "content-counts", "content-genres", "content-episodes-dated"] as const
+/**
+ * Namespaces whose answers span many items, or whose keys cannot name the item they depend on:
+ * dropped whole on any content change (scans and refreshes are rare next to reads).
+ */
+export const LISTING_NAMESPACES = [
+  "content-movie-lists", "content-series-lists", "content-movie-similar", "content-genres", "content-episodes-dated",
+  "content-episode", "content-season-ref", "watch-continue-movies", "watch-continue-episodes", "watch-history",
+  "watch-movie-stats", "watch-tv-stats", "watch-series-stats", "watch-next"
+] as const
 
 export interface ContentChange {
   readonly movies?: ReadonlyArray<MovieId | string>
@@ -32,3 +39,13 @@ export const contentChanged = (change: ContentChange): Effect.Effect<void, never
       ],
       { concurrency: 8, discard: true }
     ))
+
+/** Per-item namespaces, for writers that changed more items than they track (a scan, a probe run). */
+const DETAIL_NAMESPACES = ["content-movie", "content-series", "content-series-episodes", "content-collection"] as const
+
+/** Everything browsing caches: after a scan or probe run changed files or content of a library. */
+export const allContentChanged: Effect.Effect<void, never, CacheStore> = Effect.flatMap(CacheStore, (store) =>
+  Effect.forEach([...LISTING_NAMESPACES, ...DETAIL_NAMESPACES], (namespace) => store.invalidateNamespace(namespace), {
+    concurrency: 8,
+    discard: true
+  }))

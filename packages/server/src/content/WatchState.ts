@@ -63,7 +63,7 @@ const empty = (item: WatchItem) =>
 const itemNotFound = (item: WatchItem) => new NotFound({ message: `No ${item._tag} ${item.id}` })
 
 /** The tag of every cached answer derived from a user's watch state. */
-export const watchTag = (userId: UserId) => `watch:${userId}`
+export const watchTag = (userId: UserId | string) => `watch:${userId}`
 
 export class WatchState extends Context.Tag("@mediaserver/content/WatchState")<
   WatchState,

@@ -17,13 +17,14 @@ import { Effect, Layer } from "effect"
 import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanJob } from "../library/ScanJob.js"
+import { CacheStore } from "@mediaserver/server/cache/index"
 
 /** What the node provides to every handler. */
 type Registration = Layer.Layer<
   never,
   never,
   | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
-  | Jobs | Libraries | ScansRepo | ContentRepo | Events
+  | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 

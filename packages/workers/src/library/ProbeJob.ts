@@ -5,6 +5,7 @@
  * (retryable), keeping what was already saved.
  */
 import { LibraryId, NotFound } from "@mediaserver/domain"
+import { allContentChanged } from "@mediaserver/server/content/ContentCache"
 import { MediaProbe } from "@mediaserver/server/library/Probe"
 import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
 import { externalSubtitles } from "@mediaserver/server/library/Subtitles"
@@ -31,5 +32,6 @@ export const probeJob = (payload: { readonly libraryId: string }) =>
         ), { concurrency: "unbounded", discard: true })
       probed += stale.length
     }
+    if (probed + empty > 0) yield* allContentChanged
     yield* Effect.logInfo(`library ${libraryId}: probed ${probed} files (${empty} empty ones skipped)`)
   })

@@ -15,6 +15,7 @@ import {
   ScanId
 } from "@mediaserver/domain"
 import { AppConfig } from "@mediaserver/server/config/AppConfig"
+import { allContentChanged } from "@mediaserver/server/content/ContentCache"
 import { Events } from "@mediaserver/server/events/Events"
 import { Jobs } from "@mediaserver/server/jobs/index"
 import type { JobContext } from "@mediaserver/server/jobs/index"
@@ -81,6 +82,7 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
     }))
     yield* libraries.markScanned(libraryId)
     const counts = outcome.progress.counts
+    if (counts.new + counts.changed + counts.removed > 0) yield* allContentChanged
     yield* Effect.logInfo(
       `scan ${scanId} of ${library.name}: ${counts.seen} files (${counts.new} new, ${counts.changed} changed, ` +
         `${counts.removed} removed, ${counts.unmatched} unmatched) at ${outcome.progress.filesPerSecond} files/s`

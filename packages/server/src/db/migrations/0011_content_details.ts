@@ -9,6 +9,11 @@ import { Effect } from "effect"
  */
 export default Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
+  // Timestamps in JSON answers: ISO 8601 in UTC with milliseconds, as the domain's DateTimeUtc reads them.
+  yield* sql`
+    CREATE FUNCTION iso_utc(timestamptz) RETURNS text IMMUTABLE LANGUAGE sql
+    AS $$ SELECT to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$
+  `
   yield* sql`
     CREATE TABLE collections (
       id uuid PRIMARY KEY,

@@ -1,0 +1,70 @@
+/** REST handlers of the browsing groups: each is the RPC operation of the same name. */
+import { HttpApiBuilder } from "@effect/platform"
+import { MediaApi } from "@mediaserver/domain"
+import { Effect, Layer } from "effect"
+import { makeBrowseOperations } from "./Operations.js"
+
+const MoviesHttp = HttpApiBuilder.group(MediaApi, "movies", (handlers) =>
+  Effect.map(makeBrowseOperations, (op) =>
+    handlers
+      .handle("list", ({ urlParams }) => op.MoviesList(urlParams))
+      .handle("search", ({ urlParams }) => op.MoviesSearch(urlParams))
+      .handle("recentlyAdded", ({ urlParams }) => op.MoviesRecentlyAdded(urlParams))
+      .handle("topRated", ({ urlParams }) => op.MoviesTopRated(urlParams))
+      .handle("continueWatching", ({ urlParams }) => op.MoviesContinueWatching(urlParams))
+      .handle("watchHistory", ({ urlParams }) => op.MoviesWatchHistory(urlParams))
+      .handle("stats", () => op.MoviesStats())
+      .handle("get", ({ path }) => op.MoviesGet(path))
+      .handle("files", ({ path }) => op.MoviesFiles(path))
+      .handle("cast", ({ path }) => op.MoviesCast(path))
+      .handle("crew", ({ path }) => op.MoviesCrew(path))
+      .handle("genres", ({ path }) => op.MoviesGenres(path))
+      .handle("collection", ({ path }) => op.MoviesCollection(path))
+      .handle("similar", ({ path, urlParams }) => op.MoviesSimilar({ ...path, ...urlParams }))
+      .handle("progress", ({ path }) => op.MoviesProgress(path))
+      .handle("setProgress", ({ path, payload }) => op.MoviesSetProgress({ ...path, progress: payload }))
+      .handle("deleteProgress", ({ path }) => op.MoviesDeleteProgress(path))
+      .handle("watched", ({ path, payload }) => op.MoviesSetWatched({ ...path, watched: payload.watched }))
+  ))
+
+const CollectionsHttp = HttpApiBuilder.group(MediaApi, "collections", (handlers) =>
+  Effect.map(makeBrowseOperations, (op) =>
+    handlers
+      .handle("get", ({ path }) => op.CollectionsGet(path))
+      .handle("movies", ({ path, urlParams }) => op.CollectionsMovies({ ...path, ...urlParams }))
+  ))
+
+const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
+  Effect.map(makeBrowseOperations, (op) =>
+    handlers
+      .handle("list", ({ urlParams }) => op.TvShowsList(urlParams))
+      .handle("search", ({ urlParams }) => op.TvShowsSearch(urlParams))
+      .handle("recentlyAdded", ({ urlParams }) => op.TvShowsRecentlyAdded(urlParams))
+      .handle("continueWatching", ({ urlParams }) => op.TvShowsContinueWatching(urlParams))
+      .handle("stats", () => op.TvShowsStats())
+      .handle("recentEpisodes", ({ urlParams }) => op.TvShowsRecentEpisodes(urlParams))
+      .handle("upcomingEpisodes", ({ urlParams }) => op.TvShowsUpcomingEpisodes(urlParams))
+      .handle("bulkWatched", ({ payload }) => op.TvShowsBulkWatched(payload))
+      .handle("get", ({ path }) => op.TvShowsGet(path))
+      .handle("seasons", ({ path }) => op.TvShowsSeasons(path))
+      .handle("episodes", ({ path }) => op.TvShowsEpisodes(path))
+      .handle("cast", ({ path }) => op.TvShowsCast(path))
+      .handle("crew", ({ path }) => op.TvShowsCrew(path))
+      .handle("genres", ({ path }) => op.TvShowsGenres(path))
+      .handle("networks", ({ path }) => op.TvShowsNetworks(path))
+      .handle("watchStats", ({ path }) => op.TvShowsWatchStats(path))
+      .handle("nextEpisode", ({ path }) => op.TvShowsNextEpisode(path))
+      .handle("season", ({ path }) => op.TvShowsSeason(path))
+      .handle("seasonEpisodes", ({ path }) => op.TvShowsSeasonEpisodes(path))
+      .handle("episode", ({ path }) => op.TvShowsEpisode(path))
+      .handle("episodeFiles", ({ path }) => op.TvShowsEpisodeFiles(path))
+      .handle("episodeProgress", ({ path }) => op.TvShowsEpisodeProgress(path))
+      .handle("setEpisodeProgress", ({ path, payload }) => op.TvShowsSetEpisodeProgress({ ...path, progress: payload }))
+      .handle("deleteEpisodeProgress", ({ path }) => op.TvShowsDeleteEpisodeProgress(path))
+      .handle("episodeWatched", ({ path, payload }) => op.TvShowsSetEpisodeWatched({ ...path, watched: payload.watched }))
+  ))
+
+const GenresHttp = HttpApiBuilder.group(MediaApi, "genres", (handlers) =>
+  Effect.map(makeBrowseOperations, (op) => handlers.handle("list", ({ urlParams }) => op.GenresList(urlParams))))
+
+export const BrowseHttpLive = Layer.mergeAll(MoviesHttp, CollectionsHttp, TvShowsHttp, GenresHttp)

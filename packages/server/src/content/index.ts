@@ -1,0 +1,17 @@
+/** Browsing and watch state: movies, collections, series, genres, each user's progress and history. */
+import { Layer } from "effect"
+import { Genres } from "./Genres.js"
+import { Movies } from "./Movies.js"
+import { Series } from "./Series.js"
+import { Watching } from "./Watching.js"
+import { WatchState } from "./WatchState.js"
+
+export { BrowseHttpLive } from "./Http.js"
+export { BrowseRpcLive } from "./Rpc.js"
+export { allContentChanged, contentChanged } from "./ContentCache.js"
+export { Genres, Movies, Series, Watching, WatchState }
+
+/** Needs PgClient, CacheStore, AppConfig and LibraryAccess. */
+export const ContentLive = Layer.mergeAll(Movies.layer, Genres.layer, Watching.layer).pipe(
+  Layer.provideMerge(Layer.merge(Series.layer, WatchState.layer))
+)
