@@ -214,7 +214,7 @@ export class Watching extends Context.Tag("@mediaserver/content/Watching")<
                   SELECT ${sql.literal(J.episode)} AS j FROM episodes e JOIN series s ON s.id = e.series_id
                   WHERE e.series_id = ${id} AND e.season_number > 0
                     AND (NOT EXISTS (SELECT 1 FROM furthest)
-                      OR (e.season_number, coalesce(e.episode_number, 0)) > (SELECT (season_number, n) FROM furthest))
+                      OR (e.season_number, coalesce(e.episode_number, 0)) > (SELECT season_number, n FROM furthest))
                     AND NOT EXISTS (SELECT 1 FROM watch_state w WHERE w.user_id = ${user.userId} AND w.episode_id = e.id AND w.watched)
                   ORDER BY e.season_number, e.episode_number NULLS LAST, e.air_date NULLS LAST LIMIT 1`.pipe(
                 decodeJson(Episode, "watching.nextEpisode"),
