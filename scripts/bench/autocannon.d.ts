@@ -26,6 +26,12 @@ declare module "autocannon" {
       readonly overallRate?: number
       readonly body?: string
       readonly title?: string
+      /** Sent in turn by every connection (paths relative to `url`'s origin). */
+      readonly requests?: ReadonlyArray<{
+        readonly method?: Options["method"]
+        readonly path: string
+        readonly headers?: Readonly<Record<string, string>>
+      }>
       /** A run without sampling first; the result describes the main run only. */
       readonly warmup?: WarmupOptions
     }

@@ -13,6 +13,7 @@ export interface BenchModule {
 const benchmarks = {
   "http-baseline": () => import("./http-baseline.js"),
   auth: () => import("./auth.js"),
+  browse: () => import("./browse.js"),
   cache: () => import("./cache.js"),
   jobs: () => import("./jobs.js"),
   scan: () => import("./scan.js")

@@ -25,6 +25,13 @@ const program = Effect.gen(function* () {
       connections: request.connections,
       duration: request.durationS,
       ...(request.headers === undefined ? {} : { headers: request.headers }),
+      ...(request.sequence === undefined ? {} : {
+        requests: request.sequence.requests.map((r) => ({
+          method: "GET" as const,
+          path: r.path,
+          headers: request.sequence?.users[r.user] ?? {}
+        }))
+      }),
       ...(request.rate === undefined ? {} : { overallRate: request.rate }),
       ...(request.warmupS > 0 ? { warmup: { connections: request.connections, duration: request.warmupS } } : {})
     })

@@ -11,7 +11,15 @@ export class LoadRequest extends Schema.Class<LoadRequest>("LoadRequest")({
   /** Sent with every request (credentials of an authenticated route). */
   headers: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
   /** A fixed load in requests per second; none: as fast as the server answers. */
-  rate: Schema.optional(Schema.Number.pipe(Schema.positive()))
+  rate: Schema.optional(Schema.Number.pipe(Schema.positive())),
+  /**
+   * A mix instead of one URL: every connection cycles through `requests` (GET paths under `url`),
+   * each sent with the headers of its `user` (kept apart so argv stays small).
+   */
+  sequence: Schema.optional(Schema.Struct({
+    users: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.String })),
+    requests: Schema.Array(Schema.Struct({ path: Schema.String, user: Schema.Int }))
+  }))
 }) {}
 
 /** What the load child reports (one IPC message), from autocannon's result of the measured run. */

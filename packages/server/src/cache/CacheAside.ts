@@ -56,6 +56,7 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
   Effect.gen(function* () {
     const store = yield* CacheStore
     const { namespace } = spec
+    if (!store.enabled) return passThrough<K, A>(namespace)
     const counts = store.counters.forNamespace(namespace)
     const l1 = makeL1<A>(spec.maxEntries ?? store.defaultMaxEntries)
     const running = new Map<string, Running<A>>()
@@ -217,4 +218,12 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
   })
 
 /** Invalidate every entry, in any namespace, that declared this tag. */
+const passThrough = <K, A>(namespace: string): CacheAside<K, A> => ({
+  namespace,
+  get: (_, lookup) => lookup,
+  getOption: (_, lookup) => lookup,
+  invalidate: () => Effect.void,
+  invalidateAll: Effect.void
+})
+
 export const invalidateTag = (tag: string) => Effect.flatMap(CacheStore, (store) => store.invalidateTag(tag))

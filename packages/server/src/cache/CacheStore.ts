@@ -38,6 +38,8 @@ const encodeMessage = Schema.encodeSync(Message)
 export type TagGenerations = ReadonlyArray<readonly [string, number]>
 
 export interface CacheStoreShape {
+  /** false (CACHE_ENABLED=false): every read goes to its lookup; for measuring what caching buys. */
+  readonly enabled: boolean
   readonly redis: RedisLevel
   readonly counters: CacheCounters
   readonly mirror: GenerationMirror
@@ -65,7 +67,8 @@ export class CacheStore extends Context.Tag("@mediaserver/CacheStore")<CacheStor
         prefix: config.cacheKeyPrefix,
         maxEntries: config.cacheL1MaxEntries,
         redisTimeout: config.cacheRedisTimeout,
-        redis: connection
+        redis: connection,
+        enabled: config.cacheEnabled
       })
     })
   )
@@ -76,6 +79,7 @@ export interface CacheStoreOptions {
   readonly maxEntries: number
   readonly redisTimeout: Duration.DurationInput
   readonly redis: Option.Option<Redis>
+  readonly enabled?: boolean
 }
 
 export const makeCacheStore = (options: CacheStoreOptions) =>
@@ -202,6 +206,7 @@ export const makeCacheStore = (options: CacheStoreOptions) =>
       })
 
     return {
+      enabled: options.enabled ?? true,
       redis,
       counters,
       mirror,

@@ -58,6 +58,8 @@ export const appConfig = Config.all({
   databaseMaxConnections: positiveInt("DATABASE_MAX_CONNECTIONS").pipe(Config.withDefault(10)),
   redisUrl: Config.option(Config.redacted("REDIS_URL")),
   cacheKeyPrefix: Config.string("CACHE_KEY_PREFIX").pipe(Config.withDefault("ms:")),
+  /** false: no caching at all (reads go to the database); for measurements. */
+  cacheEnabled: Config.boolean("CACHE_ENABLED").pipe(Config.withDefault(true)),
   cacheL1MaxEntries: positiveInt("CACHE_L1_MAX_ENTRIES").pipe(Config.withDefault(50_000)),
   cacheRedisTimeout: Config.duration("CACHE_REDIS_TIMEOUT").pipe(Config.withDefault(Duration.millis(100))),
   logLevel: logLevel("LOG_LEVEL").pipe(Config.withDefault(LogLevel.Info)),

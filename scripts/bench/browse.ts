@@ -1,0 +1,161 @@
+/**
+ * `npm run bench -- browse`: a seeded database (5,000 movies, 500 series, 20,000 episodes) and 50
+ * users with access to both libraries, each with some progress. The load is a mix (40% list pages with
+ * varied sorts and offsets, 40% movie and series details, 20% continue watching), each request sent
+ * as one of the 50 users, by autocannon in a child process against the real gateway in this process.
+ * - warm: caches on (L1 + Redis), primed by a first pass: as fast as it answers (warm_rps,
+ *   warm_saturated_p99_ms) and at a fixed BENCH_RATE (warm_p50_ms, warm_p99_ms);
+ * - cold, in the same run: a second server on the same database with CACHE_ENABLED=false (cold_rps).
+ *
+ * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_RATE (1000), BENCH_BROWSE_MOVIES (5000),
+ * BENCH_BROWSE_SERIES (500).
+ */
+import { PgClient } from "@effect/sql-pg"
+import { Config, Effect, Redacted, Schema } from "effect"
+import { seedContent } from "../../packages/server/src/dev/SeedContent.js"
+import { cleanupPrefix } from "../../packages/server/test/support/CacheNodes.js"
+import { databaseLayer } from "../../packages/server/test/support/DatabaseLayer.js"
+import { freshDatabase, redisPrefix, redisUrl } from "../../packages/server/test/support/TestDatabase.js"
+import { startServer } from "../../packages/server/test/support/TestServer.js"
+import { emit, progress, round } from "./report.js"
+import { runLoad } from "./support/load.js"
+import { LoadRequest } from "./support/protocol.js"
+
+const BENCH = "browse"
+const USERS = 50
+const SEQUENCE = 600
+const PASSWORD = "a benchmark passphrase"
+
+const settings = Config.all({
+  durationS: Config.number("BENCH_DURATION_S").pipe(Config.withDefault(10)),
+  warmupS: Config.number("BENCH_WARMUP_S").pipe(Config.withDefault(2)),
+  rate: Config.number("BENCH_RATE").pipe(Config.withDefault(1000)),
+  movies: Config.integer("BENCH_BROWSE_MOVIES").pipe(Config.withDefault(5000)),
+  series: Config.integer("BENCH_BROWSE_SERIES").pipe(Config.withDefault(500))
+})
+
+const call = <A, I>(method: string, url: string, body: unknown, schema: Schema.Schema<A, I>, headers: Record<string, string> = {}) =>
+  Effect.tryPromise({
+    try: async () => {
+      const res = await fetch(url, {
+        method,
+        headers: { "content-type": "application/json", ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+      return { status: res.status, body: await res.text() }
+    },
+    catch: (cause) => new Error(`${method} ${url} failed: ${String(cause)}`)
+  }).pipe(
+    Effect.filterOrFail((res) => res.status < 300, (res) => new Error(`${method} ${url} answered ${res.status}: ${res.body}`)),
+    Effect.flatMap((res) => Schema.decodeUnknown(Schema.parseJson(schema))(res.body))
+  )
+
+/** A small deterministic generator, so every run sends the same mix. */
+const mulberry32 = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
+
+export const run = Effect.scoped(
+  Effect.gen(function* () {
+    const { durationS, movies, rate, series, warmupS } = yield* settings
+    const db = yield* freshDatabase("benchbrowse")
+    const redis = yield* redisUrl
+    const prefix = redisPrefix("bench-browse")
+    yield* cleanupPrefix(redis, prefix)
+    const env = { DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: prefix, LOG_LEVEL: "warn" }
+    progress("starting the gateway (caches on) and a second one with CACHE_ENABLED=false, same database")
+    const warm = yield* startServer(env)
+    const cold = yield* startServer({ ...env, CACHE_ENABLED: "false" })
+
+    const register = (name: string) =>
+      call("POST", `${warm.url}/api/v1/auth/register`, { username: name, email: `${name}@example.test`, password: PASSWORD }, Schema.Struct({ id: Schema.String }))
+    const login = (name: string) =>
+      call("POST", `${warm.url}/api/v1/auth/login`, { username: name, password: PASSWORD }, Schema.Struct({ accessToken: Schema.String }))
+    yield* register("admin")
+    const admin = { authorization: `Bearer ${(yield* login("admin")).accessToken}` }
+
+    progress(`seeding ${movies} movies and ${series} series of 4 seasons x 10 episodes`)
+    const started = Date.now()
+    const seeded = yield* Effect.provide(
+      Effect.zipLeft(
+        seedContent({ movies, series, seasonsPerSeries: 4, episodesPerSeason: 10 }),
+        Effect.flatMap(PgClient.PgClient, (sql) => sql`ANALYZE`)
+      ),
+      databaseLayer(Redacted.value(db.url))
+    )
+    progress(`seeded in ${round((Date.now() - started) / 1000, 1)} s`)
+    const movieIds = yield* Effect.provide(
+      Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT id FROM movies ORDER BY id`),
+      databaseLayer(Redacted.value(db.url))
+    ).pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
+    const seriesIds = yield* Effect.provide(
+      Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT id FROM series ORDER BY id`),
+      databaseLayer(Redacted.value(db.url))
+    ).pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
+
+    progress(`creating ${USERS} users with access and some progress each`)
+    const random = mulberry32(42)
+    const pickOf = <A>(values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
+    const users = yield* Effect.forEach(Array.from({ length: USERS }, (_, i) => `viewer${i}`), (name) =>
+      Effect.gen(function* () {
+        const { id } = yield* register(name)
+        for (const libraryId of [seeded.movieLibrary, seeded.tvLibrary]) {
+          yield* call("POST", `${warm.url}/api/v1/libraries/${libraryId}/permissions`, { userId: id }, Schema.Unknown, admin)
+        }
+        const headers = { authorization: `Bearer ${(yield* login(name)).accessToken}` }
+        for (let k = 0; k < 3; k++) {
+          yield* call("POST", `${warm.url}/api/v1/movies/${pickOf(movieIds).id}/progress`, { positionSeconds: 600, durationSeconds: 6000 }, Schema.Unknown, headers)
+        }
+        return headers
+      }), { concurrency: 4 })
+
+    const sorts = ["title", "added", "rating", "year", "release_date"]
+    const requests = Array.from({ length: SEQUENCE }, () => {
+      const user = Math.floor(random() * USERS)
+      const r = random()
+      const path = r < 0.3
+        ? `/api/v1/movies?limit=24&offset=${24 * Math.floor(random() * 20)}&sort=${pickOf(sorts)}`
+        : r < 0.4
+        ? `/api/v1/tvshows?limit=24&offset=${24 * Math.floor(random() * 5)}`
+        : r < 0.7
+        ? `/api/v1/movies/${pickOf(movieIds).id}`
+        : r < 0.8
+        ? `/api/v1/tvshows/${pickOf(seriesIds).id}`
+        : r < 0.9
+        ? "/api/v1/movies/continue-watching"
+        : "/api/v1/tvshows/continue-watching"
+      return { path, user }
+    })
+    const sequence = { users, requests }
+    const load = (title: string, url: string, fixedRate?: number, seconds = durationS, warmup = warmupS) =>
+      runLoad(new LoadRequest({
+        title,
+        url: `${url}/`,
+        connections: USERS,
+        durationS: seconds,
+        warmupS: warmup,
+        sequence,
+        ...(fixedRate === undefined ? {} : { rate: fixedRate })
+      }))
+
+    // Prime the warm server's caches (and the JIT) with the whole mix; not measured.
+    yield* load("priming (not measured)", warm.url, undefined, 5, 0)
+    const warmMax = yield* load("warm, as fast as it answers", warm.url)
+    const warmRate = yield* load(`warm, ${rate} req/s`, warm.url, rate)
+    const coldMax = yield* load("cold (CACHE_ENABLED=false), as fast as it answers", cold.url)
+
+    emit(BENCH, "warm_rps", round(warmMax.rps, 1), "req/s")
+    emit(BENCH, "warm_p50_ms", warmRate.p50Ms, "ms")
+    emit(BENCH, "warm_p99_ms", warmRate.p99Ms, "ms")
+    emit(BENCH, "warm_saturated_p99_ms", warmMax.p99Ms, "ms")
+    emit(BENCH, "cold_rps", round(coldMax.rps, 1), "req/s")
+    emit(BENCH, "cold_p99_ms", coldMax.p99Ms, "ms")
+    emit(BENCH, "ratio_warm_to_cold", round(warmMax.rps / coldMax.rps, 3), "ratio")
+    progress("tearing down (servers, database)")
+  })
+)
