@@ -1,0 +1,27 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Schema } from "effect"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { read, request } from "../auth/Http.js"
+import { fixturesDir } from "../support/FakeHttp.js"
+import { startServerWithDatabase } from "../support/TestServer.js"
+
+const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }) })
+/** Path parameters compare by position, not name (`{id}` there, `{movieId}` here). */
+const shape = (operation: string) => operation.replace(/\{[^}]+\}/g, "{}")
+
+describe("reference operations", () => {
+  it.scopedLive("every movies, collections, tvshows and genres operation of the reference is served", () =>
+    Effect.gen(function* () {
+      const reference = Fs.readFileSync(Path.resolve(yield* fixturesDir, "..", "reference", "api-operations.txt"), "utf8")
+      const wanted = reference.split("\n").map((line) => line.trim())
+        .filter((line) => /^(GET|POST|PUT|DELETE) \/api\/v1\/(movies|collections|tvshows|genres)\b/.test(line))
+      expect(wanted.length).toBeGreaterThan(40)
+      const { url } = yield* startServerWithDatabase()
+      const { paths } = yield* Effect.flatMap(request(url, "GET", "/api/openapi.json"), read(OpenApi))
+      const served = new Set(Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => shape(`${m.toUpperCase()} ${path}`))))
+      // The two refresh operations belong to metadata (they enqueue refresh jobs).
+      const missing = wanted.filter((operation) => !served.has(shape(operation)) && !operation.endsWith("/refresh"))
+      expect(missing).toEqual([])
+    }))
+})
