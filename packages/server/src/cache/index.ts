@@ -20,8 +20,15 @@
  * | settings-server | server settings of a category (or all) | `server\|<category or *>` | - | 30 s / 10 min | server setting write |
  * | settings-user | a user's settings of a category (or all: preferences) | `<user id>\|<category or *>` | - | 30 s / 10 min | user setting write/reset, preferences update |
  *
- * Rows to come with their issues: users (tag `user:<id>`), libraries, movies, series,
- * metadata provider responses, image variants.
+ * | libraries / library-access | the library list; a user's grants | `all` / user id | `user:<id>` | 30 s / 10 min | library writes; grant/revoke |
+ * | content-movie / content-series | details (cast, crew, genres, files; seasons) | item id | `movie:<id>` / `series:<id>` | 1 min / 10 min | contentChanged (metadata), scans and probes (namespace) |
+ * | content-series-episodes | a series' episodes | series id | `series:<id>` | 1 min / 10 min | as above |
+ * | content-collection | a collection and its movies | collection id | `collection:<id>` | 1 min / 10 min | as above |
+ * | content-movie-lists / content-series-lists | listing pages | access set + query (+ user with `watched`) | `watch:<user>` with `watched` | 30 s / 5 min | any content change (namespace); watch writes |
+ * | content-episode, content-season-ref, content-movie-similar, content-genres, content-episodes-dated | episode details, season -> series, similar titles, genre counts, recent/upcoming | id / access set | - | 1 min / 5-60 min | any content change (namespace) |
+ * | watch-* (continue, history, stats, next episode, series stats) | per-user answers | user + access set (+ series) | `watch:<user>` | 30 s / 10 min | that user's progress/watched writes; any content change |
+ *
+ * Rows to come with their issues: metadata provider responses, image variants.
  */
 export * as CacheAside from "./CacheAside.js"
 export { CacheStore, makeCacheStore } from "./CacheStore.js"
