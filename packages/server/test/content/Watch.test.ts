@@ -46,6 +46,11 @@ describe("series and watch state", () => {
       for (const part of ["seasons", "episodes", "cast", "crew", "genres", "networks", "watch-stats", "next-episode"]) {
         expect((yield* call("GET", `/api/v1/tvshows/${show.id}/${part}`)).status, part).toBe(200)
       }
+      const searched = yield* read(SeriesPage)(yield* call("GET", `/api/v1/tvshows/search?q=${encodeURIComponent(show.title)}`))
+      expect(searched.items[0]?.id).toBe(show.id)
+      const newest = yield* read(SeriesPage)(yield* call("GET", "/api/v1/tvshows/recently-added?limit=2"))
+      expect(newest.items).toHaveLength(2)
+      expect((yield* read(SeriesPage)(yield* call("GET", `/api/v1/tvshows?network=${encodeURIComponent(details.networks[0]!.name)}`))).items.map((x) => x.id)).toContain(show.id)
       const season1 = details.seasons[0]!
       expect((yield* read(Schema.Struct({ seasonNumber: Schema.Number }))(yield* call("GET", `/api/v1/tvshows/seasons/${season1.id}`))).seasonNumber).toBe(1)
       const s1 = yield* read(Schema.Array(Episode))(yield* call("GET", `/api/v1/tvshows/seasons/${season1.id}/episodes`))
