@@ -14,6 +14,7 @@ import { freshDatabase, redisPrefix, redisUrl } from "../../packages/server/test
 import { startServer } from "../../packages/server/test/support/TestServer.js"
 import { emit, progress, round } from "./report.js"
 import { withCpu } from "./support/cpu.js"
+import { callJson } from "./support/http.js"
 import { runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
 
@@ -41,16 +42,7 @@ const settings = Config.all({
 })
 
 const post = <A, I>(url: string, body: unknown, schema: Schema.Schema<A, I>, headers: Record<string, string> = {}) =>
-  Effect.tryPromise({
-    try: async () => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) })
-      return { status: res.status, body: await res.text() }
-    },
-    catch: (cause) => new Error(`POST ${url} failed: ${String(cause)}`)
-  }).pipe(
-    Effect.filterOrFail((res) => res.status < 300, (res) => new Error(`POST ${url} answered ${res.status}: ${res.body}`)),
-    Effect.flatMap((res) => Schema.decodeUnknown(Schema.parseJson(schema))(res.body))
-  )
+  callJson("POST", url, body, schema, headers)
 
 export const run = Effect.scoped(
   Effect.gen(function* () {

@@ -18,6 +18,7 @@ import { databaseLayer } from "../../packages/server/test/support/DatabaseLayer.
 import { freshDatabase, redisPrefix, redisUrl } from "../../packages/server/test/support/TestDatabase.js"
 import { startServer } from "../../packages/server/test/support/TestServer.js"
 import { emit, progress, round } from "./report.js"
+import { callJson } from "./support/http.js"
 import { runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
 
@@ -34,21 +35,7 @@ const settings = Config.all({
   series: Config.integer("BENCH_BROWSE_SERIES").pipe(Config.withDefault(500))
 })
 
-const call = <A, I>(method: string, url: string, body: unknown, schema: Schema.Schema<A, I>, headers: Record<string, string> = {}) =>
-  Effect.tryPromise({
-    try: async () => {
-      const res = await fetch(url, {
-        method,
-        headers: { "content-type": "application/json", ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
-      return { status: res.status, body: await res.text() }
-    },
-    catch: (cause) => new Error(`${method} ${url} failed: ${String(cause)}`)
-  }).pipe(
-    Effect.filterOrFail((res) => res.status < 300, (res) => new Error(`${method} ${url} answered ${res.status}: ${res.body}`)),
-    Effect.flatMap((res) => Schema.decodeUnknown(Schema.parseJson(schema))(res.body))
-  )
+const call = callJson
 
 /** A small deterministic generator, so every run sends the same mix. */
 const mulberry32 = (seed: number) => () => {

@@ -4,10 +4,14 @@
  * row totally and a cursor continues exactly after the last row it saw, whatever was inserted since.
  */
 import type { Statement } from "@effect/sql"
-import { BadRequest, type DatabaseError, type ListQuery, type SortField, type SortOrder, type UserId } from "@mediaserver/domain"
+import { PgClient } from "@effect/sql-pg"
+import { BadRequest, type DatabaseError, type ListQuery, type Principal, type SortField, type SortOrder, type UserId } from "@mediaserver/domain"
 import { Effect, Either, Schema } from "effect"
+import { CacheAside } from "../cache/index.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
-import type { Accessible } from "../library/LibraryAccess.js"
+import { type Accessible, LibraryAccess } from "../library/LibraryAccess.js"
+import { accessKey } from "./Query.js"
+import { watchTag } from "./WatchState.js"
 
 export const DEFAULT_LIMIT = 24
 
@@ -190,3 +194,47 @@ export const fetchPage = <A, I>(
     wrapSql(options.operation)
   )
 }
+
+/**
+ * A cached listing of `table` (movies or series): pages are cached per access set and query (and per
+ * user when filtered by watch state, tagged `watch:<user>`), in `namespace`.
+ */
+export const makeLister = <A, I, P, PI>(options: {
+  readonly namespace: string
+  readonly table: Table
+  readonly shape: string
+  readonly schema: Schema.Schema<A, I>
+  readonly pageSchema: Schema.Schema<P, PI>
+  readonly toPage: (page: Page<A>) => P
+}) =>
+  Effect.gen(function* () {
+    const sql = yield* PgClient.PgClient
+    const access = yield* LibraryAccess
+    const a = options.table === "movies" ? "m" : "s"
+    const pages = yield* CacheAside.make({
+      namespace: options.namespace,
+      schema: options.pageSchema,
+      ttl: { l1: "30 seconds", l2: "5 minutes" },
+      key: (k: { readonly access: string; readonly user: string | null; readonly query: ListQuery }) => JSON.stringify(k),
+      tags: (k) => (k.user === null ? [] : [watchTag(k.user)])
+    })
+    return (user: Principal, query: ListQuery): Effect.Effect<P, BadRequest | DatabaseError> =>
+      Effect.gen(function* () {
+        const accessible = yield* access.accessible(user)
+        const key = { access: accessKey(accessible), user: query.watched === undefined ? null : user.userId, query }
+        return yield* pages.get(
+          key,
+          Effect.flatMap(listing(sql, options.table, a, query, user.userId, accessible), (l) =>
+            fetchPage(sql, {
+              from: `${options.table} ${a}`,
+              a,
+              shape: options.shape,
+              schema: options.schema,
+              listing: l,
+              // Search without an explicit sort ranks by title similarity.
+              ...(query.q !== undefined && query.sort === undefined ? { rank: sql`similarity(${sql.literal(`${a}.title`)}, ${query.q}) DESC` } : {}),
+              operation: `${options.table}.list`
+            })).pipe(Effect.map(options.toPage))
+        )
+      })
+  })

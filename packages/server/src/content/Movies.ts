@@ -24,9 +24,8 @@ import { CacheAside } from "../cache/index.js"
 import { type Accessible, isAccessible, LibraryAccess } from "../library/LibraryAccess.js"
 import { collectionTag, movieTag } from "./ContentCache.js"
 import * as J from "./ContentJson.js"
-import { DEFAULT_LIMIT, fetchPage, listing } from "./Listing.js"
-import { accessKey, decodeJson, first, notFound } from "./Query.js"
-import { watchTag } from "./WatchState.js"
+import { DEFAULT_LIMIT, makeLister } from "./Listing.js"
+import { decodeJson, first, notFound } from "./Query.js"
 
 const SIMILAR_KEPT = 50
 
@@ -79,12 +78,13 @@ export class Movies extends Context.Tag("@mediaserver/content/Movies")<
         ttl: { l1: "1 minute", l2: "10 minutes" },
         tags: (id: MovieId) => [movieTag(id)]
       })
-      const pages = yield* CacheAside.make({
+      const list = yield* makeLister({
         namespace: "content-movie-lists",
-        schema: MoviePage,
-        ttl: { l1: "30 seconds", l2: "5 minutes" },
-        key: (k: { readonly access: string; readonly user: string | null; readonly query: ListQuery }) => JSON.stringify(k),
-        tags: (k) => (k.user === null ? [] : [watchTag(k.user)])
+        table: "movies",
+        shape: J.movieSummary,
+        schema: MovieSummary,
+        pageSchema: MoviePage,
+        toPage: (page) => new MoviePage(page)
       })
       const similarCache = yield* CacheAside.make({
         namespace: "content-movie-similar",
@@ -98,25 +98,6 @@ export class Movies extends Context.Tag("@mediaserver/content/Movies")<
         ttl: { l1: "1 minute", l2: "10 minutes" },
         tags: (id: CollectionId) => [collectionTag(id)]
       })
-
-      const list = (user: Principal, query: ListQuery) =>
-        Effect.gen(function* () {
-          const accessible = yield* access.accessible(user)
-          const key = { access: accessKey(accessible), user: query.watched === undefined ? null : user.userId, query }
-          return yield* pages.get(
-            key,
-            Effect.flatMap(listing(sql, "movies", "m", query, user.userId, accessible), (l) =>
-              fetchPage(sql, {
-                from: "movies m",
-                a: "m",
-                shape: J.movieSummary,
-                schema: MovieSummary,
-                listing: l,
-                ...(query.q !== undefined && query.sort === undefined ? { rank: sql`similarity(m.title, ${query.q}) DESC` } : {}),
-                operation: "movies.list"
-              })).pipe(Effect.map((page) => new MoviePage(page)))
-          )
-        })
 
       const get = (user: Principal, id: MovieId) =>
         details.getOption(

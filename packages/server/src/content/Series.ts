@@ -29,10 +29,9 @@ import { decodeRows, wrapSql } from "../db/Sql.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
 import { seriesTag } from "./ContentCache.js"
 import * as J from "./ContentJson.js"
-import { accessFilter, DEFAULT_LIMIT, fetchPage, listing } from "./Listing.js"
+import { accessFilter, DEFAULT_LIMIT, makeLister } from "./Listing.js"
 import type { Paging } from "./Movies.js"
 import { accessKey, decodeJson, first, notFound } from "./Query.js"
-import { watchTag } from "./WatchState.js"
 
 const seriesDetails = `(${J.seriesSummary})::jsonb || jsonb_build_object(
   'originalTitle', s.original_title, 'originalLanguage', s.original_language, 'overview', s.overview,
@@ -86,12 +85,13 @@ export class Series extends Context.Tag("@mediaserver/content/Series")<
         ttl: { l1: "1 minute", l2: "10 minutes" },
         tags: (id: SeriesId) => [seriesTag(id)]
       })
-      const pages = yield* CacheAside.make({
+      const list = yield* makeLister({
         namespace: "content-series-lists",
-        schema: SeriesPage,
-        ttl: { l1: "30 seconds", l2: "5 minutes" },
-        key: (k: { readonly access: string; readonly user: string | null; readonly query: ListQuery }) => JSON.stringify(k),
-        tags: (k) => (k.user === null ? [] : [watchTag(k.user)])
+        table: "series",
+        shape: J.seriesSummary,
+        schema: SeriesSummary,
+        pageSchema: SeriesPage,
+        toPage: (page) => new SeriesPage(page)
       })
       const seasonRefs = yield* CacheAside.make({
         namespace: "content-season-ref",
@@ -199,24 +199,7 @@ export class Series extends Context.Tag("@mediaserver/content/Series")<
         })
 
       return {
-        list: (user, query) =>
-          Effect.gen(function* () {
-            const accessible = yield* access.accessible(user)
-            const key = { access: accessKey(accessible), user: query.watched === undefined ? null : user.userId, query }
-            return yield* pages.get(
-              key,
-              Effect.flatMap(listing(sql, "series", "s", query, user.userId, accessible), (l) =>
-                fetchPage(sql, {
-                  from: "series s",
-                  a: "s",
-                  shape: J.seriesSummary,
-                  schema: SeriesSummary,
-                  listing: l,
-                  ...(query.q !== undefined && query.sort === undefined ? { rank: sql`similarity(s.title, ${query.q}) DESC` } : {}),
-                  operation: "series.list"
-                })).pipe(Effect.map((page) => new SeriesPage(page)))
-            )
-          }),
+        list,
         get,
         episodes,
         season,
