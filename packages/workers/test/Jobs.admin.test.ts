@@ -6,7 +6,7 @@ import { Jobs, jobWorkflow } from "@mediaserver/server/jobs/index"
 import { Duration, Effect, Layer, Option, Schema } from "effect"
 import { account, read, request } from "../../server/test/auth/Http.js"
 import { eventually } from "../../server/test/support/Poll.js"
-import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, SimpleJob, UniqueJob } from "./support/TestJobs.js"
+import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, SimpleJob, SlowBackoffJob, UniqueJob } from "./support/TestJobs.js"
 
 const serverUrl = Effect.map(HttpServer.HttpServer, (server) =>
   `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`)
@@ -133,6 +133,27 @@ layer(jobsNode("jobs_admin"), { excludeTestServices: true })("job visibility (ad
       expect((yield* request(url, "POST", `/api/v1/admin/jobs/${again}/cancel`, { auth: admin })).status).toBe(200)
       const next = yield* workflow.executionId({ runId: again, payload: { key: "admin-cancel-running" } })
       yield* eventually(workflow.poll(next), (result) => result?._tag === "Complete", { what: "the new run to end", timeout: Duration.seconds(10) })
+    }))
+
+  it.effect("cancel a run sleeping in a durable backoff: it ends at once and never tries again", () =>
+    Effect.gen(function* () {
+      const { admin, url } = yield* accounts
+      const jobs = yield* Jobs
+      const payload = { key: "admin-cancel-backoff", behaviour: "unavailable" as const, failTimes: 1 }
+      const id = yield* jobs.enqueue(SlowBackoffJob, payload)
+      yield* eventually(jobs.get(id), (run) => Option.isSome(run) && run.value.state === "retrying", {
+        what: "the first attempt to fail into its backoff",
+        timeout: Duration.seconds(10)
+      })
+      const cancelled = yield* request(url, "POST", `/api/v1/admin/jobs/${id}/cancel`, { auth: admin })
+      expect(cancelled.status).toBe(200)
+      expect(cancelled.body).toMatchObject({ id, state: "cancelled" })
+      // The backoff is two minutes or more: the workflow ends well before it because the cancel interrupted it.
+      const workflow = jobWorkflow(SlowBackoffJob.name)
+      const executionId = yield* workflow.executionId({ runId: id, payload })
+      yield* eventually(workflow.poll(executionId), (result) => result?._tag === "Complete", { what: "the workflow to end", timeout: Duration.seconds(10) })
+      expect((yield* starts("admin-cancel-backoff")).map((e) => e.attempt)).toEqual([1])
+      expect(Option.map(yield* jobs.get(id), (run) => run.state)).toEqual(Option.some("cancelled"))
     }))
 
   it.effect("cancel a queued run: its handler never starts", () =>

@@ -79,6 +79,13 @@ export const FlakyJob = defineJob({
   discardOn: ["CustomDiscard"]
 })
 
+/** As FlakyJob, but its backoff is minutes: between attempts it sleeps on the durable clock. */
+export const SlowBackoffJob = defineJob({
+  ...FlakyJob,
+  name: "test.slow_backoff",
+  backoff: { base: "2 minutes", max: "5 minutes" }
+})
+
 const KeyPayload = Schema.Struct({ key: Schema.String })
 
 /** Records each run; waits for its gate when `gated`. */
@@ -108,8 +115,10 @@ export const CappedJob = defineJob({
 })
 export const BULK_CAP = 2
 
-const TestHandlersLive = Layer.mergeAll(
-  jobWorkflowLayer(FlakyJob, ({ behaviour, failTimes, key, retryAfterMs }, { attempt }) =>
+const flaky = (
+  { behaviour, failTimes, key, retryAfterMs }: typeof FlakyJob.payload.Type,
+  { attempt }: { readonly attempt: number }
+) =>
     Effect.gen(function* () {
       const probe = yield* Probe
       yield* probe.record(key, "start", attempt)
@@ -131,7 +140,10 @@ const TestHandlersLive = Layer.mergeAll(
           return yield* Effect.onInterrupt(Effect.never, () => probe.record(key, "interrupted", attempt))
       }
     })
-  ),
+
+const TestHandlersLive = Layer.mergeAll(
+  jobWorkflowLayer(FlakyJob, flaky),
+  jobWorkflowLayer(SlowBackoffJob, flaky),
   jobWorkflowLayer(SimpleJob, ({ key }, { attempt }) => Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))),
   jobWorkflowLayer(UniqueJob, ({ key }, { attempt }) =>
     Effect.gen(function* () {
