@@ -130,8 +130,9 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
             const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
             return Option.isSome(existing) ? existing.value : yield* write
           }).pipe(Effect.provideService(WorkflowEngine.WorkflowEngine, engine))
-          // Inside the caller's transaction the job starts when it commits (see `withTransaction`).
-          return yield* withTransaction(write)
+          // Inside the caller's transaction the job starts when it commits (see `withTransaction`); on its
+          // own, the insert commits by itself and the send follows it.
+          return (yield* FiberRef.get(pendingSends)) === undefined ? yield* write : yield* withTransaction(write)
         }).pipe(Effect.withSpan("Jobs.enqueue", { attributes: { kind: kind.name } }))
 
       // Delivers runs whose send after commit was lost (a crash in between); a no-op for runs already sent.
