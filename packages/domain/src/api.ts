@@ -3,6 +3,8 @@ import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } 
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
+import { MfaApi, MfaLoginApi } from "./mfa.js"
+import { AdminOidcApi, OidcApi, OidcLinksApi } from "./oidc.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
@@ -20,6 +22,11 @@ export class MediaApi extends HttpApi.make("media")
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
+  .add(MfaApi)
+  .add(MfaLoginApi)
+  .add(OidcApi)
+  .add(OidcLinksApi)
+  .add(AdminOidcApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

@@ -1,12 +1,27 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { AdminJobsRpcs, IdentityRpcs, LibraryRpcs, MediaApi, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import {
+  AdminJobsRpcs,
+  IdentityRpcs,
+  LibraryRpcs,
+  MediaApi,
+  MfaLoginRpcs,
+  MfaRpcs,
+  OidcAccountRpcs,
+  OidcRpcs,
+  ProfileRpcs,
+  RbacRpcs,
+  SettingsRpcs,
+  SystemRpcs
+} from "@mediaserver/domain"
 import { Layer } from "effect"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
 import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
+import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
+import { OidcAllRpcLive, OidcHttpLive } from "../oidc/index.js"
 import { RbacHttpLive, RbacRpcLive } from "../rbac/index.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
@@ -20,6 +35,7 @@ export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
   Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
+  Layer.provide([MfaHttpLive, OidcHttpLive]),
   Layer.provide(AuthenticationLive)
 )
 
@@ -27,9 +43,11 @@ const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/a
 
 /** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
 const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
+  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
   Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive]),
+  Layer.provide([MfaAllRpcLive, OidcAllRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson)
 )
