@@ -78,11 +78,16 @@ export class MfaLoginRequest extends Schema.Class<MfaLoginRequest>("MfaLoginRequ
 const B64 = Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]*={0,2}$/, { message: () => "base64url" }))
 const Attachment = Schema.optional(Schema.Literal("platform", "cross-platform"))
 
-export const RegistrationResponse = Schema.Struct({
+/** What registration and authentication responses share. */
+const credentialFields = {
   id: B64,
   rawId: B64,
   type: Schema.Literal("public-key"),
-  authenticatorAttachment: Attachment,
+  authenticatorAttachment: Attachment
+}
+
+export const RegistrationResponse = Schema.Struct({
+  ...credentialFields,
   response: Schema.Struct({
     clientDataJSON: B64,
     attestationObject: B64,
@@ -92,10 +97,7 @@ export const RegistrationResponse = Schema.Struct({
 export type RegistrationResponse = typeof RegistrationResponse.Type
 
 export const AuthenticationResponse = Schema.Struct({
-  id: B64,
-  rawId: B64,
-  type: Schema.Literal("public-key"),
-  authenticatorAttachment: Attachment,
+  ...credentialFields,
   response: Schema.Struct({
     clientDataJSON: B64,
     authenticatorData: B64,

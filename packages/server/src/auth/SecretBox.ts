@@ -3,9 +3,9 @@
  * AES-256-GCM under SECRETS_KEY: `v1.<iv>.<tag>.<ciphertext>`, base64url. A value that does not open
  * (another key, tampering) is a defect of the deployment, not of the request: it fails loudly.
  */
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto"
-import { AppConfig } from "../config/AppConfig.js"
+import { AppConfig, DEFAULT_SECRETS_KEY } from "../config/AppConfig.js"
 
 export class SecretBox extends Context.Tag("@mediaserver/auth/SecretBox")<
   SecretBox,
@@ -16,7 +16,11 @@ export class SecretBox extends Context.Tag("@mediaserver/auth/SecretBox")<
 >() {
   static readonly layer = Layer.effect(
     SecretBox,
-    Effect.map(AppConfig, (config) => {
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      if (Redacted.value(config.secretsKey) === DEFAULT_SECRETS_KEY && Option.isSome(config.databaseUrl)) {
+        yield* Effect.logWarning("SECRETS_KEY is not set: stored TOTP and OIDC client secrets are sealed with the public default key")
+      }
       const key = createHash("sha256").update(Redacted.value(config.secretsKey)).digest()
       return {
         seal: (plain) => {

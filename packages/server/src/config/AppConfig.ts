@@ -50,6 +50,9 @@ const logLevel = (name: string) =>
     })
   )
 
+/** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
+export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
+
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
@@ -122,7 +125,7 @@ export const appConfig = Config.all({
    * string, hashed to the key. The embedded default suits a laptop only: set your own on a server, the
    * same on every node (changing it makes stored secrets unreadable).
    */
-  secretsKey: Config.redacted("SECRETS_KEY").pipe(Config.withDefault(Redacted.make("mediaserver embedded default secrets key"))),
+  secretsKey: Config.redacted("SECRETS_KEY").pipe(Config.withDefault(Redacted.make(DEFAULT_SECRETS_KEY))),
   // Second factors (mfa/): TOTP issuer and WebAuthn relying party name, life of a login's MFA challenge.
   mfaIssuer: Config.string("MFA_ISSUER").pipe(Config.withDefault("Media server")),
   mfaChallengeTtl: Config.duration("MFA_CHALLENGE_TTL").pipe(Config.withDefault(Duration.minutes(5))),
