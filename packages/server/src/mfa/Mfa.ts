@@ -159,9 +159,6 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
             if (Option.isNone(registered)) {
               return yield* new Unprocessable({ message: "response: the attestation could not be verified", details: { field: "response" } })
             }
-            if (Option.isSome(yield* repo.credential(registered.value.id))) {
-              return yield* new Conflict({ message: "This credential is registered already", details: { field: "response.id" } })
-            }
             const row = yield* repo.addCredential({ ...registered.value, userId: caller.userId, name: name ?? "Security key" })
             yield* activity.record({ action: "auth.mfa_enabled", userId: caller.userId, details: { method: "webauthn", credential: row.id } })
             return toCredentialInfo(row)

@@ -4,9 +4,9 @@
  * backup code only while unused.
  */
 import { SqlClient } from "@effect/sql"
-import type { DatabaseError, UserId } from "@mediaserver/domain"
+import type { Conflict, DatabaseError, UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+import { decodeRows, jsonb, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 const StateRow = Schema.Struct({
   enabled: Schema.Boolean,
@@ -62,8 +62,8 @@ export class MfaRepo extends Context.Tag("@mediaserver/mfa/MfaRepo")<
     readonly useBackupCode: (userId: UserId, hash: string) => Effect.Effect<boolean, DatabaseError>
     readonly credentials: (userId: UserId) => Effect.Effect<ReadonlyArray<CredentialRow>, DatabaseError>
     readonly credential: (id: string) => Effect.Effect<Option.Option<CredentialRow>, DatabaseError>
-    /** Adds the credential and turns MFA on. */
-    readonly addCredential: (credential: NewCredential) => Effect.Effect<CredentialRow, DatabaseError>
+    /** Adds the credential and turns MFA on; Conflict if it is registered already. */
+    readonly addCredential: (credential: NewCredential) => Effect.Effect<CredentialRow, DatabaseError | Conflict>
     readonly usedCredential: (id: string, counter: number) => Effect.Effect<void, DatabaseError>
     readonly renameCredential: (userId: UserId, id: string, name: string) => Effect.Effect<Option.Option<CredentialRow>, DatabaseError>
     readonly deleteCredential: (userId: UserId, id: string) => Effect.Effect<boolean, DatabaseError>
@@ -157,7 +157,7 @@ export class MfaRepo extends Context.Tag("@mediaserver/mfa/MfaRepo")<
             yield* ensure(c.userId)
             yield* sql`UPDATE user_mfa SET enabled = true, updated_at = now() WHERE user_id = ${c.userId}`
             return rows[0] ?? (yield* Effect.dieMessage("INSERT RETURNING gave no row"))
-          }).pipe(sql.withTransaction, wrapSql("mfa.addCredential")),
+          }).pipe(sql.withTransaction, wrapSqlUnique("mfa.addCredential", { webauthn_credentials_pkey: "response.id" })),
         usedCredential: (id, counter) =>
           sql`UPDATE webauthn_credentials SET counter = ${counter}, last_used_at = now() WHERE id = ${id}`.pipe(
             Effect.asVoid,
