@@ -1,21 +1,9 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import {
-  AdminJobsRpcs,
-  IdentityRpcs,
-  LibraryRpcs,
-  MediaApi,
-  MfaLoginRpcs,
-  MfaRpcs,
-  OidcAccountRpcs,
-  OidcRpcs,
-  ProfileRpcs,
-  RbacRpcs,
-  SettingsRpcs,
-  SystemRpcs
-} from "@mediaserver/domain"
+import { AdminJobsRpcs, IdentityRpcs, LibraryRpcs, MediaApi, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
+import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
 import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
@@ -35,21 +23,21 @@ export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
   Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
-  Layer.provide([MfaHttpLive, OidcHttpLive]),
-  Layer.provide(AuthenticationLive)
+  Layer.provide(AuthenticationLive),
+  // Second factors and single sign-on (their handlers use the authentication middleware too).
+  Layer.provide(Layer.mergeAll(MfaHttpLive, OidcHttpLive).pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
 
 /** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
-const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
-  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
+const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs).merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
   Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive]),
-  Layer.provide([MfaAllRpcLive, OidcAllRpcLive]),
   Layer.provide(RpcAuthenticationLive),
-  Layer.provide(RpcSerialization.layerNdjson)
+  Layer.provide(RpcSerialization.layerNdjson),
+  Layer.provide([MfaAllRpcLive, OidcAllRpcLive])
 )
 
 /** A worker node serves probes and metrics only. */
