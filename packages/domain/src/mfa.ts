@@ -26,8 +26,6 @@ import { Authentication, RpcAuthentication, UserId } from "./identity.js"
 
 /** A 6-digit TOTP code. */
 export const TotpCode = Schema.String.pipe(Schema.pattern(/^\d{6}$/, { message: () => "6 digits" }))
-/** A backup code as shown (dashes and case do not matter). */
-export const BackupCode = Schema.String.pipe(Schema.minLength(8), Schema.maxLength(32))
 
 export class MfaStatus extends Schema.Class<MfaStatus>("MfaStatus")({
   userId: UserId,

@@ -22,7 +22,7 @@ import { ActivityLog } from "../activity/ActivityLog.js"
 import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { backupCodeHash, newBackupCodes, newTotpSecret, otpauthUrl, qrCodeDataUrl, totpStep } from "./Codes.js"
-import { MfaChallenges } from "./MfaChallenges.js"
+import { MfaChallenges, mfaActive } from "./MfaChallenges.js"
 import { type CredentialRow, type MfaState, MfaRepo } from "./MfaRepo.js"
 import { SecondFactor } from "./SecondFactor.js"
 import { WebAuthn } from "./WebAuthn.js"
@@ -40,7 +40,7 @@ export const toCredentialInfo = (row: CredentialRow) =>
 const toStatus = (userId: UserId, state: MfaState) =>
   new MfaStatus({
     userId,
-    enabled: state.enabled && (state.totp_secret !== null || state.webauthn_count > 0),
+    enabled: mfaActive(state),
     totp: state.totp_secret !== null,
     backupCodesRemaining: state.backup_remaining,
     webauthnCredentials: state.webauthn_count
