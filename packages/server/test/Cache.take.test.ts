@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schema } from "effect"
-import { cacheNode, cleanupPrefix, redisReady, subscribed } from "./support/CacheNodes.js"
-import { redisPrefix, redisUrl } from "./support/TestDatabase.js"
+import { cacheNode, twoCacheNodes } from "./support/CacheNodes.js"
+import { redisPrefix } from "./support/TestDatabase.js"
 
 const prefix = redisPrefix("cache-take")
 const ttl = { l1: Duration.minutes(1), l2: Duration.minutes(1) }
@@ -14,13 +14,7 @@ const spec = { namespace: "challenge", schema: Schema.String, ttl }
 describe("cache put/take", () => {
   it.scopedLive("a value put on one node is taken once, on another node", () =>
     Effect.gen(function* () {
-      const url = yield* Effect.orDie(redisUrl)
-      yield* cleanupPrefix(url, prefix)
-      const a = yield* cacheNode({ prefix, redisUrl: Option.some(url) })
-      const b = yield* cacheNode({ prefix, redisUrl: Option.some(url) })
-      yield* redisReady(a)
-      yield* redisReady(b)
-      yield* subscribed(Option.getOrThrow(a.client), prefix, 2)
+      const { a, b } = yield* twoCacheNodes(prefix)
       const onA = yield* a.namespace(spec)
       const onB = yield* b.namespace(spec)
 
