@@ -4,6 +4,8 @@ import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
+import { MfaApi, MfaLoginApi } from "./mfa.js"
+import { AdminOidcApi, OidcApi, OidcLinksApi } from "./oidc.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
@@ -15,6 +17,11 @@ export class MediaApi extends HttpApi.make("media")
   .add(AuthApi)
   .add(SessionsApi)
   .add(ApiKeysApi)
+  .add(MfaApi)
+  .add(MfaLoginApi)
+  .add(OidcApi)
+  .add(OidcLinksApi)
+  .add(AdminOidcApi)
   .add(UsersApi)
   .add(AdminUsersApi)
   .add(AdminJobsApi)

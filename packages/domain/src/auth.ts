@@ -81,6 +81,24 @@ export class AuthTokens extends Schema.Class<AuthTokens>("AuthTokens")({
   user: User
 }) {}
 
+export const MfaMethod = Schema.Literal("totp", "backupCode", "webauthn")
+export type MfaMethod = typeof MfaMethod.Type
+
+/**
+ * The answer of a password login when the account has MFA: no session yet; complete the login with
+ * `mfaToken` (POST /mfa/login or the WebAuthn login ceremony) within `expiresIn` seconds.
+ */
+export class MfaRequired extends Schema.Class<MfaRequired>("MfaRequired")({
+  mfaRequired: Schema.Literal(true),
+  mfaToken: Schema.Redacted(Schema.String),
+  methods: Schema.Array(MfaMethod),
+  expiresIn: Schema.Number
+}) {}
+
+/** A password login: a session, or (MFA enabled) the challenge to complete first. */
+export const LoginResult = Schema.Union(AuthTokens, MfaRequired)
+export type LoginResult = typeof LoginResult.Type
+
 /** 429 with `retryAfterMs` in the body (the generic `httpError` shape has no room for it). */
 export const HttpTooManyRequests = Schema.transformOrFail(
   Schema.Struct({
@@ -111,6 +129,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
     HttpApiEndpoint.post("login", "/auth/login")
       .setPayload(LoginRequest)
       .addSuccess(AuthTokens)
+      .addSuccess(MfaRequired)
       .addError(HttpTooManyRequests)
   )
   .add(HttpApiEndpoint.post("refresh", "/auth/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens))
@@ -240,7 +259,7 @@ export class ApiKeysApi extends HttpApiGroup.make("apiKeys")
 export class IdentityRpcs extends RpcGroup.make(
   Rpc.make("AuthLogin", {
     payload: LoginRequest,
-    success: AuthTokens,
+    success: LoginResult,
     error: Schema.Union(Unauthorized, Forbidden, TooManyRequests, Unavailable)
   }),
   Rpc.make("AuthRefresh", { payload: RefreshRequest, success: AuthTokens, error: Schema.Union(Unauthorized, Unavailable) }),

@@ -11,12 +11,15 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
 import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
+import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 
 /**
  * Every RPC group the server serves, merged into one group. This is the one place new groups are added:
  * `export const AllRpcs = SystemRpcs.merge(MediaRpcs, UserRpcs)` (the server must serve the same merge).
  */
-export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs, BrowseRpcs)
+export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
+  .merge(BrowseRpcs)
+  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
 export type AllRpcs = typeof AllRpcs
 
 /** The client value: one method per RPC (`client.SystemInfo()`, `client.SystemPing({ id })`). */

@@ -12,6 +12,8 @@ import { CacheStore } from "./cache/CacheStore.js"
 import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { IdentityLive } from "./auth/index.js"
+import { MfaGateLive, MfaLive } from "./mfa/index.js"
+import { OidcLive } from "./oidc/index.js"
 import { SettingsLive } from "./settings/index.js"
 import { ProfileLive } from "./users/index.js"
 import { AppConfig } from "./config/AppConfig.js"
@@ -110,7 +112,11 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   // Identity and access: accounts, sessions, API keys, users and the Authenticator behind both middlewares.
   // Profile (preferences, avatar) uses accounts and settings.
   Layer.provide(ProfileLive),
+  // Second factors and single sign-on: they start sessions through Accounts.
+  Layer.provideMerge(Layer.merge(MfaLive, OidcLive)),
   Layer.provideMerge(IdentityLive),
+  // Accounts asks this gate whether a correct password still needs a second factor.
+  Layer.provideMerge(MfaGateLive),
   Layer.provideMerge(SettingsLive),
   // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
   // Browsing and watch state over the libraries' content.

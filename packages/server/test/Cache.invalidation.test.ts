@@ -7,26 +7,16 @@ import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, Option, Schema } from "effect"
 import type { CacheAside } from "../src/cache/CacheAside.js"
-import { type CacheNode, cacheNode, cleanupPrefix, gatedLookup, redisReady, type Source, source, subscribed } from "./support/CacheNodes.js"
+import { type CacheNode, gatedLookup, type Source, source, twoCacheNodes } from "./support/CacheNodes.js"
 import { eventually } from "./support/Poll.js"
-import { freshDatabase, redisPrefix, redisUrl } from "./support/TestDatabase.js"
+import { freshDatabase, redisPrefix } from "./support/TestDatabase.js"
 
 const prefix = redisPrefix("cache-inval")
 const long = { l1: Duration.minutes(5), l2: Duration.minutes(5) }
 /** The issue's bound for another node's L1 to drop an invalidated entry. */
 const VISIBLE_WITHIN_MS = 100
 
-const twoNodes = Effect.gen(function*() {
-  const url = yield* Effect.orDie(redisUrl)
-  yield* cleanupPrefix(url, prefix)
-  const a = yield* cacheNode({ prefix, redisUrl: Option.some(url) })
-  const b = yield* cacheNode({ prefix, redisUrl: Option.some(url) })
-  yield* redisReady(a)
-  yield* redisReady(b)
-  // Both nodes listen on the invalidation channel (as two server processes would).
-  yield* subscribed(Option.getOrThrow(a.client), prefix, 2)
-  return { a, b }
-})
+const twoNodes = twoCacheNodes(prefix)
 
 /**
  * Runs `invalidate` on one node and polls the other node's `get` (every ms) until it returns

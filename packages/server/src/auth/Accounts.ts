@@ -6,6 +6,7 @@ import {
   type DatabaseError,
   Forbidden,
   type LoginRequest,
+  type LoginResult,
   NotFound,
   type Principal,
   type RegisterRequest,
@@ -25,10 +26,11 @@ import { Settings } from "../settings/Service.js"
 import { Authenticator } from "./Authenticator.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { LoginLimiter } from "./LoginLimiter.js"
-import { checkPolicy, Passwords } from "./Passwords.js"
+import { checkPolicy, Passwords, passwordHashOf } from "./Passwords.js"
 import { type SessionRow, SessionsRepo } from "./SessionsRepo.js"
 import { digest, newAccessToken, newRefreshToken } from "./Tokens.js"
-import { toUser, UsersRepo } from "./UsersRepo.js"
+import { LoginGate } from "./LoginGate.js"
+import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 /** Where a login comes from, shown in the session list. */
 export interface ClientInfo {
@@ -59,7 +61,9 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
     readonly login: (
       request: LoginRequest,
       client: ClientInfo
-    ) => Effect.Effect<AuthTokens, Unauthorized | Forbidden | TooManyRequests | DatabaseError>
+    ) => Effect.Effect<LoginResult, Unauthorized | Forbidden | TooManyRequests | DatabaseError>
+    /** A new session for a user whose sign-in is complete (password + second factor, or single sign-on). */
+    readonly startSession: (user: UserRow, device: string | null, client: ClientInfo) => Effect.Effect<AuthTokens, DatabaseError>
     readonly refresh: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
     readonly changePassword: (
       caller: Principal,
@@ -86,6 +90,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const email = yield* EmailFlows
       const activity = yield* ActivityLog
       const settings = yield* Settings
+      const gate = yield* LoginGate
       /** A boolean server setting (general.registrationOpen, security.requireEmailVerification). */
       const serverFlag = (key: string) =>
         settings.get("server", key).pipe(
@@ -104,6 +109,29 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           expiresIn: Math.max(0, Math.floor((accessExpiresAt.getTime() - Date.now()) / 1000)),
           sessionId,
           user
+        })
+
+      const startSession = (user: UserRow, device: string | null, client: ClientInfo) =>
+        Effect.gen(function* () {
+          const now = Date.now()
+          const access = newAccessToken()
+          const refresh = newRefreshToken()
+          const expiresAt = new Date(now + maxAge)
+          const accessExpiresAt = new Date(Math.min(now + accessTtl, expiresAt.getTime()))
+          const id = SessionId.make(randomUUID())
+          yield* sessions.create({
+            id,
+            userId: user.id,
+            accessHash: digest(access),
+            refreshHash: digest(refresh),
+            device,
+            userAgent: client.userAgent,
+            ip: client.ip,
+            accessExpiresAt,
+            expiresAt
+          })
+          yield* activity.record({ action: "auth.login", userId: user.id, resourceType: "session", resourceId: id, ...client })
+          return tokens(access, refresh, id, accessExpiresAt, toUser(user))
         })
 
       const callerSession = (caller: Principal) => caller.credentialId
@@ -144,7 +172,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } })
             yield* limiter.admit(client.ip, account).pipe(Effect.tapError(() => failed("rate_limited")))
             // Always verify (a dummy hash when there is no user) so both failures take as long.
-            const ok = yield* passwords.verify(Option.getOrUndefined(Option.map(found, (u) => u.password_hash)), request.password)
+            const ok = yield* passwords.verify(Option.getOrUndefined(Option.flatMap(found, passwordHashOf)), request.password)
             if (!ok || Option.isNone(found)) {
               yield* failed(Option.isNone(found) ? "unknown_user" : "wrong_password")
               return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
@@ -159,26 +187,12 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
                 details: { reason: "email_not_verified" }
               })
             }
-            const now = Date.now()
-            const access = newAccessToken()
-            const refresh = newRefreshToken()
-            const expiresAt = new Date(now + maxAge)
-            const accessExpiresAt = new Date(Math.min(now + accessTtl, expiresAt.getTime()))
-            const id = SessionId.make(randomUUID())
-            yield* sessions.create({
-              id,
-              userId: user.id,
-              accessHash: digest(access),
-              refreshHash: digest(refresh),
-              device: request.deviceName ?? null,
-              userAgent: client.userAgent,
-              ip: client.ip,
-              accessExpiresAt,
-              expiresAt
-            })
-            yield* activity.record({ action: "auth.login", userId: user.id, resourceType: "session", resourceId: id, ...client })
-            return tokens(access, refresh, id, accessExpiresAt, toUser(user))
+            const second = yield* gate.challenge(user, request)
+            if (Option.isSome(second)) return second.value
+            return yield* startSession(user, request.deviceName ?? null, client)
           }),
+
+        startSession,
 
         refresh: (refreshToken) =>
           Effect.gen(function* () {

@@ -7,6 +7,7 @@ import { Cookies, type Headers, HttpApp, HttpServerResponse } from "@effect/plat
 import { type AuthTokens, CSRF_COOKIE, CSRF_HEADER, Forbidden, REFRESH_COOKIE, SESSION_COOKIE, Unauthorized } from "@mediaserver/domain"
 import { Duration, Effect, Option, Redacted } from "effect"
 import { randomBytes } from "node:crypto"
+import type { AppConfigShape } from "../config/AppConfig.js"
 import { sameDigest, digest } from "./Tokens.js"
 
 /** The refresh cookie is sent only here: nowhere else needs it. */
@@ -40,6 +41,12 @@ export interface CookieSettings {
   readonly secure: boolean
   readonly maxAge: Duration.Duration
 }
+
+/** Secure cookies when users reach the server over https; they live as long as a session may. */
+export const cookieSettingsOf = (config: AppConfigShape): CookieSettings => ({
+  secure: config.publicUrl.startsWith("https:"),
+  maxAge: config.authSessionMaxAge
+})
 
 /** Sets the cookies of a cookie login or refresh on the handler's response. */
 export const setSessionCookies = (tokens: AuthTokens, settings: CookieSettings, csrf: Option.Option<string>) => {

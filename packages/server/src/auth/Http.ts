@@ -1,10 +1,10 @@
 /** REST handlers of the identity groups: each is one policy line plus a service call. */
 import { HttpApiBuilder, HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { CSRF_COOKIE, CurrentUser, MediaApi, REFRESH_COOKIE, type RefreshRequest, type TooManyRequests } from "@mediaserver/domain"
+import { AuthTokens, CSRF_COOKIE, CurrentUser, MediaApi, REFRESH_COOKIE, type RefreshRequest, TooManyRequests } from "@mediaserver/domain"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { Accounts, type ClientInfo } from "./Accounts.js"
-import { checkCsrf, clearSessionCookies, cookieOf, type CookieSettings, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
+import { checkCsrf, clearSessionCookies, cookieOf, cookieSettingsOf, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { all, any, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSelf, requireSession, withPolicy } from "./Policy.js"
@@ -15,7 +15,7 @@ import { Users } from "./Users.js"
  * The socket's address; X-Forwarded-For (its last entry: the one our proxy added) only when
  * AUTH_TRUST_PROXY says a proxy in front sets it, since a client can send any value.
  */
-const clientInfo = (trustProxy: boolean): Effect.Effect<ClientInfo, never, HttpServerRequest.HttpServerRequest> =>
+export const clientInfo = (trustProxy: boolean): Effect.Effect<ClientInfo, never, HttpServerRequest.HttpServerRequest> =>
   Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
     const forwarded = trustProxy ? request.headers["x-forwarded-for"]?.split(",").pop()?.trim() : undefined
     return {
@@ -25,12 +25,16 @@ const clientInfo = (trustProxy: boolean): Effect.Effect<ClientInfo, never, HttpS
   })
 
 /** Retry-After (whole seconds) on the 429 response, next to `retryAfterMs` in its body. */
-const retryAfterHeader = (error: TooManyRequests) =>
+export const retryAfterHeader = (error: TooManyRequests) =>
   HttpApp.appendPreResponseHandler((_, response) =>
     Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(Math.ceil((error.retryAfterMs ?? 1000) / 1000))))
   )
 
 /** The refresh token of the body, else of the cookie (then with the CSRF check); and whether it was the cookie. */
+/** Retry-After on whatever 429 the effect fails with. */
+export const withRetryAfter = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.tapError(effect, (e) => (e instanceof TooManyRequests ? retryAfterHeader(e) : Effect.void))
+
 const refreshTokenOf = (payload: RefreshRequest) =>
   Effect.gen(function* () {
     if (payload.refreshToken !== undefined) return { token: payload.refreshToken, fromCookie: false }
@@ -47,7 +51,7 @@ const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
     const email = yield* EmailFlows
     const config = yield* AppConfig
     const client = clientInfo(config.authTrustProxy)
-    const cookies: CookieSettings = { secure: config.publicUrl.startsWith("https:"), maxAge: config.authSessionMaxAge }
+    const cookies = cookieSettingsOf(config)
     // A refresh keeps the page's CSRF token; a login starts a new one.
     const keptCsrf = Effect.map(HttpServerRequest.HttpServerRequest, (request) => cookieOf(request.headers, CSRF_COOKIE))
     return handlers
@@ -59,7 +63,8 @@ const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
       .handle("login", ({ payload }) =>
         orUnavailable(Effect.flatMap(client, (from) => accounts.login(payload, from))).pipe(
           Effect.tapErrorTag("TooManyRequests", retryAfterHeader),
-          Effect.tap((tokens) => (payload.cookie === true ? setSessionCookies(tokens, cookies, Option.none()) : Effect.void))
+          Effect.tap((result) =>
+            payload.cookie === true && result instanceof AuthTokens ? setSessionCookies(result, cookies, Option.none()) : Effect.void)
         ))
       .handle("refresh", ({ payload }) =>
         Effect.gen(function* () {

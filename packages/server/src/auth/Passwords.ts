@@ -21,6 +21,14 @@ const COMMON = new Set([
   "11111111", "00000000", "aaaaaaaa", "mediaserver", "jellyfin", "plex", "emby", "secret", "secret123"
 ])
 
+/**
+ * Accounts made by single sign-on have no password: their hash is empty. A login then verifies the
+ * dummy hash (same time as a wrong password) and fails.
+ */
+export const NO_PASSWORD = ""
+export const passwordHashOf = (user: { readonly password_hash: string }): Option.Option<string> =>
+  user.password_hash === NO_PASSWORD ? Option.none() : Option.some(user.password_hash)
+
 export interface PolicyInput {
   readonly field: string
   readonly password: Redacted.Redacted<string>

@@ -1,11 +1,15 @@
 /** RPC handlers of `IdentityRpcs`: the same services and policies as the REST handlers. */
 import { CurrentUser, IdentityRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { Accounts } from "./Accounts.js"
+import type { Headers } from "@effect/platform"
+import { Accounts, type ClientInfo } from "./Accounts.js"
 import { MISSING_REFRESH } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { canRead, orUnavailable, requireAdmin, withPolicy } from "./Policy.js"
 import { Users } from "./Users.js"
+
+/** Where an RPC call comes from: its User-Agent; the address is not known to RPC handlers. */
+export const rpcClientInfo = (headers: Headers.Headers): ClientInfo => ({ userAgent: headers["user-agent"] ?? null, ip: null })
 
 export const IdentityRpcLive = IdentityRpcs.toLayer(
   Effect.gen(function* () {
@@ -18,7 +22,7 @@ export const IdentityRpcLive = IdentityRpcs.toLayer(
       AuthForgotPassword: (request) => email.forgotPassword(request.email),
       AuthResetPassword: ({ newPassword, token }) => orUnavailable(Effect.asVoid(email.resetPassword(token, newPassword))),
       AuthLogin: (request, { headers }) =>
-        orUnavailable(accounts.login(request, { userAgent: headers["user-agent"] ?? null, ip: null })),
+        orUnavailable(accounts.login(request, rpcClientInfo(headers))),
       AuthRefresh: ({ refreshToken }) =>
         refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
       AuthRegister: (request) => orUnavailable(accounts.register(request)),

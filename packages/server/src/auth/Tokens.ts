@@ -47,3 +47,7 @@ export const sameDigest = (a: string, b: string): boolean => {
   const right = Buffer.from(b, "hex")
   return left.length === right.length && timingSafeEqual(left, right)
 }
+
+/** The token of a pending MFA login (password right, second factor still due). */
+export const MFA_TOKEN_PREFIX = "msm_"
+export const newMfaToken = (): Redacted.Redacted<string> => Redacted.make(`${MFA_TOKEN_PREFIX}${random()}`)

@@ -11,6 +11,7 @@ import { EmailFlows } from "./EmailFlows.js"
 import { EmailTokensRepo } from "./EmailTokensRepo.js"
 import { LoginLimiter } from "./LoginLimiter.js"
 import { Passwords } from "./Passwords.js"
+import { SecretBox } from "./SecretBox.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { Users } from "./Users.js"
 import { UserCache } from "./UserCache.js"
@@ -26,11 +27,11 @@ export { IdentityRpcLive } from "./Rpc.js"
 
 const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.layer, EmailTokensRepo.layer, Mailer.layer, ActivityLog.layer, RbacRepo.layer)
 
-/** The identity services (needs SqlClient, CacheStore, RedisConnection, AppConfig). */
+/** The identity services (needs SqlClient, CacheStore, RedisConnection, AppConfig, and the LoginGate of mfa/). */
 export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer, Rbac.layer).pipe(
   Layer.provideMerge(EmailFlows.layer),
   Layer.provideMerge(Layer.merge(Authenticator.layer, LoginLimiter.layer)),
   Layer.provideMerge(Layer.merge(Enforcer.layer, UserCache.layer)),
-  Layer.provideMerge(Passwords.layer),
+  Layer.provideMerge(Layer.merge(Passwords.layer, SecretBox.layer)),
   Layer.provideMerge(Repos)
 )

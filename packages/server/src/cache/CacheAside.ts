@@ -40,6 +40,13 @@ export interface CacheAside<K, A> {
   readonly getOption: <E, R>(k: K, lookup: Effect.Effect<Option.Option<A>, E, R>) => Effect.Effect<Option.Option<A>, E, R>
   readonly invalidate: (k: K) => Effect.Effect<void>
   readonly invalidateAll: Effect.Effect<void>
+  /**
+   * Short-lived state that has no source to read through (login challenges, OIDC state): `put` fills
+   * both levels, `take` reads and removes it once for the whole cluster (Redis GETDEL; L1 alone
+   * without Redis). A value put while Redis was down lives in this node's L1 only.
+   */
+  readonly put: (k: K, value: A) => Effect.Effect<void>
+  readonly take: (k: K) => Effect.Effect<Option.Option<A>>
 }
 
 type Found<A> = L1Entry<A>["value"]
@@ -56,7 +63,6 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
   Effect.gen(function* () {
     const store = yield* CacheStore
     const { namespace } = spec
-    if (!store.enabled) return passThrough<K, A>(namespace)
     const counts = store.counters.forNamespace(namespace)
     const l1 = makeL1<A>(spec.maxEntries ?? store.defaultMaxEntries)
     const running = new Map<string, Running<A>>()
@@ -193,8 +199,53 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
         })
       })
 
+    const put = (k: K, value: A) =>
+      Effect.gen(function* () {
+        const key = keyOf(k)
+        const epoch = store.mirror.epoch()
+        const [nsGeneration, tagGenerations] = yield* Effect.all([store.namespaceGeneration(namespace), store.tagGenerations(tagsOf(k))])
+        const found: Found<A> = { found: true, value }
+        l1.set(key, {
+          value: found,
+          asOption: Effect.succeed(Option.some(value)),
+          asValue: Effect.succeed(value),
+          // Generations unknown (Redis failing): an entry that never counts as fresh, so take() alone reads it.
+          namespaceGeneration: Option.getOrElse(nsGeneration, () => -1),
+          tagGenerations: Option.getOrElse(tagGenerations, () => []),
+          epoch
+        }, l1Ttl)
+        if (Option.isNone(nsGeneration) || Option.isNone(tagGenerations)) return
+        const encoded = yield* encodeStored({ f: true, v: value, t: tagGenerations.value }).pipe(Effect.option)
+        if (Option.isSome(encoded)) yield* store.redis.fill(store.l2Key(namespace, nsGeneration.value, key), encoded.value, l2Ttl)
+      })
+
+    const take = (k: K) =>
+      Effect.gen(function* () {
+        const key = keyOf(k)
+        const local = Option.fromNullable(l1.get(key)).pipe(
+          Option.flatMap((entry) => (entry.value.found ? Option.some(entry.value.value) : Option.none()))
+        )
+        l1.delete(key)
+        const nsGeneration = yield* store.namespaceGeneration(namespace)
+        const remote = Option.isSome(nsGeneration) ? yield* store.redis.take(store.l2Key(namespace, nsGeneration.value, key)) : Option.none()
+        // Redis answered: it alone says whether the value is still there (another node may have taken it).
+        if (Option.isSome(remote)) {
+          yield* store.invalidateKey(namespace, key)
+          return Option.flatMap(Option.flatMap(remote.value, decodeStored), (stored) => Option.fromNullable(stored.v))
+        }
+        return local
+      })
+
+    const invalidate = (k: K) => store.invalidateKey(namespace, keyOf(k))
+    const invalidateAll = store.invalidateNamespace(namespace)
+    // CACHE_ENABLED=false: reads go to their lookup; put/take still hold single-use values (they are storage).
+    if (!store.enabled) {
+      return { namespace, put, take, getOption: (_, lookup) => lookup, get: (_, lookup) => lookup, invalidate, invalidateAll }
+    }
     return {
       namespace,
+      put,
+      take,
       getOption: (k, lookup) =>
         Effect.suspend(() => {
           const key = keyOf(k)
@@ -212,18 +263,10 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
             found.found ? Effect.succeed(found.value) : lookup
           )
         }),
-      invalidate: (k) => store.invalidateKey(namespace, keyOf(k)),
-      invalidateAll: store.invalidateNamespace(namespace)
+      invalidate,
+      invalidateAll
     }
   })
 
 /** Invalidate every entry, in any namespace, that declared this tag. */
-const passThrough = <K, A>(namespace: string): CacheAside<K, A> => ({
-  namespace,
-  get: (_, lookup) => lookup,
-  getOption: (_, lookup) => lookup,
-  invalidate: () => Effect.void,
-  invalidateAll: Effect.void
-})
-
 export const invalidateTag = (tag: string) => Effect.flatMap(CacheStore, (store) => store.invalidateTag(tag))

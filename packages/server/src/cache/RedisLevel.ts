@@ -36,6 +36,8 @@ export interface RedisLevel {
   readonly mget: (keys: ReadonlyArray<string>) => Effect.Effect<Option.Option<ReadonlyArray<string | null>>>
   readonly fill: (key: string, value: string, ttlMs: number) => Effect.Effect<void>
   readonly tombstone: (key: string) => Effect.Effect<void>
+  /** GETDEL: the value, removed at once for every node (None: Redis did not answer). */
+  readonly take: (key: string) => Effect.Effect<Option.Option<Option.Option<string>>>
   readonly bump: (key: string, floor: number) => Effect.Effect<Option.Option<number>>
   readonly publish: (channel: string, message: string) => Effect.Effect<void>
 }
@@ -99,6 +101,8 @@ export const makeRedisLevel = (
     mget: (keys) => run("MGET", (r) => r.mget(...keys)),
     fill: (key, value, ttlMs) =>
       Effect.asVoid(run("SET", (r) => r.eval(SET_UNLESS_TOMBSTONE, 1, key, value, String(ttlMs), TOMBSTONE))),
+    take: (key) =>
+      Effect.map(run("GETDEL", (r) => r.getdel(key)), Option.map((value) => Option.filter(Option.fromNullable(value), (v) => v !== TOMBSTONE))),
     tombstone: (key) => Effect.asVoid(run("SET", (r) => r.set(key, TOMBSTONE, "PX", TOMBSTONE_TTL_MS))),
     bump: (key, floor) =>
       Effect.map(

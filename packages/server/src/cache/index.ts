@@ -19,6 +19,10 @@
  * | user | the public User by id | user id | - | 30 s / 10 min | profile/email update, email verified, avatar, built-in role change, delete |
  * | settings-server | server settings of a category (or all) | `server\|<category or *>` | - | 30 s / 10 min | server setting write |
  * | settings-user | a user's settings of a category (or all: preferences) | `<user id>\|<category or *>` | - | 30 s / 10 min | user setting write/reset, preferences update |
+ * | mfa-login | a password login waiting for its second factor (put/take, single use) | sha-256 of the MFA token | - | MFA_CHALLENGE_TTL | completion (take) |
+ * | webauthn-challenge | the challenge of a WebAuthn ceremony (put/take) | `reg:<user id>` / `login:<MFA token digest>` | - | MFA_CHALLENGE_TTL | finish (take) |
+ * | oidc-state | PKCE verifier, nonce, provider (and user to link) of a sign-on (put/take) | the state | - | OIDC_STATE_TTL | callback (take) |
+ * | oidc-discovery | a provider's discovery document | issuer URL | - | OIDC_DISCOVERY_TTL | provider update |
  *
  * | libraries / library-access | the library list; a user's grants | `all` / user id | `user:<id>` | 30 s / 10 min | library writes; grant/revoke |
  * | content-movie / content-series | details (cast, crew, genres, files; seasons) | item id | `movie:<id>` / `series:<id>` | 1 min / 10 min | contentChanged (metadata), scans and probes (namespace) |

@@ -50,6 +50,9 @@ const logLevel = (name: string) =>
     })
   )
 
+/** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
+export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
+
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
@@ -119,6 +122,21 @@ export const appConfig = Config.all({
   authResetTokenTtl: Config.duration("AUTH_RESET_TOKEN_TTL").pipe(Config.withDefault(Duration.hours(1))),
   /** Avatar uploads over this get 413 (MAX_BODY_BYTES still bounds every body). */
   avatarMaxBytes: positiveInt("AVATAR_MAX_BYTES").pipe(Config.withDefault(512 * 1024)),
+  /**
+   * Encrypts secrets stored in the database (TOTP secrets, OIDC client secrets) with AES-256-GCM; any
+   * string, hashed to the key. The embedded default suits a laptop only: set your own on a server, the
+   * same on every node (changing it makes stored secrets unreadable).
+   */
+  secretsKey: Config.redacted("SECRETS_KEY").pipe(Config.withDefault(Redacted.make(DEFAULT_SECRETS_KEY))),
+  // Second factors (mfa/): TOTP issuer and WebAuthn relying party name, life of a login's MFA challenge.
+  mfaIssuer: Config.string("MFA_ISSUER").pipe(Config.withDefault("Media server")),
+  mfaChallengeTtl: Config.duration("MFA_CHALLENGE_TTL").pipe(Config.withDefault(Duration.minutes(5))),
+  /** WebAuthn relying party id and expected origin; default: the host and origin of PUBLIC_URL. */
+  webauthnRpId: Config.option(Config.string("WEBAUTHN_RP_ID")),
+  webauthnOrigin: Config.option(Config.string("WEBAUTHN_ORIGIN")),
+  // Single sign-on (oidc/): how long a login may take at the provider, and how long discovery is cached.
+  oidcStateTtl: Config.duration("OIDC_STATE_TTL").pipe(Config.withDefault(Duration.minutes(10))),
+  oidcDiscoveryTtl: Config.duration("OIDC_DISCOVERY_TTL").pipe(Config.withDefault(Duration.hours(1))),
   // Libraries: a vanished file stays (marked missing) this long before its row and content go.
   libraryMissingGrace: Config.duration("LIBRARY_MISSING_GRACE").pipe(Config.withDefault(Duration.days(7))),
   scanProgressInterval: Config.duration("SCAN_PROGRESS_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),

@@ -3,11 +3,14 @@ import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MediaApi, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
+import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
 import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
 import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
+import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
+import { OidcAllRpcLive, OidcHttpLive } from "../oidc/index.js"
 import { RbacHttpLive, RbacRpcLive } from "../rbac/index.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
@@ -20,19 +23,26 @@ import { WebClientRoutes } from "./WebClient.js"
 export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive, BrowseHttpLive]),
-  Layer.provide(AuthenticationLive)
+  Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
+  Layer.provide(AuthenticationLive),
+  // Browsing: movies, collections, series, genres, watch state.
+  Layer.provide(BrowseHttpLive.pipe(Layer.provide(AuthenticationLive))),
+  // Second factors and single sign-on (their handlers use the authentication middleware too).
+  Layer.provide(Layer.mergeAll(MfaHttpLive, OidcHttpLive).pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
 
 /** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
-const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs, BrowseRpcs)
+const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
+  .merge(BrowseRpcs)
+  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
   Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive]),
   Layer.provide(RpcAuthenticationLive),
-  Layer.provide(RpcSerialization.layerNdjson)
+  Layer.provide(RpcSerialization.layerNdjson),
+  Layer.provide([MfaAllRpcLive, OidcAllRpcLive])
 )
 
 /** A worker node serves probes and metrics only. */

@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
-import { Forbidden, IdentityRpcs, Unauthorized, User, UsersPage } from "@mediaserver/domain"
+import { AuthTokens, Forbidden, type MfaRequired, IdentityRpcs, Unauthorized, User, UsersPage } from "@mediaserver/domain"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import { startServerWithDatabase } from "../support/TestServer.js"
 import { register } from "./Http.js"
@@ -14,6 +14,10 @@ const client = (url: string) =>
     )
   )
 
+/** Accounts without MFA get a session straight away. */
+const session = <E, R>(login: Effect.Effect<AuthTokens | MfaRequired, E, R>) =>
+  Effect.filterOrDieMessage(login, (result): result is AuthTokens => result instanceof AuthTokens, "expected a session")
+
 const bearer = (token: Redacted.Redacted<string>) => RpcClient.withHeaders({ authorization: `Bearer ${Redacted.value(token)}` })
 
 describe("identity RPC", () => {
@@ -24,7 +28,7 @@ describe("identity RPC", () => {
       yield* register(url, "victor")
       const rpc = yield* client(url)
 
-      const admin = yield* rpc.AuthLogin({ username: "uma", password: Redacted.make("correct horse battery staple") })
+      const admin = yield* rpc.AuthLogin({ username: "uma", password: Redacted.make("correct horse battery staple") }).pipe(session)
       expect(admin.user.role).toBe("admin")
       const me = yield* rpc.UsersMe().pipe(bearer(admin.accessToken))
       expect(me).toBeInstanceOf(User)
@@ -36,7 +40,7 @@ describe("identity RPC", () => {
       const anonymous = yield* Effect.exit(rpc.UsersList({}))
       expect(anonymous).toStrictEqual(Exit.fail(new Unauthorized({ message: "Missing credentials: send Authorization: Bearer <token> or X-Api-Key: <key>" })))
 
-      const user = yield* rpc.AuthLogin({ username: "victor", password: Redacted.make("correct horse battery staple") })
+      const user = yield* rpc.AuthLogin({ username: "victor", password: Redacted.make("correct horse battery staple") }).pipe(session)
       const forbidden = yield* Effect.flip(rpc.UsersList({}).pipe(bearer(user.accessToken)))
       expect(forbidden).toBeInstanceOf(Forbidden)
 

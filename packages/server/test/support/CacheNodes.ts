@@ -13,6 +13,7 @@ import { Redis } from "ioredis"
 import * as CacheAside from "../../src/cache/CacheAside.js"
 import { CacheStore, type CacheStoreShape, makeCacheStore } from "../../src/cache/CacheStore.js"
 import { eventually } from "./Poll.js"
+import { redisUrl } from "./TestDatabase.js"
 
 /** A client with the options of `RedisConnection.layer`; closed with the scope. */
 export const connectRedis = (url: string): Effect.Effect<Redis, never, Scope.Scope> =>
@@ -167,3 +168,17 @@ export const gaugeValues = (name: string, labels: Record<string, string> = {}) =
 
 /** Milliseconds since `start` (performance.now()). */
 export const since = (start: number) => performance.now() - start
+
+/** Two cache nodes on one Redis and key prefix (cleared first), both listening for invalidations. */
+export const twoCacheNodes = (prefix: string) =>
+  Effect.gen(function*() {
+    const url = yield* Effect.orDie(redisUrl)
+    yield* cleanupPrefix(url, prefix)
+    const a = yield* cacheNode({ prefix, redisUrl: Option.some(url) })
+    const b = yield* cacheNode({ prefix, redisUrl: Option.some(url) })
+    yield* redisReady(a)
+    yield* redisReady(b)
+    // Both nodes listen on the invalidation channel (as two server processes would).
+    yield* subscribed(Option.getOrThrow(a.client), prefix, 2)
+    return { a, b }
+  })

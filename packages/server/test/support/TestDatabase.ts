@@ -48,3 +48,7 @@ export const redisUrl = Config.string("TEST_REDIS_URL").pipe(
   Config.orElse(() => Config.string("REDIS_URL")),
   Config.withDefault("redis://127.0.0.1:6379")
 )
+
+/** Rows of one query on a test database (to look at what is stored). */
+export const queryRows = (url: Redacted.Redacted<string>, text: string): Effect.Effect<ReadonlyArray<unknown>> =>
+  Effect.map(admin(Redacted.value(url), (c) => c.query(text)), (result) => result.rows)

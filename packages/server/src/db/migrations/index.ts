@@ -2,6 +2,8 @@ import { Migrator } from "@effect/sql"
 import nodePing from "./0001_node_ping.js"
 import jobRuns from "./0002_job_runs.js"
 import identity from "./0003_identity.js"
+import mfa from "./0020_mfa.js"
+import oidc from "./0021_oidc.js"
 import identityEmail from "./0004_identity_email.js"
 import settings from "./0005_settings.js"
 import userAvatar from "./0006_user_avatar.js"
@@ -15,6 +17,9 @@ export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
   "0002_job_runs": jobRuns,
   "0003_identity": identity,
+  // Second factors and single sign-on (the loader sorts by number).
+  "0020_mfa": mfa,
+  "0021_oidc": oidc,
   "0004_identity_email": identityEmail,
   "0005_settings": settings,
   "0006_user_avatar": userAvatar,

@@ -1,0 +1,41 @@
+/** Helpers of the MFA tests: TOTP codes at a given time, setting TOTP up, the two login steps. */
+import { Effect, Schema } from "effect"
+import { Secret, TOTP } from "otpauth"
+import { type Auth, PASSWORD, read, readTokens, request } from "../auth/Http.js"
+
+export const codeAt = (secret: string, offsetSeconds: number) =>
+  TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offsetSeconds * 1000 })
+
+const Setup = Schema.Struct({ secret: Schema.String, otpauthUrl: Schema.String, qrCode: Schema.String })
+export const readSetup = read(Setup)
+
+/** Sets TOTP up and verifies it with the current code; returns the secret. */
+export const enableTotp = (url: string, auth: Auth) =>
+  Effect.gen(function* () {
+    const setup = yield* readSetup(yield* request(url, "POST", "/api/v1/mfa/totp/setup", { auth }))
+    const verified = yield* request(url, "POST", "/api/v1/mfa/totp/verify", { auth, body: { code: codeAt(setup.secret, 0) } })
+    if (verified.status !== 200) return yield* Effect.dieMessage(`verify: ${verified.status} ${JSON.stringify(verified.body)}`)
+    return setup.secret
+  })
+
+const Challenge = Schema.Struct({ mfaRequired: Schema.Literal(true), mfaToken: Schema.String, methods: Schema.Array(Schema.String), expiresIn: Schema.Number })
+export const readChallenge = read(Challenge)
+
+/** The first step: a correct password on an account with MFA answers a challenge. */
+export const passwordStep = (url: string, username: string) =>
+  Effect.flatMap(request(url, "POST", "/api/v1/auth/login", { body: { username, password: PASSWORD } }), readChallenge)
+
+export const codeStep = (url: string, mfaToken: string, code: string) =>
+  request(url, "POST", "/api/v1/mfa/login", { body: { mfaToken, code } })
+
+export const Status = Schema.Struct({
+  userId: Schema.String,
+  enabled: Schema.Boolean,
+  totp: Schema.Boolean,
+  backupCodesRemaining: Schema.Number,
+  webauthnCredentials: Schema.Number
+})
+export const status = (url: string, auth: Auth, userId?: string) =>
+  Effect.flatMap(request(url, "GET", `/api/v1/mfa/status${userId === undefined ? "" : `?userId=${userId}`}`, { auth }), read(Status))
+
+export { readTokens }
