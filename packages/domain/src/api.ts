@@ -3,6 +3,7 @@ import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } 
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
+import { PlaybackApi } from "./playback.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
@@ -20,6 +21,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
+  .add(PlaybackApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
