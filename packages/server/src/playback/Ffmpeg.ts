@@ -83,6 +83,8 @@ export interface FfmpegProcess {
   /** Completes with the exit code when the process ends (null: killed by a signal). */
   readonly exited: Deferred.Deferred<number | null>
   readonly stderr: () => string
+  /** False once the process has ended. */
+  readonly running: () => boolean
   readonly suspended: () => boolean
   /** SIGSTOP / SIGCONT: throttling without losing the encoder's state. */
   readonly suspend: Effect.Effect<void>
@@ -99,19 +101,25 @@ export const startFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect
     const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"], windowsHide: true })
     let tail = ""
     let stopped = false
+    let running = true
     child.stderr.on("data", (chunk: Buffer) => {
       tail = (tail + chunk.toString()).slice(-TAIL)
     })
     child.once("error", (error) => {
       tail += `\n${error.message}`
+      running = false
       Deferred.unsafeDone(exited, Effect.succeed(-1))
     })
-    child.once("exit", (code) => Deferred.unsafeDone(exited, Effect.succeed(code)))
+    child.once("exit", (code) => {
+      running = false
+      Deferred.unsafeDone(exited, Effect.succeed(code))
+    })
     const signal = (name: NodeJS.Signals) => Effect.sync(() => void child.kill(name))
     return {
       pid: child.pid,
       exited,
       stderr: () => tail,
+      running: () => running,
       suspended: () => stopped,
       suspend: Effect.zipRight(signal("SIGSTOP"), Effect.sync(() => void (stopped = true))),
       resume: Effect.zipRight(signal("SIGCONT"), Effect.sync(() => void (stopped = false))),

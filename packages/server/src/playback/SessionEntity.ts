@@ -87,7 +87,7 @@ const build = Effect.gen(function* () {
     return load
   })
 
-  const finished = (r: Run) => Deferred.isDone(r.process.exited)
+  const finished = (r: Run) => !r.process.running()
   const partPath = (profile: PlaybackProfile, part: SegmentPart, r: SessionRecord) =>
     Path.join(dir, profile, part === "init" ? "init.mp4" : segmentName(part, r.options.segmentFormat))
 
@@ -230,10 +230,14 @@ const build = Effect.gen(function* () {
         }
         if (typeof part === "number") lastRequested = part
         const path = partPath(profile, part, r)
-        if (!(yield* exists(path))) {
+        // ffmpeg writes init.mp4 in place: it is complete once the run's first segment is.
+        const current = run
+        const initPending = part === "init" && (current === null || current.profile !== profile ||
+          (yield* produced(current)) < current.start)
+        if (initPending || !(yield* exists(path))) {
           const producing = yield* runFor(r, profile, part)
           yield* throttle
-          yield* waitFor(path, producing)
+          yield* waitFor(part === "init" ? partPath(profile, producing.start, r) : path, producing)
         } else {
           yield* throttle
         }
