@@ -139,6 +139,8 @@ const build = Effect.gen(function* () {
       yield* Effect.logDebug(`playback ${id}: ffmpeg ${process.pid} for ${profile} from segment ${start}`)
       const started: Run = { profile, start, dir: runDir, process }
       run = started
+      // The player asks for the run's first segment next: throttle from there.
+      lastRequested = start
       return started
     })
 
