@@ -102,19 +102,24 @@ export class PlaybackUrls extends Schema.Class<PlaybackUrls>("PlaybackUrls")({
   master: Schema.NullOr(Schema.String)
 }) {}
 
-export class PlaybackSession extends Schema.Class<PlaybackSession>("PlaybackSession")({
-  id: PlaybackSessionId,
-  userId: UserId,
-  item: WatchItem,
-  fileId: MediaFileId,
-  decision: PlaybackDecision,
+/** How a session plays its file, fixed at creation. */
+export const PlaybackChoice = Schema.Struct({
   segmentFormat: SegmentFormat,
   segmentSeconds: Schema.Number,
   audioStream: Schema.NullOr(Schema.Int),
   downmix: Schema.Boolean,
   subtitle: Schema.NullOr(Schema.Int),
   burnSubtitle: Schema.Boolean,
-  subtitles: Schema.Array(PlaybackSubtitle),
+  subtitles: Schema.Array(PlaybackSubtitle)
+})
+
+export class PlaybackSession extends Schema.Class<PlaybackSession>("PlaybackSession")({
+  id: PlaybackSessionId,
+  userId: UserId,
+  item: WatchItem,
+  fileId: MediaFileId,
+  decision: PlaybackDecision,
+  ...PlaybackChoice.fields,
   durationSeconds: Schema.Number,
   positionSeconds: Schema.Number,
   paused: Schema.Boolean,

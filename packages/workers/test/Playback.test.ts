@@ -62,6 +62,8 @@ describe("playback", () => {
       // Someone else's session does not exist for them; HLS URLs of a direct session are 404.
       expect((yield* fetchRaw(url, path, alice)).status).toBe(404)
       expect((yield* request(url, "GET", `/api/v1/playback/sessions/${session.id}`, { auth: alice })).status).toBe(404)
+      // File paths (external subtitles) stay on the server.
+      expect((yield* request(url, "GET", `/api/v1/playback/sessions/${session.id}`, { auth: admin })).body).not.toHaveProperty("sources")
       expect((yield* fetchRaw(url, `/api/v1/playback/stream/${session.id}/master.m3u8`, admin)).status).toBe(404)
     }), { timeout: 90_000 })
 

@@ -8,12 +8,11 @@ import {
   MediaFileId,
   LibraryId,
   MediaInfo,
+  PlaybackChoice,
   PlaybackDecision,
   PlaybackSession,
   PlaybackSessionId,
-  PlaybackSubtitle,
   PlaybackUrls,
-  SegmentFormat,
   UserId,
   WatchItem
 } from "@mediaserver/domain"
@@ -24,16 +23,7 @@ import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
 export const SubtitleSource = Schema.Struct({ id: Schema.Int, index: Schema.NullOr(Schema.Int), path: Schema.NullOr(Schema.String) })
 export type SubtitleSource = typeof SubtitleSource.Type
 
-export const SessionOptions = Schema.Struct({
-  segmentFormat: SegmentFormat,
-  segmentSeconds: Schema.Number,
-  audioStream: Schema.NullOr(Schema.Int),
-  downmix: Schema.Boolean,
-  subtitle: Schema.NullOr(Schema.Int),
-  burnSubtitle: Schema.Boolean,
-  subtitles: Schema.Array(PlaybackSubtitle),
-  sources: Schema.Array(SubtitleSource)
-})
+export const SessionOptions = Schema.Struct({ ...PlaybackChoice.fields, sources: Schema.Array(SubtitleSource) })
 export type SessionOptions = typeof SessionOptions.Type
 const encodeOptions = Schema.encodeSync(SessionOptions)
 const encodeDecision = Schema.encodeSync(PlaybackDecision)
@@ -83,13 +73,8 @@ const toRecord = (row: typeof Row.Type): SessionRecord => {
       item: row.item,
       fileId: row.media_file_id,
       decision: row.decision,
-      segmentFormat: row.options.segmentFormat,
-      segmentSeconds: row.options.segmentSeconds,
-      audioStream: row.options.audioStream,
-      downmix: row.options.downmix,
-      subtitle: row.options.subtitle,
-      burnSubtitle: row.options.burnSubtitle,
-      subtitles: row.options.subtitles,
+      // The choice fields (the file's sources stay server-side: the class keeps only its own fields).
+      ...row.options,
       durationSeconds: row.duration_seconds,
       positionSeconds: row.position_seconds,
       paused: row.paused,
