@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { PlaybackHealthJob } from "@mediaserver/domain"
 import { Events } from "@mediaserver/server/events/Events"
+import { Jobs } from "@mediaserver/server/jobs/index"
 import { Context, Duration, Effect, Fiber, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -180,7 +182,7 @@ describe("playback", () => {
       const { url, sql, admin, context } = yield* node(transcodes, { PLAYBACK_IDLE_TIMEOUT: "4 seconds" })
       const events = yield* Effect.forkScoped(
         Effect.flatMap(Context.get(context, Events).subscribe, (stream) =>
-          Stream.runCollect(Stream.take(Stream.filter(stream, (e) => e._tag === "playback.stopped"), 1)))
+          Stream.runCollect(Stream.take(Stream.filter(stream, (e) => e._tag !== "library.scan_done"), 2)))
       )
       const { movies } = yield* playableMovies(url, admin, sql, { Long: clip })
       const tx = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Long"] }, client: noVideo })
@@ -212,9 +214,32 @@ describe("playback", () => {
       expect(stopped.stopReason).toBe("idle")
       yield* eventually(ffmpegPids(tx.id), (p) => p.length === 0, { what: "ffmpeg gone", timeout: Duration.seconds(5) })
       expect(Fs.existsSync(Path.join(transcodes, tx.id))).toBe(false)
-      const [event] = [...(yield* Fiber.join(events))]
-      expect(event).toMatchObject({ _tag: "playback.stopped", reason: "idle" })
+      const [started, ended] = [...(yield* Fiber.join(events))]
+      expect(started).toMatchObject({ _tag: "playback.started", sessionId: tx.id, method: "transcode" })
+      expect(ended).toMatchObject({ _tag: "playback.stopped", sessionId: tx.id, reason: "idle" })
     }), { timeout: 120_000 })
+
+  it.scopedLive("the health job stops sessions with no heartbeat whose entity is not running", () =>
+    Effect.gen(function* () {
+      const media = yield* TestMedia.files
+      const transcodes = yield* tempDir("ms-tx-")
+      const { url, sql, admin, context } = yield* node(transcodes, { PLAYBACK_IDLE_TIMEOUT: "1 second" })
+      const { movies } = yield* playableMovies(url, admin, sql, { Clip: media.mp4 })
+      // Direct play never starts the entity: only the job can notice this session.
+      const session = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Clip"] }, client: browser })
+      yield* eventually(
+        sql<{ idle: boolean }>`SELECT last_active_at < now() - interval '1 second' AS idle FROM playback_sessions WHERE id = ${session.id}`,
+        (rows) => rows[0]?.idle === true,
+        { what: "session idle", timeout: Duration.seconds(10), interval: Duration.millis(100) }
+      )
+      expect((yield* getSession(url, admin, session.id)).state).toBe("active")
+      yield* Context.get(context, Jobs).enqueue(PlaybackHealthJob, {})
+      const stopped = yield* eventually(getSession(url, admin, session.id), (s) => s.state === "stopped", {
+        what: "stopped by the health job", timeout: Duration.seconds(45), interval: Duration.millis(100)
+      })
+      expect(stopped.stopReason).toBe("idle")
+      expect((yield* fetchRaw(url, session.urls.direct ?? "", admin)).status).toBe(409)
+    }), { timeout: 90_000 })
 
   it.scopedLive("stream names are validated: no traversal, no arbitrary file", () =>
     Effect.gen(function* () {

@@ -33,6 +33,8 @@ import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
 /** A request this many segments past what the run has produced is a seek: restart there. */
 const SEEK_GAP = 2
 const TICK = Duration.millis(200)
+/** Segments kept behind the last one requested. */
+const KEEP_BEHIND = 10
 /** How often a request waiting for a segment looks for it. */
 const POLL = Duration.millis(20)
 
@@ -144,6 +146,20 @@ const build = Effect.gen(function* () {
       return started
     })
 
+  /** Segments well behind the player are deleted (a film's worth would fill the disk); a seek back re-encodes. */
+  const prune = Effect.suspend(() => {
+    const current = run
+    if (current === null) return Effect.void
+    return Effect.promise(async () => {
+      const names = await Fs.readdir(current.dir).catch((): Array<string> => [])
+      const old = names.filter((name) => {
+        const n = /^(\d+)\.(ts|m4s)$/.exec(name)
+        return n !== null && Number(n[1]) < lastRequested - KEEP_BEHIND
+      })
+      await Promise.all(old.map((name) => Fs.rm(Path.join(current.dir, name), { force: true })))
+    })
+  })
+
   /** Keeps ffmpeg at most THROTTLE segments ahead of the player: suspended beyond, resumed below. */
   const throttle = Effect.suspend(() => {
     const current = run
@@ -203,7 +219,7 @@ const build = Effect.gen(function* () {
 
   yield* Effect.addFinalizer(() => Effect.zipRight(Effect.suspend(() => stopRun), removeDir(dir)))
 
-  // Throttling and the idle timeout (no heartbeat for PLAYBACK_IDLE_TIMEOUT) run as long as the entity.
+  // Throttling, pruning and the idle timeout (no heartbeat for PLAYBACK_IDLE_TIMEOUT) run as long as the entity.
   const idle = Effect.suspend(() =>
     record !== null && record.session.state === "active" &&
       Date.now() - lastHeartbeat > Duration.toMillis(config.playbackIdleTimeout)
@@ -211,7 +227,7 @@ const build = Effect.gen(function* () {
       : Effect.void
   )
   yield* Effect.forkScoped(
-    Effect.zipRight(throttle, idle).pipe(Effect.ignoreLogged, Effect.repeat(Schedule.spaced(TICK)))
+    Effect.all([throttle, prune, idle], { discard: true }).pipe(Effect.ignoreLogged, Effect.repeat(Schedule.spaced(TICK)))
   )
 
   return {
