@@ -206,6 +206,10 @@ describe("playback", () => {
       expect(Number(probed.format.duration)).toBeGreaterThan(1)
       const start = yield* TestMedia.exec(yield* TestMedia.ffprobePath, ["-v", "error", "-show_entries", "format=start_time", "-of", "csv=p=0", Path.join(out, "12.ts")])
       expect(Math.abs(Number(start) - 24)).toBeLessThan(2)
+      // And back: a new run from there, not held back by the segments the far run left ahead of it.
+      const back = yield* fetchRaw(url, `${base}/1.ts`, admin)
+      expect(back.status).toBe(200)
+      expect(yield* ffmpegPids(tx.id)).not.toContain(seekPid)
 
       // No heartbeat: the entity stops the session, kills ffmpeg and removes its files.
       const stopped = yield* eventually(getSession(url, admin, tx.id), (s) => s.state === "stopped", {

@@ -93,15 +93,21 @@ const build = Effect.gen(function* () {
   const partPath = (profile: PlaybackProfile, part: SegmentPart, r: SessionRecord) =>
     Path.join(dir, profile, part === "init" ? "init.mp4" : segmentName(part, r.options.segmentFormat))
 
-  /** The highest segment of the run already complete (start - 1 if none). */
+  /**
+   * The last segment of the unbroken series the run has ready, counted from its start (or from the
+   * oldest one pruning keeps). Files of earlier runs further on count only once the series reaches them.
+   */
   const produced = (r: Run) =>
     Effect.promise(() => Fs.readdir(r.dir).catch((): Array<string> => [])).pipe(
-      Effect.map((names) =>
-        names.reduce((max, name) => {
+      Effect.map((names) => {
+        const ready = new Set(names.flatMap((name) => {
           const n = /^(\d+)\.(ts|m4s)$/.exec(name)
-          return n === null ? max : Math.max(max, Number(n[1]))
-        }, r.start - 1)
-      )
+          return n === null ? [] : [Number(n[1])]
+        }))
+        let next = Math.max(r.start, lastRequested - KEEP_BEHIND)
+        while (ready.has(next)) next++
+        return next - 1
+      })
     )
 
   const stopRun = Effect.suspend(() => {
