@@ -2,10 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { PlaybackHealthJob } from "@mediaserver/domain"
 import { Events } from "@mediaserver/server/events/Events"
 import { Jobs } from "@mediaserver/server/jobs/index"
-import { Context, Duration, Effect, Fiber, Stream } from "effect"
+import { Context, Duration, Effect, Fiber, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { account, request } from "../../server/test/auth/Http.js"
+import { account, read, request } from "../../server/test/auth/Http.js"
 import { eventually } from "../../server/test/support/Poll.js"
 import { TestMedia } from "../../server/test/support/TestMedia.js"
 import { libraryNode } from "./support/LibraryNode.js"
@@ -22,6 +22,7 @@ import {
   writeTemp
 } from "./support/PlaybackNode.js"
 
+const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
 const browser = { containers: ["mp4"], videoCodecs: ["h264"], audioCodecs: ["aac"] }
 const noVideo = { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] }
 
@@ -67,6 +68,15 @@ describe("playback", () => {
       // File paths (external subtitles) stay on the server.
       expect((yield* request(url, "GET", `/api/v1/playback/sessions/${session.id}`, { auth: admin })).body).not.toHaveProperty("sources")
       expect((yield* fetchRaw(url, `/api/v1/playback/stream/${session.id}/master.m3u8`, admin)).status).toBe(404)
+
+      // The reference's playback operations and the stream paths are in the OpenAPI document.
+      const openapi = yield* Effect.flatMap(request(url, "GET", "/api/openapi.json"), read(OpenApi))
+      const paths = Object.keys(openapi.paths)
+      expect(paths).toEqual(expect.arrayContaining([
+        "/api/v1/playback/sessions", "/api/v1/playback/sessions/{sessionId}", "/api/v1/playback/sessions/{sessionId}/heartbeat",
+        "/api/v1/playback/stream/{sessionId}/master.m3u8", "/api/v1/playback/stream/{sessionId}/{profile}/{name}",
+        "/api/v1/playback/stream/{sessionId}/direct"
+      ]))
     }), { timeout: 90_000 })
 
   it.scopedLive("HLS remux and transcode: master variants, VOD playlists, valid TS and fMP4 segments; subtitles; tracks; progress", () =>
