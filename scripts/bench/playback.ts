@@ -89,11 +89,18 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
 
   const firstSegment = (client: Record<string, unknown>, profile: string) =>
     timed(Effect.gen(function* () {
+      const steps = [performance.now()]
       const session = yield* createSession(url, admin, { item, client, startSeconds: 0 })
       const base = `/api/v1/playback/stream/${session.id}`
+      steps.push(performance.now())
       yield* Effect.flatMap(fetchRaw(url, `${base}/master.m3u8`, admin), ok("master"))
+      steps.push(performance.now())
       yield* Effect.flatMap(fetchRaw(url, `${base}/${profile}/index.m3u8`, admin), ok("index"))
+      steps.push(performance.now())
       yield* Effect.flatMap(fetchRaw(url, `${base}/${profile}/0.ts`, admin), ok("segment 0"))
+      steps.push(performance.now())
+      const ms = steps.slice(1).map((t, i) => Math.round(t - (steps[i] ?? t)))
+      progress(`${profile}: session ${ms[0]} ms, master ${ms[1]} ms, playlist ${ms[2]} ms, segment ${ms[3]} ms`)
       return session
     }))
   const stop = (id: string) => request(url, "DELETE", `/api/v1/playback/sessions/${id}`, { auth: admin })

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { AudioStream, ClientProfile, MediaInfo, VideoStream } from "@mediaserver/domain"
 import { Either } from "effect"
 import { decide, variantOf } from "../../src/playback/Decision.js"
+import { hlsArgs } from "../../src/playback/Ffmpeg.js"
 import { mediaPlaylist, masterPlaylist } from "../../src/playback/Playlists.js"
 import { parseStreamPath } from "../../src/playback/Names.js"
 import { parseRange } from "../../src/playback/DirectPlay.js"
@@ -78,6 +79,23 @@ describe("playback decision", () => {
       "#EXT-X-STREAM-INF:BANDWIDTH=2928000,RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\"",
       "#EXT-X-STREAM-INF:BANDWIDTH=1528000,RESOLUTION=854x480,CODECS=\"avc1.64001e,mp4a.40.2\""
     ])
+  })
+
+  it("ffmpeg: a run starts at its segment with timestamps in place; burn-in overlays the image track", () => {
+    const i = info("mkv", video(1080), [audio(1, "dts", 6)])
+    const d = run(i, client(), { burnSubtitle: true, downmix: true })
+    const v = i.video ?? video(1080)
+    const args = hlsArgs({
+      input: "/media/a.mkv", video: v, audio: i.audio[0] ?? null, variant: variantOf(i, v, d, "720p"), copyAudio: d.copyAudio,
+      downmix: true, burnStream: 3, startSegment: 4, segmentSeconds: 3, format: "ts", dir: "/tmp/x", preset: "veryfast"
+    }).join(" ")
+    expect(args).toContain("-ss 12 -i file:/media/a.mkv")
+    expect(args).toContain("-filter_complex [0:0][0:3]overlay,scale=1280:720[v] -map [v]")
+    expect(args).toContain("-c:v libx264")
+    expect(args).toContain("-force_key_frames expr:gte(t,n_forced*3)")
+    expect(args).toContain("-map 0:1 -c:a aac -b:a 128k -ac 2")
+    expect(args).toContain("-output_ts_offset 12")
+    expect(args).toContain("-start_number 4")
   })
 
   it("media playlist covers the whole duration", () => {
