@@ -50,7 +50,8 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
   const audio = run.audio === null
     ? ["-an"]
     : ["-map", `0:${run.audio.index}`, ...(run.copyAudio ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k"]),
-      ...(run.downmix ? ["-ac", "2"] : [])]
+      // Copied audio is already what the client takes (the decision encodes it when a downmix is needed).
+      ...(run.downmix && !run.copyAudio ? ["-ac", "2"] : [])]
   const ext = run.format === "ts" ? "ts" : "m4s"
   return [
     "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
