@@ -16,7 +16,8 @@ const benchmarks = {
   browse: () => import("./browse.js"),
   cache: () => import("./cache.js"),
   jobs: () => import("./jobs.js"),
-  scan: () => import("./scan.js")
+  scan: () => import("./scan.js"),
+  playback: () => import("./playback.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)

@@ -6,6 +6,7 @@ import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi } from "./mfa.js"
 import { AdminOidcApi, OidcApi, OidcLinksApi } from "./oidc.js"
+import { PlaybackApi } from "./playback.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
@@ -32,6 +33,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(CollectionsApi)
   .add(TvShowsApi)
   .add(GenresApi)
+  .add(PlaybackApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

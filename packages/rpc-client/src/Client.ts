@@ -9,7 +9,7 @@
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
-import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
 import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 
@@ -20,6 +20,7 @@ import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/d
 export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
   .merge(BrowseRpcs)
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
+  .merge(PlaybackRpcs)
 export type AllRpcs = typeof AllRpcs
 
 /** The client value: one method per RPC (`client.SystemInfo()`, `client.SystemPing({ id })`). */

@@ -26,11 +26,12 @@ import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
 import { RedisConnection } from "./redis/Redis.js"
+import { PlaybackEntityLive, PlaybackLive } from "./playback/index.js"
 import { NodePingLive } from "./system/NodePing.js"
 import { SystemService } from "./system/SystemService.js"
 
 /** Entities every runner registers (all runners on one database must register the same ones). */
-const EntitiesLive = Layer.mergeAll(NodePingLive)
+const EntitiesLive = Layer.mergeAll(NodePingLive, PlaybackEntityLive)
 
 const PROBES = new Set(["/healthz", "/readyz", "/startupz", "/metrics"])
 
@@ -118,12 +119,14 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   // Accounts asks this gate whether a correct password still needs a second factor.
   Layer.provideMerge(MfaGateLive),
   Layer.provideMerge(SettingsLive),
-  // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
-  // Browsing and watch state over the libraries' content.
+  // Playback sessions (library access, events); entities use library services and events too.
+  Layer.provideMerge(PlaybackLive),
+  Layer.provide(EntitiesLive),
+  // Browsing and watch state over the libraries' content (playback records progress through it).
   Layer.provideMerge(ContentLive),
+  // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
   Layer.provideMerge(LibraryLive),
   Layer.provideMerge(CacheStore.layer),
-  Layer.provide(EntitiesLive),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).
   Layer.provideMerge(JobsLive),
   Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Events } from "@mediaserver/server/events/Events"
-import { Context, Effect, Fiber, Stream } from "effect"
+import { LibraryScanDone } from "@mediaserver/domain"
+import { Context, Effect, Fiber, Schema, Stream } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
@@ -12,7 +13,7 @@ describe("missing files and scan events", () => {
       const root = yield* tree({ "Heat (1995)/Heat (1995).mkv": "", "Up (2009)/Up (2009).mkv": "" })
       const library = yield* createLibrary(url, admin, { name: "Movies", kind: "movie", paths: [root] })
       const events = yield* Effect.forkScoped(
-        Effect.flatMap(Context.get(context, Events).subscribe, (stream) => Stream.runCollect(Stream.take(stream, 2)))
+        Effect.flatMap(Context.get(context, Events).subscribe, (stream) => Stream.runCollect(Stream.take(Stream.filter(stream, Schema.is(LibraryScanDone)), 2)))
       )
       yield* scanNow(url, admin, library.id)
       yield* Effect.promise(() => Fs.rm(Path.join(root, "Up (2009)"), { recursive: true }))

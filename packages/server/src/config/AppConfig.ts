@@ -143,6 +143,16 @@ export const appConfig = Config.all({
   /** Quiet time after the last change in a watched library before its scan, and how often watchers follow the library list. */
   scanWatchReconcile: Config.duration("SCAN_WATCH_RECONCILE").pipe(Config.withDefault(Duration.seconds(30))),
   scanWatchDebounce: Config.duration("SCAN_WATCH_DEBOUNCE").pipe(Config.withDefault(Duration.seconds(5))),
+  // Playback (server/src/playback): HLS segment length, idle timeout (no heartbeat), throttling, temp files.
+  playbackSegmentSeconds: positiveInt("PLAYBACK_SEGMENT_SECONDS").pipe(Config.withDefault(3)),
+  playbackIdleTimeout: Config.duration("PLAYBACK_IDLE_TIMEOUT").pipe(Config.withDefault(Duration.seconds(60))),
+  /** ffmpeg is paused once it is this many segments ahead of the last one requested. */
+  playbackThrottleSegments: positiveInt("PLAYBACK_THROTTLE_SEGMENTS").pipe(Config.withDefault(5)),
+  /** How long a segment request waits for ffmpeg to produce it. */
+  playbackSegmentTimeout: Config.duration("PLAYBACK_SEGMENT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30))),
+  /** Where ffmpeg writes segments (per node; emptied at start-up); unset = DATA_DIR/transcodes. */
+  playbackTranscodeDir: Config.option(Config.string("PLAYBACK_TRANSCODE_DIR")),
+  playbackX264Preset: Config.string("PLAYBACK_X264_PRESET").pipe(Config.withDefault("veryfast")),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),

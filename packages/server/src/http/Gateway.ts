@@ -1,7 +1,7 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MediaApi, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MediaApi, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
 import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
@@ -11,6 +11,7 @@ import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
 import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
 import { OidcAllRpcLive, OidcHttpLive } from "../oidc/index.js"
+import { PlaybackHttpLive, PlaybackRpcLive } from "../playback/index.js"
 import { RbacHttpLive, RbacRpcLive } from "../rbac/index.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
@@ -28,7 +29,9 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
   // Browsing: movies, collections, series, genres, watch state.
   Layer.provide(BrowseHttpLive.pipe(Layer.provide(AuthenticationLive))),
   // Second factors and single sign-on (their handlers use the authentication middleware too).
-  Layer.provide(Layer.mergeAll(MfaHttpLive, OidcHttpLive).pipe(Layer.provide(AuthenticationLive)))
+  Layer.provide(Layer.mergeAll(MfaHttpLive, OidcHttpLive).pipe(Layer.provide(AuthenticationLive))),
+  // Playback: sessions and their streams.
+  Layer.provide(PlaybackHttpLive.pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
@@ -37,9 +40,10 @@ const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/a
 const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
   .merge(BrowseRpcs)
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
+  .merge(PlaybackRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
   Layer.provide([MfaAllRpcLive, OidcAllRpcLive])

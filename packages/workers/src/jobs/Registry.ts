@@ -13,6 +13,7 @@ import type { AppConfig } from "@mediaserver/server/config/AppConfig"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library/index"
 import { MediaProbe } from "@mediaserver/server/library/Probe"
 import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
+import { PlaybackSessions } from "@mediaserver/server/playback/index"
 import { Effect, Layer } from "effect"
 import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
@@ -24,7 +25,7 @@ type Registration = Layer.Layer<
   never,
   never,
   | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
-  | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore
+  | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
@@ -38,7 +39,9 @@ const registrations: Registrations = {
     Effect.asVoid(Effect.flatMap(AuthCleanup, (cleanup) => cleanup.run))).pipe(Layer.provide(AuthCleanup.layer)),
   "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], placeholder("activity.cleanup")),
   "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], placeholder("scan_history.cleanup")),
-  "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], placeholder("playback.health")),
+  // Sessions with no heartbeat past the idle timeout (their entity may be gone with its node).
+  "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], () =>
+    Effect.asVoid(Effect.flatMap(PlaybackSessions, (sessions) => sessions.stopIdle))),
   "stats.hourly": jobWorkflowLayer(JobCatalogue["stats.hourly"], placeholder("stats.hourly")),
   "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>

@@ -69,7 +69,7 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
         // A cancelled run ends the scan; a node shutting down leaves it for the run's next owner.
         Effect.flatMap(jobs.get(context.runId), (run) =>
           Option.isSome(run) && run.value.state === "cancelled"
-            ? scans.finish(scanId, "cancelled", "cancelled")
+            ? Effect.asVoid(scans.finish(scanId, "cancelled", "cancelled"))
             : Effect.void
         ).pipe(Effect.ignore)
       )

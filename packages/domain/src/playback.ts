@@ -1,0 +1,245 @@
+/**
+ * Playback: a session per play (decision, chosen tracks, position), its REST/RPC operations, the HLS
+ * and direct-play stream endpoints, and the `PlaybackSession` entity protocol (the entity owns ffmpeg).
+ */
+import { Entity } from "@effect/cluster"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Rpc, RpcGroup } from "@effect/rpc"
+import { Schema } from "effect"
+import {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  HttpBadRequest,
+  HttpConflict,
+  HttpForbidden,
+  HttpNotFound,
+  HttpUnavailable,
+  HttpUnprocessable,
+  httpError,
+  NotFound,
+  Unavailable,
+  Unprocessable
+} from "./errors.js"
+import { MediaFileId, WatchItem } from "./contentIds.js"
+import { Authentication, RpcAuthentication, UserId } from "./identity.js"
+
+export const PlaybackSessionId = Schema.UUID.pipe(Schema.brand("PlaybackSessionId"))
+export type PlaybackSessionId = typeof PlaybackSessionId.Type
+
+/** `original` keeps the source resolution; the others are the transcode ladder (never above the source). */
+export const PlaybackProfile = Schema.Literal("original", "4k", "1080p", "720p", "480p")
+export type PlaybackProfile = typeof PlaybackProfile.Type
+
+export const PlayMethod = Schema.Literal("direct", "remux", "transcode")
+export type PlayMethod = typeof PlayMethod.Type
+
+export const SegmentFormat = Schema.Literal("ts", "fmp4")
+export type SegmentFormat = typeof SegmentFormat.Type
+
+/** What the client plays as is. Codec names are ffprobe's (`h264`, `hevc`, `aac`, `ac3`, ...). */
+export class ClientProfile extends Schema.Class<ClientProfile>("ClientProfile")({
+  /** Containers it plays directly (`mp4`, `mkv`, `webm`, ...). */
+  containers: Schema.Array(Schema.String),
+  videoCodecs: Schema.Array(Schema.String),
+  audioCodecs: Schema.Array(Schema.String),
+  maxHeight: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  /** Bits per second. */
+  maxBitrate: Schema.optional(Schema.Int.pipe(Schema.positive())),
+  /** HLS segments: MPEG-TS (default) or fragmented MP4. */
+  segmentFormat: Schema.optional(SegmentFormat)
+}) {}
+
+export class CreatePlaybackSessionRequest extends Schema.Class<CreatePlaybackSessionRequest>(
+  "CreatePlaybackSessionRequest"
+)({
+  item: WatchItem,
+  /** One of the item's files; default: its first probed one. */
+  fileId: Schema.optional(MediaFileId),
+  /** Default: the user's resume position (0 once watched). */
+  startSeconds: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
+  client: ClientProfile,
+  /** The audio stream (its index in the file); default: the file's default track. */
+  audioStream: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+  /** Mix the audio down to stereo. */
+  downmix: Schema.optional(Schema.Boolean),
+  /** A subtitle track id (see `subtitles` of the session): shown by default, or burned in. */
+  subtitle: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+  /** Burn the chosen (image) subtitle into the picture; forces a transcode. */
+  burnSubtitle: Schema.optional(Schema.Boolean)
+}) {}
+
+export class PlaybackDecision extends Schema.Class<PlaybackDecision>("PlaybackDecision")({
+  method: PlayMethod,
+  /** Why, in words (one per finding). */
+  reasons: Schema.Array(Schema.String),
+  /** HLS variants offered, best first (empty for direct play). */
+  profiles: Schema.Array(PlaybackProfile),
+  /** Whether the HLS video is copied (remux) or encoded; audio likewise. */
+  copyVideo: Schema.Boolean,
+  copyAudio: Schema.Boolean
+}) {}
+
+export const SubtitleDelivery = Schema.Literal("webvtt", "burn-in", "none")
+
+export class PlaybackSubtitle extends Schema.Class<PlaybackSubtitle>("PlaybackSubtitle")({
+  /** The track id: position among the file's subtitles (embedded first, then external files). */
+  id: Schema.Int,
+  codec: Schema.String,
+  language: Schema.NullOr(Schema.String),
+  title: Schema.NullOr(Schema.String),
+  external: Schema.Boolean,
+  /** Text tracks are offered as WebVTT renditions; image tracks only burned in on request. */
+  delivery: SubtitleDelivery
+}) {}
+
+export const PlaybackState = Schema.Literal("active", "stopped")
+
+export class PlaybackUrls extends Schema.Class<PlaybackUrls>("PlaybackUrls")({
+  /** The file as is, with Range (direct play only). */
+  direct: Schema.NullOr(Schema.String),
+  /** The HLS master playlist (remux and transcode). */
+  master: Schema.NullOr(Schema.String)
+}) {}
+
+/** How a session plays its file, fixed at creation. */
+export const PlaybackChoice = Schema.Struct({
+  segmentFormat: SegmentFormat,
+  segmentSeconds: Schema.Number,
+  audioStream: Schema.NullOr(Schema.Int),
+  downmix: Schema.Boolean,
+  subtitle: Schema.NullOr(Schema.Int),
+  burnSubtitle: Schema.Boolean,
+  subtitles: Schema.Array(PlaybackSubtitle)
+})
+
+export class PlaybackSession extends Schema.Class<PlaybackSession>("PlaybackSession")({
+  id: PlaybackSessionId,
+  userId: UserId,
+  item: WatchItem,
+  fileId: MediaFileId,
+  decision: PlaybackDecision,
+  ...PlaybackChoice.fields,
+  durationSeconds: Schema.Number,
+  positionSeconds: Schema.Number,
+  paused: Schema.Boolean,
+  state: PlaybackState,
+  stopReason: Schema.NullOr(Schema.String),
+  /** The node whose entity last served the session (its ffmpeg runs there). */
+  node: Schema.NullOr(Schema.String),
+  urls: PlaybackUrls,
+  createdAt: Schema.DateTimeUtc,
+  lastActiveAt: Schema.DateTimeUtc
+}) {}
+
+export class PlaybackHeartbeat extends Schema.Class<PlaybackHeartbeat>("PlaybackHeartbeat")({
+  positionSeconds: Schema.Number.pipe(Schema.nonNegative()),
+  paused: Schema.Boolean
+}) {}
+
+/** 416: a Range header that does not fit the file; `details.size` is the file's size. */
+export class RangeNotSatisfiable extends Schema.TaggedError<RangeNotSatisfiable>()("RangeNotSatisfiable", {
+  message: Schema.String,
+  details: Schema.optional(Schema.Unknown)
+}) {}
+export const HttpRangeNotSatisfiable = httpError(RangeNotSatisfiable, "RangeNotSatisfiable", 416)
+
+const sessionPath = Schema.Struct({ sessionId: PlaybackSessionId })
+const mpegUrl = HttpApiSchema.Text({ contentType: "application/vnd.apple.mpegurl" })
+const bytes = HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" })
+
+export class PlaybackApi extends HttpApiGroup.make("playback")
+  .add(
+    HttpApiEndpoint.post("create", "/playback/sessions")
+      .setPayload(CreatePlaybackSessionRequest)
+      .addSuccess(PlaybackSession, { status: 201 })
+      .addError(HttpUnprocessable)
+  )
+  .add(HttpApiEndpoint.get("get", "/playback/sessions/:sessionId").setPath(sessionPath).addSuccess(PlaybackSession))
+  .add(
+    HttpApiEndpoint.del("stop", "/playback/sessions/:sessionId").setPath(sessionPath).addSuccess(HttpApiSchema.NoContent)
+  )
+  .add(
+    HttpApiEndpoint.post("heartbeat", "/playback/sessions/:sessionId/heartbeat")
+      .setPath(sessionPath)
+      .setPayload(PlaybackHeartbeat)
+      .addSuccess(PlaybackSession)
+  )
+  .add(
+    HttpApiEndpoint.get("direct", "/playback/stream/:sessionId/direct")
+      .setPath(sessionPath)
+      .addSuccess(bytes)
+      .addError(HttpRangeNotSatisfiable)
+  )
+  .add(HttpApiEndpoint.get("master", "/playback/stream/:sessionId/master.m3u8").setPath(sessionPath).addSuccess(mpegUrl))
+  .add(
+    HttpApiEndpoint.get("subtitles", "/playback/stream/:sessionId/subtitles/:name")
+      .setPath(Schema.Struct({ sessionId: PlaybackSessionId, name: Schema.String }))
+      .addSuccess(bytes)
+  )
+  .add(
+    HttpApiEndpoint.get("media", "/playback/stream/:sessionId/:profile/:name")
+      .setPath(Schema.Struct({ sessionId: PlaybackSessionId, profile: Schema.String, name: Schema.String }))
+      .addSuccess(bytes)
+  )
+  .middleware(Authentication)
+  .addError(HttpBadRequest)
+  .addError(HttpNotFound)
+  .addError(HttpForbidden)
+  .addError(HttpConflict)
+  .addError(HttpUnavailable) {}
+
+const BySession = Schema.Struct({ sessionId: PlaybackSessionId })
+const Errors = Schema.Union(Forbidden, NotFound, Unavailable)
+
+export class PlaybackRpcs extends RpcGroup.make(
+  Rpc.make("PlaybackCreate", {
+    payload: CreatePlaybackSessionRequest,
+    success: PlaybackSession,
+    error: Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, Unavailable)
+  }),
+  Rpc.make("PlaybackGet", { payload: BySession, success: PlaybackSession, error: Errors }),
+  Rpc.make("PlaybackStop", { payload: BySession, error: Errors }),
+  Rpc.make("PlaybackHeartbeat", {
+    payload: Schema.Struct({ sessionId: PlaybackSessionId, heartbeat: PlaybackHeartbeat }),
+    success: PlaybackSession,
+    error: Schema.Union(Forbidden, NotFound, Conflict, Unavailable)
+  }),
+  /** A playlist of the session's HLS stream by its name under the stream path (`master.m3u8`, `720p/index.m3u8`). */
+  Rpc.make("PlaybackPlaylist", {
+    payload: Schema.Struct({ sessionId: PlaybackSessionId, name: Schema.String }),
+    success: Schema.String,
+    error: Schema.Union(BadRequest, Forbidden, NotFound, Conflict, Unavailable)
+  }),
+  /** A segment (or `init.mp4`, or a `.vtt`) of the session's HLS stream, by its name under the stream path. */
+  Rpc.make("PlaybackSegment", {
+    payload: Schema.Struct({ sessionId: PlaybackSessionId, name: Schema.String }),
+    success: Schema.Uint8ArrayFromBase64,
+    error: Schema.Union(BadRequest, Forbidden, NotFound, Conflict, Unavailable)
+  })
+).middleware(RpcAuthentication) {}
+
+/** A piece of an HLS variant: the fMP4 init segment or a numbered media segment. */
+export const SegmentPart = Schema.Union(Schema.Literal("init"), Schema.Int.pipe(Schema.nonNegative()))
+export type SegmentPart = typeof SegmentPart.Type
+
+const EntityErrors = Schema.Union(NotFound, Conflict, Unavailable)
+
+/**
+ * One entity per session (id = session id). It owns the session's ffmpeg process and idle timeout; its
+ * state lives in Postgres, so after a node dies the next request rebuilds it on another node, which
+ * starts ffmpeg again from the segment asked for (or the saved position).
+ */
+export const PlaybackSessionEntity = Entity.make("PlaybackSession", [
+  /** Starts producing a variant at the saved position, if nothing produces it yet (a playlist was read). */
+  Rpc.make("Prepare", { payload: Schema.Struct({ profile: PlaybackProfile }), error: EntityErrors }),
+  Rpc.make("Segment", {
+    payload: Schema.Struct({ profile: PlaybackProfile, part: SegmentPart }),
+    success: Schema.Uint8ArrayFromSelf,
+    error: EntityErrors
+  }),
+  /** A text subtitle track as WebVTT. */
+  Rpc.make("Subtitle", { payload: Schema.Struct({ track: Schema.Int }), success: Schema.String, error: EntityErrors }),
+  Rpc.make("Heartbeat", { payload: PlaybackHeartbeat, success: PlaybackSession, error: EntityErrors }),
+  Rpc.make("Stop", { payload: Schema.Struct({ reason: Schema.String }), error: Schema.Union(NotFound, Unavailable) })
+])

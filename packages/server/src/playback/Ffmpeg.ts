@@ -1,0 +1,143 @@
+/**
+ * ffmpeg for playback: the arguments of one HLS run (a variant from a segment on) and the process
+ * itself (suspend/resume for throttling, kill). A run starts at a segment boundary: the input is
+ * seeked there and the output timestamps shifted back (`-output_ts_offset`), so a restarted run's
+ * segments line up with the playlist. Encoded video gets a keyframe at every boundary.
+ */
+import type { AudioStream, SegmentFormat, VideoStream } from "@mediaserver/domain"
+import { Unavailable } from "@mediaserver/domain"
+import { Deferred, Effect } from "effect"
+import { spawn } from "node:child_process"
+import * as Path from "node:path"
+import type { Variant } from "./Decision.js"
+import { avcLevel } from "./Playlists.js"
+
+export interface HlsRun {
+  readonly input: string
+  readonly video: VideoStream
+  readonly audio: AudioStream | null
+  readonly variant: Variant
+  readonly copyAudio: boolean
+  readonly downmix: boolean
+  /** An embedded image subtitle stream (its index in the file) to burn in. */
+  readonly burnStream: number | null
+  readonly startSegment: number
+  readonly segmentSeconds: number
+  readonly format: SegmentFormat
+  readonly dir: string
+  readonly preset: string
+}
+
+const level = (n: number) => `${Math.floor(n / 10)}.${n % 10}`
+
+export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
+  const start = run.startSegment * run.segmentSeconds
+  const { variant } = run
+  const scale = variant.height !== run.video.height || variant.width !== run.video.width
+    ? `scale=${variant.width}:${variant.height}`
+    : null
+  const picture = run.burnStream === null
+    ? ["-map", `0:${run.video.index}`, ...(scale === null ? [] : ["-vf", scale])]
+    : ["-filter_complex", `[0:${run.video.index}][0:${run.burnStream}]overlay${scale === null ? "" : `,${scale}`}[v]`, "-map", "[v]"]
+  const video = variant.copy
+    ? ["-c:v", "copy", ...(run.video.codec === "hevc" ? ["-tag:v", "hvc1"] : [])]
+    : [
+      "-c:v", "libx264", "-preset", run.preset, "-profile:v", "high",
+      "-level:v", level(avcLevel(variant.width, variant.height, run.video.frameRate)), "-pix_fmt", "yuv420p",
+      "-b:v", String(variant.bitrate), "-maxrate", String(variant.bitrate), "-bufsize", String(variant.bitrate * 2),
+      "-force_key_frames", `expr:gte(t,n_forced*${run.segmentSeconds})`, "-sc_threshold", "0"
+    ]
+  const audio = run.audio === null
+    ? ["-an"]
+    : ["-map", `0:${run.audio.index}`, ...(run.copyAudio ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k"]),
+      // Copied audio is already what the client takes (the decision encodes it when a downmix is needed).
+      ...(run.downmix && !run.copyAudio ? ["-ac", "2"] : [])]
+  const ext = run.format === "ts" ? "ts" : "m4s"
+  return [
+    "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+    ...(start > 0 ? ["-ss", String(start)] : []),
+    // `file:` and an absolute path: a name is never read as a protocol or an option.
+    "-i", `file:${Path.resolve(run.input)}`,
+    ...picture, ...video, "-sn", "-dn", ...audio,
+    "-max_muxing_queue_size", "1024",
+    ...(start > 0 ? ["-output_ts_offset", String(start)] : []),
+    "-f", "hls", "-hls_time", String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
+    "-hls_segment_type", run.format === "ts" ? "mpegts" : "fmp4",
+    ...(run.format === "fmp4" ? ["-hls_fmp4_init_filename", "init.mp4"] : []),
+    // Segments appear under their name only once complete.
+    "-hls_flags", "temp_file",
+    "-start_number", String(run.startSegment),
+    "-hls_segment_filename", Path.join(run.dir, `%d.${ext}`),
+    Path.join(run.dir, "ffmpeg.m3u8")
+  ]
+}
+
+/** A text subtitle track (an embedded stream or an external file) as WebVTT on stdout. */
+export const webvttArgs = (input: string, stream: number | null): ReadonlyArray<string> => [
+  "-nostdin", "-hide_banner", "-loglevel", "error",
+  "-i", `file:${Path.resolve(input)}`,
+  "-map", stream === null ? "0:s:0" : `0:${stream}`, "-c:s", "webvtt", "-f", "webvtt", "pipe:1"
+]
+
+export interface FfmpegProcess {
+  readonly pid: number | undefined
+  /** Completes with the exit code when the process ends (null: killed by a signal). */
+  readonly exited: Deferred.Deferred<number | null>
+  readonly stderr: () => string
+  /** False once the process has ended. */
+  readonly running: () => boolean
+  readonly suspended: () => boolean
+  /** SIGSTOP / SIGCONT: throttling without losing the encoder's state. */
+  readonly suspend: Effect.Effect<void>
+  readonly resume: Effect.Effect<void>
+  /** SIGKILL (works on a suspended process too) and waits for the exit. */
+  readonly kill: Effect.Effect<void>
+}
+
+const TAIL = 4096
+
+export const startFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect.Effect<FfmpegProcess> =>
+  Effect.gen(function* () {
+    const exited = yield* Deferred.make<number | null>()
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"], windowsHide: true })
+    let tail = ""
+    let stopped = false
+    let running = true
+    child.stderr.on("data", (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-TAIL)
+    })
+    child.once("error", (error) => {
+      tail += `\n${error.message}`
+      running = false
+      Deferred.unsafeDone(exited, Effect.succeed(-1))
+    })
+    child.once("exit", (code) => {
+      running = false
+      Deferred.unsafeDone(exited, Effect.succeed(code))
+    })
+    const signal = (name: NodeJS.Signals) => Effect.sync(() => void child.kill(name))
+    return {
+      pid: child.pid,
+      exited,
+      stderr: () => tail,
+      running: () => running,
+      suspended: () => stopped,
+      suspend: Effect.zipRight(signal("SIGSTOP"), Effect.sync(() => void (stopped = true))),
+      resume: Effect.zipRight(signal("SIGCONT"), Effect.sync(() => void (stopped = false))),
+      kill: Effect.zipRight(signal("SIGKILL"), Deferred.await(exited)).pipe(Effect.asVoid)
+    }
+  })
+
+/** Runs ffmpeg to completion and returns its stdout (small outputs: subtitles). */
+export const runFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect.Effect<string, Unavailable> =>
+  Effect.async<string, Unavailable>((resume) => {
+    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true })
+    let out = ""
+    let err = ""
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (err = (err + chunk.toString()).slice(-TAIL)))
+    child.once("error", (error) => resume(Effect.fail(new Unavailable({ message: `cannot run ffmpeg: ${error.message}` }))))
+    child.once("exit", (code) =>
+      resume(code === 0 ? Effect.succeed(out) : Effect.fail(new Unavailable({ message: `ffmpeg failed: ${err.trim()}` }))))
+    return Effect.sync(() => void child.kill("SIGKILL"))
+  })

@@ -1,0 +1,46 @@
+/** REST handlers of the playback group: sessions, direct play and the HLS stream. One policy for all. */
+import { HttpApiBuilder, HttpPlatform, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Conflict, MediaApi, NotFound, type PlaybackSessionId } from "@mediaserver/domain"
+import { Effect } from "effect"
+import { directResponse } from "./DirectPlay.js"
+import { parseStreamPath } from "./Names.js"
+import { playing } from "./Policy.js"
+import { PlaybackSessions, type StreamBody } from "./Sessions.js"
+
+const toResponse = ({ body, contentType }: StreamBody) =>
+  typeof body === "string"
+    ? HttpServerResponse.text(body, { contentType, headers: { "cache-control": "no-cache" } })
+    : HttpServerResponse.uint8Array(body, { contentType, headers: { "cache-control": "private, max-age=3600" } })
+
+export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (handlers) =>
+  Effect.gen(function* () {
+    const sessions = yield* PlaybackSessions
+    const platform = yield* HttpPlatform.HttpPlatform
+    const stream = (id: PlaybackSessionId, parts: ReadonlyArray<string>) =>
+      playing(Effect.gen(function* () {
+        const record = yield* sessions.owned(id)
+        const target = yield* parseStreamPath(parts)
+        return toResponse(yield* sessions.stream(record, target))
+      }))
+    return handlers
+      .handle("create", ({ payload }) => playing(sessions.create(payload)))
+      .handle("get", ({ path }) => playing(Effect.map(sessions.owned(path.sessionId), (r) => r.session)))
+      .handle("stop", ({ path }) =>
+        playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.stop(r.session.id, "stopped"))))
+      .handle("heartbeat", ({ path, payload }) =>
+        playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.heartbeat(r.session.id, payload))))
+      .handleRaw("direct", ({ path }) =>
+        playing(Effect.gen(function* () {
+          const record = yield* sessions.owned(path.sessionId)
+          if (record.session.decision.method !== "direct") {
+            return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
+          }
+          if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
+          const request = yield* HttpServerRequest.HttpServerRequest
+          return yield* directResponse(platform, record.path, record.info.container, request.headers["range"])
+        })))
+      .handleRaw("master", ({ path }) => stream(path.sessionId, ["master.m3u8"]))
+      .handleRaw("subtitles", ({ path }) => stream(path.sessionId, ["subtitles", path.name]))
+      .handleRaw("media", ({ path }) => stream(path.sessionId, [path.profile, path.name]))
+  })
+)

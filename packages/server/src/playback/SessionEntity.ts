@@ -1,0 +1,303 @@
+/**
+ * The `PlaybackSession` entity (id = session id): owns the session's ffmpeg run, its throttling and
+ * its idle timeout. Its state is the session row (reloaded when the entity starts on a node, so after
+ * a failover the next request resumes from the saved position) plus, in memory, the run in progress.
+ * One run at a time: a request for another variant, or for a segment far from what the run produces
+ * (a seek), replaces it with a run starting at that segment. Closing the entity (stop, idle, shard
+ * move, shutdown) kills ffmpeg and removes the session's directory.
+ */
+import { Entity } from "@effect/cluster"
+import {
+  Conflict,
+  NotFound,
+  PlaybackSessionEntity,
+  PlaybackSessionId,
+  PlaybackStopped,
+  type PlaybackProfile,
+  type SegmentPart,
+  Unavailable
+} from "@mediaserver/domain"
+import { Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
+import * as Fs from "node:fs/promises"
+import * as Path from "node:path"
+import { orUnavailable } from "../auth/Policy.js"
+import { NodeIdentity } from "../cluster/NodeIdentity.js"
+import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
+import { WatchState } from "../content/WatchState.js"
+import { Events } from "../events/Events.js"
+import { variantOf } from "./Decision.js"
+import { type FfmpegProcess, hlsArgs, runFfmpeg, startFfmpeg, webvttArgs } from "./Ffmpeg.js"
+import { segmentCount, segmentName } from "./Playlists.js"
+import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
+
+/** A request this many segments past what the run has produced is a seek: restart there. */
+const SEEK_GAP = 2
+const TICK = Duration.millis(200)
+/** Segments kept behind the last one requested. */
+const KEEP_BEHIND = 10
+/** How often a request waiting for a segment looks for it. */
+const POLL = Duration.millis(20)
+
+export const transcodeRoot = (config: AppConfigShape) =>
+  Option.getOrElse(config.playbackTranscodeDir, () => Path.join(config.dataDir, "transcodes"))
+
+interface Run {
+  readonly profile: PlaybackProfile
+  readonly start: number
+  readonly dir: string
+  readonly process: FfmpegProcess
+}
+
+const exists = (path: string) => Effect.promise(() => Fs.access(path).then(() => true, () => false))
+const readBytes = (path: string) =>
+  Effect.tryPromise({ try: () => Fs.readFile(path), catch: () => new Unavailable({ message: "segment vanished" }) }).pipe(
+    Effect.map((buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
+  )
+const removeDir = (dir: string) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
+
+const ended = new Conflict({ message: "The playback session has ended" })
+
+const build = Effect.gen(function* () {
+  const address = yield* Entity.CurrentAddress
+  const id = yield* Schema.decodeUnknown(PlaybackSessionId)(address.entityId).pipe(Effect.orDie)
+  const config = yield* AppConfig
+  const repo = yield* SessionsRepo
+  const watch = yield* WatchState
+  const events = yield* Events
+  const node = yield* NodeIdentity
+  const binary = Option.getOrElse(config.ffmpegPath, () => "ffmpeg")
+  const dir = Path.join(transcodeRoot(config), id)
+  const lock = yield* Effect.makeSemaphore(1)
+
+  let record: SessionRecord | null = null
+  let lastHeartbeat = Date.now()
+  let run: Run | null = null
+  let lastRequested = 0
+
+  const load = Effect.gen(function* () {
+    if (record !== null) return record
+    const found = yield* orUnavailable(repo.get(id))
+    if (Option.isNone(found)) return yield* new NotFound({ message: `No playback session ${id}` })
+    record = found.value
+    lastHeartbeat = found.value.session.lastActiveAt.epochMillis
+    if (found.value.session.state === "active") yield* orUnavailable(repo.setNode(id, node.id))
+    return found.value
+  })
+  const active = Effect.flatMap(load, (r) => (r.session.state === "active" ? Effect.succeed(r) : Effect.fail(ended)))
+  const reload = Effect.suspend(() => {
+    record = null
+    return load
+  })
+
+  const finished = (r: Run) => !r.process.running()
+  const partPath = (profile: PlaybackProfile, part: SegmentPart, r: SessionRecord) =>
+    Path.join(dir, profile, part === "init" ? "init.mp4" : segmentName(part, r.options.segmentFormat))
+
+  /**
+   * The last segment of the unbroken series the run has ready, counted from its start (or from the
+   * oldest one pruning keeps). Files of earlier runs further on count only once the series reaches them.
+   */
+  const produced = (r: Run) =>
+    Effect.promise(() => Fs.readdir(r.dir).catch((): Array<string> => [])).pipe(
+      Effect.map((names) => {
+        const ready = new Set(names.flatMap((name) => {
+          const n = /^(\d+)\.(ts|m4s)$/.exec(name)
+          return n === null ? [] : [Number(n[1])]
+        }))
+        let next = Math.max(r.start, lastRequested - KEEP_BEHIND)
+        while (ready.has(next)) next++
+        return next - 1
+      })
+    )
+
+  const stopRun = Effect.suspend(() => {
+    const current = run
+    run = null
+    return current === null ? Effect.void : current.process.kill
+  })
+
+  const startRun = (r: SessionRecord, profile: PlaybackProfile, start: number) =>
+    Effect.gen(function* () {
+      yield* stopRun
+      const video = r.info.video
+      if (video === null) return yield* new NotFound({ message: "The file has no video stream" })
+      const runDir = Path.join(dir, profile)
+      yield* Effect.promise(() => Fs.mkdir(runDir, { recursive: true }))
+      const burn = r.options.burnSubtitle
+        ? r.options.sources.find((s) => s.id === r.options.subtitle)?.index ?? null
+        : null
+      const audio = r.options.audioStream === null
+        ? r.info.audio.find((a) => a.default) ?? r.info.audio[0] ?? null
+        : r.info.audio.find((a) => a.index === r.options.audioStream) ?? null
+      const args = hlsArgs({
+        input: r.path,
+        video,
+        audio,
+        variant: variantOf(r.info, video, r.session.decision, profile),
+        copyAudio: r.session.decision.copyAudio,
+        downmix: r.options.downmix,
+        burnStream: burn,
+        startSegment: start,
+        segmentSeconds: r.options.segmentSeconds,
+        format: r.options.segmentFormat,
+        dir: runDir,
+        preset: config.playbackX264Preset
+      })
+      const process = yield* startFfmpeg(binary, args)
+      yield* Effect.logDebug(`playback ${id}: ffmpeg ${process.pid} for ${profile} from segment ${start}`)
+      const started: Run = { profile, start, dir: runDir, process }
+      run = started
+      // The player asks for the run's first segment next: throttle from there.
+      lastRequested = start
+      return started
+    })
+
+  /** Segments well behind the player are deleted (a film's worth would fill the disk); a seek back re-encodes. */
+  const prune = Effect.suspend(() => {
+    const current = run
+    if (current === null) return Effect.void
+    return Effect.promise(async () => {
+      const names = await Fs.readdir(current.dir).catch((): Array<string> => [])
+      const old = names.filter((name) => {
+        const n = /^(\d+)\.(ts|m4s)$/.exec(name)
+        return n !== null && Number(n[1]) < lastRequested - KEEP_BEHIND
+      })
+      await Promise.all(old.map((name) => Fs.rm(Path.join(current.dir, name), { force: true })))
+    })
+  })
+
+  /** Keeps ffmpeg at most THROTTLE segments ahead of the player: suspended beyond, resumed below. */
+  const throttle = Effect.suspend(() => {
+    const current = run
+    if (current === null || finished(current)) return Effect.void
+    return Effect.flatMap(produced(current), (last) => {
+      const ahead = last - lastRequested >= config.playbackThrottleSegments
+      if (ahead && !current.process.suspended()) return current.process.suspend
+      if (!ahead && current.process.suspended()) return current.process.resume
+      return Effect.void
+    })
+  })
+
+  /** The run that will produce `part` of `profile`: the current one if it is close, else a new one. */
+  const runFor = (r: SessionRecord, profile: PlaybackProfile, part: SegmentPart | "position") =>
+    lock.withPermits(1)(Effect.gen(function* () {
+      const current = run
+      const at = typeof part === "number" ? part : Math.floor(r.session.positionSeconds / r.options.segmentSeconds)
+      if (current !== null && current.profile === profile) {
+        if (typeof part !== "number") return current
+        const last = yield* produced(current)
+        if (!finished(current) && part >= current.start && part <= last + SEEK_GAP) return current
+      }
+      return yield* startRun(r, profile, at)
+    }))
+
+  const waitFor = (path: string, r: Run) =>
+    Effect.gen(function* () {
+      const deadline = Date.now() + Duration.toMillis(config.playbackSegmentTimeout)
+      for (;;) {
+        if (yield* exists(path)) return
+        if (finished(r)) {
+          const code = yield* Deferred.await(r.process.exited)
+          return yield* new Unavailable({ message: `ffmpeg ended (${code}) without producing it: ${r.process.stderr().trim()}` })
+        }
+        if (Date.now() > deadline) return yield* new Unavailable({ message: "ffmpeg did not produce the segment in time" })
+        yield* Effect.sleep(POLL)
+      }
+    })
+
+  const checkProfile = (r: SessionRecord, profile: PlaybackProfile) =>
+    r.session.decision.profiles.includes(profile)
+      ? Effect.void
+      : Effect.fail(new NotFound({ message: `The session offers no ${profile} variant` }))
+
+  const stop = (reason: string) =>
+    Effect.gen(function* () {
+      const r = yield* load
+      yield* lock.withPermits(1)(stopRun)
+      yield* removeDir(dir)
+      if (yield* orUnavailable(repo.stop(id, reason))) {
+        yield* events.publish(new PlaybackStopped({
+          sessionId: id, userId: r.session.userId, item: r.session.item, reason, positionSeconds: r.session.positionSeconds
+        }))
+      }
+      yield* reload
+    })
+
+  yield* Effect.addFinalizer(() => Effect.zipRight(Effect.suspend(() => stopRun), removeDir(dir)))
+
+  // Throttling, pruning and the idle timeout (no heartbeat for PLAYBACK_IDLE_TIMEOUT) run as long as the entity.
+  const idle = Effect.suspend(() =>
+    record !== null && record.session.state === "active" &&
+      Date.now() - lastHeartbeat > Duration.toMillis(config.playbackIdleTimeout)
+      ? stop("idle")
+      : Effect.void
+  )
+  yield* Effect.forkScoped(
+    Effect.all([throttle, prune, idle], { discard: true }).pipe(Effect.ignoreLogged, Effect.repeat(Schedule.spaced(TICK)))
+  )
+
+  return {
+    Prepare: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile } }) =>
+      Effect.gen(function* () {
+        const r = yield* active
+        yield* checkProfile(r, payload.profile)
+        yield* runFor(r, payload.profile, "position")
+      }),
+    Segment: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile; readonly part: SegmentPart } }) =>
+      Effect.gen(function* () {
+        const r = yield* active
+        yield* checkProfile(r, payload.profile)
+        const { part, profile } = payload
+        const count = segmentCount(r.session.durationSeconds, r.options.segmentSeconds)
+        if (part === "init" ? r.options.segmentFormat !== "fmp4" : part >= count) {
+          return yield* new NotFound({ message: `No segment ${part}` })
+        }
+        if (typeof part === "number") lastRequested = part
+        const path = partPath(profile, part, r)
+        // ffmpeg writes init.mp4 in place: it is complete once the run's first segment is.
+        const current = run
+        const initPending = part === "init" && (current === null || current.profile !== profile ||
+          (yield* produced(current)) < current.start)
+        if (initPending || !(yield* exists(path))) {
+          const producing = yield* runFor(r, profile, part)
+          yield* throttle
+          yield* waitFor(part === "init" ? partPath(profile, producing.start, r) : path, producing)
+        } else {
+          yield* throttle
+        }
+        return yield* readBytes(path)
+      }),
+    Subtitle: ({ payload }: { readonly payload: { readonly track: number } }) =>
+      Effect.gen(function* () {
+        const r = yield* active
+        const source = r.options.sources.find((s) => s.id === payload.track)
+        const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
+        if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
+        return yield* runFfmpeg(binary, webvttArgs(source.path ?? r.path, source.index))
+      }),
+    Heartbeat: ({ payload }: { readonly payload: { readonly positionSeconds: number; readonly paused: boolean } }) =>
+      Effect.gen(function* () {
+        const r = yield* active
+        const position = Math.min(payload.positionSeconds, r.session.durationSeconds)
+        if (!(yield* orUnavailable(repo.heartbeat(id, position, payload.paused)))) return yield* ended
+        lastHeartbeat = Date.now()
+        yield* orUnavailable(watch.setProgress(r.session.userId, r.session.item, position, r.session.durationSeconds))
+        return (yield* reload).session
+      }),
+    Stop: ({ payload }: { readonly payload: { readonly reason: string } }) => stop(payload.reason)
+  }
+})
+
+/** Registered on every runner (all runners on one database register the same entities). */
+export const PlaybackSessionEntityLive = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const config = yield* AppConfig
+    // What a previous process of this node left (it was killed before its entities closed).
+    yield* removeDir(transcodeRoot(config))
+    return PlaybackSessionEntity.toLayer(build, {
+      concurrency: "unbounded",
+      // Outlives the idle timeout, so the entity's own check stops an idle session first.
+      maxIdleTime: Duration.sum(config.playbackIdleTimeout, Duration.seconds(30))
+    })
+  })
+)

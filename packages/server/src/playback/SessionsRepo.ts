@@ -1,0 +1,193 @@
+/**
+ * Playback sessions in Postgres: everything an entity needs to resume a session on another node (the
+ * decision, the chosen tracks, the position of the last heartbeat) plus the file and its cached probe.
+ */
+import { PgClient } from "@effect/sql-pg"
+import {
+  type DatabaseError,
+  MediaFileId,
+  LibraryId,
+  MediaInfo,
+  PlaybackChoice,
+  PlaybackDecision,
+  PlaybackSession,
+  PlaybackSessionId,
+  PlaybackUrls,
+  UserId,
+  WatchItem
+} from "@mediaserver/domain"
+import { Context, DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
+import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+
+/** Where a subtitle track is read from: a stream of the file, or an external file. */
+export const SubtitleSource = Schema.Struct({ id: Schema.Int, index: Schema.NullOr(Schema.Int), path: Schema.NullOr(Schema.String) })
+export type SubtitleSource = typeof SubtitleSource.Type
+
+export const SessionOptions = Schema.Struct({ ...PlaybackChoice.fields, sources: Schema.Array(SubtitleSource) })
+export type SessionOptions = typeof SessionOptions.Type
+const encodeOptions = Schema.encodeSync(SessionOptions)
+const encodeDecision = Schema.encodeSync(PlaybackDecision)
+
+const Row = Schema.Struct({
+  id: PlaybackSessionId,
+  user_id: UserId,
+  item: WatchItem,
+  media_file_id: MediaFileId,
+  library_id: LibraryId,
+  decision: PlaybackDecision,
+  options: SessionOptions,
+  duration_seconds: Schema.Number,
+  position_seconds: Schema.Number,
+  paused: Schema.Boolean,
+  state: Schema.Literal("active", "stopped"),
+  stop_reason: Schema.NullOr(Schema.String),
+  node: Schema.NullOr(Schema.String),
+  created_at: Schema.DateFromSelf,
+  last_active_at: Schema.DateFromSelf,
+  path: Schema.String,
+  probe: MediaInfo
+})
+const decode = decodeRows(Row)
+
+/** A session with what serving it needs (never sent to clients: paths stay here). */
+export interface SessionRecord {
+  readonly session: PlaybackSession
+  readonly libraryId: LibraryId
+  readonly path: string
+  readonly info: MediaInfo
+  readonly options: SessionOptions
+}
+
+export const streamBase = (id: PlaybackSessionId) => `/api/v1/playback/stream/${id}`
+
+const toRecord = (row: typeof Row.Type): SessionRecord => {
+  const direct = row.decision.method === "direct"
+  return {
+    libraryId: row.library_id,
+    path: row.path,
+    info: row.probe,
+    options: row.options,
+    session: new PlaybackSession({
+      id: row.id,
+      userId: row.user_id,
+      item: row.item,
+      fileId: row.media_file_id,
+      decision: row.decision,
+      // The choice fields (the file's sources stay server-side: the class keeps only its own fields).
+      ...row.options,
+      durationSeconds: row.duration_seconds,
+      positionSeconds: row.position_seconds,
+      paused: row.paused,
+      state: row.state,
+      stopReason: row.stop_reason,
+      node: row.node,
+      urls: new PlaybackUrls({
+        direct: direct ? `${streamBase(row.id)}/direct` : null,
+        master: direct ? null : `${streamBase(row.id)}/master.m3u8`
+      }),
+      createdAt: DateTime.unsafeFromDate(row.created_at),
+      lastActiveAt: DateTime.unsafeFromDate(row.last_active_at)
+    })
+  }
+}
+
+export interface NewSession {
+  readonly id: PlaybackSessionId
+  readonly userId: UserId
+  readonly item: WatchItem
+  readonly fileId: MediaFileId
+  readonly decision: PlaybackDecision
+  readonly options: SessionOptions
+  readonly durationSeconds: number
+  readonly positionSeconds: number
+}
+
+const FileRow = Schema.Struct({ id: MediaFileId, library_id: LibraryId, path: Schema.String, probe: Schema.NullOr(MediaInfo) })
+export type PlayableFile = typeof FileRow.Type
+const decodeFiles = decodeRows(FileRow)
+const ExternalRow = Schema.Struct({
+  codec: Schema.String,
+  language: Schema.NullOr(Schema.String),
+  title: Schema.NullOr(Schema.String),
+  external_path: Schema.String
+})
+export type ExternalSubtitle = typeof ExternalRow.Type
+const decodeExternal = decodeRows(ExternalRow)
+
+export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRepo")<
+  SessionsRepo,
+  {
+    /** The present files of a movie or episode, first part first. */
+    readonly files: (item: WatchItem) => Effect.Effect<ReadonlyArray<PlayableFile>, DatabaseError>
+    readonly externalSubtitles: (fileId: MediaFileId) => Effect.Effect<ReadonlyArray<ExternalSubtitle>, DatabaseError>
+    readonly insert: (session: NewSession) => Effect.Effect<void, DatabaseError>
+    readonly get: (id: PlaybackSessionId) => Effect.Effect<Option.Option<SessionRecord>, DatabaseError>
+    /** Saves a heartbeat of an active session; none if it is not active. */
+    readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<boolean, DatabaseError>
+    readonly setNode: (id: PlaybackSessionId, node: string) => Effect.Effect<void, DatabaseError>
+    /** Ends an active session; false if it had already ended. */
+    readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<boolean, DatabaseError>
+    /** Active sessions with no heartbeat for `timeout`. */
+    readonly idle: (timeout: Duration.Duration) => Effect.Effect<ReadonlyArray<PlaybackSessionId>, DatabaseError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    SessionsRepo,
+    Effect.gen(function* () {
+      const sql = yield* PgClient.PgClient
+      const ids = decodeRows(Schema.Struct({ id: PlaybackSessionId }))
+      return {
+        files: (item) =>
+          sql`
+            SELECT f.id, f.library_id, f.path, f.probe FROM media_files f
+            WHERE f.state = 'present' AND ${item._tag === "movie"
+              ? sql`f.movie_id = ${item.id}`
+              : sql`f.id IN (SELECT media_file_id FROM media_file_episodes WHERE episode_id = ${item.id})`}
+            ORDER BY f.part NULLS FIRST, f.added_at, f.id
+          `.pipe(Effect.flatMap(decodeFiles), wrapSql("playbackSessions.files")),
+        externalSubtitles: (fileId) =>
+          sql`
+            SELECT codec, language, title, external_path FROM media_streams
+            WHERE media_file_id = ${fileId} AND kind = 'subtitle' AND external_path IS NOT NULL ORDER BY position
+          `.pipe(Effect.flatMap(decodeExternal), wrapSql("playbackSessions.externalSubtitles")),
+        insert: (s) =>
+          sql`
+            INSERT INTO playback_sessions (id, user_id, movie_id, episode_id, media_file_id, decision, options,
+              duration_seconds, position_seconds)
+            VALUES (${s.id}, ${s.userId}, ${s.item._tag === "movie" ? s.item.id : null},
+              ${s.item._tag === "episode" ? s.item.id : null}, ${s.fileId}, ${jsonb(encodeDecision(s.decision))}::jsonb,
+              ${jsonb(encodeOptions(s.options))}::jsonb, ${s.durationSeconds}, ${s.positionSeconds})
+          `.pipe(Effect.asVoid, wrapSql("playbackSessions.insert")),
+        get: (id) =>
+          sql`
+            SELECT s.*, f.path, f.probe, f.library_id,
+              CASE WHEN s.movie_id IS NOT NULL THEN jsonb_build_object('_tag', 'movie', 'id', s.movie_id)
+                ELSE jsonb_build_object('_tag', 'episode', 'id', s.episode_id) END AS item
+            FROM playback_sessions s
+            JOIN media_files f ON f.id = s.media_file_id WHERE s.id = ${id}
+          `.pipe(
+            Effect.flatMap(decode),
+            Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toRecord)),
+            wrapSql("playbackSessions.get")
+          ),
+        heartbeat: (id, position, paused) =>
+          sql`
+            UPDATE playback_sessions SET position_seconds = ${position}, paused = ${paused}, last_active_at = now()
+            WHERE id = ${id} AND state = 'active' RETURNING id
+          `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("playbackSessions.heartbeat")),
+        setNode: (id, node) =>
+          sql`UPDATE playback_sessions SET node = ${node} WHERE id = ${id}`.pipe(Effect.asVoid, wrapSql("playbackSessions.setNode")),
+        stop: (id, reason) =>
+          sql`
+            UPDATE playback_sessions SET state = 'stopped', stop_reason = ${reason}, stopped_at = now()
+            WHERE id = ${id} AND state = 'active' RETURNING id
+          `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("playbackSessions.stop")),
+        idle: (timeout) =>
+          sql`
+            SELECT id FROM playback_sessions
+            WHERE state = 'active' AND last_active_at < now() - make_interval(secs => ${Duration.toSeconds(timeout)})
+          `.pipe(Effect.flatMap(ids), Effect.map((rows) => rows.map((r) => r.id)), wrapSql("playbackSessions.idle"))
+      }
+    })
+  )
+}

@@ -1,0 +1,17 @@
+/** Playback: sessions (decision, state in Postgres), the PlaybackSession entity (ffmpeg), HLS and direct play. */
+import { Layer } from "effect"
+import { PlaybackSessionEntityLive } from "./SessionEntity.js"
+import { PlaybackSessions } from "./Sessions.js"
+import { SessionsRepo } from "./SessionsRepo.js"
+
+export { PlaybackHttpLive } from "./Http.js"
+export { PlaybackRpcLive } from "./Rpc.js"
+export { PlaybackSessions }
+
+const Deps = SessionsRepo.layer
+
+/** The service behind the handlers and the health job (needs LibraryAccess, WatchState, Events and Sharding). */
+export const PlaybackLive = PlaybackSessions.layer.pipe(Layer.provide(Deps))
+
+/** The entity, registered on every runner with the other entities (Main.ts). */
+export const PlaybackEntityLive = PlaybackSessionEntityLive.pipe(Layer.provide(Deps))

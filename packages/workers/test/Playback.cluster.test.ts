@@ -1,0 +1,84 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Redacted, Schema } from "effect"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import pg from "pg"
+import { account, read, request } from "../../server/test/auth/Http.js"
+import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
+import { eventually } from "../../server/test/support/Poll.js"
+import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
+import { createLibrary, scanNow, tree } from "./support/LibraryNode.js"
+import { fetchRaw, ffmpegPids, getSession, longClip, Session, tempDir } from "./support/PlaybackNode.js"
+
+const firstMovieId = (url: string) =>
+  Effect.acquireUseRelease(
+    Effect.promise(async () => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      return client
+    }),
+    (client) => Effect.promise(() => client.query<{ id: string }>("SELECT id FROM movies LIMIT 1")),
+    (client) => Effect.promise(() => client.end())
+  ).pipe(Effect.map((result) => result.rows[0]?.id ?? ""))
+
+describe("playback on a cluster", () => {
+  it.scopedLive("a session whose node dies continues on the other runner from the saved position", () =>
+    Effect.gen(function* () {
+      const db = yield* freshDatabase("play_cluster")
+      const [portA, portB] = yield* Effect.all([freePort, freePort])
+      const redis = yield* Effect.orDie(redisUrl)
+      const [txA, txB] = [yield* tempDir("ms-txa-"), yield* tempDir("ms-txb-")]
+      const common = {
+        DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: redisPrefix("play_cluster"),
+        RUNNER_HOST: "127.0.0.1", PLAYBACK_SEGMENT_SECONDS: "2", PLAYBACK_THROTTLE_SEGMENTS: "2"
+      }
+      const a = yield* spawnNode({ ...common, RUNNER_PORT: String(portA), PLAYBACK_TRANSCODE_DIR: txA })
+      yield* waitFor200(a, "/readyz")
+      const b = yield* spawnNode({ ...common, RUNNER_PORT: String(portB), PLAYBACK_TRANSCODE_DIR: txB })
+      yield* waitFor200(b, "/readyz")
+      const admin = (yield* account(a.url, "admin")).auth
+
+      const media = yield* tempDir("ms-clip-")
+      const root = yield* tree({ "Long (2020)/Long (2020).mp4": { copyOf: yield* longClip(media) } })
+      const library = yield* createLibrary(a.url, admin, { name: "Movies", kind: "movie", paths: [root] })
+      yield* scanNow(a.url, admin, library.id)
+      const movieId = yield* firstMovieId(Redacted.value(db.url))
+      const body = { item: { _tag: "movie", id: movieId }, client: { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] } }
+      // The probe runs after the scan: until then a session is a 409.
+      const created = yield* eventually(request(a.url, "POST", "/api/v1/playback/sessions", { auth: admin, body }), (r) => r.status !== 409, {
+        what: "file probed", timeout: Duration.seconds(30), interval: Duration.millis(200)
+      })
+      const session = yield* read(Session)(created)
+      const base = `/api/v1/playback/stream/${session.id}/original`
+      expect((yield* fetchRaw(a.url, `${base}/index.m3u8`, admin)).status).toBe(200)
+      expect((yield* fetchRaw(a.url, `${base}/0.ts`, admin)).status).toBe(200)
+      const beat = yield* request(a.url, "POST", `/api/v1/playback/sessions/${session.id}/heartbeat`, {
+        auth: admin, body: { positionSeconds: 13, paused: false }
+      })
+      expect(beat.status).toBe(200)
+
+      // Kill the node running the session's entity (and so its ffmpeg).
+      const owner = (yield* getSession(a.url, admin, session.id)).node
+      const [dead, alive, aliveDir] = owner === `127.0.0.1:${portA}` ? [a, b, txB] : [b, a, txA]
+      expect(owner === `127.0.0.1:${portA}` || owner === `127.0.0.1:${portB}`).toBe(true)
+      yield* dead.signal("SIGKILL")
+      yield* dead.exited
+      // Its orphaned ffmpeg is not the survivor's business; end it for the test machine's sake.
+      yield* Effect.addFinalizer(() =>
+        Effect.flatMap(ffmpegPids(session.id), (pids) => Effect.sync(() => pids.forEach((pid) => process.kill(Number(pid), "SIGKILL")))))
+
+      // The next playlist request reaches the entity on the survivor, which starts ffmpeg at the saved position.
+      yield* eventually(fetchRaw(alive.url, `${base}/index.m3u8`, admin), (r) => r.status === 200, {
+        what: "playlist served by the survivor", timeout: Duration.seconds(40), interval: Duration.millis(250)
+      })
+      const dir = Path.join(aliveDir, session.id, "original")
+      yield* eventually(Effect.sync(() => Fs.existsSync(Path.join(dir, "6.ts"))), (e) => e, {
+        what: "segment 6 produced on the survivor", timeout: Duration.seconds(20)
+      })
+      expect(Fs.existsSync(Path.join(dir, "0.ts"))).toBe(false)
+      expect((yield* fetchRaw(alive.url, `${base}/6.ts`, admin)).status).toBe(200)
+      const after = yield* getSession(alive.url, admin, session.id)
+      expect(after).toMatchObject({ positionSeconds: 13, state: "active", node: owner === `127.0.0.1:${portA}` ? `127.0.0.1:${portB}` : `127.0.0.1:${portA}` })
+      expect(Schema.is(Session)(after)).toBe(true)
+    }), { timeout: 150_000 })
+})

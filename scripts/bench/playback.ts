@@ -1,0 +1,157 @@
+/**
+ * `npm run bench -- playback`: a whole node in this process on real Postgres, a movie library holding a
+ * generated 1080p H.264 + AAC clip (Matroska, a keyframe every 3 s), scanned and probed. Timed over HTTP,
+ * median of BENCH_PLAYBACK_RUNS (3), each on a new session:
+ *  - remux_first_segment_s: POST /sessions to the first segment served (master, media playlist, segment 0);
+ *  - transcode_first_segment_s: the same for the 720p variant of a client limited to 720p;
+ *  - seek_s: in that session, the segment at 50% of the duration (ffmpeg restarts there);
+ *  - ratio_to_ffmpeg: transcode_first_segment_s over a bare ffmpeg producing the same first segment
+ *    (the same arguments, timed from spawn to the segment file).
+ */
+import { SqlClient } from "@effect/sql"
+import { Config, Context, Effect, Redacted, Schema } from "effect"
+import { spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { MediaInfo, PlaybackDecision } from "../../packages/domain/src/index.js"
+import { variantOf } from "../../packages/server/src/playback/Decision.js"
+import { hlsArgs } from "../../packages/server/src/playback/Ffmpeg.js"
+import { account, request } from "../../packages/server/test/auth/Http.js"
+import { freshDatabase } from "../../packages/server/test/support/TestDatabase.js"
+import { TestMedia } from "../../packages/server/test/support/TestMedia.js"
+import { createSession, fetchRaw, playableMovies } from "../../packages/workers/test/support/PlaybackNode.js"
+import { emit, progress, round } from "./report.js"
+import { startNode } from "./support/jobs-node.js"
+
+const BENCH = "playback"
+const DURATION = 30
+const SEGMENT = 3
+
+const median = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
+const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.map(Effect.all([Effect.sync(() => performance.now()), effect, Effect.sync(() => performance.now())]), ([a, value, b]) => ({
+    value,
+    seconds: (b - a) / 1000
+  }))
+
+const ok = (what: string) => (res: { readonly status: number; readonly text: string }) =>
+  res.status === 200 ? Effect.void : Effect.die(`${what} answered ${res.status}: ${res.text.slice(0, 300)}`)
+
+/** A bare ffmpeg with our arguments, from spawn until its first segment exists (then killed). */
+const bareFirstSegment = (binary: string, args: ReadonlyArray<string>, segment: string) =>
+  Effect.async<number>((resume) => {
+    const started = performance.now()
+    const child = spawn(binary, args, { stdio: "ignore" })
+    const timer = setInterval(() => {
+      if (Fs.existsSync(segment)) {
+        clearInterval(timer)
+        const seconds = (performance.now() - started) / 1000
+        child.kill("SIGKILL")
+        resume(Effect.succeed(seconds))
+      }
+    }, 2)
+    return Effect.sync(() => {
+      clearInterval(timer)
+      child.kill("SIGKILL")
+    })
+  })
+
+export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
+  const runs = yield* Config.integer("BENCH_PLAYBACK_RUNS").pipe(Config.withDefault(3))
+  const dir = yield* Effect.acquireRelease(
+    Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "ms-bench-play-"))),
+    (d) => Effect.sync(() => Fs.rmSync(d, { recursive: true, force: true }))
+  )
+  const source = Path.join(dir, "source.mkv")
+  progress(`encoding a ${DURATION} s 1080p H.264 source`)
+  yield* TestMedia.exec(yield* TestMedia.ffmpegPath, [
+    "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+    "-f", "lavfi", "-i", `testsrc2=size=1920x1080:rate=24:duration=${DURATION}`, "-f", "lavfi", "-i", `sine=frequency=440:duration=${DURATION}`,
+    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", String(24 * SEGMENT), "-keyint_min", String(24 * SEGMENT),
+    "-sc_threshold", "0", "-c:a", "aac", "-ac", "2", "-shortest", source
+  ])
+
+  const db = yield* freshDatabase("benchplay")
+  const transcodes = Path.join(dir, "transcodes")
+  const node = yield* startNode({
+    DATABASE_URL: Redacted.value(db.url), LOG_LEVEL: "Warning", PLAYBACK_SEGMENT_SECONDS: String(SEGMENT), PLAYBACK_TRANSCODE_DIR: transcodes
+  })
+  const url = `http://127.0.0.1:${node.port}`
+  const sql = Context.get(node.context, SqlClient.SqlClient)
+  const admin = (yield* account(url, "admin")).auth
+  const { movies } = yield* playableMovies(url, admin, sql, { Source: source })
+  const item = { _tag: "movie", id: movies["Source"] }
+
+  const firstSegment = (client: Record<string, unknown>, profile: string) =>
+    timed(Effect.gen(function* () {
+      const steps = [performance.now()]
+      const session = yield* createSession(url, admin, { item, client, startSeconds: 0 })
+      const base = `/api/v1/playback/stream/${session.id}`
+      steps.push(performance.now())
+      yield* Effect.flatMap(fetchRaw(url, `${base}/master.m3u8`, admin), ok("master"))
+      steps.push(performance.now())
+      yield* Effect.flatMap(fetchRaw(url, `${base}/${profile}/index.m3u8`, admin), ok("index"))
+      steps.push(performance.now())
+      yield* Effect.flatMap(fetchRaw(url, `${base}/${profile}/0.ts`, admin), ok("segment 0"))
+      steps.push(performance.now())
+      const ms = steps.slice(1).map((t, i) => Math.round(t - (steps[i] ?? t)))
+      progress(`${profile}: session ${ms[0]} ms, master ${ms[1]} ms, playlist ${ms[2]} ms, segment ${ms[3]} ms`)
+      return session
+    }))
+  const stop = (id: string) => request(url, "DELETE", `/api/v1/playback/sessions/${id}`, { auth: admin })
+
+  const remux = { containers: ["mp4"], videoCodecs: ["h264"], audioCodecs: ["aac"] }
+  const limited = { ...remux, maxHeight: 720 }
+  // Unmeasured: warms the page cache, the node's code paths and the database connections.
+  yield* Effect.flatMap(firstSegment(remux, "original"), ({ value }) => stop(value.id))
+
+  // The same first segment (720p, segment 0) from a bare ffmpeg with the arguments our run uses,
+  // measured in each run right after ours, so both see the same machine load.
+  const [row] = yield* sql<{ probe: unknown }>`SELECT probe FROM media_files LIMIT 1`
+  const info = yield* Schema.decodeUnknown(MediaInfo)(row?.probe)
+  const video = info.video
+  if (video === null) return yield* Effect.die("the source has no video")
+  const ffmpeg = yield* TestMedia.ffmpegPath
+  const decision = new PlaybackDecision({ method: "transcode", reasons: [], profiles: ["720p"], copyVideo: false, copyAudio: true })
+  const bare = (i: number) => {
+    const out = Path.join(dir, `bare-${i}`)
+    Fs.mkdirSync(out)
+    const args = hlsArgs({
+      input: source, video, audio: info.audio[0] ?? null, variant: variantOf(info, video, decision, "720p"), copyAudio: true,
+      downmix: false, burnStream: null, startSegment: 0, segmentSeconds: SEGMENT, format: "ts", dir: out, preset: "veryfast"
+    })
+    return bareFirstSegment(ffmpeg, args, Path.join(out, "0.ts"))
+  }
+
+  const remuxS: Array<number> = []
+  const transcodeS: Array<number> = []
+  const seekS: Array<number> = []
+  const bareS: Array<number> = []
+  for (let i = 0; i < runs; i++) {
+    const r = yield* firstSegment(remux, "original")
+    if (r.value.decision.method !== "remux") return yield* Effect.die(`expected a remux, got ${r.value.decision.method}`)
+    remuxS.push(r.seconds)
+    yield* stop(r.value.id)
+    const t = yield* firstSegment(limited, "720p")
+    if (t.value.decision.method !== "transcode") return yield* Effect.die(`expected a transcode, got ${t.value.decision.method}`)
+    transcodeS.push(t.seconds)
+    const middle = Math.floor(DURATION / SEGMENT / 2)
+    const seek = yield* timed(Effect.flatMap(fetchRaw(url, `/api/v1/playback/stream/${t.value.id}/720p/${middle}.ts`, admin), ok("seek")))
+    seekS.push(seek.seconds)
+    yield* stop(t.value.id)
+    bareS.push(yield* bare(i))
+    progress(`run ${i + 1}: remux ${round(r.seconds, 3)} s, transcode ${round(t.seconds, 3)} s, seek ${round(seek.seconds, 3)} s, ` +
+      `bare ffmpeg ${round(bareS[i] ?? 0, 3)} s`)
+  }
+
+
+  emit(BENCH, "remux_first_segment_s", round(median(remuxS), 3), "s")
+  emit(BENCH, "transcode_first_segment_s", round(median(transcodeS), 3), "s")
+  emit(BENCH, "seek_s", round(median(seekS), 3), "s")
+  emit(BENCH, "ratio_to_ffmpeg", round(median(transcodeS) / median(bareS), 2), "ratio")
+}).pipe(Effect.scoped)
