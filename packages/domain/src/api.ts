@@ -3,6 +3,7 @@ import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } 
 import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
 import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
+import { ImagesApi, MetadataApi, MetadataRefreshApi } from "./metadataApi.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
@@ -20,6 +21,9 @@ export class MediaApi extends HttpApi.make("media")
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
+  .add(MetadataApi)
+  .add(MetadataRefreshApi)
+  .add(ImagesApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
