@@ -50,6 +50,8 @@ const logLevel = (name: string) =>
     })
   )
 
+const DEFAULT_PROVIDERS: Array<string> = ["tmdb"]
+
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
@@ -123,6 +125,24 @@ export const appConfig = Config.all({
   /** Quiet time after the last change in a watched library before its scan, and how often watchers follow the library list. */
   scanWatchReconcile: Config.duration("SCAN_WATCH_RECONCILE").pipe(Config.withDefault(Duration.seconds(30))),
   scanWatchDebounce: Config.duration("SCAN_WATCH_DEBOUNCE").pipe(Config.withDefault(Duration.seconds(5))),
+  // Metadata providers (metadata/): TMDb's key (a v3 key or a v4 read token), where it is, how fast to call it.
+  tmdbApiKey: Config.option(Config.redacted("TMDB_API_KEY")),
+  tmdbEnabled: Config.boolean("TMDB_ENABLED").pipe(Config.withDefault(true)),
+  tmdbBaseUrl: Config.string("TMDB_BASE_URL").pipe(Config.withDefault("https://api.themoviedb.org/3")),
+  tmdbImageBaseUrl: Config.string("TMDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://image.tmdb.org/t/p")),
+  tmdbRateLimit: positiveInt("TMDB_RATE_LIMIT").pipe(Config.withDefault(40)),
+  tmdbTimeout: Config.duration("TMDB_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  /** Providers in merge order (first wins a field); unknown names are ignored. */
+  metadataProviders: Config.array(Config.string(), "METADATA_PROVIDERS").pipe(Config.withDefault(DEFAULT_PROVIDERS)),
+  /** Language of provider lookups when the caller or library names none. */
+  metadataLanguage: Config.string("METADATA_LANGUAGE").pipe(Config.withDefault("en")),
+  /** Consecutive failures (timeouts, 5xx) that open a provider's circuit, and how long it stays open. */
+  metadataCircuitFailures: positiveInt("METADATA_CIRCUIT_FAILURES").pipe(Config.withDefault(5)),
+  metadataCircuitCooldown: Config.duration("METADATA_CIRCUIT_COOLDOWN").pipe(Config.withDefault(Duration.seconds(30))),
+  /** A 429 asking to wait up to this long is waited out in place; longer, the job retries later. */
+  metadataMaxRetryAfter: Config.duration("METADATA_MAX_RETRY_AFTER").pipe(Config.withDefault(Duration.seconds(30))),
+  /** Largest image downloaded from a provider. */
+  imageMaxBytes: positiveInt("IMAGE_MAX_BYTES").pipe(Config.withDefault(20 * 1024 * 1024)),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),
