@@ -9,14 +9,14 @@
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
-import { AdminJobsRpcs, IdentityRpcs, LibraryRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, IdentityRpcs, LibraryRpcs, MetadataRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
 
 /**
  * Every RPC group the server serves, merged into one group. This is the one place new groups are added:
  * `export const AllRpcs = SystemRpcs.merge(MediaRpcs, UserRpcs)` (the server must serve the same merge).
  */
-export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
+export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs, MetadataRpcs)
 export type AllRpcs = typeof AllRpcs
 
 /** The client value: one method per RPC (`client.SystemInfo()`, `client.SystemPing({ id })`). */

@@ -19,6 +19,7 @@ import { DatabaseLive } from "./db/Database.js"
 import { MigrationsLive } from "./db/Migrations.js"
 import { JobsLive } from "./jobs/index.js"
 import { LibraryLive } from "./library/index.js"
+import { MetadataLive } from "./metadata/index.js"
 import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
@@ -113,6 +114,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(SettingsLive),
   // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
   Layer.provideMerge(LibraryLive),
+  // Metadata: providers, lookups, refresh pipelines (run by background jobs), edits and images.
+  Layer.provideMerge(MetadataLive),
   Layer.provideMerge(CacheStore.layer),
   Layer.provide(EntitiesLive),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).

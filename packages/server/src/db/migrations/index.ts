@@ -9,6 +9,7 @@ import activityLog from "./0007_activity_log.js"
 import rbac from "./0008_rbac.js"
 import libraries from "./0010_libraries.js"
 import contentDetails from "./0011_content_details.js"
+import metadataImages from "./0030_metadata_images.js"
 
 /** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
 export const migrations = Migrator.fromRecord({
@@ -21,5 +22,6 @@ export const migrations = Migrator.fromRecord({
   "0007_activity_log": activityLog,
   "0008_rbac": rbac,
   "0010_libraries": libraries,
-  "0011_content_details": contentDetails
+  "0011_content_details": contentDetails,
+  "0030_metadata_images": metadataImages
 })
