@@ -236,7 +236,8 @@ export const MetadataRefreshLibraryJob = defineJob({
   maxAttempts: 5,
   backoff: { base: "30 seconds", max: "10 minutes" },
   timeout: "2 hours",
-  unique: {}
+  unique: {},
+  discardOn: providerDiscardTags
 })
 
 // --- metadata (refresh pipelines) -------------------------------------------------------------

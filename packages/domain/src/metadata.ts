@@ -138,13 +138,17 @@ export class MetadataMovie extends Schema.Class<MetadataMovie>("MetadataMovie")(
   collection: Schema.NullOr(CollectionRef)
 }) {}
 
-export class SeasonSummary extends Schema.Class<SeasonSummary>("SeasonSummary")({
+const seasonFields = {
   id: Schema.String,
   seasonNumber: Schema.Number,
   name: Text,
   overview: Text,
   airDate: Day,
-  posterPath: Text,
+  posterPath: Text
+}
+
+export class SeasonSummary extends Schema.Class<SeasonSummary>("SeasonSummary")({
+  ...seasonFields,
   episodeCount: Num
 }) {}
 
@@ -173,12 +177,7 @@ export class MetadataEpisode extends Schema.Class<MetadataEpisode>("MetadataEpis
 }) {}
 
 export class MetadataSeason extends Schema.Class<MetadataSeason>("MetadataSeason")({
-  id: Schema.String,
-  seasonNumber: Schema.Number,
-  name: Text,
-  overview: Text,
-  airDate: Day,
-  posterPath: Text,
+  ...seasonFields,
   episodes: Schema.Array(MetadataEpisode),
   images: Schema.Array(MetadataImage)
 }) {}

@@ -50,7 +50,7 @@ const isNotFound = (e: { readonly _tag: string }) => e._tag === "ProviderRejecte
 export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/MetadataRefresh")<
   MetadataRefresh,
   {
-    readonly library: (libraryId: string) => Effect.Effect<number, DatabaseError | JobPayloadInvalid>
+    readonly library: (libraryId: string) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
     readonly movie: (id: string) => Effect.Effect<void, RefreshError>
     readonly series: (id: string) => Effect.Effect<void, RefreshError>
     readonly season: (id: string) => Effect.Effect<void, RefreshError>
@@ -246,6 +246,8 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
       return {
         library: (libraryId) =>
           Effect.gen(function* () {
+            // Without a provider the items stay pending: one discarded run says why, not one per item.
+            yield* chain
             const pending = yield* items.pending(libraryId)
             yield* jobs.withTransaction(Effect.gen(function* () {
               yield* Effect.forEach(pending.movies, (movieId) => jobs.enqueue(MetadataRefreshMovieJob, { movieId, trigger: "scan" }), { discard: true })
