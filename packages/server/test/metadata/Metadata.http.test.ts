@@ -6,6 +6,7 @@ import * as Path from "node:path"
 import { account, read, request } from "../auth/Http.js"
 import { fixture } from "../support/FakeHttp.js"
 import { fakeTmdb } from "../support/FakeTmdb.js"
+import { missingOperations } from "../support/ServedOperations.js"
 import { startServerWithDatabase } from "../support/TestServer.js"
 
 const Created = Schema.Struct({ id: Schema.String })
@@ -15,7 +16,43 @@ const tempDir = Effect.acquireRelease(
   (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
 )
 
+/** The metadata and image operations of the reference (api-operations.txt), plus the refresh operations of the issue. */
+const REFERENCE = `
+GET /api/v1/metadata/movie/{id}/credits
+GET /api/v1/metadata/movie/{id}/images
+GET /api/v1/metadata/movie/{id}/similar
+GET /api/v1/metadata/movie/{id}/recommendations
+GET /api/v1/metadata/movie/{id}/external-ids
+GET /api/v1/metadata/tv/{id}/credits
+GET /api/v1/metadata/tv/{id}/images
+GET /api/v1/metadata/tv/{id}/content-ratings
+GET /api/v1/metadata/tv/{id}/external-ids
+GET /api/v1/metadata/tv/{id}/season/{seasonNumber}/images
+GET /api/v1/metadata/tv/{id}/season/{seasonNumber}/episode/{episodeNumber}/images
+GET /api/v1/metadata/search/person
+GET /api/v1/metadata/person/{id}
+GET /api/v1/metadata/person/{id}/credits
+GET /api/v1/metadata/person/{id}/images
+GET /api/v1/metadata/providers
+GET /api/v1/metadata/search/movie
+GET /api/v1/metadata/movie/{id}
+GET /api/v1/metadata/collection/{id}
+GET /api/v1/metadata/search/tv
+GET /api/v1/metadata/tv/{id}
+GET /api/v1/metadata/tv/{id}/season/{seasonNumber}
+GET /api/v1/metadata/tv/{id}/season/{seasonNumber}/episode/{episodeNumber}
+GET /api/v1/images/{type}/{size}/{path}
+POST /api/v1/movies/{id}/refresh
+POST /api/v1/tvshows/{id}/refresh
+`
+
 describe("metadata operations over REST", () => {
+  it.scopedLive("every metadata and image operation of the reference is in the OpenAPI document", () =>
+    Effect.gen(function* () {
+      const { url } = yield* startServerWithDatabase()
+      expect(yield* missingOperations(url, REFERENCE)).toEqual([])
+    }))
+
   it.scopedLive("lookups for admins and library managers only; TMDb answers mapped; cached; 401, 404, 5xx and an open circuit", () =>
     Effect.gen(function* () {
       const { server, env } = yield* fakeTmdb()
