@@ -18,11 +18,18 @@ const dataDir = Effect.acquireRelease(
 const POSTER = "f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg"
 
 describe("metadata refresh pipeline", () => {
-  it.scopedLive("a scan's movie, series, seasons, episodes, cast, people and images are filled from TMDb; 404 discards; 429 waits; locks hold", () =>
+  it.scopedLive("a scan's movie, series, seasons, episodes, cast, people and images are filled from TMDb; 404 discards; 5xx retries; 429 waits; locks hold", () =>
     Effect.gen(function* () {
       // The first details request of The Matrix is rate limited: the client waits Retry-After, then retries.
       const movieCalls: Array<number> = []
+      // Keanu's first lookup meets a 503: his refresh job fails its first attempt and is retried.
+      let personCalls = 0
       const { server, env } = yield* fakeTmdb([
+        {
+          method: "GET",
+          path: "/3/person/6384",
+          response: () => (++personCalls === 1 ? { status: 503, body: "try later" } : { body: fixture("tmdb/GET_3_person_6384.json") })
+        },
         {
           method: "GET",
           path: "/3/movie/603",
@@ -91,6 +98,10 @@ describe("metadata refresh pipeline", () => {
         FROM people WHERE tmdb_id = '6384'`
       expect(keanu).toMatchObject({ birthday: "1964-09-02", place_of_birth: "Beirut, Lebanon", metadata_state: "ready", known_for_department: "Acting" })
       expect(keanu?.biography).toContain("Keanu")
+      const keanuRun = yield* sql<{ state: string; attempt: number }>`
+        SELECT r.state, r.attempt FROM job_runs r JOIN people p ON p.id::text = r.payload->>'personId'
+        WHERE r.kind = 'metadata.refresh_person' AND p.tmdb_id = '6384'`
+      expect(keanuRun).toEqual([{ state: "completed", attempt: 2 }])
       const unknown = yield* sql<{ state: string; attempt: number; metadata_state: string }>`
         SELECT r.state, r.attempt, p.metadata_state FROM job_runs r JOIN people p ON p.id::text = r.payload->>'personId'
         WHERE r.kind = 'metadata.refresh_person' AND p.tmdb_id = '9339'`

@@ -126,9 +126,10 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
           const owner = sql(kind === "movie" ? "movie_id" : "series_id")
           yield* sql`DELETE FROM ${links} WHERE ${owner} = ${id}`
           if (refs.length === 0) return
+          // Sorted: concurrent refreshes lock shared genres and companies in one order (no deadlock).
           const rows = jsonb(refs.map((r, position) => ({
             id: randomUUID(), tmdb_id: Number(r.id), name: r.name, logo_path: r.logoPath, origin_country: r.originCountry, position
-          })))
+          })).sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())))
           if (what === "genres") {
             const genres = yield* sql`
               INSERT INTO genres (id, name, tmdb_id)

@@ -52,7 +52,8 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
           Effect.gen(function* () {
             const credits = keptCredits(all)
             const { column, id } = ownerOf(owner)
-            const people = [...new Map(credits.map((c) => [c.personId, c])).values()]
+            // Sorted: concurrent refreshes lock shared people in one order (no deadlock).
+            const people = [...new Map(credits.map((c) => [c.personId, c])).values()].sort((a, b) => a.personId.localeCompare(b.personId))
             if (people.length > 0) {
               yield* sql`
                 INSERT INTO people (id, tmdb_id, name, profile_path, known_for_department)
