@@ -138,6 +138,7 @@ describe("metadata refresh pipeline", () => {
       expect(meta).toMatchObject({ format: "webp", width: 342 })
       const again = yield* request(url, "GET", `/api/v1/images/poster/w342/${POSTER}`, { auth: admin, headers: { accept: "image/webp", "if-none-match": etag } })
       expect(again.status).toBe(304)
+      expect((yield* request(url, "GET", `/api/v1/images/profile/w92/${POSTER}`, { auth: admin })).status).toBe(404)
       const imageRequests = (yield* server.requests).filter((r) => r.path === `/t/p/original/${POSTER}`)
       expect(imageRequests.length).toBe(1)
 

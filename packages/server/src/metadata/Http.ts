@@ -67,7 +67,7 @@ const ImagesHttp = HttpApiBuilder.group(MediaApi, "images", (handlers) =>
     return handlers.handleRaw("image", ({ path }) =>
       withPolicy(canRead)(Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
-        const image = yield* images.serve(`/${path.path}`, path.size, request.headers["accept"] ?? "")
+        const image = yield* images.serve(path.type, `/${path.path}`, path.size, request.headers["accept"] ?? "")
         const headers = { etag: image.etag, "cache-control": IMMUTABLE, vary: "Accept" }
         return request.headers["if-none-match"] === image.etag
           ? HttpServerResponse.empty({ status: 304, headers })

@@ -21,6 +21,7 @@ import {
   NotFound,
   type ProviderError,
   ProviderRejected,
+  type RefreshTrigger,
   type StorageError
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
@@ -52,7 +53,8 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
   {
     readonly library: (libraryId: string) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
     readonly movie: (id: string) => Effect.Effect<void, RefreshError>
-    readonly series: (id: string) => Effect.Effect<void, RefreshError>
+    /** Its seasons are refreshed by jobs of the same trigger (a manual refresh is not deduplicated by a scan's). */
+    readonly series: (id: string, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
     readonly season: (id: string) => Effect.Effect<void, RefreshError>
     readonly episode: (id: string) => Effect.Effect<void, RefreshError>
     readonly person: (id: string) => Effect.Effect<void, RefreshError>
@@ -103,7 +105,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
         <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
           Effect.tapError(effect, (e) => (isNotFound(e) ? Effect.ignore(mark) : Effect.void))
 
-      const titled = (kind: ItemKind) => (id: string) =>
+      const titled = (kind: ItemKind) => (id: string, trigger: RefreshTrigger = "scan") =>
         Effect.gen(function* () {
           const item = yield* load(kind, id, kind === "movie" ? items.movie(id) : items.series(id))
           const chosen = yield* chain
@@ -146,7 +148,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               ...known("logo", series.logoPath), ...series.seasons.flatMap((s) => known("poster", s.posterPath)), ...profiles(series.credits)
             ])
             const seasons = yield* items.seasonsOf(id)
-            yield* Effect.forEach(seasons, (seasonId) => jobs.enqueue(MetadataRefreshSeasonJob, { seasonId, trigger: "scan" }), { discard: true })
+            yield* Effect.forEach(seasons, (seasonId) => jobs.enqueue(MetadataRefreshSeasonJob, { seasonId, trigger }), { discard: true })
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "series", id })
           }))
           yield* changed({ series: [id] })

@@ -35,8 +35,8 @@ export const MetadataRpcLive = MetadataRpcs.toLayer(
       MetadataEditSeries: ({ id, edit }) => managingItem("series", id)(items.edit("series", id, edit)),
       MetadataMatchMovie: ({ id, match }) => managingItem("movie", id)(items.confirmMatch("movie", id, match)),
       MetadataMatchSeries: ({ id, match }) => managingItem("series", id)(items.confirmMatch("series", id, match)),
-      ImagesGet: ({ path, size }) =>
-        withPolicy(canRead)(Effect.map(images.serve(`/${path}`, size, "image/webp"), (image) => ({
+      ImagesGet: ({ type, path, size }) =>
+        withPolicy(canRead)(Effect.map(images.serve(type, `/${path}`, size, "image/webp"), (image) => ({
           contentType: image.contentType,
           etag: image.etag,
           data: image.bytes

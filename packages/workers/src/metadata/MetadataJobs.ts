@@ -17,7 +17,7 @@ export const refreshMovieJob = (payload: { readonly movieId: string; readonly tr
   Effect.flatMap(MetadataRefresh, (r) => r.movie(payload.movieId))
 
 export const refreshSeriesJob = (payload: { readonly seriesId: string; readonly trigger: RefreshTrigger }) =>
-  Effect.flatMap(MetadataRefresh, (r) => r.series(payload.seriesId))
+  Effect.flatMap(MetadataRefresh, (r) => r.series(payload.seriesId, payload.trigger))
 
 export const refreshSeasonJob = (payload: { readonly seasonId: string; readonly trigger: RefreshTrigger }) =>
   Effect.flatMap(MetadataRefresh, (r) => r.season(payload.seasonId))

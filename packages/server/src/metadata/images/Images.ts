@@ -6,6 +6,7 @@
  */
 import {
   type DatabaseError,
+  type ImageKind,
   type ImageSize,
   NotFound,
   type ProviderError,
@@ -46,7 +47,8 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
   {
     /** Downloads a known image unless stored already. */
     readonly download: (path: string) => Effect.Effect<ImageRow & { readonly content_hash: string }, NotFound | ProviderError | StorageError | DatabaseError>
-    readonly serve: (path: string, size: ImageSize, accept: string) => Effect.Effect<ServedImage, NotFound | Unavailable | DatabaseError>
+    /** `kind` must be the one the image was recorded as (a poster path is not served as a profile). */
+    readonly serve: (kind: ImageKind, path: string, size: ImageSize, accept: string) => Effect.Effect<ServedImage, NotFound | Unavailable | DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -91,8 +93,10 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
 
       const storageDown = (e: StorageError) => new Unavailable({ message: `Image storage failed: ${e.message}` })
 
-      const serve = (path: string, size: ImageSize, accept: string) =>
+      const serve = (kind: ImageKind, path: string, size: ImageSize, accept: string) =>
         Effect.gen(function* () {
+          const known = yield* repo.find(path)
+          if (Option.isNone(known) || known.value.kind !== kind) return yield* unknown(path)
           const stored = yield* download(path).pipe(
             Effect.catchTags({
               ProviderUnavailable: (e) => Effect.fail(new Unavailable({ message: e.message })),
