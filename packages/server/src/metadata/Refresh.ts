@@ -14,6 +14,8 @@ import {
   MetadataDownloadImageJob,
   MetadataEnrichJob,
   type MetadataEpisode,
+  type MetadataMovie,
+  type MetadataSeries,
   MetadataRefreshMovieJob,
   MetadataRefreshPersonJob,
   MetadataRefreshSeasonJob,
@@ -40,7 +42,9 @@ import { MetadataProviders } from "./Providers.js"
 
 export type RefreshError = ProviderError | NotFound | DatabaseError | JobPayloadInvalid | StorageError
 
-const TITLED_FIELDS = ["title", "originalTitle", "overview", "tagline", "posterPath", "backdropPath", "logoPath", "homepage"] as const
+const TITLED_FIELDS: ReadonlyArray<keyof MetadataMovie & keyof MetadataSeries> = [
+  "title", "originalTitle", "overview", "tagline", "posterPath", "backdropPath", "logoPath", "homepage"
+]
 
 const known = (kind: ImageKind, path: string | null): ReadonlyArray<KnownImage> => (path === null ? [] : [{ path, kind }])
 const listed = (images: ReadonlyArray<MetadataImage>): ReadonlyArray<KnownImage> => images.map((i) => ({ path: i.path, kind: i.kind }))

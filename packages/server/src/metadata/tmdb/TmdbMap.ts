@@ -129,7 +129,7 @@ const titled = (body: T.Movie | T.Tv, images: ReadonlyArray<MetadataImage>, lang
   images
 })
 
-/** US first, then the library's country: the certification shown; every country's is kept in `certifications`. */
+/** Each country's first non-empty certification (the refresh shows the library's country's, else the US one). */
 const movieCertifications = (body: T.Movie): ReadonlyArray<Certification> =>
   (body.release_dates?.results ?? []).flatMap((country) => {
     const rating = country.release_dates.map((r) => text(r.certification)).find((c) => c !== null)
