@@ -75,7 +75,9 @@ export class SearchResult extends Schema.Class<SearchResult>("SearchResult")({
   overview: Text,
   posterPath: Text,
   popularity: Num,
-  voteAverage: Num
+  voteAverage: Num,
+  /** Genre names (from the provider's genre list). */
+  genres: Schema.Array(Schema.String)
 }) {}
 
 export class SearchPage extends Schema.Class<SearchPage>("SearchPage")({

@@ -129,7 +129,8 @@ export const appConfig = Config.all({
   tmdbApiKey: Config.option(Config.redacted("TMDB_API_KEY")),
   tmdbEnabled: Config.boolean("TMDB_ENABLED").pipe(Config.withDefault(true)),
   tmdbBaseUrl: Config.string("TMDB_BASE_URL").pipe(Config.withDefault("https://api.themoviedb.org/3")),
-  tmdbImageBaseUrl: Config.string("TMDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://image.tmdb.org/t/p")),
+  /** Unset: the base TMDb's /configuration names. */
+  tmdbImageBaseUrl: Config.option(Config.string("TMDB_IMAGE_BASE_URL")),
   tmdbRateLimit: positiveInt("TMDB_RATE_LIMIT").pipe(Config.withDefault(40)),
   tmdbTimeout: Config.duration("TMDB_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   /** Providers in merge order (first wins a field); unknown names are ignored. */

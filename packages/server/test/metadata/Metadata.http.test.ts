@@ -80,7 +80,10 @@ describe("metadata operations over REST", () => {
 
       // Search, details and their sub-resources.
       const search = yield* get("/metadata/search/movie?query=The%20Matrix&year=1999")
-      expect(search.body).toMatchObject({ totalResults: 3, results: expect.arrayContaining([expect.objectContaining({ id: "603", title: "The Matrix", year: 1999, mediaType: "movie" })]) })
+      expect(search.body).toMatchObject({
+        totalResults: 3,
+        results: expect.arrayContaining([expect.objectContaining({ id: "603", title: "The Matrix", year: 1999, mediaType: "movie", genres: expect.arrayContaining(["Action"]) })])
+      })
       const searched = (yield* server.requests).filter((r) => r.path === "/3/search/movie").at(-1)
       expect(searched?.query).toMatchObject({ query: "The Matrix", year: "1999", api_key: env.TMDB_API_KEY })
       expect((yield* get("/metadata/search/movie?query=zzz")).body).toMatchObject({ totalResults: 0, results: [] })

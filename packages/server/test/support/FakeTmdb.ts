@@ -1,11 +1,11 @@
 /**
  * A fake TMDb on 127.0.0.1: the fixtures of ../shared/fixtures/tmdb, a few small answers the fixtures
  * lack (similar, collection, person search), and an image host answering every `/t/p/original/...`
- * with a small JPEG made here. `env` points a node at it.
+ * with a small JPEG made here (its configuration names it as the image host). `env` points a node at it.
  */
 import { Effect } from "effect"
 import sharp from "sharp"
-import { FakeHttp, fixtureRoutes, type Route } from "./FakeHttp.js"
+import { FakeHttp, fixtureRoutes, readFixture, type Route } from "./FakeHttp.js"
 
 export const API_KEY = "test-tmdb-key"
 
@@ -46,10 +46,10 @@ export const fakeTmdb = (first: ReadonlyArray<Route> = []) =>
     const fixtures = yield* Effect.orDie(fixtureRoutes("tmdb"))
     const image: Route = { method: "GET", path: "/t/p/original/*", response: { body: jpeg, headers: { "content-type": "image/jpeg" } } }
     const server = yield* FakeHttp.make([...first, ...extraRoutes, image, ...fixtures])
-    const env = {
-      TMDB_API_KEY: API_KEY,
-      TMDB_BASE_URL: `${server.url}/3`,
-      TMDB_IMAGE_BASE_URL: `${server.url}/t/p`
-    }
+    // TMDb's configuration, naming this server as the image host (nodes read the image base from it).
+    const configuration = (yield* Effect.orDie(readFixture("tmdb/GET_3_configuration.json")))
+      .replaceAll("https://image.tmdb.org/t/p/", `${server.url}/t/p/`)
+    yield* server.addRoute({ method: "GET", path: "/3/configuration", response: { body: configuration, headers: { "content-type": "application/json" } } })
+    const env = { TMDB_API_KEY: API_KEY, TMDB_BASE_URL: `${server.url}/3` }
     return { server, env, jpeg }
   })

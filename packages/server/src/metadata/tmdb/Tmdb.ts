@@ -60,16 +60,30 @@ export const makeTmdb = Effect.gen(function* () {
       )
     })
 
+  /** Genre names in the asked language; a list TMDb cannot give leaves results without names. */
+  const genres = (kinds: ReadonlyArray<"movie" | "tv">, lookup: Lookup) =>
+    Effect.forEach(kinds, (kind) =>
+      get(T.GenreList, `/genre/${kind}/list`, { language: lookup.language }, {}, expensive).pipe(
+        Effect.catchTag("ProviderRejected", () => Effect.succeed({ genres: [] }))
+      )).pipe(Effect.map((lists) => Mapping.genreNames(...lists)))
+
   const search = (kind: "movie" | "tv" | "person") => (q: SearchQuery, lookup: Lookup) =>
-    Effect.map(
+    Effect.zipWith(
       get(T.SearchResults, `/search/${kind}`, {
         query: q.query,
         page: q.page === undefined ? undefined : String(q.page),
         language: lookup.language,
         ...(q.year === undefined ? {} : kind === "movie" ? { year: String(q.year) } : kind === "tv" ? { first_air_date_year: String(q.year) } : {})
       }, lookup),
-      (body) => Mapping.searchPage(body, kind)
+      genres(kind === "person" ? [] : [kind], lookup),
+      (body, names) => Mapping.searchPage(body, kind, names)
     )
+
+  // Where images are: TMDB_IMAGE_BASE_URL, else what TMDb's configuration says (cached a day).
+  const imageBase = Option.match(config.tmdbImageBaseUrl, {
+    onSome: (base) => Effect.succeed(base),
+    onNone: () => Effect.map(get(T.Configuration, "/configuration", {}, {}, expensive), (c) => c.images.secure_base_url)
+  }).pipe(Effect.map((base) => base.replace(/\/+$/, "")))
 
   const details = (append: string, lookup: Lookup) => ({
     language: lookup.language,
@@ -90,11 +104,11 @@ export const makeTmdb = Effect.gen(function* () {
     movie: (id, lookup) =>
       Effect.map(get(T.Movie, `/movie/${id}`, details(MOVIE_APPEND, lookup), lookup, expensive), (m) => Mapping.movie(m, lookup.language)),
     movieSimilar: (id, lookup) =>
-      Effect.map(get(T.SearchResults, `/movie/${id}/similar`, { language: lookup.language }, lookup), (b) => Mapping.searchPage(b, "movie")),
+      Effect.zipWith(get(T.SearchResults, `/movie/${id}/similar`, { language: lookup.language }, lookup), genres(["movie"], lookup), (b, g) => Mapping.searchPage(b, "movie", g)),
     movieRecommendations: (id, lookup) =>
-      Effect.map(get(T.SearchResults, `/movie/${id}/recommendations`, { language: lookup.language }, lookup), (b) => Mapping.searchPage(b, "movie")),
+      Effect.zipWith(get(T.SearchResults, `/movie/${id}/recommendations`, { language: lookup.language }, lookup), genres(["movie"], lookup), (b, g) => Mapping.searchPage(b, "movie", g)),
     collection: (id, lookup) =>
-      Effect.map(get(T.Collection, `/collection/${id}`, { language: lookup.language }, lookup), Mapping.collection),
+      Effect.zipWith(get(T.Collection, `/collection/${id}`, { language: lookup.language }, lookup), genres(["movie"], lookup), Mapping.collection),
     tv: (id, lookup) =>
       Effect.map(get(T.Tv, `/tv/${id}`, details(TV_APPEND, lookup), lookup, expensive), (t) => Mapping.series(t, lookup.language)),
     season: (id, seasonNumber, lookup) =>
@@ -111,10 +125,7 @@ export const makeTmdb = Effect.gen(function* () {
     findByImdb: (imdbId, kind) =>
       Effect.map(get(T.Find, `/find/${imdbId}`, { external_source: "imdb_id" }), (found) =>
         Option.map(Option.fromNullable((kind === "movie" ? found.movie_results : found.tv_results)[0]), (item) => String(item.id))),
-    image: (path, maxBytes) =>
-      usable
-        ? endpoint.bytes(`${config.tmdbImageBaseUrl.replace(/\/+$/, "")}/original${path}`, maxBytes)
-        : Effect.fail(new ProviderRejected({ provider: Mapping.PROVIDER, reason: "not_configured", message: "TMDb is not configured" }))
+    image: (path, maxBytes) => Effect.flatMap(imageBase, (base) => endpoint.bytes(`${base}/original${path}`, maxBytes))
   }
   return provider
 })

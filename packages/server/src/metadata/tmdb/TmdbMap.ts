@@ -30,15 +30,20 @@ const yearOf = (date: string | null): number | null => {
 }
 const date = (value: string | null): string | null => (value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null)
 
-export const searchPage = (body: T.SearchResults, fallback: "movie" | "tv" | "person"): SearchPage =>
+/** Genre id -> name, from TMDb's genre lists. */
+export type GenreNames = ReadonlyMap<number, string>
+export const genreNames = (...lists: ReadonlyArray<T.GenreList>): GenreNames =>
+  new Map(lists.flatMap((list) => list.genres.map((g): [number, string] => [g.id, g.name])))
+
+export const searchPage = (body: T.SearchResults, fallback: "movie" | "tv" | "person", genres: GenreNames = new Map()): SearchPage =>
   new SearchPage({
     page: body.page ?? 1,
     totalPages: body.total_pages ?? 1,
     totalResults: body.total_results ?? body.results.length,
-    results: body.results.map((item) => searchResult(item, fallback))
+    results: body.results.map((item) => searchResult(item, fallback, genres))
   })
 
-export const searchResult = (item: T.SearchItem, fallback: "movie" | "tv" | "person"): SearchResult => {
+export const searchResult = (item: T.SearchItem, fallback: "movie" | "tv" | "person", genres: GenreNames = new Map()): SearchResult => {
   const mediaType = item.media_type === "movie" || item.media_type === "tv" || item.media_type === "person" ? item.media_type : fallback
   const released = date(item.release_date ?? item.first_air_date)
   return new SearchResult({
@@ -51,7 +56,11 @@ export const searchResult = (item: T.SearchItem, fallback: "movie" | "tv" | "per
     overview: text(item.overview),
     posterPath: item.poster_path ?? item.profile_path,
     popularity: item.popularity,
-    voteAverage: item.vote_average
+    voteAverage: item.vote_average,
+    genres: item.genre_ids.flatMap((id) => {
+      const name = genres.get(id)
+      return name === undefined ? [] : [name]
+    })
   })
 }
 
@@ -258,12 +267,12 @@ export const person = (body: T.Person): MetadataPerson => {
 export const personCredits = (body: typeof T.PersonCredits.Type): ReadonlyArray<PersonCredit> =>
   [...body.cast, ...body.crew].map(personCredit)
 
-export const collection = (body: T.Collection): MetadataCollection =>
+export const collection = (body: T.Collection, genres: GenreNames): MetadataCollection =>
   new MetadataCollection({
     id: String(body.id),
     name: body.name,
     overview: text(body.overview),
     posterPath: body.poster_path,
     backdropPath: body.backdrop_path,
-    parts: body.parts.map((p) => searchResult(p, "movie"))
+    parts: body.parts.map((p) => searchResult(p, "movie", genres))
   })

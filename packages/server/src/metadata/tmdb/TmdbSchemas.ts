@@ -62,7 +62,8 @@ export const SearchItem = Schema.Struct({
   poster_path: S,
   profile_path: S,
   popularity: N,
-  vote_average: N
+  vote_average: N,
+  genre_ids: list(Schema.Number)
 })
 export type SearchItem = typeof SearchItem.Type
 export const SearchResults = Schema.Struct({
@@ -200,3 +201,8 @@ export const Collection = Schema.Struct({
 export type Collection = typeof Collection.Type
 
 export const Find = Schema.Struct({ movie_results: list(SearchItem), tv_results: list(SearchItem) })
+
+export const GenreList = Schema.Struct({ genres: list(Schema.Struct({ id: Schema.Number, name: Schema.String })) })
+export type GenreList = typeof GenreList.Type
+
+export const Configuration = Schema.Struct({ images: Schema.Struct({ secure_base_url: Schema.String }) })
