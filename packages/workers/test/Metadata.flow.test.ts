@@ -27,6 +27,11 @@ describe("metadata refresh pipeline", () => {
       const { server, env } = yield* fakeTmdb([
         {
           method: "GET",
+          path: "/3/tv/1396/season/1/episode/3",
+          response: { body: { id: 62087, season_number: 1, episode_number: 3, name: "...And the Bag's in the River", air_date: "2008-02-10", runtime: 48, still_path: "/tz3aFdUS0mQfJvIDbtATp0rnDbL.jpg" } }
+        },
+        {
+          method: "GET",
           path: "/3/person/6384",
           response: () => (++personCalls === 1 ? { status: 503, body: "try later" } : { body: fixture("tmdb/GET_3_person_6384.json") })
         },
@@ -162,6 +167,16 @@ describe("metadata refresh pipeline", () => {
       const [after] = yield* sql<{ title: string; overview: string; sort_title: string }>`SELECT title, overview, sort_title FROM movies WHERE id = ${movieId}`
       expect(after?.title).toBe("My Matrix")
       expect(after?.overview).toContain("22nd century")
+
+      // A later scan finds a new episode of the filled series: that episode alone is refreshed.
+      yield* Effect.promise(() => Fs.writeFile(Path.join(shows, "Breaking Bad/Season 01/Breaking Bad S01E03.mkv"), ""))
+      yield* scanNow(url, admin, showLibrary.id)
+      const third = yield* eventually(
+        sql<{ title: string | null; metadata_state: string }>`SELECT title, metadata_state FROM episodes WHERE episode_number = 3`,
+        (rows) => rows[0]?.metadata_state === "ready",
+        { what: "the new episode filled", ...settled }
+      )
+      expect(third[0]?.title).toBe("...And the Bag's in the River")
       yield* idle
     }), { timeout: 120_000 })
 })

@@ -62,8 +62,15 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
     readonly series: (id: string) => Effect.Effect<Option.Option<Item>, DatabaseError>
     readonly season: (id: string) => Effect.Effect<Option.Option<SeasonItem>, DatabaseError>
     readonly episode: (id: string) => Effect.Effect<Option.Option<EpisodeItem>, DatabaseError>
-    /** A library's movies and series still waiting for metadata. */
-    readonly pending: (libraryId: string) => Effect.Effect<{ readonly movies: ReadonlyArray<string>; readonly series: ReadonlyArray<string> }, DatabaseError>
+    /**
+     * A library's movies and series still waiting for metadata, and the new numbered episodes of series
+     * already filled (a later scan found them; their series is not refreshed again).
+     */
+    readonly pending: (libraryId: string) => Effect.Effect<{
+      readonly movies: ReadonlyArray<string>
+      readonly series: ReadonlyArray<string>
+      readonly episodes: ReadonlyArray<string>
+    }, DatabaseError>
     readonly seasonsOf: (seriesId: string) => Effect.Effect<ReadonlyArray<string>, DatabaseError>
     readonly setMatch: (kind: ItemKind, id: string, tmdbId: string) => Effect.Effect<void, DatabaseError>
     readonly setState: (kind: ItemKind, id: string, state: string, candidates: ReadonlyArray<MatchCandidate> | null) => Effect.Effect<void, DatabaseError>
@@ -172,9 +179,16 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
         pending: (libraryId) =>
           Effect.all({
             movies: sql`SELECT id FROM movies WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(decodeIds)),
-            series: sql`SELECT id FROM series WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(decodeIds))
+            series: sql`SELECT id FROM series WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(decodeIds)),
+            episodes: sql`
+              SELECT e.id FROM episodes e JOIN series s ON s.id = e.series_id
+              WHERE s.library_id = ${libraryId} AND s.metadata_state = 'ready' AND e.metadata_state = 'pending' AND e.episode_number IS NOT NULL
+              ORDER BY e.added_at
+            `.pipe(Effect.flatMap(decodeIds))
           }).pipe(
-            Effect.map(({ movies, series }) => ({ movies: movies.map((r) => r.id), series: series.map((r) => r.id) })),
+            Effect.map(({ episodes, movies, series }) => ({
+              movies: movies.map((r) => r.id), series: series.map((r) => r.id), episodes: episodes.map((r) => r.id)
+            })),
             wrapSql("metadata.pending")
           ),
         seasonsOf: (seriesId) =>

@@ -13,6 +13,7 @@ import {
   type MetadataImage,
   MetadataDownloadImageJob,
   MetadataEnrichJob,
+  MetadataRefreshEpisodeJob,
   type MetadataEpisode,
   type MetadataMovie,
   type MetadataSeries,
@@ -258,8 +259,9 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             yield* jobs.withTransaction(Effect.gen(function* () {
               yield* Effect.forEach(pending.movies, (movieId) => jobs.enqueue(MetadataRefreshMovieJob, { movieId, trigger: "scan" }), { discard: true })
               yield* Effect.forEach(pending.series, (seriesId) => jobs.enqueue(MetadataRefreshSeriesJob, { seriesId, trigger: "scan" }), { discard: true })
+              yield* Effect.forEach(pending.episodes, (episodeId) => jobs.enqueue(MetadataRefreshEpisodeJob, { episodeId, trigger: "scan" }), { discard: true })
             }))
-            return pending.movies.length + pending.series.length
+            return pending.movies.length + pending.series.length + pending.episodes.length
           }),
         movie: titled("movie"),
         series: titled("series"),
