@@ -7,6 +7,7 @@ import { LibrariesApi } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi } from "./mfa.js"
 import { AdminOidcApi, OidcApi, OidcLinksApi } from "./oidc.js"
 import { PlaybackApi } from "./playback.js"
+import { ImagesApi, MetadataApi, MetadataRefreshApi } from "./metadataApi.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
 import { SystemApi } from "./system.js"
@@ -34,6 +35,9 @@ export class MediaApi extends HttpApi.make("media")
   .add(TvShowsApi)
   .add(GenresApi)
   .add(PlaybackApi)
+  .add(MetadataApi)
+  .add(MetadataRefreshApi)
+  .add(ImagesApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)

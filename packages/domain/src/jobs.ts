@@ -5,6 +5,7 @@
  */
 import { Duration, Schema } from "effect"
 import { isDiscard } from "./errors.js"
+import { providerDiscardTags } from "./metadata.js"
 
 /** Queues and how many handlers of each may run at once on one node (configurable per node). */
 export const JobQueue = Schema.Literal("critical", "high", "default", "low", "bulk")
@@ -227,7 +228,7 @@ export const LibraryProbeJob = defineJob({
   unique: {}
 })
 
-/** Fetches metadata for a library's items still pending it (the metadata issue implements it). */
+/** Fetches metadata for a library's items still pending it: enqueues a refresh of each. */
 export const MetadataRefreshLibraryJob = defineJob({
   name: "metadata.refresh_library",
   payload: Schema.Struct({ libraryId: Schema.String }),
@@ -235,8 +236,69 @@ export const MetadataRefreshLibraryJob = defineJob({
   maxAttempts: 5,
   backoff: { base: "30 seconds", max: "10 minutes" },
   timeout: "2 hours",
-  unique: {}
+  unique: {},
+  discardOn: providerDiscardTags
 })
+
+// --- metadata (refresh pipelines) -------------------------------------------------------------
+// Refreshes of one item are unique per item and trigger for 30 minutes; provider refusals (404, bad
+// key) discard at once; timeouts, 5xx and 429 retry with backoff.
+
+/** Why a refresh runs: a scan found the item, an admin asked, or an admin confirmed a match. */
+export const RefreshTrigger = Schema.Literal("scan", "manual", "match")
+export type RefreshTrigger = typeof RefreshTrigger.Type
+
+const refresh = <const Name extends string, S extends Schema.Schema.AnyNoContext>(name: Name, payload: S) =>
+  defineJob({
+    name,
+    payload,
+    queue: "default",
+    maxAttempts: 5,
+    backoff: { base: "5 seconds", max: "10 minutes" },
+    timeout: "5 minutes",
+    unique: { period: "30 minutes" },
+    discardOn: providerDiscardTags
+  })
+
+export const MetadataRefreshMovieJob = refresh("metadata.refresh_movie", Schema.Struct({ movieId: Schema.String, trigger: RefreshTrigger }))
+export const MetadataRefreshSeriesJob = refresh("metadata.refresh_series", Schema.Struct({ seriesId: Schema.String, trigger: RefreshTrigger }))
+export const MetadataRefreshSeasonJob = refresh("metadata.refresh_season", Schema.Struct({ seasonId: Schema.String, trigger: RefreshTrigger }))
+export const MetadataRefreshEpisodeJob = refresh("metadata.refresh_episode", Schema.Struct({ episodeId: Schema.String, trigger: RefreshTrigger }))
+export const MetadataRefreshPersonJob = refresh("metadata.refresh_person", Schema.Struct({ personId: Schema.String, trigger: RefreshTrigger }))
+
+/** After a refresh: refresh the item's people not filled yet and download its images. */
+export const MetadataEnrichJob = defineJob({
+  name: "metadata.enrich",
+  payload: Schema.Struct({ kind: Schema.Literal("movie", "series", "season", "episode"), id: Schema.String }),
+  queue: "low",
+  maxAttempts: 3,
+  backoff: { base: "10 seconds", max: "5 minutes" },
+  timeout: "5 minutes",
+  unique: {},
+  discardOn: providerDiscardTags
+})
+
+/** Fetches one provider image into the content-addressed store (a no-op once stored). */
+export const MetadataDownloadImageJob = defineJob({
+  name: "metadata.download_image",
+  payload: Schema.Struct({ provider: Schema.String, path: Schema.String }),
+  queue: "bulk",
+  maxAttempts: 4,
+  backoff: { base: "10 seconds", max: "10 minutes" },
+  timeout: "2 minutes",
+  unique: {},
+  discardOn: providerDiscardTags
+})
+
+const MetadataJobs = {
+  [MetadataRefreshMovieJob.name]: MetadataRefreshMovieJob,
+  [MetadataRefreshSeriesJob.name]: MetadataRefreshSeriesJob,
+  [MetadataRefreshSeasonJob.name]: MetadataRefreshSeasonJob,
+  [MetadataRefreshEpisodeJob.name]: MetadataRefreshEpisodeJob,
+  [MetadataRefreshPersonJob.name]: MetadataRefreshPersonJob,
+  [MetadataEnrichJob.name]: MetadataEnrichJob,
+  [MetadataDownloadImageJob.name]: MetadataDownloadImageJob
+}
 
 /** Does nothing: the `jobs` benchmark and operators use it to measure the pipeline end to end. */
 export const NoopJob = defineJob({
@@ -260,6 +322,7 @@ export const JobCatalogue = {
   [LibraryScanJob.name]: LibraryScanJob,
   [LibraryProbeJob.name]: LibraryProbeJob,
   [LibraryMatchFileJob.name]: LibraryMatchFileJob,
-  [MetadataRefreshLibraryJob.name]: MetadataRefreshLibraryJob
+  [MetadataRefreshLibraryJob.name]: MetadataRefreshLibraryJob,
+  ...MetadataJobs
 }
 export type JobCatalogue = typeof JobCatalogue

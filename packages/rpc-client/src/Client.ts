@@ -9,7 +9,7 @@
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
-import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MetadataRpcs, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
 import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 
@@ -21,6 +21,7 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(BrowseRpcs)
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
   .merge(PlaybackRpcs)
+  .merge(MetadataRpcs)
 export type AllRpcs = typeof AllRpcs
 
 /** The client value: one method per RPC (`client.SystemInfo()`, `client.SystemPing({ id })`). */

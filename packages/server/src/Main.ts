@@ -22,6 +22,7 @@ import { MigrationsLive } from "./db/Migrations.js"
 import { JobsLive } from "./jobs/index.js"
 import { LibraryLive } from "./library/index.js"
 import { ContentLive } from "./content/index.js"
+import { MetadataLive } from "./metadata/index.js"
 import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
@@ -126,6 +127,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(ContentLive),
   // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
   Layer.provideMerge(LibraryLive),
+  // Metadata: providers, lookups, refresh pipelines (run by background jobs), edits and images.
+  Layer.provideMerge(MetadataLive),
   Layer.provideMerge(CacheStore.layer),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).
   Layer.provideMerge(JobsLive),

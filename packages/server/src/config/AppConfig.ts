@@ -52,6 +52,7 @@ const logLevel = (name: string) =>
 
 /** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
 export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
+const DEFAULT_PROVIDERS: Array<string> = ["tmdb"]
 
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
@@ -153,6 +154,25 @@ export const appConfig = Config.all({
   /** Where ffmpeg writes segments (per node; emptied at start-up); unset = DATA_DIR/transcodes. */
   playbackTranscodeDir: Config.option(Config.string("PLAYBACK_TRANSCODE_DIR")),
   playbackX264Preset: Config.string("PLAYBACK_X264_PRESET").pipe(Config.withDefault("veryfast")),
+  // Metadata providers (metadata/): TMDb's key (a v3 key or a v4 read token), where it is, how fast to call it.
+  tmdbApiKey: Config.option(Config.redacted("TMDB_API_KEY")),
+  tmdbEnabled: Config.boolean("TMDB_ENABLED").pipe(Config.withDefault(true)),
+  tmdbBaseUrl: Config.string("TMDB_BASE_URL").pipe(Config.withDefault("https://api.themoviedb.org/3")),
+  /** Unset: the base TMDb's /configuration names. */
+  tmdbImageBaseUrl: Config.option(Config.string("TMDB_IMAGE_BASE_URL")),
+  tmdbRateLimit: positiveInt("TMDB_RATE_LIMIT").pipe(Config.withDefault(40)),
+  tmdbTimeout: Config.duration("TMDB_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  /** Providers in merge order (first wins a field); unknown names are ignored. */
+  metadataProviders: Config.array(Config.string(), "METADATA_PROVIDERS").pipe(Config.withDefault(DEFAULT_PROVIDERS)),
+  /** Language of provider lookups when the caller or library names none. */
+  metadataLanguage: Config.string("METADATA_LANGUAGE").pipe(Config.withDefault("en")),
+  /** Consecutive failures (timeouts, 5xx) that open a provider's circuit, and how long it stays open. */
+  metadataCircuitFailures: positiveInt("METADATA_CIRCUIT_FAILURES").pipe(Config.withDefault(5)),
+  metadataCircuitCooldown: Config.duration("METADATA_CIRCUIT_COOLDOWN").pipe(Config.withDefault(Duration.seconds(30))),
+  /** A 429 asking to wait up to this long is waited out in place; longer, the job retries later. */
+  metadataMaxRetryAfter: Config.duration("METADATA_MAX_RETRY_AFTER").pipe(Config.withDefault(Duration.seconds(30))),
+  /** Largest image downloaded from a provider. */
+  imageMaxBytes: positiveInt("IMAGE_MAX_BYTES").pipe(Config.withDefault(20 * 1024 * 1024)),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),

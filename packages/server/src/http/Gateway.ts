@@ -1,7 +1,7 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MediaApi, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MediaApi, MetadataRpcs, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
 import { Layer } from "effect"
 import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
@@ -9,6 +9,7 @@ import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
 import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
 import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
+import { MetadataHttpLive, MetadataRpcLive } from "../metadata/index.js"
 import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
 import { OidcAllRpcLive, OidcHttpLive } from "../oidc/index.js"
 import { PlaybackHttpLive, PlaybackRpcLive } from "../playback/index.js"
@@ -31,7 +32,9 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
   // Second factors and single sign-on (their handlers use the authentication middleware too).
   Layer.provide(Layer.mergeAll(MfaHttpLive, OidcHttpLive).pipe(Layer.provide(AuthenticationLive))),
   // Playback: sessions and their streams.
-  Layer.provide(PlaybackHttpLive.pipe(Layer.provide(AuthenticationLive)))
+  Layer.provide(PlaybackHttpLive.pipe(Layer.provide(AuthenticationLive))),
+  // Metadata lookups, refresh/edit/match of items, images.
+  Layer.provide(MetadataHttpLive.pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
@@ -41,9 +44,10 @@ const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, Prof
   .merge(BrowseRpcs)
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
   .merge(PlaybackRpcs)
+  .merge(MetadataRpcs)
 
 const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
   Layer.provide([MfaAllRpcLive, OidcAllRpcLive])

@@ -20,8 +20,7 @@ describe("reference operations", () => {
       const { url } = yield* startServerWithDatabase()
       const { paths } = yield* Effect.flatMap(request(url, "GET", "/api/openapi.json"), read(OpenApi))
       const served = new Set(Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => shape(`${m.toUpperCase()} ${path}`))))
-      // The two refresh operations belong to metadata (they enqueue refresh jobs).
-      const missing = wanted.filter((operation) => !served.has(shape(operation)) && !operation.endsWith("/refresh"))
+      const missing = wanted.filter((operation) => !served.has(shape(operation)))
       expect(missing).toEqual([])
     }))
 })

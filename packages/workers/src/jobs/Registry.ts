@@ -11,6 +11,7 @@ import type { PgClient } from "@effect/sql-pg"
 import { AuthCleanup } from "@mediaserver/server/auth/Cleanup"
 import type { AppConfig } from "@mediaserver/server/config/AppConfig"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library/index"
+import type { MetadataRefresh } from "@mediaserver/server/metadata/index"
 import { MediaProbe } from "@mediaserver/server/library/Probe"
 import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
 import { PlaybackSessions } from "@mediaserver/server/playback/index"
@@ -19,13 +20,23 @@ import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanJob } from "../library/ScanJob.js"
 import { CacheStore } from "@mediaserver/server/cache/index"
+import {
+  downloadImageJob,
+  enrichJob,
+  refreshEpisodeJob,
+  refreshLibraryJob,
+  refreshMovieJob,
+  refreshPersonJob,
+  refreshSeasonJob,
+  refreshSeriesJob
+} from "../metadata/MetadataJobs.js"
 
 /** What the node provides to every handler. */
 type Registration = Layer.Layer<
   never,
   never,
   | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
-  | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions
+  | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions | MetadataRefresh
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
@@ -51,7 +62,14 @@ const registrations: Registrations = {
   "library.probe": jobWorkflowLayer(JobCatalogue["library.probe"], probeJob).pipe(
     Layer.provide([ProbesRepo.layer, MediaProbe.layer])
   ),
-  "metadata.refresh_library": jobWorkflowLayer(JobCatalogue["metadata.refresh_library"], placeholder("metadata.refresh_library"))
+  "metadata.refresh_library": jobWorkflowLayer(JobCatalogue["metadata.refresh_library"], refreshLibraryJob),
+  "metadata.refresh_movie": jobWorkflowLayer(JobCatalogue["metadata.refresh_movie"], refreshMovieJob),
+  "metadata.refresh_series": jobWorkflowLayer(JobCatalogue["metadata.refresh_series"], refreshSeriesJob),
+  "metadata.refresh_season": jobWorkflowLayer(JobCatalogue["metadata.refresh_season"], refreshSeasonJob),
+  "metadata.refresh_episode": jobWorkflowLayer(JobCatalogue["metadata.refresh_episode"], refreshEpisodeJob),
+  "metadata.refresh_person": jobWorkflowLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob),
+  "metadata.enrich": jobWorkflowLayer(JobCatalogue["metadata.enrich"], enrichJob),
+  "metadata.download_image": jobWorkflowLayer(JobCatalogue["metadata.download_image"], downloadImageJob)
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */

@@ -11,16 +11,17 @@ import activityLog from "./0007_activity_log.js"
 import rbac from "./0008_rbac.js"
 import libraries from "./0010_libraries.js"
 import contentDetails from "./0011_content_details.js"
+import metadataImages from "./0030_metadata_images.js"
 import playbackSessions from "./0040_playback_sessions.js"
 
-/** Forward-only. Add `NNNN_name` entries; never edit one that has shipped. */
+/**
+ * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0041.
+ */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
   "0002_job_runs": jobRuns,
   "0003_identity": identity,
-  // Second factors and single sign-on (the loader sorts by number).
-  "0020_mfa": mfa,
-  "0021_oidc": oidc,
   "0004_identity_email": identityEmail,
   "0005_settings": settings,
   "0006_user_avatar": userAvatar,
@@ -28,5 +29,8 @@ export const migrations = Migrator.fromRecord({
   "0008_rbac": rbac,
   "0010_libraries": libraries,
   "0011_content_details": contentDetails,
+  "0020_mfa": mfa,
+  "0021_oidc": oidc,
+  "0030_metadata_images": metadataImages,
   "0040_playback_sessions": playbackSessions
 })

@@ -1,0 +1,218 @@
+/**
+ * Metadata over REST and RPC: provider lookups (`/metadata/...`, admins and library managers), the
+ * refresh, edit and match operations on library items (`MetadataRefreshApi`), and images.
+ * Provider ids in paths are TMDb's numeric ids.
+ */
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Rpc, RpcGroup } from "@effect/rpc"
+import { Schema } from "effect"
+import { MovieId, SeriesId } from "./contentIds.js"
+import {
+  BadRequest,
+  Forbidden,
+  HttpBadRequest,
+  HttpForbidden,
+  HttpNotFound,
+  HttpUnavailable,
+  HttpUnprocessable,
+  NotFound,
+  Unavailable,
+  Unprocessable
+} from "./errors.js"
+import { Authentication, RpcAuthentication } from "./identity.js"
+import {
+  Certification,
+  ConfirmMatch,
+  ExternalIds,
+  ImageKind,
+  ImageSize,
+  ItemMetadata,
+  MetadataCollection,
+  MetadataCredit,
+  MetadataEdit,
+  MetadataEpisode,
+  MetadataImage,
+  MetadataMovie,
+  MetadataPerson,
+  MetadataSeason,
+  MetadataSeries,
+  PersonCredit,
+  ProviderStatus,
+  RefreshQueued,
+  SearchPage
+} from "./metadata.js"
+
+/** A provider's numeric id, as in `/metadata/movie/603`. */
+export const ProviderItemId = Schema.String.pipe(
+  Schema.pattern(/^[1-9][0-9]{0,9}$/, { message: () => "a provider id: digits" })
+)
+const Language = Schema.String.pipe(
+  Schema.pattern(/^[a-z]{2}(-[A-Z]{2})?$/, { message: () => "a language like en or en-US" })
+)
+const IntParam = (min: number, max: number) =>
+  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
+
+export const SearchParams = Schema.Struct({
+  query: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  year: Schema.optional(IntParam(1870, 2200)),
+  page: Schema.optional(IntParam(1, 500)),
+  language: Schema.optional(Language)
+})
+export type SearchParams = typeof SearchParams.Type
+const LanguageParams = Schema.Struct({ language: Schema.optional(Language) })
+
+const idPath = Schema.Struct({ id: ProviderItemId })
+const seasonPath = Schema.Struct({ id: ProviderItemId, seasonNumber: IntParam(0, 1000) })
+const episodePath = Schema.Struct({ id: ProviderItemId, seasonNumber: IntParam(0, 1000), episodeNumber: IntParam(0, 100000) })
+
+const get = <const Name extends string, S extends Schema.Schema.Any>(name: Name, path: `/${string}`, success: S) =>
+  HttpApiEndpoint.get(name, `/metadata${path}`).addSuccess(success)
+
+export class MetadataApi extends HttpApiGroup.make("metadata")
+  .add(get("providers", "/providers", Schema.Array(ProviderStatus)))
+  .add(get("searchMovie", "/search/movie", SearchPage).setUrlParams(SearchParams))
+  .add(get("movie", "/movie/:id", MetadataMovie).setPath(idPath).setUrlParams(LanguageParams))
+  .add(get("movieCredits", "/movie/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath))
+  .add(get("movieImages", "/movie/:id/images", Schema.Array(MetadataImage)).setPath(idPath))
+  .add(get("movieSimilar", "/movie/:id/similar", SearchPage).setPath(idPath).setUrlParams(LanguageParams))
+  .add(get("movieRecommendations", "/movie/:id/recommendations", SearchPage).setPath(idPath).setUrlParams(LanguageParams))
+  .add(get("movieExternalIds", "/movie/:id/external-ids", ExternalIds).setPath(idPath))
+  .add(get("collection", "/collection/:id", MetadataCollection).setPath(idPath).setUrlParams(LanguageParams))
+  .add(get("searchTv", "/search/tv", SearchPage).setUrlParams(SearchParams))
+  .add(get("tv", "/tv/:id", MetadataSeries).setPath(idPath).setUrlParams(LanguageParams))
+  .add(get("tvCredits", "/tv/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath))
+  .add(get("tvImages", "/tv/:id/images", Schema.Array(MetadataImage)).setPath(idPath))
+  .add(get("tvContentRatings", "/tv/:id/content-ratings", Schema.Array(Certification)).setPath(idPath))
+  .add(get("tvExternalIds", "/tv/:id/external-ids", ExternalIds).setPath(idPath))
+  .add(get("season", "/tv/:id/season/:seasonNumber", MetadataSeason).setPath(seasonPath).setUrlParams(LanguageParams))
+  .add(get("seasonImages", "/tv/:id/season/:seasonNumber/images", Schema.Array(MetadataImage)).setPath(seasonPath))
+  .add(
+    get("episode", "/tv/:id/season/:seasonNumber/episode/:episodeNumber", MetadataEpisode)
+      .setPath(episodePath)
+      .setUrlParams(LanguageParams)
+  )
+  .add(
+    get("episodeImages", "/tv/:id/season/:seasonNumber/episode/:episodeNumber/images", Schema.Array(MetadataImage))
+      .setPath(episodePath)
+  )
+  .add(get("searchPerson", "/search/person", SearchPage).setUrlParams(SearchParams))
+  .add(get("person", "/person/:id", MetadataPerson).setPath(idPath).setUrlParams(LanguageParams))
+  .add(get("personCredits", "/person/:id/credits", Schema.Array(PersonCredit)).setPath(idPath))
+  .add(get("personImages", "/person/:id/images", Schema.Array(MetadataImage)).setPath(idPath))
+  .middleware(Authentication)
+  .addError(HttpNotFound)
+  .addError(HttpForbidden)
+  .addError(HttpUnavailable) {}
+
+const moviePath = Schema.Struct({ id: MovieId })
+const seriesPath = Schema.Struct({ id: SeriesId })
+
+/** Refresh, edit (locks the fields) and match operations on library items: admins and the library's managers. */
+export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
+  .add(HttpApiEndpoint.post("refreshMovie", "/movies/:id/refresh").setPath(moviePath).addSuccess(RefreshQueued, { status: 202 }))
+  .add(HttpApiEndpoint.post("refreshSeries", "/tvshows/:id/refresh").setPath(seriesPath).addSuccess(RefreshQueued, { status: 202 }))
+  .add(HttpApiEndpoint.get("movieMetadata", "/movies/:id/metadata").setPath(moviePath).addSuccess(ItemMetadata))
+  .add(HttpApiEndpoint.get("seriesMetadata", "/tvshows/:id/metadata").setPath(seriesPath).addSuccess(ItemMetadata))
+  .add(
+    HttpApiEndpoint.patch("editMovie", "/movies/:id/metadata")
+      .setPath(moviePath)
+      .setPayload(MetadataEdit)
+      .addSuccess(ItemMetadata)
+      .addError(HttpUnprocessable)
+  )
+  .add(
+    HttpApiEndpoint.patch("editSeries", "/tvshows/:id/metadata")
+      .setPath(seriesPath)
+      .setPayload(MetadataEdit)
+      .addSuccess(ItemMetadata)
+      .addError(HttpUnprocessable)
+  )
+  .add(
+    HttpApiEndpoint.post("matchMovie", "/movies/:id/match")
+      .setPath(moviePath)
+      .setPayload(ConfirmMatch)
+      .addSuccess(RefreshQueued, { status: 202 })
+  )
+  .add(
+    HttpApiEndpoint.post("matchSeries", "/tvshows/:id/match")
+      .setPath(seriesPath)
+      .setPayload(ConfirmMatch)
+      .addSuccess(RefreshQueued, { status: 202 })
+  )
+  .middleware(Authentication)
+  .addError(HttpNotFound)
+  .addError(HttpForbidden)
+  .addError(HttpUnavailable) {}
+
+const imagePath = Schema.Struct({
+  type: ImageKind,
+  size: ImageSize,
+  /** The provider path without its leading slash: letters, digits, `_`, `-`, one image extension. */
+  path: Schema.String.pipe(
+    Schema.pattern(/^[A-Za-z0-9_-]{1,100}\.(jpg|jpeg|png|webp)$/, { message: () => "an image file name like abc.jpg" })
+  )
+})
+export type ImagePath = typeof imagePath.Type
+
+export class ImagesApi extends HttpApiGroup.make("images")
+  .add(
+    HttpApiEndpoint.get("image", "/images/:type/:size/:path")
+      .setPath(imagePath)
+      .addSuccess(HttpApiSchema.Uint8Array({ contentType: "image/jpeg" }))
+      .addError(HttpBadRequest)
+  )
+  .middleware(Authentication)
+  .addError(HttpNotFound)
+  .addError(HttpForbidden)
+  .addError(HttpUnavailable) {}
+
+const Errors = Schema.Union(Forbidden, NotFound, Unavailable)
+const lookup = <const Tag extends string, P extends Schema.Struct.Fields, S extends Schema.Schema.Any>(tag: Tag, payload: P, success: S) =>
+  Rpc.make(tag, { payload, success, error: Errors })
+const withLanguage = { language: Schema.optional(Language) }
+const searchFields = {
+  query: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  year: Schema.optional(Schema.Int),
+  page: Schema.optional(Schema.Int.pipe(Schema.between(1, 500))),
+  ...withLanguage
+}
+const idFields = { id: ProviderItemId, ...withLanguage }
+const seasonFields = { ...idFields, seasonNumber: Schema.Int.pipe(Schema.between(0, 1000)) }
+const ImageBytes = Schema.Struct({ contentType: Schema.String, etag: Schema.String, data: Schema.Uint8ArrayFromBase64 })
+
+/** The same capabilities over RPC: sub-resources (credits, images, ids, ratings) come with their item. */
+export class MetadataRpcs extends RpcGroup.make(
+  Rpc.make("MetadataProviders", { success: Schema.Array(ProviderStatus), error: Errors }),
+  lookup("MetadataSearchMovie", searchFields, SearchPage),
+  lookup("MetadataSearchTv", searchFields, SearchPage),
+  lookup("MetadataSearchPerson", searchFields, SearchPage),
+  lookup("MetadataMovie", idFields, MetadataMovie),
+  lookup("MetadataMovieSimilar", idFields, SearchPage),
+  lookup("MetadataMovieRecommendations", idFields, SearchPage),
+  lookup("MetadataCollection", idFields, MetadataCollection),
+  lookup("MetadataTv", idFields, MetadataSeries),
+  lookup("MetadataSeason", seasonFields, MetadataSeason),
+  lookup("MetadataEpisode", { ...seasonFields, episodeNumber: Schema.Int.pipe(Schema.between(0, 100000)) }, MetadataEpisode),
+  lookup("MetadataPerson", idFields, MetadataPerson),
+  lookup("MetadataRefreshMovie", { id: MovieId }, RefreshQueued),
+  lookup("MetadataRefreshSeries", { id: SeriesId }, RefreshQueued),
+  lookup("MetadataMovieState", { id: MovieId }, ItemMetadata),
+  lookup("MetadataSeriesState", { id: SeriesId }, ItemMetadata),
+  Rpc.make("MetadataEditMovie", {
+    payload: { id: MovieId, edit: MetadataEdit },
+    success: ItemMetadata,
+    error: Schema.Union(Forbidden, NotFound, Unprocessable, Unavailable)
+  }),
+  Rpc.make("MetadataEditSeries", {
+    payload: { id: SeriesId, edit: MetadataEdit },
+    success: ItemMetadata,
+    error: Schema.Union(Forbidden, NotFound, Unprocessable, Unavailable)
+  }),
+  lookup("MetadataMatchMovie", { id: MovieId, match: ConfirmMatch }, RefreshQueued),
+  lookup("MetadataMatchSeries", { id: SeriesId, match: ConfirmMatch }, RefreshQueued),
+  Rpc.make("ImagesGet", {
+    payload: imagePath.fields,
+    success: ImageBytes,
+    error: Schema.Union(Forbidden, NotFound, BadRequest, Unavailable)
+  })
+).middleware(RpcAuthentication) {}

@@ -1,0 +1,144 @@
+/**
+ * An admin's hand on one movie or series: queue a refresh (unique per item for 30 minutes: a second
+ * request answers the first run's id), read its match state and candidates, edit fields (each edited
+ * field is locked against refreshes), confirm a match (sets the provider id and refreshes).
+ */
+import { PgClient } from "@effect/sql-pg"
+import {
+  type ConfirmMatch,
+  type DatabaseError,
+  EditableField,
+  ItemMetadata,
+  LibraryId,
+  MatchCandidate,
+  type MetadataEdit,
+  MetadataRefreshMovieJob,
+  MetadataRefreshSeriesJob,
+  NotFound,
+  RefreshQueued,
+  type RefreshTrigger
+} from "@mediaserver/domain"
+import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
+import type { CacheStore } from "../cache/CacheStore.js"
+import { contentChanged } from "../content/ContentCache.js"
+import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+import { Jobs } from "../jobs/Jobs.js"
+import { type ItemKind, ItemsRepo } from "./ItemsRepo.js"
+
+const StateRow = Schema.Struct({
+  id: Schema.String,
+  library_id: LibraryId,
+  title: Schema.String,
+  overview: Schema.NullOr(Schema.String),
+  tmdb_id: Schema.NullOr(Schema.String),
+  metadata_state: Schema.String,
+  locked_fields: Schema.Array(Schema.String),
+  match_candidates: Schema.NullOr(Schema.Array(Schema.encodedSchema(MatchCandidate))),
+  metadata_updated_at: Schema.NullOr(Schema.DateFromSelf)
+})
+const decodeState = decodeRows(StateRow)
+
+/** Editable field -> column (movies and series name them alike). */
+const COLUMNS: Readonly<Record<EditableField, string>> = {
+  title: "title",
+  originalTitle: "original_title",
+  sortTitle: "sort_title",
+  overview: "overview",
+  tagline: "tagline",
+  certification: "certification"
+}
+
+export type ItemError = NotFound | DatabaseError
+
+export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataItems")<
+  MetadataItems,
+  {
+    /** The library of a movie or series (for the manage policy). */
+    readonly libraryOf: (kind: ItemKind, id: string) => Effect.Effect<LibraryId, ItemError>
+    readonly state: (kind: ItemKind, id: string) => Effect.Effect<ItemMetadata, ItemError>
+    readonly refresh: (kind: ItemKind, id: string, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError>
+    readonly edit: (kind: ItemKind, id: string, edit: MetadataEdit) => Effect.Effect<ItemMetadata, ItemError>
+    readonly confirmMatch: (kind: ItemKind, id: string, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    MetadataItems,
+    Effect.gen(function* () {
+      const sql = yield* PgClient.PgClient
+      const items = yield* ItemsRepo
+      const jobs = yield* Jobs
+      const context = yield* Effect.context<CacheStore>()
+      const table = (kind: ItemKind) => sql(kind === "movie" ? "movies" : "series")
+      const missing = (kind: ItemKind, id: string) => new NotFound({ message: `No ${kind === "movie" ? "movie" : "series"} ${id}` })
+      const changed = (kind: ItemKind, id: string) =>
+        Effect.provide(contentChanged(kind === "movie" ? { movies: [id] } : { series: [id] }), context)
+
+      const row = (kind: ItemKind, id: string) =>
+        sql`
+          SELECT id, library_id, title, overview, tmdb_id, metadata_state, locked_fields, match_candidates, metadata_updated_at
+          FROM ${table(kind)} WHERE id = ${id}
+        `.pipe(
+          Effect.flatMap(decodeState),
+          wrapSql("metadata.itemState"),
+          Effect.flatMap((rows) => Option.match(Option.fromNullable(rows[0]), { onNone: () => Effect.fail(missing(kind, id)), onSome: Effect.succeed }))
+        )
+
+      const state = (kind: ItemKind, id: string) =>
+        Effect.map(row(kind, id), (r) =>
+          new ItemMetadata({
+            id: r.id,
+            kind,
+            title: r.title,
+            overview: r.overview,
+            tmdbId: r.tmdb_id,
+            metadataState: r.metadata_state,
+            lockedFields: r.locked_fields,
+            matchCandidates: (r.match_candidates ?? []).map((c) => new MatchCandidate(c)),
+            metadataUpdatedAt: r.metadata_updated_at === null ? null : DateTime.unsafeFromDate(r.metadata_updated_at)
+          }))
+
+      const refresh = (kind: ItemKind, id: string, trigger: RefreshTrigger = "manual") =>
+        Effect.gen(function* () {
+          yield* row(kind, id)
+          const jobId = kind === "movie"
+            ? yield* jobs.enqueue(MetadataRefreshMovieJob, { movieId: id, trigger })
+            : yield* jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: id, trigger })
+          return new RefreshQueued({ jobId })
+          // The payload is ours and always encodes: a failure here is a bug.
+        }).pipe(Effect.catchTag("JobPayloadInvalid", (e) => Effect.die(e)))
+
+      return {
+        libraryOf: (kind, id) => Effect.map(row(kind, id), (r) => r.library_id),
+        state,
+        refresh,
+        edit: (kind, id, edit) =>
+          Effect.gen(function* () {
+            const set = EditableField.literals.flatMap((field) => {
+              const value = edit[field]
+              return value === undefined ? [] : [{ field, value }]
+            })
+            const unlock = edit.unlock ?? []
+            const assignments = [
+              ...set.map(({ field, value }) => sql`${sql(COLUMNS[field])} = ${value}`),
+              // Locks: the fields set now join, the ones handed back leave.
+              sql`locked_fields = ARRAY(
+                SELECT DISTINCT f FROM unnest(locked_fields || ARRAY(SELECT jsonb_array_elements_text(${jsonb(set.map((s) => s.field))}::jsonb))) AS f
+                WHERE f NOT IN (SELECT jsonb_array_elements_text(${jsonb(unlock)}::jsonb)) ORDER BY f)`,
+              sql`updated_at = now()`
+            ]
+            const updated = yield* sql`UPDATE ${table(kind)} SET ${sql.csv(assignments)} WHERE id = ${id} RETURNING id`.pipe(wrapSql("metadata.edit"))
+            if (updated.length === 0) return yield* missing(kind, id)
+            yield* changed(kind, id)
+            return yield* state(kind, id)
+          }),
+        confirmMatch: (kind, id, match) =>
+          Effect.gen(function* () {
+            yield* row(kind, id)
+            const queued = yield* jobs.withTransaction(Effect.zipRight(items.setMatch(kind, id, match.tmdbId), refresh(kind, id, "match")))
+            yield* changed(kind, id)
+            return queued
+          })
+      }
+    })
+  )
+}

@@ -1,0 +1,164 @@
+/**
+ * The one HTTP client of every metadata provider: one undici Agent per node; per provider a base URL
+ * and credentials, a timeout, a rate limiter, a circuit breaker and one classification of failures:
+ * timeouts, connection errors, 5xx and 429 are ProviderUnavailable (retryable; a 429 pauses the
+ * provider for its Retry-After and, when short enough, is retried in place), 401/404/410/other 4xx are
+ * ProviderRejected (discard). Provider modules only build paths and map bodies.
+ */
+import { type ProviderError, ProviderRejected, ProviderUnavailable } from "@mediaserver/domain"
+import { Context, Duration, Effect, Layer, Option, RateLimiter, Ref, Schema, type Scope } from "effect"
+import { Agent, request } from "undici"
+import { AppConfig } from "../config/AppConfig.js"
+import { type CircuitBreaker, type CircuitSnapshot, makeCircuitBreaker } from "./CircuitBreaker.js"
+
+export interface ProviderProfile {
+  readonly name: string
+  readonly baseUrl: string
+  readonly timeout: Duration.Duration
+  readonly ratePerSecond: number
+  /** Query parameters and headers carrying the credentials (never logged: errors name the path only). */
+  readonly query?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export interface ProviderEndpoint {
+  readonly name: string
+  /** GET `path` under the base URL; the JSON body. */
+  readonly json: (path: string, query?: Readonly<Record<string, string | undefined>>) => Effect.Effect<unknown, ProviderError>
+  /** GET an absolute URL (an image host of the provider); at most `maxBytes`. */
+  readonly bytes: (url: string, maxBytes: number) => Effect.Effect<{ readonly bytes: Uint8Array; readonly contentType: string }, ProviderError>
+  readonly circuit: Effect.Effect<CircuitSnapshot>
+}
+
+interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+  readonly body: Uint8Array
+}
+
+/** 429s retried in place before the caller (a job) gets ProviderUnavailable with the delay. */
+const MAX_IN_PLACE_429 = 2
+const DEFAULT_RETRY_AFTER_MS = 1_000
+
+const header = (answer: Answer, name: string): string | undefined => {
+  const value = answer.headers[name]
+  return typeof value === "string" ? value : value?.[0]
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+export const retryAfterMs = (value: string | undefined, now: number): number | undefined => {
+  if (value === undefined) return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}${"code" in error ? ` (${String(error.code)})` : ""}` : String(error)
+
+const JsonBody = Schema.parseJson()
+const decodeJson = Schema.decodeUnknown(JsonBody)
+
+export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHttp")<
+  ProviderHttp,
+  { readonly endpoint: (profile: ProviderProfile) => Effect.Effect<ProviderEndpoint, never, Scope.Scope> }
+>() {
+  static readonly layer = Layer.scoped(
+    ProviderHttp,
+    Effect.gen(function* () {
+      const config = yield* AppConfig
+      const agent = yield* Effect.acquireRelease(
+        Effect.sync(() => new Agent({ connections: 32, keepAliveTimeout: 10_000 })),
+        (a) => Effect.promise(() => a.close())
+      )
+      const maxRetryAfterMs = Duration.toMillis(config.metadataMaxRetryAfter)
+
+      const endpoint = (profile: ProviderProfile) =>
+        Effect.gen(function* () {
+          const provider = profile.name
+          const limit = yield* RateLimiter.make({ limit: profile.ratePerSecond, interval: "1 second", algorithm: "token-bucket" })
+          const breaker: CircuitBreaker = yield* makeCircuitBreaker(provider, config.metadataCircuitFailures, config.metadataCircuitCooldown)
+          // A 429 pauses every call of this provider until its Retry-After has passed.
+          const notBefore = yield* Ref.make(0)
+          const timeoutMs = Duration.toMillis(profile.timeout)
+          const unavailable = (message: string, extra: { status?: number; retryAfterMs?: number } = {}) =>
+            new ProviderUnavailable({ provider, message, ...extra })
+
+          const send = (url: URL, what: string): Effect.Effect<Answer, ProviderUnavailable> =>
+            Effect.tryPromise({
+              try: async (signal) => {
+                const response = await request(url, {
+                  dispatcher: agent,
+                  method: "GET",
+                  headers: { accept: "application/json, image/*", ...profile.headers },
+                  signal,
+                  headersTimeout: timeoutMs,
+                  bodyTimeout: timeoutMs
+                })
+                return { status: response.statusCode, headers: response.headers, body: new Uint8Array(await response.body.arrayBuffer()) }
+              },
+              catch: (error) => unavailable(`${what}: ${describe(error)}`)
+            }).pipe(
+              Effect.timeoutFail({ duration: profile.timeout, onTimeout: () => unavailable(`${what}: no answer within ${Duration.format(profile.timeout)}`) })
+            )
+
+          const waitPause = Effect.flatMap(Ref.get(notBefore), (at) => {
+            const wait = at - Date.now()
+            return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
+          })
+
+          const call = (url: URL, what: string, attempt = 0): Effect.Effect<Answer, ProviderError> =>
+            Effect.gen(function* () {
+              yield* waitPause
+              yield* breaker.guard
+              const answer = yield* limit(send(url, what)).pipe(Effect.tapError((e) => breaker.failure(e.message)))
+              const status = answer.status
+              if (status === 429) {
+                const wait = retryAfterMs(header(answer, "retry-after"), Date.now()) ?? DEFAULT_RETRY_AFTER_MS
+                yield* Ref.update(notBefore, (at) => Math.max(at, Date.now() + wait))
+                if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429) {
+                  yield* Effect.logInfo(`${provider}: 429 on ${what}, waiting ${wait} ms as asked`)
+                  return yield* call(url, what, attempt + 1)
+                }
+                return yield* unavailable(`${what}: rate limited (429)`, { status, retryAfterMs: wait })
+              }
+              if (status >= 500) {
+                yield* breaker.failure(`${what}: ${status}`)
+                return yield* unavailable(`${what}: ${provider} answered ${status}`, { status })
+              }
+              yield* breaker.success
+              if (status >= 200 && status < 300) return answer
+              const reason = status === 401 ? "unauthorized" : status === 404 || status === 410 ? "not_found" : "invalid"
+              return yield* new ProviderRejected({ provider, reason, status, message: `${what}: ${provider} answered ${status}` })
+            })
+
+          const json = (path: string, query: Readonly<Record<string, string | undefined>> = {}) =>
+            Effect.gen(function* () {
+              const url = new URL(`${profile.baseUrl}${path}`)
+              for (const [key, value] of Object.entries({ ...query, ...profile.query })) {
+                if (value !== undefined) url.searchParams.set(key, value)
+              }
+              const answer = yield* call(url, `GET ${path}`)
+              return yield* decodeJson(new TextDecoder().decode(answer.body)).pipe(
+                Effect.mapError(() => new ProviderRejected({ provider, reason: "invalid", message: `GET ${path}: the body is not JSON` }))
+              )
+            })
+
+          const bytes = (raw: string, maxBytes: number) =>
+            Effect.gen(function* () {
+              const url = new URL(raw)
+              const answer = yield* call(url, `GET ${url.pathname}`)
+              if (answer.body.byteLength > maxBytes) {
+                return yield* new ProviderRejected({ provider, reason: "invalid", message: `${url.pathname}: over ${maxBytes} bytes` })
+              }
+              return { bytes: answer.body, contentType: Option.getOrElse(Option.fromNullable(header(answer, "content-type")), () => "application/octet-stream") }
+            })
+
+          return { name: provider, json, bytes, circuit: breaker.snapshot } satisfies ProviderEndpoint
+        })
+
+      return { endpoint }
+    })
+  )
+}

@@ -1,0 +1,276 @@
+/**
+ * The refresh pipelines the metadata jobs run. A movie or series without a provider id is matched
+ * first (IMDb id, else a title search under the confidence rule; a doubtful match leaves it
+ * `unmatched` with its candidates). Each refresh writes in one transaction that also enqueues its
+ * follow-ups (seasons, then `metadata.enrich`: people and image downloads), then drops the browsing
+ * caches of what changed. A provider 404 marks the item `not_found` and fails with the Discard error.
+ */
+import {
+  type DatabaseError,
+  type ImageKind,
+  type JobPayloadInvalid,
+  type MetadataCredit,
+  type MetadataImage,
+  MetadataDownloadImageJob,
+  MetadataEnrichJob,
+  MetadataRefreshEpisodeJob,
+  type MetadataEpisode,
+  type MetadataMovie,
+  type MetadataSeries,
+  MetadataRefreshMovieJob,
+  MetadataRefreshPersonJob,
+  MetadataRefreshSeasonJob,
+  MetadataRefreshSeriesJob,
+  NotFound,
+  type ProviderError,
+  ProviderRejected,
+  type RefreshTrigger,
+  type StorageError
+} from "@mediaserver/domain"
+import { Context, Effect, Layer, Option } from "effect"
+import type { CacheStore } from "../cache/CacheStore.js"
+import { AppConfig } from "../config/AppConfig.js"
+import { contentChanged } from "../content/ContentCache.js"
+import { Jobs } from "../jobs/Jobs.js"
+import { Images } from "./images/Images.js"
+import { ImagesRepo, type KnownImage } from "./images/ImagesRepo.js"
+import { type ImageOwner, type Item, type ItemKind, ItemsRepo } from "./ItemsRepo.js"
+import { decide } from "./Matching.js"
+import { fetchMerged } from "./Merge.js"
+import { type CreditOwner, PeopleRepo } from "./PeopleRepo.js"
+import type { MetadataProvider } from "./Provider.js"
+import { MetadataProviders } from "./Providers.js"
+
+export type RefreshError = ProviderError | NotFound | DatabaseError | JobPayloadInvalid | StorageError
+
+const TITLED_FIELDS: ReadonlyArray<keyof MetadataMovie & keyof MetadataSeries> = [
+  "title", "originalTitle", "overview", "tagline", "posterPath", "backdropPath", "logoPath", "homepage"
+]
+
+const known = (kind: ImageKind, path: string | null): ReadonlyArray<KnownImage> => (path === null ? [] : [{ path, kind }])
+const listed = (images: ReadonlyArray<MetadataImage>): ReadonlyArray<KnownImage> => images.map((i) => ({ path: i.path, kind: i.kind }))
+const profiles = (credits: ReadonlyArray<MetadataCredit>) => credits.flatMap((c) => known("profile", c.profilePath))
+
+const isNotFound = (e: { readonly _tag: string }) => e._tag === "ProviderRejected" && "reason" in e && e.reason === "not_found"
+
+export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/MetadataRefresh")<
+  MetadataRefresh,
+  {
+    readonly library: (libraryId: string) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
+    readonly movie: (id: string) => Effect.Effect<void, RefreshError>
+    /** Its seasons are refreshed by jobs of the same trigger (a manual refresh is not deduplicated by a scan's). */
+    readonly series: (id: string, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
+    readonly season: (id: string) => Effect.Effect<void, RefreshError>
+    readonly episode: (id: string) => Effect.Effect<void, RefreshError>
+    readonly person: (id: string) => Effect.Effect<void, RefreshError>
+    readonly enrich: (kind: ImageOwner, id: string) => Effect.Effect<void, RefreshError>
+    readonly downloadImage: (path: string) => Effect.Effect<void, RefreshError>
+  }
+>() {
+  static readonly layer = Layer.effect(
+    MetadataRefresh,
+    Effect.gen(function* () {
+      const providers = yield* MetadataProviders
+      const items = yield* ItemsRepo
+      const people = yield* PeopleRepo
+      const imagesRepo = yield* ImagesRepo
+      const images = yield* Images
+      const jobs = yield* Jobs
+      const config = yield* AppConfig
+      const context = yield* Effect.context<CacheStore>()
+      const changed = (change: Parameters<typeof contentChanged>[0]) => Effect.provide(contentChanged(change), context)
+
+      const chain = providers.chain
+      const missing = (what: string, id: string) => new NotFound({ message: `No ${what} ${id}` })
+      const load = <A>(what: string, id: string, lookup: Effect.Effect<Option.Option<A>, DatabaseError>) =>
+        Effect.flatMap(lookup, Option.match({ onNone: () => Effect.fail(missing(what, id)), onSome: Effect.succeed }))
+
+      /** The provider id of an unmatched item, or None when the match is doubtful (candidates stored). */
+      const match = (kind: ItemKind, item: Item, provider: MetadataProvider) =>
+        Effect.gen(function* () {
+          const tvOrMovie = kind === "movie" ? "movie" : "tv"
+          if (item.imdb_id !== null) {
+            const found = yield* provider.findByImdb(item.imdb_id, tvOrMovie)
+            if (Option.isSome(found)) return found
+          }
+          const search = (year: number | null) =>
+            (kind === "movie" ? provider.searchMovie : provider.searchTv)({ query: item.title, year: year ?? undefined }, { language: item.language })
+          const exact = yield* search(item.year)
+          const page = exact.results.length === 0 && item.year !== null ? yield* search(null) : exact
+          const outcome = decide(provider.name, item.title, item.year, page.results)
+          if (outcome.kind === "matched") return Option.some(outcome.id)
+          yield* items.setState(kind, item.id, "unmatched", outcome.candidates)
+          yield* changed(kind === "movie" ? { movies: [item.id] } : { series: [item.id] })
+          yield* Effect.logInfo(`metadata: no confident match for ${kind} "${item.title}" (${item.year ?? "no year"}); ${outcome.candidates.length} candidates kept`)
+          return Option.none<string>()
+        })
+
+      /** Marks the item not found when the provider says so, and passes the error on. */
+      const notFoundMarks = (mark: Effect.Effect<void, DatabaseError>) =>
+        <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+          Effect.tapError(effect, (e) => (isNotFound(e) ? Effect.ignore(mark) : Effect.void))
+
+      const titled = (kind: ItemKind) => (id: string, trigger: RefreshTrigger = "scan") =>
+        Effect.gen(function* () {
+          const item = yield* load(kind, id, kind === "movie" ? items.movie(id) : items.series(id))
+          const chosen = yield* chain
+          const tmdbId = item.tmdb_id !== null ? Option.some(item.tmdb_id) : yield* match(kind, item, chosen[0])
+          if (Option.isNone(tmdbId)) return
+          const providerId = tmdbId.value
+          const mark = items.setState(kind, id, "not_found", null)
+          if (kind === "movie") {
+            const movie = yield* fetchMerged(chosen, (p, lookup) => p.movie(providerId, lookup), {
+              language: item.language, fresh: true, fields: [...TITLED_FIELDS, "releaseDate", "runtimeMinutes"],
+              originalLanguage: (m) => m.originalLanguage
+            }).pipe(notFoundMarks(mark))
+            const collectionId = yield* jobs.withTransaction(Effect.gen(function* () {
+              const collectionId = movie.collection === null ? null : yield* items.upsertCollection(movie.collection)
+              yield* items.writeMovie(item, movie, collectionId)
+              yield* items.linkGenres("movie", id, movie.genres)
+              yield* items.linkCompanies("movie", id, movie.studios)
+              yield* people.replaceCredits({ movie: id }, movie.credits)
+              yield* imagesRepo.record(chosen[0].name, [
+                ...listed(movie.images), ...known("poster", movie.posterPath), ...known("backdrop", movie.backdropPath),
+                ...known("logo", movie.logoPath), ...known("poster", movie.collection?.posterPath ?? null),
+                ...known("backdrop", movie.collection?.backdropPath ?? null), ...profiles(movie.credits)
+              ])
+              yield* jobs.enqueue(MetadataEnrichJob, { kind: "movie", id })
+              return collectionId
+            }))
+            return yield* changed({ movies: [id], collections: collectionId === null ? [] : [collectionId] })
+          }
+          const series = yield* fetchMerged(chosen, (p, lookup) => p.tv(providerId, lookup), {
+            language: item.language, fresh: true, fields: [...TITLED_FIELDS, "firstAirDate"],
+            originalLanguage: (s) => s.originalLanguage
+          }).pipe(notFoundMarks(mark))
+          yield* jobs.withTransaction(Effect.gen(function* () {
+            yield* items.writeSeries(item, series)
+            yield* items.linkGenres("series", id, series.genres)
+            yield* items.linkCompanies("series", id, series.networks)
+            yield* people.replaceCredits({ series: id }, series.credits)
+            yield* imagesRepo.record(chosen[0].name, [
+              ...listed(series.images), ...known("poster", series.posterPath), ...known("backdrop", series.backdropPath),
+              ...known("logo", series.logoPath), ...series.seasons.flatMap((s) => known("poster", s.posterPath)), ...profiles(series.credits)
+            ])
+            const seasons = yield* items.seasonsOf(id)
+            yield* Effect.forEach(seasons, (seasonId) => jobs.enqueue(MetadataRefreshSeasonJob, { seasonId, trigger }), { discard: true })
+            yield* jobs.enqueue(MetadataEnrichJob, { kind: "series", id })
+          }))
+          yield* changed({ series: [id] })
+        })
+
+      const unmatchedSeries = (seriesId: string) =>
+        new ProviderRejected({ provider: "tmdb", reason: "invalid", message: `series ${seriesId} has no provider match yet` })
+
+      const writeEpisodes = (seasonId: string, provider: string, episodes: ReadonlyArray<MetadataEpisode>) =>
+        Effect.gen(function* () {
+          const written = yield* items.writeEpisodes(seasonId, episodes)
+          yield* Effect.forEach(episodes, (e) => {
+            const episodeId = written.get(e.episodeNumber)
+            return episodeId === undefined ? Effect.void : people.replaceCredits({ episode: episodeId }, e.credits)
+          }, { discard: true })
+          yield* imagesRepo.record(provider, episodes.flatMap((e) => [...known("still", e.stillPath), ...listed(e.images), ...profiles(e.credits)]))
+          return written
+        })
+
+      const season = (id: string) =>
+        Effect.gen(function* () {
+          const row = yield* load("season", id, items.season(id))
+          if (row.series_tmdb_id === null) return yield* unmatchedSeries(row.series_id)
+          const seriesTmdb = row.series_tmdb_id
+          const chosen = yield* chain
+          const data = yield* fetchMerged(chosen, (p, lookup) => p.season(seriesTmdb, row.season_number, lookup), {
+            language: row.language, fresh: true, fields: ["name", "overview", "posterPath"], originalLanguage: () => null
+          })
+          yield* jobs.withTransaction(Effect.gen(function* () {
+            yield* items.writeSeason(id, data)
+            yield* writeEpisodes(id, chosen[0].name, data.episodes)
+            yield* imagesRepo.record(chosen[0].name, [...known("poster", data.posterPath), ...listed(data.images)])
+            yield* jobs.enqueue(MetadataEnrichJob, { kind: "season", id })
+          }))
+          yield* changed({ series: [row.series_id] })
+        })
+
+      const episode = (id: string) =>
+        Effect.gen(function* () {
+          const row = yield* load("episode", id, items.episode(id))
+          if (row.series_tmdb_id === null) return yield* unmatchedSeries(row.series_id)
+          if (row.episode_number === null) {
+            return yield* new ProviderRejected({ provider: "tmdb", reason: "invalid", message: `episode ${id} has no episode number (a dated episode)` })
+          }
+          const seriesTmdb = row.series_tmdb_id
+          const number = row.episode_number
+          const chosen = yield* chain
+          const data = yield* fetchMerged(chosen, (p, lookup) => p.episode(seriesTmdb, row.season_number, number, lookup), {
+            language: row.language, fresh: true, fields: ["title", "overview", "stillPath"], originalLanguage: () => null
+          })
+          yield* jobs.withTransaction(Effect.gen(function* () {
+            yield* writeEpisodes(row.season_id, chosen[0].name, [data])
+            yield* jobs.enqueue(MetadataEnrichJob, { kind: "episode", id })
+          }))
+          yield* changed({ series: [row.series_id] })
+        })
+
+      const person = (id: string) =>
+        Effect.gen(function* () {
+          const row = yield* load("person", id, people.get(id))
+          if (row.tmdb_id === null) {
+            return yield* new ProviderRejected({ provider: "tmdb", reason: "invalid", message: `person ${id} has no provider id` })
+          }
+          const tmdbId = row.tmdb_id
+          const chosen = yield* chain
+          const data = yield* fetchMerged(chosen, (p, lookup) => p.person(tmdbId, lookup), {
+            language: config.metadataLanguage, fresh: true, fields: ["biography", "birthday", "deathday", "placeOfBirth", "profilePath"],
+            originalLanguage: () => null
+          }).pipe(notFoundMarks(people.setState(id, "not_found")))
+          yield* jobs.withTransaction(Effect.gen(function* () {
+            yield* people.write(id, data)
+            const pending = yield* imagesRepo.record(chosen[0].name, [...known("profile", data.profilePath), ...listed(data.images)])
+            if (data.profilePath !== null && pending.includes(data.profilePath)) {
+              yield* jobs.enqueue(MetadataDownloadImageJob, { provider: chosen[0].name, path: data.profilePath })
+            }
+          }))
+        })
+
+      const enrich = (kind: ImageOwner, id: string) =>
+        Effect.gen(function* () {
+          const owners: ReadonlyArray<CreditOwner> = kind === "movie"
+            ? [{ movie: id }]
+            : kind === "series"
+            ? [{ series: id }]
+            : kind === "episode"
+            ? [{ episode: id }]
+            : (yield* items.episodesOf(id)).map((episode) => ({ episode }))
+          const pendingPeople = yield* people.pendingOf(owners)
+          const pendingImages = yield* Effect.flatMap(items.imagePaths(kind, id), imagesRepo.missing)
+          yield* jobs.withTransaction(Effect.gen(function* () {
+            yield* Effect.forEach(pendingPeople, (personId) => jobs.enqueue(MetadataRefreshPersonJob, { personId, trigger: "scan" }), { discard: true })
+            yield* Effect.forEach(pendingImages, (image) =>
+              jobs.enqueue(MetadataDownloadImageJob, { provider: image.provider, path: image.path }), { discard: true })
+          }))
+        })
+
+      return {
+        library: (libraryId) =>
+          Effect.gen(function* () {
+            // Without a provider the items stay pending: one discarded run says why, not one per item.
+            yield* chain
+            const pending = yield* items.pending(libraryId)
+            yield* jobs.withTransaction(Effect.gen(function* () {
+              yield* Effect.forEach(pending.movies, (movieId) => jobs.enqueue(MetadataRefreshMovieJob, { movieId, trigger: "scan" }), { discard: true })
+              yield* Effect.forEach(pending.series, (seriesId) => jobs.enqueue(MetadataRefreshSeriesJob, { seriesId, trigger: "scan" }), { discard: true })
+              yield* Effect.forEach(pending.episodes, (episodeId) => jobs.enqueue(MetadataRefreshEpisodeJob, { episodeId, trigger: "scan" }), { discard: true })
+            }))
+            return pending.movies.length + pending.series.length + pending.episodes.length
+          }),
+        movie: titled("movie"),
+        series: titled("series"),
+        season,
+        episode,
+        person,
+        enrich,
+        downloadImage: (path) => Effect.asVoid(images.download(path))
+      }
+    })
+  )
+}
