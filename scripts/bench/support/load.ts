@@ -12,9 +12,11 @@ export const runLoad = (request: LoadRequest): Effect.Effect<LoadResult, ChildEr
         `${request.title}: ${request.url}, ${request.connections} connections, ${request.warmupS} s warm-up + ${request.durationS} s` +
           ` (load average ${loadavg().map((n) => n.toFixed(2)).join(" ")} on ${availableParallelism()} cores)`
       )
-      const child = yield* forkScript("autocannon-child", [Schema.encodeSync(Schema.parseJson(LoadRequest))(request)])
-      const result = yield* awaitMessage("autocannon-child", child, LoadResult)
-      yield* awaitSuccess("autocannon-child", child)
+      // A fixed rate is an open-loop load (paced-child); as fast as it answers, autocannon.
+      const script = request.rate === undefined ? "autocannon-child" : "paced-child"
+      const child = yield* forkScript(script, [Schema.encodeSync(Schema.parseJson(LoadRequest))(request)])
+      const result = yield* awaitMessage(script, child, LoadResult)
+      yield* awaitSuccess(script, child)
       progress(
         `${request.title}: ${round(result.rps, 1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms` +
           ` (${result.completed} completed, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`
