@@ -3,6 +3,7 @@
  * AES-256-GCM under SECRETS_KEY: `v1.<iv>.<tag>.<ciphertext>`, base64url. A value that does not open
  * (another key, tampering) is a defect of the deployment, not of the request: it fails loudly.
  */
+import { DatabaseError } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto"
 import { AppConfig, DEFAULT_SECRETS_KEY } from "../config/AppConfig.js"
@@ -11,7 +12,8 @@ export class SecretBox extends Context.Tag("@mediaserver/auth/SecretBox")<
   SecretBox,
   {
     readonly seal: (plain: Redacted.Redacted<string>) => string
-    readonly open: (sealed: string) => Effect.Effect<Redacted.Redacted<string>>
+    /** A stored value sealed with another key (SECRETS_KEY changed) is unreadable data: a DatabaseError (503). */
+    readonly open: (sealed: string) => Effect.Effect<Redacted.Redacted<string>, DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -29,15 +31,23 @@ export class SecretBox extends Context.Tag("@mediaserver/auth/SecretBox")<
           const data = Buffer.concat([cipher.update(Redacted.value(plain), "utf8"), cipher.final()])
           return ["v1", iv, cipher.getAuthTag(), data].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".")
         },
-        open: (sealed) =>
-          Effect.try(() => {
-            const [version, iv, tag, data] = sealed.split(".")
-            if (version !== "v1" || iv === undefined || tag === undefined || data === undefined) throw new Error("unknown format")
-            const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"))
-            decipher.setAuthTag(Buffer.from(tag, "base64url"))
-            const plain = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()])
-            return Redacted.make(plain.toString("utf8"))
-          }).pipe(Effect.orDieWith((cause) => new Error(`A stored secret cannot be decrypted (was SECRETS_KEY changed?): ${String(cause)}`)))
+        open: (sealed) => {
+          const unreadable = (why: string) =>
+            new DatabaseError({ operation: "secretBox.open", message: `a stored secret cannot be decrypted (was SECRETS_KEY changed?): ${why}` })
+          const [version, iv, tag, data] = sealed.split(".")
+          if (version !== "v1" || iv === undefined || tag === undefined || data === undefined) {
+            return Effect.fail(unreadable("unknown format"))
+          }
+          return Effect.try({
+            try: () => {
+              const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"))
+              decipher.setAuthTag(Buffer.from(tag, "base64url"))
+              const plain = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()])
+              return Redacted.make(plain.toString("utf8"))
+            },
+            catch: (cause) => unreadable(String(cause))
+          })
+        }
       }
     })
   )
