@@ -6,6 +6,7 @@
 import {
   BrowseRpcs,
   CurrentUser,
+  DatabaseError,
   type EpisodeId,
   type MovieId,
   type Principal,
@@ -40,7 +41,8 @@ export const makeBrowseOperations = Effect.gen(function* () {
     files.find((f) => f.durationSeconds !== null)?.durationSeconds ?? null
   const progress = (user: Principal, item: WatchItem, files: ReadonlyArray<{ readonly durationSeconds: number | null }>, request: ProgressRequest) =>
     watch.setProgress(user.userId, item, request.positionSeconds, request.durationSeconds ?? fileDuration(files))
-  const firstOf = <A>(all: ReadonlyArray<A>) => Effect.orDie(Effect.fromNullable(all[0]))
+  const firstOf = <A>(all: ReadonlyArray<A>) =>
+    all[0] === undefined ? Effect.fail(new DatabaseError({ operation: "watchState.setWatched", message: "no row returned" })) : Effect.succeed(all[0])
 
   return BrowseRpcs.of({
     MoviesList: (query) => read((u) => movies.list(u, query)),

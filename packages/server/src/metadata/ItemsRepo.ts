@@ -7,7 +7,7 @@ import { PgClient } from "@effect/sql-pg"
 import type { DatabaseError, MatchCandidate, MetadataEpisode, MetadataMovie, MetadataSeason, MetadataSeries, NamedRef } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
-import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+import { decodeRows, firstRow, jsonb, wrapSql } from "../db/Sql.js"
 
 const Item = Schema.Struct({
   id: Schema.String,
@@ -252,7 +252,8 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
             RETURNING id
           `.pipe(
             Effect.flatMap(decodeIds),
-            Effect.flatMap((rows) => Option.match(first(rows), { onNone: () => Effect.die("collection upsert returned no row"), onSome: (r) => Effect.succeed(r.id) })),
+            Effect.flatMap(firstRow("metadata.upsertCollection")),
+            Effect.map((r) => r.id),
             wrapSql("metadata.upsertCollection")
           ),
         imagePaths: (kind, id) => {

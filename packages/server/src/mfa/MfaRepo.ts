@@ -6,7 +6,7 @@
 import { SqlClient } from "@effect/sql"
 import type { Conflict, DatabaseError, UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, jsonb, wrapSql, wrapSqlUnique } from "../db/Sql.js"
+import { decodeRows, firstRow, jsonb, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 const StateRow = Schema.Struct({
   enabled: Schema.Boolean,
@@ -156,7 +156,7 @@ export class MfaRepo extends Context.Tag("@mediaserver/mfa/MfaRepo")<
             `.pipe(Effect.flatMap(decodeCredentials))
             yield* ensure(c.userId)
             yield* sql`UPDATE user_mfa SET enabled = true, updated_at = now() WHERE user_id = ${c.userId}`
-            return rows[0] ?? (yield* Effect.dieMessage("INSERT RETURNING gave no row"))
+            return yield* firstRow("mfa.addCredential")(rows)
           }).pipe(sql.withTransaction, wrapSqlUnique("mfa.addCredential", { webauthn_credentials_pkey: "response.id" })),
         usedCredential: (id, counter) =>
           sql`UPDATE webauthn_credentials SET counter = ${counter}, last_used_at = now() WHERE id = ${id}`.pipe(
