@@ -101,3 +101,26 @@ layer(jobsNode("jobs_retries"), { excludeTestServices: true })("job retries", (i
       expect(events).toEqual([["start", 1], ["interrupted", 1], ["start", 2]])
     }))
 })
+
+// Every backoff on the durable clock: the workflow suspends between attempts and its body is replayed
+// from the start when the clock fires, so each attempt must still run exactly once.
+layer(jobsNode("jobs_replay", { JOB_DURABLE_BACKOFF_AFTER: "1 millis" }), { excludeTestServices: true })("job retries across replays", (it) => {
+  it.effect("after durable backoffs each attempt runs once and the run completes", () =>
+    Effect.gen(function* () {
+      const jobs = yield* Jobs
+      const id = yield* jobs.enqueue(FlakyJob, { key: "replay-ok", behaviour: "unavailable", failTimes: 2 })
+      const run = yield* awaitRun(id)
+      expect(run.state).toBe("completed")
+      expect(run.attempt).toBe(3)
+      expect((yield* starts("replay-ok")).map((e) => e.attempt)).toEqual([1, 2, 3])
+    }))
+
+  it.effect("a run that keeps failing still stops at the kind's maximum", () =>
+    Effect.gen(function* () {
+      const jobs = yield* Jobs
+      const id = yield* jobs.enqueue(FlakyJob, { key: "replay-exhausted", behaviour: "unavailable", failTimes: 99 })
+      const run = yield* awaitRun(id)
+      expect(run.state).toBe("failed")
+      expect((yield* starts("replay-exhausted")).map((e) => e.attempt)).toEqual([1, 2, 3])
+    }))
+})

@@ -173,6 +173,8 @@ export const appConfig = Config.all({
   metadataMaxRetryAfter: Config.duration("METADATA_MAX_RETRY_AFTER").pipe(Config.withDefault(Duration.seconds(30))),
   /** Largest image downloaded from a provider. */
   imageMaxBytes: positiveInt("IMAGE_MAX_BYTES").pipe(Config.withDefault(20 * 1024 * 1024)),
+  /** Job backoffs longer than this sleep on the durable clock (they survive a restart; the run is replayed after). */
+  jobDurableBackoffAfter: Config.duration("JOB_DURABLE_BACKOFF_AFTER").pipe(Config.withDefault(Duration.seconds(60))),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),

@@ -43,6 +43,8 @@ export interface JobRunsShape {
   /** Inserts a queued run; none when a run with the same (kind, unique key) exists. */
   readonly insert: (run: NewJobRun) => Effect.Effect<Option.Option<string>, DatabaseError>
   readonly findByUniqueKey: (kind: string, uniqueKey: string) => Effect.Effect<Option.Option<string>, DatabaseError>
+  /** Starts attempt 1 of a queued run; false when the run is past that (a replay or a second delivery). */
+  readonly claimFirst: (id: string) => Effect.Effect<boolean, DatabaseError>
   /** False when the run is no longer unfinished (cancelled) or a newer attempt exists: skip the handler. */
   readonly markRunning: (id: string, attempt: number) => Effect.Effect<boolean, DatabaseError>
   readonly markRetrying: (id: string, attempt: number, error: string) => Effect.Effect<void, DatabaseError>
@@ -142,6 +144,12 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
             Effect.map((rows) => Option.fromNullable(rows[0]?.id)),
             wrap("findByUniqueKey")
           ),
+        claimFirst: (id) =>
+          sql`
+            UPDATE job_runs SET state = 'running', attempt = 1, started_at = coalesce(started_at, now()), updated_at = now()
+            WHERE id = ${id} AND state = 'queued' AND attempt = 0
+            RETURNING id
+          `.pipe(Effect.map((rows) => rows.length > 0), wrap("claimFirst"), persist),
         markRunning: (id, attempt) =>
           sql`
             UPDATE job_runs

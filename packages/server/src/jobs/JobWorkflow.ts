@@ -1,14 +1,17 @@
 /**
  * One workflow per job kind, run by the cluster's workflow engine. Its body runs the handler
- * attempt by attempt: each attempt is an Activity (a completed attempt is never re-run after a crash
- * or replay), limited by the kind's timeout and its queue's slot on this node. Retryable failures
- * sleep the backoff (a durable clock past 60 s) and try again up to the kind's max attempts; Discard
+ * attempt by attempt, each limited by the kind's timeout and its queue's slot on this node. Attempt 1
+ * runs inline and the run's row records it; later attempts are Activities. Either way a completed
+ * attempt is never re-run after a crash or replay. Retryable failures sleep the backoff (a durable
+ * clock past JOB_DURABLE_BACKOFF_AFTER) and try again up to the kind's max attempts; Discard
  * failures end the run at once; a defect fails the run and nothing else. A cancelled run (admin) is
  * never started again and its running handler is interrupted; the row guards keep it cancelled.
  */
 import { Activity, DurableClock, Workflow } from "@effect/workflow"
 import {
   backoffDelay,
+  type DatabaseError,
+  finishedStates,
   isJobDiscard,
   JobAttemptFailed,
   type JobKind,
@@ -16,6 +19,7 @@ import {
   JobTimeout
 } from "@mediaserver/domain"
 import { Cause, Duration, Effect, Exit, Option, Predicate, Schema } from "effect"
+import { AppConfig } from "../config/AppConfig.js"
 import { JobQueues } from "./JobQueues.js"
 import { JobRuns } from "./JobRuns.js"
 
@@ -92,13 +96,18 @@ const untilCancelled = (runs: JobRuns["Type"], runId: string) =>
     Effect.asVoid
   )
 
-/** Attempt N as an Activity: once completed it is never run again, even when the body replays. */
-const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoContext, R>(
+/**
+ * One attempt under the kind's timeout and its queue's slot; `start` marks the row running inside the
+ * slot and says whether to run at all (false: cancelled, or another delivery is past this attempt).
+ * Succeeds with whether the handler ran.
+ */
+const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R>(
   kind: JobKind<Name, S>,
   handler: JobHandler<Schema.Schema.Type<S>, R>,
   runId: string,
   payload: Schema.Schema.Type<S>,
-  attempt: number
+  attempt: number,
+  start: (runs: JobRuns["Type"]) => Effect.Effect<boolean, DatabaseError>
 ) =>
   Effect.gen(function* () {
     const runs = yield* JobRuns
@@ -113,25 +122,35 @@ const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoConte
     // a run cancelled while queued or between attempts is not started, and a running handler is
     // interrupted when the watcher sees the cancel (the attempt then ends as a no-op success).
     const handle = Effect.timeoutFail(handler(payload, { runId, attempt }), { duration: kind.timeout, onTimeout: timedOut })
-    const run = Effect.flatMap(runs.markRunning(runId, attempt), (live) =>
-      live ? Effect.raceFirst(handle, untilCancelled(runs, runId)) : Effect.void
+    const run = Effect.flatMap(start(runs), (live) =>
+      live ? Effect.as(Effect.raceFirst(handle, untilCancelled(runs, runId)), true) : Effect.succeed(false)
     )
-    return yield* Activity.make({
-      name: "attempt",
-      error: JobAttemptFailed,
-      execute: queues.withSlot(kind.queue)(run).pipe(
-        Effect.mapError(
-          (error) =>
-            new JobAttemptFailed({
-              errorTag: error._tag,
-              message: messageOf(error),
-              discard: isJobDiscard(kind, error),
-              retryAfterMs: retryAfterOf(error)
-            })
-        ),
-        Effect.tapDefect((cause) => Effect.logError(`job ${kind.name} ${runId}: handler defect`, cause))
-      )
-    })
+    return yield* queues.withSlot(kind.queue)(run).pipe(
+      Effect.mapError(
+        (error) =>
+          new JobAttemptFailed({
+            errorTag: error._tag,
+            message: messageOf(error),
+            discard: isJobDiscard(kind, error),
+            retryAfterMs: retryAfterOf(error)
+          })
+      ),
+      Effect.tapDefect((cause) => Effect.logError(`job ${kind.name} ${runId}: handler defect`, cause))
+    )
+  })
+
+/** Attempt N (from 2) as an Activity: once completed it is never run again, even when the body replays. */
+const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoContext, R>(
+  kind: JobKind<Name, S>,
+  handler: JobHandler<Schema.Schema.Type<S>, R>,
+  runId: string,
+  payload: Schema.Schema.Type<S>,
+  attempt: number
+) =>
+  Activity.make({
+    name: "attempt",
+    error: JobAttemptFailed,
+    execute: Effect.asVoid(runAttempt(kind, handler, runId, payload, attempt, (runs) => runs.markRunning(runId, attempt)))
   }).pipe(Effect.provideService(Activity.CurrentAttempt, attempt))
 
 /** Registers the kind's workflow with its handler: every runner must build this for every kind. */
@@ -144,6 +163,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
   return jobWorkflow(kind.name).toLayer(({ payload: encoded, runId }, executionId) =>
     Effect.gen(function* () {
       const runs = yield* JobRuns
+      const { jobDurableBackoffAfter } = yield* AppConfig
       const fail = (state: "failed" | "discarded", message: string) =>
         Effect.zipRight(
           Effect.orDie(runs.finish(runId, state, message, keepUniqueKey)),
@@ -152,25 +172,66 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       const decoded = yield* Effect.either(decode(encoded))
       if (decoded._tag === "Left") return yield* fail("discarded", `payload does not decode: ${decoded.left.message}`)
 
-      for (let attempt = 1; ; attempt++) {
-        const exit = yield* Effect.exit(attemptActivity(kind, handler, runId, decoded.right, attempt))
-        if (Exit.isSuccess(exit)) return yield* Effect.orDie(runs.finish(runId, "completed", null, keepUniqueKey))
-        // Interruption is the engine suspending or the node stopping, not an outcome of the run.
-        if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-        const failure = Cause.failureOption(exit.cause)
-        if (Option.isNone(failure)) return yield* fail("failed", defectMessage(exit.cause))
-        const error = failure.value
-        if (error.discard) return yield* fail("discarded", error.message)
-        if (attempt >= kind.maxAttempts) {
-          return yield* fail("failed", `attempt ${attempt} of ${kind.maxAttempts}: ${error.message}`)
-        }
-        yield* Effect.orDie(runs.markRetrying(runId, attempt, error.message))
-        yield* Effect.logWarning(`job ${kind.name} ${runId}: attempt ${attempt} failed, retrying: ${error.message}`)
-        // Past 60 s the sleep is a durable clock (survives a restart); shorter ones are an activity.
-        yield* DurableClock.sleep({
-          name: `backoff-${attempt}`,
-          duration: backoffDelay(kind.backoff, attempt, jitter(executionId, attempt), error.retryAfterMs)
+      // What a failed attempt leads to: the end of the run, or its backoff (then the next attempt).
+      const afterFailure = (attempt: number, error: JobAttemptFailed) =>
+        Effect.gen(function* () {
+          if (error.discard) return yield* fail("discarded", error.message)
+          if (attempt >= kind.maxAttempts) {
+            return yield* fail("failed", `attempt ${attempt} of ${kind.maxAttempts}: ${error.message}`)
+          }
+          yield* Effect.orDie(runs.markRetrying(runId, attempt, error.message))
+          yield* Effect.logWarning(`job ${kind.name} ${runId}: attempt ${attempt} failed, retrying: ${error.message}`)
+          yield* backoff(attempt, error.retryAfterMs)
         })
+      // Past JOB_DURABLE_BACKOFF_AFTER the sleep is a durable clock (survives a restart; the body is
+      // replayed after it); shorter ones are an activity. A replay passes no Retry-After: a clock already
+      // scheduled keeps its time.
+      const backoff = (attempt: number, retryAfterMs: number | undefined) =>
+        DurableClock.sleep({
+          name: `backoff-${attempt}`,
+          duration: backoffDelay(kind.backoff, attempt, jitter(executionId, attempt), retryAfterMs),
+          inMemoryThreshold: jobDurableBackoffAfter
+        })
+      // Outcomes other than a handler failure: success ends the run; interruption (the engine
+      // suspending, the node stopping) is not an outcome; a defect fails the run and nothing else.
+      const settle = <A>(exit: Exit.Exit<A, JobAttemptFailed>) =>
+        Exit.isSuccess(exit)
+          ? Effect.as(Effect.orDie(runs.finish(runId, "completed", null, keepUniqueKey)), Option.none<JobAttemptFailed>())
+          : Cause.isInterruptedOnly(exit.cause)
+          ? Effect.interrupt
+          : Option.match(Cause.failureOption(exit.cause), {
+            onNone: () => fail("failed", defectMessage(exit.cause)),
+            onSome: (error) => Effect.succeed(Option.some(error))
+          })
+
+      // Attempt 1 runs inline, not as an Activity: most runs end there, and an Activity costs about as
+      // much again as the rest of a run. The row records that it happened, which is what a replay reads.
+      let next = 2
+      const first = yield* Effect.exit(runAttempt(kind, handler, runId, decoded.right, 1, (runs) => runs.claimFirst(runId)))
+      if (Exit.isSuccess(first) && !first.value) {
+        // Not claimed: a replay or a second delivery. Resume where the row says the run is.
+        const run = yield* Effect.orDie(runs.get(runId))
+        if (Option.isNone(run) || finishedStates.includes(run.value.state)) return
+        if (run.value.state === "retrying") {
+          yield* backoff(run.value.attempt, undefined)
+          next = run.value.attempt + 1
+        } else {
+          next = Math.max(run.value.attempt, 1)
+        }
+      } else {
+        const failed = yield* settle(first)
+        if (Option.isNone(failed)) return
+        yield* afterFailure(1, failed.value)
+      }
+
+      for (let attempt = next; ; attempt++) {
+        // Attempt 1 again only after a crash inside it (the row says running at 1).
+        const exit = attempt === 1
+          ? yield* Effect.exit(Effect.asVoid(runAttempt(kind, handler, runId, decoded.right, 1, (runs) => runs.markRunning(runId, 1))))
+          : yield* Effect.exit(attemptActivity(kind, handler, runId, decoded.right, attempt))
+        const failed = yield* settle(exit)
+        if (Option.isNone(failed)) return
+        yield* afterFailure(attempt, failed.value)
       }
     })
   )

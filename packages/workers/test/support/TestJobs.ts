@@ -164,14 +164,14 @@ const TestHandlersLive = Layer.mergeAll(
 ).pipe(Layer.provideMerge(Probe.layer))
 
 /** A whole node (in-process, SingleRunner on SQL storage) with the catalogue and the test kinds. */
-export const jobsNode = (label: string) =>
+export const jobsNode = (label: string, env: Record<string, string> = {}) =>
   Layer.unwrapScoped(
     Effect.gen(function* () {
       const db = yield* freshDatabase(label)
       // Probe is merged out as well: the memo map gives the handlers and the test the same one.
       return Layer.merge(
         testNode(
-          { LOG_LEVEL: "Error", DATABASE_URL: Redacted.value(db.url), JOB_QUEUE_BULK_CONCURRENCY: String(BULK_CAP) },
+          { LOG_LEVEL: "Error", DATABASE_URL: Redacted.value(db.url), JOB_QUEUE_BULK_CONCURRENCY: String(BULK_CAP), ...env },
           Layer.mergeAll(TestHandlersLive, WorkersLive)
         ),
         Probe.layer
