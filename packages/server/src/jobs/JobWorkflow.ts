@@ -19,6 +19,7 @@ import {
   JobTimeout
 } from "@mediaserver/domain"
 import { Cause, Duration, Effect, Exit, Option, Predicate, Schema } from "effect"
+import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { JobQueues } from "./JobQueues.js"
 import { JobRuns } from "./JobRuns.js"
@@ -49,6 +50,15 @@ const makeJobWorkflow = (kindName: string) =>
     error: JobRunFailed,
     idempotencyKey: ({ runId }) => runId
   })
+
+/**
+ * The execution id the engine gives a run of `kindName`: @effect/workflow's own rule (the first 16
+ * bytes of sha-256 of `<workflow name>-<idempotency key>`, in hex), computed synchronously because
+ * enqueueing needs it before the send and the engine's WebCrypto digest is a measurable share of a
+ * job's cost. A test checks it against `workflow.executionId`.
+ */
+export const jobExecutionId = (kindName: string, runId: string): string =>
+  createHash("sha256").update(`job/${kindName}-${runId}`).digest("hex").slice(0, 32)
 
 const workflows = new Map<string, ReturnType<typeof makeJobWorkflow>>()
 

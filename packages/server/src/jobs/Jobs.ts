@@ -11,7 +11,7 @@ import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@me
 import { Context, Duration, Effect, FiberRef, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
-import { jobWorkflow } from "./JobWorkflow.js"
+import { jobExecutionId, jobWorkflow } from "./JobWorkflow.js"
 import { wrapSql } from "../db/Sql.js"
 
 export interface JobsShape {
@@ -103,7 +103,7 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
           const uniqueKey = uniqueKeyOf(kind, encoded, Date.now())
           const workflow = jobWorkflow(kind.name)
           const runId = randomUUID()
-          const executionId = yield* workflow.executionId({ runId, payload: encoded })
+          const executionId = jobExecutionId(kind.name, runId)
           const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {
             const inserted = yield* runs.insert({
               id: runId,
