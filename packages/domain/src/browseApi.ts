@@ -16,6 +16,7 @@ import {
   Episode,
   EpisodeDetails,
   EpisodePage,
+  FavoriteRequest,
   Genre,
   GenreCount,
   HistoryPage,
@@ -28,11 +29,13 @@ import {
   MovieSummary,
   NextEpisode,
   ProgressRequest,
+  RatingRequest,
   Season,
   SeriesDetails,
   SeriesPage,
   SeriesWatchStats,
   TvStats,
+  UserMark,
   WatchedRequest
 } from "./content.js"
 import { CollectionId, EpisodeId, MovieId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
@@ -62,6 +65,7 @@ export class MoviesApi extends HttpApiGroup.make("movies")
   )
   .add(HttpApiEndpoint.get("watchHistory", "/movies/watch-history").setUrlParams(LimitUrlQuery).addSuccess(HistoryPage))
   .add(HttpApiEndpoint.get("stats", "/movies/stats").addSuccess(MovieStats))
+  .add(HttpApiEndpoint.get("favorites", "/movies/favorites").setUrlParams(LimitUrlQuery).addSuccess(MoviePage))
   .add(HttpApiEndpoint.get("get", "/movies/:movieId").setPath(movie).addSuccess(MovieDetails))
   .add(HttpApiEndpoint.get("files", "/movies/:movieId/files").setPath(movie).addSuccess(Schema.Array(MediaFileInfo)))
   .add(HttpApiEndpoint.get("cast", "/movies/:movieId/cast").setPath(movie).addSuccess(Schema.Array(CastMember)))
@@ -88,6 +92,10 @@ export class MoviesApi extends HttpApiGroup.make("movies")
       .setPayload(WatchedRequest)
       .addSuccess(WatchProgress)
   )
+  .add(HttpApiEndpoint.get("mark", "/movies/:movieId/mark").setPath(movie).addSuccess(UserMark))
+  .add(HttpApiEndpoint.put("rate", "/movies/:movieId/rating").setPath(movie).setPayload(RatingRequest).addSuccess(UserMark))
+  .add(HttpApiEndpoint.del("unrate", "/movies/:movieId/rating").setPath(movie).addSuccess(UserMark))
+  .add(HttpApiEndpoint.put("favorite", "/movies/:movieId/favorite").setPath(movie).setPayload(FavoriteRequest).addSuccess(UserMark))
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpForbidden)
@@ -116,6 +124,7 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
       .addSuccess(Schema.Array(ContinueEpisode))
   )
   .add(HttpApiEndpoint.get("stats", "/tvshows/stats").addSuccess(TvStats))
+  .add(HttpApiEndpoint.get("favorites", "/tvshows/favorites").setUrlParams(LimitUrlQuery).addSuccess(SeriesPage))
   .add(HttpApiEndpoint.get("recentEpisodes", "/tvshows/episodes/recent").setUrlParams(DatedUrlQuery).addSuccess(EpisodePage))
   .add(
     HttpApiEndpoint.get("upcomingEpisodes", "/tvshows/episodes/upcoming").setUrlParams(DatedUrlQuery).addSuccess(EpisodePage)
@@ -134,6 +143,10 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
   .add(HttpApiEndpoint.get("networks", "/tvshows/:seriesId/networks").setPath(series).addSuccess(Schema.Array(Company)))
   .add(HttpApiEndpoint.get("watchStats", "/tvshows/:seriesId/watch-stats").setPath(series).addSuccess(SeriesWatchStats))
   .add(HttpApiEndpoint.get("nextEpisode", "/tvshows/:seriesId/next-episode").setPath(series).addSuccess(NextEpisode))
+  .add(HttpApiEndpoint.get("mark", "/tvshows/:seriesId/mark").setPath(series).addSuccess(UserMark))
+  .add(HttpApiEndpoint.put("rate", "/tvshows/:seriesId/rating").setPath(series).setPayload(RatingRequest).addSuccess(UserMark))
+  .add(HttpApiEndpoint.del("unrate", "/tvshows/:seriesId/rating").setPath(series).addSuccess(UserMark))
+  .add(HttpApiEndpoint.put("favorite", "/tvshows/:seriesId/favorite").setPath(series).setPayload(FavoriteRequest).addSuccess(UserMark))
   .add(HttpApiEndpoint.get("season", "/tvshows/seasons/:seasonId").setPath(season).addSuccess(Season))
   .add(
     HttpApiEndpoint.get("seasonEpisodes", "/tvshows/seasons/:seasonId/episodes").setPath(season).addSuccess(Schema.Array(Episode))

@@ -29,7 +29,8 @@ import {
   SeriesDetails,
   SeriesPage,
   SeriesWatchStats,
-  TvStats
+  TvStats,
+  UserMark
 } from "./content.js"
 import { CollectionId, EpisodeId, MovieId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
 import { BadRequest, Forbidden, NotFound, Unavailable } from "./errors.js"
@@ -67,6 +68,10 @@ export class BrowseRpcs extends RpcGroup.make(
   get("MoviesSetProgress", { ...Movie, progress: ProgressRequest }, WatchProgress),
   get("MoviesDeleteProgress", Movie, WatchProgress),
   get("MoviesSetWatched", { ...Movie, watched: Schema.Boolean }, WatchProgress),
+  Rpc.make("MoviesFavorites", { payload: Paged, success: MoviePage, error: Mine }),
+  get("MoviesMark", Movie, UserMark),
+  get("MoviesSetRating", { ...Movie, rating: Schema.NullOr(Schema.Int.pipe(Schema.between(1, 10))) }, UserMark),
+  get("MoviesSetFavorite", { ...Movie, favorite: Schema.Boolean }, UserMark),
   get("CollectionsGet", { collectionId: CollectionId }, CollectionDetails),
   get("CollectionsMovies", { collectionId: CollectionId, ...limitFields }, MoviePage),
   Rpc.make("TvShowsList", { payload: ListQuery, success: SeriesPage, error: ListErrors }),
@@ -86,6 +91,10 @@ export class BrowseRpcs extends RpcGroup.make(
   get("TvShowsNetworks", Series, Schema.Array(Company)),
   get("TvShowsWatchStats", Series, SeriesWatchStats),
   get("TvShowsNextEpisode", Series, NextEpisode),
+  Rpc.make("TvShowsFavorites", { payload: Paged, success: SeriesPage, error: Mine }),
+  get("TvShowsMark", Series, UserMark),
+  get("TvShowsSetRating", { ...Series, rating: Schema.NullOr(Schema.Int.pipe(Schema.between(1, 10))) }, UserMark),
+  get("TvShowsSetFavorite", { ...Series, favorite: Schema.Boolean }, UserMark),
   get("TvShowsSeason", { seasonId: SeasonId }, Season),
   get("TvShowsSeasonEpisodes", { seasonId: SeasonId }, Schema.Array(Episode)),
   get("TvShowsEpisode", Ep, EpisodeDetails),

@@ -320,3 +320,23 @@ export const LimitUrlQuery = Schema.Struct({
 
 export const ContentKind = Schema.Literal("movie", "tvshow")
 export type ContentKind = typeof ContentKind.Type
+
+// Per-user ratings and favourites (not in the reference: an addition users expect).
+
+/** A user's own rating (1-10) and favourite flag on a movie or series. */
+export class UserMark extends Schema.Class<UserMark>("UserMark")({
+  rating: Schema.NullOr(Schema.Int),
+  favorite: Schema.Boolean
+}) {}
+
+export class RatingRequest extends Schema.Class<RatingRequest>("RatingRequest")({
+  rating: Schema.Int.pipe(Schema.between(1, 10))
+}) {}
+
+export class FavoriteRequest extends Schema.Class<FavoriteRequest>("FavoriteRequest")({
+  favorite: Schema.Boolean
+}) {}
+
+/** What a mark is on. */
+export const MarkTarget = Schema.Literal("movie", "series")
+export type MarkTarget = typeof MarkTarget.Type

@@ -26,6 +26,9 @@ describe("browsing over RPC (the SDK)", () => {
       const next = yield* viewer.TvShowsNextEpisode({ seriesId: shows.items[0]!.id })
       expect(next.episode).toMatchObject({ seasonNumber: 1, episodeNumber: 1 })
       expect((yield* viewer.GenresList({})).length).toBeGreaterThan(0)
+      expect(yield* viewer.MoviesSetRating({ movieId: movie.id, rating: 7 })).toMatchObject({ rating: 7, favorite: false })
+      yield* viewer.MoviesSetFavorite({ movieId: movie.id, favorite: true })
+      expect((yield* viewer.MoviesFavorites({})).items.map((m) => m.id)).toEqual([movie.id])
 
       const outsider = yield* client(s.url, token(s.outsider))
       const refused = yield* Effect.exit(outsider.MoviesGet({ movieId: movie.id }))

@@ -19,7 +19,8 @@ export const collectionTag = (id: CollectionId | string) => `collection:${id}`
 export const LISTING_NAMESPACES = [
   "content-movie-lists", "content-series-lists", "content-movie-similar", "content-genres", "content-episodes-dated",
   "content-episode", "content-season-ref", "watch-continue-movies", "watch-continue-episodes", "watch-history",
-  "watch-movie-stats", "watch-tv-stats", "watch-series-stats", "watch-next"
+  "watch-movie-stats", "watch-tv-stats", "watch-series-stats", "watch-next", "marks-favorite-movies",
+  "marks-favorite-series"
 ] as const
 
 export interface ContentChange {

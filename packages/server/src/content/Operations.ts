@@ -18,6 +18,7 @@ import { canRead, canWrite, withPolicy } from "../auth/Policy.js"
 import { Genres } from "./Genres.js"
 import { Movies } from "./Movies.js"
 import { Series } from "./Series.js"
+import { UserMarks } from "./UserMarks.js"
 import { Watching } from "./Watching.js"
 import { WatchState } from "./WatchState.js"
 
@@ -29,6 +30,7 @@ export const makeBrowseOperations = Effect.gen(function* () {
   const watching = yield* Watching
   const genres = yield* Genres
   const watch = yield* WatchState
+  const marks = yield* UserMarks
   const read = <A, E, R>(f: (user: Principal) => Effect.Effect<A, E, R>) => withPolicy(canRead)(Effect.flatMap(CurrentUser, f))
   const write = <A, E, R>(f: (user: Principal) => Effect.Effect<A, E, R>) => withPolicy(canWrite)(Effect.flatMap(CurrentUser, f))
 
@@ -69,6 +71,12 @@ export const makeBrowseOperations = Effect.gen(function* () {
       write((u) =>
         Effect.zipRight(movies.get(u, movieId), watch.setWatched(u.userId, [movieItem(movieId)], watched)).pipe(Effect.flatMap(firstOf))
       ),
+    MoviesFavorites: (paging) => read((u) => marks.favoriteMovies(u, paging)),
+    MoviesMark: ({ movieId }) => read((u) => Effect.zipRight(movies.get(u, movieId), marks.get(u.userId, "movie", movieId))),
+    MoviesSetRating: ({ movieId, rating }) =>
+      write((u) => Effect.zipRight(movies.get(u, movieId), marks.setRating(u.userId, "movie", movieId, rating))),
+    MoviesSetFavorite: ({ movieId, favorite }) =>
+      write((u) => Effect.zipRight(movies.get(u, movieId), marks.setFavorite(u.userId, "movie", movieId, favorite))),
     CollectionsGet: ({ collectionId }) => read((u) => movies.collection(u, collectionId)),
     CollectionsMovies: ({ collectionId, ...paging }) => read((u) => movies.collectionMovies(u, collectionId, paging)),
     TvShowsList: (query) => read((u) => series.list(u, query)),
@@ -94,6 +102,12 @@ export const makeBrowseOperations = Effect.gen(function* () {
     TvShowsNetworks: ({ seriesId }) => read((u) => Effect.map(series.get(u, seriesId), (s) => s.networks)),
     TvShowsWatchStats: ({ seriesId }) => read((u) => watching.seriesStats(u, seriesId)),
     TvShowsNextEpisode: ({ seriesId }) => read((u) => watching.nextEpisode(u, seriesId)),
+    TvShowsFavorites: (paging) => read((u) => marks.favoriteSeries(u, paging)),
+    TvShowsMark: ({ seriesId }) => read((u) => Effect.zipRight(series.get(u, seriesId), marks.get(u.userId, "series", seriesId))),
+    TvShowsSetRating: ({ rating, seriesId }) =>
+      write((u) => Effect.zipRight(series.get(u, seriesId), marks.setRating(u.userId, "series", seriesId, rating))),
+    TvShowsSetFavorite: ({ favorite, seriesId }) =>
+      write((u) => Effect.zipRight(series.get(u, seriesId), marks.setFavorite(u.userId, "series", seriesId, favorite))),
     TvShowsSeason: ({ seasonId }) => read((u) => series.season(u, seasonId)),
     TvShowsSeasonEpisodes: ({ seasonId }) => read((u) => series.seasonEpisodes(u, seasonId)),
     TvShowsEpisode: ({ episodeId }) => read(episode(episodeId)),

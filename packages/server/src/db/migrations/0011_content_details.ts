@@ -239,14 +239,14 @@ export default Effect.gen(function* () {
   `
   yield* sql`CREATE INDEX watch_history_user ON watch_history (user_id, watched_at DESC)`
 
-  // Per-user ratings (1..10) and favourites.
+  // Per-user ratings (1..10) and favorites.
   yield* sql`
     CREATE TABLE user_marks (
       user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
       movie_id uuid REFERENCES movies (id) ON DELETE CASCADE,
       series_id uuid REFERENCES series (id) ON DELETE CASCADE,
       rating smallint CHECK (rating BETWEEN 1 AND 10),
-      favourite boolean NOT NULL DEFAULT false,
+      favorite boolean NOT NULL DEFAULT false,
       updated_at timestamptz NOT NULL DEFAULT now(),
       CHECK (num_nonnulls(movie_id, series_id) = 1)
     )
