@@ -5,6 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schema } from "effect"
 import { cacheNode, twoCacheNodes } from "./support/CacheNodes.js"
+import { eventually } from "./support/Poll.js"
 import { redisPrefix } from "./support/TestDatabase.js"
 
 const prefix = redisPrefix("cache-take")
@@ -41,5 +42,25 @@ describe("cache put/take", () => {
       expect(yield* values.getOption("k", Effect.succeedNone)).toEqual(Option.some("v"))
       expect(yield* values.take("k")).toEqual(Option.some("v"))
       expect(yield* values.take("k")).toEqual(Option.none())
+    }))
+
+  it.scopedLive("peek reads a put value on any node without taking it, also with caching off", () =>
+    Effect.gen(function* () {
+      const { a, b } = yield* twoCacheNodes(prefix)
+      const onA = yield* a.namespace(spec)
+      const onB = yield* b.namespace(spec)
+      yield* onA.put("p", "v")
+      expect(yield* onB.peek("p")).toEqual(Option.some("v"))
+      expect(yield* onA.peek("p")).toEqual(Option.some("v"))
+      expect(yield* onB.take("p")).toEqual(Option.some("v"))
+      // The take's key drop reaches A's L1 over pub/sub.
+      yield* eventually(onA.peek("p"), Option.isNone, { what: "the taken value gone on A", timeout: Duration.seconds(2) })
+      expect(yield* onB.peek("never")).toEqual(Option.none())
+
+      const off = yield* cacheNode({ prefix, redisUrl: Option.none(), enabled: false })
+      const values = yield* off.namespace(spec)
+      yield* values.put("k", "v")
+      expect(yield* values.peek("k")).toEqual(Option.some("v"))
+      expect(yield* values.take("k")).toEqual(Option.some("v"))
     }))
 })

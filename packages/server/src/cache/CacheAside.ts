@@ -47,6 +47,8 @@ export interface CacheAside<K, A> {
    */
   readonly put: (k: K, value: A) => Effect.Effect<void>
   readonly take: (k: K) => Effect.Effect<Option.Option<A>>
+  /** Reads a `put` value without removing it (this node's L1, else Redis); never runs a lookup. */
+  readonly peek: (k: K) => Effect.Effect<Option.Option<A>>
 }
 
 type Found<A> = L1Entry<A>["value"]
@@ -236,16 +238,28 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
         return local
       })
 
+    const peek = (k: K) =>
+      Effect.gen(function* () {
+        const key = keyOf(k)
+        const local = l1.get(key)
+        if (local !== undefined) return local.value.found ? Option.some(local.value.value) : Option.none()
+        const nsGeneration = yield* store.namespaceGeneration(namespace)
+        if (Option.isNone(nsGeneration)) return Option.none()
+        const raw = yield* store.redis.get(store.l2Key(namespace, nsGeneration.value, key))
+        return Option.flatMap(Option.flatMap(raw, decodeStored), (stored) => Option.fromNullable(stored.v))
+      })
+
     const invalidate = (k: K) => store.invalidateKey(namespace, keyOf(k))
     const invalidateAll = store.invalidateNamespace(namespace)
     // CACHE_ENABLED=false: reads go to their lookup; put/take still hold single-use values (they are storage).
     if (!store.enabled) {
-      return { namespace, put, take, getOption: (_, lookup) => lookup, get: (_, lookup) => lookup, invalidate, invalidateAll }
+      return { namespace, put, take, peek, getOption: (_, lookup) => lookup, get: (_, lookup) => lookup, invalidate, invalidateAll }
     }
     return {
       namespace,
       put,
       take,
+      peek,
       getOption: (k, lookup) =>
         Effect.suspend(() => {
           const key = keyOf(k)

@@ -10,10 +10,8 @@ import { Effect, Either, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
 import { type Accessible, LibraryAccess } from "../library/LibraryAccess.js"
-import { accessKey } from "./Query.js"
+import { accessKey, DEFAULT_LIMIT } from "./Query.js"
 import { watchTag } from "./WatchState.js"
-
-export const DEFAULT_LIMIT = 24
 
 export type Table = "movies" | "series"
 

@@ -24,8 +24,8 @@ import { CacheAside } from "../cache/index.js"
 import { type Accessible, isAccessible, LibraryAccess } from "../library/LibraryAccess.js"
 import { collectionTag, movieTag } from "./ContentCache.js"
 import * as J from "./ContentJson.js"
-import { DEFAULT_LIMIT, makeLister } from "./Listing.js"
-import { decodeJson, first, notFound } from "./Query.js"
+import { makeLister } from "./Listing.js"
+import { decodeJson, first, notFound, type Paging, slicePage, visibleTo } from "./Query.js"
 
 const SIMILAR_KEPT = 50
 
@@ -46,11 +46,6 @@ const collectionWithMovies = `json_build_object(
 
 const Collection = Schema.Struct({ collection: CollectionSummary, movies: Schema.Array(MovieSummary) })
 type Collection = typeof Collection.Type
-
-export interface Paging {
-  readonly limit?: number | undefined
-  readonly offset?: number | undefined
-}
 
 const visible = (accessible: Accessible, movies: ReadonlyArray<MovieSummary>) =>
   movies.filter((movie) => isAccessible(accessible, movie.libraryId))
@@ -107,12 +102,7 @@ export class Movies extends Context.Tag("@mediaserver/content/Movies")<
             Effect.map(first)
           )
         ).pipe(
-          Effect.flatMap(Option.match({
-            onNone: () => Effect.fail(notFound("movie", id)),
-            onSome: (movie) =>
-              Effect.flatMap(access.can(user, movie.libraryId, "view"), (ok) =>
-                ok ? Effect.succeed(movie) : Effect.fail(notFound("movie", id)))
-          }))
+          Effect.flatMap(Option.match({ onNone: () => Effect.fail(notFound("movie", id)), onSome: visibleTo(access, user, "movie", id) }))
         )
 
       const similar = (user: Principal, id: MovieId, paging: Paging) =>
@@ -131,8 +121,7 @@ export class Movies extends Context.Tag("@mediaserver/content/Movies")<
               ORDER BY x.shared DESC, coalesce(m.rating, -1) DESC, m.id LIMIT ${SIMILAR_KEPT}
             `.pipe(decodeJson(MovieSummary, "movies.similar"))
           )
-          const offset = paging.offset ?? 0
-          return visible(accessible, all).slice(offset, offset + (paging.limit ?? DEFAULT_LIMIT))
+          return slicePage(visible(accessible, all), paging).items
         })
 
       // A collection is visible when one of its movies is; counts and pages cover visible movies only.
@@ -165,11 +154,7 @@ export class Movies extends Context.Tag("@mediaserver/content/Movies")<
               : Effect.map(visibleCollection(user, movie.collection.id), toDetails)),
         collection: (user, id) => Effect.map(visibleCollection(user, id), toDetails),
         collectionMovies: (user, id, paging) =>
-          Effect.map(visibleCollection(user, id), (c) => {
-            const limit = paging.limit ?? DEFAULT_LIMIT
-            const offset = paging.offset ?? 0
-            return new MoviePage({ items: c.movies.slice(offset, offset + limit), total: c.movies.length, limit, offset, nextCursor: null })
-          })
+          Effect.map(visibleCollection(user, id), (c) => new MoviePage(slicePage(c.movies, paging)))
       }
     })
   )

@@ -12,7 +12,6 @@ import {
   EpisodeDetails,
   type EpisodeId,
   EpisodePage,
-  type LibraryId,
   type ListQuery,
   type NotFound,
   type Principal,
@@ -29,9 +28,8 @@ import { decodeRows, wrapSql } from "../db/Sql.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
 import { seriesTag } from "./ContentCache.js"
 import * as J from "./ContentJson.js"
-import { accessFilter, DEFAULT_LIMIT, makeLister } from "./Listing.js"
-import type { Paging } from "./Movies.js"
-import { accessKey, decodeJson, first, notFound } from "./Query.js"
+import { accessFilter, makeLister } from "./Listing.js"
+import { accessKey, countedPage, decodeJson, first, notFound, type Paging, pagingOf, visibleTo } from "./Query.js"
 
 const seriesDetails = `(${J.seriesSummary})::jsonb || jsonb_build_object(
   'originalTitle', s.original_title, 'originalLanguage', s.original_language, 'overview', s.overview,
@@ -111,9 +109,6 @@ export class Series extends Context.Tag("@mediaserver/content/Series")<
           JSON.stringify(k)
       })
 
-      const visibleIn = <A>(user: Principal, libraryId: LibraryId, what: string, id: string, value: A) =>
-        Effect.flatMap(access.can(user, libraryId, "view"), (ok) => (ok ? Effect.succeed(value) : Effect.fail(notFound(what, id))))
-
       const get = (user: Principal, id: SeriesId) =>
         details.getOption(
           id,
@@ -124,7 +119,7 @@ export class Series extends Context.Tag("@mediaserver/content/Series")<
         ).pipe(
           Effect.flatMap(Option.match({
             onNone: () => Effect.fail(notFound("series", id)),
-            onSome: (series) => visibleIn(user, series.libraryId, "series", id, series)
+            onSome: visibleTo(access, user, "series", id)
           }))
         )
 
@@ -168,33 +163,26 @@ export class Series extends Context.Tag("@mediaserver/content/Series")<
         ).pipe(
           Effect.flatMap(Option.match({
             onNone: () => Effect.fail(notFound("episode", id)),
-            onSome: (found) => visibleIn(user, found.libraryId, "episode", id, found)
+            onSome: visibleTo(access, user, "episode", id)
           }))
         )
 
       const dated = (user: Principal, which: Dated, days: number, paging: Paging) =>
-        Effect.gen(function* () {
-          const accessible = yield* access.accessible(user)
-          const limit = paging.limit ?? DEFAULT_LIMIT
-          const offset = paging.offset ?? 0
+        Effect.flatMap(access.accessible(user), (accessible) => {
           const window = which === "recent"
             ? sql`e.air_date BETWEEN current_date - ${days}::int AND current_date`
             : sql`e.air_date > current_date AND e.air_date <= current_date + ${days}::int`
-          const where = sql.and([accessFilter(sql, "s.library_id", accessible), window])
-          const order = sql.literal(which === "recent" ? "e.air_date DESC, s.sort_title, e.season_number, e.episode_number" : "e.air_date ASC, s.sort_title, e.season_number, e.episode_number")
-          return yield* datedCache.get(
-            { access: accessKey(accessible), which, days, limit, offset },
-            Effect.all([
-              sql`SELECT ${sql.literal(J.episode)} AS j FROM episodes e JOIN series s ON s.id = e.series_id
-                  WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(Episode, "series.dated")),
-              sql`SELECT count(*)::int AS n FROM episodes e JOIN series s ON s.id = e.series_id WHERE ${where}`.pipe(
-                Effect.flatMap(decodeRows(Schema.Struct({ n: Schema.Number }))),
-                Effect.map((rows) => rows[0]?.n ?? 0),
-                wrapSql("series.datedCount")
-              )
-            ], { concurrency: 2 }).pipe(
-              Effect.map(([items, total]) => new EpisodePage({ items, total, limit, offset, nextCursor: null }))
-            )
+          return datedCache.get(
+            { access: accessKey(accessible), which, days, ...pagingOf(paging) },
+            countedPage(sql, {
+              shape: J.episode,
+              from: "episodes e JOIN series s ON s.id = e.series_id",
+              where: sql.and([accessFilter(sql, "s.library_id", accessible), window]),
+              order: `e.air_date ${which === "recent" ? "DESC" : "ASC"}, s.sort_title, e.season_number, e.episode_number`,
+              schema: Episode,
+              paging,
+              operation: "series.dated"
+            }).pipe(Effect.map((page) => new EpisodePage(page)))
           )
         })
 

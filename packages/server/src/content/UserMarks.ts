@@ -20,14 +20,12 @@ import { CacheAside, CacheStore } from "../cache/index.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
 import * as J from "./ContentJson.js"
-import { accessFilter, DEFAULT_LIMIT } from "./Listing.js"
-import type { Paging } from "./Movies.js"
-import { accessKey, decodeJson } from "./Query.js"
+import { accessFilter } from "./Listing.js"
+import { accessKey, countedPage, type Paging, pagingOf } from "./Query.js"
 
 const marksTag = (userId: UserId | string) => `marks:${userId}`
 const Row = Schema.Struct({ rating: Schema.NullOr(Schema.Number), favorite: Schema.Boolean })
 const decode = decodeRows(Row)
-const Count = Schema.Struct({ n: Schema.Int })
 
 interface ListKey {
   readonly user: string
@@ -90,29 +88,28 @@ export class UserMarks extends Context.Tag("@mediaserver/content/UserMarks")<
           Effect.tap(() => store.invalidateTag(marksTag(userId)))
         )
 
-      const page = <A, I, P>(
-        cache: CacheAside.CacheAside<ListKey, P>,
+      // The caller's favourites of one kind that they may still see, most recently marked first.
+      const favorites = <A, I, P>(
+        cached: CacheAside.CacheAside<ListKey, P>,
         target: MarkTarget,
         shape: string,
         schema: Schema.Schema<A, I>,
-        toPage: (p: { items: ReadonlyArray<A>; total: number; limit: number; offset: number; nextCursor: null }) => P
+        toPage: (page: { items: ReadonlyArray<A>; total: number; limit: number; offset: number; nextCursor: null }) => P
       ) =>
       (user: Principal, paging: Paging) =>
         Effect.flatMap(access.accessible(user), (accessible) => {
-          const limit = paging.limit ?? DEFAULT_LIMIT
-          const offset = paging.offset ?? 0
           const [table, a] = target === "movie" ? ["movies", "m"] : ["series", "s"]
-          const from = sql.literal(`user_marks u JOIN ${table} ${a} ON ${a}.id = u.${target === "movie" ? "movie_id" : "series_id"}`)
-          const where = sql.and([sql`u.user_id = ${user.userId}`, sql`u.favorite`, accessFilter(sql, `${a}.library_id`, accessible)])
-          return cache.get(
-            { user: user.userId, access: accessKey(accessible), limit, offset },
-            Effect.all([
-              sql`SELECT ${sql.literal(shape)} AS j FROM ${from} WHERE ${where}
-                  ORDER BY u.updated_at DESC, ${sql.literal(a)}.id LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(schema, "userMarks.favorites")),
-              sql`SELECT json_build_object('n', count(*)) AS j FROM ${from} WHERE ${where}`.pipe(decodeJson(Count, "userMarks.count"))
-            ], { concurrency: 2 }).pipe(
-              Effect.map(([items, count]) => toPage({ items, total: count[0]?.n ?? 0, limit, offset, nextCursor: null }))
-            )
+          return cached.get(
+            { user: user.userId, access: accessKey(accessible), ...pagingOf(paging) },
+            countedPage(sql, {
+              shape,
+              from: `user_marks u JOIN ${table} ${a} ON ${a}.id = u.${target === "movie" ? "movie_id" : "series_id"}`,
+              where: sql.and([sql`u.user_id = ${user.userId}`, sql`u.favorite`, accessFilter(sql, `${a}.library_id`, accessible)]),
+              order: `u.updated_at DESC, ${a}.id`,
+              schema,
+              paging,
+              operation: "userMarks.favorites"
+            }).pipe(Effect.map(toPage))
           )
         })
 
@@ -120,8 +117,8 @@ export class UserMarks extends Context.Tag("@mediaserver/content/UserMarks")<
         get,
         setRating: (userId, target, id, rating) => write(userId, target, id, "rating", rating),
         setFavorite: (userId, target, id, favorite) => write(userId, target, id, "favorite", favorite),
-        favoriteMovies: page(movieFavorites, "movie", J.movieSummary, MovieSummary, (p) => new MoviePage(p)),
-        favoriteSeries: page(seriesFavorites, "series", J.seriesSummary, SeriesSummary, (p) => new SeriesPage(p))
+        favoriteMovies: favorites(movieFavorites, "movie", J.movieSummary, MovieSummary, (p) => new MoviePage(p)),
+        favoriteSeries: favorites(seriesFavorites, "series", J.seriesSummary, SeriesSummary, (p) => new SeriesPage(p))
       }
     })
   )

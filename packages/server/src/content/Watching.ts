@@ -23,9 +23,8 @@ import { Context, Effect, Layer, Option, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import { type Accessible, LibraryAccess } from "../library/LibraryAccess.js"
 import * as J from "./ContentJson.js"
-import { accessFilter, DEFAULT_LIMIT } from "./Listing.js"
-import type { Paging } from "./Movies.js"
-import { accessKey, decodeJson, first } from "./Query.js"
+import { accessFilter } from "./Listing.js"
+import { accessKey, countedPage, decodeJson, first, type Paging, pagingOf } from "./Query.js"
 import { Series } from "./Series.js"
 import { watchTag, WatchState } from "./WatchState.js"
 
@@ -45,12 +44,15 @@ const historyEntry = `json_build_object(
 
 export type HistoryKind = "movie" | "episode" | "all"
 
-interface UserKey {
+/** Every per-user answer is keyed by user and access set, plus what narrows it. */
+interface WatchKey {
   readonly user: string
   readonly access: string
+  readonly limit?: number
+  readonly offset?: number
+  readonly kind?: HistoryKind
+  readonly series?: string
 }
-const userKey = (k: UserKey & object) => JSON.stringify(k)
-const userTags = (k: UserKey) => [watchTag(k.user)]
 
 export class Watching extends Context.Tag("@mediaserver/content/Watching")<
   Watching,
@@ -72,71 +74,80 @@ export class Watching extends Context.Tag("@mediaserver/content/Watching")<
       const access = yield* LibraryAccess
       const series = yield* Series
       const threshold = (yield* WatchState).thresholdPercent
-      const cache = <A, I, K extends UserKey>(namespace: string, schema: Schema.Schema<A, I>) =>
-        CacheAside.make({ namespace, schema, ttl: { l1: "30 seconds", l2: "10 minutes" }, key: (k: K) => userKey(k), tags: userTags })
-      const continueMoviesCache = yield* cache<ReadonlyArray<ContinueMovie>, ReadonlyArray<typeof ContinueMovie.Encoded>, UserKey & { limit: number; offset: number }>("watch-continue-movies", Schema.Array(ContinueMovie))
-      const continueEpisodesCache = yield* cache<ReadonlyArray<ContinueEpisode>, ReadonlyArray<typeof ContinueEpisode.Encoded>, UserKey & { limit: number; offset: number }>("watch-continue-episodes", Schema.Array(ContinueEpisode))
-      const historyCache = yield* cache<HistoryPage, typeof HistoryPage.Encoded, UserKey & { kind: HistoryKind; limit: number; offset: number }>("watch-history", HistoryPage)
-      const movieStatsCache = yield* cache<MovieStats, typeof MovieStats.Encoded, UserKey>("watch-movie-stats", MovieStats)
-      const tvStatsCache = yield* cache<TvStats, typeof TvStats.Encoded, UserKey>("watch-tv-stats", TvStats)
-      const seriesStatsCache = yield* cache<SeriesWatchStats, typeof SeriesWatchStats.Encoded, UserKey & { series: string }>("watch-series-stats", SeriesWatchStats)
-      const nextCache = yield* cache<NextEpisode, typeof NextEpisode.Encoded, UserKey & { series: string }>("watch-next", NextEpisode)
+      const cache = <A, I>(namespace: string, schema: Schema.Schema<A, I>) =>
+        CacheAside.make({
+          namespace,
+          schema,
+          ttl: { l1: "30 seconds", l2: "10 minutes" },
+          key: (k: WatchKey) => JSON.stringify(k),
+          tags: (k) => [watchTag(k.user)]
+        })
+      const continueMoviesCache = yield* cache("watch-continue-movies", Schema.Array(ContinueMovie))
+      const continueEpisodesCache = yield* cache("watch-continue-episodes", Schema.Array(ContinueEpisode))
+      const historyCache = yield* cache("watch-history", HistoryPage)
+      const movieStatsCache = yield* cache("watch-movie-stats", MovieStats)
+      const tvStatsCache = yield* cache("watch-tv-stats", TvStats)
+      const seriesStatsCache = yield* cache("watch-series-stats", SeriesWatchStats)
+      const nextCache = yield* cache("watch-next", NextEpisode)
 
       const inProgress = sql.literal(
         `w.position_seconds > 0 AND (w.duration_seconds IS NULL OR w.position_seconds < w.duration_seconds * ${threshold} / 100.0)`
       )
-      const keyOf = (user: Principal, accessible: Accessible): UserKey => ({ user: user.userId, access: accessKey(accessible) })
-      const withAccess = <A, E>(user: Principal, f: (accessible: Accessible, key: UserKey) => Effect.Effect<A, E>) =>
-        Effect.flatMap(access.accessible(user), (accessible) => f(accessible, keyOf(user, accessible)))
-      const pageOf = (paging: Paging) => ({ limit: paging.limit ?? DEFAULT_LIMIT, offset: paging.offset ?? 0 })
+      const withAccess = <A, E>(user: Principal, f: (accessible: Accessible, key: WatchKey) => Effect.Effect<A, E>) =>
+        Effect.flatMap(access.accessible(user), (accessible) => f(accessible, { user: user.userId, access: accessKey(accessible) }))
 
-      const continueMovies = (user: Principal, paging: Paging) =>
+      // Items with a resume position short of the threshold, most recently played first.
+      const continuing = <A, I>(
+        cached: CacheAside.CacheAside<WatchKey, ReadonlyArray<A>>,
+        item: { readonly name: string; readonly shape: string; readonly join: string; readonly library: string },
+        schema: Schema.Schema<A, I>
+      ) =>
+      (user: Principal, paging: Paging) =>
         withAccess(user, (accessible, key) => {
-          const { limit, offset } = pageOf(paging)
-          return continueMoviesCache.get(
+          const { limit, offset } = pagingOf(paging)
+          return cached.get(
             { ...key, limit, offset },
-            sql`SELECT json_build_object('movie', ${sql.literal(J.movieSummary)}, 'progress', ${sql.literal(progress)}) AS j
-                FROM watch_state w JOIN movies m ON m.id = w.movie_id
-                WHERE w.user_id = ${user.userId} AND ${accessFilter(sql, "m.library_id", accessible)} AND ${inProgress}
-                ORDER BY w.updated_at DESC LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(ContinueMovie, "watching.continueMovies"))
+            sql`SELECT json_build_object(${item.name}::text, ${sql.literal(item.shape)}, 'progress', ${sql.literal(progress)}) AS j
+                FROM watch_state w ${sql.literal(item.join)}
+                WHERE w.user_id = ${user.userId} AND ${accessFilter(sql, item.library, accessible)} AND ${inProgress}
+                ORDER BY w.updated_at DESC LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(schema, `watching.continue.${item.name}`))
           )
         })
-
-      const continueEpisodes = (user: Principal, paging: Paging) =>
-        withAccess(user, (accessible, key) => {
-          const { limit, offset } = pageOf(paging)
-          return continueEpisodesCache.get(
-            { ...key, limit, offset },
-            sql`SELECT json_build_object('episode', ${sql.literal(J.episode)}, 'progress', ${sql.literal(progress)}) AS j
-                FROM watch_state w JOIN episodes e ON e.id = w.episode_id JOIN series s ON s.id = e.series_id
-                WHERE w.user_id = ${user.userId} AND ${accessFilter(sql, "s.library_id", accessible)} AND ${inProgress}
-                ORDER BY w.updated_at DESC LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(ContinueEpisode, "watching.continueEpisodes"))
-          )
-        })
+      const continueMovies = continuing(
+        continueMoviesCache,
+        { name: "movie", shape: J.movieSummary, join: "JOIN movies m ON m.id = w.movie_id", library: "m.library_id" },
+        ContinueMovie
+      )
+      const continueEpisodes = continuing(
+        continueEpisodesCache,
+        {
+          name: "episode",
+          shape: J.episode,
+          join: "JOIN episodes e ON e.id = w.episode_id JOIN series s ON s.id = e.series_id",
+          library: "s.library_id"
+        },
+        ContinueEpisode
+      )
 
       const history = (user: Principal, kind: HistoryKind, paging: Paging) =>
-        withAccess(user, (accessible, key) => {
-          const { limit, offset } = pageOf(paging)
-          const where = sql.and([
-            sql`h.user_id = ${user.userId}`,
-            accessFilter(sql, "coalesce(m.library_id, s.library_id)", accessible),
-            ...(kind === "movie" ? [sql`h.movie_id IS NOT NULL`] : kind === "episode" ? [sql`h.episode_id IS NOT NULL`] : [])
-          ])
-          const from = sql.literal(`watch_history h LEFT JOIN movies m ON m.id = h.movie_id
-            LEFT JOIN episodes e ON e.id = h.episode_id LEFT JOIN series s ON s.id = e.series_id`)
-          return historyCache.get(
-            { ...key, kind, limit, offset },
-            Effect.all([
-              sql`SELECT ${sql.literal(historyEntry)} AS j FROM ${from} WHERE ${where}
-                  ORDER BY h.watched_at DESC, h.id LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(HistoryEntry, "watching.history")),
-              sql`SELECT json_build_object('n', count(*)) AS j FROM ${from} WHERE ${where}`.pipe(
-                decodeJson(Schema.Struct({ n: Schema.Int }), "watching.historyCount")
-              )
-            ], { concurrency: 2 }).pipe(
-              Effect.map(([items, count]) => new HistoryPage({ items, total: count[0]?.n ?? 0, limit, offset, nextCursor: null }))
-            )
-          )
-        })
+        withAccess(user, (accessible, key) =>
+          historyCache.get(
+            { ...key, kind, ...pagingOf(paging) },
+            countedPage(sql, {
+              shape: historyEntry,
+              from: `watch_history h LEFT JOIN movies m ON m.id = h.movie_id
+                LEFT JOIN episodes e ON e.id = h.episode_id LEFT JOIN series s ON s.id = e.series_id`,
+              where: sql.and([
+                sql`h.user_id = ${user.userId}`,
+                accessFilter(sql, "coalesce(m.library_id, s.library_id)", accessible),
+                ...(kind === "movie" ? [sql`h.movie_id IS NOT NULL`] : kind === "episode" ? [sql`h.episode_id IS NOT NULL`] : [])
+              ]),
+              order: "h.watched_at DESC, h.id",
+              schema: HistoryEntry,
+              paging,
+              operation: "watching.history"
+            }).pipe(Effect.map((page) => new HistoryPage(page)))
+          ))
 
       const movieStats = (user: Principal) =>
         withAccess(user, (accessible, key) =>

@@ -56,7 +56,7 @@ export class MfaChallenges extends Context.Tag("@mediaserver/mfa/MfaChallenges")
           const token = newMfaToken()
           return Effect.as(logins.put(token, login), token)
         },
-        pending: (token) => logins.getOption(token, Effect.succeedNone),
+        pending: logins.peek,
         complete: logins.take,
         putCeremony: ceremonies.put,
         takeCeremony: ceremonies.take

@@ -44,6 +44,8 @@ export interface CacheNodeOptions {
   readonly redisUrl: Option.Option<string>
   readonly maxEntries?: number
   readonly redisTimeout?: Duration.DurationInput
+  /** false: CACHE_ENABLED=false (reads bypass the cache; put/take/peek still hold values). */
+  readonly enabled?: boolean
 }
 
 export const cacheNode = (options: CacheNodeOptions): Effect.Effect<CacheNode, never, Scope.Scope> =>
@@ -53,7 +55,8 @@ export const cacheNode = (options: CacheNodeOptions): Effect.Effect<CacheNode, n
       prefix: options.prefix,
       maxEntries: options.maxEntries ?? 10_000,
       redisTimeout: options.redisTimeout ?? Duration.millis(100),
-      redis: client
+      redis: client,
+      ...(options.enabled === undefined ? {} : { enabled: options.enabled })
     })
     return {
       store,
