@@ -93,3 +93,19 @@ describe("movie library scan", () => {
       expect(history.body).toMatchObject({ total: 3, items: [{ id: third.id }, { id: unchanged.id }, { id: first.id }] })
     }), { timeout: 120_000 })
 })
+
+describe("a library's own extensions", () => {
+  it.scopedLive("a file found by an extension the library adds is matched, not reported as 'not a video'", () =>
+    Effect.gen(function* () {
+      const { url, admin } = yield* libraryNode("scan_extensions")
+      const root = yield* tree({ "Film (2000)/Film (2000).vid": "", "Other (2001)/Other (2001).mkv": "" })
+      const library = yield* createLibrary(url, admin, {
+        name: "Odd",
+        kind: "movie",
+        paths: [root],
+        scan: { intervalMinutes: 0, watch: false, extensions: [".vid"], exclude: [] }
+      })
+      const scan = yield* scanNow(url, admin, library.id)
+      expect(scan.counts).toMatchObject({ seen: 1, matched: 1, unmatched: 0 })
+    }))
+})

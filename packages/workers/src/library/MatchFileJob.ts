@@ -50,7 +50,7 @@ export const matchFileJob = (payload: { readonly libraryId: string; readonly pat
     })
     if (!stat.isFile()) return
     const file: FoundFile = { root, path, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) }
-    const matched = yield* matchFile(library.kind, file, yield* nfosFor(library, file), new Map())
+    const matched = yield* matchFile(library.kind, new Set(library.scan.extensions), file, yield* nfosFor(library, file), new Map())
     const write = library.kind === "movie" ? writeMovies : writeEpisodes
     let newItems = 0
     switch (matched.kind) {

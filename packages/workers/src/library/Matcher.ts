@@ -8,6 +8,7 @@ import type { MovieFields, SeriesFields } from "@mediaserver/server/library/Cont
 import { type ParsedPath, parseMediaPath, type ProviderIds } from "@mediaserver/server/library/NameParser"
 import { type NfoData, nfoCandidates, readNfo } from "@mediaserver/server/library/Nfo"
 import { Effect } from "effect"
+import * as Path from "node:path"
 import type { FoundFile } from "./Walk.js"
 
 export interface MovieFile {
@@ -44,7 +45,8 @@ const merge = (ids: ProviderIds, nfo: NfoData | null): ProviderIds => (nfo === n
 const firstNfo = (parsed: ParsedPath, path: string, nfos: ReadonlySet<string>, kind: NfoData["kind"]) =>
   Effect.gen(function* () {
     for (const candidate of nfoCandidates(parsed, path)) {
-      if (!nfos.has(candidate)) continue
+      // tvshow.nfo never describes an episode (and matchFile reads it once per series).
+      if (!nfos.has(candidate) || (kind === "episode" && Path.basename(candidate) === "tvshow.nfo")) continue
       const data = yield* readNfo(candidate)
       if (data !== null && data.kind === kind) return data
     }
@@ -83,12 +85,14 @@ type SeriesNfoCache = Map<string, NfoData | null>
 
 export const matchFile = (
   kind: LibraryKind,
+  extensions: ReadonlySet<string>,
   file: FoundFile,
   nfos: ReadonlySet<string>,
   seriesNfos: SeriesNfoCache
 ): Effect.Effect<Matched> =>
   Effect.gen(function* () {
-    const parsed = parseMediaPath(kind, file.root, file.path)
+    // The library's own extensions: the walker found the file by them.
+    const parsed = parseMediaPath(kind, file.root, file.path, extensions)
     // The walker already left out what the conventions skip: a video the parser still cannot place
     // (no title, an episode outside a series folder) is one the user should hear about.
     if (parsed.kind === "ignore") return { kind: "unmatched", file, reason: parsed.reason }

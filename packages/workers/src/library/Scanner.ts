@@ -75,10 +75,11 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
     const t0 = Date.now()
     const known = new Map((yield* repo.knownFiles(library.id)).map((f) => [f.path, f]))
     const tk = Date.now()
+    const extensions = new Set(library.scan.extensions)
     const walked = yield* Effect.tryPromise({
       try: (signal) =>
         walk(library.paths, {
-          extensions: new Set(library.scan.extensions),
+          extensions,
           exclude: library.scan.exclude,
           signal,
           onFile: () => { tally.seen++ }
@@ -105,7 +106,7 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
     const seriesNfos = new Map()
     let newItems = 0
     for (const batch of chunks(touched, BATCH)) {
-      const matched = yield* Effect.forEach(batch, (file) => matchFile(library.kind, file, walked.nfos, seriesNfos), {
+      const matched = yield* Effect.forEach(batch, (file) => matchFile(library.kind, extensions, file, walked.nfos, seriesNfos), {
         concurrency: MATCH_CONCURRENCY
       })
       const movies: Array<MovieFile> = []
