@@ -19,7 +19,7 @@ export const metadataPolicies = (access: LibraryAccess["Type"], items: MetadataI
             ? Effect.void
             : Effect.fail(new Forbidden({ message: "Metadata lookups need the admin role or manage access to a library" }))))
     )),
-    /** Managers of the item's library. */
+    /** Managers of the item's library (the scope first: a read-only key learns nothing about the item). */
     managingItem: (kind: ItemKind, id: string) =>
-      withPolicy(Effect.flatMap(items.libraryOf(kind, id), (libraryId) => Effect.zipRight(canWrite, access.require(libraryId, "manage"))))
+      withPolicy(Effect.zipRight(canWrite, Effect.flatMap(items.libraryOf(kind, id), (libraryId) => access.require(libraryId, "manage"))))
 })

@@ -133,9 +133,16 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               return yield* new ProviderRejected({ provider, reason, status, message: `${what}: ${provider} answered ${status}` })
             })
 
+          // A URL that does not parse (a bad base URL or a stored image path) is the provider's refusal, not a crash.
+          const parseUrl = (raw: string) =>
+            Effect.try({
+              try: () => new URL(raw),
+              catch: () => new ProviderRejected({ provider, reason: "invalid", message: `not a URL: ${raw}` })
+            })
+
           const json = (path: string, query: Readonly<Record<string, string | undefined>> = {}) =>
             Effect.gen(function* () {
-              const url = new URL(`${profile.baseUrl}${path}`)
+              const url = yield* parseUrl(`${profile.baseUrl}${path}`)
               for (const [key, value] of Object.entries({ ...query, ...profile.query })) {
                 if (value !== undefined) url.searchParams.set(key, value)
               }
@@ -147,7 +154,7 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
 
           const bytes = (raw: string, maxBytes: number) =>
             Effect.gen(function* () {
-              const url = new URL(raw)
+              const url = yield* parseUrl(raw)
               const answer = yield* call(url, `GET ${url.pathname}`)
               if (answer.body.byteLength > maxBytes) {
                 return yield* new ProviderRejected({ provider, reason: "invalid", message: `${url.pathname}: over ${maxBytes} bytes` })

@@ -19,12 +19,16 @@ import { createHash } from "node:crypto"
 import sharp from "sharp"
 import { AppConfig } from "../../config/AppConfig.js"
 import { Storage } from "../../storage/Storage.js"
+import { toApiError } from "../Lookups.js"
 import { MetadataProviders } from "../Providers.js"
 import { type ImageRow, ImagesRepo } from "./ImagesRepo.js"
 
 type Format = "jpeg" | "png" | "webp" | "avif"
 const CONTENT_TYPES: Readonly<Record<Format, string>> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp", avif: "image/avif" }
 const isFormat = (format: string | undefined): format is Format => format !== undefined && Object.hasOwn(CONTENT_TYPES, format)
+/** The format of a stored original, from the content type it was saved with. */
+const FORMATS: ReadonlyArray<Format> = ["jpeg", "png", "webp", "avif"]
+const formatOf = (contentType: string | null): Format => FORMATS.find((f) => CONTENT_TYPES[f] === contentType) ?? "jpeg"
 
 export interface ServedImage {
   readonly bytes: Uint8Array
@@ -99,25 +103,27 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
           if (Option.isNone(known) || known.value.kind !== kind) return yield* unknown(path)
           const stored = yield* download(path).pipe(
             Effect.catchTags({
-              ProviderUnavailable: (e) => Effect.fail(new Unavailable({ message: e.message })),
-              ProviderRejected: () => Effect.fail(unknown(path)),
+              ProviderUnavailable: (e) => Effect.fail(toApiError(e)),
+              ProviderRejected: (e) => Effect.fail(toApiError(e)),
               StorageError: (e) => Effect.fail(storageDown(e))
             })
           )
           const hash = stored.content_hash
-          const originalFormat = stored.content_type === "image/png" ? "png" : stored.content_type === "image/webp" ? "webp" : "jpeg"
+          const originalFormat = formatOf(stored.content_type)
           const format = negotiate(accept, originalFormat)
           const etag = `"${hash.slice(0, 32)}-${size}-${format}"`
           const contentType = CONTENT_TYPES[format]
           const read = (key: string) => Effect.mapError(storage.get(key), storageDown)
+          // A resized copy made before is served without reading the original.
+          const same = size === "original" && format === originalFormat
+          const key = derivedKey(hash, size, format)
+          const cached = same ? Option.none() : yield* read(key)
+          if (Option.isSome(cached)) return { bytes: cached.value, contentType, etag }
           const original = yield* Effect.flatMap(read(originalKey(hash)), Option.match({
             onNone: () => Effect.fail(new Unavailable({ message: `Image ${path} is recorded but its file is gone` })),
             onSome: Effect.succeed
           }))
-          if (size === "original" && format === originalFormat) return { bytes: original, contentType, etag }
-          const key = derivedKey(hash, size, format)
-          const cached = yield* read(key)
-          if (Option.isSome(cached)) return { bytes: cached.value, contentType, etag }
+          if (same) return { bytes: original, contentType, etag }
           const bytes = yield* render(original, size, format)
           yield* Effect.mapError(storage.put(key, bytes), storageDown)
           return { bytes, contentType, etag }

@@ -54,7 +54,9 @@ export const makeTmdb = Effect.gen(function* () {
       }
       const key = `${path}?${Object.entries(query).filter(([, v]) => v !== undefined).sort().map(([k, v]) => `${k}=${v}`).join("&")}`
       const call = endpoint.json(path, query)
-      const body = lookup.fresh === true ? yield* call : yield* cache.get(key, call)
+      // A refresh asks TMDb again and leaves its answer for the lookups that follow.
+      if (lookup.fresh === true) yield* cache.invalidate(key)
+      const body = yield* cache.get(key, call)
       return yield* Schema.decodeUnknown(schema)(body).pipe(
         Effect.mapError((e) => new ProviderRejected({ provider: Mapping.PROVIDER, reason: "invalid", message: `${path}: unexpected body: ${e.message}` }))
       )
