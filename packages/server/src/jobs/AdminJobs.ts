@@ -18,8 +18,7 @@ import {
 import { Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
-import { Jobs } from "./Jobs.js"
-import { jobWorkflow } from "./JobWorkflow.js"
+import { jobExecutionId, jobWorkflow } from "./JobWorkflow.js"
 
 const retryable: ReadonlyArray<JobRunState> = ["failed", "discarded"]
 
@@ -38,7 +37,6 @@ export class AdminJobs extends Context.Tag("@mediaserver/AdminJobs")<AdminJobs, 
     AdminJobs,
     Effect.gen(function* () {
       const runs = yield* JobRuns
-      const jobs = yield* Jobs
       const engine = yield* WorkflowEngine.WorkflowEngine
 
       const get = (runId: string) =>
@@ -59,23 +57,21 @@ export class AdminJobs extends Context.Tag("@mediaserver/AdminJobs")<AdminJobs, 
           if (!retryable.includes(old.state)) {
             return yield* new Conflict({ message: `Only failed or discarded runs can be retried; this one is ${old.state}` })
           }
-          const workflow = jobWorkflow(old.kind)
           const id = randomUUID()
-          const executionId = yield* workflow.executionId({ runId: id, payload: old.payload })
-          yield* jobs.withTransaction(
-            Effect.zipRight(
-              runs.insert({
-                id,
-                kind: old.kind,
-                queue: old.queue,
-                uniqueKey: null,
-                maxAttempts: old.maxAttempts,
-                payload: old.payload,
-                executionId
-              }),
-              workflow.execute({ runId: id, payload: old.payload }, { discard: true })
-            )
-          ).pipe(Effect.provideService(WorkflowEngine.WorkflowEngine, engine))
+          // The row first, then the send (as Jobs.enqueue: a send never waits inside a transaction; a
+          // lost send is delivered by the resend sweep).
+          yield* runs.insert({
+            id,
+            kind: old.kind,
+            queue: old.queue,
+            uniqueKey: null,
+            maxAttempts: old.maxAttempts,
+            payload: old.payload,
+            executionId: jobExecutionId(old.kind, id)
+          })
+          yield* jobWorkflow(old.kind).execute({ runId: id, payload: old.payload }, { discard: true }).pipe(
+            Effect.provideService(WorkflowEngine.WorkflowEngine, engine)
+          )
           return yield* get(id)
         })
 

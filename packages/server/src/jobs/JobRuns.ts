@@ -8,7 +8,7 @@
 import { SqlClient } from "@effect/sql"
 import { DatabaseError, JobRun, type JobQueue, type JobRunState } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schedule } from "effect"
-import { wrapSql } from "../db/Sql.js"
+import { jsonb, wrapSql } from "../db/Sql.js"
 
 export interface NewJobRun {
   readonly id: string
@@ -130,7 +130,7 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
           sql<{ readonly id: string }>`
             INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id)
             VALUES (${run.id}, ${run.kind}, ${run.queue}, ${run.uniqueKey}, ${run.maxAttempts},
-                    ${JSON.stringify(run.payload ?? null)}::jsonb, ${run.executionId})
+                    ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId})
             ON CONFLICT (kind, unique_key) DO NOTHING
             RETURNING id
           `.pipe(
