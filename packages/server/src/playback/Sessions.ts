@@ -22,7 +22,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
-import { isAdmin } from "../auth/Policy.js"
+import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
@@ -130,11 +130,15 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           return (yield* load(id)).session
         })
 
+      // The owner, or an admin acting with admin scope (the one admin rule); and the library must still
+      // be visible to the caller (a revoked grant ends streaming). Anyone else learns nothing: 404.
       const owned = (id: PlaybackSessionId) =>
         Effect.gen(function* () {
-          const user = yield* CurrentUser
           const record = yield* load(id)
-          if (record.session.userId !== user.userId && !isAdmin(user)) return yield* notFound(id)
+          yield* any(requireSelf(record.session.userId), requireAdmin).pipe(Effect.catchTag("Forbidden", () => notFound(id)))
+          yield* access.require(record.libraryId, "view").pipe(
+            Effect.catchTags({ NotFound: () => notFound(id), Forbidden: () => notFound(id) })
+          )
           return record
         })
 
