@@ -89,6 +89,20 @@ layer(jobsNode("jobs_retries"), { excludeTestServices: true })("job retries", (i
       expect(after.state).toBe("completed")
     }))
 
+  it.effect("a run that gives up tells its kind once, also when its last attempt timed out", () =>
+    Effect.gen(function* () {
+      const jobs = yield* Jobs
+      const id = yield* jobs.enqueue(FlakyJob, { key: "gave-up", behaviour: "hang", failTimes: 99 })
+      const run = yield* awaitRun(id)
+      expect(run.state).toBe("failed")
+      const events = yield* Probe.pipe(Effect.flatMap((probe) => probe.events("gave-up")))
+      expect(events.filter((e) => e.type === "gaveup")).toHaveLength(1)
+      expect(events.filter((e) => e.type === "start")).toHaveLength(FlakyJob.maxAttempts)
+      const ok = yield* jobs.enqueue(FlakyJob, { key: "not-given-up", behaviour: "unavailable", failTimes: 1 })
+      yield* awaitRun(ok)
+      expect((yield* Probe.pipe(Effect.flatMap((probe) => probe.events("not-given-up")))).some((e) => e.type === "gaveup")).toBe(false)
+    }))
+
   it.effect("a timeout interrupts the attempt and counts as retryable", () =>
     Effect.gen(function* () {
       const jobs = yield* Jobs

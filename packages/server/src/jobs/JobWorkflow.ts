@@ -164,9 +164,16 @@ const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoConte
   }).pipe(Effect.provideService(Activity.CurrentAttempt, attempt))
 
 /** Registers the kind's workflow with its handler: every runner must build this for every kind. */
-export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.AnyNoContext, R>(
+/**
+ * What a kind does once its run has given up (discarded, out of attempts, a defect or a timeout on
+ * the last attempt): the one place a handler learns the run is over, e.g. to close what it opened.
+ */
+export type GiveUp<A, R> = (payload: A, message: string) => Effect.Effect<void, never, R>
+
+export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.AnyNoContext, R, G = never>(
   kind: JobKind<Name, S>,
-  handler: JobHandler<Schema.Schema.Type<S>, R>
+  handler: JobHandler<Schema.Schema.Type<S>, R>,
+  onGiveUp?: GiveUp<Schema.Schema.Type<S>, G>
 ) => {
   const keepUniqueKey = kind.unique?.period !== undefined
   const decode = Schema.decodeUnknown(kind.payload)
@@ -181,13 +188,15 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
         )
       const decoded = yield* Effect.either(decode(encoded))
       if (decoded._tag === "Left") return yield* fail("discarded", `payload does not decode: ${decoded.left.message}`)
+      const giveUp = (state: "failed" | "discarded", message: string) =>
+        Effect.zipRight(onGiveUp === undefined ? Effect.void : onGiveUp(decoded.right, message), fail(state, message))
 
       // What a failed attempt leads to: the end of the run, or its backoff (then the next attempt).
       const afterFailure = (attempt: number, error: JobAttemptFailed) =>
         Effect.gen(function* () {
-          if (error.discard) return yield* fail("discarded", error.message)
+          if (error.discard) return yield* giveUp("discarded", error.message)
           if (attempt >= kind.maxAttempts) {
-            return yield* fail("failed", `attempt ${attempt} of ${kind.maxAttempts}: ${error.message}`)
+            return yield* giveUp("failed", `attempt ${attempt} of ${kind.maxAttempts}: ${error.message}`)
           }
           yield* Effect.orDie(runs.markRetrying(runId, attempt, error.message))
           yield* Effect.logWarning(`job ${kind.name} ${runId}: attempt ${attempt} failed, retrying: ${error.message}`)
@@ -210,7 +219,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
           : Cause.isInterruptedOnly(exit.cause)
           ? Effect.interrupt
           : Option.match(Cause.failureOption(exit.cause), {
-            onNone: () => fail("failed", defectMessage(exit.cause)),
+            onNone: () => giveUp("failed", defectMessage(exit.cause)),
             onSome: (error) => Effect.succeed(Option.some(error))
           })
 

@@ -18,7 +18,7 @@ import { PlaybackSessions } from "@mediaserver/server/playback/index"
 import { Effect, Layer } from "effect"
 import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
-import { scanJob } from "../library/ScanJob.js"
+import { scanGaveUp, scanJob } from "../library/ScanJob.js"
 import { CacheStore } from "@mediaserver/server/cache/index"
 import {
   downloadImageJob,
@@ -57,7 +57,7 @@ const registrations: Registrations = {
   "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
     Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run))),
-  "library.scan": jobWorkflowLayer(JobCatalogue["library.scan"], scanJob),
+  "library.scan": jobWorkflowLayer(JobCatalogue["library.scan"], scanJob, scanGaveUp),
   "library.match_file": jobWorkflowLayer(JobCatalogue["library.match_file"], matchFileJob),
   "library.probe": jobWorkflowLayer(JobCatalogue["library.probe"], probeJob).pipe(
     Layer.provide([ProbesRepo.layer, MediaProbe.layer])

@@ -1,12 +1,10 @@
 /**
  * The `library.scan` job: runs the scan, keeps its row current, and when done enqueues the probe and
  * metadata work and publishes `library.scan_done`. Cancelled (its run cancelled): the row says so. A
- * retryable failure leaves the row running for the next attempt; the last one marks it failed.
+ * retryable failure leaves the row running for the next attempt; a run that gives up marks it failed
+ * (`scanGaveUp`, called by the job framework).
  */
 import {
-  isJobDiscard,
-  type JobKind,
-  JobCatalogue,
   LibraryId,
   LibraryProbeJob,
   LibraryScanDone,
@@ -25,8 +23,6 @@ import { Effect, Option, Schema } from "effect"
 import { runScan } from "./Scanner.js"
 
 const PROGRESS_LOG_EVERY_MS = 5_000
-
-const kind: JobKind<string, Schema.Schema.AnyNoContext> = JobCatalogue["library.scan"]
 
 const Ids = Schema.Struct({ libraryId: LibraryId, scanId: ScanId })
 
@@ -95,13 +91,18 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
       durationMs: Option.match(finished, { onNone: () => 0, onSome: (done) => done.durationMs ?? 0 })
     }))
   }).pipe(
+    // Whether another attempt follows is the job framework's call: a run that gives up ends the scan
+    // through `scanGaveUp`, whatever ended it (an error, a timeout, a defect).
     Effect.tapError((error) => {
-      const final = context.attempt >= kind.maxAttempts || isJobDiscard(kind, error)
       const message = "message" in error && typeof error.message === "string" ? error.message : error._tag
-      return Effect.flatMap(ScansRepo, (scans) =>
-        final
-          ? scans.finish(scanId, "failed", message)
-          : scans.setMessage(scanId, `attempt ${context.attempt} failed (${message}); retrying`)
-      ).pipe(Effect.ignore)
+      return Effect.flatMap(ScansRepo, (scans) => scans.setMessage(scanId, `attempt ${context.attempt} failed (${message})`)).pipe(
+        Effect.ignore
+      )
     })
   )
+
+/** The scan of a run that gave up is failed, with the reason. */
+export const scanGaveUp = (payload: { readonly scanId: string }, message: string) =>
+  Effect.flatMap(ScansRepo, (scans) =>
+    Effect.flatMap(Schema.decodeUnknown(ScanId)(payload.scanId), (scanId) => scans.finish(scanId, "failed", message))
+  ).pipe(Effect.ignore)

@@ -13,7 +13,7 @@ import { testNode } from "../../../server/test/support/TestServer.js"
 import { WorkersLive } from "../../src/index.js"
 
 export interface ProbeEvent {
-  readonly type: "start" | "interrupted"
+  readonly type: "start" | "interrupted" | "gaveup"
   readonly attempt: number
   readonly at: number
 }
@@ -142,7 +142,8 @@ const flaky = (
     })
 
 const TestHandlersLive = Layer.mergeAll(
-  jobWorkflowLayer(FlakyJob, flaky),
+  // The run's end is reported to the kind once, whatever ended it.
+  jobWorkflowLayer(FlakyJob, flaky, ({ key }) => Effect.flatMap(Probe, (probe) => probe.record(key, "gaveup", 0))),
   jobWorkflowLayer(SlowBackoffJob, flaky),
   jobWorkflowLayer(SimpleJob, ({ key }, { attempt }) => Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))),
   jobWorkflowLayer(UniqueJob, ({ key }, { attempt }) =>
