@@ -13,6 +13,7 @@ import {
   type RegistrationResponse,
   type TooManyRequests,
   TotpSetup,
+  Unavailable,
   Unprocessable,
   type UserId,
   WebAuthnCredentialInfo
@@ -27,7 +28,7 @@ import { type CredentialRow, type MfaState, MfaRepo } from "./MfaRepo.js"
 import { SecondFactor } from "./SecondFactor.js"
 import { WebAuthn } from "./WebAuthn.js"
 
-type Failure = NotFound | Conflict | Unprocessable | TooManyRequests | DatabaseError
+type Failure = NotFound | Conflict | Unprocessable | TooManyRequests | Unavailable | DatabaseError
 
 export const toCredentialInfo = (row: CredentialRow) =>
   new WebAuthnCredentialInfo({
@@ -96,7 +97,10 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
             const secret = newTotpSecret()
             yield* repo.setPendingTotp(caller.userId, box.seal(secret))
             const url = otpauthUrl(secret, issuer, caller.username)
-            return new TotpSetup({ secret, otpauthUrl: url, qrCode: yield* Effect.promise(() => qrCodeDataUrl(url)) })
+            return new TotpSetup({ secret, otpauthUrl: url, qrCode: yield* Effect.tryPromise({
+              try: () => qrCodeDataUrl(url),
+              catch: (e) => new Unavailable({ message: `The QR code could not be drawn: ${String(e)}` })
+            }) })
           }),
         totpVerify: (caller, code, ip) =>
           Effect.gen(function* () {

@@ -8,7 +8,8 @@ import {
   type AuthTokens,
   type DatabaseError,
   type TooManyRequests,
-  Unauthorized
+  Unauthorized,
+  type Unavailable
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, type Redacted } from "effect"
 import { Accounts, type ClientInfo } from "../auth/Accounts.js"
@@ -23,7 +24,7 @@ const EXPIRED = new Unauthorized({ message: "The MFA token is invalid, used or e
 const WRONG_CODE = new Unauthorized({ message: "The code is not correct", details: { field: "code" } })
 const WRONG_KEY = new Unauthorized({ message: "The security key could not be verified", details: { field: "response" } })
 
-type Failure = Unauthorized | TooManyRequests | DatabaseError
+type Failure = Unauthorized | TooManyRequests | Unavailable | DatabaseError
 
 export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
   MfaLogin,

@@ -4,6 +4,7 @@
  * (None), not errors: the caller counts them as failed attempts.
  */
 import type { AuthenticationResponse, RegistrationResponse } from "@mediaserver/domain"
+import { Unavailable } from "@mediaserver/domain"
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -32,10 +33,10 @@ export class WebAuthn extends Context.Tag("@mediaserver/mfa/WebAuthn")<
   WebAuthn,
   {
     readonly registrationOptions: (user: { readonly id: string; readonly username: string }, existing: ReadonlyArray<CredentialRow>) =>
-      Effect.Effect<{ readonly options: Options; readonly challenge: string }>
+      Effect.Effect<{ readonly options: Options; readonly challenge: string }, Unavailable>
     readonly verifyRegistration: (response: RegistrationResponse, challenge: string) => Effect.Effect<Option.Option<Registered>>
     readonly authenticationOptions: (credentials: ReadonlyArray<CredentialRow>) =>
-      Effect.Effect<{ readonly options: Options; readonly challenge: string }>
+      Effect.Effect<{ readonly options: Options; readonly challenge: string }, Unavailable>
     /** The new signature counter when the assertion is valid for `credential`. */
     readonly verifyAuthentication: (response: AuthenticationResponse, challenge: string, credential: CredentialRow) =>
       Effect.Effect<Option.Option<number>>
@@ -54,9 +55,12 @@ export class WebAuthn extends Context.Tag("@mediaserver/mfa/WebAuthn")<
           Effect.tapError((e) => Effect.logDebug(`webauthn: verification failed: ${String(e.error)}`)),
           Effect.orElseSucceed(() => Option.none<A>())
         )
+      // Options fail only on a misconfigured relying party (WEBAUTHN_RP_ID / WEBAUTHN_ORIGIN): 503.
+      const options = <A>(make: () => Promise<A>) =>
+        Effect.tryPromise({ try: make, catch: (e) => new Unavailable({ message: `WebAuthn is misconfigured: ${String(e)}` }) })
       return {
         registrationOptions: (user, existing) =>
-          Effect.promise(() =>
+          options(() =>
             generateRegistrationOptions({
               rpName: config.mfaIssuer,
               rpID,
@@ -87,7 +91,7 @@ export class WebAuthn extends Context.Tag("@mediaserver/mfa/WebAuthn")<
             })
           }),
         authenticationOptions: (credentials) =>
-          Effect.promise(() =>
+          options(() =>
             generateAuthenticationOptions({ rpID, allowCredentials: allow(credentials), userVerification: "preferred", timeout: TIMEOUT_MS })
           ).pipe(Effect.map((options) => ({ options: asRecord(options), challenge: options.challenge }))),
         verifyAuthentication: (response, challenge, credential) =>
