@@ -2,14 +2,13 @@
 import { SqlClient } from "@effect/sql"
 import { type DatabaseError, UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, wrapSql } from "../db/Sql.js"
+import { decodeRows, optionalRow as first, wrapSql } from "../db/Sql.js"
 
 export type EmailTokenPurpose = "verify" | "reset"
 
 const TokenRow = Schema.Struct({ user_id: UserId, email: Schema.String })
 export type TokenRow = typeof TokenRow.Type
 const decodeTokens = decodeRows(TokenRow)
-const first = (rows: ReadonlyArray<TokenRow>) => Option.fromNullable(rows[0])
 
 export class EmailTokensRepo extends Context.Tag("@mediaserver/auth/EmailTokensRepo")<
   EmailTokensRepo,

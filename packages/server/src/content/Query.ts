@@ -1,7 +1,7 @@
 /** Small pieces every browsing query shares: decoding JSON answers, one-row lookups, access keys. */
 import type { Statement } from "@effect/sql"
 import { type DatabaseError, type LibraryId, NotFound, type Principal } from "@mediaserver/domain"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { wrapSql } from "../db/Sql.js"
 import type { Accessible, LibraryAccess } from "../library/LibraryAccess.js"
 
@@ -15,7 +15,7 @@ export const decodeJson = <A, I>(schema: Schema.Schema<A, I>, operation: string)
 }
 
 /** The first decoded row, if any. */
-export const first = <A>(rows: ReadonlyArray<A>): Option.Option<A> => Option.fromNullable(rows[0])
+export { optionalRow as first } from "../db/Sql.js"
 
 /** Cache keys of answers that depend on what the caller may see: users with the same access share them. */
 export const accessKey = (accessible: Accessible): string => (accessible === "all" ? "all" : [...accessible].sort().join(","))

@@ -50,6 +50,9 @@ export const firstRow = (operation: string) => <A>(rows: ReadonlyArray<A>): Effe
     onSome: Effect.succeed
   })
 
+/** The first row of a statement that returns at most one (a lookup by key). */
+export const optionalRow = <A>(rows: ReadonlyArray<A>): Option.Option<A> => Option.fromNullable(rows[0])
+
 /**
  * A JSON parameter, written `${jsonb(value)}::jsonb`. (`sql.json` hands arrays to the pg driver, which
  * sends them as Postgres array literals, not JSON.)

@@ -7,7 +7,7 @@ import { PgClient } from "@effect/sql-pg"
 import type { DatabaseError, MatchCandidate, MetadataEpisode, MetadataMovie, MetadataSeason, MetadataSeries, NamedRef } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
-import { decodeRows, firstRow, jsonb, wrapSql } from "../db/Sql.js"
+import { decodeRows, firstRow, jsonb, optionalRow as first, wrapSql } from "../db/Sql.js"
 
 const Item = Schema.Struct({
   id: Schema.String,
@@ -91,7 +91,6 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
     ItemsRepo,
     Effect.gen(function* () {
       const sql = yield* PgClient.PgClient
-      const first = <A>(rows: ReadonlyArray<A>) => Option.fromNullable(rows[0])
       const item = (table: "movies" | "series") => (id: string) =>
         sql`
           SELECT i.id, i.library_id, i.title, i.year, i.tmdb_id, i.imdb_id, i.metadata_state, l.language, l.country

@@ -2,7 +2,7 @@
 import { SqlClient, type Statement } from "@effect/sql"
 import { ClaimMapping, type DatabaseError, type Conflict, GroupRoles, OidcProviderId, type Role, UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, firstRow, jsonb, wrapSql, wrapSqlUnique } from "../db/Sql.js"
+import { decodeRows, firstRow, jsonb, optionalRow as first, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 const ProviderRow = Schema.Struct({
   id: OidcProviderId,
@@ -35,7 +35,6 @@ export type LinkRow = typeof LinkRow.Type
 
 const decodeProviders = decodeRows(ProviderRow)
 const decodeLinks = decodeRows(LinkRow)
-const first = <A>(rows: ReadonlyArray<A>) => Option.fromNullable(rows[0])
 
 export interface ProviderFields {
   readonly name: string
