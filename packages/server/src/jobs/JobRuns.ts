@@ -8,6 +8,7 @@
 import { SqlClient } from "@effect/sql"
 import { DatabaseError, JobRun, type JobQueue, type JobRunState } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schedule } from "effect"
+import { makeBatcher } from "../db/Batcher.js"
 import { jsonb, wrapSql } from "../db/Sql.js"
 
 export interface NewJobRun {
@@ -38,6 +39,16 @@ export interface QueueStateCount {
 }
 
 export type FinalState = Extract<JobRunState, "completed" | "failed" | "discarded">
+
+interface Finish {
+  readonly id: string
+  readonly state: FinalState
+  readonly error: string | null
+  readonly keepUniqueKey: boolean
+}
+
+/** Rows one batched statement writes at most (inserts, claims and finishes of concurrent runs). */
+const MAX_BATCH = 100
 
 export interface JobRunsShape {
   /** Inserts a queued run; none when a run with the same (kind, unique key) exists. */
@@ -113,11 +124,49 @@ const toJobRun = (row: RunRow) =>
   })
 
 export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRunsShape>() {
-  static readonly layer = Layer.effect(
+  static readonly layer = Layer.scoped(
     JobRuns,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const unfinished = sql`state IN ('queued', 'running', 'retrying')`
+      const list = sql.join(", ", false)
+      // The three writes every run makes go through group commit: concurrent runs share a statement.
+      const insert = yield* makeBatcher(MAX_BATCH, (batch: ReadonlyArray<NewJobRun>) =>
+        sql<{ readonly id: string }>`
+          INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id)
+          VALUES ${list(batch.map((run) => sql`(${run.id}, ${run.kind}, ${run.queue}, ${run.uniqueKey}, ${run.maxAttempts},
+                  ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId})`))}
+          ON CONFLICT (kind, unique_key) DO NOTHING
+          RETURNING id
+        `.pipe(
+          Effect.map((rows) => {
+            const inserted = new Set(rows.map((row) => row.id))
+            return (run: NewJobRun) => (inserted.has(run.id) ? Option.some(run.id) : Option.none())
+          }),
+          wrap("insert")
+        ))
+      const claimFirst = yield* makeBatcher(MAX_BATCH, (ids: ReadonlyArray<string>) =>
+        sql<{ readonly id: string }>`
+          UPDATE job_runs SET state = 'running', attempt = 1, started_at = coalesce(started_at, now()), updated_at = now()
+          WHERE id IN ${sql.in(ids)} AND state = 'queued' AND attempt = 0
+          RETURNING id
+        `.pipe(
+          Effect.map((rows) => {
+            const claimed = new Set(rows.map((row) => row.id))
+            return (id: string) => claimed.has(id)
+          }),
+          wrap("claimFirst"),
+          persist
+        ))
+      const finish = yield* makeBatcher(MAX_BATCH, (batch: ReadonlyArray<Finish>) =>
+        sql`
+          UPDATE job_runs AS r
+          SET state = v.state, last_error = coalesce(v.error, r.last_error), finished_at = now(), updated_at = now(),
+              unique_key = CASE WHEN v.keep THEN r.unique_key ELSE NULL END
+          FROM (VALUES ${list(batch.map((f) => sql`(${f.id}::uuid, ${f.state}::text, ${f.error}::text, ${f.keepUniqueKey}::boolean)`))})
+            AS v (id, state, error, keep)
+          WHERE r.id = v.id AND r.state IN ('queued', 'running', 'retrying')
+        `.pipe(Effect.as(() => undefined), wrap("finish"), persist))
       const columns = sql`id, kind, queue, state, attempt, max_attempts, last_error, payload, inserted_at, started_at, finished_at`
       const where = (filter: JobRunFilter) =>
         sql.and([
@@ -126,17 +175,7 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
           ...(filter.state === undefined ? [] : [sql`state = ${filter.state}`])
         ])
       return {
-        insert: (run) =>
-          sql<{ readonly id: string }>`
-            INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id)
-            VALUES (${run.id}, ${run.kind}, ${run.queue}, ${run.uniqueKey}, ${run.maxAttempts},
-                    ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId})
-            ON CONFLICT (kind, unique_key) DO NOTHING
-            RETURNING id
-          `.pipe(
-            Effect.map((rows) => Option.fromNullable(rows[0]?.id)),
-            wrap("insert")
-          ),
+        insert,
         findByUniqueKey: (kind, uniqueKey) =>
           sql<{ readonly id: string }>`
             SELECT id FROM job_runs WHERE kind = ${kind} AND unique_key = ${uniqueKey}
@@ -144,12 +183,7 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
             Effect.map((rows) => Option.fromNullable(rows[0]?.id)),
             wrap("findByUniqueKey")
           ),
-        claimFirst: (id) =>
-          sql`
-            UPDATE job_runs SET state = 'running', attempt = 1, started_at = coalesce(started_at, now()), updated_at = now()
-            WHERE id = ${id} AND state = 'queued' AND attempt = 0
-            RETURNING id
-          `.pipe(Effect.map((rows) => rows.length > 0), wrap("claimFirst"), persist),
+        claimFirst,
         markRunning: (id, attempt) =>
           sql`
             UPDATE job_runs
@@ -162,13 +196,7 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
             UPDATE job_runs SET state = 'retrying', last_error = ${error}, updated_at = now()
             WHERE id = ${id} AND ${unfinished} AND attempt = ${attempt}
           `.pipe(Effect.asVoid, wrap("markRetrying"), persist),
-        finish: (id, state, error, keepUniqueKey) =>
-          sql`
-            UPDATE job_runs
-            SET state = ${state}, last_error = coalesce(${error}, last_error), finished_at = now(), updated_at = now(),
-                unique_key = CASE WHEN ${keepUniqueKey} THEN unique_key ELSE NULL END
-            WHERE id = ${id} AND ${unfinished}
-          `.pipe(Effect.asVoid, wrap("finish"), persist),
+        finish: (id, state, error, keepUniqueKey) => finish({ id, state, error, keepUniqueKey }),
         get: (id) =>
           sql<RunRow>`SELECT ${columns} FROM job_runs WHERE id = ${id}`.pipe(
             Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toJobRun)),
