@@ -18,7 +18,7 @@ import {
 import { Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
-import { jobExecutionId, jobWorkflow } from "./JobWorkflow.js"
+import { jobExecutionId, jobWorkflow, startRun } from "./JobWorkflow.js"
 
 const retryable: ReadonlyArray<JobRunState> = ["failed", "discarded"]
 
@@ -69,9 +69,7 @@ export class AdminJobs extends Context.Tag("@mediaserver/AdminJobs")<AdminJobs, 
             payload: old.payload,
             executionId: jobExecutionId(old.kind, id)
           })
-          yield* jobWorkflow(old.kind).execute({ runId: id, payload: old.payload }, { discard: true }).pipe(
-            Effect.provideService(WorkflowEngine.WorkflowEngine, engine)
-          )
+          yield* startRun(engine, old.kind, id, old.payload)
           return yield* get(id)
         })
 

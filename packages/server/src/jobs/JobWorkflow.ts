@@ -7,7 +7,7 @@
  * failures end the run at once; a defect fails the run and nothing else. A cancelled run (admin) is
  * never started again and its running handler is interrupted; the row guards keep it cancelled.
  */
-import { Activity, DurableClock, Workflow } from "@effect/workflow"
+import { Activity, DurableClock, Workflow, type WorkflowEngine } from "@effect/workflow"
 import {
   backoffDelay,
   type DatabaseError,
@@ -70,6 +70,19 @@ export const jobWorkflow = (kindName: string) => {
     workflows.set(kindName, workflow)
   }
   return workflow
+}
+
+/**
+ * Sends the run's execution (idempotent: a run already sent or finished is not started again) and
+ * returns once its message is saved. The id is ours (`jobExecutionId`), so the engine is called
+ * directly rather than through `workflow.execute`, which would hash it again asynchronously.
+ */
+export const startRun = (engine: WorkflowEngine.WorkflowEngine["Type"], kindName: string, runId: string, payload: unknown) => {
+  const executionId = jobExecutionId(kindName, runId)
+  return engine.execute(jobWorkflow(kindName), { executionId, payload: { runId, payload }, discard: true }).pipe(
+    // Discarding, the engine answers once the message is saved: how the run ends is on its row, not here.
+    Effect.catchTag("JobRunFailed", () => Effect.succeed(executionId))
+  )
 }
 
 const messageOf = (error: JobHandlerError): string =>

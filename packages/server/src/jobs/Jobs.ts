@@ -11,7 +11,7 @@ import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@me
 import { Context, Duration, Effect, FiberRef, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
-import { jobExecutionId, jobWorkflow } from "./JobWorkflow.js"
+import { jobExecutionId, startRun } from "./JobWorkflow.js"
 import { wrapSql } from "../db/Sql.js"
 
 export interface JobsShape {
@@ -101,7 +101,6 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
             Effect.mapError((e) => new JobPayloadInvalid({ kind: kind.name, message: e.message }))
           )
           const uniqueKey = uniqueKeyOf(kind, encoded, Date.now())
-          const workflow = jobWorkflow(kind.name)
           const runId = randomUUID()
           const executionId = jobExecutionId(kind.name, runId)
           const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {
@@ -115,10 +114,9 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
               executionId
             })
             if (Option.isSome(inserted)) {
-              const send = workflow.execute({ runId, payload: encoded }, { discard: true }).pipe(
+              const send = startRun(engine, kind.name, runId, encoded).pipe(
                 Effect.asVoid,
-                Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause)),
-                Effect.provideService(WorkflowEngine.WorkflowEngine, engine)
+                Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause))
               )
               const pending = yield* FiberRef.get(pendingSends)
               if (pending === undefined) yield* send
@@ -129,7 +127,7 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
             // If that run finished in between (releasing its key), insert again.
             const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
             return Option.isSome(existing) ? existing.value : yield* write
-          }).pipe(Effect.provideService(WorkflowEngine.WorkflowEngine, engine))
+          })
           // Inside the caller's transaction the job starts when it commits (see `withTransaction`); on its
           // own, the insert commits by itself and the send follows it.
           return (yield* FiberRef.get(pendingSends)) === undefined ? yield* write : yield* withTransaction(write)
@@ -139,10 +137,7 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
       const resend = Effect.gen(function* () {
         const stale = yield* runs.unstarted(RESEND_AFTER_SECONDS, RESEND_BATCH)
         yield* Effect.forEach(stale, (run) =>
-          jobWorkflow(run.kind).execute({ runId: run.id, payload: run.payload }, { discard: true }).pipe(
-            Effect.provideService(WorkflowEngine.WorkflowEngine, engine),
-            Effect.ignore
-          ), { discard: true })
+          Effect.ignore(startRun(engine, run.kind, run.id, run.payload)), { discard: true })
       }).pipe(Effect.catchAll((e) => Effect.logWarning(`jobs: resend sweep failed: ${e.message}`)))
       yield* Effect.forkScoped(Effect.repeat(resend, Schedule.spaced(RESEND_EVERY)).pipe(Effect.delay(RESEND_EVERY)))
 
