@@ -3,7 +3,8 @@
  * on real Postgres: enqueue/s, completed/s and enqueue-to-start latency (from `job_runs`: started_at -
  * inserted_at), on one node (in this process), then on two runner processes (this one and a child
  * started with `node scripts/start.mjs`); baselines in the same run: the engine's own floor (an empty
- * workflow) and graphile-worker 0.17 doing the same work.
+ * workflow) and graphile-worker 0.17 doing the same work. Each also prints the machine CPU (all processes,
+ * Postgres included) one job costs: the cores divided by it bound what any number of nodes can do here.
  *
  * Settings (env): BENCH_JOBS (2000), BENCH_ENQUEUE_CONCURRENCY (10).
  */
@@ -14,6 +15,7 @@ import { Jobs } from "../../packages/server/src/jobs/index.js"
 import { freePort, spawnNode, waitFor200 } from "../../packages/server/test/support/NodeProcess.js"
 import { freshDatabase } from "../../packages/server/test/support/TestDatabase.js"
 import { emit, progress, round } from "./report.js"
+import { withMachineCpuPer } from "./support/cpu.js"
 import { engineFloor } from "./support/engine-floor.js"
 import { graphileBaseline } from "./support/graphile.js"
 import { startNode } from "./support/jobs-node.js"
@@ -32,6 +34,8 @@ interface Figures {
   readonly enqueuePerS: number
   readonly completedPerS: number
   readonly latenciesMs: ReadonlyArray<number>
+  /** CPU the whole machine spent per job (every process: nodes, Postgres), in ms; NaN off Linux. */
+  readonly machineCpuMsPerJob: number
 }
 
 /** Enqueues `n` no-op jobs through the node's Jobs service and waits until job_runs says all completed. */
@@ -58,14 +62,19 @@ const runOnNode = (context: Context.Context<Jobs | SqlClient.SqlClient>, n: numb
     return {
       enqueuePerS: n / enqueuedS,
       completedPerS: n / completedS,
-      latenciesMs: rows.map((r) => Number(r.ms)).sort((a, b) => a - b)
+      latenciesMs: rows.map((r) => Number(r.ms)).sort((a, b) => a - b),
+      machineCpuMsPerJob: Number.NaN
     } satisfies Figures
-  })
+  }).pipe(
+    (measured) => withMachineCpuPer(n, measured),
+    Effect.map(({ cpuMsPer, result }): Figures => ({ ...result, machineCpuMsPerJob: cpuMsPer }))
+  )
 
 const show = (title: string, f: Figures) =>
   progress(
     `${title}: enqueue ${Math.round(f.enqueuePerS)}/s, completed ${Math.round(f.completedPerS)}/s, ` +
-      `start latency p50 ${round(percentile(f.latenciesMs, 50), 1)} ms, p99 ${round(percentile(f.latenciesMs, 99), 1)} ms`
+      `start latency p50 ${round(percentile(f.latenciesMs, 50), 1)} ms, p99 ${round(percentile(f.latenciesMs, 99), 1)} ms, ` +
+      `machine CPU ${round(f.machineCpuMsPerJob, 2)} ms per job`
   )
 
 export const run = Effect.gen(function* () {
@@ -104,7 +113,7 @@ export const run = Effect.gen(function* () {
   show("two nodes", two)
 
   const floor = yield* Effect.scoped(engineFloor(n, enqueueConcurrency))
-  progress(`engine floor (empty workflow, no activity): completed ${Math.round(floor)}/s`)
+  progress(`engine floor (empty workflow, no activity): completed ${Math.round(floor.perS)}/s, machine CPU ${round(floor.cpuMsPer, 2)} ms per run`)
 
   const graphile = yield* Effect.scoped(graphileBaseline(n, 10, enqueueConcurrency))
   const graphileLatencies = [...graphile.startLatenciesMs].sort((a, b) => a - b)
@@ -115,9 +124,14 @@ export const run = Effect.gen(function* () {
   emit(BENCH, "completed_per_s_two_nodes", round(two.completedPerS, 1), "ops/s")
   emit(BENCH, "start_latency_p50_ms", round(percentile(one.latenciesMs, 50), 1), "ms")
   emit(BENCH, "start_latency_p99_ms", round(percentile(one.latenciesMs, 99), 1), "ms")
-  emit(BENCH, "engine_floor_completed_per_s", round(floor, 1), "ops/s")
+  emit(BENCH, "engine_floor_completed_per_s", round(floor.perS, 1), "ops/s")
+  emit(BENCH, "engine_floor_machine_cpu_ms_per_run", round(floor.cpuMsPer, 2), "ms")
   emit(BENCH, "graphile_completed_per_s", round(graphile.completedPerS, 1), "ops/s")
   emit(BENCH, "graphile_start_latency_p99_ms", round(percentile(graphileLatencies, 99), 1), "ms")
+  emit(BENCH, "graphile_machine_cpu_ms_per_job", round(graphile.machineCpuMsPerJob, 2), "ms")
   emit(BENCH, "ratio_to_graphile_worker", round(one.completedPerS / graphile.completedPerS, 3), "ratio")
   emit(BENCH, "ratio_two_nodes_to_one", round(two.completedPerS / one.completedPerS, 3), "ratio")
+  // What bounds both figures on this machine: its cores divided by the CPU one job costs it.
+  emit(BENCH, "machine_cpu_ms_per_job", round(one.machineCpuMsPerJob, 2), "ms")
+  emit(BENCH, "machine_cpu_ms_per_job_two_nodes", round(two.machineCpuMsPerJob, 2), "ms")
 })

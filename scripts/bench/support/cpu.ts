@@ -30,3 +30,25 @@ export const withCpu = <A, E, R>(pid: number, effect: Effect.Effect<A, E, R>) =>
     const after = yield* cpuSeconds(pid)
     return { result, cpuS: Option.zipWith(before, after, (b, a) => a - b) }
   })
+
+/** CPU seconds the whole machine has been busy (all processes, all cores), from /proc/stat. */
+export const machineBusySeconds: Effect.Effect<Option.Option<number>> = Effect.promise(() =>
+  Fs.readFile("/proc/stat", "utf8").catch(() => "")
+).pipe(
+  Effect.map((stat) => {
+    // First line: "cpu user nice system idle iowait irq softirq steal ..." in clock ticks.
+    const ticks = (stat.split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number)
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0)
+    const total = ticks.slice(0, 8).reduce((sum, t) => sum + t, 0)
+    return ticks.length < 8 || !Number.isFinite(total) ? Option.none() : Option.some((total - idle) / TICKS_PER_SECOND)
+  })
+)
+
+/** Runs `effect` and returns its result with the machine CPU (ms, all processes) per item of `n`; NaN off Linux. */
+export const withMachineCpuPer = <A, E, R>(n: number, effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const before = yield* machineBusySeconds
+    const result = yield* effect
+    const after = yield* machineBusySeconds
+    return { result, cpuMsPer: Option.getOrElse(Option.zipWith(before, after, (b, a) => ((a - b) * 1000) / n), () => Number.NaN) }
+  })

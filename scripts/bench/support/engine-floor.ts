@@ -6,8 +6,9 @@
 import { ClusterWorkflowEngine, SingleRunner } from "@effect/cluster"
 import { PgClient } from "@effect/sql-pg"
 import { Workflow } from "@effect/workflow"
-import { Deferred, Effect, Layer, type Redacted, Schema, type Scope } from "effect"
+import { Deferred, Effect, Layer, type Redacted, Schema } from "effect"
 import { freshDatabase } from "../../../packages/server/test/support/TestDatabase.js"
+import { withMachineCpuPer } from "./cpu.js"
 
 const Empty = Workflow.make({ name: "bench/empty", payload: { i: Schema.Number }, idempotencyKey: ({ i }) => String(i) })
 
@@ -34,11 +35,12 @@ export const emptyWorkflowNode = (url: Redacted.Redacted<string>, n: number, con
     return { context, run }
   })
 
-export const engineFloor = (n: number, concurrency: number): Effect.Effect<number, unknown, Scope.Scope> =>
+/** Empty workflows per second, and the machine CPU (ms, every process) each cost. */
+export const engineFloor = (n: number, concurrency: number) =>
   Effect.gen(function* () {
     const db = yield* freshDatabase("enginefloor")
     const node = yield* emptyWorkflowNode(db.url, n, concurrency)
     const started = performance.now()
-    yield* node.run
-    return n / ((performance.now() - started) / 1000)
+    const { cpuMsPer } = yield* withMachineCpuPer(n, node.run)
+    return { perS: n / ((performance.now() - started) / 1000), cpuMsPer }
   })

@@ -7,11 +7,13 @@ import { Effect, Redacted, type Scope } from "effect"
 import { Logger, makeWorkerUtils, run } from "graphile-worker"
 import Pg from "pg"
 import { freshDatabase } from "../../../packages/server/test/support/TestDatabase.js"
+import { withMachineCpuPer } from "./cpu.js"
 
 export interface QueueFigures {
   readonly enqueuePerS: number
   readonly completedPerS: number
   readonly startLatenciesMs: ReadonlyArray<number>
+  readonly machineCpuMsPerJob: number
 }
 
 const quiet = new Logger(() => () => {})
@@ -58,13 +60,15 @@ export const graphileBaseline = (jobs: number, concurrency: number, enqueueConcu
       (utils) => Effect.promise(async () => utils.release())
     )
     const started = performance.now()
-    yield* Effect.forEach(
+    const enqueue = Effect.forEach(
       Array.from({ length: jobs }, (_, i) => i),
       (i) => Effect.promise(() => utils.addJob("noop", { i, t: performance.timeOrigin + performance.now() })),
       { concurrency: enqueueConcurrency, discard: true }
     )
-    const enqueuedS = (performance.now() - started) / 1000
-    yield* Effect.promise(() => finished)
+    const { cpuMsPer, result: enqueuedS } = yield* withMachineCpuPer(
+      jobs,
+      Effect.zipLeft(Effect.map(enqueue, () => (performance.now() - started) / 1000), Effect.promise(() => finished))
+    )
     const completedS = (performance.now() - started) / 1000
-    return { enqueuePerS: jobs / enqueuedS, completedPerS: jobs / completedS, startLatenciesMs: latencies }
+    return { enqueuePerS: jobs / enqueuedS, completedPerS: jobs / completedS, startLatenciesMs: latencies, machineCpuMsPerJob: cpuMsPer }
   })
