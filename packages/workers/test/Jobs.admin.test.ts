@@ -3,7 +3,7 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { expect, layer } from "@effect/vitest"
 import { AdminJobsRpcs, Forbidden, JobRun, JobRunsPage } from "@mediaserver/domain"
 import { Jobs, jobWorkflow } from "@mediaserver/server/jobs/index"
-import { Duration, Effect, Layer, Option, Schema } from "effect"
+import { Deferred, Duration, Effect, Layer, Option, Schema } from "effect"
 import { account, read, request } from "../../server/test/auth/Http.js"
 import { eventually } from "../../server/test/support/Poll.js"
 import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, SimpleJob, SlowBackoffJob, UniqueJob } from "./support/TestJobs.js"
@@ -108,10 +108,13 @@ layer(jobsNode("jobs_admin"), { excludeTestServices: true })("job visibility (ad
       const { admin, url } = yield* accounts
       const jobs = yield* Jobs
       const id = yield* jobs.enqueue(UniqueJob, { key: "admin-cancel-running" })
-      yield* eventually(starts("admin-cancel-running"), (events) => events.length === 1, {
-        what: "the run to start",
-        timeout: Duration.seconds(10)
-      })
+      // A run beside it on the same node, which the cancel must leave alone.
+      const bystander = yield* jobs.enqueue(UniqueJob, { key: "admin-cancel-bystander" })
+      yield* eventually(
+        Effect.zipWith(starts("admin-cancel-running"), starts("admin-cancel-bystander"), (a, b) => a.length + b.length),
+        (started) => started === 2,
+        { what: "both runs to start", timeout: Duration.seconds(10) }
+      )
       const cancelled = yield* request(url, "POST", `/api/v1/admin/jobs/${id}/cancel`, { auth: admin })
       expect(cancelled.status).toBe(200)
       expect(cancelled.body).toMatchObject({ id, state: "cancelled" })
@@ -123,6 +126,10 @@ layer(jobsNode("jobs_admin"), { excludeTestServices: true })("job visibility (ad
       const executionId = yield* workflow.executionId({ runId: id, payload: { key: "admin-cancel-running" } })
       yield* eventually(workflow.poll(executionId), (result) => result?._tag === "Complete", { what: "the workflow to end", timeout: Duration.seconds(10) })
       expect(Option.map(yield* jobs.get(id), (run) => run.state)).toEqual(Option.some("cancelled"))
+      expect(Option.map(yield* jobs.get(bystander), (run) => run.state)).toEqual(Option.some("running"))
+      const probe = yield* Probe
+      yield* Deferred.succeed(yield* probe.gate("admin-cancel-bystander"), undefined)
+      expect((yield* awaitRun(bystander)).state).toBe("completed")
       // Cancelling released the unique key: the same args enqueue a new run (cancelled too: its gate never opens).
       const again = yield* jobs.enqueue(UniqueJob, { key: "admin-cancel-running" })
       expect(again).not.toBe(id)

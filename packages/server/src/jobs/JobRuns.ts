@@ -73,7 +73,6 @@ export interface JobRunsShape {
     limit: number,
     offset: number
   ) => Effect.Effect<{ readonly items: ReadonlyArray<JobRun>; readonly total: number }, DatabaseError>
-  readonly isCancelled: (id: string) => Effect.Effect<boolean, DatabaseError>
   /** Marks an unfinished run cancelled (releasing its unique key); none when it is not unfinished. */
   readonly cancel: (id: string) => Effect.Effect<Option.Option<CancelledRun>, DatabaseError>
   readonly countByQueueState: Effect.Effect<ReadonlyArray<QueueStateCount>, DatabaseError>
@@ -212,11 +211,6 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
               Effect.map((rows) => rows[0]?.n ?? 0)
             )
           }).pipe(wrap("list")),
-        isCancelled: (id) =>
-          sql<{ readonly id: string }>`SELECT id FROM job_runs WHERE id = ${id} AND state = 'cancelled'`.pipe(
-            Effect.map((rows) => rows.length > 0),
-            wrap("isCancelled")
-          ),
         cancel: (id) =>
           sql<{ readonly kind: string; readonly execution_id: string }>`
             UPDATE job_runs

@@ -21,6 +21,7 @@ import {
 import { Cause, Duration, Effect, Exit, Option, Predicate, Schema } from "effect"
 import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
+import { JobCancels } from "./JobCancels.js"
 import { JobQueues } from "./JobQueues.js"
 import { JobRuns } from "./JobRuns.js"
 
@@ -107,18 +108,6 @@ const jitter = (executionId: string, attempt: number): number => {
   return (hash >>> 0) / 2 ** 32
 }
 
-/** How often a running handler checks for a cancel; short handlers finish before the first check. */
-const CANCEL_CHECK = Duration.seconds(1)
-
-/** Succeeds once the run is cancelled; never otherwise (a failed check counts as not cancelled). */
-const untilCancelled = (runs: JobRuns["Type"], runId: string) =>
-  runs.isCancelled(runId).pipe(
-    Effect.orElseSucceed(() => false),
-    Effect.delay(CANCEL_CHECK),
-    Effect.repeat({ until: (cancelled) => cancelled }),
-    Effect.asVoid
-  )
-
 /**
  * One attempt under the kind's timeout and its queue's slot; `start` marks the row running inside the
  * slot and says whether to run at all (false: cancelled, or another delivery is past this attempt).
@@ -135,6 +124,7 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
   Effect.gen(function* () {
     const runs = yield* JobRuns
     const queues = yield* JobQueues
+    const cancels = yield* JobCancels
     const timedOut = () =>
       new JobTimeout({
         kind: kind.name,
@@ -146,7 +136,7 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
     // interrupted when the watcher sees the cancel (the attempt then ends as a no-op success).
     const handle = Effect.timeoutFail(handler(payload, { runId, attempt }), { duration: kind.timeout, onTimeout: timedOut })
     const run = Effect.flatMap(start(runs), (live) =>
-      live ? Effect.as(Effect.raceFirst(handle, untilCancelled(runs, runId)), true) : Effect.succeed(false)
+      live ? Effect.as(Effect.raceFirst(handle, cancels.cancelled(runId)), true) : Effect.succeed(false)
     )
     return yield* queues.withSlot(kind.queue)(run).pipe(
       Effect.mapError(

@@ -4,11 +4,13 @@
  */
 import { ClusterWorkflowEngine } from "@effect/cluster"
 import { Layer } from "effect"
+import { JobCancels } from "./JobCancels.js"
 import { JobQueues } from "./JobQueues.js"
 import { JobRetention } from "./JobRetention.js"
 import { JobRuns } from "./JobRuns.js"
 import { Jobs } from "./Jobs.js"
 
+export { JobCancels } from "./JobCancels.js"
 export { JobQueues } from "./JobQueues.js"
 export { JobRetention } from "./JobRetention.js"
 export { JobRuns } from "./JobRuns.js"
@@ -16,6 +18,6 @@ export { Jobs } from "./Jobs.js"
 export * from "./JobWorkflow.js"
 
 export const JobsLive = Jobs.layer.pipe(
-  Layer.provideMerge(Layer.mergeAll(JobRuns.layer, JobQueues.layer, JobRetention.layer)),
+  Layer.provideMerge(Layer.mergeAll(JobRuns.layer, JobQueues.layer, JobCancels.layer, JobRetention.layer)),
   Layer.provideMerge(ClusterWorkflowEngine.layer)
 )

@@ -4,7 +4,7 @@
  * Kinds whose owning issue has not landed yet run a placeholder.
  */
 import { JobCatalogue } from "@mediaserver/domain"
-import { type JobHandler, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import { type JobCancels, type JobHandler, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
 import type { WorkflowEngine } from "@effect/workflow"
 import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
@@ -35,7 +35,7 @@ import {
 type Registration = Layer.Layer<
   never,
   never,
-  | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
+  | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobCancels | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
   | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions | MetadataRefresh
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
