@@ -18,7 +18,6 @@ import {
   Unavailable
 } from "@mediaserver/domain"
 import { Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
-import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { orUnavailable } from "../auth/Policy.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
@@ -28,6 +27,7 @@ import { Events } from "../events/Events.js"
 import { variantOf } from "./Decision.js"
 import { type FfmpegProcess, hlsArgs, runFfmpeg, startFfmpeg, webvttArgs } from "./Ffmpeg.js"
 import { segmentCount, segmentName } from "./Playlists.js"
+import { exists, listDir, makeDir, readBytes, removeDir, removeFiles } from "./SessionFiles.js"
 import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
 
 /** A request this many segments past what the run has produced is a seek: restart there. */
@@ -48,12 +48,12 @@ interface Run {
   readonly process: FfmpegProcess
 }
 
-const exists = (path: string) => Effect.promise(() => Fs.access(path).then(() => true, () => false))
-const readBytes = (path: string) =>
-  Effect.tryPromise({ try: () => Fs.readFile(path), catch: () => new Unavailable({ message: "segment vanished" }) }).pipe(
-    Effect.map((buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
-  )
-const removeDir = (dir: string) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
+const SEGMENT = /^(\d+)\.(ts|m4s)$/
+/** The number of a segment file; null for any other file. */
+const segmentNumber = (name: string) => {
+  const n = SEGMENT.exec(name)
+  return n === null ? null : Number(n[1])
+}
 
 const ended = new Conflict({ message: "The playback session has ended" })
 
@@ -98,12 +98,9 @@ const build = Effect.gen(function* () {
    * oldest one pruning keeps). Files of earlier runs further on count only once the series reaches them.
    */
   const produced = (r: Run) =>
-    Effect.promise(() => Fs.readdir(r.dir).catch((): Array<string> => [])).pipe(
+    listDir(r.dir).pipe(
       Effect.map((names) => {
-        const ready = new Set(names.flatMap((name) => {
-          const n = /^(\d+)\.(ts|m4s)$/.exec(name)
-          return n === null ? [] : [Number(n[1])]
-        }))
+        const ready = new Set(names.map(segmentNumber))
         let next = Math.max(r.start, lastRequested - KEEP_BEHIND)
         while (ready.has(next)) next++
         return next - 1
@@ -122,7 +119,7 @@ const build = Effect.gen(function* () {
       const video = r.info.video
       if (video === null) return yield* new NotFound({ message: "The file has no video stream" })
       const runDir = Path.join(dir, profile)
-      yield* Effect.promise(() => Fs.mkdir(runDir, { recursive: true }))
+      yield* makeDir(runDir)
       const burn = r.options.burnSubtitle
         ? r.options.sources.find((s) => s.id === r.options.subtitle)?.index ?? null
         : null
@@ -156,14 +153,11 @@ const build = Effect.gen(function* () {
   const prune = Effect.suspend(() => {
     const current = run
     if (current === null) return Effect.void
-    return Effect.promise(async () => {
-      const names = await Fs.readdir(current.dir).catch((): Array<string> => [])
-      const old = names.filter((name) => {
-        const n = /^(\d+)\.(ts|m4s)$/.exec(name)
-        return n !== null && Number(n[1]) < lastRequested - KEEP_BEHIND
-      })
-      await Promise.all(old.map((name) => Fs.rm(Path.join(current.dir, name), { force: true })))
-    })
+    return Effect.flatMap(listDir(current.dir), (names) =>
+      removeFiles(current.dir, names.filter((name) => {
+        const n = segmentNumber(name)
+        return n !== null && n < lastRequested - KEEP_BEHIND
+      })))
   })
 
   /** Keeps ffmpeg at most THROTTLE segments ahead of the player: suspended beyond, resumed below. */
