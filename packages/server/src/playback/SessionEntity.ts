@@ -23,9 +23,10 @@ import { orUnavailable } from "../auth/Policy.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
+import { toolPath } from "../system/Process.js"
 import { Events } from "../events/Events.js"
 import { variantOf } from "./Decision.js"
-import { type FfmpegProcess, hlsArgs, runFfmpeg, startFfmpeg, webvttArgs } from "./Ffmpeg.js"
+import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { segmentCount, segmentName } from "./Playlists.js"
 import { exists, listDir, makeDir, readBytes, removeDir, removeFiles } from "./SessionFiles.js"
 import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
@@ -65,7 +66,7 @@ const build = Effect.gen(function* () {
   const watch = yield* WatchState
   const events = yield* Events
   const node = yield* NodeIdentity
-  const binary = Option.getOrElse(config.ffmpegPath, () => "ffmpeg")
+  const binary = toolPath(config, "ffmpeg")
   const dir = Path.join(transcodeRoot(config), id)
   const lock = yield* Effect.makeSemaphore(1)
 
@@ -267,7 +268,7 @@ const build = Effect.gen(function* () {
         const source = r.options.sources.find((s) => s.id === payload.track)
         const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
         if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
-        return yield* runFfmpeg(binary, webvttArgs(source.path ?? r.path, source.index))
+        return yield* extractWebvtt(binary, source.path ?? r.path, source.index)
       }),
     Heartbeat: ({ payload }: { readonly payload: { readonly positionSeconds: number; readonly paused: boolean } }) =>
       Effect.gen(function* () {
