@@ -126,6 +126,11 @@ describe("playback", () => {
         expect(vtt.text.startsWith("WEBVTT")).toBe(true)
         expect(vtt.text).toContain("Hello from the test subtitle.")
       }
+      // Extracted once per session: asked again, the track comes from the session's directory, not ffmpeg.
+      const cachedVtt = Path.join(transcodes, remux.id, "subtitles", "0.vtt")
+      expect(Fs.readFileSync(cachedVtt, "utf8")).toContain("Hello from the test subtitle.")
+      Fs.writeFileSync(cachedVtt, "WEBVTT\n\n00:00.000 --> 00:01.000\nServed from the session's copy.\n")
+      expect((yield* fetchRaw(url, `${base}/subtitles/0.vtt`, admin)).text).toContain("Served from the session's copy.")
 
       // Heartbeats save the position and the user's watch progress.
       const beat = yield* request(url, "POST", `/api/v1/playback/sessions/${remux.id}/heartbeat`, {

@@ -28,7 +28,7 @@ import { Events } from "../events/Events.js"
 import { variantOf } from "./Decision.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { segmentCount, segmentName } from "./Playlists.js"
-import { exists, listDir, makeDir, readBytes, removeDir, removeFiles } from "./SessionFiles.js"
+import { exists, listDir, makeDir, readBytes, readText, removeDir, removeFiles, writeText } from "./SessionFiles.js"
 import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
 
 /** A request this many segments past what the run has produced is a seek: restart there. */
@@ -69,6 +69,8 @@ const build = Effect.gen(function* () {
   const binary = toolPath(config, "ffmpeg")
   const dir = Path.join(transcodeRoot(config), id)
   const lock = yield* Effect.makeSemaphore(1)
+  // One extraction at a time: a second request for a track waits for the first and reads its file.
+  const subtitleLock = yield* Effect.makeSemaphore(1)
 
   let record: SessionRecord | null = null
   let lastHeartbeat = Date.now()
@@ -268,7 +270,15 @@ const build = Effect.gen(function* () {
         const source = r.options.sources.find((s) => s.id === payload.track)
         const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
         if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
-        return yield* extractWebvtt(binary, source.path ?? r.path, source.index)
+        // Extracted once per session (the player asks again on every seek or track switch); the file
+        // goes with the session's directory.
+        const cached = Path.join(dir, "subtitles", `${payload.track}.vtt`)
+        return yield* subtitleLock.withPermits(1)(Effect.gen(function* () {
+          if (yield* exists(cached)) return yield* readText(cached)
+          const text = yield* extractWebvtt(binary, source.path ?? r.path, source.index)
+          yield* writeText(cached, text).pipe(Effect.catchAll((e) => Effect.logWarning(`playback ${id}: ${e.message}`)))
+          return text
+        }))
       }),
     Heartbeat: ({ payload }: { readonly payload: { readonly positionSeconds: number; readonly paused: boolean } }) =>
       Effect.gen(function* () {

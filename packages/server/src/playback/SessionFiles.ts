@@ -5,6 +5,7 @@
  */
 import { Unavailable } from "@mediaserver/domain"
 import { Effect } from "effect"
+import { randomUUID } from "node:crypto"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 
@@ -24,6 +25,17 @@ export const readBytes = (path: string) =>
   io("segment vanished", () => Fs.readFile(path)).pipe(
     Effect.map((buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
   )
+
+export const readText = (path: string) => io(`cannot read ${path}`, () => Fs.readFile(path, "utf8"))
+
+/** Written under a temporary name and renamed: a reader sees the whole file or none. */
+export const writeText = (path: string, text: string) =>
+  io(`cannot write ${path}`, async () => {
+    await Fs.mkdir(Path.dirname(path), { recursive: true })
+    const temporary = `${path}.${randomUUID()}.tmp`
+    await Fs.writeFile(temporary, text)
+    await Fs.rename(temporary, path)
+  })
 
 export const makeDir = (dir: string) => io(`cannot create ${dir}`, () => Fs.mkdir(dir, { recursive: true }))
 
