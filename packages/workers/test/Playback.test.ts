@@ -35,7 +35,7 @@ describe("playback", () => {
       const media = yield* TestMedia.files
       const transcodes = yield* tempDir("ms-tx-")
       const { url, sql, admin } = yield* node(transcodes)
-      const { movies } = yield* playableMovies(url, admin, sql, { Clip: media.mp4 })
+      const { libraryId, movies } = yield* playableMovies(url, admin, sql, { Clip: media.mp4 })
       const alice = (yield* account(url, "alice")).auth
       const session = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Clip"] }, client: browser })
       expect(session.decision.method).toBe("direct")
@@ -68,6 +68,15 @@ describe("playback", () => {
       // File paths (external subtitles) stay on the server.
       expect((yield* request(url, "GET", `/api/v1/playback/sessions/${session.id}`, { auth: admin })).body).not.toHaveProperty("sources")
       expect((yield* fetchRaw(url, `/api/v1/playback/stream/${session.id}/master.m3u8`, admin)).status).toBe(404)
+
+      // A user with a grant plays only while the library stays visible to them: a revoke ends it at once.
+      const bob = yield* account(url, "bob")
+      const grants = `/api/v1/libraries/${libraryId}/permissions`
+      expect((yield* request(url, "POST", grants, { auth: admin, body: { userId: bob.user.id } })).status).toBe(200)
+      const his = (yield* createSession(url, bob.auth, { item: { _tag: "movie", id: movies["Clip"] }, client: browser })).urls.direct ?? ""
+      for (const _ of [1, 2]) expect((yield* fetchRaw(url, his, bob.auth, { range: "bytes=0-9" })).status).toBe(206)
+      expect((yield* request(url, "DELETE", `${grants}/${bob.user.id}`, { auth: admin })).status).toBe(204)
+      expect((yield* fetchRaw(url, his, bob.auth, { range: "bytes=0-9" })).status).toBe(404)
 
       // The reference's playback operations and the stream paths are in the OpenAPI document.
       const openapi = yield* Effect.flatMap(request(url, "GET", "/api/openapi.json"), read(OpenApi))
@@ -187,6 +196,8 @@ describe("playback", () => {
       }
       expect(Fs.readdirSync(transcodes)).toEqual([])
       expect((yield* fetchRaw(url, `${base}/original/0.ts`, admin)).status).toBe(409)
+      // Playlists are written without the entity: the stop reached their cached row too.
+      expect((yield* fetchRaw(url, `${base}/master.m3u8`, admin)).status).toBe(409)
     }), { timeout: 120_000 })
 
   it.scopedLive("seeking far restarts ffmpeg at that segment; ffmpeg is throttled ahead of the player; idle sessions are stopped", () =>

@@ -12,7 +12,7 @@ export const PlaybackRpcLive = PlaybackRpcs.toLayer(
     const sessions = yield* PlaybackSessions
     const streamed = (sessionId: Parameters<typeof sessions.owned>[0], name: string) =>
       Effect.gen(function* () {
-        const record = yield* sessions.owned(sessionId)
+        const record = yield* sessions.streaming(sessionId)
         const target = yield* parseStreamPath(name.split("/"))
         return (yield* sessions.stream(record, target)).body
       })

@@ -20,6 +20,7 @@ import {
 import { Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
 import * as Path from "node:path"
 import { orUnavailable } from "../auth/Policy.js"
+import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
@@ -29,7 +30,7 @@ import { variantOf } from "./Decision.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { segmentCount, segmentName } from "./Playlists.js"
 import { exists, listDir, makeDir, readBytes, readText, removeDir, removeFiles, writeText } from "./SessionFiles.js"
-import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
+import { type SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 
 /** A request this many segments past what the run has produced is a seek: restart there. */
 const SEEK_GAP = 2
@@ -66,6 +67,7 @@ const build = Effect.gen(function* () {
   const watch = yield* WatchState
   const events = yield* Events
   const node = yield* NodeIdentity
+  const store = yield* CacheStore
   const binary = toolPath(config, "ffmpeg")
   const dir = Path.join(transcodeRoot(config), id)
   const lock = yield* Effect.makeSemaphore(1)
@@ -212,7 +214,10 @@ const build = Effect.gen(function* () {
       const r = yield* load
       yield* lock.withPermits(1)(stopRun)
       yield* removeDir(dir)
-      if (yield* orUnavailable(repo.stop(id, reason))) {
+      const stopped = yield* orUnavailable(repo.stop(id, reason))
+      // Stream requests read the row through the cache: they must see the stop at once.
+      yield* store.invalidateTag(sessionTag(id))
+      if (stopped) {
         yield* events.publish(new PlaybackStopped({
           sessionId: id, userId: r.session.userId, item: r.session.item, reason, positionSeconds: r.session.positionSeconds
         }))

@@ -50,13 +50,17 @@ const Row = Schema.Struct({
 const decode = decodeRows(Row)
 
 /** A session with what serving it needs (never sent to clients: paths stay here). */
-export interface SessionRecord {
-  readonly session: PlaybackSession
-  readonly libraryId: LibraryId
-  readonly path: string
-  readonly info: MediaInfo
-  readonly options: SessionOptions
-}
+export const SessionRecord = Schema.Struct({
+  session: PlaybackSession,
+  libraryId: LibraryId,
+  path: Schema.String,
+  info: MediaInfo,
+  options: SessionOptions
+})
+export type SessionRecord = typeof SessionRecord.Type
+
+/** The cache tag of everything cached about one session: dropped when it stops. */
+export const sessionTag = (id: PlaybackSessionId) => `playback-session:${id}`
 
 export const streamBase = (id: PlaybackSessionId) => `/api/v1/playback/stream/${id}`
 
