@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { PlaybackHealthJob } from "@mediaserver/domain"
 import { Events } from "@mediaserver/server/events/Events"
 import { Jobs } from "@mediaserver/server/jobs/index"
-import { Context, Duration, Effect, Fiber, Schema, Stream } from "effect"
+import { Context, Duration, Effect, Fiber, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { account, read, request } from "../../server/test/auth/Http.js"
@@ -265,12 +265,15 @@ describe("playback", () => {
         { what: "session idle", timeout: Duration.seconds(10), interval: Duration.millis(100) }
       )
       expect((yield* getSession(url, admin, session.id)).state).toBe("active")
+      const subscribed = yield* Context.get(context, Events).subscribe
+      const events = yield* Effect.forkScoped(Stream.runHead(Stream.filter(subscribed, (e) => e._tag === "playback.stopped")))
       yield* Context.get(context, Jobs).enqueue(PlaybackHealthJob, {})
       const stopped = yield* eventually(getSession(url, admin, session.id), (s) => s.state === "stopped", {
         what: "stopped by the health job", timeout: Duration.seconds(45), interval: Duration.millis(100)
       })
       expect(stopped.stopReason).toBe("idle")
       expect((yield* fetchRaw(url, session.urls.direct ?? "", admin)).status).toBe(409)
+      expect(Option.getOrNull(yield* Fiber.join(events))).toMatchObject({ _tag: "playback.stopped", sessionId: session.id, reason: "idle" })
     }), { timeout: 90_000 })
 
   it.scopedLive("stream names are validated: no traversal, no arbitrary file", () =>

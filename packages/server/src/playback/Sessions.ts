@@ -17,6 +17,7 @@ import {
   PlaybackSessionEntity,
   PlaybackSessionId,
   PlaybackStarted,
+  PlaybackStopped,
   type Unavailable,
   Unprocessable
 } from "@mediaserver/domain"
@@ -24,7 +25,7 @@ import { Context, Duration, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
-import { CacheAside } from "../cache/index.js"
+import { CacheAside, CacheStore } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
@@ -72,6 +73,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const watch = yield* WatchState
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
+      const store = yield* CacheStore
       const records = yield* CacheAside.make({
         namespace: "playback-session",
         schema: SessionRecord,
@@ -217,14 +219,19 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
 
       const stop = (id: PlaybackSessionId, reason: string) => call(id)(client(id).Stop({ reason }))
 
+      // One UPDATE ends them all: waking each session's entity only to have it stop itself cost a
+      // message, a row read and a write per session. An entity still running (HLS) ends its ffmpeg at
+      // the same idle timeout by itself.
       const stopIdle = Effect.gen(function* () {
-        const idle = yield* repo.idle(config.playbackIdleTimeout)
-        const results = yield* Effect.forEach(idle, (id) =>
-          stop(id, "idle").pipe(
-            Effect.as(1),
-            Effect.catchAll((e) => Effect.as(Effect.logWarning(`playback ${id}: idle stop failed: ${e.message}`), 0))
-          ))
-        return results.reduce((a, b) => a + b, 0)
+        const stopped = yield* repo.stopIdle(config.playbackIdleTimeout)
+        yield* Effect.forEach(stopped, (s) =>
+          Effect.zipRight(
+            store.invalidateTag(sessionTag(s.id)),
+            events.publish(new PlaybackStopped({
+              sessionId: s.id, userId: s.user_id, item: s.item, reason: "idle", positionSeconds: s.position_seconds
+            }))
+          ), { discard: true })
+        return stopped.length
       })
 
       return {

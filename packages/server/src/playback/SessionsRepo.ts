@@ -118,6 +118,10 @@ const ExternalRow = Schema.Struct({
 export type ExternalSubtitle = typeof ExternalRow.Type
 const decodeExternal = decodeRows(ExternalRow)
 
+const IdleRow = Schema.Struct({ id: PlaybackSessionId, user_id: UserId, position_seconds: Schema.Number, item: WatchItem })
+export type IdleStopped = typeof IdleRow.Type
+const decodeIdle = decodeRows(IdleRow)
+
 export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRepo")<
   SessionsRepo,
   {
@@ -131,15 +135,17 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
     readonly setNode: (id: PlaybackSessionId, node: string) => Effect.Effect<void, DatabaseError>
     /** Ends an active session; false if it had already ended. */
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<boolean, DatabaseError>
-    /** Active sessions with no heartbeat for `timeout`. */
-    readonly idle: (timeout: Duration.Duration) => Effect.Effect<ReadonlyArray<PlaybackSessionId>, DatabaseError>
+    /** Ends every active session with no heartbeat for `timeout`; the ones it ended. */
+    readonly stopIdle: (timeout: Duration.Duration) => Effect.Effect<ReadonlyArray<IdleStopped>, DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
     SessionsRepo,
     Effect.gen(function* () {
       const sql = yield* PgClient.PgClient
-      const ids = decodeRows(Schema.Struct({ id: PlaybackSessionId }))
+      // The WatchItem of session `s`, from whichever of its two columns is set.
+      const item = sql.literal(`CASE WHEN s.movie_id IS NOT NULL THEN jsonb_build_object('_tag', 'movie', 'id', s.movie_id)
+        ELSE jsonb_build_object('_tag', 'episode', 'id', s.episode_id) END AS item`)
       return {
         files: (item) =>
           sql`
@@ -164,9 +170,7 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
           `.pipe(Effect.asVoid, wrapSql("playbackSessions.insert")),
         get: (id) =>
           sql`
-            SELECT s.*, f.path, f.probe, f.library_id,
-              CASE WHEN s.movie_id IS NOT NULL THEN jsonb_build_object('_tag', 'movie', 'id', s.movie_id)
-                ELSE jsonb_build_object('_tag', 'episode', 'id', s.episode_id) END AS item
+            SELECT s.*, f.path, f.probe, f.library_id, ${item}
             FROM playback_sessions s
             JOIN media_files f ON f.id = s.media_file_id WHERE s.id = ${id}
           `.pipe(
@@ -186,11 +190,12 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
             UPDATE playback_sessions SET state = 'stopped', stop_reason = ${reason}, stopped_at = now()
             WHERE id = ${id} AND state = 'active' RETURNING id
           `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("playbackSessions.stop")),
-        idle: (timeout) =>
+        stopIdle: (timeout) =>
           sql`
-            SELECT id FROM playback_sessions
-            WHERE state = 'active' AND last_active_at < now() - make_interval(secs => ${Duration.toSeconds(timeout)})
-          `.pipe(Effect.flatMap(ids), Effect.map((rows) => rows.map((r) => r.id)), wrapSql("playbackSessions.idle"))
+            UPDATE playback_sessions s SET state = 'stopped', stop_reason = 'idle', stopped_at = now()
+            WHERE s.state = 'active' AND s.last_active_at < now() - make_interval(secs => ${Duration.toSeconds(timeout)})
+            RETURNING s.id, s.user_id, s.position_seconds, ${item}
+          `.pipe(Effect.flatMap(decodeIdle), wrapSql("playbackSessions.stopIdle"))
       }
     })
   )
