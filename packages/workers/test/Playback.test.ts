@@ -17,6 +17,7 @@ import {
   longClip,
   playableMovies,
   processState,
+  Session,
   tempDir,
   uris,
   writeTemp
@@ -146,7 +147,8 @@ describe("playback", () => {
         auth: admin, body: { positionSeconds: 3, paused: false }
       })
       expect(beat.status).toBe(200)
-      expect((yield* getSession(url, admin, remux.id)).positionSeconds).toBe(3)
+      expect(beat.body).toMatchObject({ positionSeconds: 3, paused: false, state: "active" })
+      expect((yield* getSession(url, admin, remux.id))).toMatchObject({ positionSeconds: 3, node: (yield* read(Session)(beat)).node })
       const watched = yield* sql<{ position_seconds: number }>`SELECT position_seconds FROM watch_state WHERE movie_id = ${movies["Multi"] ?? ""}`
       expect(watched[0]?.position_seconds).toBe(3)
       // A new session resumes there.

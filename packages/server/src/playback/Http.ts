@@ -28,7 +28,7 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
       .handle("stop", ({ path }) =>
         playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.stop(r.session.id, "stopped"))))
       .handle("heartbeat", ({ path, payload }) =>
-        playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.heartbeat(r.session.id, payload))))
+        playing(Effect.flatMap(sessions.streaming(path.sessionId), (r) => sessions.heartbeat(r.session.id, payload))))
       .handleRaw("direct", ({ path }) =>
         playing(Effect.gen(function* () {
           const record = yield* sessions.streaming(path.sessionId)

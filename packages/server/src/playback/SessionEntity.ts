@@ -10,6 +10,7 @@ import { Entity } from "@effect/cluster"
 import {
   Conflict,
   NotFound,
+  PlaybackSession,
   PlaybackSessionEntity,
   PlaybackSessionId,
   PlaybackStopped,
@@ -17,7 +18,7 @@ import {
   type SegmentPart,
   Unavailable
 } from "@mediaserver/domain"
-import { Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
+import { DateTime, Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
 import * as Path from "node:path"
 import { orUnavailable } from "../auth/Policy.js"
 import { CacheStore } from "../cache/index.js"
@@ -83,10 +84,16 @@ const build = Effect.gen(function* () {
     if (record !== null) return record
     const found = yield* orUnavailable(repo.get(id))
     if (Option.isNone(found)) return yield* new NotFound({ message: `No playback session ${id}` })
-    record = found.value
     lastHeartbeat = found.value.session.lastActiveAt.epochMillis
-    if (found.value.session.state === "active") yield* orUnavailable(repo.setNode(id, node.id))
-    return found.value
+    const { session } = found.value
+    // Written when the session moves here (first start, failover), not on every load.
+    if (session.state === "active" && session.node !== node.id) {
+      yield* orUnavailable(repo.setNode(id, node.id))
+      record = { ...found.value, session: new PlaybackSession({ ...session, node: node.id }) }
+    } else {
+      record = found.value
+    }
+    return record
   })
   const active = Effect.flatMap(load, (r) => (r.session.state === "active" ? Effect.succeed(r) : Effect.fail(ended)))
   const reload = Effect.suspend(() => {
@@ -289,10 +296,20 @@ const build = Effect.gen(function* () {
       Effect.gen(function* () {
         const r = yield* active
         const position = Math.min(payload.positionSeconds, r.session.durationSeconds)
-        if (!(yield* orUnavailable(repo.heartbeat(id, position, payload.paused)))) return yield* ended
+        const saved = yield* orUnavailable(repo.heartbeat(id, position, payload.paused))
+        if (Option.isNone(saved)) {
+          // Stopped elsewhere (the health job): the next request reads the row again.
+          record = null
+          return yield* ended
+        }
         lastHeartbeat = Date.now()
         yield* orUnavailable(watch.setProgress(r.session.userId, r.session.item, position, r.session.durationSeconds))
-        return (yield* reload).session
+        // The row changed only where this heartbeat changed it: no need to read it back.
+        const session = new PlaybackSession({
+          ...r.session, positionSeconds: position, paused: payload.paused, lastActiveAt: DateTime.unsafeFromDate(saved.value)
+        })
+        record = { ...r, session }
+        return session
       }),
     Stop: ({ payload }: { readonly payload: { readonly reason: string } }) => stop(payload.reason)
   }

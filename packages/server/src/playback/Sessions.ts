@@ -53,8 +53,9 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
     /** The policy of one session: its owner or an admin; anyone else gets 404 (no existence leak). */
     readonly owned: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
     /**
-     * `owned` for media requests (playlists, segments, subtitles, direct play), many a second: the row
-     * comes from the cache (a stop drops it), its position may lag; the policy is checked every time.
+     * `owned` for media requests (playlists, segments, subtitles, direct play) and heartbeats, the
+     * frequent calls: the row comes from the cache (a stop drops it), its position may lag (the entity
+     * holds the live one); the policy is checked every time.
      */
     readonly streaming: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
     readonly heartbeat: (id: PlaybackSessionId, beat: PlaybackHeartbeat) => Effect.Effect<PlaybackSession, StreamError>

@@ -121,6 +121,7 @@ const decodeExternal = decodeRows(ExternalRow)
 const IdleRow = Schema.Struct({ id: PlaybackSessionId, user_id: UserId, position_seconds: Schema.Number, item: WatchItem })
 export type IdleStopped = typeof IdleRow.Type
 const decodeIdle = decodeRows(IdleRow)
+const decodeActive = decodeRows(Schema.Struct({ last_active_at: Schema.DateFromSelf }))
 
 export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRepo")<
   SessionsRepo,
@@ -130,8 +131,8 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
     readonly externalSubtitles: (fileId: MediaFileId) => Effect.Effect<ReadonlyArray<ExternalSubtitle>, DatabaseError>
     readonly insert: (session: NewSession) => Effect.Effect<void, DatabaseError>
     readonly get: (id: PlaybackSessionId) => Effect.Effect<Option.Option<SessionRecord>, DatabaseError>
-    /** Saves a heartbeat of an active session; none if it is not active. */
-    readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<boolean, DatabaseError>
+    /** Saves a heartbeat of an active session: its new last-active time; none if it is not active. */
+    readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<Option.Option<Date>, DatabaseError>
     readonly setNode: (id: PlaybackSessionId, node: string) => Effect.Effect<void, DatabaseError>
     /** Ends an active session; false if it had already ended. */
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<boolean, DatabaseError>
@@ -181,8 +182,12 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
         heartbeat: (id, position, paused) =>
           sql`
             UPDATE playback_sessions SET position_seconds = ${position}, paused = ${paused}, last_active_at = now()
-            WHERE id = ${id} AND state = 'active' RETURNING id
-          `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("playbackSessions.heartbeat")),
+            WHERE id = ${id} AND state = 'active' RETURNING last_active_at
+          `.pipe(
+            Effect.flatMap(decodeActive),
+            Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.last_active_at)),
+            wrapSql("playbackSessions.heartbeat")
+          ),
         setNode: (id, node) =>
           sql`UPDATE playback_sessions SET node = ${node} WHERE id = ${id}`.pipe(Effect.asVoid, wrapSql("playbackSessions.setNode")),
         stop: (id, reason) =>
