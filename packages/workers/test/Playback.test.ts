@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { PlaybackHealthJob } from "@mediaserver/domain"
 import { Events } from "@mediaserver/server/events/Events"
 import { Jobs } from "@mediaserver/server/jobs/index"
-import { Context, Duration, Effect, Fiber, Schema, Stream } from "effect"
+import { Context, Duration, Effect, Fiber, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { account, read, request } from "../../server/test/auth/Http.js"
@@ -17,6 +17,7 @@ import {
   longClip,
   playableMovies,
   processState,
+  Session,
   tempDir,
   uris,
   writeTemp
@@ -35,7 +36,7 @@ describe("playback", () => {
       const media = yield* TestMedia.files
       const transcodes = yield* tempDir("ms-tx-")
       const { url, sql, admin } = yield* node(transcodes)
-      const { movies } = yield* playableMovies(url, admin, sql, { Clip: media.mp4 })
+      const { libraryId, movies } = yield* playableMovies(url, admin, sql, { Clip: media.mp4 })
       const alice = (yield* account(url, "alice")).auth
       const session = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Clip"] }, client: browser })
       expect(session.decision.method).toBe("direct")
@@ -68,6 +69,15 @@ describe("playback", () => {
       // File paths (external subtitles) stay on the server.
       expect((yield* request(url, "GET", `/api/v1/playback/sessions/${session.id}`, { auth: admin })).body).not.toHaveProperty("sources")
       expect((yield* fetchRaw(url, `/api/v1/playback/stream/${session.id}/master.m3u8`, admin)).status).toBe(404)
+
+      // A user with a grant plays only while the library stays visible to them: a revoke ends it at once.
+      const bob = yield* account(url, "bob")
+      const grants = `/api/v1/libraries/${libraryId}/permissions`
+      expect((yield* request(url, "POST", grants, { auth: admin, body: { userId: bob.user.id } })).status).toBe(200)
+      const his = (yield* createSession(url, bob.auth, { item: { _tag: "movie", id: movies["Clip"] }, client: browser })).urls.direct ?? ""
+      for (const _ of [1, 2]) expect((yield* fetchRaw(url, his, bob.auth, { range: "bytes=0-9" })).status).toBe(206)
+      expect((yield* request(url, "DELETE", `${grants}/${bob.user.id}`, { auth: admin })).status).toBe(204)
+      expect((yield* fetchRaw(url, his, bob.auth, { range: "bytes=0-9" })).status).toBe(404)
 
       // The reference's playback operations and the stream paths are in the OpenAPI document.
       const openapi = yield* Effect.flatMap(request(url, "GET", "/api/openapi.json"), read(OpenApi))
@@ -126,13 +136,19 @@ describe("playback", () => {
         expect(vtt.text.startsWith("WEBVTT")).toBe(true)
         expect(vtt.text).toContain("Hello from the test subtitle.")
       }
+      // Extracted once per session: asked again, the track comes from the session's directory, not ffmpeg.
+      const cachedVtt = Path.join(transcodes, remux.id, "subtitles", "0.vtt")
+      expect(Fs.readFileSync(cachedVtt, "utf8")).toContain("Hello from the test subtitle.")
+      Fs.writeFileSync(cachedVtt, "WEBVTT\n\n00:00.000 --> 00:01.000\nServed from the session's copy.\n")
+      expect((yield* fetchRaw(url, `${base}/subtitles/0.vtt`, admin)).text).toContain("Served from the session's copy.")
 
       // Heartbeats save the position and the user's watch progress.
       const beat = yield* request(url, "POST", `/api/v1/playback/sessions/${remux.id}/heartbeat`, {
         auth: admin, body: { positionSeconds: 3, paused: false }
       })
       expect(beat.status).toBe(200)
-      expect((yield* getSession(url, admin, remux.id)).positionSeconds).toBe(3)
+      expect(beat.body).toMatchObject({ positionSeconds: 3, paused: false, state: "active" })
+      expect((yield* getSession(url, admin, remux.id))).toMatchObject({ positionSeconds: 3, node: (yield* read(Session)(beat)).node })
       const watched = yield* sql<{ position_seconds: number }>`SELECT position_seconds FROM watch_state WHERE movie_id = ${movies["Multi"] ?? ""}`
       expect(watched[0]?.position_seconds).toBe(3)
       // A new session resumes there.
@@ -182,6 +198,8 @@ describe("playback", () => {
       }
       expect(Fs.readdirSync(transcodes)).toEqual([])
       expect((yield* fetchRaw(url, `${base}/original/0.ts`, admin)).status).toBe(409)
+      // Playlists are written without the entity: the stop reached their cached row too.
+      expect((yield* fetchRaw(url, `${base}/master.m3u8`, admin)).status).toBe(409)
     }), { timeout: 120_000 })
 
   it.scopedLive("seeking far restarts ffmpeg at that segment; ffmpeg is throttled ahead of the player; idle sessions are stopped", () =>
@@ -249,12 +267,15 @@ describe("playback", () => {
         { what: "session idle", timeout: Duration.seconds(10), interval: Duration.millis(100) }
       )
       expect((yield* getSession(url, admin, session.id)).state).toBe("active")
+      const subscribed = yield* Context.get(context, Events).subscribe
+      const events = yield* Effect.forkScoped(Stream.runHead(Stream.filter(subscribed, (e) => e._tag === "playback.stopped")))
       yield* Context.get(context, Jobs).enqueue(PlaybackHealthJob, {})
       const stopped = yield* eventually(getSession(url, admin, session.id), (s) => s.state === "stopped", {
         what: "stopped by the health job", timeout: Duration.seconds(45), interval: Duration.millis(100)
       })
       expect(stopped.stopReason).toBe("idle")
       expect((yield* fetchRaw(url, session.urls.direct ?? "", admin)).status).toBe(409)
+      expect(Option.getOrNull(yield* Fiber.join(events))).toMatchObject({ _tag: "playback.stopped", sessionId: session.id, reason: "idle" })
     }), { timeout: 90_000 })
 
   it.scopedLive("stream names are validated: no traversal, no arbitrary file", () =>

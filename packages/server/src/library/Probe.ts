@@ -5,10 +5,10 @@
  * the process. Embedded streams only: external subtitle files are Subtitles.ts.
  */
 import { type MediaInfo, ProbeFailed, ProbeTimeout, ProbeUnavailable } from "@mediaserver/domain"
-import { Context, Duration, Effect, Either, Layer, Option, Schema } from "effect"
-import { execFile } from "node:child_process"
+import { Context, Duration, Effect, Either, Layer, Schema } from "effect"
 import * as Path from "node:path"
 import { AppConfig } from "../config/AppConfig.js"
+import { runToCompletion, toolPath } from "../system/Process.js"
 import { FfprobeFrames, FfprobeOutput, mainVideo, mayBeHdr10Plus, toMediaInfo } from "./FfprobeJson.js"
 
 export interface ProbeOptions {
@@ -27,17 +27,15 @@ const MAX_OUTPUT = 16 * 1024 * 1024
 
 /** Runs ffprobe; interrupting kills it. Exit codes are the file's fault, spawn errors are not. */
 const run = (binary: string, args: ReadonlyArray<string>, path: string) =>
-  Effect.async<string, ProbeFailed | ProbeUnavailable>((resume) => {
-    const child = execFile(binary, args, { maxBuffer: MAX_OUTPUT, windowsHide: true }, (error, stdout, stderr) => {
-      if (error === null) return resume(Effect.succeed(stdout))
-      // A string code is a spawn failure (ENOENT, EACCES, EAGAIN), except an oversized output.
-      if (typeof error.code === "string" && error.code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
-        return resume(Effect.fail(new ProbeUnavailable({ binary, message: `cannot run ${binary}: ${error.message}` })))
-      }
-      const reason = stderr.trim().split("\n").at(-1) ?? error.message
-      resume(Effect.fail(new ProbeFailed({ path, message: reason === "" ? error.message : reason })))
-    })
-    return Effect.sync(() => child.kill("SIGKILL"))
+  runToCompletion({
+    binary,
+    args,
+    maxOutput: MAX_OUTPUT,
+    cannotStart: (message) => new ProbeUnavailable({ binary, message }),
+    failed: (stderr, status) => {
+      const reason = stderr.trim().split("\n").at(-1) ?? ""
+      return new ProbeFailed({ path, message: reason === "" ? status : reason })
+    }
   })
 
 const decode = <A, I>(schema: Schema.Schema<A, I>, path: string) => (stdout: string) =>
@@ -48,7 +46,7 @@ const decode = <A, I>(schema: Schema.Schema<A, I>, path: string) => (stdout: str
 export const makeMediaProbe = (options: Partial<ProbeOptions> = {}) =>
   Effect.gen(function* () {
     const config = yield* AppConfig
-    const binary = Option.getOrElse(config.ffprobePath, () => "ffprobe")
+    const binary = toolPath(config, "ffprobe")
     const timeout = Duration.decode(options.timeout ?? defaultProbeOptions.timeout)
     const permits = yield* Effect.makeSemaphore(options.concurrency ?? defaultProbeOptions.concurrency)
 

@@ -10,6 +10,7 @@ import { Deferred, Effect } from "effect"
 import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import type { Variant } from "./Decision.js"
+import { runToCompletion } from "../system/Process.js"
 import { avcLevel } from "./Playlists.js"
 
 export interface HlsRun {
@@ -73,7 +74,7 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
 }
 
 /** A text subtitle track (an embedded stream or an external file) as WebVTT on stdout. */
-export const webvttArgs = (input: string, stream: number | null): ReadonlyArray<string> => [
+const webvttArgs = (input: string, stream: number | null): ReadonlyArray<string> => [
   "-nostdin", "-hide_banner", "-loglevel", "error",
   "-i", `file:${Path.resolve(input)}`,
   "-map", stream === null ? "0:s:0" : `0:${stream}`, "-c:s", "webvtt", "-f", "webvtt", "pipe:1"
@@ -128,16 +129,12 @@ export const startFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect
     }
   })
 
-/** Runs ffmpeg to completion and returns its stdout (small outputs: subtitles). */
-export const runFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect.Effect<string, Unavailable> =>
-  Effect.async<string, Unavailable>((resume) => {
-    const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true })
-    let out = ""
-    let err = ""
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()))
-    child.stderr.on("data", (chunk: Buffer) => (err = (err + chunk.toString()).slice(-TAIL)))
-    child.once("error", (error) => resume(Effect.fail(new Unavailable({ message: `cannot run ffmpeg: ${error.message}` }))))
-    child.once("exit", (code) =>
-      resume(code === 0 ? Effect.succeed(out) : Effect.fail(new Unavailable({ message: `ffmpeg failed: ${err.trim()}` }))))
-    return Effect.sync(() => void child.kill("SIGKILL"))
+/** A text subtitle track as WebVTT (small: a film's subtitles are a few hundred KiB). */
+export const extractWebvtt = (binary: string, input: string, stream: number | null) =>
+  runToCompletion({
+    binary,
+    args: webvttArgs(input, stream),
+    maxOutput: 8 * 1024 * 1024,
+    cannotStart: (message) => new Unavailable({ message }),
+    failed: (stderr, status) => new Unavailable({ message: `ffmpeg failed (${status}): ${stderr.trim()}` })
   })

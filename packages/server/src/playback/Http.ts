@@ -18,7 +18,7 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
     const platform = yield* HttpPlatform.HttpPlatform
     const stream = (id: PlaybackSessionId, parts: ReadonlyArray<string>) =>
       playing(Effect.gen(function* () {
-        const record = yield* sessions.owned(id)
+        const record = yield* sessions.streaming(id)
         const target = yield* parseStreamPath(parts)
         return toResponse(yield* sessions.stream(record, target))
       }))
@@ -28,10 +28,10 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
       .handle("stop", ({ path }) =>
         playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.stop(r.session.id, "stopped"))))
       .handle("heartbeat", ({ path, payload }) =>
-        playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.heartbeat(r.session.id, payload))))
+        playing(Effect.flatMap(sessions.streaming(path.sessionId), (r) => sessions.heartbeat(r.session.id, payload))))
       .handleRaw("direct", ({ path }) =>
         playing(Effect.gen(function* () {
-          const record = yield* sessions.owned(path.sessionId)
+          const record = yield* sessions.streaming(path.sessionId)
           if (record.session.decision.method !== "direct") {
             return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
           }

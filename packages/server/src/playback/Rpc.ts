@@ -12,7 +12,7 @@ export const PlaybackRpcLive = PlaybackRpcs.toLayer(
     const sessions = yield* PlaybackSessions
     const streamed = (sessionId: Parameters<typeof sessions.owned>[0], name: string) =>
       Effect.gen(function* () {
-        const record = yield* sessions.owned(sessionId)
+        const record = yield* sessions.streaming(sessionId)
         const target = yield* parseStreamPath(name.split("/"))
         return (yield* sessions.stream(record, target)).body
       })
@@ -22,7 +22,7 @@ export const PlaybackRpcLive = PlaybackRpcs.toLayer(
       PlaybackStop: ({ sessionId }) =>
         playing(Effect.flatMap(sessions.owned(sessionId), (r) => sessions.stop(r.session.id, "stopped"))),
       PlaybackHeartbeat: ({ sessionId, heartbeat }) =>
-        playing(Effect.flatMap(sessions.owned(sessionId), (r) => sessions.heartbeat(r.session.id, heartbeat))),
+        playing(Effect.flatMap(sessions.streaming(sessionId), (r) => sessions.heartbeat(r.session.id, heartbeat))),
       PlaybackPlaylist: ({ sessionId, name }) =>
         playing(Effect.flatMap(streamed(sessionId, name), (body) =>
           typeof body === "string" ? Effect.succeed(body) : Effect.fail(notPlaylist(name)))),

@@ -10,6 +10,7 @@ import { Entity } from "@effect/cluster"
 import {
   Conflict,
   NotFound,
+  PlaybackSession,
   PlaybackSessionEntity,
   PlaybackSessionId,
   PlaybackStopped,
@@ -17,18 +18,20 @@ import {
   type SegmentPart,
   Unavailable
 } from "@mediaserver/domain"
-import { Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
-import * as Fs from "node:fs/promises"
+import { DateTime, Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
 import * as Path from "node:path"
 import { orUnavailable } from "../auth/Policy.js"
+import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
+import { toolPath } from "../system/Process.js"
 import { Events } from "../events/Events.js"
 import { variantOf } from "./Decision.js"
-import { type FfmpegProcess, hlsArgs, runFfmpeg, startFfmpeg, webvttArgs } from "./Ffmpeg.js"
+import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { segmentCount, segmentName } from "./Playlists.js"
-import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
+import { exists, listDir, makeDir, readBytes, readText, removeDir, removeFiles, writeText } from "./SessionFiles.js"
+import { type SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 
 /** A request this many segments past what the run has produced is a seek: restart there. */
 const SEEK_GAP = 2
@@ -48,12 +51,12 @@ interface Run {
   readonly process: FfmpegProcess
 }
 
-const exists = (path: string) => Effect.promise(() => Fs.access(path).then(() => true, () => false))
-const readBytes = (path: string) =>
-  Effect.tryPromise({ try: () => Fs.readFile(path), catch: () => new Unavailable({ message: "segment vanished" }) }).pipe(
-    Effect.map((buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
-  )
-const removeDir = (dir: string) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
+const SEGMENT = /^(\d+)\.(ts|m4s)$/
+/** The number of a segment file; null for any other file. */
+const segmentNumber = (name: string) => {
+  const n = SEGMENT.exec(name)
+  return n === null ? null : Number(n[1])
+}
 
 const ended = new Conflict({ message: "The playback session has ended" })
 
@@ -65,9 +68,12 @@ const build = Effect.gen(function* () {
   const watch = yield* WatchState
   const events = yield* Events
   const node = yield* NodeIdentity
-  const binary = Option.getOrElse(config.ffmpegPath, () => "ffmpeg")
+  const store = yield* CacheStore
+  const binary = toolPath(config, "ffmpeg")
   const dir = Path.join(transcodeRoot(config), id)
   const lock = yield* Effect.makeSemaphore(1)
+  // One extraction at a time: a second request for a track waits for the first and reads its file.
+  const subtitleLock = yield* Effect.makeSemaphore(1)
 
   let record: SessionRecord | null = null
   let lastHeartbeat = Date.now()
@@ -78,10 +84,16 @@ const build = Effect.gen(function* () {
     if (record !== null) return record
     const found = yield* orUnavailable(repo.get(id))
     if (Option.isNone(found)) return yield* new NotFound({ message: `No playback session ${id}` })
-    record = found.value
     lastHeartbeat = found.value.session.lastActiveAt.epochMillis
-    if (found.value.session.state === "active") yield* orUnavailable(repo.setNode(id, node.id))
-    return found.value
+    const { session } = found.value
+    // Written when the session moves here (first start, failover), not on every load.
+    if (session.state === "active" && session.node !== node.id) {
+      yield* orUnavailable(repo.setNode(id, node.id))
+      record = { ...found.value, session: new PlaybackSession({ ...session, node: node.id }) }
+    } else {
+      record = found.value
+    }
+    return record
   })
   const active = Effect.flatMap(load, (r) => (r.session.state === "active" ? Effect.succeed(r) : Effect.fail(ended)))
   const reload = Effect.suspend(() => {
@@ -98,12 +110,9 @@ const build = Effect.gen(function* () {
    * oldest one pruning keeps). Files of earlier runs further on count only once the series reaches them.
    */
   const produced = (r: Run) =>
-    Effect.promise(() => Fs.readdir(r.dir).catch((): Array<string> => [])).pipe(
+    listDir(r.dir).pipe(
       Effect.map((names) => {
-        const ready = new Set(names.flatMap((name) => {
-          const n = /^(\d+)\.(ts|m4s)$/.exec(name)
-          return n === null ? [] : [Number(n[1])]
-        }))
+        const ready = new Set(names.map(segmentNumber))
         let next = Math.max(r.start, lastRequested - KEEP_BEHIND)
         while (ready.has(next)) next++
         return next - 1
@@ -122,7 +131,7 @@ const build = Effect.gen(function* () {
       const video = r.info.video
       if (video === null) return yield* new NotFound({ message: "The file has no video stream" })
       const runDir = Path.join(dir, profile)
-      yield* Effect.promise(() => Fs.mkdir(runDir, { recursive: true }))
+      yield* makeDir(runDir)
       const burn = r.options.burnSubtitle
         ? r.options.sources.find((s) => s.id === r.options.subtitle)?.index ?? null
         : null
@@ -156,14 +165,11 @@ const build = Effect.gen(function* () {
   const prune = Effect.suspend(() => {
     const current = run
     if (current === null) return Effect.void
-    return Effect.promise(async () => {
-      const names = await Fs.readdir(current.dir).catch((): Array<string> => [])
-      const old = names.filter((name) => {
-        const n = /^(\d+)\.(ts|m4s)$/.exec(name)
-        return n !== null && Number(n[1]) < lastRequested - KEEP_BEHIND
-      })
-      await Promise.all(old.map((name) => Fs.rm(Path.join(current.dir, name), { force: true })))
-    })
+    return Effect.flatMap(listDir(current.dir), (names) =>
+      removeFiles(current.dir, names.filter((name) => {
+        const n = segmentNumber(name)
+        return n !== null && n < lastRequested - KEEP_BEHIND
+      })))
   })
 
   /** Keeps ffmpeg at most THROTTLE segments ahead of the player: suspended beyond, resumed below. */
@@ -215,7 +221,10 @@ const build = Effect.gen(function* () {
       const r = yield* load
       yield* lock.withPermits(1)(stopRun)
       yield* removeDir(dir)
-      if (yield* orUnavailable(repo.stop(id, reason))) {
+      const stopped = yield* orUnavailable(repo.stop(id, reason))
+      // Stream requests read the row through the cache: they must see the stop at once.
+      yield* store.invalidateTag(sessionTag(id))
+      if (stopped) {
         yield* events.publish(new PlaybackStopped({
           sessionId: id, userId: r.session.userId, item: r.session.item, reason, positionSeconds: r.session.positionSeconds
         }))
@@ -273,16 +282,34 @@ const build = Effect.gen(function* () {
         const source = r.options.sources.find((s) => s.id === payload.track)
         const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
         if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
-        return yield* runFfmpeg(binary, webvttArgs(source.path ?? r.path, source.index))
+        // Extracted once per session (the player asks again on every seek or track switch); the file
+        // goes with the session's directory.
+        const cached = Path.join(dir, "subtitles", `${payload.track}.vtt`)
+        return yield* subtitleLock.withPermits(1)(Effect.gen(function* () {
+          if (yield* exists(cached)) return yield* readText(cached)
+          const text = yield* extractWebvtt(binary, source.path ?? r.path, source.index)
+          yield* writeText(cached, text).pipe(Effect.catchAll((e) => Effect.logWarning(`playback ${id}: ${e.message}`)))
+          return text
+        }))
       }),
     Heartbeat: ({ payload }: { readonly payload: { readonly positionSeconds: number; readonly paused: boolean } }) =>
       Effect.gen(function* () {
         const r = yield* active
         const position = Math.min(payload.positionSeconds, r.session.durationSeconds)
-        if (!(yield* orUnavailable(repo.heartbeat(id, position, payload.paused)))) return yield* ended
+        const saved = yield* orUnavailable(repo.heartbeat(id, position, payload.paused))
+        if (Option.isNone(saved)) {
+          // Stopped elsewhere (the health job): the next request reads the row again.
+          record = null
+          return yield* ended
+        }
         lastHeartbeat = Date.now()
         yield* orUnavailable(watch.setProgress(r.session.userId, r.session.item, position, r.session.durationSeconds))
-        return (yield* reload).session
+        // The row changed only where this heartbeat changed it: no need to read it back.
+        const session = new PlaybackSession({
+          ...r.session, positionSeconds: position, paused: payload.paused, lastActiveAt: DateTime.unsafeFromDate(saved.value)
+        })
+        record = { ...r, session }
+        return session
       }),
     Stop: ({ payload }: { readonly payload: { readonly reason: string } }) => stop(payload.reason)
   }

@@ -17,6 +17,7 @@ import {
   PlaybackSessionEntity,
   PlaybackSessionId,
   PlaybackStarted,
+  PlaybackStopped,
   type Unavailable,
   Unprocessable
 } from "@mediaserver/domain"
@@ -24,6 +25,7 @@ import { Context, Duration, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
+import { CacheAside, CacheStore } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
@@ -31,7 +33,7 @@ import { LibraryAccess } from "../library/LibraryAccess.js"
 import { decide, variantOf } from "./Decision.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
-import { type SessionRecord, SessionsRepo } from "./SessionsRepo.js"
+import { SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 import { subtitleTracks } from "./Tracks.js"
 
 export interface StreamBody {
@@ -50,6 +52,12 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
     ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | DatabaseError, CurrentUser>
     /** The policy of one session: its owner or an admin; anyone else gets 404 (no existence leak). */
     readonly owned: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
+    /**
+     * `owned` for media requests (playlists, segments, subtitles, direct play) and heartbeats, the
+     * frequent calls: the row comes from the cache (a stop drops it), its position may lag (the entity
+     * holds the live one); the policy is checked every time.
+     */
+    readonly streaming: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
     readonly heartbeat: (id: PlaybackSessionId, beat: PlaybackHeartbeat) => Effect.Effect<PlaybackSession, StreamError>
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<void, NotFound | Unavailable>
     readonly stream: (record: SessionRecord, target: StreamTarget) => Effect.Effect<StreamBody, StreamError>
@@ -57,7 +65,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
     readonly stopIdle: Effect.Effect<number, DatabaseError>
   }
 >() {
-  static readonly layer = Layer.effect(
+  static readonly layer = Layer.scoped(
     PlaybackSessions,
     Effect.gen(function* () {
       const config = yield* AppConfig
@@ -66,6 +74,14 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const watch = yield* WatchState
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
+      const store = yield* CacheStore
+      const records = yield* CacheAside.make({
+        namespace: "playback-session",
+        schema: SessionRecord,
+        // Short: its state may lag a stop whose invalidation this node missed (Redis down).
+        ttl: { l1: "10 seconds", l2: "1 minute" },
+        tags: (id: PlaybackSessionId) => [sessionTag(id)]
+      })
       // A segment may wait for ffmpeg up to PLAYBACK_SEGMENT_TIMEOUT; the call gets a little more.
       const timeout = Duration.sum(config.playbackSegmentTimeout, Duration.seconds(5))
       const call = (id: PlaybackSessionId) => entityCall(`PlaybackSession/${id}`, timeout)
@@ -132,9 +148,9 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
 
       // The owner, or an admin acting with admin scope (the one admin rule); and the library must still
       // be visible to the caller (a revoked grant ends streaming). Anyone else learns nothing: 404.
-      const owned = (id: PlaybackSessionId) =>
+      const allowed = (record: SessionRecord) =>
         Effect.gen(function* () {
-          const record = yield* load(id)
+          const id = record.session.id
           yield* any(requireSelf(record.session.userId), requireAdmin).pipe(Effect.catchTag("Forbidden", () => notFound(id)))
           yield* access.require(record.libraryId, "view").pipe(
             Effect.catchTags({ NotFound: () => notFound(id), Forbidden: () => notFound(id) })
@@ -204,19 +220,25 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
 
       const stop = (id: PlaybackSessionId, reason: string) => call(id)(client(id).Stop({ reason }))
 
+      // One UPDATE ends them all: waking each session's entity only to have it stop itself cost a
+      // message, a row read and a write per session. An entity still running (HLS) ends its ffmpeg at
+      // the same idle timeout by itself.
       const stopIdle = Effect.gen(function* () {
-        const idle = yield* repo.idle(config.playbackIdleTimeout)
-        const results = yield* Effect.forEach(idle, (id) =>
-          stop(id, "idle").pipe(
-            Effect.as(1),
-            Effect.catchAll((e) => Effect.as(Effect.logWarning(`playback ${id}: idle stop failed: ${e.message}`), 0))
-          ))
-        return results.reduce((a, b) => a + b, 0)
+        const stopped = yield* repo.stopIdle(config.playbackIdleTimeout)
+        yield* Effect.forEach(stopped, (s) =>
+          Effect.zipRight(
+            store.invalidateTag(sessionTag(s.id)),
+            events.publish(new PlaybackStopped({
+              sessionId: s.id, userId: s.user_id, item: s.item, reason: "idle", positionSeconds: s.position_seconds
+            }))
+          ), { discard: true })
+        return stopped.length
       })
 
       return {
         create,
-        owned,
+        owned: (id) => Effect.flatMap(load(id), allowed),
+        streaming: (id) => Effect.flatMap(records.get(id, load(id)), allowed),
         heartbeat: (id, beat) => call(id)(client(id).Heartbeat(beat)),
         stop,
         stream,

@@ -50,13 +50,17 @@ const Row = Schema.Struct({
 const decode = decodeRows(Row)
 
 /** A session with what serving it needs (never sent to clients: paths stay here). */
-export interface SessionRecord {
-  readonly session: PlaybackSession
-  readonly libraryId: LibraryId
-  readonly path: string
-  readonly info: MediaInfo
-  readonly options: SessionOptions
-}
+export const SessionRecord = Schema.Struct({
+  session: PlaybackSession,
+  libraryId: LibraryId,
+  path: Schema.String,
+  info: MediaInfo,
+  options: SessionOptions
+})
+export type SessionRecord = typeof SessionRecord.Type
+
+/** The cache tag of everything cached about one session: dropped when it stops. */
+export const sessionTag = (id: PlaybackSessionId) => `playback-session:${id}`
 
 export const streamBase = (id: PlaybackSessionId) => `/api/v1/playback/stream/${id}`
 
@@ -114,6 +118,11 @@ const ExternalRow = Schema.Struct({
 export type ExternalSubtitle = typeof ExternalRow.Type
 const decodeExternal = decodeRows(ExternalRow)
 
+const IdleRow = Schema.Struct({ id: PlaybackSessionId, user_id: UserId, position_seconds: Schema.Number, item: WatchItem })
+export type IdleStopped = typeof IdleRow.Type
+const decodeIdle = decodeRows(IdleRow)
+const decodeActive = decodeRows(Schema.Struct({ last_active_at: Schema.DateFromSelf }))
+
 export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRepo")<
   SessionsRepo,
   {
@@ -122,20 +131,22 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
     readonly externalSubtitles: (fileId: MediaFileId) => Effect.Effect<ReadonlyArray<ExternalSubtitle>, DatabaseError>
     readonly insert: (session: NewSession) => Effect.Effect<void, DatabaseError>
     readonly get: (id: PlaybackSessionId) => Effect.Effect<Option.Option<SessionRecord>, DatabaseError>
-    /** Saves a heartbeat of an active session; none if it is not active. */
-    readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<boolean, DatabaseError>
+    /** Saves a heartbeat of an active session: its new last-active time; none if it is not active. */
+    readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<Option.Option<Date>, DatabaseError>
     readonly setNode: (id: PlaybackSessionId, node: string) => Effect.Effect<void, DatabaseError>
     /** Ends an active session; false if it had already ended. */
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<boolean, DatabaseError>
-    /** Active sessions with no heartbeat for `timeout`. */
-    readonly idle: (timeout: Duration.Duration) => Effect.Effect<ReadonlyArray<PlaybackSessionId>, DatabaseError>
+    /** Ends every active session with no heartbeat for `timeout`; the ones it ended. */
+    readonly stopIdle: (timeout: Duration.Duration) => Effect.Effect<ReadonlyArray<IdleStopped>, DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
     SessionsRepo,
     Effect.gen(function* () {
       const sql = yield* PgClient.PgClient
-      const ids = decodeRows(Schema.Struct({ id: PlaybackSessionId }))
+      // The WatchItem of session `s`, from whichever of its two columns is set.
+      const item = sql.literal(`CASE WHEN s.movie_id IS NOT NULL THEN jsonb_build_object('_tag', 'movie', 'id', s.movie_id)
+        ELSE jsonb_build_object('_tag', 'episode', 'id', s.episode_id) END AS item`)
       return {
         files: (item) =>
           sql`
@@ -160,9 +171,7 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
           `.pipe(Effect.asVoid, wrapSql("playbackSessions.insert")),
         get: (id) =>
           sql`
-            SELECT s.*, f.path, f.probe, f.library_id,
-              CASE WHEN s.movie_id IS NOT NULL THEN jsonb_build_object('_tag', 'movie', 'id', s.movie_id)
-                ELSE jsonb_build_object('_tag', 'episode', 'id', s.episode_id) END AS item
+            SELECT s.*, f.path, f.probe, f.library_id, ${item}
             FROM playback_sessions s
             JOIN media_files f ON f.id = s.media_file_id WHERE s.id = ${id}
           `.pipe(
@@ -173,8 +182,12 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
         heartbeat: (id, position, paused) =>
           sql`
             UPDATE playback_sessions SET position_seconds = ${position}, paused = ${paused}, last_active_at = now()
-            WHERE id = ${id} AND state = 'active' RETURNING id
-          `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("playbackSessions.heartbeat")),
+            WHERE id = ${id} AND state = 'active' RETURNING last_active_at
+          `.pipe(
+            Effect.flatMap(decodeActive),
+            Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.last_active_at)),
+            wrapSql("playbackSessions.heartbeat")
+          ),
         setNode: (id, node) =>
           sql`UPDATE playback_sessions SET node = ${node} WHERE id = ${id}`.pipe(Effect.asVoid, wrapSql("playbackSessions.setNode")),
         stop: (id, reason) =>
@@ -182,11 +195,12 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
             UPDATE playback_sessions SET state = 'stopped', stop_reason = ${reason}, stopped_at = now()
             WHERE id = ${id} AND state = 'active' RETURNING id
           `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("playbackSessions.stop")),
-        idle: (timeout) =>
+        stopIdle: (timeout) =>
           sql`
-            SELECT id FROM playback_sessions
-            WHERE state = 'active' AND last_active_at < now() - make_interval(secs => ${Duration.toSeconds(timeout)})
-          `.pipe(Effect.flatMap(ids), Effect.map((rows) => rows.map((r) => r.id)), wrapSql("playbackSessions.idle"))
+            UPDATE playback_sessions s SET state = 'stopped', stop_reason = 'idle', stopped_at = now()
+            WHERE s.state = 'active' AND s.last_active_at < now() - make_interval(secs => ${Duration.toSeconds(timeout)})
+            RETURNING s.id, s.user_id, s.position_seconds, ${item}
+          `.pipe(Effect.flatMap(decodeIdle), wrapSql("playbackSessions.stopIdle"))
       }
     })
   )
