@@ -7,8 +7,10 @@
  */
 import {
   type DatabaseError,
+  type EpisodeId,
   type ImageKind,
   type JobPayloadInvalid,
+  type LibraryId,
   type MetadataCredit,
   type MetadataImage,
   MetadataDownloadImageJob,
@@ -21,10 +23,14 @@ import {
   MetadataRefreshPersonJob,
   MetadataRefreshSeasonJob,
   MetadataRefreshSeriesJob,
+  type MovieId,
   NotFound,
+  type PersonId,
   type ProviderError,
   ProviderRejected,
   type RefreshTrigger,
+  type SeasonId,
+  type SeriesId,
   type StorageError
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
@@ -56,13 +62,13 @@ const isNotFound = (e: { readonly _tag: string }) => e._tag === "ProviderRejecte
 export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/MetadataRefresh")<
   MetadataRefresh,
   {
-    readonly library: (libraryId: string) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
-    readonly movie: (id: string) => Effect.Effect<void, RefreshError>
+    readonly library: (libraryId: LibraryId) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
+    readonly movie: (id: MovieId) => Effect.Effect<void, RefreshError>
     /** Its seasons are refreshed by jobs of the same trigger (a manual refresh is not deduplicated by a scan's). */
-    readonly series: (id: string, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
-    readonly season: (id: string) => Effect.Effect<void, RefreshError>
-    readonly episode: (id: string) => Effect.Effect<void, RefreshError>
-    readonly person: (id: string) => Effect.Effect<void, RefreshError>
+    readonly series: (id: SeriesId, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
+    readonly season: (id: SeasonId) => Effect.Effect<void, RefreshError>
+    readonly episode: (id: EpisodeId) => Effect.Effect<void, RefreshError>
+    readonly person: (id: PersonId) => Effect.Effect<void, RefreshError>
     readonly enrich: (kind: ImageOwner, id: string) => Effect.Effect<void, RefreshError>
     readonly downloadImage: (path: string) => Effect.Effect<void, RefreshError>
   }

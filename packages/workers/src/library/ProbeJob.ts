@@ -4,20 +4,17 @@
  * file ffprobe cannot read is remembered as such; a timeout or a missing ffprobe fails the attempt
  * (retryable), keeping what was already saved.
  */
-import { LibraryId, NotFound } from "@mediaserver/domain"
+import type { LibraryProbeJob } from "@mediaserver/domain"
 import { allContentChanged } from "@mediaserver/server/content/ContentCache"
 import { MediaProbe } from "@mediaserver/server/library/Probe"
 import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
 import { externalSubtitles } from "@mediaserver/server/library/Subtitles"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 
 const BATCH = 200
 
-export const probeJob = (payload: { readonly libraryId: string }) =>
+export const probeJob = ({ libraryId }: typeof LibraryProbeJob.payload.Type) =>
   Effect.gen(function* () {
-    const libraryId = yield* Schema.decodeUnknown(LibraryId)(payload.libraryId).pipe(
-      Effect.mapError((e) => new NotFound({ message: `bad probe payload: ${e.message}` }))
-    )
     const repo = yield* ProbesRepo
     const probe = yield* MediaProbe
     const empty = yield* repo.markEmpty(libraryId)
