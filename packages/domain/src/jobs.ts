@@ -4,7 +4,9 @@
  * in workers. Later slices add their kinds to `JobCatalogue`.
  */
 import { Duration, Schema } from "effect"
+import { EpisodeId, MovieId, PersonId, SeasonId, SeriesId } from "./contentIds.js"
 import { isDiscard } from "./errors.js"
+import { LibraryId, ScanId } from "./libraries.js"
 import { providerDiscardTags } from "./metadata.js"
 
 /** Queues and how many handlers of each may run at once on one node (configurable per node). */
@@ -198,7 +200,7 @@ export const StatsHourlyJob = defineJob({
 /** One scan of one library (the LibraryScan entity enqueues it). Scans are idempotent, so a retry rescans. */
 export const LibraryScanJob = defineJob({
   name: "library.scan",
-  payload: Schema.Struct({ libraryId: Schema.String, scanId: Schema.String }),
+  payload: Schema.Struct({ libraryId: LibraryId, scanId: ScanId }),
   queue: "low",
   maxAttempts: 3,
   backoff: { base: "30 seconds", max: "5 minutes" },
@@ -208,7 +210,7 @@ export const LibraryScanJob = defineJob({
 /** One new or changed file of a watched library, matched without a walk. Unmatched: discarded at once. */
 export const LibraryMatchFileJob = defineJob({
   name: "library.match_file",
-  payload: Schema.Struct({ libraryId: Schema.String, path: Schema.String }),
+  payload: Schema.Struct({ libraryId: LibraryId, path: Schema.String }),
   queue: "default",
   maxAttempts: 3,
   backoff: { base: "5 seconds", max: "1 minute" },
@@ -220,7 +222,7 @@ export const LibraryMatchFileJob = defineJob({
 /** Probes a library's files whose probe is missing or stale (after a scan found new or changed files). */
 export const LibraryProbeJob = defineJob({
   name: "library.probe",
-  payload: Schema.Struct({ libraryId: Schema.String }),
+  payload: Schema.Struct({ libraryId: LibraryId }),
   queue: "bulk",
   maxAttempts: 3,
   backoff: { base: "30 seconds", max: "5 minutes" },
@@ -231,7 +233,7 @@ export const LibraryProbeJob = defineJob({
 /** Fetches metadata for a library's items still pending it: enqueues a refresh of each. */
 export const MetadataRefreshLibraryJob = defineJob({
   name: "metadata.refresh_library",
-  payload: Schema.Struct({ libraryId: Schema.String }),
+  payload: Schema.Struct({ libraryId: LibraryId }),
   queue: "default",
   maxAttempts: 5,
   backoff: { base: "30 seconds", max: "10 minutes" },
@@ -260,16 +262,17 @@ const refresh = <const Name extends string, S extends Schema.Schema.AnyNoContext
     discardOn: providerDiscardTags
   })
 
-export const MetadataRefreshMovieJob = refresh("metadata.refresh_movie", Schema.Struct({ movieId: Schema.String, trigger: RefreshTrigger }))
-export const MetadataRefreshSeriesJob = refresh("metadata.refresh_series", Schema.Struct({ seriesId: Schema.String, trigger: RefreshTrigger }))
-export const MetadataRefreshSeasonJob = refresh("metadata.refresh_season", Schema.Struct({ seasonId: Schema.String, trigger: RefreshTrigger }))
-export const MetadataRefreshEpisodeJob = refresh("metadata.refresh_episode", Schema.Struct({ episodeId: Schema.String, trigger: RefreshTrigger }))
-export const MetadataRefreshPersonJob = refresh("metadata.refresh_person", Schema.Struct({ personId: Schema.String, trigger: RefreshTrigger }))
+export const MetadataRefreshMovieJob = refresh("metadata.refresh_movie", Schema.Struct({ movieId: MovieId, trigger: RefreshTrigger }))
+export const MetadataRefreshSeriesJob = refresh("metadata.refresh_series", Schema.Struct({ seriesId: SeriesId, trigger: RefreshTrigger }))
+export const MetadataRefreshSeasonJob = refresh("metadata.refresh_season", Schema.Struct({ seasonId: SeasonId, trigger: RefreshTrigger }))
+export const MetadataRefreshEpisodeJob = refresh("metadata.refresh_episode", Schema.Struct({ episodeId: EpisodeId, trigger: RefreshTrigger }))
+export const MetadataRefreshPersonJob = refresh("metadata.refresh_person", Schema.Struct({ personId: PersonId, trigger: RefreshTrigger }))
 
 /** After a refresh: refresh the item's people not filled yet and download its images. */
 export const MetadataEnrichJob = defineJob({
   name: "metadata.enrich",
-  payload: Schema.Struct({ kind: Schema.Literal("movie", "series", "season", "episode"), id: Schema.String }),
+  // One id field for the four kinds: a UUID (the row's id), the kind says which table.
+  payload: Schema.Struct({ kind: Schema.Literal("movie", "series", "season", "episode"), id: Schema.UUID }),
   queue: "low",
   maxAttempts: 3,
   backoff: { base: "10 seconds", max: "5 minutes" },

@@ -46,6 +46,20 @@ describe("AppConfig", () => {
       expect(config.maxBodyBytes).toBe(1024 * 1024)
       expect(Duration.toMillis(config.shardLockExpiration)).toBe(6_000)
       expect(Duration.toMillis(config.shardLockRefreshInterval)).toBe(2_000)
+      expect(config.jobQueueConcurrency).toEqual({ critical: 20, high: 15, default: 10, low: 5, bulk: 3 })
+      expect(Duration.toHours(config.jobRetentionCompleted)).toBe(72)
+      expect(Duration.toHours(config.jobRetentionUnsuccessful)).toBe(7 * 24)
+      expect(config.jobRetentionBatchSize).toBe(500)
+    }))
+
+  it.effect("job queue sizes and retention are read from their env names", () =>
+    Effect.gen(function*() {
+      const config = Either.getOrThrow(
+        yield* readConfig({ JOB_QUEUE_BULK_CONCURRENCY: "7", JOB_RETENTION_COMPLETED: "1 hour", JOB_RETENTION_BATCH_SIZE: "50" })
+      )
+      expect(config.jobQueueConcurrency).toEqual({ critical: 20, high: 15, default: 10, low: 5, bulk: 7 })
+      expect(Duration.toMillis(config.jobRetentionCompleted)).toBe(3_600_000)
+      expect(config.jobRetentionBatchSize).toBe(50)
     }))
 
   it.effect("reads given values; DATABASE_URL means not embedded", () =>
@@ -71,7 +85,10 @@ describe("AppConfig", () => {
     { key: "PORT", value: "70000", expected: /65535/ },
     { key: "NODE_ROLE", value: "boss", expected: /api.*worker.*all/ },
     { key: "LOG_LEVEL", value: "loud", expected: /info/ },
-    { key: "SHARD_LOCK_EXPIRATION", value: "soon", expected: /duration/i }
+    { key: "SHARD_LOCK_EXPIRATION", value: "soon", expected: /duration/i },
+    { key: "JOB_QUEUE_LOW_CONCURRENCY", value: "0", expected: /positive integer/ },
+    { key: "JOB_RETENTION_COMPLETED", value: "later", expected: /duration/i },
+    { key: "JOB_RETENTION_BATCH_SIZE", value: "0", expected: /positive integer/ }
   ]
   for (const { key, value, expected } of bad) {
     it.effect(`${key}=${value} fails with one line naming ${key}`, () =>

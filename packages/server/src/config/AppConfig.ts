@@ -3,7 +3,7 @@
  * with one line naming the key (see `formatConfigError`).
  */
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, LogLevel, Option, Redacted, Schema } from "effect"
-import { NodeRole } from "@mediaserver/domain"
+import { defaultQueueConcurrency, type JobQueue, NodeRole } from "@mediaserver/domain"
 
 const LogFormat = Schema.Literal("pretty", "json", "logfmt")
 
@@ -49,6 +49,9 @@ const logLevel = (name: string) =>
         : Either.right(level)
     })
   )
+
+const queueSize = (queue: JobQueue) =>
+  positiveInt(`JOB_QUEUE_${queue.toUpperCase()}_CONCURRENCY`).pipe(Config.withDefault(defaultQueueConcurrency[queue]))
 
 /** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
 export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
@@ -175,6 +178,19 @@ export const appConfig = Config.all({
   imageMaxBytes: positiveInt("IMAGE_MAX_BYTES").pipe(Config.withDefault(20 * 1024 * 1024)),
   /** Job backoffs longer than this sleep on the durable clock (they survive a restart; the run is replayed after). */
   jobDurableBackoffAfter: Config.duration("JOB_DURABLE_BACKOFF_AFTER").pipe(Config.withDefault(Duration.seconds(60))),
+  /** Handlers of each queue running at once on this node (`JOB_QUEUE_<NAME>_CONCURRENCY`). */
+  jobQueueConcurrency: Config.all({
+    critical: queueSize("critical"),
+    high: queueSize("high"),
+    default: queueSize("default"),
+    low: queueSize("low"),
+    bulk: queueSize("bulk")
+  }),
+  // Job retention (jobs/JobRetention.ts): finished runs are deleted at these ages, this many per statement.
+  jobRetentionCompleted: Config.duration("JOB_RETENTION_COMPLETED").pipe(Config.withDefault(Duration.hours(72))),
+  /** Discarded, failed and cancelled runs: kept longer, someone may want to look at them. */
+  jobRetentionUnsuccessful: Config.duration("JOB_RETENTION_UNSUCCESSFUL").pipe(Config.withDefault(Duration.days(7))),
+  jobRetentionBatchSize: positiveInt("JOB_RETENTION_BATCH_SIZE").pipe(Config.withDefault(500)),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),

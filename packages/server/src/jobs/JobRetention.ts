@@ -6,15 +6,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { DatabaseError } from "@mediaserver/domain"
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
+import { AppConfig } from "../config/AppConfig.js"
 import { wrapSql } from "../db/Sql.js"
-
-export const jobRetentionConfig = Config.all({
-  completed: Config.duration("JOB_RETENTION_COMPLETED").pipe(Config.withDefault(Duration.hours(72))),
-  /** Discarded, failed and cancelled runs: kept longer, someone may want to look at them. */
-  unsuccessful: Config.duration("JOB_RETENTION_UNSUCCESSFUL").pipe(Config.withDefault(Duration.days(7))),
-  batchSize: Config.integer("JOB_RETENTION_BATCH_SIZE").pipe(Config.withDefault(500))
-})
 
 export interface JobRetentionShape {
   /** Deletes what is due; returns how many runs were deleted. */
@@ -26,9 +20,10 @@ export class JobRetention extends Context.Tag("@mediaserver/JobRetention")<JobRe
     JobRetention,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
-      const config = yield* jobRetentionConfig
-      const completedMs = Duration.toMillis(config.completed)
-      const unsuccessfulMs = Duration.toMillis(config.unsuccessful)
+      const config = yield* AppConfig
+      const batchSize = config.jobRetentionBatchSize
+      const completedMs = Duration.toMillis(config.jobRetentionCompleted)
+      const unsuccessfulMs = Duration.toMillis(config.jobRetentionUnsuccessful)
 
       // Data-modifying CTEs: runs, then their executions' replies and messages, in one statement.
       const batch = sql<{ readonly runs: number }>`
@@ -38,7 +33,7 @@ export class JobRetention extends Context.Tag("@mediaserver/JobRetention")<JobRe
             WHERE (state = 'completed' AND finished_at < now() - make_interval(secs => ${completedMs} / 1000.0))
                OR (state IN ('discarded', 'failed', 'cancelled')
                    AND finished_at < now() - make_interval(secs => ${unsuccessfulMs} / 1000.0))
-            LIMIT ${config.batchSize}
+            LIMIT ${batchSize}
           )
           RETURNING execution_id
         ),
@@ -63,7 +58,7 @@ export class JobRetention extends Context.Tag("@mediaserver/JobRetention")<JobRe
         for (;;) {
           const deleted = yield* batch
           total += deleted
-          if (deleted < config.batchSize) return total
+          if (deleted < batchSize) return total
         }
       }).pipe(
         Effect.tap((total) => (total > 0 ? Effect.logInfo(`job retention: deleted ${total} finished runs`) : Effect.void)),

@@ -14,12 +14,14 @@ import {
   type ScanTrigger,
   Unavailable
 } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option, Schedule, Stream } from "effect"
+import { Context, Duration, Effect, Layer, Option, type Stream } from "effect"
 import { entityCall } from "../cluster/EntityCall.js"
+import { makeScanWatch } from "./ScanWatch.js"
 import { ScansRepo } from "./ScansRepo.js"
 
 const ENTITY_TIMEOUT = Duration.seconds(30)
 const DEFAULT_PAGE_SIZE = 20
+const WATCH_INTERVAL = Duration.seconds(1)
 
 export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans")<
   LibraryScans,
@@ -28,11 +30,14 @@ export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans
     readonly start: (libraryId: LibraryId, trigger: ScanTrigger) => Effect.Effect<LibraryScan, NotFound | Unavailable>
     readonly cancel: (libraryId: LibraryId) => Effect.Effect<LibraryScan, NotFound | Conflict | Unavailable>
     readonly page: (libraryId: LibraryId, params: { readonly page?: number | undefined; readonly pageSize?: number | undefined }) => Effect.Effect<LibraryScansPage, DatabaseError>
-    /** The latest scan now and once a second while it runs; ends when it is no longer running. */
+    /**
+     * The latest scan now and once a second while it runs; ends when it is no longer running. Watchers
+     * of one library on a node share one poll.
+     */
     readonly watch: (libraryId: LibraryId) => Stream.Stream<LibraryScan, NotFound | DatabaseError>
   }
 >() {
-  static readonly layer = Layer.effect(
+  static readonly layer = Layer.scoped(
     LibraryScans,
     Effect.gen(function* () {
       const repo = yield* ScansRepo
@@ -44,6 +49,7 @@ export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans
           onNone: () => Effect.fail(new NotFound({ message: `Library ${libraryId} has no scan` })),
           onSome: Effect.succeed
         }))
+      const watch = yield* makeScanWatch(latest, WATCH_INTERVAL)
       return {
         start: (libraryId, trigger) => viaEntity(libraryId, client(libraryId).Start({ trigger })),
         cancel: (libraryId) => viaEntity(libraryId, client(libraryId).Cancel()),
@@ -53,10 +59,7 @@ export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans
           return Effect.map(repo.page(libraryId, page, pageSize), ({ items, total }) =>
             new LibraryScansPage({ items, total, page, pageSize }))
         },
-        watch: (libraryId) =>
-          Stream.repeatEffectWithSchedule(latest(libraryId), Schedule.spaced(Duration.seconds(1))).pipe(
-            Stream.takeUntil((scan) => scan.status !== "running")
-          )
+        watch
       }
     })
   )

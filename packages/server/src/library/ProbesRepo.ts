@@ -39,16 +39,32 @@ const streamRows = (info: MediaInfo, external: ReadonlyArray<SubtitleStream>) =>
   }))
 ].map((row, position) => ({ ...row, position }))
 
+/** What probing a file gave: its streams (and external subtitles), or why ffprobe could not read it. */
+export type ProbeOutcome =
+  | { readonly file: StaleFile; readonly info: MediaInfo; readonly external: ReadonlyArray<SubtitleStream> }
+  | { readonly file: StaleFile; readonly error: string }
+
+const outcomeRow = (outcome: ProbeOutcome) => ({
+  id: outcome.file.id,
+  size: outcome.file.size,
+  mtime_ms: outcome.file.mtimeMs,
+  ...("info" in outcome
+    ? { probe: encodeInfo(outcome.info), error: null, streams: streamRows(outcome.info, outcome.external) }
+    : { probe: null, error: outcome.error, streams: [] })
+})
+
 export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
   ProbesRepo,
   {
     /** Present files whose probe is missing or was taken at another size or mtime (and did not fail there). */
     readonly stale: (libraryId: LibraryId, limit: number) => Effect.Effect<ReadonlyArray<StaleFile>, DatabaseError>
-    readonly save: (file: StaleFile, info: MediaInfo, external: ReadonlyArray<SubtitleStream>) => Effect.Effect<void, DatabaseError>
+    /**
+     * Saves a batch in one statement: a probed file's probe replaces its streams; a file ffprobe cannot
+     * read is remembered for this size and mtime (so it is not retried every scan), its streams kept.
+     */
+    readonly saveAll: (outcomes: ReadonlyArray<ProbeOutcome>) => Effect.Effect<void, DatabaseError>
     /** Empty files (placeholders, failed copies) need no ffprobe: all marked at once. */
     readonly markEmpty: (libraryId: LibraryId) => Effect.Effect<number, DatabaseError>
-    /** A file ffprobe cannot read: remembered for this size and mtime, so it is not retried every scan. */
-    readonly saveFailure: (file: StaleFile, message: string) => Effect.Effect<void, DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -67,36 +83,36 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
             Effect.map((rows) => rows.map((r) => ({ id: r.id, path: r.path, size: r.size_bytes, mtimeMs: r.mtime_ms }))),
             wrapSql("probes.stale")
           ),
-        save: (file, info, external) =>
-          sql.withTransaction(Effect.gen(function* () {
-            yield* sql`
-              UPDATE media_files SET probe = ${jsonb(encodeInfo(info))}::jsonb, probe_size = ${file.size},
-                probe_mtime_ms = ${file.mtimeMs}, probe_error = NULL
-              WHERE id = ${file.id}
-            `
-            yield* sql`DELETE FROM media_streams WHERE media_file_id = ${file.id}`
-            const rows = streamRows(info, external)
-            if (rows.length > 0) {
-              yield* sql`
-                INSERT INTO media_streams (media_file_id, position, kind, stream_index, codec, language, title, is_default, is_forced, external_path, details)
-                SELECT ${file.id}, x.position, x.kind, x.stream_index, x.codec, x.language, x.title, x.is_default, x.is_forced, x.external_path, x.details
-                FROM jsonb_to_recordset(${jsonb(rows)}::jsonb) AS x(position int, kind text, stream_index int, codec text, language text,
-                  title text, is_default boolean, is_forced boolean, external_path text, details jsonb)
-              `
-            }
-          })).pipe(wrapSql("probes.save")),
+        // Streams go in only after the old ones are gone (the count reads the whole DELETE first): sub-
+        // statements of one statement otherwise run in no set order, and positions are the primary key.
+        // Files deleted since they were read are skipped (only updated rows get streams).
+        saveAll: (outcomes) =>
+          outcomes.length === 0 ? Effect.void : sql`
+            WITH input AS (
+              SELECT * FROM jsonb_to_recordset(${jsonb(outcomes.map(outcomeRow))}::jsonb)
+                AS x(id uuid, size bigint, mtime_ms bigint, probe jsonb, error text, streams jsonb)
+            ),
+            updated AS (
+              UPDATE media_files f SET probe = i.probe, probe_size = i.size, probe_mtime_ms = i.mtime_ms, probe_error = i.error
+              FROM input i WHERE f.id = i.id
+              RETURNING f.id, i.error IS NULL AS probed, i.streams
+            ),
+            cleared AS (
+              DELETE FROM media_streams s USING updated u WHERE s.media_file_id = u.id AND u.probed RETURNING 1
+            )
+            INSERT INTO media_streams (media_file_id, position, kind, stream_index, codec, language, title, is_default, is_forced, external_path, details)
+            SELECT u.id, x.position, x.kind, x.stream_index, x.codec, x.language, x.title, x.is_default, x.is_forced, x.external_path, x.details
+            FROM updated u CROSS JOIN LATERAL jsonb_to_recordset(u.streams) AS x(position int, kind text, stream_index int, codec text,
+              language text, title text, is_default boolean, is_forced boolean, external_path text, details jsonb)
+            WHERE u.probed AND (SELECT count(*) FROM cleared) >= 0
+          `.pipe(Effect.asVoid, wrapSql("probes.saveAll")),
         markEmpty: (libraryId) =>
           sql`
             UPDATE media_files SET probe = NULL, probe_size = 0, probe_mtime_ms = mtime_ms, probe_error = 'empty file'
             WHERE library_id = ${libraryId} AND state = 'present' AND size_bytes = 0
               AND (probe_size IS DISTINCT FROM size_bytes OR probe_mtime_ms IS DISTINCT FROM mtime_ms)
             RETURNING id
-          `.pipe(Effect.map((rows) => rows.length), wrapSql("probes.markEmpty")),
-        saveFailure: (file, message) =>
-          sql`
-            UPDATE media_files SET probe = NULL, probe_size = ${file.size}, probe_mtime_ms = ${file.mtimeMs}, probe_error = ${message}
-            WHERE id = ${file.id}
-          `.pipe(Effect.asVoid, wrapSql("probes.saveFailure"))
+          `.pipe(Effect.map((rows) => rows.length), wrapSql("probes.markEmpty"))
       }
     })
   )

@@ -19,6 +19,9 @@ const CODECS: Readonly<Record<string, string>> = {
   sub: "microdvd"
 }
 
+/** Directories listed at once when subtitles of a batch of videos are looked up. */
+const DIRECTORY_READS = 16
+
 export interface SubtitleName {
   readonly codec: string
   readonly language: string | null
@@ -82,15 +85,29 @@ export const matchSubtitles = (videoPath: string, names: ReadonlyArray<string>):
   })
 }
 
-/** External subtitle files beside the video. An unreadable directory has none (logged). */
-export const externalSubtitles = (videoPath: string): Effect.Effect<ReadonlyArray<SubtitleStream>> =>
-  Effect.tryPromise(() => Fs.readdir(Path.dirname(videoPath), { withFileTypes: true })).pipe(
-    Effect.map((entries) =>
-      matchSubtitles(videoPath, entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name))
-    ),
+/** The file names of a directory; an unreadable one has none (logged). */
+const namesIn = (dir: string): Effect.Effect<ReadonlyArray<string>> =>
+  Effect.tryPromise(() => Fs.readdir(dir, { withFileTypes: true })).pipe(
+    Effect.map((entries) => entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name)),
     Effect.catchAll((error) =>
-      Effect.logWarning("cannot list external subtitles", { videoPath, error: String(error.cause) }).pipe(
-        Effect.as([])
-      )
+      Effect.logWarning("cannot list external subtitles", { dir, error: String(error.cause) }).pipe(Effect.as([]))
     )
   )
+
+/** External subtitle files beside the video. An unreadable directory has none (logged). */
+export const externalSubtitles = (videoPath: string): Effect.Effect<ReadonlyArray<SubtitleStream>> =>
+  Effect.map(namesIn(Path.dirname(videoPath)), (names) => matchSubtitles(videoPath, names))
+
+/** The external subtitles of many videos, each directory read once: path -> its subtitles. */
+export const externalSubtitlesOf = (
+  videoPaths: ReadonlyArray<string>
+): Effect.Effect<ReadonlyMap<string, ReadonlyArray<SubtitleStream>>> =>
+  Effect.gen(function* () {
+    const dirs = [...new Set(videoPaths.map((path) => Path.dirname(path)))]
+    const listed = new Map<string, ReadonlyArray<string>>()
+    yield* Effect.forEach(dirs, (dir) => Effect.map(namesIn(dir), (names) => listed.set(dir, names)), {
+      concurrency: DIRECTORY_READS,
+      discard: true
+    })
+    return new Map(videoPaths.map((path) => [path, matchSubtitles(path, listed.get(Path.dirname(path)) ?? [])]))
+  })

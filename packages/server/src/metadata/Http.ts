@@ -47,14 +47,14 @@ const MetadataRefreshHttp = HttpApiBuilder.group(MediaApi, "metadataRefresh", (h
     const items = yield* MetadataItems
     const { managingItem } = metadataPolicies(yield* LibraryAccess, items)
     return handlers
-      .handle("refreshMovie", ({ path }) => managingItem("movie", path.id)(items.refresh("movie", path.id)))
-      .handle("refreshSeries", ({ path }) => managingItem("series", path.id)(items.refresh("series", path.id)))
+      .handle("refreshMovie", ({ path }) => managingItem("movie", path.id)(items.refresh({ kind: "movie", id: path.id })))
+      .handle("refreshSeries", ({ path }) => managingItem("series", path.id)(items.refresh({ kind: "series", id: path.id })))
       .handle("movieMetadata", ({ path }) => managingItem("movie", path.id)(items.state("movie", path.id)))
       .handle("seriesMetadata", ({ path }) => managingItem("series", path.id)(items.state("series", path.id)))
       .handle("editMovie", ({ path, payload }) => managingItem("movie", path.id)(items.edit("movie", path.id, payload)))
       .handle("editSeries", ({ path, payload }) => managingItem("series", path.id)(items.edit("series", path.id, payload)))
-      .handle("matchMovie", ({ path, payload }) => managingItem("movie", path.id)(items.confirmMatch("movie", path.id, payload)))
-      .handle("matchSeries", ({ path, payload }) => managingItem("series", path.id)(items.confirmMatch("series", path.id, payload)))
+      .handle("matchMovie", ({ path, payload }) => managingItem("movie", path.id)(items.confirmMatch({ kind: "movie", id: path.id }, payload)))
+      .handle("matchSeries", ({ path, payload }) => managingItem("series", path.id)(items.confirmMatch({ kind: "series", id: path.id }, payload)))
   })
 )
 

@@ -4,7 +4,19 @@
  * check is in the UPDATE itself, so an edit racing a refresh is never lost.
  */
 import { PgClient } from "@effect/sql-pg"
-import type { DatabaseError, MatchCandidate, MetadataEpisode, MetadataMovie, MetadataSeason, MetadataSeries, NamedRef } from "@mediaserver/domain"
+import {
+  type DatabaseError,
+  EpisodeId,
+  type MatchCandidate,
+  type MetadataEpisode,
+  type MetadataMovie,
+  type MetadataSeason,
+  type MetadataSeries,
+  MovieId,
+  type NamedRef,
+  SeasonId,
+  SeriesId
+} from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { decodeRows, firstRow, jsonb, optionalRow as first, wrapSql } from "../db/Sql.js"
@@ -43,6 +55,15 @@ const decodeEpisodes = decodeRows(EpisodeItem)
 
 const Id = Schema.Struct({ id: Schema.String })
 const decodeIds = decodeRows(Id)
+/** Ids of one table, branded (they go into job payloads). */
+const idsOf = <A extends string>(id: Schema.Schema<A, string>) => {
+  const decode = decodeRows(Schema.Struct({ id }))
+  return (rows: ReadonlyArray<unknown>) => Effect.map(decode(rows), (decoded) => decoded.map((r) => r.id))
+}
+const movieIds = idsOf(MovieId)
+const seriesIds = idsOf(SeriesId)
+const seasonIds = idsOf(SeasonId)
+const episodeIds = idsOf(EpisodeId)
 
 export type ItemKind = "movie" | "series"
 export type ImageOwner = ItemKind | "season" | "episode"
@@ -67,11 +88,11 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
      * already filled (a later scan found them; their series is not refreshed again).
      */
     readonly pending: (libraryId: string) => Effect.Effect<{
-      readonly movies: ReadonlyArray<string>
-      readonly series: ReadonlyArray<string>
-      readonly episodes: ReadonlyArray<string>
+      readonly movies: ReadonlyArray<MovieId>
+      readonly series: ReadonlyArray<SeriesId>
+      readonly episodes: ReadonlyArray<EpisodeId>
     }, DatabaseError>
-    readonly seasonsOf: (seriesId: string) => Effect.Effect<ReadonlyArray<string>, DatabaseError>
+    readonly seasonsOf: (seriesId: string) => Effect.Effect<ReadonlyArray<SeasonId>, DatabaseError>
     readonly setMatch: (kind: ItemKind, id: string, tmdbId: string) => Effect.Effect<void, DatabaseError>
     readonly setState: (kind: ItemKind, id: string, state: string, candidates: ReadonlyArray<MatchCandidate> | null) => Effect.Effect<void, DatabaseError>
     readonly writeMovie: (item: Item, movie: MetadataMovie, collectionId: string | null) => Effect.Effect<void, DatabaseError>
@@ -177,22 +198,17 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
           `.pipe(Effect.flatMap(decodeEpisodes), Effect.map(first), wrapSql("metadata.episode")),
         pending: (libraryId) =>
           Effect.all({
-            movies: sql`SELECT id FROM movies WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(decodeIds)),
-            series: sql`SELECT id FROM series WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(decodeIds)),
+            movies: sql`SELECT id FROM movies WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(movieIds)),
+            series: sql`SELECT id FROM series WHERE library_id = ${libraryId} AND metadata_state = 'pending' ORDER BY added_at`.pipe(Effect.flatMap(seriesIds)),
             episodes: sql`
               SELECT e.id FROM episodes e JOIN series s ON s.id = e.series_id
               WHERE s.library_id = ${libraryId} AND s.metadata_state = 'ready' AND e.metadata_state = 'pending' AND e.episode_number IS NOT NULL
               ORDER BY e.added_at
-            `.pipe(Effect.flatMap(decodeIds))
-          }).pipe(
-            Effect.map(({ episodes, movies, series }) => ({
-              movies: movies.map((r) => r.id), series: series.map((r) => r.id), episodes: episodes.map((r) => r.id)
-            })),
-            wrapSql("metadata.pending")
-          ),
+            `.pipe(Effect.flatMap(episodeIds))
+          }).pipe(wrapSql("metadata.pending")),
         seasonsOf: (seriesId) =>
           sql`SELECT id FROM seasons WHERE series_id = ${seriesId} ORDER BY season_number`.pipe(
-            Effect.flatMap(decodeIds), Effect.map((rows) => rows.map((r) => r.id)), wrapSql("metadata.seasonsOf")),
+            Effect.flatMap(seasonIds), wrapSql("metadata.seasonsOf")),
         setMatch: (kind, id, tmdbId) =>
           sql`UPDATE ${table(kind)} SET tmdb_id = ${tmdbId}, match_candidates = NULL, metadata_state = 'pending', updated_at = now() WHERE id = ${id}`.pipe(
             Effect.asVoid, wrapSql("metadata.setMatch")),

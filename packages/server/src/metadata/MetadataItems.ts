@@ -13,10 +13,12 @@ import {
   MatchCandidate,
   type MetadataEdit,
   MetadataRefreshMovieJob,
+  type MovieId,
   MetadataRefreshSeriesJob,
   NotFound,
   RefreshQueued,
-  type RefreshTrigger
+  type RefreshTrigger,
+  type SeriesId
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
 import type { CacheStore } from "../cache/CacheStore.js"
@@ -50,15 +52,18 @@ const COLUMNS: Readonly<Record<EditableField, string>> = {
 
 export type ItemError = NotFound | DatabaseError
 
+/** A movie or series by its own id type (what a refresh job's payload takes). */
+export type ItemRef = { readonly kind: "movie"; readonly id: MovieId } | { readonly kind: "series"; readonly id: SeriesId }
+
 export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataItems")<
   MetadataItems,
   {
     /** The library of a movie or series (for the manage policy). */
     readonly libraryOf: (kind: ItemKind, id: string) => Effect.Effect<LibraryId, ItemError>
     readonly state: (kind: ItemKind, id: string) => Effect.Effect<ItemMetadata, ItemError>
-    readonly refresh: (kind: ItemKind, id: string, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError>
+    readonly refresh: (item: ItemRef, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError>
     readonly edit: (kind: ItemKind, id: string, edit: MetadataEdit) => Effect.Effect<ItemMetadata, ItemError>
-    readonly confirmMatch: (kind: ItemKind, id: string, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError>
+    readonly confirmMatch: (item: ItemRef, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -97,12 +102,12 @@ export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataIt
             metadataUpdatedAt: r.metadata_updated_at === null ? null : DateTime.unsafeFromDate(r.metadata_updated_at)
           }))
 
-      const refresh = (kind: ItemKind, id: string, trigger: RefreshTrigger = "manual") =>
+      const refresh = (item: ItemRef, trigger: RefreshTrigger = "manual") =>
         Effect.gen(function* () {
-          yield* row(kind, id)
-          const jobId = kind === "movie"
-            ? yield* jobs.enqueue(MetadataRefreshMovieJob, { movieId: id, trigger })
-            : yield* jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: id, trigger })
+          yield* row(item.kind, item.id)
+          const jobId = item.kind === "movie"
+            ? yield* jobs.enqueue(MetadataRefreshMovieJob, { movieId: item.id, trigger })
+            : yield* jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: item.id, trigger })
           return new RefreshQueued({ jobId })
           // The payload is ours and always encodes: a failure here is a bug.
         }).pipe(Effect.catchTag("JobPayloadInvalid", (e) => Effect.die(e)))
@@ -131,11 +136,11 @@ export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataIt
             yield* changed(kind, id)
             return yield* state(kind, id)
           }),
-        confirmMatch: (kind, id, match) =>
+        confirmMatch: (item, match) =>
           Effect.gen(function* () {
-            yield* row(kind, id)
-            const queued = yield* jobs.withTransaction(Effect.zipRight(items.setMatch(kind, id, match.tmdbId), refresh(kind, id, "match")))
-            yield* changed(kind, id)
+            yield* row(item.kind, item.id)
+            const queued = yield* jobs.withTransaction(Effect.zipRight(items.setMatch(item.kind, item.id, match.tmdbId), refresh(item, "match")))
+            yield* changed(item.kind, item.id)
             return queued
           })
       }

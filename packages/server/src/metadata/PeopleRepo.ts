@@ -4,7 +4,7 @@
  * whole at each refresh of that item.
  */
 import { PgClient } from "@effect/sql-pg"
-import type { DatabaseError, MetadataCredit, MetadataPerson } from "@mediaserver/domain"
+import { type DatabaseError, type MetadataCredit, type MetadataPerson, PersonId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
@@ -15,7 +15,7 @@ export type CreditOwner = { readonly movie: string } | { readonly series: string
 const PersonRow = Schema.Struct({ id: Schema.String, tmdb_id: Schema.NullOr(Schema.String), metadata_state: Schema.String })
 export type PersonRow = typeof PersonRow.Type
 const decodePeople = decodeRows(PersonRow)
-const decodeIds = decodeRows(Schema.Struct({ id: Schema.String }))
+const decodePersonIds = decodeRows(Schema.Struct({ id: PersonId }))
 
 /** Cast kept per item (billing order), and the crew jobs worth showing. */
 const MAX_CAST = 50
@@ -35,7 +35,7 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
     readonly write: (id: string, person: MetadataPerson) => Effect.Effect<void, DatabaseError>
     readonly setState: (id: string, state: string) => Effect.Effect<void, DatabaseError>
     /** People credited on these owners whose details were never fetched. */
-    readonly pendingOf: (owners: ReadonlyArray<CreditOwner>) => Effect.Effect<ReadonlyArray<string>, DatabaseError>
+    readonly pendingOf: (owners: ReadonlyArray<CreditOwner>) => Effect.Effect<ReadonlyArray<PersonId>, DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -95,7 +95,7 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
               const { column, id } = ownerOf(o)
               return sql`${sql(column)} = ${id}`
             }))})
-          `.pipe(Effect.flatMap(decodeIds), Effect.map((rows) => rows.map((r) => r.id)), wrapSql("people.pendingOf"))
+          `.pipe(Effect.flatMap(decodePersonIds), Effect.map((rows) => rows.map((r) => r.id)), wrapSql("people.pendingOf"))
       }
     })
   )

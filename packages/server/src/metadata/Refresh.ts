@@ -7,8 +7,10 @@
  */
 import {
   type DatabaseError,
+  type EpisodeId,
   type ImageKind,
   type JobPayloadInvalid,
+  type LibraryId,
   type MetadataCredit,
   type MetadataImage,
   MetadataDownloadImageJob,
@@ -21,10 +23,14 @@ import {
   MetadataRefreshPersonJob,
   MetadataRefreshSeasonJob,
   MetadataRefreshSeriesJob,
+  type MovieId,
   NotFound,
+  type PersonId,
   type ProviderError,
   ProviderRejected,
   type RefreshTrigger,
+  type SeasonId,
+  type SeriesId,
   type StorageError
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
@@ -51,18 +57,24 @@ const known = (kind: ImageKind, path: string | null): ReadonlyArray<KnownImage> 
 const listed = (images: ReadonlyArray<MetadataImage>): ReadonlyArray<KnownImage> => images.map((i) => ({ path: i.path, kind: i.kind }))
 const profiles = (credits: ReadonlyArray<MetadataCredit>) => credits.flatMap((c) => known("profile", c.profilePath))
 
+/**
+ * Follow-up jobs enqueued at once by one fan-out: concurrent enqueues outside a transaction share one
+ * insert (Jobs' group commit); inside one each would still be its own statement.
+ */
+const FAN_OUT: { readonly concurrency: number; readonly discard: true } = { concurrency: 10, discard: true }
+
 const isNotFound = (e: { readonly _tag: string }) => e._tag === "ProviderRejected" && "reason" in e && e.reason === "not_found"
 
 export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/MetadataRefresh")<
   MetadataRefresh,
   {
-    readonly library: (libraryId: string) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
-    readonly movie: (id: string) => Effect.Effect<void, RefreshError>
+    readonly library: (libraryId: LibraryId) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
+    readonly movie: (id: MovieId) => Effect.Effect<void, RefreshError>
     /** Its seasons are refreshed by jobs of the same trigger (a manual refresh is not deduplicated by a scan's). */
-    readonly series: (id: string, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
-    readonly season: (id: string) => Effect.Effect<void, RefreshError>
-    readonly episode: (id: string) => Effect.Effect<void, RefreshError>
-    readonly person: (id: string) => Effect.Effect<void, RefreshError>
+    readonly series: (id: SeriesId, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
+    readonly season: (id: SeasonId) => Effect.Effect<void, RefreshError>
+    readonly episode: (id: EpisodeId) => Effect.Effect<void, RefreshError>
+    readonly person: (id: PersonId) => Effect.Effect<void, RefreshError>
     readonly enrich: (kind: ImageOwner, id: string) => Effect.Effect<void, RefreshError>
     readonly downloadImage: (path: string) => Effect.Effect<void, RefreshError>
   }
@@ -153,6 +165,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               ...known("logo", series.logoPath), ...series.seasons.flatMap((s) => known("poster", s.posterPath)), ...profiles(series.credits)
             ])
             const seasons = yield* items.seasonsOf(id)
+            // With the series' writes, so one at a time: in a transaction there is no group commit to gain.
             yield* Effect.forEach(seasons, (seasonId) => jobs.enqueue(MetadataRefreshSeasonJob, { seasonId, trigger }), { discard: true })
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "series", id })
           }))
@@ -243,11 +256,12 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             : (yield* items.episodesOf(id)).map((episode) => ({ episode }))
           const pendingPeople = yield* people.pendingOf(owners)
           const pendingImages = yield* Effect.flatMap(items.imagePaths(kind, id), imagesRepo.missing)
-          yield* jobs.withTransaction(Effect.gen(function* () {
-            yield* Effect.forEach(pendingPeople, (personId) => jobs.enqueue(MetadataRefreshPersonJob, { personId, trigger: "scan" }), { discard: true })
-            yield* Effect.forEach(pendingImages, (image) =>
-              jobs.enqueue(MetadataDownloadImageJob, { provider: image.provider, path: image.path }), { discard: true })
-          }))
+          // Enqueues only, so no transaction: a retry after a partial failure finds the rest still
+          // pending, and uniqueness drops what was already enqueued.
+          yield* Effect.all([
+            ...pendingPeople.map((personId) => jobs.enqueue(MetadataRefreshPersonJob, { personId, trigger: "scan" })),
+            ...pendingImages.map((image) => jobs.enqueue(MetadataDownloadImageJob, { provider: image.provider, path: image.path }))
+          ], FAN_OUT)
         })
 
       return {
@@ -256,11 +270,12 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             // Without a provider the items stay pending: one discarded run says why, not one per item.
             yield* chain
             const pending = yield* items.pending(libraryId)
-            yield* jobs.withTransaction(Effect.gen(function* () {
-              yield* Effect.forEach(pending.movies, (movieId) => jobs.enqueue(MetadataRefreshMovieJob, { movieId, trigger: "scan" }), { discard: true })
-              yield* Effect.forEach(pending.series, (seriesId) => jobs.enqueue(MetadataRefreshSeriesJob, { seriesId, trigger: "scan" }), { discard: true })
-              yield* Effect.forEach(pending.episodes, (episodeId) => jobs.enqueue(MetadataRefreshEpisodeJob, { episodeId, trigger: "scan" }), { discard: true })
-            }))
+            // As in `enrich`: enqueues only, outside a transaction, repeats dropped by uniqueness.
+            yield* Effect.all([
+              ...pending.movies.map((movieId) => jobs.enqueue(MetadataRefreshMovieJob, { movieId, trigger: "scan" })),
+              ...pending.series.map((seriesId) => jobs.enqueue(MetadataRefreshSeriesJob, { seriesId, trigger: "scan" })),
+              ...pending.episodes.map((episodeId) => jobs.enqueue(MetadataRefreshEpisodeJob, { episodeId, trigger: "scan" }))
+            ], FAN_OUT)
             return pending.movies.length + pending.series.length + pending.episodes.length
           }),
         movie: titled("movie"),

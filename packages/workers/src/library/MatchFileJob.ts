@@ -6,7 +6,7 @@
 import {
   FileUnmatched,
   type Library,
-  LibraryId,
+  type LibraryMatchFileJob,
   LibraryProbeJob,
   MetadataRefreshLibraryJob,
   NotFound
@@ -15,14 +15,12 @@ import { Jobs } from "@mediaserver/server/jobs/index"
 import { Libraries } from "@mediaserver/server/library/index"
 import { isCandidateFile, parseMediaPath } from "@mediaserver/server/library/NameParser"
 import { nfoCandidates } from "@mediaserver/server/library/Nfo"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { matchFile } from "./Matcher.js"
 import type { FoundFile } from "./Walk.js"
 import { writeEpisodes, writeMovies } from "./Writer.js"
-
-const Payload = Schema.Struct({ libraryId: LibraryId, path: Schema.String })
 
 const exists = (path: string) => Effect.promise(() => Fs.access(path).then(() => true, () => false))
 
@@ -35,11 +33,8 @@ const nfosFor = (library: Library, file: FoundFile) =>
     return new Set(found)
   })
 
-export const matchFileJob = (payload: { readonly libraryId: string; readonly path: string }) =>
+export const matchFileJob = ({ libraryId, path }: typeof LibraryMatchFileJob.payload.Type) =>
   Effect.gen(function* () {
-    const { libraryId, path } = yield* Schema.decodeUnknown(Payload)(payload).pipe(
-      Effect.mapError((e) => new NotFound({ message: `bad match payload: ${e.message}` }))
-    )
     const library = yield* Effect.flatMap(Libraries, (libraries) => libraries.load(libraryId))
     const root = library.paths.find((r) => path.startsWith(`${r}/`))
     if (root === undefined) return yield* new NotFound({ message: `${path} is not under a root of ${library.name}` })

@@ -1,23 +1,21 @@
 /**
  * The `library.probe` job: probes a library's files whose probe is missing or stale, a batch at a time,
  * with the probe service's per-node process limit; empty files are marked without running ffprobe. A
- * file ffprobe cannot read is remembered as such; a timeout or a missing ffprobe fails the attempt
- * (retryable), keeping what was already saved.
+ * batch costs one read of its files, one listing per directory and one write. A file ffprobe cannot
+ * read is remembered as such; a timeout or a missing ffprobe fails the attempt (retryable), after the
+ * batch's other results are saved.
  */
-import { LibraryId, NotFound } from "@mediaserver/domain"
+import type { LibraryProbeJob } from "@mediaserver/domain"
 import { allContentChanged } from "@mediaserver/server/content/ContentCache"
 import { MediaProbe } from "@mediaserver/server/library/Probe"
-import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
-import { externalSubtitles } from "@mediaserver/server/library/Subtitles"
-import { Effect, Schema } from "effect"
+import { type ProbeOutcome, ProbesRepo, type StaleFile } from "@mediaserver/server/library/ProbesRepo"
+import { externalSubtitlesOf } from "@mediaserver/server/library/Subtitles"
+import { Array, Effect, Option } from "effect"
 
 const BATCH = 200
 
-export const probeJob = (payload: { readonly libraryId: string }) =>
+export const probeJob = ({ libraryId }: typeof LibraryProbeJob.payload.Type) =>
   Effect.gen(function* () {
-    const libraryId = yield* Schema.decodeUnknown(LibraryId)(payload.libraryId).pipe(
-      Effect.mapError((e) => new NotFound({ message: `bad probe payload: ${e.message}` }))
-    )
     const repo = yield* ProbesRepo
     const probe = yield* MediaProbe
     const empty = yield* repo.markEmpty(libraryId)
@@ -25,12 +23,21 @@ export const probeJob = (payload: { readonly libraryId: string }) =>
     for (;;) {
       const stale = yield* repo.stale(libraryId, BATCH)
       if (stale.length === 0) break
-      yield* Effect.forEach(stale, (file) =>
+      // Every file of the batch runs to its end: a retryable failure must not lose the others' results.
+      const results = yield* Effect.forEach(stale, (file: StaleFile) =>
         probe.probe(file.path).pipe(
-          Effect.flatMap((info) => Effect.flatMap(externalSubtitles(file.path), (external) => repo.save(file, info, external))),
-          Effect.catchTag("ProbeFailed", (e) => repo.saveFailure(file, e.message))
-        ), { concurrency: "unbounded", discard: true })
-      probed += stale.length
+          Effect.map((info) => ({ file, info })),
+          Effect.catchTag("ProbeFailed", (e) => Effect.succeed({ file, error: e.message })),
+          Effect.either
+        ), { concurrency: "unbounded" })
+      const [retryable, done] = Array.partitionMap(results, (result) => result)
+      const subtitles = yield* externalSubtitlesOf(done.flatMap((d) => ("info" in d ? [d.file.path] : [])))
+      const outcomes: ReadonlyArray<ProbeOutcome> = done.map((d) =>
+        "info" in d ? { ...d, external: subtitles.get(d.file.path) ?? [] } : d)
+      yield* repo.saveAll(outcomes)
+      probed += done.length
+      const failed = Array.head(retryable)
+      if (Option.isSome(failed)) return yield* Effect.fail(failed.value)
     }
     if (probed + empty > 0) yield* allContentChanged
     yield* Effect.logInfo(`library ${libraryId}: probed ${probed} files (${empty} empty ones skipped)`)

@@ -5,12 +5,12 @@
  * (`scanGaveUp`, called by the job framework).
  */
 import {
-  LibraryId,
+  type LibraryId,
   LibraryProbeJob,
   LibraryScanDone,
+  type LibraryScanJob,
   MetadataRefreshLibraryJob,
-  NotFound,
-  ScanId
+  type ScanId
 } from "@mediaserver/domain"
 import { AppConfig } from "@mediaserver/server/config/AppConfig"
 import { allContentChanged } from "@mediaserver/server/content/ContentCache"
@@ -19,18 +19,14 @@ import { Jobs } from "@mediaserver/server/jobs/index"
 import type { JobContext } from "@mediaserver/server/jobs/index"
 import { Libraries, ScansRepo } from "@mediaserver/server/library/index"
 import type { ScanProgress } from "@mediaserver/server/library/ScansRepo"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option } from "effect"
 import { runScan } from "./Scanner.js"
 
 const PROGRESS_LOG_EVERY_MS = 5_000
 
-const Ids = Schema.Struct({ libraryId: LibraryId, scanId: ScanId })
+type Payload = typeof LibraryScanJob.payload.Type
 
-export const scanJob = (payload: { readonly libraryId: string; readonly scanId: string }, context: JobContext) =>
-  Schema.decodeUnknown(Ids)(payload).pipe(
-    Effect.mapError((e) => new NotFound({ message: `bad scan payload: ${e.message}` })),
-    Effect.flatMap(({ libraryId, scanId }) => scan(libraryId, scanId, context))
-  )
+export const scanJob = (payload: Payload, context: JobContext) => scan(payload.libraryId, payload.scanId, context)
 
 const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
   Effect.gen(function* () {
@@ -102,7 +98,5 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
   )
 
 /** The scan of a run that gave up is failed, with the reason. */
-export const scanGaveUp = (payload: { readonly scanId: string }, message: string) =>
-  Effect.flatMap(ScansRepo, (scans) =>
-    Effect.flatMap(Schema.decodeUnknown(ScanId)(payload.scanId), (scanId) => scans.finish(scanId, "failed", message))
-  ).pipe(Effect.ignore)
+export const scanGaveUp = (payload: Payload, message: string) =>
+  Effect.flatMap(ScansRepo, (scans) => scans.finish(payload.scanId, "failed", message)).pipe(Effect.ignore)
