@@ -7,6 +7,8 @@ import { eventually } from "../../server/test/support/Poll.js"
 import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
 
 const MOVIES = 25
+/** Refreshes are unique per 30-minute period (the catalogue's); a run crossing a boundary may add runs. */
+const periodOf = (ms: number) => Math.floor(ms / Duration.toMillis(Duration.minutes(30)))
 const noResults = { page: 1, total_pages: 1, total_results: 0, results: [] }
 
 describe("metadata fan-out", () => {
@@ -15,6 +17,7 @@ describe("metadata fan-out", () => {
       // Every search finds nothing: each movie's refresh ends quickly, unmatched.
       const { env } = yield* fakeTmdb([{ method: "GET", path: "/3/search/movie", response: { body: noResults } }])
       const { url, sql, admin, context } = yield* libraryNode("meta_fanout", env)
+      const startPeriod = periodOf(Date.now())
       const files: Record<string, string> = {}
       for (let i = 0; i < MOVIES; i++) files[`Film ${i} (2001)/Film ${i} (2001).mkv`] = ""
       const library = yield* createLibrary(url, admin, { name: "Films", kind: "movie", paths: [yield* tree(files)] })
@@ -36,6 +39,8 @@ describe("metadata fan-out", () => {
       const libraryId = Schema.decodeSync(LibraryId)(library.id)
       const counts = yield* Effect.all([refresh.library(libraryId), refresh.library(libraryId)], { concurrency: "unbounded" })
       expect(counts).toEqual([MOVIES, MOVIES])
-      expect((yield* refreshes).length).toBe(MOVIES)
+      const runs = (yield* refreshes).length
+      if (periodOf(Date.now()) === startPeriod) expect(runs).toBe(MOVIES)
+      else expect(runs).toBeLessThanOrEqual(2 * MOVIES)
     }), { timeout: 120_000 })
 })
