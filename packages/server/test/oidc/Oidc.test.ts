@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
-import { account, read, readTokens, request, twoNodes } from "../auth/Http.js"
+import { account, login, read, readTokens, request, twoNodes } from "../auth/Http.js"
 import { cleanupPrefix, connectRedis } from "../support/CacheNodes.js"
 import { startOidcProvider } from "../support/OidcProvider.js"
 import { eventually } from "../support/Poll.js"
@@ -154,6 +154,34 @@ describe("OIDC accounts and providers", () => {
       // An existing account's email is never taken over by a new provider account.
       idp.signInAs({ sub: "r-1", preferred_username: "pat2", email: "pat@example.test" })
       expect((yield* request(url, "GET", yield* throughProvider(url))).status).toBe(409)
+    }))
+
+  it.scopedLive("a user made by single sign-on sets a first password without a current one; from then on the current one is needed", () =>
+    Effect.gen(function* () {
+      const idp = yield* startOidcProvider()
+      const { url } = yield* startServerWithDatabase()
+      const admin = yield* account(url, "root")
+      yield* registerProvider(url, admin.auth, idp)
+      idp.signInAs({ sub: "s-1", preferred_username: "sky", email: "sky@idp.test" })
+      const sky = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
+      const change = (body: Record<string, string>) =>
+        request(url, "POST", "/api/v1/auth/change-password", { auth: { token: sky.accessToken }, body })
+
+      // The usual policy still applies; without a session nothing changes.
+      expect((yield* change({ newPassword: "sky" })).body).toMatchObject({ details: { field: "newPassword", reason: "too_short" } })
+      expect((yield* request(url, "POST", "/api/v1/auth/change-password", { body: { newPassword: "a first good passphrase" } })).status).toBe(401)
+      expect((yield* change({ newPassword: "a first good passphrase" })).status).toBe(204)
+      expect((yield* login(url, "sky", "a first good passphrase")).user.id).toBe(sky.user.id)
+
+      // Now it has a password: it must be given.
+      const missing = yield* change({ newPassword: "a second good passphrase" })
+      expect(missing.status).toBe(422)
+      expect(missing.body).toMatchObject({ details: { field: "currentPassword", reason: "required" } })
+      expect((yield* change({ currentPassword: "wrong", newPassword: "a second good passphrase" })).body)
+        .toMatchObject({ details: { field: "currentPassword", reason: "incorrect" } })
+      expect((yield* change({ currentPassword: "a first good passphrase", newPassword: "a second good passphrase" })).status).toBe(204)
+      // With a password, the provider link is no longer the only way in: it may go.
+      expect((yield* request(url, "DELETE", "/api/v1/users/me/oidc/test-idp", { auth: { token: sky.accessToken } })).status).toBe(204)
     }))
 
   it.scopedLive("admin CRUD: secret stored encrypted and never shown, enable/disable, default, delete; users are refused", () =>
