@@ -179,14 +179,11 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
         unlink: (userId, slug) =>
           Effect.gen(function* () {
             const provider = yield* Effect.flatMap(repo.findBySlug(slug), Option.match({ onNone: () => Effect.fail(noProvider(slug)), onSome: Effect.succeed }))
-            const links = yield* repo.links(userId)
-            if (!links.some((link) => link.provider_id === provider.id)) return yield* noProvider(slug)
-            const user = yield* users.findById(userId)
-            const hasPassword = Option.exists(user, (u) => u.password_hash !== NO_PASSWORD)
-            if (!hasPassword && links.length <= 1) {
+            const outcome = yield* repo.unlink(userId, provider.id, NO_PASSWORD)
+            if (outcome === "not_linked") return yield* noProvider(slug)
+            if (outcome === "last") {
               return yield* new Conflict({ message: "This is your only way to sign in: set a password or link another provider first", details: { field: "provider" } })
             }
-            yield* repo.deleteLink(userId, provider.id)
             yield* activity.record({ action: "auth.oidc_unlinked", userId, resourceType: "oidc_provider", resourceId: provider.id })
           })
       }

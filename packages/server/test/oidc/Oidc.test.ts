@@ -184,6 +184,34 @@ describe("OIDC accounts and providers", () => {
       expect((yield* request(url, "DELETE", "/api/v1/users/me/oidc/test-idp", { auth: { token: sky.accessToken } })).status).toBe(204)
     }))
 
+  it.scopedLive("two concurrent unlinks of a user without a password: one goes, the last way to sign in stays", () =>
+    Effect.gen(function* () {
+      const idp = yield* startOidcProvider()
+      const { url } = yield* startServerWithDatabase()
+      const admin = yield* account(url, "root")
+      yield* registerProvider(url, admin.auth, idp)
+      yield* registerProvider(url, admin.auth, idp, { slug: "other-idp", name: "Other IdP" })
+      idp.signInAs({ sub: "c-1", preferred_username: "cam", email: "cam@idp.test" })
+      const cam = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
+      const auth = { token: cam.accessToken }
+      const links = Effect.flatMap(request(url, "GET", "/api/v1/users/me/oidc", { auth }), read(Schema.Array(Schema.Struct({ provider: Schema.String }))))
+      // A few rounds: the check and the delete of each must not interleave with the other's.
+      for (let round = 0; round < 3; round++) {
+        const missing = (yield* links).some((link) => link.provider === "test-idp") ? "other-idp" : "test-idp"
+        const start = yield* request(url, "POST", `/api/v1/users/me/oidc/${missing}/link`, { auth })
+        const { authorizationUrl } = yield* read(Schema.Struct({ authorizationUrl: Schema.String }))(start)
+        const linked = yield* request(url, "GET", yield* callbackFrom(authorizationUrl))
+        expect(linked.body).toMatchObject({ provider: missing })
+        expect(yield* links).toHaveLength(2)
+        const statuses = yield* Effect.all(
+          ["test-idp", "other-idp"].map((slug) => Effect.map(request(url, "DELETE", `/api/v1/users/me/oidc/${slug}`, { auth }), (r) => r.status)),
+          { concurrency: "unbounded" }
+        )
+        expect([...statuses].sort()).toEqual([204, 409])
+        expect(yield* links).toHaveLength(1)
+      }
+    }))
+
   it.scopedLive("admin CRUD: secret stored encrypted and never shown, enable/disable, default, delete; users are refused", () =>
     Effect.gen(function* () {
       const idp = yield* startOidcProvider()
