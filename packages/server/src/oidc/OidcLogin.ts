@@ -108,7 +108,7 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
           const link = yield* repo.findLink(provider.id, claims.subject)
           const userId = Option.isSome(link) ? link.value.user_id : yield* createUser(provider, claims)
           yield* repo.touchLink(provider.id, claims.subject)
-          yield* roles.apply(userId, provider.group_roles, claims.groups)
+          yield* roles.apply(userId, provider.slug, provider.group_roles, claims.groups)
           const user = yield* users.findById(userId)
           if (Option.isNone(user)) return yield* refused("user_gone")
           return yield* accounts.startSession(user.value, provider.name, from)

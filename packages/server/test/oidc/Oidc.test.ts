@@ -15,7 +15,7 @@ describe("OIDC login", () => {
   it.scopedLive("full flow: redirect with PKCE/state/nonce, callback creates the user and starts a session; groups map to roles", () =>
     Effect.gen(function* () {
       const idp = yield* startOidcProvider()
-      const { url } = yield* startServerWithDatabase()
+      const { url, database } = yield* startServerWithDatabase()
       const admin = yield* account(url, "root")
       yield* registerProvider(url, admin.auth, idp, { groupRoles: { "media-admins": "admin", viewers: "guest" } })
 
@@ -44,6 +44,13 @@ describe("OIDC login", () => {
       const again = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
       expect(again.user.id).toBe(kim.user.id)
       expect((yield* me(url, again.accessToken)).role).toBe("admin")
+      // Each change is in the activity log like an admin's, by the provider (no user).
+      const assigned = () =>
+        queryRows(database.url, `SELECT user_id, details FROM activity_log WHERE action = 'rbac.role_assigned' AND resource_id = '${kim.user.id}' ORDER BY id`)
+      expect(yield* eventually(assigned(), (rows) => rows.length >= 2, { what: "the role changes in the log", timeout: Duration.seconds(5) })).toEqual([
+        { user_id: null, details: { role: "guest", by: "oidc:test-idp" } },
+        { user_id: null, details: { role: "admin", by: "oidc:test-idp" } }
+      ])
       // No mapped group: the role stays.
       idp.signInAs({ sub: "u-2", preferred_username: "lee", email: "lee@idp.test", groups: ["other"] })
       const lee = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
