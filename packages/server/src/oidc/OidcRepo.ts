@@ -4,7 +4,7 @@ import { ClaimMapping, type DatabaseError, type Conflict, GroupRoles, OidcProvid
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { decodeRows, firstRow, jsonb, optionalRow as first, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
-const ProviderRow = Schema.Struct({
+export const ProviderRow = Schema.Struct({
   id: OidcProviderId,
   slug: Schema.String,
   name: Schema.String,

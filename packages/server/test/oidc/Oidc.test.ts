@@ -219,6 +219,31 @@ describe("OIDC accounts and providers", () => {
       }
     }))
 
+  it.scopedLive("public provider reads are cached; an admin change reaches every node at once", () =>
+    Effect.gen(function* () {
+      const idp = yield* startOidcProvider()
+      const { a, b, database } = yield* twoNodes()
+      const admin = yield* account(a, "root")
+      const { id } = yield* registerProvider(a, admin.auth, idp)
+      const publicList = Effect.map(request(b, "GET", "/api/v1/oidc/providers"), (r) => r.body)
+      expect(yield* publicList).toMatchObject([{ slug: "test-idp", name: "Test IdP" }])
+      expect((yield* locationOf(`${b}/api/v1/oidc/auth/test-idp`)).status).toBe(302)
+
+      // With the table out of reach the list and the start still answer: they come from the cache.
+      yield* queryRows(database.url, "ALTER TABLE oidc_providers RENAME TO oidc_providers_away")
+      const cached = yield* Effect.all([publicList, locationOf(`${b}/api/v1/oidc/auth/test-idp`)])
+      yield* queryRows(database.url, "ALTER TABLE oidc_providers_away RENAME TO oidc_providers")
+      expect(cached[0]).toMatchObject([{ slug: "test-idp" }])
+      expect(cached[1].status).toBe(302)
+
+      // Changes made on the other node are seen here within the deadline, not at TTL.
+      yield* request(a, "PATCH", `/api/v1/admin/oidc/providers/${id}`, { auth: admin.auth, body: { name: "Renamed IdP" } })
+      yield* eventually(publicList, (list) => JSON.stringify(list).includes("Renamed IdP"), { what: "the renamed provider on b", timeout: Duration.seconds(5) })
+      yield* request(a, "POST", `/api/v1/admin/oidc/providers/${id}/disable`, { auth: admin.auth })
+      yield* eventually(locationOf(`${b}/api/v1/oidc/auth/test-idp`), (r) => r.status === 404, { what: "the disabled provider on b", timeout: Duration.seconds(5) })
+      expect(yield* publicList).toEqual([])
+    }), 60_000)
+
   it.scopedLive("admin CRUD: secret stored encrypted and never shown, enable/disable, default, delete; users are refused", () =>
     Effect.gen(function* () {
       const idp = yield* startOidcProvider()
