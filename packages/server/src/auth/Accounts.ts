@@ -174,14 +174,15 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             const userId = Option.getOrNull(Option.map(found, (u) => u.id))
             const failed = (reason: string) =>
               activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } })
-            yield* limiter.admit(client.ip, account).pipe(Effect.tapError(() => failed("rate_limited")))
             // Always verify (a dummy hash when there is no user) so both failures take as long.
-            const ok = yield* passwords.verify(Option.getOrUndefined(Option.flatMap(found, passwordHashOf)), request.password)
+            const verify = passwords.verify(Option.getOrUndefined(Option.flatMap(found, passwordHashOf)), request.password)
+            const ok = yield* limiter.attempt(client.ip, account, verify, (ok) => ok && Option.isSome(found)).pipe(
+              Effect.tapError(() => failed("rate_limited"))
+            )
             if (!ok || Option.isNone(found)) {
               yield* failed(Option.isNone(found) ? "unknown_user" : "wrong_password")
-              return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+              return yield* BAD_LOGIN
             }
-            yield* limiter.succeeded(account)
             const user = found.value
             // Admins are exempt: an admin who turned the rule on must not lock themselves out.
             if (user.role !== "admin" && user.email_verified_at === null && (yield* serverFlag("security.requireEmailVerification"))) {
