@@ -9,6 +9,7 @@ import {
   type DatabaseError,
   EditableField,
   ItemMetadata,
+  JobPayloadInvalid,
   LibraryId,
   MatchCandidate,
   type MetadataEdit,
@@ -16,7 +17,8 @@ import {
   MetadataRefreshSeriesJob,
   NotFound,
   RefreshQueued,
-  type RefreshTrigger
+  type RefreshTrigger,
+  Unprocessable
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
 import type { CacheStore } from "../cache/CacheStore.js"
@@ -50,15 +52,20 @@ const COLUMNS: Readonly<Record<EditableField, string>> = {
 
 export type ItemError = NotFound | DatabaseError
 
+/** A refresh that cannot become a job is refused (422, a Discard) rather than a defect. */
+export const refusedPayload = <A, E, R>(enqueue: Effect.Effect<A, E | JobPayloadInvalid, R>) =>
+  Effect.catchIf(enqueue, (e): e is JobPayloadInvalid => e instanceof JobPayloadInvalid, (e) =>
+    Effect.fail(new Unprocessable({ message: `id: cannot be queued for refresh (${e.message})`, details: { field: "id", reason: "payload_invalid" } })))
+
 export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataItems")<
   MetadataItems,
   {
     /** The library of a movie or series (for the manage policy). */
     readonly libraryOf: (kind: ItemKind, id: string) => Effect.Effect<LibraryId, ItemError>
     readonly state: (kind: ItemKind, id: string) => Effect.Effect<ItemMetadata, ItemError>
-    readonly refresh: (kind: ItemKind, id: string, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError>
+    readonly refresh: (kind: ItemKind, id: string, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError | Unprocessable>
     readonly edit: (kind: ItemKind, id: string, edit: MetadataEdit) => Effect.Effect<ItemMetadata, ItemError>
-    readonly confirmMatch: (kind: ItemKind, id: string, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError>
+    readonly confirmMatch: (kind: ItemKind, id: string, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError | Unprocessable>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -100,12 +107,11 @@ export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataIt
       const refresh = (kind: ItemKind, id: string, trigger: RefreshTrigger = "manual") =>
         Effect.gen(function* () {
           yield* row(kind, id)
-          const jobId = kind === "movie"
-            ? yield* jobs.enqueue(MetadataRefreshMovieJob, { movieId: id, trigger })
-            : yield* jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: id, trigger })
+          const jobId = yield* refusedPayload(kind === "movie"
+            ? jobs.enqueue(MetadataRefreshMovieJob, { movieId: id, trigger })
+            : jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: id, trigger }))
           return new RefreshQueued({ jobId })
-          // The payload is ours and always encodes: a failure here is a bug.
-        }).pipe(Effect.catchTag("JobPayloadInvalid", (e) => Effect.die(e)))
+        })
 
       return {
         libraryOf: (kind, id) => Effect.map(row(kind, id), (r) => r.library_id),
