@@ -6,7 +6,7 @@ import { startOidcProvider } from "../support/OidcProvider.js"
 import { eventually } from "../support/Poll.js"
 import { queryRows, redisPrefix, redisUrl } from "../support/TestDatabase.js"
 import { startServerWithDatabase } from "../support/TestServer.js"
-import { callbackFrom, locationOf, registerProvider, throughProvider } from "./Oidc.js"
+import { callbackFrom, locationOf, registerProvider, serverWithProvider, throughProvider } from "./Oidc.js"
 
 const Me = Schema.Struct({ username: Schema.String, email: Schema.String, role: Schema.String })
 const me = (url: string, token: string) => Effect.flatMap(request(url, "GET", "/api/v1/users/me", { auth: { token } }), read(Me))
@@ -14,10 +14,7 @@ const me = (url: string, token: string) => Effect.flatMap(request(url, "GET", "/
 describe("OIDC login", () => {
   it.scopedLive("full flow: redirect with PKCE/state/nonce, callback creates the user and starts a session; groups map to roles", () =>
     Effect.gen(function* () {
-      const idp = yield* startOidcProvider()
-      const { url, database } = yield* startServerWithDatabase()
-      const admin = yield* account(url, "root")
-      yield* registerProvider(url, admin.auth, idp, { groupRoles: { "media-admins": "admin", viewers: "guest" } })
+      const { idp, url, database } = yield* serverWithProvider({ groupRoles: { "media-admins": "admin", viewers: "guest" } })
 
       const redirect = yield* locationOf(`${url}/api/v1/oidc/auth/test-idp`)
       expect(redirect.status).toBe(302)
@@ -59,10 +56,7 @@ describe("OIDC login", () => {
 
   it.scopedLive("bad state, replayed callback, replayed code and a wrong nonce are refused with 401", () =>
     Effect.gen(function* () {
-      const idp = yield* startOidcProvider()
-      const { url } = yield* startServerWithDatabase()
-      const admin = yield* account(url, "root")
-      yield* registerProvider(url, admin.auth, idp)
+      const { idp, url } = yield* serverWithProvider()
       idp.signInAs({ sub: "u-9", preferred_username: "max", email: "max@idp.test" })
 
       const path = yield* throughProvider(url)
@@ -165,10 +159,7 @@ describe("OIDC accounts and providers", () => {
 
   it.scopedLive("a user made by single sign-on sets a first password without a current one; from then on the current one is needed", () =>
     Effect.gen(function* () {
-      const idp = yield* startOidcProvider()
-      const { url } = yield* startServerWithDatabase()
-      const admin = yield* account(url, "root")
-      yield* registerProvider(url, admin.auth, idp)
+      const { idp, url } = yield* serverWithProvider()
       idp.signInAs({ sub: "s-1", preferred_username: "sky", email: "sky@idp.test" })
       const sky = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
       const change = (body: Record<string, string>) =>
@@ -193,10 +184,7 @@ describe("OIDC accounts and providers", () => {
 
   it.scopedLive("two concurrent unlinks of a user without a password: one goes, the last way to sign in stays", () =>
     Effect.gen(function* () {
-      const idp = yield* startOidcProvider()
-      const { url } = yield* startServerWithDatabase()
-      const admin = yield* account(url, "root")
-      yield* registerProvider(url, admin.auth, idp)
+      const { idp, url, admin } = yield* serverWithProvider()
       yield* registerProvider(url, admin.auth, idp, { slug: "other-idp", name: "Other IdP" })
       idp.signInAs({ sub: "c-1", preferred_username: "cam", email: "cam@idp.test" })
       const cam = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
