@@ -51,7 +51,8 @@ export class RefreshRequest extends Schema.Class<RefreshRequest>("RefreshRequest
 }) {}
 
 export class ChangePasswordRequest extends Schema.Class<ChangePasswordRequest>("ChangePasswordRequest")({
-  currentPassword: Secret,
+  /** Required once the account has a password; an account made by single sign-on sets its first without it. */
+  currentPassword: Schema.optional(Secret),
   newPassword: Secret
 }) {}
 

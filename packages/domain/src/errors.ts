@@ -62,7 +62,9 @@ const discardTags: ReadonlySet<string> = new Set([
   "Conflict",
   "PayloadTooLarge",
   "Unprocessable",
-  "ProbeFailed"
+  "ProbeFailed",
+  // A payload that does not encode will not encode on the next attempt either.
+  "JobPayloadInvalid"
 ])
 export const isDiscard = (error: { readonly _tag: string }): boolean => discardTags.has(error._tag)
 export const isRetryable = (error: { readonly _tag: string }): boolean => !isDiscard(error)

@@ -109,8 +109,8 @@ const seriesPath = Schema.Struct({ id: SeriesId })
 
 /** Refresh, edit (locks the fields) and match operations on library items: admins and the library's managers. */
 export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
-  .add(HttpApiEndpoint.post("refreshMovie", "/movies/:id/refresh").setPath(moviePath).addSuccess(RefreshQueued, { status: 202 }))
-  .add(HttpApiEndpoint.post("refreshSeries", "/tvshows/:id/refresh").setPath(seriesPath).addSuccess(RefreshQueued, { status: 202 }))
+  .add(HttpApiEndpoint.post("refreshMovie", "/movies/:id/refresh").setPath(moviePath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable))
+  .add(HttpApiEndpoint.post("refreshSeries", "/tvshows/:id/refresh").setPath(seriesPath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable))
   .add(HttpApiEndpoint.get("movieMetadata", "/movies/:id/metadata").setPath(moviePath).addSuccess(ItemMetadata))
   .add(HttpApiEndpoint.get("seriesMetadata", "/tvshows/:id/metadata").setPath(seriesPath).addSuccess(ItemMetadata))
   .add(
@@ -132,12 +132,14 @@ export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
       .setPath(moviePath)
       .setPayload(ConfirmMatch)
       .addSuccess(RefreshQueued, { status: 202 })
+      .addError(HttpUnprocessable)
   )
   .add(
     HttpApiEndpoint.post("matchSeries", "/tvshows/:id/match")
       .setPath(seriesPath)
       .setPayload(ConfirmMatch)
       .addSuccess(RefreshQueued, { status: 202 })
+      .addError(HttpUnprocessable)
   )
   .middleware(Authentication)
   .addError(HttpNotFound)
@@ -167,6 +169,9 @@ export class ImagesApi extends HttpApiGroup.make("images")
   .addError(HttpUnavailable) {}
 
 const Errors = Schema.Union(Forbidden, NotFound, Unavailable)
+/** Queueing a refresh may also be refused (422) when the item cannot make a job payload. */
+const queued = <const Tag extends string, P extends Schema.Struct.Fields>(tag: Tag, payload: P) =>
+  Rpc.make(tag, { payload, success: RefreshQueued, error: Schema.Union(Forbidden, NotFound, Unprocessable, Unavailable) })
 const lookup = <const Tag extends string, P extends Schema.Struct.Fields, S extends Schema.Schema.Any>(tag: Tag, payload: P, success: S) =>
   Rpc.make(tag, { payload, success, error: Errors })
 const withLanguage = { language: Schema.optional(Language) }
@@ -194,8 +199,8 @@ export class MetadataRpcs extends RpcGroup.make(
   lookup("MetadataSeason", seasonFields, MetadataSeason),
   lookup("MetadataEpisode", { ...seasonFields, episodeNumber: Schema.Int.pipe(Schema.between(0, 100000)) }, MetadataEpisode),
   lookup("MetadataPerson", idFields, MetadataPerson),
-  lookup("MetadataRefreshMovie", { id: MovieId }, RefreshQueued),
-  lookup("MetadataRefreshSeries", { id: SeriesId }, RefreshQueued),
+  queued("MetadataRefreshMovie", { id: MovieId }),
+  queued("MetadataRefreshSeries", { id: SeriesId }),
   lookup("MetadataMovieState", { id: MovieId }, ItemMetadata),
   lookup("MetadataSeriesState", { id: SeriesId }, ItemMetadata),
   Rpc.make("MetadataEditMovie", {
@@ -208,8 +213,8 @@ export class MetadataRpcs extends RpcGroup.make(
     success: ItemMetadata,
     error: Schema.Union(Forbidden, NotFound, Unprocessable, Unavailable)
   }),
-  lookup("MetadataMatchMovie", { id: MovieId, match: ConfirmMatch }, RefreshQueued),
-  lookup("MetadataMatchSeries", { id: SeriesId, match: ConfirmMatch }, RefreshQueued),
+  queued("MetadataMatchMovie", { id: MovieId, match: ConfirmMatch }),
+  queued("MetadataMatchSeries", { id: SeriesId, match: ConfirmMatch }),
   Rpc.make("ImagesGet", {
     payload: imagePath.fields,
     success: ImageBytes,

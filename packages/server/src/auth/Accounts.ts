@@ -41,6 +41,10 @@ export interface ClientInfo {
 // One answer for unknown user and wrong password, so a caller cannot tell which it was.
 const BAD_LOGIN = new Unauthorized({ message: "Invalid username or password" })
 const BAD_REFRESH = new Unauthorized({ message: "Invalid or expired refresh token" })
+const currentRequired = new Unprocessable({
+  message: "currentPassword: is required (the account has a password)",
+  details: { field: "currentPassword", reason: "required" }
+})
 
 const toSessionInfo = (row: SessionRow, currentId: string): SessionInfo =>
   new SessionInfo({
@@ -170,14 +174,15 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             const userId = Option.getOrNull(Option.map(found, (u) => u.id))
             const failed = (reason: string) =>
               activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } })
-            yield* limiter.admit(client.ip, account).pipe(Effect.tapError(() => failed("rate_limited")))
             // Always verify (a dummy hash when there is no user) so both failures take as long.
-            const ok = yield* passwords.verify(Option.getOrUndefined(Option.flatMap(found, passwordHashOf)), request.password)
+            const verify = passwords.verify(Option.getOrUndefined(Option.flatMap(found, passwordHashOf)), request.password)
+            const ok = yield* limiter.attempt(client.ip, account, verify, (ok) => ok && Option.isSome(found)).pipe(
+              Effect.tapError(() => failed("rate_limited"))
+            )
             if (!ok || Option.isNone(found)) {
               yield* failed(Option.isNone(found) ? "unknown_user" : "wrong_password")
-              return yield* Effect.zipRight(limiter.failed(account), Effect.fail(BAD_LOGIN))
+              return yield* BAD_LOGIN
             }
-            yield* limiter.succeeded(account)
             const user = found.value
             // Admins are exempt: an admin who turned the rule on must not lock themselves out.
             if (user.role !== "admin" && user.email_verified_at === null && (yield* serverFlag("security.requireEmailVerification"))) {
@@ -219,20 +224,26 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           Effect.gen(function* () {
             const user = yield* users.findById(callerUser(caller))
             if (Option.isNone(user)) return yield* new Unauthorized({ message: "The account no longer exists" })
-            const ok = yield* passwords.verify(user.value.password_hash, request.currentPassword)
-            if (!ok) {
-              return yield* new Unprocessable({
-                message: "currentPassword: is not correct",
-                details: { field: "currentPassword", reason: "incorrect" }
-              })
+            const stored = passwordHashOf(user.value)
+            // An account made by single sign-on has no password: its session alone may set the first one.
+            if (Option.isSome(stored)) {
+              if (request.currentPassword === undefined) return yield* currentRequired
+              if (!(yield* passwords.verify(stored.value, request.currentPassword))) {
+                return yield* new Unprocessable({
+                  message: "currentPassword: is not correct",
+                  details: { field: "currentPassword", reason: "incorrect" }
+                })
+              }
             }
             const weak = checkPolicy({ field: "newPassword", password: request.newPassword, username: user.value.username, minLength: passwords.minLength })
             if (Option.isSome(weak)) return yield* weak.value
-            yield* users.setPassword(user.value.id, yield* passwords.hash(request.newPassword))
+            // Only over the hash checked above: a password set meanwhile must be given as the current one.
+            const set = yield* users.setPassword(user.value.id, yield* passwords.hash(request.newPassword), user.value.password_hash)
+            if (!set) return yield* currentRequired
             // Other devices must sign in again with the new password; this one stays.
             const ended = yield* sessions.delete(user.value.id, { except: callerSession(caller) })
             yield* authenticator.forgetSessions(ended)
-            yield* activity.record({ action: "auth.password_changed", userId: user.value.id, details: { sessionsEnded: ended.length } })
+            yield* activity.record({ action: "auth.password_changed", userId: user.value.id, details: { sessionsEnded: ended.length, first: Option.isNone(stored) } })
           }),
 
         listSessions: (caller) =>

@@ -24,10 +24,17 @@ const tooMany = (retryAfterMs: number) =>
 export class LoginLimiter extends Context.Tag("@mediaserver/auth/LoginLimiter")<
   LoginLimiter,
   {
-    /** Counts the attempt; fails when the IP is over its limit or the account is locked out. */
-    readonly admit: (ip: string | null, account: string) => Effect.Effect<void, TooManyRequests>
-    readonly failed: (account: string) => Effect.Effect<void>
-    readonly succeeded: (account: string) => Effect.Effect<void>
+    /**
+     * One guarded attempt (a password, a code, a security key): counted against the IP and the account
+     * (TooManyRequests, and `check` does not run, when over a limit or locked out); then `check`, whose
+     * answer `passed` judges: a failure counts towards the account's lockout, a success clears it.
+     */
+    readonly attempt: <A, E, R>(
+      ip: string | null,
+      account: string,
+      check: Effect.Effect<A, E, R>,
+      passed: (answer: A) => boolean
+    ) => Effect.Effect<A, E | TooManyRequests, R>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -63,15 +70,17 @@ export class LoginLimiter extends Context.Tag("@mediaserver/auth/LoginLimiter")<
       }
       const ipKey = (ip: string | null) => (ip === null ? null : `${prefix}ip:${digest(ip)}`)
 
+      const admit = (ip: string | null, account: string) =>
+        Effect.flatMap(run((s) => s.admit(ipKey(ip), accountKeys(account).lock, windowMs)), (seen) => {
+          if (seen.lockRemainingMs > 0) return Effect.fail(tooMany(seen.lockRemainingMs))
+          if (seen.ipCount > config.authLoginIpMaxAttempts) return Effect.fail(tooMany(seen.ipRemainingMs))
+          return Effect.void
+        })
+
       return {
-        admit: (ip, account) =>
-          Effect.flatMap(run((s) => s.admit(ipKey(ip), accountKeys(account).lock, windowMs)), (seen) => {
-            if (seen.lockRemainingMs > 0) return Effect.fail(tooMany(seen.lockRemainingMs))
-            if (seen.ipCount > config.authLoginIpMaxAttempts) return Effect.fail(tooMany(seen.ipRemainingMs))
-            return Effect.void
-          }),
-        failed: (account) => Effect.asVoid(run((s) => s.fail(accountKeys(account), policy))),
-        succeeded: (account) => run((s) => s.reset(accountKeys(account)))
+        attempt: (ip, account, check, passed) =>
+          Effect.zipRight(admit(ip, account), Effect.tap(check, (answer) =>
+            passed(answer) ? run((s) => s.reset(accountKeys(account))) : Effect.asVoid(run((s) => s.fail(accountKeys(account), policy)))))
       }
     })
   )

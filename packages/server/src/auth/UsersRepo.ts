@@ -67,7 +67,8 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
     /** Marks the address verified if it is still the user's address. */
     readonly markVerified: (id: UserId, email: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
     readonly setAvatar: (id: UserId, contentType: string) => Effect.Effect<Option.Option<UserRow>, DatabaseError>
-    readonly setPassword: (id: UserId, passwordHash: string) => Effect.Effect<void, DatabaseError>
+    /** With `whileHash`: only if the stored hash is still that one (false otherwise), so a concurrent change wins once. */
+    readonly setPassword: (id: UserId, passwordHash: string, whileHash?: string) => Effect.Effect<boolean, DatabaseError>
     readonly updateProfile: (
       id: UserId,
       changes: { readonly email?: string | undefined; readonly displayName?: string | null | undefined }
@@ -125,11 +126,11 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
             UPDATE users SET avatar_type = ${contentType}, avatar_updated_at = clock_timestamp(), updated_at = now()
             WHERE id = ${id} RETURNING *
           `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSql("users.setAvatar")),
-        setPassword: (id, passwordHash) =>
-          sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = now() WHERE id = ${id}`.pipe(
-            Effect.asVoid,
-            wrapSql("users.setPassword")
-          ),
+        setPassword: (id, passwordHash, whileHash) =>
+          sql`
+            UPDATE users SET password_hash = ${passwordHash}, updated_at = now()
+            WHERE id = ${id} ${whileHash === undefined ? sql`` : sql`AND password_hash = ${whileHash}`} RETURNING id
+          `.pipe(Effect.map((rows) => rows.length > 0), wrapSql("users.setPassword")),
         updateProfile: (id, changes) =>
           sql`
             UPDATE users SET

@@ -23,6 +23,7 @@
  * | webauthn-challenge | the challenge of a WebAuthn ceremony (put/take) | `reg:<user id>` / `login:<MFA token digest>` | - | MFA_CHALLENGE_TTL | finish (take) |
  * | oidc-state | PKCE verifier, nonce, provider (and user to link) of a sign-on (put/take) | the state | - | OIDC_STATE_TTL | callback (take) |
  * | oidc-discovery | a provider's discovery document | issuer URL | - | OIDC_DISCOVERY_TTL | provider update |
+ * | oidc-providers | the enabled providers (login page, authorize, callback) | `enabled` | `oidc-providers` | 30 s / 10 min | any admin change of a provider (tag) |
  *
  * | libraries / library-access | the library list; a user's grants | `all` / user id | `user:<id>` | 30 s / 10 min | library writes; grant/revoke |
  * | content-movie / content-series | details (cast, crew, genres, files; seasons) | item id | `movie:<id>` / `series:<id>` | 1 min / 10 min | contentChanged (metadata), scans and probes (namespace) |

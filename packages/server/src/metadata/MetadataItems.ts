@@ -9,6 +9,7 @@ import {
   type DatabaseError,
   EditableField,
   ItemMetadata,
+  JobPayloadInvalid,
   LibraryId,
   MatchCandidate,
   type MetadataEdit,
@@ -18,7 +19,8 @@ import {
   NotFound,
   RefreshQueued,
   type RefreshTrigger,
-  type SeriesId
+  type SeriesId,
+  Unprocessable
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
 import type { CacheStore } from "../cache/CacheStore.js"
@@ -55,15 +57,20 @@ export type ItemError = NotFound | DatabaseError
 /** A movie or series by its own id type (what a refresh job's payload takes). */
 export type ItemRef = { readonly kind: "movie"; readonly id: MovieId } | { readonly kind: "series"; readonly id: SeriesId }
 
+/** A refresh that cannot become a job is refused (422, a Discard) rather than a defect. */
+export const refusedPayload = <A, E, R>(enqueue: Effect.Effect<A, E | JobPayloadInvalid, R>) =>
+  Effect.catchIf(enqueue, (e): e is JobPayloadInvalid => e instanceof JobPayloadInvalid, (e) =>
+    Effect.fail(new Unprocessable({ message: `id: cannot be queued for refresh (${e.message})`, details: { field: "id", reason: "payload_invalid" } })))
+
 export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataItems")<
   MetadataItems,
   {
     /** The library of a movie or series (for the manage policy). */
     readonly libraryOf: (kind: ItemKind, id: string) => Effect.Effect<LibraryId, ItemError>
     readonly state: (kind: ItemKind, id: string) => Effect.Effect<ItemMetadata, ItemError>
-    readonly refresh: (item: ItemRef, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError>
+    readonly refresh: (item: ItemRef, trigger?: RefreshTrigger) => Effect.Effect<RefreshQueued, ItemError | Unprocessable>
     readonly edit: (kind: ItemKind, id: string, edit: MetadataEdit) => Effect.Effect<ItemMetadata, ItemError>
-    readonly confirmMatch: (item: ItemRef, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError>
+    readonly confirmMatch: (item: ItemRef, match: ConfirmMatch) => Effect.Effect<RefreshQueued, ItemError | Unprocessable>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -105,12 +112,11 @@ export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataIt
       const refresh = (item: ItemRef, trigger: RefreshTrigger = "manual") =>
         Effect.gen(function* () {
           yield* row(item.kind, item.id)
-          const jobId = item.kind === "movie"
-            ? yield* jobs.enqueue(MetadataRefreshMovieJob, { movieId: item.id, trigger })
-            : yield* jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: item.id, trigger })
+          const jobId = yield* refusedPayload(item.kind === "movie"
+            ? jobs.enqueue(MetadataRefreshMovieJob, { movieId: item.id, trigger })
+            : jobs.enqueue(MetadataRefreshSeriesJob, { seriesId: item.id, trigger }))
           return new RefreshQueued({ jobId })
-          // The payload is ours and always encodes: a failure here is a bug.
-        }).pipe(Effect.catchTag("JobPayloadInvalid", (e) => Effect.die(e)))
+        })
 
       return {
         libraryOf: (kind, id) => Effect.map(row(kind, id), (r) => r.library_id),

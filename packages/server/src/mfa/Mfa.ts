@@ -106,13 +106,14 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
           Effect.gen(function* () {
             const pending = (yield* state(caller.userId)).totp_pending
             if (pending === null) return yield* new Conflict({ message: "No TOTP setup to verify: call /mfa/totp/setup first", details: { field: "code" } })
-            yield* factor.admit(caller.userId, ip)
-            const step = totpStep(yield* box.open(pending), code, Date.now())
-            if (Option.isNone(step) || !(yield* repo.confirmTotp(caller.userId, step.value))) {
-              yield* factor.failed(caller.userId)
+            const confirm = Effect.flatMap(box.open(pending), (secret) =>
+              Option.match(totpStep(secret, code, Date.now()), {
+                onNone: () => Effect.succeed(false),
+                onSome: (step) => repo.confirmTotp(caller.userId, step)
+              }))
+            if (!(yield* factor.attempt(caller.userId, ip, confirm, (ok) => ok))) {
               return yield* new Unprocessable({ message: "code: is not correct", details: { field: "code", reason: "incorrect" } })
             }
-            yield* factor.succeeded(caller.userId)
             return yield* changed(caller, "auth.mfa_enabled", { method: "totp" })
           }),
         totpDelete: (caller, proof, ip) =>

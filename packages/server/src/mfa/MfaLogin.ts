@@ -78,18 +78,16 @@ export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
         webauthnFinish: (token, response, client) =>
           Effect.gen(function* () {
             const login = yield* pending(token)
-            yield* factor.admit(login.userId, client.ip)
-            const challenge = yield* challenges.takeCeremony(ceremonyKey(token))
-            const credential = Option.filter(yield* repo.credential(response.id), (c) => c.user_id === login.userId)
-            const counter = Option.isSome(challenge) && Option.isSome(credential)
-              ? yield* webauthn.verifyAuthentication(response, challenge.value, credential.value)
-              : Option.none()
-            if (Option.isNone(counter) || Option.isNone(credential)) {
-              yield* factor.failed(login.userId)
-              return yield* WRONG_KEY
-            }
-            yield* factor.succeeded(login.userId)
-            yield* repo.usedCredential(credential.value.id, counter.value)
+            const verify = Effect.gen(function* () {
+              const challenge = yield* challenges.takeCeremony(ceremonyKey(token))
+              const credential = Option.filter(yield* repo.credential(response.id), (c) => c.user_id === login.userId)
+              if (Option.isNone(challenge) || Option.isNone(credential)) return Option.none()
+              const counter = yield* webauthn.verifyAuthentication(response, challenge.value, credential.value)
+              return Option.map(counter, (value) => ({ id: credential.value.id, counter: value }))
+            })
+            const used = yield* factor.attempt(login.userId, client.ip, verify, Option.isSome)
+            if (Option.isNone(used)) return yield* WRONG_KEY
+            yield* repo.usedCredential(used.value.id, used.value.counter)
             return yield* finish(token, client)
           })
       }

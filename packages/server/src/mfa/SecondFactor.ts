@@ -20,10 +20,13 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
   {
     /** The method `code` was accepted as (used up), or None. */
     readonly checkCode: (userId: UserId, code: string, ip: string | null) => Effect.Effect<Option.Option<MfaMethod>, TooManyRequests | DatabaseError>
-    /** Counts a failed attempt of another kind (a WebAuthn assertion), and admits the next. */
-    readonly admit: (userId: UserId, ip: string | null) => Effect.Effect<void, TooManyRequests>
-    readonly failed: (userId: UserId) => Effect.Effect<void>
-    readonly succeeded: (userId: UserId) => Effect.Effect<void>
+    /** An attempt of another kind (a TOTP set-up code, a WebAuthn assertion) under the same limit. */
+    readonly attempt: <A, E, R>(
+      userId: UserId,
+      ip: string | null,
+      check: Effect.Effect<A, E, R>,
+      passed: (answer: A) => boolean
+    ) => Effect.Effect<A, E | TooManyRequests, R>
     /** A current code or the password; 422 naming the field otherwise. */
     readonly checkProof: (userId: UserId, proof: MfaProof, ip: string | null) => Effect.Effect<void, Unprocessable | TooManyRequests | DatabaseError>
   }
@@ -47,23 +50,22 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
           return Option.isSome(step) && (yield* repo.useTotpStep(userId, step.value))
         })
 
+      const attempt = <A, E, R>(userId: UserId, ip: string | null, check: Effect.Effect<A, E, R>, passed: (answer: A) => boolean) =>
+        limiter.attempt(ip, account(userId), check, passed)
+
       const checkCode = (userId: UserId, code: string, ip: string | null) =>
-        Effect.gen(function* () {
-          yield* limiter.admit(ip, account(userId))
+        attempt(userId, ip, Effect.gen(function* () {
           const method: Option.Option<MfaMethod> = (yield* totp(userId, code))
             ? Option.some("totp")
             : (yield* repo.useBackupCode(userId, backupCodeHash(userId, code)))
             ? Option.some("backupCode")
             : Option.none()
-          yield* Option.isSome(method) ? limiter.succeeded(account(userId)) : limiter.failed(account(userId))
           return method
-        })
+        }), Option.isSome)
 
       return {
         checkCode,
-        admit: (userId, ip) => limiter.admit(ip, account(userId)),
-        failed: (userId) => limiter.failed(account(userId)),
-        succeeded: (userId) => limiter.succeeded(account(userId)),
+        attempt,
         checkProof: (userId, proof, ip) =>
           Effect.gen(function* () {
             if (proof.code !== undefined) {
@@ -71,13 +73,10 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
               return
             }
             if (proof.password === undefined) return yield* proofMissing
-            yield* limiter.admit(ip, account(userId))
-            const hash = Option.flatMap(yield* users.findById(userId), passwordHashOf)
-            if (!(yield* passwords.verify(Option.getOrUndefined(hash), proof.password))) {
-              yield* limiter.failed(account(userId))
-              return yield* wrong("password")
-            }
-            yield* limiter.succeeded(account(userId))
+            const password = proof.password
+            const verify = Effect.flatMap(users.findById(userId), (user) =>
+              passwords.verify(Option.getOrUndefined(Option.flatMap(user, passwordHashOf)), password))
+            if (!(yield* attempt(userId, ip, verify, (ok) => ok))) return yield* wrong("password")
           })
       }
     })

@@ -3,7 +3,6 @@
  * the LoginGate that makes a password login with MFA answer a challenge.
  */
 import { Layer } from "effect"
-import { SecretBox } from "../auth/SecretBox.js"
 import { Mfa } from "./Mfa.js"
 import { MfaChallenges } from "./MfaChallenges.js"
 import { MfaLogin } from "./MfaLogin.js"
@@ -17,8 +16,8 @@ export { MfaAllRpcLive } from "./Rpc.js"
 /** The gate Accounts needs (needs SqlClient, CacheStore, AppConfig). */
 export const MfaGateLive = MfaChallenges.gate.pipe(Layer.provideMerge(MfaChallenges.layer), Layer.provideMerge(MfaRepo.layer))
 
-/** The MFA services (needs the identity services and MfaGateLive). */
+/** The MFA services (needs the identity services, SecretBox among them, and MfaGateLive). */
 export const MfaLive = Layer.mergeAll(Mfa.layer, MfaLogin.layer).pipe(
   Layer.provideMerge(SecondFactor.layer),
-  Layer.provideMerge(Layer.merge(WebAuthn.layer, SecretBox.layer))
+  Layer.provideMerge(WebAuthn.layer)
 )

@@ -29,7 +29,7 @@ import { ActivityLog } from "../activity/ActivityLog.js"
 import { claimsOf, type MappedClaims, usernameFrom } from "./Claims.js"
 import { OidcClients } from "./OidcClients.js"
 import { type LinkRow, type ProviderRow, OidcRepo } from "./OidcRepo.js"
-import { noProvider } from "./OidcProviders.js"
+import { EnabledProviders, noProvider } from "./EnabledProviders.js"
 import { RoleSync } from "./RoleSync.js"
 
 const State = Schema.Struct({
@@ -74,14 +74,12 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
       const users = yield* UsersRepo
       const accounts = yield* Accounts
       const roles = yield* RoleSync
+      const enabled = yield* EnabledProviders
       const activity = yield* ActivityLog
       const states = yield* CacheAside.make({ namespace: "oidc-state", schema: State, ttl: { l1: config.oidcStateTtl, l2: config.oidcStateTtl } })
       const base = config.publicUrl.replace(/\/+$/, "")
       const redirectUri = (slug: string) => `${base}/api/v1/oidc/callback/${slug}`
 
-      const enabledProvider = (slug: string) =>
-        Effect.flatMap(repo.findBySlug(slug), (row) =>
-          Option.isSome(row) && row.value.enabled ? Effect.succeed(row.value) : Effect.fail(noProvider(slug)))
 
       /** The code exchange and ID token checks (state, nonce, PKCE, signature, issuer, audience). */
       const exchange = (provider: ProviderRow, params: CallbackParams, state: typeof State.Type, stateValue: string) =>
@@ -108,7 +106,7 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
           const link = yield* repo.findLink(provider.id, claims.subject)
           const userId = Option.isSome(link) ? link.value.user_id : yield* createUser(provider, claims)
           yield* repo.touchLink(provider.id, claims.subject)
-          yield* roles.apply(userId, provider.group_roles, claims.groups)
+          yield* roles.apply(userId, provider.slug, provider.group_roles, claims.groups)
           const user = yield* users.findById(userId)
           if (Option.isNone(user)) return yield* refused("user_gone")
           return yield* accounts.startSession(user.value, provider.name, from)
@@ -146,7 +144,7 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
       return {
         authorize: (slug, linkUserId) =>
           Effect.gen(function* () {
-            const provider = yield* enabledProvider(slug)
+            const provider = yield* enabled.bySlug(slug)
             const configuration = yield* clients.configFor(provider)
             const codeVerifier = client.randomPKCECodeVerifier()
             const state = client.randomState()
@@ -168,7 +166,7 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
             if (params.state === undefined || params.code === undefined) return yield* refused("missing_parameters")
             const state = yield* states.take(params.state)
             if (Option.isNone(state)) return yield* refused("unknown_state", "The sign-in expired or was already used: start again")
-            const provider = yield* enabledProvider(slug)
+            const provider = yield* enabled.bySlug(slug)
             if (provider.id !== state.value.providerId) return yield* refused("wrong_provider")
             const claims = yield* exchange(provider, params, state.value, params.state)
             return state.value.linkUserId === null
@@ -179,14 +177,11 @@ export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
         unlink: (userId, slug) =>
           Effect.gen(function* () {
             const provider = yield* Effect.flatMap(repo.findBySlug(slug), Option.match({ onNone: () => Effect.fail(noProvider(slug)), onSome: Effect.succeed }))
-            const links = yield* repo.links(userId)
-            if (!links.some((link) => link.provider_id === provider.id)) return yield* noProvider(slug)
-            const user = yield* users.findById(userId)
-            const hasPassword = Option.exists(user, (u) => u.password_hash !== NO_PASSWORD)
-            if (!hasPassword && links.length <= 1) {
+            const outcome = yield* repo.unlink(userId, provider.id, NO_PASSWORD)
+            if (outcome === "not_linked") return yield* noProvider(slug)
+            if (outcome === "last") {
               return yield* new Conflict({ message: "This is your only way to sign in: set a password or link another provider first", details: { field: "provider" } })
             }
-            yield* repo.deleteLink(userId, provider.id)
             yield* activity.record({ action: "auth.oidc_unlinked", userId, resourceType: "oidc_provider", resourceId: provider.id })
           })
       }

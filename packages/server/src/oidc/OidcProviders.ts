@@ -8,7 +8,7 @@ import {
   type DatabaseError,
   DEFAULT_CLAIMS,
   DEFAULT_SCOPES,
-  NotFound,
+  type NotFound,
   OidcProvider,
   OidcProviderId,
   OidcProviderSummary,
@@ -19,6 +19,7 @@ import { Context, DateTime, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { SecretBox } from "../auth/SecretBox.js"
+import { EnabledProviders, noProvider } from "./EnabledProviders.js"
 import { OidcClients } from "./OidcClients.js"
 import { type ProviderRow, OidcRepo } from "./OidcRepo.js"
 
@@ -39,7 +40,6 @@ export const toProvider = (row: ProviderRow) =>
     createdAt: DateTime.unsafeFromDate(row.created_at)
   })
 
-export const noProvider = (name: string) => new NotFound({ message: `No OIDC provider ${name}`, details: { field: "provider" } })
 
 type Failure = NotFound | Conflict | DatabaseError
 
@@ -63,18 +63,23 @@ export class OidcProviders extends Context.Tag("@mediaserver/oidc/OidcProviders"
       const box = yield* SecretBox
       const clients = yield* OidcClients
       const activity = yield* ActivityLog
+      const enabled = yield* EnabledProviders
 
       const found = (id: OidcProviderId) => (row: Option.Option<ProviderRow>) =>
         Option.match(row, { onNone: () => Effect.fail(noProvider(id)), onSome: (r) => Effect.succeed(toProvider(r)) })
       const existing = (id: OidcProviderId) =>
         Effect.flatMap(repo.find(id), Option.match({ onNone: () => Effect.fail(noProvider(id)), onSome: Effect.succeed }))
+      // Every admin change passes here: the public reads' cache is dropped with it.
       const changed = (actor: Principal, id: OidcProviderId, details: Record<string, unknown>) =>
-        activity.record({ action: "oidc.provider_changed", userId: actor.userId, resourceType: "oidc_provider", resourceId: id, details })
+        Effect.zipRight(
+          enabled.changed,
+          activity.record({ action: "oidc.provider_changed", userId: actor.userId, resourceType: "oidc_provider", resourceId: id, details })
+        )
 
       return {
         list: Effect.map(repo.list, (rows) => rows.map(toProvider)),
-        summaries: Effect.map(repo.list, (rows) =>
-          rows.filter((row) => row.enabled).map((row) =>
+        summaries: Effect.map(enabled.all, (rows) =>
+          rows.map((row) =>
             new OidcProviderSummary({ slug: row.slug, name: row.name, isDefault: row.is_default, loginUrl: `/api/v1/oidc/auth/${row.slug}` }))),
         get: (id) => Effect.flatMap(repo.find(id), found(id)),
         create: (actor, request) =>

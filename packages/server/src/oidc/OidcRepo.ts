@@ -4,7 +4,7 @@ import { ClaimMapping, type DatabaseError, type Conflict, GroupRoles, OidcProvid
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { decodeRows, firstRow, jsonb, optionalRow as first, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
-const ProviderRow = Schema.Struct({
+export const ProviderRow = Schema.Struct({
   id: OidcProviderId,
   slug: Schema.String,
   name: Schema.String,
@@ -67,7 +67,11 @@ export class OidcRepo extends Context.Tag("@mediaserver/oidc/OidcRepo")<
     /** Conflict: the provider account is linked to someone, or this user has a link to the provider. */
     readonly insertLink: (providerId: OidcProviderId, subject: string, userId: UserId, email: string | null) => Effect.Effect<LinkRow, DatabaseError | Conflict>
     readonly touchLink: (providerId: OidcProviderId, subject: string) => Effect.Effect<void, DatabaseError>
-    readonly deleteLink: (userId: UserId, providerId: OidcProviderId) => Effect.Effect<boolean, DatabaseError>
+    /**
+     * Removes the link unless it is the user's last way to sign in (no password, no other link):
+     * decided and done under the user's row lock, so concurrent unlinks cannot both pass the check.
+     */
+    readonly unlink: (userId: UserId, providerId: OidcProviderId, noPassword: string) => Effect.Effect<"unlinked" | "not_linked" | "last", DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -133,11 +137,20 @@ export class OidcRepo extends Context.Tag("@mediaserver/oidc/OidcRepo")<
             Effect.asVoid,
             wrapSql("oidc.touchLink")
           ),
-        deleteLink: (userId, providerId) =>
-          sql`DELETE FROM oidc_links WHERE user_id = ${userId} AND provider_id = ${providerId} RETURNING subject`.pipe(
-            Effect.map((rows) => rows.length > 0),
-            wrapSql("oidc.deleteLink")
-          )
+        unlink: (userId, providerId, noPassword) =>
+          Effect.gen(function* () {
+            yield* sql`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`
+            // A new statement after the lock: it sees what the unlink before it committed.
+            const deleted = yield* sql`
+              DELETE FROM oidc_links WHERE user_id = ${userId} AND provider_id = ${providerId} AND (
+                EXISTS (SELECT 1 FROM users WHERE id = ${userId} AND password_hash <> ${noPassword})
+                OR EXISTS (SELECT 1 FROM oidc_links WHERE user_id = ${userId} AND provider_id <> ${providerId}))
+              RETURNING subject
+            `
+            if (deleted.length > 0) return "unlinked"
+            const kept = yield* sql`SELECT 1 FROM oidc_links WHERE user_id = ${userId} AND provider_id = ${providerId}`
+            return kept.length > 0 ? "last" : "not_linked"
+          }).pipe(sql.withTransaction, wrapSql("oidc.unlink"))
       }
     })
   )

@@ -3,6 +3,7 @@
  * flows (OidcLogin) over cached discovery (OidcClients), and group -> role mapping (RoleSync).
  */
 import { Layer } from "effect"
+import { EnabledProviders } from "./EnabledProviders.js"
 import { OidcClients } from "./OidcClients.js"
 import { OidcLogin } from "./OidcLogin.js"
 import { OidcProviders } from "./OidcProviders.js"
@@ -14,6 +15,6 @@ export { OidcAllRpcLive } from "./Rpc.js"
 
 /** The OIDC services (needs the identity services, SqlClient, CacheStore, AppConfig). */
 export const OidcLive = Layer.mergeAll(OidcProviders.layer, OidcLogin.layer).pipe(
-  Layer.provideMerge(Layer.mergeAll(OidcClients.layer, RoleSync.layer)),
+  Layer.provideMerge(Layer.mergeAll(OidcClients.layer, RoleSync.layer, EnabledProviders.layer)),
   Layer.provideMerge(OidcRepo.layer)
 )

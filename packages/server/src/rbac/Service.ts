@@ -30,6 +30,9 @@ const noRole = (name: string) => new NotFound({ message: `No role ${name}`, deta
 
 type Failure = NotFound | Conflict | DatabaseError
 
+/** Who changes a user's roles: an admin, or the server on a source's word (single sign-on group mapping). */
+export type RoleActor = Principal | { readonly system: string }
+
 export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
   Rbac,
   {
@@ -40,7 +43,7 @@ export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
     readonly deleteRole: (actor: Principal, name: string) => Effect.Effect<void, Failure>
     readonly setPermissions: (actor: Principal, name: string, permissions: ReadonlyArray<Permission>) => Effect.Effect<RoleInfo, Failure>
     readonly userRoles: (userId: UserId) => Effect.Effect<UserRoles, NotFound | DatabaseError>
-    readonly assignRole: (actor: Principal, userId: UserId, role: string) => Effect.Effect<UserRoles, Failure>
+    readonly assignRole: (actor: RoleActor, userId: UserId, role: string) => Effect.Effect<UserRoles, Failure>
     readonly removeRole: (actor: Principal, userId: UserId, role: string) => Effect.Effect<UserRoles, Failure>
     readonly listPolicies: Effect.Effect<ReadonlyArray<PolicyRule>, DatabaseError>
     readonly addPolicy: (actor: Principal, rule: PolicyRule) => Effect.Effect<PolicyRule, Failure>
@@ -77,10 +80,12 @@ export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
           activity.record({ action: "rbac.role_permissions_changed", userId: actor.userId, resourceType: "role", resourceId: role, details })
         )
 
-      const userChanged = (actor: Principal, userId: UserId, action: "rbac.role_assigned" | "rbac.role_removed", role: string) =>
+      const userChanged = (actor: RoleActor, userId: UserId, action: "rbac.role_assigned" | "rbac.role_removed", role: string) =>
         Effect.zipRight(
           Effect.zipRight(enforcer.forgetUser(userId), userCache.forget(userId)),
-          activity.record({ action, userId: actor.userId, resourceType: "user", resourceId: userId, details: { role } })
+          "system" in actor
+            ? activity.record({ action, userId: null, resourceType: "user", resourceId: userId, details: { role, by: actor.system } })
+            : activity.record({ action, userId: actor.userId, resourceType: "user", resourceId: userId, details: { role } })
         )
 
       return {

@@ -84,5 +84,5 @@ export const twoNodes = (extraEnv: Record<string, string> = {}) => Effect.gen(fu
     timeout: Duration.seconds(5)
   })
   yield* subscribed(client, prefix, 2)
-  return { a: a.url, b: b.url }
+  return { a: a.url, b: b.url, database: db }
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Option } from "effect"
+import { Effect, Either, Layer, Option, Ref } from "effect"
 import { LoginLimiter } from "../../src/auth/LoginLimiter.js"
 import { AppConfig } from "../../src/config/AppConfig.js"
 import { RedisConnection } from "../../src/redis/Redis.js"
@@ -11,16 +11,18 @@ const limiter = (redis: RedisConnection["Type"]) =>
     Layer.provide(AppConfig.layerWith({ authLoginMaxAttempts: 2, authLoginIpMaxAttempts: 3 }))
   )
 
+const wrong = Effect.succeed(false)
+const right = Effect.succeed(true)
+const passed = (ok: boolean) => ok
+
 /** Two failures lock the account; the IP allows three attempts. */
 const scenario = Effect.gen(function* () {
   const limits = yield* LoginLimiter
-  yield* limits.admit("192.0.2.1", "user:a")
-  yield* limits.failed("user:a")
-  yield* limits.admit("192.0.2.1", "user:a")
-  yield* limits.failed("user:a")
-  const locked = yield* Effect.either(limits.admit("192.0.2.2", "user:a"))
-  yield* limits.admit("192.0.2.1", "user:b")
-  const ipOver = yield* Effect.either(limits.admit("192.0.2.1", "user:c"))
+  yield* limits.attempt("192.0.2.1", "user:a", wrong, passed)
+  yield* limits.attempt("192.0.2.1", "user:a", wrong, passed)
+  const locked = yield* Effect.either(limits.attempt("192.0.2.2", "user:a", right, passed))
+  yield* limits.attempt("192.0.2.1", "user:b", right, passed)
+  const ipOver = yield* Effect.either(limits.attempt("192.0.2.1", "user:c", right, passed))
   return { locked, ipOver }
 })
 
@@ -31,6 +33,23 @@ describe("LoginLimiter", () => {
       expect(Either.isLeft(locked) && locked.left.retryAfterMs).toBeGreaterThan(0)
       expect(Either.isLeft(ipOver) && ipOver.left._tag).toBe("TooManyRequests")
     }))
+
+  it.scopedLive("attempt: a passed check clears the failures; a locked account's check does not run", () =>
+    Effect.gen(function* () {
+      const limits = yield* LoginLimiter
+      const runs = yield* Ref.make(0)
+      const counted = (ok: boolean) => Effect.as(Ref.update(runs, (n) => n + 1), ok)
+      yield* limits.attempt(null, "user:d", counted(false), passed)
+      expect(yield* limits.attempt(null, "user:d", counted(true), passed)).toBe(true)
+      // The success reset the count: one more failure does not lock.
+      yield* limits.attempt(null, "user:d", counted(false), passed)
+      expect(yield* limits.attempt(null, "user:d", counted(true), passed)).toBe(true)
+      yield* limits.attempt(null, "user:d", counted(false), passed)
+      yield* limits.attempt(null, "user:d", counted(false), passed)
+      const locked = yield* Effect.either(limits.attempt(null, "user:d", counted(true), passed))
+      expect(Either.isLeft(locked) && locked.left._tag).toBe("TooManyRequests")
+      expect(yield* Ref.get(runs)).toBe(6)
+    }).pipe(Effect.provide(limiter(Option.none()))))
 
   it.scopedLive("with Redis unreachable, the node's own counters still limit", () =>
     Effect.gen(function* () {

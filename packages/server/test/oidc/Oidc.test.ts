@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
-import { account, read, readTokens, request, twoNodes } from "../auth/Http.js"
+import { account, login, read, readTokens, request, twoNodes } from "../auth/Http.js"
 import { cleanupPrefix, connectRedis } from "../support/CacheNodes.js"
 import { startOidcProvider } from "../support/OidcProvider.js"
 import { eventually } from "../support/Poll.js"
 import { queryRows, redisPrefix, redisUrl } from "../support/TestDatabase.js"
 import { startServerWithDatabase } from "../support/TestServer.js"
-import { callbackFrom, locationOf, registerProvider, throughProvider } from "./Oidc.js"
+import { callbackFrom, locationOf, registerProvider, serverWithProvider, throughProvider } from "./Oidc.js"
 
 const Me = Schema.Struct({ username: Schema.String, email: Schema.String, role: Schema.String })
 const me = (url: string, token: string) => Effect.flatMap(request(url, "GET", "/api/v1/users/me", { auth: { token } }), read(Me))
@@ -14,10 +14,7 @@ const me = (url: string, token: string) => Effect.flatMap(request(url, "GET", "/
 describe("OIDC login", () => {
   it.scopedLive("full flow: redirect with PKCE/state/nonce, callback creates the user and starts a session; groups map to roles", () =>
     Effect.gen(function* () {
-      const idp = yield* startOidcProvider()
-      const { url } = yield* startServerWithDatabase()
-      const admin = yield* account(url, "root")
-      yield* registerProvider(url, admin.auth, idp, { groupRoles: { "media-admins": "admin", viewers: "guest" } })
+      const { idp, url, database } = yield* serverWithProvider({ groupRoles: { "media-admins": "admin", viewers: "guest" } })
 
       const redirect = yield* locationOf(`${url}/api/v1/oidc/auth/test-idp`)
       expect(redirect.status).toBe(302)
@@ -44,6 +41,13 @@ describe("OIDC login", () => {
       const again = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
       expect(again.user.id).toBe(kim.user.id)
       expect((yield* me(url, again.accessToken)).role).toBe("admin")
+      // Each change is in the activity log like an admin's, by the provider (no user).
+      const assigned = () =>
+        queryRows(database.url, `SELECT user_id, details FROM activity_log WHERE action = 'rbac.role_assigned' AND resource_id = '${kim.user.id}' ORDER BY id`)
+      expect(yield* eventually(assigned(), (rows) => rows.length >= 2, { what: "the role changes in the log", timeout: Duration.seconds(5) })).toEqual([
+        { user_id: null, details: { role: "guest", by: "oidc:test-idp" } },
+        { user_id: null, details: { role: "admin", by: "oidc:test-idp" } }
+      ])
       // No mapped group: the role stays.
       idp.signInAs({ sub: "u-2", preferred_username: "lee", email: "lee@idp.test", groups: ["other"] })
       const lee = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
@@ -52,10 +56,7 @@ describe("OIDC login", () => {
 
   it.scopedLive("bad state, replayed callback, replayed code and a wrong nonce are refused with 401", () =>
     Effect.gen(function* () {
-      const idp = yield* startOidcProvider()
-      const { url } = yield* startServerWithDatabase()
-      const admin = yield* account(url, "root")
-      yield* registerProvider(url, admin.auth, idp)
+      const { idp, url } = yield* serverWithProvider()
       idp.signInAs({ sub: "u-9", preferred_username: "max", email: "max@idp.test" })
 
       const path = yield* throughProvider(url)
@@ -155,6 +156,81 @@ describe("OIDC accounts and providers", () => {
       idp.signInAs({ sub: "r-1", preferred_username: "pat2", email: "pat@example.test" })
       expect((yield* request(url, "GET", yield* throughProvider(url))).status).toBe(409)
     }))
+
+  it.scopedLive("a user made by single sign-on sets a first password without a current one; from then on the current one is needed", () =>
+    Effect.gen(function* () {
+      const { idp, url } = yield* serverWithProvider()
+      idp.signInAs({ sub: "s-1", preferred_username: "sky", email: "sky@idp.test" })
+      const sky = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
+      const change = (body: Record<string, string>) =>
+        request(url, "POST", "/api/v1/auth/change-password", { auth: { token: sky.accessToken }, body })
+
+      // The usual policy still applies; without a session nothing changes.
+      expect((yield* change({ newPassword: "sky" })).body).toMatchObject({ details: { field: "newPassword", reason: "too_short" } })
+      expect((yield* request(url, "POST", "/api/v1/auth/change-password", { body: { newPassword: "a first good passphrase" } })).status).toBe(401)
+      expect((yield* change({ newPassword: "a first good passphrase" })).status).toBe(204)
+      expect((yield* login(url, "sky", "a first good passphrase")).user.id).toBe(sky.user.id)
+
+      // Now it has a password: it must be given.
+      const missing = yield* change({ newPassword: "a second good passphrase" })
+      expect(missing.status).toBe(422)
+      expect(missing.body).toMatchObject({ details: { field: "currentPassword", reason: "required" } })
+      expect((yield* change({ currentPassword: "wrong", newPassword: "a second good passphrase" })).body)
+        .toMatchObject({ details: { field: "currentPassword", reason: "incorrect" } })
+      expect((yield* change({ currentPassword: "a first good passphrase", newPassword: "a second good passphrase" })).status).toBe(204)
+      // With a password, the provider link is no longer the only way in: it may go.
+      expect((yield* request(url, "DELETE", "/api/v1/users/me/oidc/test-idp", { auth: { token: sky.accessToken } })).status).toBe(204)
+    }))
+
+  it.scopedLive("two concurrent unlinks of a user without a password: one goes, the last way to sign in stays", () =>
+    Effect.gen(function* () {
+      const { idp, url, admin } = yield* serverWithProvider()
+      yield* registerProvider(url, admin.auth, idp, { slug: "other-idp", name: "Other IdP" })
+      idp.signInAs({ sub: "c-1", preferred_username: "cam", email: "cam@idp.test" })
+      const cam = yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
+      const auth = { token: cam.accessToken }
+      const links = Effect.flatMap(request(url, "GET", "/api/v1/users/me/oidc", { auth }), read(Schema.Array(Schema.Struct({ provider: Schema.String }))))
+      // A few rounds: the check and the delete of each must not interleave with the other's.
+      for (let round = 0; round < 3; round++) {
+        const missing = (yield* links).some((link) => link.provider === "test-idp") ? "other-idp" : "test-idp"
+        const start = yield* request(url, "POST", `/api/v1/users/me/oidc/${missing}/link`, { auth })
+        const { authorizationUrl } = yield* read(Schema.Struct({ authorizationUrl: Schema.String }))(start)
+        const linked = yield* request(url, "GET", yield* callbackFrom(authorizationUrl))
+        expect(linked.body).toMatchObject({ provider: missing })
+        expect(yield* links).toHaveLength(2)
+        const statuses = yield* Effect.all(
+          ["test-idp", "other-idp"].map((slug) => Effect.map(request(url, "DELETE", `/api/v1/users/me/oidc/${slug}`, { auth }), (r) => r.status)),
+          { concurrency: "unbounded" }
+        )
+        expect([...statuses].sort()).toEqual([204, 409])
+        expect(yield* links).toHaveLength(1)
+      }
+    }))
+
+  it.scopedLive("public provider reads are cached; an admin change reaches every node at once", () =>
+    Effect.gen(function* () {
+      const idp = yield* startOidcProvider()
+      const { a, b, database } = yield* twoNodes()
+      const admin = yield* account(a, "root")
+      const { id } = yield* registerProvider(a, admin.auth, idp)
+      const publicList = Effect.map(request(b, "GET", "/api/v1/oidc/providers"), (r) => r.body)
+      expect(yield* publicList).toMatchObject([{ slug: "test-idp", name: "Test IdP" }])
+      expect((yield* locationOf(`${b}/api/v1/oidc/auth/test-idp`)).status).toBe(302)
+
+      // With the table out of reach the list and the start still answer: they come from the cache.
+      yield* queryRows(database.url, "ALTER TABLE oidc_providers RENAME TO oidc_providers_away")
+      const cached = yield* Effect.all([publicList, locationOf(`${b}/api/v1/oidc/auth/test-idp`)])
+      yield* queryRows(database.url, "ALTER TABLE oidc_providers_away RENAME TO oidc_providers")
+      expect(cached[0]).toMatchObject([{ slug: "test-idp" }])
+      expect(cached[1].status).toBe(302)
+
+      // Changes made on the other node are seen here within the deadline, not at TTL.
+      yield* request(a, "PATCH", `/api/v1/admin/oidc/providers/${id}`, { auth: admin.auth, body: { name: "Renamed IdP" } })
+      yield* eventually(publicList, (list) => JSON.stringify(list).includes("Renamed IdP"), { what: "the renamed provider on b", timeout: Duration.seconds(5) })
+      yield* request(a, "POST", `/api/v1/admin/oidc/providers/${id}/disable`, { auth: admin.auth })
+      yield* eventually(locationOf(`${b}/api/v1/oidc/auth/test-idp`), (r) => r.status === 404, { what: "the disabled provider on b", timeout: Duration.seconds(5) })
+      expect(yield* publicList).toEqual([])
+    }), 60_000)
 
   it.scopedLive("admin CRUD: secret stored encrypted and never shown, enable/disable, default, delete; users are refused", () =>
     Effect.gen(function* () {

@@ -1,7 +1,8 @@
 /** Helpers of the OIDC tests: a provider registered by the admin, and the browser's redirect hops. */
 import { Effect, Schema } from "effect"
-import { type Auth, read, request } from "../auth/Http.js"
-import type { TestOidcProvider } from "../support/OidcProvider.js"
+import { account, type Auth, read, request } from "../auth/Http.js"
+import { startOidcProvider, type TestOidcProvider } from "../support/OidcProvider.js"
+import { startServerWithDatabase } from "../support/TestServer.js"
 
 /** GET without following redirects: the Location (a test failure if the answer is not a redirect). */
 export const locationOf = (href: string, auth?: Auth) =>
@@ -20,6 +21,16 @@ export const registerProvider = (url: string, auth: Auth, provider: TestOidcProv
     }),
     read(Schema.Struct({ id: Schema.String, slug: Schema.String, hasClientSecret: Schema.Boolean }))
   )
+
+/** A fake provider, a server on a fresh database, its first account (admin) and the provider registered. */
+export const serverWithProvider = (extra: Record<string, unknown> = {}) =>
+  Effect.gen(function* () {
+    const idp = yield* startOidcProvider()
+    const server = yield* startServerWithDatabase()
+    const admin = yield* account(server.url, "root")
+    const provider = yield* registerProvider(server.url, admin.auth, idp, extra)
+    return { ...server, idp, admin, provider }
+  })
 
 /**
  * The browser's trip: our authorize redirect, the provider's redirect back. Returns the callback's path

@@ -64,9 +64,10 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
       const maxBytes = (yield* AppConfig).imageMaxBytes
       const unknown = (path: string) => new NotFound({ message: `No image ${path}` })
 
-      const download = (path: string) =>
+      /** The row's bytes in Storage: already there, or fetched from its provider now. */
+      const fetched = (row: ImageRow) =>
         Effect.gen(function* () {
-          const row = yield* Effect.flatMap(repo.find(path), Option.match({ onNone: () => Effect.fail(unknown(path)), onSome: Effect.succeed }))
+          const { path } = row
           if (row.content_hash !== null) return { ...row, content_hash: row.content_hash }
           const provider = providers.usable.find((p) => p.name === row.provider)
           if (provider === undefined) {
@@ -82,6 +83,13 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
           const contentType = CONTENT_TYPES[meta.format]
           yield* repo.stored(path, { hash, contentType, width: meta.width, height: meta.height, size: bytes.byteLength })
           return { ...row, content_hash: hash, content_type: contentType }
+        })
+
+      const download = (path: string) =>
+        Effect.gen(function* () {
+          const row = yield* repo.find(path)
+          if (Option.isNone(row)) return yield* unknown(path)
+          return yield* fetched(row.value)
         })
 
       const render = (original: Uint8Array, size: ImageSize, format: Format) =>
@@ -101,7 +109,8 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
         Effect.gen(function* () {
           const known = yield* repo.find(path)
           if (Option.isNone(known) || known.value.kind !== kind) return yield* unknown(path)
-          const stored = yield* download(path).pipe(
+          // The row read here is the one fetched: no second read of it.
+          const stored = yield* fetched(known.value).pipe(
             Effect.catchTags({
               ProviderUnavailable: (e) => Effect.fail(toApiError(e)),
               ProviderRejected: (e) => Effect.fail(toApiError(e)),

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Logger, Redacted } from "effect"
+import { DEFAULT_SECRETS_KEY } from "../../src/config/AppConfig.js"
+import { freshDatabase } from "../support/TestDatabase.js"
+import { testNode } from "../support/TestServer.js"
+
+describe("SecretBox", () => {
+  it.scopedLive("one SecretBox per node: built once, so its start-up warning is logged once", () =>
+    Effect.gen(function* () {
+      const db = yield* freshDatabase("box")
+      const lines: Array<string> = []
+      const capture = Logger.make(({ message }) => {
+        lines.push(Array.isArray(message) ? message.join(" ") : String(message))
+      })
+      yield* Layer.build(testNode({ DATABASE_URL: Redacted.value(db.url), SECRETS_KEY: DEFAULT_SECRETS_KEY }, Layer.empty)).pipe(
+        Effect.provide(Logger.add(capture))
+      )
+      expect(lines.filter((line) => line.includes("SECRETS_KEY is not set"))).toHaveLength(1)
+    }))
+})
