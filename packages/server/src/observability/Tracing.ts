@@ -5,11 +5,15 @@ import { Effect, Layer, Option } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { VERSION } from "../version.js"
 
-/** OpenTelemetry traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing otherwise. */
+/**
+ * OpenTelemetry traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set. Otherwise no span is
+ * made at all: nothing would read them, and every SQL statement, request and job would still pay for
+ * one (an object and a captured stack each).
+ */
 export const TracingLive = Layer.unwrapEffect(
   Effect.map(AppConfig, (config) =>
     Option.match(config.otlpEndpoint, {
-      onNone: () => Layer.empty,
+      onNone: () => Layer.setTracerEnabled(false),
       onSome: (endpoint) =>
         NodeSdk.layer(() => ({
           resource: { serviceName: config.serviceName, serviceVersion: VERSION },
