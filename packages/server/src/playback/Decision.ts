@@ -50,9 +50,16 @@ export interface Choice {
   readonly burnSubtitle?: boolean | undefined
 }
 
+/** The file's default audio stream, else its first; null for a file without audio. */
+export const defaultAudio = (info: MediaInfo): AudioStream | null => info.audio.find((a) => a.default) ?? info.audio[0] ?? null
+
+/** The audio stream of a session that chose `index` (null: the default). */
+export const sessionAudio = (info: MediaInfo, index: number | null): AudioStream | null =>
+  index === null ? defaultAudio(info) : info.audio.find((a) => a.index === index) ?? null
+
 /** The audio stream a session plays: the one asked for, else the default, else the first. */
 export const chooseAudio = (info: MediaInfo, asked: number | undefined): Either.Either<AudioStream | null, Unprocessable> => {
-  if (asked === undefined) return Either.right(info.audio.find((a) => a.default) ?? info.audio[0] ?? null)
+  if (asked === undefined) return Either.right(defaultAudio(info))
   const found = info.audio.find((a) => a.index === asked)
   return found === undefined
     ? Either.left(new Unprocessable({ message: `The file has no audio stream ${asked}`, details: { field: "audioStream" } }))
@@ -70,7 +77,7 @@ export const decide = (
       return yield* Either.left(new Unprocessable({ message: "The file has no video stream", details: { field: "fileId" } }))
     }
     const audio = yield* chooseAudio(info, choice.audioStream)
-    const defaultAudio = info.audio.find((a) => a.default) ?? info.audio[0]
+    const fileDefault = defaultAudio(info)
     const downmix = choice.downmix === true && audio !== null && (audio.channels ?? 2) > 2
     const burn = choice.burnSubtitle === true
 
@@ -86,10 +93,10 @@ export const decide = (
     if (!heightOk) reasons.push(`resolution ${video.height}p is above the client's ${client.maxHeight}p`)
     if (!bitrateOk) reasons.push(`bitrate ${info.bitrate} b/s is above the client's ${client.maxBitrate} b/s`)
     if (downmix) reasons.push(`audio is mixed down from ${audio?.channels} channels to stereo`)
-    if (audio !== null && audio !== defaultAudio) reasons.push(`audio stream ${audio.index} is not the file's default track`)
+    if (audio !== null && audio !== fileDefault) reasons.push(`audio stream ${audio.index} is not the file's default track`)
     if (burn) reasons.push("subtitles are burned into the picture")
 
-    if (containerOk && videoOk && audioOk && heightOk && bitrateOk && !downmix && !burn && audio === defaultAudio) {
+    if (containerOk && videoOk && audioOk && heightOk && bitrateOk && !downmix && !burn && audio === fileDefault) {
       return new PlaybackDecision({
         method: "direct",
         reasons: [`the client plays ${info.container} with ${video.codec}${audio === null ? "" : ` and ${audio.codec}`} as is`],

@@ -27,7 +27,7 @@ import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { toolPath } from "../system/Process.js"
 import { Events } from "../events/Events.js"
-import { variantOf } from "./Decision.js"
+import { sessionAudio, variantOf } from "./Decision.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { segmentCount, segmentName } from "./Playlists.js"
 import { exists, listDir, makeDir, readBytes, readText, removeDir, removeFiles, writeText } from "./SessionFiles.js"
@@ -135,9 +135,7 @@ const build = Effect.gen(function* () {
       const burn = r.options.burnSubtitle
         ? r.options.sources.find((s) => s.id === r.options.subtitle)?.index ?? null
         : null
-      const audio = r.options.audioStream === null
-        ? r.info.audio.find((a) => a.default) ?? r.info.audio[0] ?? null
-        : r.info.audio.find((a) => a.index === r.options.audioStream) ?? null
+      const audio = sessionAudio(r.info, r.options.audioStream)
       const args = hlsArgs({
         input: r.path,
         video,

@@ -30,7 +30,7 @@ import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
-import { decide, variantOf } from "./Decision.js"
+import { decide, sessionAudio, variantOf } from "./Decision.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
 import { SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
@@ -182,9 +182,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
               const body = masterPlaylist({
                 info,
                 video,
-                audio: session.audioStream === null
-                  ? info.audio.find((a) => a.default) ?? info.audio[0] ?? null
-                  : info.audio.find((a) => a.index === session.audioStream) ?? null,
+                audio: sessionAudio(info, session.audioStream),
                 copyAudio: session.decision.copyAudio,
                 variants: session.decision.profiles.map((p) => variantOf(info, video, session.decision, p)),
                 subtitles: session.subtitles,

@@ -24,6 +24,7 @@ const run = (i: MediaInfo, c: ClientProfile, choice = {}) => Either.getOrThrow(d
 describe("playback decision", () => {
   const cases: ReadonlyArray<readonly [string, MediaInfo, ClientProfile, object, string, ReadonlyArray<string>]> = [
     ["plays as is", info("mp4", video(1080), [audio(1)]), client(), {}, "direct", []],
+    ["a file without audio plays as is", info("mp4", video(1080), []), client(), {}, "direct", []],
     ["container only", info("mkv", video(1080), [audio(1)]), client(), {}, "remux", ["original", "720p", "480p"]],
     ["audio codec unsupported: video copied, audio encoded", info("mkv", video(1080), [audio(1, "dts", 6)]), client(), {}, "remux", ["original", "720p", "480p"]],
     ["video codec unsupported", info("mkv", video(2160, "hevc"), [audio(1)]), client(), {}, "transcode", ["original", "1080p", "720p", "480p"]],
