@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ClientProfile, CreatePlaybackSessionRequest, MovieId, PlaybackHeartbeat } from "@mediaserver/domain"
 import { Context, Effect, Exit, Layer } from "effect"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import { account } from "../../server/test/auth/Http.js"
 import { TestMedia } from "../../server/test/support/TestMedia.js"
 import { libraryNode } from "../../workers/test/support/LibraryNode.js"
@@ -27,6 +29,10 @@ describe("playback over RPC (the SDK)", () => {
       expect(session.decision.method).toBe("remux")
       const master = yield* admin.PlaybackPlaylist({ sessionId: session.id, name: "master.m3u8" })
       expect(master).toContain("original/index.m3u8")
+      // A segment asked for as a playlist is refused before any work: no ffmpeg run starts for it.
+      const notPlaylist = yield* Effect.exit(admin.PlaybackPlaylist({ sessionId: session.id, name: "original/0.ts" }))
+      expect(Exit.isFailure(notPlaylist) && JSON.stringify(notPlaylist.cause)).toContain("BadRequest")
+      expect(Fs.existsSync(Path.join(transcodes, session.id, "original"))).toBe(false)
       const segment = yield* admin.PlaybackSegment({ sessionId: session.id, name: "original/0.ts" })
       expect(segment[0]).toBe(0x47) // MPEG-TS sync byte
       const traversal = yield* Effect.exit(admin.PlaybackSegment({ sessionId: session.id, name: "../../etc/passwd" }))

@@ -10,10 +10,12 @@ const notPlaylist = (name: string) => new BadRequest({ message: `${name} is not 
 export const PlaybackRpcLive = PlaybackRpcs.toLayer(
   Effect.gen(function* () {
     const sessions = yield* PlaybackSessions
-    const streamed = (sessionId: Parameters<typeof sessions.owned>[0], name: string) =>
+    // The name is checked before any work: a segment asked for as a playlist never starts ffmpeg.
+    const streamed = (sessionId: Parameters<typeof sessions.owned>[0], name: string, playlist: boolean) =>
       Effect.gen(function* () {
-        const record = yield* sessions.streaming(sessionId)
         const target = yield* parseStreamPath(name.split("/"))
+        if (playlist && target._tag === "segment") return yield* notPlaylist(name)
+        const record = yield* sessions.streaming(sessionId)
         return (yield* sessions.stream(record, target)).body
       })
     return {
@@ -24,10 +26,10 @@ export const PlaybackRpcLive = PlaybackRpcs.toLayer(
       PlaybackHeartbeat: ({ sessionId, heartbeat }) =>
         playing(Effect.flatMap(sessions.streaming(sessionId), (r) => sessions.heartbeat(r.session.id, heartbeat))),
       PlaybackPlaylist: ({ sessionId, name }) =>
-        playing(Effect.flatMap(streamed(sessionId, name), (body) =>
+        playing(Effect.flatMap(streamed(sessionId, name, true), (body) =>
           typeof body === "string" ? Effect.succeed(body) : Effect.fail(notPlaylist(name)))),
       PlaybackSegment: ({ sessionId, name }) =>
-        playing(Effect.map(streamed(sessionId, name), (body) => (typeof body === "string" ? new TextEncoder().encode(body) : body)))
+        playing(Effect.map(streamed(sessionId, name, false), (body) => (typeof body === "string" ? new TextEncoder().encode(body) : body)))
     }
   })
 )
