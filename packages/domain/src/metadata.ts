@@ -246,7 +246,7 @@ export class ItemMetadata extends Schema.Class<ItemMetadata>("ItemMetadata")({
   title: Schema.String,
   overview: Text,
   tmdbId: Text,
-  metadataState: Schema.String,
+  metadataState: MetadataState,
   lockedFields: Schema.Array(Schema.String),
   matchCandidates: Schema.Array(MatchCandidate),
   metadataUpdatedAt: Schema.NullOr(Schema.DateTimeUtc)

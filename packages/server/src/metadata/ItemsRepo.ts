@@ -15,7 +15,8 @@ import {
   MovieId,
   type NamedRef,
   SeasonId,
-  SeriesId
+  SeriesId,
+  type MetadataState
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
@@ -94,7 +95,7 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
     }, DatabaseError>
     readonly seasonsOf: (seriesId: string) => Effect.Effect<ReadonlyArray<SeasonId>, DatabaseError>
     readonly setMatch: (kind: ItemKind, id: string, tmdbId: string) => Effect.Effect<void, DatabaseError>
-    readonly setState: (kind: ItemKind, id: string, state: string, candidates: ReadonlyArray<MatchCandidate> | null) => Effect.Effect<void, DatabaseError>
+    readonly setState: (kind: ItemKind, id: string, state: MetadataState, candidates: ReadonlyArray<MatchCandidate> | null) => Effect.Effect<void, DatabaseError>
     readonly writeMovie: (item: Item, movie: MetadataMovie, collectionId: string | null) => Effect.Effect<void, DatabaseError>
     readonly writeSeries: (item: Item, series: MetadataSeries) => Effect.Effect<void, DatabaseError>
     readonly writeSeason: (seasonId: string, season: MetadataSeason) => Effect.Effect<void, DatabaseError>

@@ -20,7 +20,8 @@ import {
   RefreshQueued,
   type RefreshTrigger,
   type SeriesId,
-  Unprocessable
+  Unprocessable,
+  MetadataState
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Option, Schema } from "effect"
 import type { CacheStore } from "../cache/CacheStore.js"
@@ -35,7 +36,7 @@ const StateRow = Schema.Struct({
   title: Schema.String,
   overview: Schema.NullOr(Schema.String),
   tmdb_id: Schema.NullOr(Schema.String),
-  metadata_state: Schema.String,
+  metadata_state: MetadataState,
   locked_fields: Schema.Array(Schema.String),
   match_candidates: Schema.NullOr(Schema.Array(Schema.encodedSchema(MatchCandidate))),
   metadata_updated_at: Schema.NullOr(Schema.DateFromSelf)

@@ -4,7 +4,7 @@
  * whole at each refresh of that item.
  */
 import { PgClient } from "@effect/sql-pg"
-import { type DatabaseError, type MetadataCredit, type MetadataPerson, PersonId } from "@mediaserver/domain"
+import { type DatabaseError, type MetadataCredit, type MetadataPerson, type MetadataState, PersonId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
@@ -33,7 +33,7 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
     /** Upserts the credited people, then replaces the owner's credits. */
     readonly replaceCredits: (owner: CreditOwner, credits: ReadonlyArray<MetadataCredit>) => Effect.Effect<void, DatabaseError>
     readonly write: (id: string, person: MetadataPerson) => Effect.Effect<void, DatabaseError>
-    readonly setState: (id: string, state: string) => Effect.Effect<void, DatabaseError>
+    readonly setState: (id: string, state: MetadataState) => Effect.Effect<void, DatabaseError>
     /** People credited on these owners whose details were never fetched. */
     readonly pendingOf: (owners: ReadonlyArray<CreditOwner>) => Effect.Effect<ReadonlyArray<PersonId>, DatabaseError>
   }

@@ -27,7 +27,8 @@ const statementsOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       },
       context: inner.context
     })
-    const result = yield* Effect.withTracer(effect, noting)
+    // Nodes without an OTLP endpoint make no spans: turn them on for this effect only.
+    const result = yield* Effect.withTracer(effect, noting).pipe(Effect.withTracerEnabled(true))
     // The statement text is set on the span once compiled.
     return { result, statements: spans.map((span) => String(span.attributes.get("db.query.text") ?? "")) }
   })
