@@ -4,7 +4,7 @@ import { AuthTokens, CSRF_COOKIE, CurrentUser, MediaApi, REFRESH_COOKIE, type Re
 import { Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { Accounts, type ClientInfo } from "./Accounts.js"
-import { checkCsrf, clearSessionCookies, cookieOf, cookieSettingsOf, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
+import { checkCsrf, clearSessionCookies, cookieOf, type CookieSettings, cookieSettingsOf, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { ApiKeys } from "./ApiKeys.js"
 import { all, any, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSelf, requireSession, withPolicy } from "./Policy.js"
@@ -30,11 +30,23 @@ export const retryAfterHeader = (error: TooManyRequests) =>
     Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(Math.ceil((error.retryAfterMs ?? 1000) / 1000))))
   )
 
-/** The refresh token of the body, else of the cookie (then with the CSRF check); and whether it was the cookie. */
 /** Retry-After on whatever 429 the effect fails with. */
 export const withRetryAfter = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.tapError(effect, (e) => (e instanceof TooManyRequests ? retryAfterHeader(e) : Effect.void))
 
+/**
+ * The answer of every way to log in (password, second factor, single sign-on): 503 when storage is
+ * down, Retry-After on a 429, and the web client's cookies when it asked for them and got tokens.
+ */
+export const loginAnswer = (settings: CookieSettings, cookie: boolean | undefined) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    orUnavailable(effect).pipe(
+      withRetryAfter,
+      Effect.tap((result) =>
+        cookie === true && result instanceof AuthTokens ? setSessionCookies(result, settings, Option.none()) : Effect.void)
+    )
+
+/** The refresh token of the body, else of the cookie (then with the CSRF check); and whether it was the cookie. */
 const refreshTokenOf = (payload: RefreshRequest) =>
   Effect.gen(function* () {
     if (payload.refreshToken !== undefined) return { token: payload.refreshToken, fromCookie: false }
@@ -61,11 +73,7 @@ const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
       .handle("resetPassword", ({ payload }) => orUnavailable(Effect.asVoid(email.resetPassword(payload.token, payload.newPassword))))
       .handle("register", ({ payload }) => orUnavailable(accounts.register(payload)))
       .handle("login", ({ payload }) =>
-        orUnavailable(Effect.flatMap(client, (from) => accounts.login(payload, from))).pipe(
-          Effect.tapErrorTag("TooManyRequests", retryAfterHeader),
-          Effect.tap((result) =>
-            payload.cookie === true && result instanceof AuthTokens ? setSessionCookies(result, cookies, Option.none()) : Effect.void)
-        ))
+        loginAnswer(cookies, payload.cookie)(Effect.flatMap(client, (from) => accounts.login(payload, from))))
       .handle("refresh", ({ payload }) =>
         Effect.gen(function* () {
           const { fromCookie, token } = yield* refreshTokenOf(payload)

@@ -1,9 +1,9 @@
 /** REST handlers of the MFA groups: one policy line plus a service call each. */
 import { HttpApiBuilder } from "@effect/platform"
-import { type AuthTokens, CurrentUser, MediaApi } from "@mediaserver/domain"
-import { Effect, Layer, Option } from "effect"
-import { cookieSettingsOf, setSessionCookies } from "../auth/Cookies.js"
-import { clientInfo, withRetryAfter } from "../auth/Http.js"
+import { CurrentUser, MediaApi } from "@mediaserver/domain"
+import { Effect, Layer } from "effect"
+import { cookieSettingsOf } from "../auth/Cookies.js"
+import { clientInfo, loginAnswer, withRetryAfter } from "../auth/Http.js"
 import { any, canRead, orUnavailable, requireAdmin, requireSelf, requireSession, withPolicy } from "../auth/Policy.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Mfa } from "./Mfa.js"
@@ -44,12 +44,7 @@ const MfaLoginHttp = HttpApiBuilder.group(MediaApi, "mfaLogin", (handlers) =>
     const config = yield* AppConfig
     const client = clientInfo(config.authTrustProxy)
     const cookies = cookieSettingsOf(config)
-    /** As a password login: 429 with Retry-After, the web client's cookies when asked for. */
-    const answer = (cookie: boolean | undefined) => <E, R>(effect: Effect.Effect<AuthTokens, E, R>) =>
-      orUnavailable(effect).pipe(
-        withRetryAfter,
-        Effect.tap((tokens) => (cookie === true ? setSessionCookies(tokens, cookies, Option.none()) : Effect.void))
-      )
+    const answer = (cookie: boolean | undefined) => loginAnswer(cookies, cookie)
     return handlers
       .handle("login", ({ payload }) =>
         answer(payload.cookie)(Effect.flatMap(client, (from) => login.withCode(payload.mfaToken, payload.code, from))))

@@ -1,9 +1,9 @@
 /** REST handlers of the OIDC groups: one policy line plus a service call each. */
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
-import { AuthorizationRedirect, AuthTokens, CurrentUser, MediaApi } from "@mediaserver/domain"
-import { Effect, Layer, Option } from "effect"
-import { cookieSettingsOf, setSessionCookies } from "../auth/Cookies.js"
-import { clientInfo } from "../auth/Http.js"
+import { AuthorizationRedirect, CurrentUser, MediaApi } from "@mediaserver/domain"
+import { Effect, Layer } from "effect"
+import { cookieSettingsOf } from "../auth/Cookies.js"
+import { clientInfo, loginAnswer } from "../auth/Http.js"
 import { canRead, orUnavailable, requireAdmin, requireSession, withPolicy } from "../auth/Policy.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { OidcLogin } from "./OidcLogin.js"
@@ -21,10 +21,8 @@ const OidcHttp = HttpApiBuilder.group(MediaApi, "oidc", (handlers) =>
       .handleRaw("authorize", ({ path }) =>
         orUnavailable(Effect.map(login.authorize(path.provider, null), (url) => HttpServerResponse.redirect(url, { status: 302 }))))
       .handle("callback", ({ path, urlParams }) =>
-        orUnavailable(Effect.flatMap(client, (from) => login.callback(path.provider, urlParams, from))).pipe(
-          // The browser arrives here from the provider: a login also sets the web client's cookies.
-          Effect.tap((result) => (result instanceof AuthTokens ? setSessionCookies(result, cookies, Option.none()) : Effect.void))
-        ))
+        // The browser arrives here from the provider: a login also sets the web client's cookies.
+        loginAnswer(cookies, true)(Effect.flatMap(client, (from) => login.callback(path.provider, urlParams, from))))
   })
 )
 
