@@ -8,12 +8,10 @@
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (50), BENCH_RATE (1000).
  */
-import { Config, Effect, Redacted, Schema } from "effect"
-import { cleanupPrefix } from "../../packages/server/test/support/CacheNodes.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../packages/server/test/support/TestDatabase.js"
-import { startServer } from "../../packages/server/test/support/TestServer.js"
+import { Config, Effect, Schema } from "effect"
 import { emit, progress, round } from "./report.js"
 import { withCpu } from "./support/cpu.js"
+import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
 import { runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
@@ -47,14 +45,8 @@ const post = <A, I>(url: string, body: unknown, schema: Schema.Schema<A, I>, hea
 export const run = Effect.scoped(
   Effect.gen(function* () {
     const { connections, durationS, rate, warmupS } = yield* settings
-    const db = yield* freshDatabase("benchauth")
-    const redis = yield* redisUrl
-    const prefix = redisPrefix("bench-auth")
-    yield* cleanupPrefix(redis, prefix)
-    const env = { DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: prefix, LOG_LEVEL: "warn" }
     progress("starting the gateway (auth cached) and a second one with AUTH_CACHE_ENABLED=false, same database")
-    const cached = yield* startServer(env)
-    const uncached = yield* startServer({ ...env, AUTH_CACHE_ENABLED: "false" })
+    const { cached, uncached } = yield* cachedAndUncached("benchauth", "AUTH_CACHE_ENABLED")
 
     yield* post(`${cached.url}/api/v1/auth/register`, { username: "bench", email: "bench@example.test", password: PASSWORD }, Schema.Unknown)
     const { accessToken } = yield* post(

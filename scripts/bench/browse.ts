@@ -13,11 +13,9 @@
 import { PgClient } from "@effect/sql-pg"
 import { Config, Effect, Redacted, Schema } from "effect"
 import { seedContent } from "../../packages/server/src/dev/SeedContent.js"
-import { cleanupPrefix } from "../../packages/server/test/support/CacheNodes.js"
 import { databaseLayer } from "../../packages/server/test/support/DatabaseLayer.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../packages/server/test/support/TestDatabase.js"
-import { startServer } from "../../packages/server/test/support/TestServer.js"
 import { emit, progress, round } from "./report.js"
+import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
 import { runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
@@ -50,14 +48,8 @@ const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
 export const run = Effect.scoped(
   Effect.gen(function* () {
     const { durationS, movies, rate, series, warmupS } = yield* settings
-    const db = yield* freshDatabase("benchbrowse")
-    const redis = yield* redisUrl
-    const prefix = redisPrefix("bench-browse")
-    yield* cleanupPrefix(redis, prefix)
-    const env = { DATABASE_URL: Redacted.value(db.url), REDIS_URL: redis, CACHE_KEY_PREFIX: prefix, LOG_LEVEL: "warn" }
     progress("starting the gateway (caches on) and a second one with CACHE_ENABLED=false, same database")
-    const warm = yield* startServer(env)
-    const cold = yield* startServer({ ...env, CACHE_ENABLED: "false" })
+    const { cached: warm, db, uncached: cold } = yield* cachedAndUncached("benchbrowse", "CACHE_ENABLED")
 
     const register = (name: string) =>
       call("POST", `${warm.url}/api/v1/auth/register`, { username: name, email: `${name}@example.test`, password: PASSWORD }, Schema.Struct({ id: Schema.String }))

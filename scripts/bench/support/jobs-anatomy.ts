@@ -38,7 +38,7 @@ const program = Effect.scoped(Effect.gen(function* () {
   const stats = sql<{ xact: number; ins: number; upd: number; del: number; ret: number }>`
     SELECT xact_commit + xact_rollback AS xact, tup_inserted AS ins, tup_updated AS upd, tup_deleted AS del, tup_returned AS ret
     FROM pg_stat_database WHERE datname = current_database()`
-  const snap = Effect.flatMap(Effect.zipRight(sql`SELECT pg_stat_clear_snapshot()`, stats), (rows) => Effect.succeed(rows[0]!))
+  const snap = Effect.flatMap(Effect.zipRight(sql`SELECT pg_stat_clear_snapshot()`, stats), (rows) => Effect.succeed(rows[0] ?? { xact: 0, ins: 0, upd: 0, del: 0, ret: 0 }))
   yield* Effect.sleep(Duration.seconds(3))
   const before = yield* snap
   const session = new Session()
