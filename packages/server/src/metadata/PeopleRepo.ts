@@ -12,6 +12,12 @@ import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
 /** Whose credits: exactly one of a movie, a series or an episode. */
 export type CreditOwner = { readonly movie: string } | { readonly series: string } | { readonly episode: string }
 
+/** Owners of one kind with their credits, written together (a season's episodes in three statements). */
+export interface OwnedCredits {
+  readonly id: string
+  readonly credits: ReadonlyArray<MetadataCredit>
+}
+
 const PersonRow = Schema.Struct({ id: Schema.String, tmdb_id: Schema.NullOr(Schema.String), metadata_state: Schema.String })
 export type PersonRow = typeof PersonRow.Type
 const decodePeople = decodeRows(PersonRow)
@@ -30,8 +36,8 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
   PeopleRepo,
   {
     readonly get: (id: string) => Effect.Effect<Option.Option<PersonRow>, DatabaseError>
-    /** Upserts the credited people, then replaces the owner's credits. */
-    readonly replaceCredits: (owner: CreditOwner, credits: ReadonlyArray<MetadataCredit>) => Effect.Effect<void, DatabaseError>
+    /** Upserts the credited people, then replaces the credits of each owner (all of `kind`). */
+    readonly replaceCredits: (kind: "movie" | "series" | "episode", owners: ReadonlyArray<OwnedCredits>) => Effect.Effect<void, DatabaseError>
     readonly write: (id: string, person: MetadataPerson) => Effect.Effect<void, DatabaseError>
     readonly setState: (id: string, state: MetadataState) => Effect.Effect<void, DatabaseError>
     /** People credited on these owners whose details were never fetched. */
@@ -48,12 +54,14 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
         get: (id) =>
           sql`SELECT id, tmdb_id, metadata_state FROM people WHERE id = ${id}`.pipe(
             Effect.flatMap(decodePeople), Effect.map((rows) => Option.fromNullable(rows[0])), wrapSql("people.get")),
-        replaceCredits: (owner, all) =>
+        replaceCredits: (kind, owners) =>
           Effect.gen(function* () {
-            const credits = keptCredits(all)
-            const { column, id } = ownerOf(owner)
+            if (owners.length === 0) return
+            const column = `${kind}_id`
+            const kept = owners.map((owner) => ({ id: owner.id, credits: keptCredits(owner.credits) }))
+            const credited = kept.flatMap((owner) => owner.credits)
             // Sorted: concurrent refreshes lock shared people in one order (no deadlock).
-            const people = [...new Map(credits.map((c) => [c.personId, c])).values()].sort((a, b) => a.personId.localeCompare(b.personId))
+            const people = [...new Map(credited.map((c) => [c.personId, c])).values()].sort((a, b) => a.personId.localeCompare(b.personId))
             if (people.length > 0) {
               yield* sql`
                 INSERT INTO people (id, tmdb_id, name, profile_path, known_for_department)
@@ -66,14 +74,14 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
                   known_for_department = coalesce(people.known_for_department, EXCLUDED.known_for_department)
               `
             }
-            yield* sql`DELETE FROM credits WHERE ${sql(column)} = ${id}`
-            if (credits.length === 0) return
+            yield* sql`DELETE FROM credits WHERE ${sql(column)} IN ${sql.in(owners.map((owner) => owner.id))}`
+            if (credited.length === 0) return
             yield* sql`
               INSERT INTO credits (id, person_id, ${sql(column)}, kind, character, department, job, position)
-              SELECT x.id, p.id, ${id}, x.kind, x.character, x.department, x.job, x.position
-              FROM jsonb_to_recordset(${jsonb(credits.map((c, position) => ({
-                id: randomUUID(), tmdb_id: c.personId, kind: c.kind, character: c.character, department: c.department, job: c.job, position
-              })))}::jsonb) AS x(id uuid, tmdb_id text, kind text, character text, department text, job text, position int)
+              SELECT x.id, p.id, x.owner, x.kind, x.character, x.department, x.job, x.position
+              FROM jsonb_to_recordset(${jsonb(kept.flatMap((owner) => owner.credits.map((c, position) => ({
+                id: randomUUID(), owner: owner.id, tmdb_id: c.personId, kind: c.kind, character: c.character, department: c.department, job: c.job, position
+              }))))}::jsonb) AS x(id uuid, owner uuid, tmdb_id text, kind text, character text, department text, job text, position int)
               JOIN people p ON p.tmdb_id = x.tmdb_id
             `
           }).pipe(wrapSql("people.replaceCredits")),

@@ -140,7 +140,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               yield* items.writeMovie(item, movie, collectionId)
               yield* items.linkGenres("movie", id, movie.genres)
               yield* items.linkCompanies("movie", id, movie.studios)
-              yield* people.replaceCredits({ movie: id }, movie.credits)
+              yield* people.replaceCredits("movie", [{ id, credits: movie.credits }])
               yield* imagesRepo.record(chosen[0].name, [
                 ...listed(movie.images), ...known("poster", movie.posterPath), ...known("backdrop", movie.backdropPath),
                 ...known("logo", movie.logoPath), ...known("poster", movie.collection?.posterPath ?? null),
@@ -159,7 +159,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             yield* items.writeSeries(item, series)
             yield* items.linkGenres("series", id, series.genres)
             yield* items.linkCompanies("series", id, series.networks)
-            yield* people.replaceCredits({ series: id }, series.credits)
+            yield* people.replaceCredits("series", [{ id, credits: series.credits }])
             yield* imagesRepo.record(chosen[0].name, [
               ...listed(series.images), ...known("poster", series.posterPath), ...known("backdrop", series.backdropPath),
               ...known("logo", series.logoPath), ...series.seasons.flatMap((s) => known("poster", s.posterPath)), ...profiles(series.credits)
@@ -178,10 +178,10 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
       const writeEpisodes = (seasonId: string, provider: string, episodes: ReadonlyArray<MetadataEpisode>) =>
         Effect.gen(function* () {
           const written = yield* items.writeEpisodes(seasonId, episodes)
-          yield* Effect.forEach(episodes, (e) => {
+          yield* people.replaceCredits("episode", episodes.flatMap((e) => {
             const episodeId = written.get(e.episodeNumber)
-            return episodeId === undefined ? Effect.void : people.replaceCredits({ episode: episodeId }, e.credits)
-          }, { discard: true })
+            return episodeId === undefined ? [] : [{ id: episodeId, credits: e.credits }]
+          }))
           yield* imagesRepo.record(provider, episodes.flatMap((e) => [...known("still", e.stillPath), ...listed(e.images), ...profiles(e.credits)]))
           return written
         })
