@@ -5,10 +5,11 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { StartupError } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Duration, Effect, Layer, Option, Redacted, Runtime } from "effect"
 import Pg from "pg"
 import { AppConfig } from "../config/AppConfig.js"
 import { startEmbeddedPostgres } from "./Embedded.js"
+import { guardedStream } from "./GuardedSocket.js"
 
 export interface DbPoolShape {
   readonly pool: Pg.Pool
@@ -24,7 +25,19 @@ const EMBEDDED_CONNECTIONS = 4
 const openPool = (config: Pg.PoolConfig, description: string, embedded: boolean) =>
   Effect.acquireRelease(
     Effect.gen(function* () {
-      const pool = new Pg.Pool({ connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, ...config })
+      const runtime = yield* Effect.runtime<never>()
+      const onFault = (fault: Error) =>
+        Runtime.runFork(runtime)(
+          Effect.logError("database protocol fault: the connection is closed, its queries fail and are retried on a new one").pipe(
+            Effect.annotateLogs({ database: description, fault: fault.message })
+          )
+        )
+      const pool = new Pg.Pool({
+        connectionTimeoutMillis: 5_000,
+        idleTimeoutMillis: 30_000,
+        stream: guardedStream(onFault),
+        ...config
+      })
       // The pool emits errors for idle clients whose server went away; readiness reports them.
       pool.on("error", () => {})
       yield* Effect.tryPromise({

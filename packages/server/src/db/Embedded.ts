@@ -6,7 +6,7 @@
 import { PGlite } from "@electric-sql/pglite"
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
 import { StartupError } from "@mediaserver/domain"
-import { Effect } from "effect"
+import { Effect, Runtime } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { serveEmbedded } from "./EmbeddedSocket.js"
@@ -62,8 +62,18 @@ export const startEmbeddedPostgres = (dataDirInput: string) =>
     const socketPath = Path.join(dataDir, `.s.PGSQL.${SOCKET_PORT}`)
     // A stale socket from a killed process would make listen() fail; the lock above says it is stale.
     yield* Effect.promise(() => Fs.rm(socketPath, { force: true }))
+    const runtime = yield* Effect.runtime<never>()
+    const onFault = (fault: { readonly message: string }) =>
+      Runtime.runFork(runtime)(
+        Effect.logError("embedded database: a client sent bytes out of step with the protocol; its connection is closed").pipe(
+          Effect.annotateLogs({ fault: fault.message })
+        )
+      )
     yield* Effect.acquireRelease(
-      Effect.tryPromise({ try: () => serveEmbedded(db, socketPath), catch: fail("cannot start the embedded database socket") }),
+      Effect.tryPromise({
+        try: () => serveEmbedded(db, socketPath, { onFault }),
+        catch: fail("cannot start the embedded database socket")
+      }),
       (server) => Effect.promise(() => server.close())
     )
     return { dataDir, socketDir: dataDir, port: SOCKET_PORT } satisfies EmbeddedPostgresHandle

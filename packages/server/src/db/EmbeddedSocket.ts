@@ -1,19 +1,19 @@
 /**
  * Serves one PGlite over the Postgres wire protocol on a unix socket, for any number of client
  * connections. PGlite has a single backend, so a connection keeps the floor from its first message
- * until PGlite answers ReadyForQuery "idle": an extended-protocol batch (Parse..Sync) or an open
- * transaction of one connection never interleaves with another's. (pglite-socket interleaves at message
- * granularity, which breaks unnamed statements/portals under concurrent load.)
+ * until its answer ends in ReadyForQuery "idle": an extended-protocol batch (Parse..Sync) or an open
+ * transaction of one connection never interleaves with another's.
+ *
+ * Why not @electric-sql/pglite-socket (0.2.17, measured with scripts/bench/support/pglite-socket-check.ts):
+ * it hands the backend over between any two messages unless a transaction is open, so two connections'
+ * unnamed statements and portals interleave and concurrent extended-protocol queries fail ("portal does
+ * not exist", wrong results); it also queues answers without waiting for slow readers.
  */
 import type { PGlite } from "@electric-sql/pglite"
 import * as Net from "node:net"
+import { AnswerFraming, MessageSplitter, type ProtocolFault } from "./WireProtocol.js"
 
-const SSL_REQUEST = 80877103
-const GSSENC_REQUEST = 80877104
-const CANCEL_REQUEST = 80877102
 const TERMINATE = 0x58 // 'X'
-// ReadyForQuery, length 5, status 'I': the connection left no transaction or batch open.
-const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49])
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4])
 
 /** Hands the single backend to one connection at a time, in arrival order. */
@@ -47,16 +47,22 @@ class Floor {
   }
 }
 
+export interface EmbeddedSocketOptions {
+  /** Told once per connection that sent bytes the bridge cannot frame (the connection is closed). */
+  readonly onFault?: (fault: ProtocolFault) => void
+}
+
 class Connection {
-  private pending = Buffer.alloc(0)
-  private started = false
+  private readonly splitter = new MessageSplitter()
+  private readonly framing = new AnswerFraming()
   private closed = false
   private work: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly db: PGlite,
     private readonly floor: Floor,
-    private readonly socket: Net.Socket
+    private readonly socket: Net.Socket,
+    private readonly options: EmbeddedSocketOptions
   ) {
     socket.setNoDelay(true)
     socket.on("data", (chunk) => this.receive(chunk))
@@ -65,51 +71,38 @@ class Connection {
   }
 
   private receive(chunk: Buffer): void {
-    this.pending = Buffer.concat([this.pending, chunk])
-    for (;;) {
-      const message = this.nextMessage()
-      if (message === undefined) return
-      this.work = this.work.then(() => this.handle(message))
+    const split = this.splitter.push(chunk)
+    if (split._tag === "Fault") {
+      this.options.onFault?.(split)
+      this.socket.destroy()
+      return
     }
-  }
-
-  /** Splits off one complete message: untyped during start-up, typed after. */
-  private nextMessage(): Buffer | undefined {
-    const headerLength = this.started ? 5 : 8
-    if (this.pending.length < headerLength) return undefined
-    const length = this.started ? 1 + this.pending.readInt32BE(1) : this.pending.readInt32BE(0)
-    if (this.pending.length < length) return undefined
-    const message = this.pending.subarray(0, length)
-    this.pending = this.pending.subarray(length)
-    if (!this.started) {
-      const code = message.readInt32BE(4)
-      if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
-        this.socket.write("N")
-        return this.nextMessage()
-      }
-      if (code === CANCEL_REQUEST) {
-        this.socket.end()
-        return undefined
-      }
-      this.started = true
+    for (const reply of split.replies) this.socket.write(reply)
+    for (const message of split.messages) {
+      this.work = this.work.then(() => this.handle(message)).catch(() => {
+        this.socket.destroy()
+      })
     }
-    return message
+    if (split.cancelled) this.socket.end()
   }
 
   private async handle(message: Buffer): Promise<void> {
     if (this.closed) return
-    if (this.started && message[0] === TERMINATE) {
+    // A StartupMessage starts with its length's high byte (0), so only Terminate starts with 'X'.
+    if (message[0] === TERMINATE) {
       this.socket.end()
       return
     }
     await this.floor.take(this)
     if (this.closed) return this.floor.release(this)
-    let tail = Buffer.alloc(0)
+    this.framing.beginAnswer()
     try {
-      await this.db.execProtocolRawStream(new Uint8Array(message), {
+      await this.db.execProtocolRawStream(message, {
         onRawData: (data) => {
-          if (this.socket.writable) this.socket.write(data)
-          tail = Buffer.concat([tail, Buffer.from(data)]).subarray(-READY_IDLE.length)
+          // `data` is a view of memory PGlite reuses for its next chunk, and a busy socket queues what it
+          // is given without copying: only a copy may be handed over.
+          if (this.socket.writable) this.socket.write(Buffer.from(data))
+          this.framing.feed(data)
         }
       })
     } catch {
@@ -117,7 +110,21 @@ class Connection {
       this.socket.destroy()
       return
     }
-    if (tail.equals(READY_IDLE)) this.floor.release(this)
+    if (this.framing.endsIdle()) this.floor.release(this)
+    // Backpressure: a slow reader's answers are not piled up in memory; its next message waits.
+    if (this.socket.writableNeedDrain) await this.drained()
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off("drain", done)
+        this.socket.off("close", done)
+        resolve()
+      }
+      this.socket.on("drain", done)
+      this.socket.on("close", done)
+    })
   }
 
   private close(): void {
@@ -139,14 +146,18 @@ export interface EmbeddedSocketServer {
   readonly close: () => Promise<void>
 }
 
-export const serveEmbedded = (db: PGlite, socketPath: string): Promise<EmbeddedSocketServer> =>
+export const serveEmbedded = (
+  db: PGlite,
+  socketPath: string,
+  options: EmbeddedSocketOptions = {}
+): Promise<EmbeddedSocketServer> =>
   new Promise((resolve, reject) => {
     const floor = new Floor()
     const sockets = new Set<Net.Socket>()
     const server = Net.createServer((socket) => {
       sockets.add(socket)
       socket.on("close", () => sockets.delete(socket))
-      new Connection(db, floor, socket)
+      new Connection(db, floor, socket, options)
     })
     server.once("error", reject)
     server.listen(socketPath, () => {
