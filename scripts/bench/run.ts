@@ -17,7 +17,8 @@ const benchmarks = {
   cache: () => import("./cache.js"),
   jobs: () => import("./jobs.js"),
   scan: () => import("./scan.js"),
-  playback: () => import("./playback.js")
+  playback: () => import("./playback.js"),
+  embedded: () => import("./embedded.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)

@@ -7,10 +7,10 @@
 import type { AudioStream, SegmentFormat, VideoStream } from "@mediaserver/domain"
 import { Unavailable } from "@mediaserver/domain"
 import { Deferred, Effect } from "effect"
-import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import type { Variant } from "./Decision.js"
 import { runToCompletion } from "../system/Process.js"
+import { spawnTool } from "../system/Spawner.js"
 import { avcLevel } from "./Playlists.js"
 
 export interface HlsRun {
@@ -100,7 +100,7 @@ const TAIL = 4096
 export const startFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect.Effect<FfmpegProcess> =>
   Effect.gen(function* () {
     const exited = yield* Deferred.make<number | null>()
-    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"], windowsHide: true })
+    const child = spawnTool(binary, args, { stdout: false, stderr: true })
     let tail = ""
     let stopped = false
     let running = true
@@ -118,7 +118,10 @@ export const startFfmpeg = (binary: string, args: ReadonlyArray<string>): Effect
     })
     const signal = (name: NodeJS.Signals) => Effect.sync(() => void child.kill(name))
     return {
-      pid: child.pid,
+      // Known once the helper has started it (see system/Spawner).
+      get pid() {
+        return child.pid
+      },
       exited,
       stderr: () => tail,
       running: () => running,

@@ -5,8 +5,8 @@
  * two kinds of failure to its own tagged errors.
  */
 import { Effect, Option } from "effect"
-import { spawn } from "node:child_process"
 import type { AppConfigShape } from "../config/AppConfig.js"
+import { spawnTool } from "./Spawner.js"
 
 /** FFMPEG_PATH / FFPROBE_PATH, else the tool's name on PATH. */
 export const toolPath = (config: AppConfigShape, tool: "ffmpeg" | "ffprobe") =>
@@ -35,7 +35,7 @@ export const runToCompletion = <E1, E2>(spec: RunSpec<E1, E2>): Effect.Effect<st
       settled = true
       resume(result)
     }
-    const child = spawn(spec.binary, spec.args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true })
+    const child = spawnTool(spec.binary, spec.args, { stdout: true, stderr: true })
     const out: Array<Buffer> = []
     let size = 0
     let stderr = ""
