@@ -6,10 +6,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { Config, Duration, Effect } from "effect"
 import { createRequire } from "node:module"
 import { chromium } from "playwright-core"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, playableMovies, tempDir } from "./support/PlaybackNode.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, playableMovies, tempDir } from "@mediaserver/testkit/PlaybackNode"
 
 const hlsScript = createRequire(import.meta.url).resolve("hls.js/dist/hls.min.js")
 

@@ -6,10 +6,10 @@
 import { expect, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect, Layer, Redacted } from "effect"
-import { databaseLayer } from "../../server/test/support/DatabaseLayer.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { freshDatabase } from "../../server/test/support/TestDatabase.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 const TICK = { "test.tick": { kind: "jobs.noop", cron: "* * * * * *" } }
 

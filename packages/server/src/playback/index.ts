@@ -7,6 +7,8 @@ import { SessionsRepo } from "./SessionsRepo.js"
 export { PlaybackHttpLive } from "./Http.js"
 export { PlaybackRpcLive } from "./Rpc.js"
 export { PlaybackSessions }
+export { variantOf } from "./Decision.js"
+export { hlsArgs } from "./Ffmpeg.js"
 
 const Deps = SessionsRepo.layer
 

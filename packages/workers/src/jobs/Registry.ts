@@ -4,22 +4,22 @@
  * Kinds whose owning issue has not landed yet run a placeholder.
  */
 import { JobCatalogue } from "@mediaserver/domain"
-import { type JobCancels, type JobHandler, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import { type JobCancels, type JobHandler, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs"
 import type { WorkflowEngine } from "@effect/workflow"
 import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
-import { AuthCleanup } from "@mediaserver/server/auth/Cleanup"
-import type { AppConfig } from "@mediaserver/server/config/AppConfig"
-import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library/index"
-import type { MetadataRefresh } from "@mediaserver/server/metadata/index"
-import { MediaProbe } from "@mediaserver/server/library/Probe"
-import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
-import { PlaybackSessions } from "@mediaserver/server/playback/index"
+import { AuthCleanup } from "@mediaserver/server/auth"
+import type { AppConfig } from "@mediaserver/server/config"
+import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
+import type { MetadataRefresh } from "@mediaserver/server/metadata"
+import { MediaProbe } from "@mediaserver/server/library"
+import { ProbesRepo } from "@mediaserver/server/library"
+import { PlaybackSessions } from "@mediaserver/server/playback"
 import { Effect, Layer } from "effect"
 import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanGaveUp, scanJob } from "../library/ScanJob.js"
-import { CacheStore } from "@mediaserver/server/cache/index"
+import { CacheStore } from "@mediaserver/server/cache"
 import {
   downloadImageJob,
   enrichJob,

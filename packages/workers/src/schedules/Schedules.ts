@@ -10,7 +10,7 @@
  */
 import { ClusterCron, type Sharding } from "@effect/cluster"
 import { JobCatalogue, JobPayloadInvalid, type JobKind } from "@mediaserver/domain"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Effect, Layer, Schema } from "effect"
 import { type JobSchedule, scheduleConfig } from "./ScheduleConfig.js"
 
