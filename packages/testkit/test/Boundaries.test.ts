@@ -1,7 +1,8 @@
 /**
  * Packages are entered by name through the entries their package.json exports: no relative path
  * crosses into another package, no import names a package's files (`@mediaserver/x/src/...`), and
- * every `@mediaserver/*` import is one its package exports at run time.
+ * every `@mediaserver/*` import is one its package exports at run time. Inside a package's sources no
+ * files import each other in a loop.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
@@ -48,6 +49,41 @@ const resolves = (specifier: string): boolean => {
   }
 }
 
+/** The relative imports of each source file of packages/<name>/src, as absolute .ts paths. */
+const sourceGraph = (): ReadonlyMap<string, ReadonlyArray<string>> =>
+  new Map(
+    files.filter((file) => /^packages\/[^/]+\/src\//.test(Path.relative(root, file))).map((file) => [
+      file,
+      specifiers(Fs.readFileSync(file, "utf8"))
+        .filter((specifier) => specifier.startsWith("."))
+        .map((specifier) => Path.resolve(Path.dirname(file), specifier).replace(/\.js$/, ".ts"))
+    ])
+  )
+
+/** One loop of imports, if any: depth-first, a file met again while still on the path closes a loop. */
+const findLoop = (graph: ReadonlyMap<string, ReadonlyArray<string>>): ReadonlyArray<string> => {
+  const done = new Set<string>()
+  const path: Array<string> = []
+  const visit = (file: string): ReadonlyArray<string> => {
+    const at = path.indexOf(file)
+    if (at >= 0) return [...path.slice(at), file]
+    if (done.has(file) || !graph.has(file)) return []
+    path.push(file)
+    for (const next of graph.get(file) ?? []) {
+      const loop = visit(next)
+      if (loop.length > 0) return loop
+    }
+    path.pop()
+    done.add(file)
+    return []
+  }
+  for (const file of graph.keys()) {
+    const loop = visit(file)
+    if (loop.length > 0) return loop.map((f) => Path.relative(root, f))
+  }
+  return []
+}
+
 describe("package boundaries", () => {
   it("found the sources and their imports", () => {
     expect(files.length).toBeGreaterThan(100)
@@ -81,5 +117,13 @@ describe("package boundaries", () => {
     expect(resolves("@mediaserver/server/src/library/NameParser.ts")).toBe(false)
     expect(resolves("@mediaserver/workers")).toBe(true)
     expect(resolves("@mediaserver/workers/library/Scanner")).toBe(false)
+  })
+
+  it("no source files import each other in a loop", () => {
+    const graph = sourceGraph()
+    expect(graph.size).toBeGreaterThan(100)
+    expect(findLoop(graph)).toEqual([])
+    // The check itself finds a loop when there is one.
+    expect(findLoop(new Map([["/a.ts", ["/b.ts"]], ["/b.ts", ["/c.ts"]], ["/c.ts", ["/a.ts"]]])).length).toBe(4)
   })
 })
