@@ -56,11 +56,10 @@ layer(TwoNodes, { excludeTestServices: true, timeout: Duration.seconds(60) })("s
     Effect.gen(function* () {
       const counts = yield* Effect.all({
         auth: runsOf("auth.cleanup"),
-        stats: runsOf("stats.hourly"),
         activity: runsOf("activity.cleanup"),
         scanHistory: runsOf("scan_history.cleanup")
       })
-      expect(counts).toEqual({ auth: 1, stats: 1, activity: 0, scanHistory: 0 })
+      expect(counts).toEqual({ auth: 1, activity: 0, scanHistory: 0 })
     }))
 
   it.effect("a per-second schedule makes one run per tick across the two runners", () =>
