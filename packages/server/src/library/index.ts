@@ -17,7 +17,7 @@ export { type NfoData, nfoCandidates, readNfo } from "./Nfo.js"
 export { MediaProbe } from "./Probe.js"
 export { type ProbeOutcome, ProbesRepo, type StaleFile } from "./ProbesRepo.js"
 export type { ScanProgress } from "./ScansRepo.js"
-export { ScanHistoryRetention } from "./ScanHistoryRetention.js"
+export { pruneScanHistory } from "./ScanHistoryRetention.js"
 export { externalSubtitlesOf } from "./Subtitles.js"
 
 /** Every library service a node offers to its handlers and to background work. */

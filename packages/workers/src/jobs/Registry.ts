@@ -7,13 +7,13 @@ import { type JobCancels, type JobQueues, JobRetention, type JobRuns, type Jobs,
 import type { WorkflowEngine } from "@effect/workflow"
 import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
-import { ActivityRetention } from "@mediaserver/server/activity"
+import { pruneActivityLog } from "@mediaserver/server/activity"
 import { AuthCleanup } from "@mediaserver/server/auth"
 import type { AppConfig } from "@mediaserver/server/config"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
 import type { MetadataRefresh } from "@mediaserver/server/metadata"
 import { MediaProbe } from "@mediaserver/server/library"
-import { ProbesRepo, ScanHistoryRetention } from "@mediaserver/server/library"
+import { ProbesRepo, pruneScanHistory } from "@mediaserver/server/library"
 import { PlaybackSessions } from "@mediaserver/server/playback"
 import { Effect, Layer } from "effect"
 import { matchFileJob } from "../library/MatchFileJob.js"
@@ -43,10 +43,8 @@ type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 const registrations: Registrations = {
   "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], () =>
     Effect.asVoid(Effect.flatMap(AuthCleanup, (cleanup) => cleanup.run))).pipe(Layer.provide(AuthCleanup.layer)),
-  "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], () =>
-    Effect.asVoid(Effect.flatMap(ActivityRetention, (retention) => retention.run))).pipe(Layer.provide(ActivityRetention.layer)),
-  "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], () =>
-    Effect.asVoid(Effect.flatMap(ScanHistoryRetention, (retention) => retention.run))).pipe(Layer.provide(ScanHistoryRetention.layer)),
+  "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], () => Effect.asVoid(pruneActivityLog)),
+  "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], () => Effect.asVoid(pruneScanHistory)),
   // Sessions with no heartbeat past the idle timeout (their entity may be gone with its node).
   "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], () =>
     Effect.asVoid(Effect.flatMap(PlaybackSessions, (sessions) => sessions.stopIdle))),
