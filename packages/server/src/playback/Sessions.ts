@@ -18,7 +18,7 @@ import {
   PlaybackSessionId,
   PlaybackStarted,
   PlaybackStopped,
-  type Unavailable,
+  Unavailable,
   Unprocessable
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option } from "effect"
@@ -30,10 +30,13 @@ import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
+import { readKeyframes } from "../library/Keyframes.js"
+import { toolPath } from "../system/Process.js"
 import { decide, sessionAudio, variantOf } from "./Decision.js"
+import { cutsFrom, layoutOf } from "./Layout.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
-import { SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
+import { type PlayableFile, SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 import { subtitleTracks } from "./Tracks.js"
 
 export interface StreamBody {
@@ -49,7 +52,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
   {
     readonly create: (
       request: CreatePlaybackSessionRequest
-    ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | DatabaseError, CurrentUser>
+    ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | Unavailable | DatabaseError, CurrentUser>
     /** The policy of one session: its owner or an admin; anyone else gets 404 (no existence leak). */
     readonly owned: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
     /**
@@ -75,6 +78,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore
+      const ffprobe = toolPath(config, "ffprobe")
       const records = yield* CacheAside.make({
         namespace: "playback-session",
         schema: SessionRecord,
@@ -89,6 +93,16 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const notFound = (id: PlaybackSessionId) => new NotFound({ message: `No playback session ${id}` })
       const load = (id: PlaybackSessionId) =>
         Effect.flatMap(repo.get(id), Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed }))
+
+      // Read once per file and kept with its probe: a copy's segments start at the source's keyframes.
+      const keyframesOf = (file: PlayableFile, stream: number) =>
+        file.keyframes !== null ? Effect.succeed(file.keyframes) : readKeyframes(ffprobe, file.path, stream).pipe(
+          Effect.tap((times) => repo.saveKeyframes(file.id, times)),
+          Effect.catchTags({
+            ProbeFailed: (e) => new Unprocessable({ message: `The file's keyframes cannot be read: ${e.message}`, details: { field: "fileId" } }),
+            ProbeUnavailable: (e) => new Unavailable({ message: `ffprobe cannot run: ${e.message}` })
+          })
+        )
 
       const create = (request: CreatePlaybackSessionRequest) =>
         Effect.gen(function* () {
@@ -109,6 +123,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           if (durationSeconds <= 0) {
             return yield* new Unprocessable({ message: "The file's duration is unknown", details: { field: "fileId" } })
           }
+          const video = info.video
           const burn = request.burnSubtitle === true
           const tracks = yield* subtitleTracks(info, yield* repo.externalSubtitles(file.id), request.subtitle, burn)
           const decision = yield* decide(info, request.client, {
@@ -137,7 +152,10 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
               subtitle: request.subtitle ?? null,
               burnSubtitle: burn,
               subtitles: tracks.subtitles,
-              sources: tracks.sources
+              sources: tracks.sources,
+              cuts: decision.copyVideo && video !== null
+                ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
+                : []
             }
           })
           yield* events.publish(new PlaybackStarted({
@@ -195,7 +213,8 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
               yield* offered(r, target.profile)
               // Start ffmpeg at the saved position now: the player asks for that segment next.
               yield* call(session.id)(entity.Prepare({ profile: target.profile }))
-              return { body: mediaPlaylist(session.durationSeconds, session.segmentSeconds, session.segmentFormat), contentType: MPEGURL }
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              return { body: mediaPlaylist(layout, session.segmentFormat), contentType: MPEGURL }
             }
             case "segment": {
               if (target.format !== session.segmentFormat) return yield* new NotFound({ message: "The session uses the other segment format" })
