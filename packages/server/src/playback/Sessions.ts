@@ -30,7 +30,11 @@ import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
+import { allContentChanged } from "../content/ContentCache.js"
 import { readKeyframes } from "../library/Keyframes.js"
+import { MediaProbe } from "../library/Probe.js"
+import { ProbesRepo } from "../library/ProbesRepo.js"
+import { externalSubtitlesOf } from "../library/Subtitles.js"
 import { toolPath } from "../system/Process.js"
 import { decide, sessionAudio, variantOf } from "./Decision.js"
 import { cutsFrom, layoutOf } from "./Layout.js"
@@ -78,6 +82,8 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore
+      const probe = yield* MediaProbe
+      const probes = yield* ProbesRepo
       const ffprobe = toolPath(config, "ffprobe")
       const records = yield* CacheAside.make({
         namespace: "playback-session",
@@ -104,6 +110,25 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           })
         )
 
+      // A file the probe queue has not reached yet is probed now (a fraction of a second), not refused.
+      const probeNow = (file: PlayableFile) =>
+        Effect.gen(function* () {
+          const stale = { id: file.id, path: file.path, size: file.size_bytes, mtimeMs: file.mtime_ms }
+          const info = yield* probe.probe(file.path).pipe(
+            Effect.tapError((e) => e._tag === "ProbeFailed" ? probes.saveAll([{ file: stale, error: e.message }]) : Effect.void)
+          )
+          const external = yield* externalSubtitlesOf([file.path])
+          yield* probes.saveAll([{ file: stale, info, external: external.get(file.path) ?? [] }])
+          yield* Effect.provideService(allContentChanged, CacheStore, store)
+          return info
+        }).pipe(
+          Effect.catchTags({
+            ProbeFailed: (e) => new Unprocessable({ message: `The file cannot be read: ${e.message}`, details: { field: "fileId" } }),
+            ProbeTimeout: (e) => new Unavailable({ message: e.message }),
+            ProbeUnavailable: (e) => new Unavailable({ message: `ffprobe cannot run: ${e.message}` })
+          })
+        )
+
       const create = (request: CreatePlaybackSessionRequest) =>
         Effect.gen(function* () {
           const user = yield* CurrentUser
@@ -115,10 +140,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             return yield* new NotFound({ message: `No playable file for ${request.item._tag} ${request.item.id}`, details: { field: "fileId" } })
           }
           yield* access.require(file.library_id, "view")
-          const info = file.probe
-          if (info === null) {
-            return yield* new Conflict({ message: "The file has not been probed yet", details: { field: "fileId" } })
-          }
+          const info = file.probe ?? (yield* probeNow(file))
           const durationSeconds = (info.durationMs ?? 0) / 1000
           if (durationSeconds <= 0) {
             return yield* new Unprocessable({ message: "The file's duration is unknown", details: { field: "fileId" } })

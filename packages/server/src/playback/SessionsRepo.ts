@@ -116,6 +116,8 @@ const FileRow = Schema.Struct({
   id: MediaFileId,
   library_id: LibraryId,
   path: Schema.String,
+  size_bytes: Schema.NumberFromString,
+  mtime_ms: Schema.NumberFromString,
   probe: Schema.NullOr(MediaInfo),
   keyframes: Schema.NullOr(Schema.Array(Schema.Number))
 })
@@ -164,7 +166,7 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
       return {
         files: (item) =>
           sql`
-            SELECT f.id, f.library_id, f.path, f.probe, f.keyframes FROM media_files f
+            SELECT f.id, f.library_id, f.path, f.size_bytes, f.mtime_ms, f.probe, f.keyframes FROM media_files f
             WHERE f.state = 'present' AND ${item._tag === "movie"
               ? sql`f.movie_id = ${item.id}`
               : sql`f.id IN (SELECT media_file_id FROM media_file_episodes WHERE episode_id = ${item.id})`}
