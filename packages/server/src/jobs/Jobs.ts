@@ -72,7 +72,7 @@ const RESEND_EVERY = Duration.minutes(1)
 /** Sends waiting for the commit of the current `Jobs.withTransaction`; undefined outside one. */
 const pendingSends = FiberRef.unsafeMake<Array<Effect.Effect<void>> | undefined>(undefined)
 
-export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
+export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>() {
   static readonly layer = Layer.scoped(
     Jobs,
     Effect.gen(function* () {

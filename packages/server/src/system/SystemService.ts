@@ -7,7 +7,7 @@ import { VERSION } from "../version.js"
 
 const PING_TIMEOUT = Duration.seconds(15)
 
-export class SystemService extends Context.Tag("@mediaserver/SystemService")<
+export class SystemService extends Context.Tag("@mediaserver/system/SystemService")<
   SystemService,
   {
     readonly info: Effect.Effect<SystemInfo>
