@@ -6,11 +6,11 @@
  * batch's other results are saved.
  */
 import type { LibraryProbeJob } from "@mediaserver/domain"
-import { allContentChanged } from "@mediaserver/server/content/ContentCache"
-import { MediaProbe } from "@mediaserver/server/library/Probe"
-import { type ProbeOutcome, ProbesRepo, type StaleFile } from "@mediaserver/server/library/ProbesRepo"
-import { externalSubtitlesOf } from "@mediaserver/server/library/Subtitles"
-import { RequestPriority } from "@mediaserver/server/system/RequestPriority"
+import { allContentChanged } from "@mediaserver/server/content"
+import { MediaProbe } from "@mediaserver/server/library"
+import { type ProbeOutcome, ProbesRepo, type StaleFile } from "@mediaserver/server/library"
+import { externalSubtitlesOf } from "@mediaserver/server/library"
+import { RequestPriority } from "@mediaserver/server/system"
 import { Array, Effect, Option } from "effect"
 
 const BATCH = 200

@@ -4,9 +4,9 @@
  * missing past the grace period. An unchanged file costs no parse, no probe and no write.
  */
 import { type DatabaseError, type Library, ScanCounts, ScanIssue } from "@mediaserver/domain"
-import { ContentRepo } from "@mediaserver/server/library/ContentRepo"
-import type { ScanProgress } from "@mediaserver/server/library/ScansRepo"
-import { RequestPriority } from "@mediaserver/server/system/RequestPriority"
+import { ContentRepo } from "@mediaserver/server/library"
+import type { ScanProgress } from "@mediaserver/server/library"
+import { RequestPriority } from "@mediaserver/server/system"
 import { Duration, Effect, Fiber, Schedule } from "effect"
 import { type EpisodeFile, matchFile, type MovieFile } from "./Matcher.js"
 import { walk } from "./Walk.js"
