@@ -3,7 +3,7 @@ import { Context, DateTime, Duration, Effect, Layer } from "effect"
 import { entityCall } from "../cluster/EntityCall.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, isEmbedded } from "../config/AppConfig.js"
-import { VERSION } from "../version.js"
+import { VERSION } from "./Version.js"
 
 const PING_TIMEOUT = Duration.seconds(15)
 
