@@ -13,6 +13,7 @@ import {
   NotFound,
   type PlaybackHeartbeat,
   type PlaybackProfile,
+  PlaybackDecision,
   PlaybackSession,
   PlaybackSessionEntity,
   PlaybackSessionId,
@@ -30,6 +31,7 @@ import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
+import { Settings } from "../settings/Service.js"
 import { allContentChanged } from "../content/ContentCache.js"
 import { readKeyframes } from "../library/Keyframes.js"
 import { MediaProbe } from "../library/Probe.js"
@@ -41,7 +43,7 @@ import { cutsFrom, layoutOf } from "./Layout.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
 import { type PlayableFile, SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
-import { subtitleTracks } from "./Tracks.js"
+import { subtitleTracks, type Tracks } from "./Tracks.js"
 
 export interface StreamBody {
   readonly body: string | Uint8Array
@@ -49,6 +51,18 @@ export interface StreamBody {
 }
 
 const MPEGURL = "application/vnd.apple.mpegurl"
+const TRANSCODE_LIMIT_KEY = "playback.maxConcurrentTranscodes"
+/** The Retry-After of a refused transcode: sessions end at least this often in a busy cluster. */
+export const TRANSCODE_RETRY_AFTER_SECONDS = 10
+
+/** What a session will do: the decision and the choices it was made with. */
+interface Plan {
+  readonly decision: PlaybackDecision
+  readonly audioStream: number | null
+  readonly downmix: boolean
+  readonly burn: boolean
+  readonly tracks: Tracks
+}
 type StreamError = NotFound | Conflict | Unavailable | DatabaseError
 
 export class PlaybackSessions extends Context.Tag("@mediaserver/playback/PlaybackSessions")<
@@ -82,6 +96,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore
+      const settings = yield* Settings
       const probe = yield* MediaProbe
       const probes = yield* ProbesRepo
       const ffprobe = toolPath(config, "ffprobe")
@@ -95,6 +110,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       // A segment may wait for ffmpeg up to PLAYBACK_SEGMENT_TIMEOUT; the call gets a little more.
       const timeout = Duration.sum(config.playbackSegmentTimeout, Duration.seconds(5))
       const call = (id: PlaybackSessionId) => entityCall(`PlaybackSession/${id}`, timeout)
+
+      const transcodeLimit = settings.get("server", TRANSCODE_LIMIT_KEY).pipe(
+        Effect.map((setting) => (typeof setting.value === "number" ? setting.value : 2)),
+        Effect.catchTag("NotFound", () => Effect.succeed(2))
+      )
 
       const notFound = (id: PlaybackSessionId) => new NotFound({ message: `No playback session ${id}` })
       const load = (id: PlaybackSessionId) =>
@@ -147,38 +167,65 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           }
           const video = info.video
           const burn = request.burnSubtitle === true
-          const tracks = yield* subtitleTracks(info, yield* repo.externalSubtitles(file.id), request.subtitle, burn)
-          const decision = yield* decide(info, request.client, {
-            audioStream: request.audioStream,
-            downmix: request.downmix,
-            burnSubtitle: burn
-          })
+          const external = yield* repo.externalSubtitles(file.id)
+          const asked: Plan = {
+            decision: yield* decide(info, request.client, { audioStream: request.audioStream, downmix: request.downmix, burnSubtitle: burn }),
+            audioStream: request.audioStream ?? null,
+            downmix: request.downmix === true,
+            burn,
+            tracks: yield* subtitleTracks(info, external, request.subtitle, burn)
+          }
           const resume = request.startSeconds === undefined
             ? Effect.map(watch.get(user.userId, request.item), (p) => (p.watched ? 0 : p.positionSeconds))
             : Effect.succeed(request.startSeconds)
           const position = Math.min(yield* resume, durationSeconds)
           const id = PlaybackSessionId.make(randomUUID())
-          yield* repo.insert({
-            id,
-            userId: user.userId,
-            item: request.item,
-            fileId: file.id,
-            decision,
-            durationSeconds,
-            positionSeconds: position,
-            options: {
-              segmentFormat: request.client.segmentFormat ?? "ts",
-              segmentSeconds: config.playbackSegmentSeconds,
-              audioStream: request.audioStream ?? null,
-              downmix: request.downmix === true,
-              subtitle: request.subtitle ?? null,
-              burnSubtitle: burn,
-              subtitles: tracks.subtitles,
-              sources: tracks.sources,
-              cuts: decision.copyVideo && video !== null
-                ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
-                : []
+          const insert = (plan: Plan, limit: number | null) =>
+            Effect.gen(function* () {
+              const { decision } = plan
+              return yield* repo.insert({
+                id,
+                userId: user.userId,
+                item: request.item,
+                fileId: file.id,
+                decision,
+                durationSeconds,
+                positionSeconds: position,
+                options: {
+                  segmentFormat: request.client.segmentFormat ?? "ts",
+                  segmentSeconds: config.playbackSegmentSeconds,
+                  audioStream: plan.audioStream,
+                  downmix: plan.downmix,
+                  subtitle: request.subtitle ?? null,
+                  burnSubtitle: plan.burn,
+                  subtitles: plan.tracks.subtitles,
+                  sources: plan.tracks.sources,
+                  cuts: decision.copyVideo && video !== null
+                    ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
+                    : []
+                }
+              }, limit)
+            })
+          const decision = yield* Effect.gen(function* () {
+            if (asked.decision.method !== "transcode") return yield* Effect.as(insert(asked, null), asked.decision)
+            const limit = yield* transcodeLimit
+            if (yield* insert(asked, limit)) return asked.decision
+            // The cluster encodes its limit already: what the client plays without encoding (the file's
+            // default audio, no burn-in, no downmix), else come back later.
+            const plain = yield* decide(info, request.client, {}).pipe(Effect.orElseSucceed(() => asked.decision))
+            if (plain.method === "transcode") {
+              return yield* new Unavailable({
+                message: `The server is running its limit of ${limit} transcodes; try again shortly`,
+                details: { field: "client", limit, retryAfterSeconds: TRANSCODE_RETRY_AFTER_SECONDS }
+              })
             }
+            const fallback = new PlaybackDecision({
+              ...plain,
+              reasons: [...plain.reasons, `the server is running its limit of ${limit} transcodes: ${plain.method} instead`]
+            })
+            const tracks = yield* subtitleTracks(info, external, request.subtitle, false)
+            yield* insert({ decision: fallback, audioStream: null, downmix: false, burn: false, tracks }, null)
+            return fallback
           })
           yield* events.publish(new PlaybackStarted({
             sessionId: id, userId: user.userId, item: request.item, fileId: file.id, method: decision.method
