@@ -3,12 +3,13 @@
  * that any stream request, not only a heartbeat, holds off.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import * as Path from "node:path"
 import { request } from "../../server/test/auth/Http.js"
+import { eventually } from "../../server/test/support/Poll.js"
 import { TestMedia } from "../../server/test/support/TestMedia.js"
 import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, longClip, playableMovies, tempDir } from "./support/PlaybackNode.js"
+import { createSession, fetchRaw, getSession, longClip, playableMovies, tempDir, uris } from "./support/PlaybackNode.js"
 
 const noVideo = { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] }
 
@@ -60,5 +61,38 @@ describe("playback limits", () => {
       expect((yield* request(url, "DELETE", `/api/v1/playback/sessions/${firstId}`, { auth: admin })).status).toBe(204)
       expect((yield* createSession(url, admin, transcode)).decision.method).toBe("transcode")
       expect((yield* create).status).toBe(503)
+    }), { timeout: 120_000 })
+
+  it.scopedLive("segment and direct-play requests keep a session alive without heartbeats; idle once they stop", () =>
+    Effect.gen(function* () {
+      const media = yield* tempDir("ms-idle-")
+      const transcodes = yield* tempDir("ms-tx-")
+      const { url, sql, admin } = yield* libraryNode("playback_idle", {
+        PLAYBACK_SEGMENT_SECONDS: "1", PLAYBACK_TRANSCODE_DIR: transcodes, PLAYBACK_IDLE_TIMEOUT: "4 seconds"
+      })
+      const { movies } = yield* playableMovies(url, admin, sql, { Long: yield* longClip(media) })
+      const item = { _tag: "movie", id: movies["Long"] }
+      const remux = yield* createSession(url, admin, { item, client: { containers: ["webm"], videoCodecs: ["h264"], audioCodecs: ["aac"] }, startSeconds: 0 })
+      const direct = yield* createSession(url, admin, { item, client: { containers: ["mp4"], videoCodecs: ["h264"], audioCodecs: ["aac"] } })
+      expect([remux.decision.method, direct.decision.method]).toEqual(["remux", "direct"])
+      const base = `/api/v1/playback/stream/${remux.id}/original`
+      const segments = uris((yield* fetchRaw(url, `${base}/index.m3u8`, admin)).text)
+      // A player's pace, one request a second, for three idle timeouts and no heartbeat at all.
+      for (const [i, segment] of segments.slice(0, 12).entries()) {
+        expect((yield* fetchRaw(url, `${base}/${segment}`, admin)).status).toBe(200)
+        expect((yield* fetchRaw(url, direct.urls.direct ?? "", admin, { range: `bytes=${i * 1000}-${i * 1000 + 999}` })).status).toBe(206)
+        yield* Effect.sleep(Duration.seconds(1))
+      }
+      expect((yield* getSession(url, admin, remux.id)).state).toBe("active")
+      expect((yield* getSession(url, admin, direct.id)).state).toBe("active")
+      // What the health job judges by: the direct session's last activity is recent.
+      const [row] = yield* sql<{ recent: boolean }>`
+        SELECT last_active_at > now() - interval '4 seconds' AS recent FROM playback_sessions WHERE id = ${direct.id}`
+      expect(row?.recent).toBe(true)
+      // Once the requests stop, the timeout applies.
+      const stopped = yield* eventually(getSession(url, admin, remux.id), (s) => s.state === "stopped", {
+        what: "idle remux stopped", timeout: Duration.seconds(20), interval: Duration.millis(200)
+      })
+      expect(stopped.stopReason).toBe("idle")
     }), { timeout: 120_000 })
 })

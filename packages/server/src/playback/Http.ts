@@ -44,6 +44,7 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
             return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
           }
           if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
+          yield* sessions.touch(record)
           const request = yield* HttpServerRequest.HttpServerRequest
           return yield* directResponse(platform, record.path, record.info.container, request.headers["range"])
         })))

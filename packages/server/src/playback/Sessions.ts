@@ -82,6 +82,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
     readonly heartbeat: (id: PlaybackSessionId, beat: PlaybackHeartbeat) => Effect.Effect<PlaybackSession, StreamError>
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<void, NotFound | Unavailable>
     readonly stream: (record: SessionRecord, target: StreamTarget) => Effect.Effect<StreamBody, StreamError>
+    /**
+     * A stream request keeps its session alive as a heartbeat does (players that send none are
+     * playing too); written at most a few times per idle timeout per node.
+     */
+    readonly touch: (record: SessionRecord) => Effect.Effect<void, DatabaseError>
     /** Stops every active session with no heartbeat for the idle timeout (the health job); how many. */
     readonly stopIdle: Effect.Effect<number, DatabaseError>
   }
@@ -257,9 +262,23 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           ? Effect.void
           : Effect.fail(new NotFound({ message: `The session offers no ${profile} variant` }))
 
+      const touchEvery = Math.max(1000, Duration.toMillis(config.playbackIdleTimeout) / 4)
+      const touched = new Map<PlaybackSessionId, number>()
+      const touch = (record: SessionRecord) =>
+        Effect.suspend(() => {
+          const id = record.session.id
+          const now = Date.now()
+          if (record.session.state !== "active" || now - (touched.get(id) ?? 0) < touchEvery) return Effect.void
+          // Sessions end: forget them all now and then rather than keep one entry per session ever played.
+          if (touched.size > 10_000) touched.clear()
+          touched.set(id, now)
+          return repo.touch(id)
+        })
+
       const stream = (record: SessionRecord, target: StreamTarget): Effect.Effect<StreamBody, StreamError> =>
         Effect.gen(function* () {
           const r = yield* hls(record)
+          yield* touch(r)
           const { session, info } = r
           const entity = client(session.id)
           switch (target._tag) {
@@ -328,6 +347,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
         heartbeat: (id, beat) => call(id)(client(id).Heartbeat(beat)),
         stop,
         stream,
+        touch,
         stopIdle
       }
     })

@@ -157,6 +157,8 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
     readonly get: (id: PlaybackSessionId) => Effect.Effect<Option.Option<SessionRecord>, DatabaseError>
     /** Saves a heartbeat of an active session: its new last-active time; none if it is not active. */
     readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<Option.Option<Date>, DatabaseError>
+    /** Marks an active session as in use now (a segment or a range of the file was fetched). */
+    readonly touch: (id: PlaybackSessionId) => Effect.Effect<void, DatabaseError>
     readonly setNode: (id: PlaybackSessionId, node: string) => Effect.Effect<void, DatabaseError>
     /** Ends an active session; false if it had already ended. */
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<boolean, DatabaseError>
@@ -226,6 +228,11 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
             Effect.flatMap(decodeActive),
             Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.last_active_at)),
             wrapSql("playbackSessions.heartbeat")
+          ),
+        touch: (id) =>
+          sql`UPDATE playback_sessions SET last_active_at = now() WHERE id = ${id} AND state = 'active'`.pipe(
+            Effect.asVoid,
+            wrapSql("playbackSessions.touch")
           ),
         setNode: (id, node) =>
           sql`UPDATE playback_sessions SET node = ${node} WHERE id = ${id}`.pipe(Effect.asVoid, wrapSql("playbackSessions.setNode")),
