@@ -38,7 +38,8 @@ import { MediaProbe } from "../library/Probe.js"
 import { ProbesRepo } from "../library/ProbesRepo.js"
 import { externalSubtitlesOf } from "../library/Subtitles.js"
 import { toolPath } from "../system/Process.js"
-import { decide, sessionAudio, variantOf } from "./Decision.js"
+import { decide, hlsCarries, sessionAudio, variantOf } from "./Decision.js"
+import { audioSegment } from "./Ffmpeg.js"
 import { cutsFrom, layoutOf } from "./Layout.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
@@ -105,6 +106,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const probe = yield* MediaProbe
       const probes = yield* ProbesRepo
       const ffprobe = toolPath(config, "ffprobe")
+      const ffmpeg = toolPath(config, "ffmpeg")
       const records = yield* CacheAside.make({
         namespace: "playback-session",
         schema: SessionRecord,
@@ -275,6 +277,17 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           return repo.touch(id)
         })
 
+      /** A copy in MPEG-TS offers the file's other audio tracks as renditions (fMP4 ones would need init segments). */
+      const alternateAudio = (r: SessionRecord) => {
+        if (r.session.decision.method !== "remux" || r.session.segmentFormat !== "ts") return []
+        const main = sessionAudio(r.info, r.session.audioStream)
+        return r.info.audio.filter((a) => a !== main && a.index !== main?.index)
+      }
+      const offeredAudio = (r: SessionRecord, stream: number) => {
+        const found = alternateAudio(r).find((a) => a.index === stream)
+        return found === undefined ? Effect.fail(new NotFound({ message: `No audio rendition ${stream}` })) : Effect.succeed(found)
+      }
+
       const stream = (record: SessionRecord, target: StreamTarget): Effect.Effect<StreamBody, StreamError> =>
         Effect.gen(function* () {
           const r = yield* hls(record)
@@ -293,6 +306,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
                 variants: session.decision.profiles.map((p) => variantOf(info, video, session.decision, p)),
                 subtitles: session.subtitles,
                 selectedSubtitle: session.subtitle,
+                alternateAudio: alternateAudio(r),
                 format: session.segmentFormat
               })
               return { body, contentType: MPEGURL }
@@ -319,6 +333,24 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             case "subtitle": {
               const body = yield* call(session.id)(entity.Subtitle({ track: target.track }))
               return { body, contentType: "text/vtt; charset=utf-8" }
+            }
+            case "audioPlaylist": {
+              yield* offeredAudio(r, target.stream)
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              return { body: mediaPlaylist(layout, "ts", (i) => `${target.stream}.${i}.ts`), contentType: MPEGURL }
+            }
+            case "audioSegment": {
+              const audio = yield* offeredAudio(r, target.stream)
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              if (target.part >= layout.count) return yield* new NotFound({ message: `No segment ${target.part}` })
+              const body = yield* audioSegment(ffmpeg, {
+                input: r.path,
+                stream: audio.index,
+                startSeconds: layout.start(target.part),
+                durationSeconds: layout.duration(target.part),
+                copy: hlsCarries(audio)
+              })
+              return { body, contentType: "video/mp2t" }
             }
           }
         })
