@@ -67,9 +67,12 @@ export const App = () => {
   const [session, setSession] = useState<Session | null | undefined>(undefined)
   const [firstRun, setFirstRun] = useState(() => bootstrap().firstRun)
   const { path } = useLocation()
-  const reload = async () => {
-    setSession(await loadSession())
+  const reload = async (then?: string) => {
+    const loaded = await loadSession()
+    // One render with the new session and the new address, so no redirect sees half of it.
+    setSession(loaded)
     setFirstRun(false)
+    if (then !== undefined) navigate(then, { replace: true })
   }
   const signOut = async () => {
     await call((api) => api.auth.logout())

@@ -35,6 +35,8 @@ export const useLocation = (): Location => {
   useEffect(() => {
     const listener = () => setLoc(current())
     listeners.add(listener)
+    // A navigation between this component's render and now would otherwise be missed.
+    listener()
     return () => listeners.delete(listener)
   }, [])
   return loc

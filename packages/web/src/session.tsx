@@ -14,8 +14,8 @@ export interface Session {
 
 export interface SessionControl {
   readonly session: Session | null
-  /** Reads the user again (after sign in, or a change). */
-  readonly reload: () => Promise<void>
+  /** Reads the user again (after sign in, or a change), then goes to `then` if given. */
+  readonly reload: (then?: string) => Promise<void>
   readonly signOut: () => Promise<void>
 }
 

@@ -4,7 +4,6 @@ import { Redacted } from "effect"
 import { useState } from "preact/hooks"
 import { call } from "../api.js"
 import { useLoad } from "../load.js"
-import { navigate } from "../router.js"
 import { bootstrap, useSession } from "../session.js"
 import { Card, ErrorLine, Field } from "../ui/Form.js"
 
@@ -25,10 +24,7 @@ export const Login = () => {
   const [providers] = useLoad(() => call((api) => api.oidc.providers()), [])
   const open = bootstrap().registrationOpen
 
-  const done = async () => {
-    await reload()
-    navigate(next(), { replace: true })
-  }
+  const done = () => reload(next())
 
   const submitPassword = async (event: Event) => {
     event.preventDefault()
@@ -114,8 +110,7 @@ export const Register = (props: { readonly firstRun: boolean }) => {
     const login = await call((api) => api.auth.login({ payload: { username, password: secret, cookie: true } }))
     setBusy(false)
     if (!login.ok) return setError(login.error.message)
-    await reload()
-    navigate(props.firstRun ? "/admin/libraries" : "/", { replace: true })
+    await reload(props.firstRun ? "/admin/libraries" : "/")
   }
 
   return (
