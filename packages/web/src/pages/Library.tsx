@@ -19,7 +19,7 @@ interface Page {
 }
 
 const SORTS: ReadonlyArray<readonly [SortField, string]> = [["title", "Title"], ["added", "Date added"], ["year", "Year"], ["rating", "Rating"], ["release_date", "Release date"], ["runtime", "Runtime"]]
-const PAGE = 60
+const PAGE = 100
 
 export interface GridQuery {
   readonly libraryId?: LibraryInfo["id"]
@@ -83,14 +83,34 @@ export const Library = (props: { readonly id: string }) => {
   )
 }
 
-/** The growing grid of one query (a new query mounts a new grid). */
+/** Card geometry of the windowed grid (styles.css matches: 150 px minimum, 16 px gap, two text lines). */
+const MIN_CARD = 150
+const GAP = 16
+const TEXT_HEIGHT = 56
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 3
+
+interface View {
+  readonly cols: number
+  readonly rowHeight: number
+  readonly first: number
+  readonly last: number
+}
+
+/**
+ * The growing grid of one query (a new query mounts a new grid). Only the rows near the viewport are
+ * in the DOM: the loaded height is reserved and the visible rows are placed in it, so scrolling a
+ * 5,000-title library costs the same per page as the first page.
+ */
 export const Grid = (props: { readonly kind: "movie" | "tvshow"; readonly query: GridQuery }) => {
   const [items, setItems] = useState<ReadonlyArray<Item>>([])
   const [total, setTotal] = useState<number | null>(null)
   const [cursor, setCursor] = useState<string | null | undefined>(undefined)
   const [error, setError] = useState<string | null>(null)
+  const [view, setView] = useState<View>({ cols: 6, rowHeight: 300, first: 0, last: 6 })
   const loading = useRef(false)
   const sentinel = useRef<HTMLDivElement>(null)
+  const frame = useRef<HTMLDivElement>(null)
 
   const more = async () => {
     if (loading.current || cursor === null) return
@@ -113,17 +133,58 @@ export const Grid = (props: { readonly kind: "movie" | "tvshow"; readonly query:
     return () => observer.disconnect()
   }, [cursor, error])
 
-  const hrefOf = (item: Item) => (props.kind === "movie" ? `/movie/${item.id}` : `/series/${item.id}`)
+  useEffect(() => {
+    const measure = () => {
+      const node = frame.current
+      if (node === null) return
+      const width = node.clientWidth
+      const cols = Math.max(1, Math.floor((width + GAP) / (MIN_CARD + GAP)))
+      const rowHeight = ((width - GAP * (cols - 1)) / cols) * 1.5 + TEXT_HEIGHT + GAP
+      const top = node.getBoundingClientRect().top + scrollY
+      const first = Math.max(0, Math.floor((scrollY - top) / rowHeight) - OVERSCAN)
+      const last = Math.max(first, Math.ceil((scrollY + innerHeight - top) / rowHeight) + OVERSCAN)
+      setView((v) => (v.cols === cols && v.rowHeight === rowHeight && v.first === first && v.last === last ? v : { cols, rowHeight, first, last }))
+    }
+    let pending = 0
+    const schedule = () => {
+      if (pending === 0) pending = requestAnimationFrame(() => { pending = 0; measure() })
+    }
+    measure()
+    addEventListener("scroll", schedule, { passive: true })
+    addEventListener("resize", schedule)
+    return () => {
+      cancelAnimationFrame(pending)
+      removeEventListener("scroll", schedule)
+      removeEventListener("resize", schedule)
+    }
+  }, [])
+
+  const rows = Math.ceil(items.length / view.cols)
+  const from = view.first * view.cols
+  const shown = items.slice(from, Math.min(items.length, (view.last + 1) * view.cols))
   return (
     <>
       <p class="count" role="status">{total === null ? "Loading…" : `${total} ${total === 1 ? "title" : "titles"}`}</p>
-      <div class="grid" data-testid="grid">
-        {items.map((item, i) => (
-          <Poster href={hrefOf(item)} title={item.title} subtitle={item.year === null ? null : String(item.year)} path={item.posterPath} eager={i < 12} />
-        ))}
+      <div ref={frame} class="grid-frame" style={{ height: `${Math.max(0, rows * view.rowHeight - GAP)}px` }}>
+        <div
+          class="grid"
+          data-testid="grid"
+          style={{ transform: `translateY(${view.first * view.rowHeight}px)`, gridTemplateColumns: `repeat(${view.cols}, 1fr)`, gridAutoRows: `${view.rowHeight - GAP}px` }}
+        >
+          {shown.map((item, i) => (
+            <Poster
+              key={item.id}
+              href={props.kind === "movie" ? `/movie/${item.id}` : `/series/${item.id}`}
+              title={item.title}
+              subtitle={item.year === null ? null : String(item.year)}
+              path={item.posterPath}
+              eager={from + i < 12}
+            />
+          ))}
+        </div>
       </div>
       {error === null ? null : <Failed message={error} retry={() => { setError(null); void more() }} />}
-      {total !== null && items.length === 0 ? <Status>Nothing matches these filters.</Status> : null}
+      {total === 0 ? <Status>Nothing matches these filters.</Status> : null}
       <div ref={sentinel} class="sentinel" data-testid={cursor === null ? "grid-end" : "grid-more"} />
     </>
   )
