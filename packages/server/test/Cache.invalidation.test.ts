@@ -282,9 +282,3 @@ describe("cache over Postgres", () => {
       expect(yield* titlesB.getOption(3, findById(3))).toEqual(Option.some({ id: 3, title: "Ran" }))
     }))
 })
-
-describe("latency report", () => {
-  it("prints the measured invalidation latencies", () => {
-    console.log(`cache invalidation visibility on the other node (ms): ${JSON.stringify(latencies)}`)
-  })
-})

@@ -3,36 +3,12 @@
  * hls.js, for a remux and a transcode, until `currentTime` passes 2 s.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Config, Duration, Effect } from "effect"
-import { createRequire } from "node:module"
-import { chromium } from "playwright-core"
+import { Duration, Effect } from "effect"
 import { eventually } from "../../server/test/support/Poll.js"
 import { TestMedia } from "../../server/test/support/TestMedia.js"
+import { browserPage } from "./support/Browser.js"
 import { libraryNode } from "./support/LibraryNode.js"
 import { createSession, playableMovies, tempDir } from "./support/PlaybackNode.js"
-
-const hlsScript = createRequire(import.meta.url).resolve("hls.js/dist/hls.min.js")
-
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"
-]
-
-const browserPage = (origin: string) =>
-  Effect.gen(function* () {
-    const executablePath = yield* Config.string("CHROMIUM_PATH").pipe(Config.withDefault("/usr/bin/chromium"))
-    const browser = yield* Effect.acquireRelease(
-      Effect.promise(() => chromium.launch({ executablePath, args: FLAGS })),
-      (b) => Effect.promise(() => b.close())
-    )
-    const page = yield* Effect.promise(() => browser.newPage())
-    // The page comes from the server's origin, so the stream needs no CORS.
-    yield* Effect.promise(() =>
-      page.route(`${origin}/player`, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><body></body>" })))
-    yield* Effect.promise(() => page.goto(`${origin}/player`))
-    yield* Effect.promise(() => page.addScriptTag({ path: hlsScript }))
-    return page
-  })
 
 describe("playback in a browser", () => {
   it.scopedLive("hls.js in headless Chromium plays remux and transcode past 2 s", () =>
@@ -70,9 +46,3 @@ describe("playback in a browser", () => {
       }
     }), { timeout: 120_000 })
 })
-
-declare global {
-  interface Window {
-    readonly Hls: typeof import("hls.js").default
-  }
-}

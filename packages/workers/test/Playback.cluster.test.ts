@@ -44,7 +44,7 @@ describe("playback on a cluster", () => {
       yield* scanNow(a.url, admin, library.id)
       const movieId = yield* firstMovieId(Redacted.value(db.url))
       const body = { item: { _tag: "movie", id: movieId }, client: { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] } }
-      // The probe runs after the scan: until then a session is a 409.
+      // A file not probed yet is probed by the request itself: no 409 to wait out.
       const created = yield* eventually(request(a.url, "POST", "/api/v1/playback/sessions", { auth: admin, body }), (r) => r.status !== 409, {
         what: "file probed", timeout: Duration.seconds(30), interval: Duration.millis(200)
       })

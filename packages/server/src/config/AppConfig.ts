@@ -63,6 +63,8 @@ export const appConfig = Config.all({
   dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data")),
   databaseUrl: Config.option(Config.redacted("DATABASE_URL")),
   databaseMaxConnections: positiveInt("DATABASE_MAX_CONNECTIONS").pipe(Config.withDefault(10)),
+  /** ffprobe processes at once per node; unset: 4, or 2 on the embedded database (see `probeConcurrency`). */
+  probeConcurrency: Config.option(positiveInt("PROBE_CONCURRENCY")),
   redisUrl: Config.option(Config.redacted("REDIS_URL")),
   cacheKeyPrefix: Config.string("CACHE_KEY_PREFIX").pipe(Config.withDefault("ms:")),
   /** false: no caching at all (reads go to the database); for measurements. */
@@ -211,6 +213,13 @@ export class AppConfig extends Context.Tag("@mediaserver/AppConfig")<AppConfig, 
 }
 
 export const isEmbedded = (config: AppConfigShape): boolean => Option.isNone(config.databaseUrl)
+
+/**
+ * On the embedded database every probe result is written by the process that also answers requests,
+ * so a scan's probes run two at a time there and leave the event loop to the people browsing.
+ */
+export const probeConcurrency = (config: AppConfigShape): number =>
+  Option.getOrElse(config.probeConcurrency, () => (isEmbedded(config) ? 2 : 4))
 
 export const redactedUrl = (url: Redacted.Redacted<string>): string => {
   const parsed = URL.canParse(Redacted.value(url)) ? new URL(Redacted.value(url)) : undefined

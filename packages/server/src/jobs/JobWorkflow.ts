@@ -178,7 +178,6 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
   handler: JobHandler<Schema.Schema.Type<S>, R>,
   onGiveUp?: GiveUp<Schema.Schema.Type<S>, G>
 ) => {
-  const keepUniqueKey = kind.unique?.period !== undefined
   const decode = Schema.decodeUnknown(kind.payload)
   return jobWorkflow(kind.name).toLayer(({ payload: encoded, runId }, executionId) =>
     Effect.gen(function* () {
@@ -186,7 +185,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       const { jobDurableBackoffAfter } = yield* AppConfig
       const fail = (state: "failed" | "discarded", message: string) =>
         Effect.zipRight(
-          Effect.orDie(runs.finish(runId, state, message, keepUniqueKey)),
+          Effect.orDie(runs.finish(runId, state, message)),
           new JobRunFailed({ runId, kind: kind.name, state, message })
         )
       const decoded = yield* Effect.either(decode(encoded))
@@ -218,7 +217,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       // suspending, the node stopping) is not an outcome; a defect fails the run and nothing else.
       const settle = <A>(exit: Exit.Exit<A, JobAttemptFailed>) =>
         Exit.isSuccess(exit)
-          ? Effect.as(Effect.orDie(runs.finish(runId, "completed", null, keepUniqueKey)), Option.none<JobAttemptFailed>())
+          ? Effect.as(Effect.orDie(runs.finish(runId, "completed", null)), Option.none<JobAttemptFailed>())
           : Cause.isInterruptedOnly(exit.cause)
           ? Effect.interrupt
           : Option.match(Cause.failureOption(exit.cause), {

@@ -14,7 +14,7 @@ export { JobCancels } from "./JobCancels.js"
 export { JobQueues } from "./JobQueues.js"
 export { JobRetention } from "./JobRetention.js"
 export { JobRuns } from "./JobRuns.js"
-export { Jobs } from "./Jobs.js"
+export { Jobs, type ScheduleTick } from "./Jobs.js"
 export * from "./JobWorkflow.js"
 
 export const JobsLive = Jobs.layer.pipe(

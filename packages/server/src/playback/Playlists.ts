@@ -1,13 +1,11 @@
 /**
  * HLS playlists, written up front from the probe (VOD: every segment of the whole duration is listed
- * before any exists, so players can seek anywhere). Segments have a fixed length; the encoder forces a
- * keyframe at each boundary (copied video is cut at the source's keyframes).
+ * before any exists, so players can seek anywhere). Segments follow the session's layout: fixed for a
+ * transcode (the encoder forces a keyframe at each boundary), the source's keyframes for a copy.
  */
 import type { AudioStream, MediaInfo, PlaybackSubtitle, SegmentFormat, VideoStream } from "@mediaserver/domain"
 import { AUDIO_BITRATE, type Variant } from "./Decision.js"
-
-export const segmentCount = (durationSeconds: number, segmentSeconds: number) =>
-  Math.max(1, Math.ceil(durationSeconds / segmentSeconds - 1e-6))
+import type { Layout } from "./Layout.js"
 
 export const segmentName = (index: number, format: SegmentFormat) => `${index}.${format === "ts" ? "ts" : "m4s"}`
 
@@ -87,20 +85,19 @@ export const masterPlaylist = (input: MasterInput): string => {
   return `${lines.join("\n")}\n`
 }
 
-export const mediaPlaylist = (durationSeconds: number, segmentSeconds: number, format: SegmentFormat): string => {
-  const count = segmentCount(durationSeconds, segmentSeconds)
+export const mediaPlaylist = (layout: Layout, format: SegmentFormat): string => {
   const lines = [
     "#EXTM3U",
     `#EXT-X-VERSION:${format === "fmp4" ? 7 : 3}`,
-    `#EXT-X-TARGETDURATION:${segmentSeconds}`,
+    // Rounded, as RFC 8216 asks: no segment may be longer than the target once rounded.
+    `#EXT-X-TARGETDURATION:${Math.max(1, Math.round(layout.longest))}`,
     "#EXT-X-MEDIA-SEQUENCE:0",
     "#EXT-X-PLAYLIST-TYPE:VOD",
     "#EXT-X-INDEPENDENT-SEGMENTS",
     ...(format === "fmp4" ? ["#EXT-X-MAP:URI=\"init.mp4\""] : [])
   ]
-  for (let i = 0; i < count; i++) {
-    const length = Math.min(segmentSeconds, durationSeconds - i * segmentSeconds)
-    lines.push(`#EXTINF:${Math.max(length, 0.001).toFixed(6)},`, segmentName(i, format))
+  for (let i = 0; i < layout.count; i++) {
+    lines.push(`#EXTINF:${layout.duration(i).toFixed(6)},`, segmentName(i, format))
   }
   lines.push("#EXT-X-ENDLIST")
   return `${lines.join("\n")}\n`

@@ -18,7 +18,7 @@ import {
   PlaybackSessionId,
   PlaybackStarted,
   PlaybackStopped,
-  type Unavailable,
+  Unavailable,
   Unprocessable
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option } from "effect"
@@ -30,10 +30,17 @@ import { AppConfig } from "../config/AppConfig.js"
 import { WatchState } from "../content/WatchState.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
+import { allContentChanged } from "../content/ContentCache.js"
+import { readKeyframes } from "../library/Keyframes.js"
+import { MediaProbe } from "../library/Probe.js"
+import { ProbesRepo } from "../library/ProbesRepo.js"
+import { externalSubtitlesOf } from "../library/Subtitles.js"
+import { toolPath } from "../system/Process.js"
 import { decide, sessionAudio, variantOf } from "./Decision.js"
+import { cutsFrom, layoutOf } from "./Layout.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
-import { SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
+import { type PlayableFile, SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 import { subtitleTracks } from "./Tracks.js"
 
 export interface StreamBody {
@@ -49,7 +56,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
   {
     readonly create: (
       request: CreatePlaybackSessionRequest
-    ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | DatabaseError, CurrentUser>
+    ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | Unavailable | DatabaseError, CurrentUser>
     /** The policy of one session: its owner or an admin; anyone else gets 404 (no existence leak). */
     readonly owned: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
     /**
@@ -75,6 +82,9 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore
+      const probe = yield* MediaProbe
+      const probes = yield* ProbesRepo
+      const ffprobe = toolPath(config, "ffprobe")
       const records = yield* CacheAside.make({
         namespace: "playback-session",
         schema: SessionRecord,
@@ -90,6 +100,35 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const load = (id: PlaybackSessionId) =>
         Effect.flatMap(repo.get(id), Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed }))
 
+      // Read once per file and kept with its probe: a copy's segments start at the source's keyframes.
+      const keyframesOf = (file: PlayableFile, stream: number) =>
+        file.keyframes !== null ? Effect.succeed(file.keyframes) : readKeyframes(ffprobe, file.path, stream).pipe(
+          Effect.tap((times) => repo.saveKeyframes(file.id, times)),
+          Effect.catchTags({
+            ProbeFailed: (e) => new Unprocessable({ message: `The file's keyframes cannot be read: ${e.message}`, details: { field: "fileId" } }),
+            ProbeUnavailable: (e) => new Unavailable({ message: `ffprobe cannot run: ${e.message}` })
+          })
+        )
+
+      // A file the probe queue has not reached yet is probed now (a fraction of a second), not refused.
+      const probeNow = (file: PlayableFile) =>
+        Effect.gen(function* () {
+          const stale = { id: file.id, path: file.path, size: file.size_bytes, mtimeMs: file.mtime_ms }
+          const info = yield* probe.probe(file.path).pipe(
+            Effect.tapError((e) => e._tag === "ProbeFailed" ? probes.saveAll([{ file: stale, error: e.message }]) : Effect.void)
+          )
+          const external = yield* externalSubtitlesOf([file.path])
+          yield* probes.saveAll([{ file: stale, info, external: external.get(file.path) ?? [] }])
+          yield* Effect.provideService(allContentChanged, CacheStore, store)
+          return info
+        }).pipe(
+          Effect.catchTags({
+            ProbeFailed: (e) => new Unprocessable({ message: `The file cannot be read: ${e.message}`, details: { field: "fileId" } }),
+            ProbeTimeout: (e) => new Unavailable({ message: e.message }),
+            ProbeUnavailable: (e) => new Unavailable({ message: `ffprobe cannot run: ${e.message}` })
+          })
+        )
+
       const create = (request: CreatePlaybackSessionRequest) =>
         Effect.gen(function* () {
           const user = yield* CurrentUser
@@ -101,14 +140,12 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             return yield* new NotFound({ message: `No playable file for ${request.item._tag} ${request.item.id}`, details: { field: "fileId" } })
           }
           yield* access.require(file.library_id, "view")
-          const info = file.probe
-          if (info === null) {
-            return yield* new Conflict({ message: "The file has not been probed yet", details: { field: "fileId" } })
-          }
+          const info = file.probe ?? (yield* probeNow(file))
           const durationSeconds = (info.durationMs ?? 0) / 1000
           if (durationSeconds <= 0) {
             return yield* new Unprocessable({ message: "The file's duration is unknown", details: { field: "fileId" } })
           }
+          const video = info.video
           const burn = request.burnSubtitle === true
           const tracks = yield* subtitleTracks(info, yield* repo.externalSubtitles(file.id), request.subtitle, burn)
           const decision = yield* decide(info, request.client, {
@@ -137,7 +174,10 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
               subtitle: request.subtitle ?? null,
               burnSubtitle: burn,
               subtitles: tracks.subtitles,
-              sources: tracks.sources
+              sources: tracks.sources,
+              cuts: decision.copyVideo && video !== null
+                ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
+                : []
             }
           })
           yield* events.publish(new PlaybackStarted({
@@ -195,7 +235,8 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
               yield* offered(r, target.profile)
               // Start ffmpeg at the saved position now: the player asks for that segment next.
               yield* call(session.id)(entity.Prepare({ profile: target.profile }))
-              return { body: mediaPlaylist(session.durationSeconds, session.segmentSeconds, session.segmentFormat), contentType: MPEGURL }
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              return { body: mediaPlaylist(layout, session.segmentFormat), contentType: MPEGURL }
             }
             case "segment": {
               if (target.format !== session.segmentFormat) return yield* new NotFound({ message: "The session uses the other segment format" })

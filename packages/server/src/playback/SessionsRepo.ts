@@ -18,12 +18,18 @@ import {
 } from "@mediaserver/domain"
 import { Context, DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+import { Cut } from "./Layout.js"
 
 /** Where a subtitle track is read from: a stream of the file, or an external file. */
 export const SubtitleSource = Schema.Struct({ id: Schema.Int, index: Schema.NullOr(Schema.Int), path: Schema.NullOr(Schema.String) })
 export type SubtitleSource = typeof SubtitleSource.Type
 
-export const SessionOptions = Schema.Struct({ ...PlaybackChoice.fields, sources: Schema.Array(SubtitleSource) })
+export const SessionOptions = Schema.Struct({
+  ...PlaybackChoice.fields,
+  sources: Schema.Array(SubtitleSource),
+  /** Segment starts at the source's keyframes (a copy); none: fixed segments (see Layout). */
+  cuts: Schema.optionalWith(Schema.Array(Cut), { default: () => [] })
+})
 export type SessionOptions = typeof SessionOptions.Type
 const encodeOptions = Schema.encodeSync(SessionOptions)
 const encodeDecision = Schema.encodeSync(PlaybackDecision)
@@ -106,7 +112,15 @@ export interface NewSession {
   readonly positionSeconds: number
 }
 
-const FileRow = Schema.Struct({ id: MediaFileId, library_id: LibraryId, path: Schema.String, probe: Schema.NullOr(MediaInfo) })
+const FileRow = Schema.Struct({
+  id: MediaFileId,
+  library_id: LibraryId,
+  path: Schema.String,
+  size_bytes: Schema.NumberFromString,
+  mtime_ms: Schema.NumberFromString,
+  probe: Schema.NullOr(MediaInfo),
+  keyframes: Schema.NullOr(Schema.Array(Schema.Number))
+})
 export type PlayableFile = typeof FileRow.Type
 const decodeFiles = decodeRows(FileRow)
 const ExternalRow = Schema.Struct({
@@ -128,6 +142,8 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
   {
     /** The present files of a movie or episode, first part first. */
     readonly files: (item: WatchItem) => Effect.Effect<ReadonlyArray<PlayableFile>, DatabaseError>
+    /** Caches a file's keyframe times next to its probe (a new probe drops them). */
+    readonly saveKeyframes: (fileId: MediaFileId, keyframes: ReadonlyArray<number>) => Effect.Effect<void, DatabaseError>
     readonly externalSubtitles: (fileId: MediaFileId) => Effect.Effect<ReadonlyArray<ExternalSubtitle>, DatabaseError>
     readonly insert: (session: NewSession) => Effect.Effect<void, DatabaseError>
     readonly get: (id: PlaybackSessionId) => Effect.Effect<Option.Option<SessionRecord>, DatabaseError>
@@ -150,12 +166,17 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
       return {
         files: (item) =>
           sql`
-            SELECT f.id, f.library_id, f.path, f.probe FROM media_files f
+            SELECT f.id, f.library_id, f.path, f.size_bytes, f.mtime_ms, f.probe, f.keyframes FROM media_files f
             WHERE f.state = 'present' AND ${item._tag === "movie"
               ? sql`f.movie_id = ${item.id}`
               : sql`f.id IN (SELECT media_file_id FROM media_file_episodes WHERE episode_id = ${item.id})`}
             ORDER BY f.part NULLS FIRST, f.added_at, f.id
           `.pipe(Effect.flatMap(decodeFiles), wrapSql("playbackSessions.files")),
+        saveKeyframes: (fileId, keyframes) =>
+          sql`UPDATE media_files SET keyframes = ${jsonb(keyframes)}::jsonb WHERE id = ${fileId} AND probe IS NOT NULL`.pipe(
+            Effect.asVoid,
+            wrapSql("playbackSessions.saveKeyframes")
+          ),
         externalSubtitles: (fileId) =>
           sql`
             SELECT codec, language, title, external_path FROM media_streams

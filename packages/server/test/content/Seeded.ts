@@ -28,3 +28,7 @@ export const seededServer = (env: Record<string, string> = {}) =>
     }
     return { ...server, db, seeded, admin: admin.auth, viewer: viewer.auth, outsider: outsider.auth }
   })
+
+/** One field of a JSON answer (the details' copy of a sub-resource), undefined when absent. */
+export const partOf = (body: unknown, part: string): unknown =>
+  typeof body === "object" && body !== null ? Object.getOwnPropertyDescriptor(body, part)?.value : undefined

@@ -12,7 +12,7 @@ import {
 } from "../../src/library/NameParser.js"
 import { fixturesDir } from "../support/FakeHttp.js"
 
-// The fixtures directory as every test finds it (FIXTURES_DIR, else ../shared/fixtures beside the repo).
+// The fixtures directory as every test finds it (FIXTURES_DIR, else the repository's own copy).
 const fixturePath = Path.join(await Effect.runPromise(fixturesDir), "naming_cases.json")
 
 const NamingCase = Schema.Struct({

@@ -34,6 +34,8 @@ export interface ScenarioOptions {
   readonly movies: number
   /** Page size of the browsing client. */
   readonly pageSize?: number
+  /** How long to wait for the probes to finish before measuring idle pages (default: 1 s per 20 files). */
+  readonly settleProbes?: Duration.Duration
   /** More environment for the server process (e.g. NODE_OPTIONS for a CPU profile). */
   readonly env?: Readonly<Record<string, string>>
 }
@@ -57,7 +59,7 @@ const poll = Schedule.spaced(Duration.millis(250))
 const JobsTotal = Schema.Struct({ total: Schema.Number })
 
 /** N movie folders holding hard links to one small clip (made once with ffmpeg). */
-const writeLibrary = (root: string, movies: number) =>
+export const writeLibrary = (root: string, movies: number) =>
   Effect.gen(function* () {
     const clip = Path.join(root, ".clip.mkv")
     yield* exec(yield* ffmpegPath, [
@@ -75,7 +77,7 @@ const writeLibrary = (root: string, movies: number) =>
     })
   })
 
-const api = (node: NodeProcess, token: string) => (path: string, init?: RequestInit) =>
+export const api = (node: NodeProcess, token: string) => (path: string, init?: RequestInit) =>
   Effect.tryPromise({
     try: async () => {
       const res = await fetch(`${node.url}/api/v1${path}`, {
@@ -93,7 +95,8 @@ const api = (node: NodeProcess, token: string) => (path: string, init?: RequestI
       )
   })
 
-const adminToken = (node: NodeProcess) =>
+/** Registers the admin (the first account) if needed and signs in. */
+export const adminToken = (node: NodeProcess) =>
   Effect.tryPromise({
     try: async () => {
       const account = { username: "admin", email: "admin@example.com", password: "a long passphrase for tests" }
@@ -203,7 +206,7 @@ export const runEmbeddedScenario = (options: ScenarioOptions) =>
       probesPending.pipe(
         Effect.repeat({ until: (n) => n === 0, schedule: poll }),
         Effect.as(true),
-        Effect.timeoutTo({ duration: Duration.seconds(options.movies / 20), onTimeout: () => false, onSuccess: (b) => b })
+        Effect.timeoutTo({ duration: options.settleProbes ?? Duration.seconds(options.movies / 20), onTimeout: () => false, onSuccess: (b) => b })
       )
     )
 

@@ -106,34 +106,14 @@ const moduleDir = Path.dirname(fileURLToPath(import.meta.url))
 const exists = (path: string): Effect.Effect<boolean> =>
   Effect.promise(() => Fs.access(path).then(() => true, () => false))
 
-const WorkspacesManifest = Schema.parseJson(
-  Schema.Struct({
-    workspaces: Schema.Union(Schema.Array(Schema.String), Schema.Struct({ packages: Schema.Array(Schema.String) }))
-  })
-)
-
-// The repo root is the nearest ancestor whose package.json declares npm workspaces.
-const findRepoRoot = (from: string): Effect.Effect<string, FixtureError> =>
-  Effect.gen(function*() {
-    const manifest = yield* Effect.promise(() =>
-      Fs.readFile(Path.join(from, "package.json"), "utf8").then((text) => text, () => "")
-    )
-    if (Schema.decodeUnknownOption(WorkspacesManifest)(manifest)._tag === "Some") return from
-    const parent = Path.dirname(from)
-    if (parent === from) {
-      return yield* new FixtureError({ message: `no workspace root above ${moduleDir}; set FIXTURES_DIR` })
-    }
-    return yield* findRepoRoot(parent)
-  })
-
-/** `FIXTURES_DIR` if set, else `<repoRoot>/../shared/fixtures`. */
+/** `FIXTURES_DIR` if set, else the fixtures kept in this repository beside the test support. */
 export const fixturesDir: Effect.Effect<string, FixtureError> = Effect.gen(function*() {
   const fromEnv = yield* Config.option(Config.string("FIXTURES_DIR")).pipe(
     Effect.mapError((cause) => new FixtureError({ message: "cannot read FIXTURES_DIR", cause }))
   )
   const dir = Option.isSome(fromEnv)
     ? Path.resolve(fromEnv.value)
-    : Path.resolve(yield* findRepoRoot(moduleDir), "..", "shared", "fixtures")
+    : Path.resolve(moduleDir, "..", "fixtures")
   if (!(yield* exists(dir))) {
     return yield* new FixtureError({ message: `fixtures directory not found: ${dir} (set FIXTURES_DIR)` })
   }

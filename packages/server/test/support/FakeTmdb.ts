@@ -1,5 +1,5 @@
 /**
- * A fake TMDb on 127.0.0.1: the fixtures of ../shared/fixtures/tmdb, a few small answers the fixtures
+ * A fake TMDb on 127.0.0.1: the fixtures of tmdb/, a few small answers the fixtures
  * lack (similar, collection, person search), and an image host answering every `/t/p/original/...`
  * with a small JPEG made here (its configuration names it as the image host). `env` points a node at it.
  */

@@ -45,6 +45,22 @@ export const longClip = (dir: string) =>
   })
 
 /**
+ * A 20 s H.264 (with B-frames) + AAC clip at 24 fps with a keyframe every `gop` frames, as real encodes
+ * come (x264's default maximum interval is 250 frames: 10.4 s at 24 fps).
+ */
+export const keyframeClip = (dir: string, gop: number) =>
+  Effect.gen(function* () {
+    const out = Path.join(dir, `gop${gop}.mp4`)
+    yield* TestMedia.exec(yield* TestMedia.ffmpegPath, [
+      "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+      "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24:duration=20", "-f", "lavfi", "-i", "sine=frequency=440:duration=20",
+      "-c:v", "libx264", "-preset", "veryfast", "-bf", "2", "-pix_fmt", "yuv420p", "-g", String(gop), "-keyint_min", String(gop),
+      "-sc_threshold", "0", "-c:a", "aac", "-ac", "2", "-shortest", out
+    ])
+    return out
+  })
+
+/**
  * A movie library holding `files` (name -> source file) scanned and probed on the node at `url`;
  * returns the movie id of each name (`Name (2020)`).
  */
