@@ -111,6 +111,9 @@ describe("web client", () => {
         await page.getByLabel(`${VIEWER.username} may see Movies`).check()
         expect((await granted).status()).toBe(200)
         await checkPage(page, "04-admin-users")
+        await page.getByRole("link", { name: "Jobs" }).click()
+        await page.getByText(/^\d+ runs$/).waitFor()
+        await checkPage(page, "04-admin-jobs")
         await signOut(page)
       })
 
@@ -145,6 +148,12 @@ describe("web client", () => {
         await page.getByRole("link", { name: /Alpha Quest/ }).click()
         await page.getByRole("heading", { name: "Alpha Quest" }).waitFor()
         await checkPage(page, "07-details")
+        await page.getByRole("link", { name: VIEWER.username }).click()
+        await page.getByRole("heading", { name: "Sessions" }).waitFor()
+        await page.getByText("(this one)").waitFor()
+        await checkPage(page, "10-profile")
+        await page.goBack()
+        await page.getByRole("heading", { name: "Alpha Quest" }).waitFor()
       })
 
       // Play for 3 s; back on the details page the saved position is offered as "Resume".

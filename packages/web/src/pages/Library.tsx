@@ -90,6 +90,9 @@ const TEXT_HEIGHT = 56
 /** Rows rendered above and below the visible ones. */
 const OVERSCAN = 3
 
+/** Grids seen in this tab, by query: what was loaded and where the page was scrolled. */
+const visited = new Map<string, { readonly items: ReadonlyArray<Item>; readonly total: number | null; readonly cursor: string | null | undefined; readonly scrollY: number }>()
+
 interface View {
   readonly cols: number
   readonly rowHeight: number
@@ -103,9 +106,11 @@ interface View {
  * 5,000-title library costs the same per page as the first page.
  */
 export const Grid = (props: { readonly kind: "movie" | "tvshow"; readonly query: GridQuery }) => {
-  const [items, setItems] = useState<ReadonlyArray<Item>>([])
-  const [total, setTotal] = useState<number | null>(null)
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined)
+  const cacheKey = `${props.kind}:${JSON.stringify(props.query)}`
+  const [saved] = useState(() => visited.get(cacheKey))
+  const [items, setItems] = useState<ReadonlyArray<Item>>(saved?.items ?? [])
+  const [total, setTotal] = useState<number | null>(saved?.total ?? null)
+  const [cursor, setCursor] = useState<string | null | undefined>(saved?.cursor)
   const [error, setError] = useState<string | null>(null)
   const [view, setView] = useState<View>({ cols: 6, rowHeight: 300, first: 0, last: 6 })
   const loading = useRef(false)
@@ -133,10 +138,23 @@ export const Grid = (props: { readonly kind: "movie" | "tvshow"; readonly query:
     return () => observer.disconnect()
   }, [cursor, error])
 
+  // Back to a grid seen before: the same titles and the same place, without reloading the pages.
+  // (The scroll position is the last one seen: navigating away scrolls to the top before this unmounts.)
+  const latest = useRef({ items, total, cursor, scrollY: saved?.scrollY ?? 0 })
+  latest.current = { items, total, cursor, scrollY: latest.current.scrollY }
+  useEffect(() => {
+    if (saved !== undefined) scrollTo(0, saved.scrollY)
+    return () => {
+      visited.set(cacheKey, latest.current)
+      if (visited.size > 20) visited.delete(visited.keys().next().value ?? "")
+    }
+  }, [])
+
   useEffect(() => {
     const measure = () => {
       const node = frame.current
       if (node === null) return
+      latest.current = { ...latest.current, scrollY }
       const width = node.clientWidth
       const cols = Math.max(1, Math.floor((width + GAP) / (MIN_CARD + GAP)))
       const rowHeight = ((width - GAP * (cols - 1)) / cols) * 1.5 + TEXT_HEIGHT + GAP

@@ -170,6 +170,10 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
         ArrowUp: () => { element.volume = Math.min(1, element.volume + 0.1) },
         ArrowDown: () => { element.volume = Math.max(0, element.volume - 0.1) },
         m: () => { element.muted = !element.muted },
+        c: () => {
+          const track = element.textTracks[0]
+          if (track !== undefined) track.mode = track.mode === "showing" ? "disabled" : "showing"
+        },
         f: () => void (document.fullscreenElement === null ? element.parentElement?.requestFullscreen() : document.exitFullscreen()),
         Escape: () => void (document.fullscreenElement === null ? leave() : undefined)
       }
@@ -207,7 +211,7 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
         ))}
       </video>
       {message === null ? null : <p role="status">{message}</p>}
-      <p class="hint">Space play/pause · ←/→ 10 s · ↑/↓ volume · f full screen · m mute · Esc back{position.current > 0 ? ` · started at ${clock(props.start)}` : ""}</p>
+      <p class="hint">Space play/pause · ←/→ 10 s · ↑/↓ volume · f full screen · m mute · c subtitles · Esc back{position.current > 0 ? ` · started at ${clock(props.start)}` : ""}</p>
     </div>
   )
 }
