@@ -35,6 +35,10 @@ for (const file of result.outputFiles) {
   await Fs.rename(temp, file.path)
 }
 // The web client is built here, at start, when its sources changed (not in an install step): a fresh
-// clone's first start takes about 20 s longer, later starts only hash the sources.
-if (await buildWeb()) console.log("web client built into dist/web")
+// clone's first start takes about half a minute longer, later starts only hash the sources. A failed
+// build does not keep the API from starting (/ then serves the page of links).
+await buildWeb().then(
+  (built) => built && console.log("web client built into dist/web"),
+  (error) => console.error(`web client not built: ${error instanceof Error ? error.message : String(error)}`)
+)
 await import(pathToFileURL(outfile).href)

@@ -1,7 +1,7 @@
 /** Who is signed in (from the server: the session cookie is HttpOnly) and the libraries they may see. */
 import type { Library, User } from "@mediaserver/domain"
 import { WEB_BOOTSTRAP_ID, WebBootstrap } from "@mediaserver/domain"
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 import { createContext } from "preact"
 import { useContext } from "preact/hooks"
 import { call } from "./api.js"
@@ -34,5 +34,7 @@ const decodeBootstrap = Schema.decodeUnknownOption(Schema.parseJson(WebBootstrap
 
 /** What the server put into index.html (first run, registration open); the dev server has none. */
 export const bootstrap = (): WebBootstrap =>
-  decodeBootstrap(document.getElementById(WEB_BOOTSTRAP_ID)?.textContent ?? "").pipe((o) =>
-    o._tag === "Some" ? o.value : new WebBootstrap({ firstRun: false, registrationOpen: false }))
+  Option.getOrElse(
+    decodeBootstrap(document.getElementById(WEB_BOOTSTRAP_ID)?.textContent ?? ""),
+    () => new WebBootstrap({ firstRun: false, registrationOpen: false })
+  )

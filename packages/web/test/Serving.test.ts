@@ -7,15 +7,19 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
+import { Agent, fetch } from "undici"
 import { brotliCompressSync, constants as zlibConstants } from "node:zlib"
 import { request } from "../../server/test/auth/Http.js"
 import { tempDir } from "../../workers/test/support/PlaybackNode.js"
 import { WEB_DIR, webNode } from "./support/WebNode.js"
 
+// A connection per request: on a loaded machine a pooled keep-alive socket may be one the server has
+// just closed as idle, and the GET fails with ECONNRESET (seen at load average 20).
+const oneShot = new Agent({ pipelining: 0 })
+
 const get = (url: string, encoding?: string) =>
   Effect.promise(async () => {
-    const res = await fetch(url, { headers: encoding === undefined ? {} : { "accept-encoding": encoding } }).catch((error: unknown) =>
-      Promise.reject(new Error(`GET ${url} (accept-encoding ${encoding ?? "default"}): ${String(error)} ${error instanceof Error ? String(error.cause) : ""}`)))
+    const res = await fetch(url, { dispatcher: oneShot, headers: encoding === undefined ? {} : { "accept-encoding": encoding } })
     return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) }
   })
 

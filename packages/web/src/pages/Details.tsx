@@ -36,6 +36,7 @@ const MoviePage = (props: { readonly id: MovieId }) => {
   const path = { movieId: props.id }
   const [movie, retry] = useLoad(() => call((api) => api.movies.get({ path })), [props.id])
   const [progress, reloadProgress] = useLoad(() => call((api) => api.movies.progress({ path })), [props.id])
+  const [mark, setMark] = useLoad(() => call((api) => api.movies.mark({ path })), [props.id])
   const [error, setError] = useState<string | null>(null)
   if (movie.state === "loading") return <Status>Loading…</Status>
   if (movie.state === "failed") return <Failed message={movie.error.message} retry={retry} />
@@ -47,13 +48,22 @@ const MoviePage = (props: { readonly id: MovieId }) => {
     if (result.ok) reloadProgress()
     else setError(`Could not change the watched mark: ${result.error.message}`)
   }
+  const favorite = mark.state === "ready" && mark.value.favorite
+  const toggleFavorite = async () => {
+    const result = await call((api) => api.movies.favorite({ path, payload: { favorite: !favorite } }))
+    if (result.ok) setMark()
+    else setError(`Could not change the favourite: ${result.error.message}`)
+  }
   return (
     <article class="details">
       <Hero backdrop={m.backdropPath}>
         <h1>{m.title}</h1>
         <p class="facts">{[m.year, m.runtimeMinutes === null ? null : `${m.runtimeMinutes} min`, m.rating === null ? null : `★ ${m.rating.toFixed(1)}`, m.genres.map((g) => g.name).join(", ")].filter((x) => x !== null && x !== "").join(" · ")}</p>
         <PlayButtons href={`/play/movie/${m.id}`} progress={saved} />
-        <button type="button" aria-pressed={watched} onClick={() => void toggleWatched()}>{watched ? "Watched ✓" : "Mark watched"}</button>
+        <div class="actions">
+          <button type="button" aria-pressed={watched} onClick={() => void toggleWatched()}>{watched ? "Watched ✓" : "Mark watched"}</button>
+          <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite()}>{favorite ? "Favourite ♥" : "Add to favourites"}</button>
+        </div>
         {error === null ? null : <p class="error" role="alert">{error}</p>}
       </Hero>
       {m.tagline === null ? null : <p class="tagline">{m.tagline}</p>}
