@@ -5,5 +5,6 @@ export default defineWorkspace([
   "packages/server",
   "packages/workers",
   "packages/rpc-client",
+  "packages/testkit",
   "packages/web",
 ])

@@ -9,9 +9,9 @@ import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { Agent, fetch } from "undici"
 import { brotliCompressSync, constants as zlibConstants } from "node:zlib"
-import { request } from "../../server/test/auth/Http.js"
-import { tempDir } from "../../workers/test/support/PlaybackNode.js"
-import { WEB_DIR, webNode } from "./support/WebNode.js"
+import { request } from "@mediaserver/testkit/Http"
+import { tempDir } from "@mediaserver/testkit/PlaybackNode"
+import { WEB_DIR, webNode } from "@mediaserver/testkit/WebNode"
 
 // A connection per request: on a loaded machine a pooled keep-alive socket may be one the server has
 // just closed as idle, and the GET fails with ECONNRESET (seen at load average 20).

@@ -8,10 +8,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import type { Page } from "playwright-core"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { tree } from "../../workers/test/support/LibraryNode.js"
-import { launchBrowser, newPage, screenshot, seriousViolations, webNode } from "./support/WebNode.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { tree } from "@mediaserver/testkit/LibraryNode"
+import { launchBrowser, newPage, screenshot, seriousViolations, webNode } from "@mediaserver/testkit/WebNode"
 
 const ADMIN = { username: "root", email: "root@example.com", password: "a long admin passphrase" }
 const VIEWER = { username: "viewer", email: "viewer@example.com", password: "a long viewer passphrase" }

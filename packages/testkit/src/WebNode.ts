@@ -1,5 +1,5 @@
 /**
- * Support of the browser tests: the built client, a whole node (HTTP + workers) on a fresh database
+ * Support of the web client's browser tests and bench: the built client, a whole node (HTTP + workers) on a fresh database
  * with no account yet, headless Chromium (Debian's, or CHROMIUM_PATH), axe-core checks, screenshots.
  */
 import { HttpServer } from "@effect/platform"
@@ -11,11 +11,11 @@ import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { type Browser, chromium, type Page } from "playwright-core"
-import { freshDatabase } from "../../../server/test/support/TestDatabase.js"
-import { testNode } from "../../../server/test/support/TestServer.js"
-import { WorkersLive } from "../../../workers/src/index.js"
+import { WorkersLive } from "@mediaserver/workers"
+import { freshDatabase } from "./TestDatabase.js"
+import { testNode } from "./TestServer.js"
 
-const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../../..")
+const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../..")
 export const WEB_DIR = Path.join(root, "dist", "web")
 /** Screenshots of each main page (gitignored). */
 export const ARTIFACTS = Path.join(root, "packages", "web", "test-artifacts")
