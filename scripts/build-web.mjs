@@ -58,6 +58,11 @@ export const buildWeb = async ({ force = false } = {}) => {
   })
   await compress(temp)
   await Fs.writeFile(Path.join(temp, ".source-hash"), hash)
+  // Another process (a node, a test file) finished the same build meanwhile: keep the one in place.
+  if ((await currentHash()) === hash) {
+    await Fs.rm(temp, { recursive: true, force: true })
+    return true
+  }
   const old = `${outDir}.${process.pid}.old`
   await Fs.rename(outDir, old).catch(() => {})
   await Fs.rename(temp, outDir).catch(async () => {
