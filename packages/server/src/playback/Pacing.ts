@@ -1,7 +1,7 @@
 /**
  * The two timing rules of a playback session's entity, as plain functions so they are tested alone:
- * keep ffmpeg at most PLAYBACK_THROTTLE_SEGMENTS ahead of the player, and stop a session that sent no
- * heartbeat for PLAYBACK_IDLE_TIMEOUT.
+ * keep ffmpeg at most PLAYBACK_THROTTLE_SEGMENTS ahead of the player, and stop a session with no
+ * activity (heartbeat or stream request) for PLAYBACK_IDLE_TIMEOUT.
  */
 import { Duration } from "effect"
 
@@ -18,6 +18,6 @@ export const throttleStep = (
   return "keep"
 }
 
-/** A session is idle once more than the timeout has passed since its last heartbeat (times in ms). */
-export const isIdle = (lastHeartbeatMs: number, nowMs: number, idleTimeout: Duration.Duration): boolean =>
-  nowMs - lastHeartbeatMs > Duration.toMillis(idleTimeout)
+/** A session is idle once more than the timeout has passed since its last activity (times in ms). */
+export const isIdle = (lastActiveMs: number, nowMs: number, idleTimeout: Duration.Duration): boolean =>
+  nowMs - lastActiveMs > Duration.toMillis(idleTimeout)

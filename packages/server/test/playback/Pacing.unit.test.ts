@@ -15,7 +15,7 @@ describe("playback pacing", () => {
     expect(throttleStep(3, 40, 5, false)).toBe("keep")
   })
 
-  it("a session is idle only after more than the timeout without a heartbeat", () => {
+  it("a session is idle only after more than the timeout without activity", () => {
     const timeout = Duration.minutes(2)
     expect(isIdle(1_000, 1_000 + 120_000, timeout)).toBe(false)
     expect(isIdle(1_000, 1_000 + 120_001, timeout)).toBe(true)
