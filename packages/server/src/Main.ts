@@ -120,9 +120,9 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(IdentityLive),
   // Accounts asks this gate whether a correct password still needs a second factor.
   Layer.provideMerge(MfaGateLive),
-  Layer.provideMerge(SettingsLive),
-  // Playback sessions (library access, events); entities use library services and events too.
+  // Playback sessions (library access, events, the transcode limit setting); entities use library services and events too.
   Layer.provideMerge(PlaybackLive),
+  Layer.provideMerge(SettingsLive),
   Layer.provide(EntitiesLive),
   // Browsing and watch state over the libraries' content (playback records progress through it).
   Layer.provideMerge(ContentLive),

@@ -109,7 +109,8 @@ describe("playback", () => {
       const base = `/api/v1/playback/stream/${remux.id}`
       const master = (yield* fetchRaw(url, `${base}/master.m3u8`, admin)).text
       expect(master).toContain("#EXT-X-STREAM-INF:BANDWIDTH=")
-      expect(master).toMatch(/RESOLUTION=640x360,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",SUBTITLES="subs"/)
+      expect(master).toMatch(/RESOLUTION=640x360,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",AUDIO="audio",SUBTITLES="subs"/)
+      expect(master.match(/TYPE=AUDIO/g)?.length).toBe(2)
       expect(master.match(/TYPE=SUBTITLES/g)?.length).toBe(2)
       expect(master).toMatch(/DEFAULT=YES,AUTOSELECT=YES,URI="subtitles\/1\.m3u8"/)
       expect(uris(master)).toEqual(["original/index.m3u8"])

@@ -10,7 +10,7 @@ import { Unavailable } from "@mediaserver/domain"
 import { Deferred, Effect } from "effect"
 import * as Path from "node:path"
 import type { Variant } from "./Decision.js"
-import { runToCompletion } from "../system/Process.js"
+import { runForBytes, runToCompletion } from "../system/Process.js"
 import { spawnTool } from "../system/Spawner.js"
 import { avcLevel } from "./Playlists.js"
 
@@ -155,6 +155,39 @@ export const extractWebvtt = (binary: string, input: string, stream: number | nu
     binary,
     args: webvttArgs(input, stream),
     maxOutput: 8 * 1024 * 1024,
+    cannotStart: (message) => new Unavailable({ message }),
+    failed: (stderr, status) => new Unavailable({ message: `ffmpeg failed (${status}): ${stderr.trim()}` })
+  })
+
+export interface AudioSegment {
+  readonly input: string
+  readonly stream: number
+  readonly startSeconds: number
+  readonly durationSeconds: number
+  /** Copied when HLS carries the codec, else AAC. */
+  readonly copy: boolean
+}
+
+/**
+ * One segment of an alternate audio rendition (a copy session's other tracks) as MPEG-TS on stdout:
+ * the same times as the video's segment and the same timestamp base as a copy run, so the player
+ * lines the two up. Small and quick (seconds of one audio track): one short ffmpeg per segment.
+ */
+export const audioSegmentArgs = (a: AudioSegment): ReadonlyArray<string> => [
+  "-nostdin", "-hide_banner", "-loglevel", "error",
+  ...(a.startSeconds > 0 ? ["-ss", String(a.startSeconds)] : []),
+  "-i", `file:${Path.resolve(a.input)}`,
+  "-t", String(a.durationSeconds),
+  "-map", `0:${a.stream}`, ...(a.copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]), "-vn", "-sn", "-dn",
+  "-output_ts_offset", String(a.startSeconds + COPY_TS_BASE),
+  "-f", "mpegts", "pipe:1"
+]
+
+export const audioSegment = (binary: string, segment: AudioSegment) =>
+  runForBytes({
+    binary,
+    args: audioSegmentArgs(segment),
+    maxOutput: 64 * 1024 * 1024,
     cannotStart: (message) => new Unavailable({ message }),
     failed: (stderr, status) => new Unavailable({ message: `ffmpeg failed (${status}): ${stderr.trim()}` })
   })

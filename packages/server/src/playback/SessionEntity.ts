@@ -91,7 +91,7 @@ const build = Effect.gen(function* () {
   const subtitleLock = yield* Effect.makeSemaphore(1)
 
   let record: SessionRecord | null = null
-  let lastHeartbeat = Date.now()
+  let lastActive = Date.now()
   let run: Run | null = null
   let lastRequested = 0
 
@@ -99,7 +99,7 @@ const build = Effect.gen(function* () {
     if (record !== null) return record
     const found = yield* orUnavailable(repo.get(id))
     if (Option.isNone(found)) return yield* new NotFound({ message: `No playback session ${id}` })
-    lastHeartbeat = found.value.session.lastActiveAt.epochMillis
+    lastActive = found.value.session.lastActiveAt.epochMillis
     const { session } = found.value
     // Written when the session moves here (first start, failover), not on every load.
     if (session.state === "active" && session.node !== node.id) {
@@ -260,10 +260,11 @@ const build = Effect.gen(function* () {
 
   yield* Effect.addFinalizer(() => Effect.zipRight(Effect.suspend(() => stopRun), removeDir(dir)))
 
-  // Throttling, pruning and the idle timeout (no heartbeat for PLAYBACK_IDLE_TIMEOUT) run as long as the entity.
+  // Throttling, pruning and the idle timeout (no heartbeat nor stream request for PLAYBACK_IDLE_TIMEOUT)
+  // run as long as the entity.
   const idle = Effect.suspend(() =>
     record !== null && record.session.state === "active" &&
-      Date.now() - lastHeartbeat > Duration.toMillis(config.playbackIdleTimeout)
+      Date.now() - lastActive > Duration.toMillis(config.playbackIdleTimeout)
       ? stop("idle")
       : Effect.void
   )
@@ -275,12 +276,15 @@ const build = Effect.gen(function* () {
     Prepare: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile } }) =>
       Effect.gen(function* () {
         const r = yield* active
+        lastActive = Date.now()
         yield* checkProfile(r, payload.profile)
         yield* runFor(r, payload.profile, "position")
       }),
     Segment: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile; readonly part: SegmentPart } }) =>
       Effect.gen(function* () {
         const r = yield* active
+        // A player that only fetches segments (a TV, a cast device) is playing: not idle.
+        lastActive = Date.now()
         yield* checkProfile(r, payload.profile)
         const { part, profile } = payload
         const layout = layoutFor(r)
@@ -304,11 +308,14 @@ const build = Effect.gen(function* () {
         } else {
           yield* throttle
         }
-        return joined(yield* Effect.forEach(paths, readBytes))
+        const body = joined(yield* Effect.forEach(paths, readBytes))
+        lastActive = Date.now()
+        return body
       }),
     Subtitle: ({ payload }: { readonly payload: { readonly track: number } }) =>
       Effect.gen(function* () {
         const r = yield* active
+        lastActive = Date.now()
         const source = r.options.sources.find((s) => s.id === payload.track)
         const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
         if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
@@ -332,7 +339,7 @@ const build = Effect.gen(function* () {
           record = null
           return yield* ended
         }
-        lastHeartbeat = Date.now()
+        lastActive = Date.now()
         yield* orUnavailable(watch.setProgress(r.session.userId, r.session.item, position, r.session.durationSeconds))
         // The row changed only where this heartbeat changed it: no need to read it back.
         const session = new PlaybackSession({

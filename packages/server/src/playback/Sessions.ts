@@ -13,6 +13,7 @@ import {
   NotFound,
   type PlaybackHeartbeat,
   type PlaybackProfile,
+  PlaybackDecision,
   PlaybackSession,
   PlaybackSessionEntity,
   PlaybackSessionId,
@@ -30,18 +31,20 @@ import { AppConfig } from "../config/AppConfig.js"
 import { UserProgress } from "../content/UserProgress.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
+import { Settings } from "../settings/Service.js"
 import { allContentChanged } from "../content/ContentCache.js"
 import { readKeyframes } from "../library/Keyframes.js"
 import { MediaProbe } from "../library/Probe.js"
 import { ProbesRepo } from "../library/ProbesRepo.js"
 import { externalSubtitlesOf } from "../library/Subtitles.js"
 import { toolPath } from "../system/Process.js"
-import { decide, sessionAudio, variantOf } from "./Decision.js"
+import { decide, hlsCarries, sessionAudio, variantOf } from "./Decision.js"
+import { audioSegment } from "./Ffmpeg.js"
 import { cutsFrom, layoutOf } from "./Layout.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
 import { type PlayableFile, SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
-import { subtitleTracks } from "./Tracks.js"
+import { subtitleTracks, type Tracks } from "./Tracks.js"
 
 export interface StreamBody {
   readonly body: string | Uint8Array
@@ -49,6 +52,18 @@ export interface StreamBody {
 }
 
 const MPEGURL = "application/vnd.apple.mpegurl"
+const TRANSCODE_LIMIT_KEY = "playback.maxConcurrentTranscodes"
+/** The Retry-After of a refused transcode: sessions end at least this often in a busy cluster. */
+export const TRANSCODE_RETRY_AFTER_SECONDS = 10
+
+/** What a session will do: the decision and the choices it was made with. */
+interface Plan {
+  readonly decision: PlaybackDecision
+  readonly audioStream: number | null
+  readonly downmix: boolean
+  readonly burn: boolean
+  readonly tracks: Tracks
+}
 type StreamError = NotFound | Conflict | Unavailable | DatabaseError
 
 export class PlaybackSessions extends Context.Tag("@mediaserver/playback/PlaybackSessions")<
@@ -68,6 +83,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
     readonly heartbeat: (id: PlaybackSessionId, beat: PlaybackHeartbeat) => Effect.Effect<PlaybackSession, StreamError>
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<void, NotFound | Unavailable>
     readonly stream: (record: SessionRecord, target: StreamTarget) => Effect.Effect<StreamBody, StreamError>
+    /**
+     * A stream request keeps its session alive as a heartbeat does (players that send none are
+     * playing too); written at most a few times per idle timeout per node.
+     */
+    readonly touch: (record: SessionRecord) => Effect.Effect<void, DatabaseError>
     /** Stops every active session with no heartbeat for the idle timeout (the health job); how many. */
     readonly stopIdle: Effect.Effect<number, DatabaseError>
   }
@@ -82,9 +102,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore
+      const settings = yield* Settings
       const probe = yield* MediaProbe
       const probes = yield* ProbesRepo
       const ffprobe = toolPath(config, "ffprobe")
+      const ffmpeg = toolPath(config, "ffmpeg")
       const records = yield* CacheAside.make({
         namespace: "playback-session",
         schema: SessionRecord,
@@ -95,6 +117,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       // A segment may wait for ffmpeg up to PLAYBACK_SEGMENT_TIMEOUT; the call gets a little more.
       const timeout = Duration.sum(config.playbackSegmentTimeout, Duration.seconds(5))
       const call = (id: PlaybackSessionId) => entityCall(`PlaybackSession/${id}`, timeout)
+
+      const transcodeLimit = settings.get("server", TRANSCODE_LIMIT_KEY).pipe(
+        Effect.map((setting) => (typeof setting.value === "number" ? setting.value : 2)),
+        Effect.catchTag("NotFound", () => Effect.succeed(2))
+      )
 
       const notFound = (id: PlaybackSessionId) => new NotFound({ message: `No playback session ${id}` })
       const load = (id: PlaybackSessionId) =>
@@ -147,38 +174,65 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           }
           const video = info.video
           const burn = request.burnSubtitle === true
-          const tracks = yield* subtitleTracks(info, yield* repo.externalSubtitles(file.id), request.subtitle, burn)
-          const decision = yield* decide(info, request.client, {
-            audioStream: request.audioStream,
-            downmix: request.downmix,
-            burnSubtitle: burn
-          })
+          const external = yield* repo.externalSubtitles(file.id)
+          const asked: Plan = {
+            decision: yield* decide(info, request.client, { audioStream: request.audioStream, downmix: request.downmix, burnSubtitle: burn }),
+            audioStream: request.audioStream ?? null,
+            downmix: request.downmix === true,
+            burn,
+            tracks: yield* subtitleTracks(info, external, request.subtitle, burn)
+          }
           const resume = request.startSeconds === undefined
             ? Effect.map(watch.get(user.userId, request.item), (p) => (p.watched ? 0 : p.positionSeconds))
             : Effect.succeed(request.startSeconds)
           const position = Math.min(yield* resume, durationSeconds)
           const id = PlaybackSessionId.make(randomUUID())
-          yield* repo.insert({
-            id,
-            userId: user.userId,
-            item: request.item,
-            fileId: file.id,
-            decision,
-            durationSeconds,
-            positionSeconds: position,
-            options: {
-              segmentFormat: request.client.segmentFormat ?? "ts",
-              segmentSeconds: config.playbackSegmentSeconds,
-              audioStream: request.audioStream ?? null,
-              downmix: request.downmix === true,
-              subtitle: request.subtitle ?? null,
-              burnSubtitle: burn,
-              subtitles: tracks.subtitles,
-              sources: tracks.sources,
-              cuts: decision.copyVideo && video !== null
-                ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
-                : []
+          const insert = (plan: Plan, limit: number | null) =>
+            Effect.gen(function* () {
+              const { decision } = plan
+              return yield* repo.insert({
+                id,
+                userId: user.userId,
+                item: request.item,
+                fileId: file.id,
+                decision,
+                durationSeconds,
+                positionSeconds: position,
+                options: {
+                  segmentFormat: request.client.segmentFormat ?? "ts",
+                  segmentSeconds: config.playbackSegmentSeconds,
+                  audioStream: plan.audioStream,
+                  downmix: plan.downmix,
+                  subtitle: request.subtitle ?? null,
+                  burnSubtitle: plan.burn,
+                  subtitles: plan.tracks.subtitles,
+                  sources: plan.tracks.sources,
+                  cuts: decision.copyVideo && video !== null
+                    ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
+                    : []
+                }
+              }, limit)
+            })
+          const decision = yield* Effect.gen(function* () {
+            if (asked.decision.method !== "transcode") return yield* Effect.as(insert(asked, null), asked.decision)
+            const limit = yield* transcodeLimit
+            if (yield* insert(asked, limit)) return asked.decision
+            // The cluster encodes its limit already: what the client plays without encoding (the file's
+            // default audio, no burn-in, no downmix), else come back later.
+            const plain = yield* decide(info, request.client, {}).pipe(Effect.orElseSucceed(() => asked.decision))
+            if (plain.method === "transcode") {
+              return yield* new Unavailable({
+                message: `The server is running its limit of ${limit} transcodes; try again shortly`,
+                details: { field: "client", limit, retryAfterSeconds: TRANSCODE_RETRY_AFTER_SECONDS }
+              })
             }
+            const fallback = new PlaybackDecision({
+              ...plain,
+              reasons: [...plain.reasons, `the server is running its limit of ${limit} transcodes: ${plain.method} instead`]
+            })
+            const tracks = yield* subtitleTracks(info, external, request.subtitle, false)
+            yield* insert({ decision: fallback, audioStream: null, downmix: false, burn: false, tracks }, null)
+            return fallback
           })
           yield* events.publish(new PlaybackStarted({
             sessionId: id, userId: user.userId, item: request.item, fileId: file.id, method: decision.method
@@ -210,9 +264,34 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           ? Effect.void
           : Effect.fail(new NotFound({ message: `The session offers no ${profile} variant` }))
 
+      const touchEvery = Math.max(1000, Duration.toMillis(config.playbackIdleTimeout) / 4)
+      const touched = new Map<PlaybackSessionId, number>()
+      const touch = (record: SessionRecord) =>
+        Effect.suspend(() => {
+          const id = record.session.id
+          const now = Date.now()
+          if (record.session.state !== "active" || now - (touched.get(id) ?? 0) < touchEvery) return Effect.void
+          // Sessions end: forget them all now and then rather than keep one entry per session ever played.
+          if (touched.size > 10_000) touched.clear()
+          touched.set(id, now)
+          return repo.touch(id)
+        })
+
+      /** A copy in MPEG-TS offers the file's other audio tracks as renditions (fMP4 ones would need init segments). */
+      const alternateAudio = (r: SessionRecord) => {
+        if (r.session.decision.method !== "remux" || r.session.segmentFormat !== "ts") return []
+        const main = sessionAudio(r.info, r.session.audioStream)
+        return r.info.audio.filter((a) => a !== main && a.index !== main?.index)
+      }
+      const offeredAudio = (r: SessionRecord, stream: number) => {
+        const found = alternateAudio(r).find((a) => a.index === stream)
+        return found === undefined ? Effect.fail(new NotFound({ message: `No audio rendition ${stream}` })) : Effect.succeed(found)
+      }
+
       const stream = (record: SessionRecord, target: StreamTarget): Effect.Effect<StreamBody, StreamError> =>
         Effect.gen(function* () {
           const r = yield* hls(record)
+          yield* touch(r)
           const { session, info } = r
           const entity = client(session.id)
           switch (target._tag) {
@@ -227,6 +306,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
                 variants: session.decision.profiles.map((p) => variantOf(info, video, session.decision, p)),
                 subtitles: session.subtitles,
                 selectedSubtitle: session.subtitle,
+                alternateAudio: alternateAudio(r),
                 format: session.segmentFormat
               })
               return { body, contentType: MPEGURL }
@@ -253,6 +333,24 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             case "subtitle": {
               const body = yield* call(session.id)(entity.Subtitle({ track: target.track }))
               return { body, contentType: "text/vtt; charset=utf-8" }
+            }
+            case "audioPlaylist": {
+              yield* offeredAudio(r, target.stream)
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              return { body: mediaPlaylist(layout, "ts", (i) => `${target.stream}.${i}.ts`), contentType: MPEGURL }
+            }
+            case "audioSegment": {
+              const audio = yield* offeredAudio(r, target.stream)
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              if (target.part >= layout.count) return yield* new NotFound({ message: `No segment ${target.part}` })
+              const body = yield* audioSegment(ffmpeg, {
+                input: r.path,
+                stream: audio.index,
+                startSeconds: layout.start(target.part),
+                durationSeconds: layout.duration(target.part),
+                copy: hlsCarries(audio)
+              })
+              return { body, contentType: "video/mp2t" }
             }
           }
         })
@@ -281,6 +379,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
         heartbeat: (id, beat) => call(id)(client(id).Heartbeat(beat)),
         stop,
         stream,
+        touch,
         stopIdle
       }
     })

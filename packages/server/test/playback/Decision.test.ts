@@ -75,13 +75,34 @@ describe("playback decision", () => {
     const v = i.video ?? video(1080)
     const master = masterPlaylist({
       info: i, video: v, audio: i.audio[0] ?? null, copyAudio: d.copyAudio,
-      variants: d.profiles.map((p) => variantOf(i, v, d, p)), subtitles: [], selectedSubtitle: null, format: "ts"
+      variants: d.profiles.map((p) => variantOf(i, v, d, p)), subtitles: [], selectedSubtitle: null, alternateAudio: [], format: "ts"
     })
     expect(master.split("\n").filter((l) => l.startsWith("#EXT-X-STREAM-INF"))).toEqual([
       "#EXT-X-STREAM-INF:BANDWIDTH=4128000,RESOLUTION=1920x1080,CODECS=\"avc1.640028,mp4a.40.2\"",
       "#EXT-X-STREAM-INF:BANDWIDTH=2928000,RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\"",
       "#EXT-X-STREAM-INF:BANDWIDTH=1528000,RESOLUTION=854x480,CODECS=\"avc1.64001e,mp4a.40.2\""
     ])
+  })
+
+  it("master playlist: the other audio tracks as renditions beside the variants' own", () => {
+    const i = info("mkv", video(1080), [audio(1), audio(2, "ac3", 6)])
+    const d = run(i, client())
+    const v = i.video ?? video(1080)
+    const master = masterPlaylist({
+      info: i, video: v, audio: i.audio[0] ?? null, copyAudio: true, variants: [variantOf(i, v, d, "original")],
+      subtitles: [], selectedSubtitle: null, alternateAudio: i.audio.slice(1), format: "ts"
+    })
+    const media = master.split("\n").filter((l) => l.startsWith("#EXT-X-MEDIA:TYPE=AUDIO"))
+    expect(media).toHaveLength(2)
+    expect(media[0]).toContain("DEFAULT=YES")
+    expect(media[0]).not.toContain("URI=")
+    expect(media[1]).toContain("DEFAULT=NO,AUTOSELECT=YES,URI=\"audio/2.m3u8\"")
+    expect(master).toContain(",AUDIO=\"audio\"")
+    expect(Either.getOrThrow(parseStreamPath(["audio", "2.m3u8"]))).toEqual({ _tag: "audioPlaylist", stream: 2 })
+    expect(Either.getOrThrow(parseStreamPath(["audio", "2.17.ts"]))).toEqual({ _tag: "audioSegment", stream: 2, part: 17 })
+    for (const bad of [["audio", "2.ts"], ["audio", "x.m3u8"], ["audio", "2.01.ts"], ["audio", "../2.m3u8"]]) {
+      expect(Either.isLeft(parseStreamPath(bad)), bad.join("/")).toBe(true)
+    }
   })
 
   it("ffmpeg: a run starts at its segment with timestamps in place; burn-in overlays the image track", () => {
