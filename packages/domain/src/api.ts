@@ -1,5 +1,5 @@
 import { HttpApi, OpenApi } from "@effect/platform"
-import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
+import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
@@ -43,6 +43,8 @@ export class MediaApi extends HttpApi.make("media")
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
   .addError(HttpInternalError)
+  // Any operation that reads a stored secret can meet a SECRETS_KEY that does not open it.
+  .addError(HttpConfigurationError)
   .prefix("/api/v1")
   .annotateContext(
     OpenApi.annotations({
