@@ -20,7 +20,7 @@ import { ApiKeys } from "./ApiKeys.js"
 import { RequestClient } from "./ClientInfo.js"
 import { MISSING_REFRESH } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
-import { all, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSession, withPolicy } from "./Policy.js"
+import { all, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSession, withPolicy } from "../access/Policy.js"
 import { Users } from "./Users.js"
 
 const as = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentUser, f)

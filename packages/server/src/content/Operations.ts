@@ -14,7 +14,7 @@ import {
   type WatchItem
 } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { canRead, canWrite, withPolicy } from "../auth/Policy.js"
+import { canRead, canWrite, withPolicy } from "../access/Policy.js"
 import { Genres } from "./Genres.js"
 import { Movies } from "./Movies.js"
 import { Series } from "./Series.js"

@@ -1,7 +1,7 @@
 /** Every admin jobs operation once (named as in AdminJobsRpcs): admin only. */
 import { AdminJobsRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { requireAdmin, withPolicy } from "../auth/Policy.js"
+import { requireAdmin, withPolicy } from "../access/Policy.js"
 import { AdminJobs } from "./AdminJobs.js"
 
 export const makeAdminJobsOperations = Effect.gen(function* () {

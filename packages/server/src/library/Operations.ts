@@ -4,7 +4,7 @@
  */
 import { CurrentUser, LibraryRpcs, Unavailable } from "@mediaserver/domain"
 import { Effect, Stream } from "effect"
-import { canRead, requireAdmin, withPolicy } from "../auth/Policy.js"
+import { canRead, requireAdmin, withPolicy } from "../access/Policy.js"
 import { Libraries } from "./Libraries.js"
 import { LibraryAccess } from "./LibraryAccess.js"
 import { LibraryScans } from "./LibraryScans.js"

@@ -5,7 +5,7 @@
  */
 import { type ImageKind, type ImageSize, MetadataRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { canRead, withPolicy } from "../auth/Policy.js"
+import { canRead, withPolicy } from "../access/Policy.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
 import { Images } from "./images/Images.js"
 import { MetadataLookups } from "./Lookups.js"

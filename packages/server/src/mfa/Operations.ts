@@ -6,7 +6,7 @@
 import { CurrentUser, MfaLoginRpcs, MfaRpcs, type Principal } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { RequestClient } from "../auth/ClientInfo.js"
-import { any, canRead, orUnavailable, requireAdmin, requireSelf, requireSession, withPolicy } from "../auth/Policy.js"
+import { any, canRead, orUnavailable, requireAdmin, requireSelf, requireSession, withPolicy } from "../access/Policy.js"
 import { Mfa } from "./Mfa.js"
 import { MfaLogin } from "./MfaLogin.js"
 

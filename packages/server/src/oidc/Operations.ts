@@ -5,7 +5,7 @@
 import { AuthorizationRedirect, CurrentUser, OidcAccountRpcs, OidcRpcs, type Principal } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { RequestClient } from "../auth/ClientInfo.js"
-import { canRead, orUnavailable, requireAdmin, requireSession, withPolicy } from "../auth/Policy.js"
+import { canRead, orUnavailable, requireAdmin, requireSession, withPolicy } from "../access/Policy.js"
 import { OidcLogin } from "./OidcLogin.js"
 import { OidcProviders } from "./OidcProviders.js"
 

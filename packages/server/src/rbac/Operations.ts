@@ -1,7 +1,7 @@
 /** Every RBAC operation once (named as in RbacRpcs): all of them admin only. */
 import { CurrentUser, type Principal, RbacRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { requireAdmin, withPolicy } from "../auth/Policy.js"
+import { requireAdmin, withPolicy } from "../access/Policy.js"
 import { Rbac } from "./Service.js"
 
 export const makeRbacOperations = Effect.gen(function* () {

@@ -1,7 +1,7 @@
 /** Every settings operation once (named as in SettingsRpcs): server settings for admins, each user's own for themselves. */
 import { CurrentUser, type Principal, SettingsRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { canRead, canWrite, requireAdmin, withPolicy } from "../auth/Policy.js"
+import { canRead, canWrite, requireAdmin, withPolicy } from "../access/Policy.js"
 import { Settings } from "./Service.js"
 
 export const makeSettingsOperations = Effect.gen(function* () {

@@ -4,7 +4,7 @@
  */
 import { CurrentUser, type Principal, ProfileRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { any, canRead, canWrite, requirePermission, requireSelf, withPolicy } from "../auth/Policy.js"
+import { any, canRead, canWrite, requirePermission, requireSelf, withPolicy } from "../access/Policy.js"
 import { Users } from "../auth/Users.js"
 import { Profile } from "./Profile.js"
 

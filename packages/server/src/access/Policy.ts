@@ -13,9 +13,11 @@ import {
   Unavailable
 } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { unavailable } from "./Authenticator.js"
 
 export type Policy = Effect.Effect<void, Forbidden, CurrentUser>
+
+/** A database failure as the 503 callers see (the operation names what was being read). */
+export const unavailable = (error: DatabaseError) => new Unavailable({ message: `Database unavailable (${error.operation})` })
 
 const check = (allowed: (user: CurrentUser["Type"]) => boolean, message: string): Policy =>
   Effect.flatMap(CurrentUser, (user) => (allowed(user) ? Effect.void : Effect.fail(new Forbidden({ message }))))
