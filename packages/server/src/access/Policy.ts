@@ -62,6 +62,13 @@ export const withPolicy = <PE = Forbidden, PR = CurrentUser>(policy: Effect.Effe
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E | PE, Extract<E | PE, DatabaseError>> | Unavailable, R | PR> =>
   policy.pipe(Effect.zipRight(effect), orUnavailable)
 
+/**
+ * `withPolicy` for an operation of the caller: `asCaller(canWrite)((me) => ...)` runs `f` with the
+ * `CurrentUser` once the policy passed.
+ */
+export const asCaller = (policy: Policy) =>
+<A, E, R>(f: (caller: CurrentUser["Type"]) => Effect.Effect<A, E, R>) => withPolicy(policy)(Effect.flatMap(CurrentUser, f))
+
 /** Database failures as 503, for handlers without a policy (login, register, refresh). */
 export const orUnavailable = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, Extract<E, DatabaseError>> | Unavailable, R> =>
   Effect.catchIf(effect, (e): e is Extract<E, DatabaseError> => e instanceof DatabaseError, (e) => Effect.fail(unavailable(e)))

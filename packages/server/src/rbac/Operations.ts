@@ -1,13 +1,13 @@
 /** Every RBAC operation once (named as in RbacRpcs): all of them admin only. */
-import { CurrentUser, type Principal, RbacRpcs } from "@mediaserver/domain"
+import { RbacRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { requireAdmin, withPolicy } from "../access/Policy.js"
+import { asCaller, requireAdmin, withPolicy } from "../access/Policy.js"
 import { Rbac } from "./Service.js"
 
 export const makeRbacOperations = Effect.gen(function* () {
   const rbac = yield* Rbac
   const admin = withPolicy(requireAdmin)
-  const asAdmin = <A, E, R>(f: (actor: Principal) => Effect.Effect<A, E, R>) => admin(Effect.flatMap(CurrentUser, f))
+  const asAdmin = asCaller(requireAdmin)
   return RbacRpcs.of({
     RbacPermissions: () => admin(Effect.succeed(rbac.permissions)),
     RbacListRoles: () => admin(rbac.listRoles),
