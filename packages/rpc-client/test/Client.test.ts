@@ -4,8 +4,8 @@ import { RpcClientError } from "@effect/rpc/RpcClientError"
 import { describe, expect, it } from "@effect/vitest"
 import { AllRpcs, AuthTokens, LibraryId, NotFound, PingResult, SystemInfo, Unauthorized } from "@mediaserver/domain"
 import { Cause, Context, Effect, Exit, Layer, Option, Redacted } from "effect"
-import { account, PASSWORD } from "../../server/test/auth/Http.js"
-import { startServerWithDatabase } from "../../server/test/support/TestServer.js"
+import { account, PASSWORD } from "@mediaserver/testkit/Http"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
 
 /** A port nothing listens on: connecting fails at once. */

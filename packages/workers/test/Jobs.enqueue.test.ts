@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Data, Deferred, Effect, Option } from "effect"
 import { awaitRun, BULK_CAP, CappedJob, countRows, jobsNode, PeriodicJob, Probe, SimpleJob, UniqueJob } from "./support/TestJobs.js"
 
@@ -43,6 +43,43 @@ layer(jobsNode("jobs_enqueue"), { excludeTestServices: true })("job enqueue", (i
       expect(yield* jobs.enqueue(PeriodicJob, { key: "p2" })).not.toBe(id)
       yield* drain("after-periodic")
       expect(yield* startsOf("p1")).toBe(1)
+    }))
+
+  // A schedule's tick is delivered at least once (again on the runner that takes its shard over), so
+  // its run is keyed by (schedule, tick): every delivery after the first finds the first's run.
+  it.effect("a schedule's tick: one run however often it is delivered, even after it finished, for any kind", () =>
+    Effect.gen(function* () {
+      const jobs = yield* Jobs
+      const at = new Date(Date.UTC(2026, 0, 1, 10, 0, 0))
+      const tick = { schedule: "test.every-second", at }
+      const ids = yield* Effect.all(Array.from({ length: 3 }, () => jobs.enqueue(SimpleJob, { key: "tick" }, tick)), {
+        concurrency: "unbounded"
+      })
+      expect(new Set(ids).size).toBe(1)
+      expect((yield* awaitRun(ids[0] ?? "")).state).toBe("completed")
+      expect(yield* jobs.enqueue(SimpleJob, { key: "tick" }, tick)).toBe(ids[0])
+      // The next tick, and the same time on another schedule, are runs of their own.
+      const next = yield* jobs.enqueue(SimpleJob, { key: "tick" }, { ...tick, at: new Date(at.getTime() + 1000) })
+      const otherSchedule = yield* jobs.enqueue(SimpleJob, { key: "tick" }, { ...tick, schedule: "test.other" })
+      expect(new Set([ids[0], next, otherSchedule]).size).toBe(3)
+      // A kind unique while unfinished keeps the tick's key past its end too.
+      const unique = yield* jobs.enqueue(UniqueJob, { key: "tick-unique" }, tick)
+      yield* Deferred.succeed(yield* (yield* Probe).gate("tick-unique"), undefined)
+      expect((yield* awaitRun(unique)).state).toBe("completed")
+      expect(yield* jobs.enqueue(UniqueJob, { key: "tick-unique" }, tick)).toBe(unique)
+      yield* drain("after-ticks")
+      expect(yield* startsOf("tick")).toBe(3)
+      expect(yield* startsOf("tick-unique")).toBe(1)
+    }))
+
+  // Bucketed by the tick's time, not the clock's: a run-on-start in the tick's period (same bucket) absorbs it.
+  it.effect("a periodic kind's tick is one run per period of the tick's time", () =>
+    Effect.gen(function* () {
+      const jobs = yield* Jobs
+      const at = (time: string) => ({ schedule: "test.hourly", at: new Date(`2026-01-01T${time}Z`) })
+      const ten = yield* jobs.enqueue(PeriodicJob, { key: "tick-periodic" }, at("10:00:00"))
+      expect(yield* jobs.enqueue(PeriodicJob, { key: "tick-periodic" }, at("10:59:59"))).toBe(ten)
+      expect(yield* jobs.enqueue(PeriodicJob, { key: "tick-periodic" }, at("11:00:00"))).not.toBe(ten)
     }))
 
   it.effect("transactional enqueue: a rolled-back transaction leaves no run and runs nothing", () =>

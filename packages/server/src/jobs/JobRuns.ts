@@ -44,7 +44,6 @@ interface Finish {
   readonly id: string
   readonly state: FinalState
   readonly error: string | null
-  readonly keepUniqueKey: boolean
 }
 
 /** Rows one batched statement writes at most (inserts, claims and finishes of concurrent runs). */
@@ -59,13 +58,11 @@ export interface JobRunsShape {
   /** False when the run is no longer unfinished (cancelled) or a newer attempt exists: skip the handler. */
   readonly markRunning: (id: string, attempt: number) => Effect.Effect<boolean, DatabaseError>
   readonly markRetrying: (id: string, attempt: number, error: string) => Effect.Effect<void, DatabaseError>
-  /** `keepUniqueKey`: periodic uniqueness holds after the run ends; plain uniqueness is released. */
-  readonly finish: (
-    id: string,
-    state: FinalState,
-    error: string | null,
-    keepUniqueKey: boolean
-  ) => Effect.Effect<void, DatabaseError>
+  /**
+   * A key bound to a time (a period's bucket or a schedule's tick, `…@…`, see `Jobs`) holds after the
+   * run ends; a key of args alone (unique while unfinished) is released.
+   */
+  readonly finish: (id: string, state: FinalState, error: string | null) => Effect.Effect<void, DatabaseError>
   readonly get: (id: string) => Effect.Effect<Option.Option<JobRun>, DatabaseError>
   /** Newest first, with the total matching the filter. */
   readonly list: (
@@ -161,9 +158,9 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
         sql`
           UPDATE job_runs AS r
           SET state = v.state, last_error = coalesce(v.error, r.last_error), finished_at = now(), updated_at = now(),
-              unique_key = CASE WHEN v.keep THEN r.unique_key ELSE NULL END
-          FROM (VALUES ${list(batch.map((f) => sql`(${f.id}::uuid, ${f.state}::text, ${f.error}::text, ${f.keepUniqueKey}::boolean)`))})
-            AS v (id, state, error, keep)
+              unique_key = CASE WHEN strpos(r.unique_key, '@') > 0 THEN r.unique_key ELSE NULL END
+          FROM (VALUES ${list(batch.map((f) => sql`(${f.id}::uuid, ${f.state}::text, ${f.error}::text)`))})
+            AS v (id, state, error)
           WHERE r.id = v.id AND r.state IN ('queued', 'running', 'retrying')
         `.pipe(Effect.as(() => undefined), wrap("finish"), persist))
       const columns = sql`id, kind, queue, state, attempt, max_attempts, last_error, payload, inserted_at, started_at, finished_at`
@@ -195,7 +192,7 @@ export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRun
             UPDATE job_runs SET state = 'retrying', last_error = ${error}, updated_at = now()
             WHERE id = ${id} AND ${unfinished} AND attempt = ${attempt}
           `.pipe(Effect.asVoid, wrap("markRetrying"), persist),
-        finish: (id, state, error, keepUniqueKey) => finish({ id, state, error, keepUniqueKey }),
+        finish: (id, state, error) => finish({ id, state, error }),
         get: (id) =>
           sql<RunRow>`SELECT ${columns} FROM job_runs WHERE id = ${id}`.pipe(
             Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toJobRun)),

@@ -24,6 +24,7 @@ import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { JobCancels } from "./JobCancels.js"
 import { JobQueues } from "./JobQueues.js"
+import { RequestPriority } from "../system/RequestPriority.js"
 import { JobRuns } from "./JobRuns.js"
 
 export type AnyJobKind = JobKind<string, Schema.Schema.AnyNoContext>
@@ -124,6 +125,7 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
     const runs = yield* JobRuns
     const queues = yield* JobQueues
     const cancels = yield* JobCancels
+    const priority = yield* RequestPriority
     const timedOut = () =>
       new JobTimeout({
         kind: kind.name,
@@ -137,7 +139,8 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
     const run = Effect.flatMap(start(runs), (live) =>
       live ? Effect.as(Effect.raceFirst(handle, cancels.cancelled(runId)), true) : Effect.succeed(false)
     )
-    return yield* queues.withSlot(kind.queue)(run).pipe(
+    // On the embedded database a handler starts only when no request is in flight (or after a short wait).
+    return yield* queues.withSlot(kind.queue)(Effect.zipRight(priority.yieldToRequests, run)).pipe(
       Effect.mapError(
         (error) =>
           new JobAttemptFailed({
@@ -177,7 +180,6 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
   handler: JobHandler<Schema.Schema.Type<S>, R>,
   onGiveUp?: GiveUp<Schema.Schema.Type<S>, G>
 ) => {
-  const keepUniqueKey = kind.unique?.period !== undefined
   const decode = Schema.decodeUnknown(kind.payload)
   return jobWorkflow(kind.name).toLayer(({ payload: encoded, runId }, executionId) =>
     Effect.gen(function* () {
@@ -185,7 +187,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       const { jobDurableBackoffAfter } = yield* AppConfig
       const fail = (state: "failed" | "discarded", message: string) =>
         Effect.zipRight(
-          Effect.orDie(runs.finish(runId, state, message, keepUniqueKey)),
+          Effect.orDie(runs.finish(runId, state, message)),
           new JobRunFailed({ runId, kind: kind.name, state, message })
         )
       const decoded = yield* Effect.either(decode(encoded))
@@ -217,7 +219,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       // suspending, the node stopping) is not an outcome; a defect fails the run and nothing else.
       const settle = <A>(exit: Exit.Exit<A, JobAttemptFailed>) =>
         Exit.isSuccess(exit)
-          ? Effect.as(Effect.orDie(runs.finish(runId, "completed", null, keepUniqueKey)), Option.none<JobAttemptFailed>())
+          ? Effect.as(Effect.orDie(runs.finish(runId, "completed", null)), Option.none<JobAttemptFailed>())
           : Cause.isInterruptedOnly(exit.cause)
           ? Effect.interrupt
           : Option.match(Cause.failureOption(exit.cause), {

@@ -14,11 +14,23 @@ import { JobRuns } from "./JobRuns.js"
 import { jobExecutionId, startRun } from "./JobWorkflow.js"
 import { wrapSql } from "../db/Sql.js"
 
+/** A schedule's tick a run belongs to (the schedule's name and the tick's time). */
+export interface ScheduleTick {
+  readonly schedule: string
+  readonly at: Date
+}
+
 export interface JobsShape {
-  /** Returns the run id (an existing run's when the kind is unique and one matches). */
+  /**
+   * Returns the run id (an existing run's when the kind is unique and one matches). With `tick`, the
+   * run is one per (schedule, tick) ever, whatever the kind's uniqueness: a tick delivered twice
+   * enqueues once. A kind unique per period buckets by the tick's time then, so a run-on-start in
+   * the same period still absorbs the tick.
+   */
   readonly enqueue: <Name extends string, S extends Schema.Schema.AnyNoContext>(
     kind: JobKind<Name, S>,
-    payload: Schema.Schema.Type<S>
+    payload: Schema.Schema.Type<S>,
+    tick?: ScheduleTick
   ) => Effect.Effect<string, JobPayloadInvalid | DatabaseError>
   /**
    * `sql.withTransaction` plus a prompt pickup after commit: the engine only reads new messages on
@@ -36,15 +48,21 @@ const canonical = (value: unknown): string =>
       : v
   ) ?? "null"
 
+/**
+ * The args' hash, plus `@` and a time for a key bound to one: a period's bucket, or a schedule's tick
+ * for a kind without a period. `JobRuns.finish` holds keys with a time and releases the others.
+ */
 const uniqueKeyOf = (
   kind: { readonly unique?: { readonly period?: Duration.Duration } },
   encoded: unknown,
-  now: number
+  now: number,
+  tick: ScheduleTick | undefined
 ): string | null => {
-  if (kind.unique === undefined) return null
-  const period = kind.unique.period
-  const bucket = period === undefined ? "" : `@${Math.floor(now / Duration.toMillis(period))}`
-  return createHash("sha256").update(canonical(encoded)).digest("hex") + bucket
+  const period = kind.unique?.period
+  const args = () => createHash("sha256").update(canonical(encoded)).digest("hex")
+  if (period !== undefined) return `${args()}@${Math.floor((tick?.at.getTime() ?? now) / Duration.toMillis(period))}`
+  if (tick !== undefined) return `${args()}@${tick.schedule}@${tick.at.toISOString()}`
+  return kind.unique === undefined ? null : args()
 }
 
 const RESEND_AFTER_SECONDS = 60
@@ -94,13 +112,14 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
 
       const enqueue = <Name extends string, S extends Schema.Schema.AnyNoContext>(
         kind: JobKind<Name, S>,
-        payload: Schema.Schema.Type<S>
+        payload: Schema.Schema.Type<S>,
+        tick?: ScheduleTick
       ) =>
         Effect.gen(function* () {
           const encoded = yield* Schema.encode(kind.payload)(payload).pipe(
             Effect.mapError((e) => new JobPayloadInvalid({ kind: kind.name, message: e.message }))
           )
-          const uniqueKey = uniqueKeyOf(kind, encoded, Date.now())
+          const uniqueKey = uniqueKeyOf(kind, encoded, Date.now(), tick)
           const runId = randomUUID()
           const executionId = jobExecutionId(kind.name, runId)
           const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {

@@ -10,11 +10,12 @@ import { JobRetention } from "./JobRetention.js"
 import { JobRuns } from "./JobRuns.js"
 import { Jobs } from "./Jobs.js"
 
+export { AdminJobs } from "./AdminJobs.js"
 export { JobCancels } from "./JobCancels.js"
 export { JobQueues } from "./JobQueues.js"
 export { JobRetention } from "./JobRetention.js"
 export { JobRuns } from "./JobRuns.js"
-export { Jobs } from "./Jobs.js"
+export { Jobs, type ScheduleTick } from "./Jobs.js"
 export * from "./JobWorkflow.js"
 
 export const JobsLive = Jobs.layer.pipe(

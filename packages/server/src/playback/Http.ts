@@ -1,10 +1,18 @@
 /** REST handlers of the playback group: each maps its request onto one operation (Operations.ts). */
-import { HttpApiBuilder, HttpPlatform, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { MediaApi } from "@mediaserver/domain"
+import { HttpApiBuilder, HttpApp, HttpPlatform, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { MediaApi, Unavailable } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { directResponse } from "./DirectPlay.js"
 import { makePlaybackOperations, makePlaybackRestOperations } from "./Operations.js"
-import type { StreamBody } from "./Sessions.js"
+import { type StreamBody, TRANSCODE_RETRY_AFTER_SECONDS } from "./Sessions.js"
+
+/** A 503 of session creation (the transcode limit, ffprobe busy or missing) says when to come back. */
+const withRetryAfter = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.tapError(effect, (e) =>
+    e instanceof Unavailable
+      ? HttpApp.appendPreResponseHandler((_, response) =>
+        Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(TRANSCODE_RETRY_AFTER_SECONDS))))
+      : Effect.void)
 
 const toResponse = ({ body, contentType }: StreamBody) =>
   typeof body === "string"
@@ -17,7 +25,7 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
     const rest = yield* makePlaybackRestOperations
     const platform = yield* HttpPlatform.HttpPlatform
     return handlers
-      .handle("create", ({ payload }) => op.PlaybackCreate(payload))
+      .handle("create", ({ payload }) => op.PlaybackCreate(payload).pipe(withRetryAfter))
       .handle("get", ({ path }) => op.PlaybackGet(path))
       .handle("stop", ({ path }) => op.PlaybackStop(path))
       .handle("heartbeat", ({ path, payload }) => op.PlaybackHeartbeat({ ...path, heartbeat: payload }))

@@ -17,7 +17,7 @@ const makeAll = Effect.gen(function* () {
   const stream = (sessionId: PlaybackSessionId, parts: ReadonlyArray<string>, playlist = false) =>
     Effect.gen(function* () {
       const target = yield* parseStreamPath(parts)
-      if (playlist && target._tag === "segment") return yield* notPlaylist(parts.join("/"))
+      if (playlist && (target._tag === "segment" || target._tag === "audioSegment")) return yield* notPlaylist(parts.join("/"))
       const record = yield* sessions.streaming(sessionId)
       return yield* sessions.stream(record, target)
     })
@@ -44,6 +44,8 @@ const makeAll = Effect.gen(function* () {
           return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
         }
         if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
+        // Fetching the file keeps the session alive, as segment requests do.
+        yield* sessions.touch(record)
         return record
       }))
   }

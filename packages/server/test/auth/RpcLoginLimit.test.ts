@@ -7,8 +7,8 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { IdentityRpcs } from "@mediaserver/domain"
 import { Effect, Layer, Redacted } from "effect"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { PASSWORD, register, request } from "./Http.js"
+import { PASSWORD, register, request } from "@mediaserver/testkit/Http"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const WRONG = "not the password at all"
 const MAX = 3

@@ -2,10 +2,10 @@ import { HttpServer } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, Redacted } from "effect"
 import { DEFAULT_SECRETS_KEY } from "../../src/config/AppConfig.js"
+import { account, login, request } from "@mediaserver/testkit/Http"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { startServer, testNode } from "@mediaserver/testkit/TestServer"
 import { codeAt, readSetup } from "../mfa/Mfa.js"
-import { freshDatabase } from "../support/TestDatabase.js"
-import { startServer, testNode } from "../support/TestServer.js"
-import { account, login, request } from "./Http.js"
 
 describe("SecretBox", () => {
   it.scopedLive("one SecretBox per node: built once, so its start-up warning is logged once", () =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
-import { seededServer } from "./Seeded.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { partOf, seededServer } from "@mediaserver/testkit/Seeded"
 
 const Movie = Schema.Struct({
   id: Schema.String,
@@ -98,10 +98,13 @@ describe("browsing movies", () => {
       expect(movie.studios.length).toBe(1)
       expect(movie.files[0]?.container).toBe("mkv")
       expect(movie.files[0]?.durationSeconds).toBeGreaterThan(0)
-      for (const part of ["cast", "crew", "genres", "files"]) {
+      // Each sub-resource is the same list the details carry, in the same order, and not empty.
+      const whole = yield* request(s.url, "GET", `/api/v1/movies/${movie.id}`, { auth: s.viewer })
+      for (const part of ["cast", "crew", "genres", "files"] as const) {
         const res = yield* request(s.url, "GET", `/api/v1/movies/${movie.id}/${part}`, { auth: s.viewer })
         expect(res.status, part).toBe(200)
-        expect(Array.isArray(res.body)).toBe(true)
+        expect(res.body, part).toEqual(partOf(whole.body, part))
+        expect(res.body, part).not.toEqual([])
       }
       const collection = yield* request(s.url, "GET", `/api/v1/movies/${movie.id}/collection`, { auth: s.viewer })
       expect(collection.status).toBe(200)

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
-import { cleanupPrefix, connectRedis, subscribed } from "../support/CacheNodes.js"
-import { eventually } from "../support/Poll.js"
-import { redisPrefix, redisUrl } from "../support/TestDatabase.js"
-import { startServer } from "../support/TestServer.js"
-import { seededServer } from "./Seeded.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { cleanupPrefix, connectRedis, subscribed } from "@mediaserver/testkit/CacheNodes"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { startServer } from "@mediaserver/testkit/TestServer"
+import { partOf, seededServer } from "@mediaserver/testkit/Seeded"
 
 const Progress = Schema.Struct({
   positionSeconds: Schema.Number,
@@ -43,9 +43,18 @@ describe("series and watch state", () => {
       expect(details.seasons.map((x) => x.seasonNumber)).toEqual([1, 2])
       expect(details.networks).toHaveLength(1)
       expect(details.cast.length).toBeGreaterThan(0)
-      for (const part of ["seasons", "episodes", "cast", "crew", "genres", "networks", "watch-stats", "next-episode"]) {
-        expect((yield* call("GET", `/api/v1/tvshows/${show.id}/${part}`)).status, part).toBe(200)
+      // Sub-resources: the lists the details carry (in the same order), then what only they answer.
+      const whole = (yield* call("GET", `/api/v1/tvshows/${show.id}`)).body
+      for (const part of ["seasons", "cast", "crew", "genres", "networks"]) {
+        const res = yield* call("GET", `/api/v1/tvshows/${show.id}/${part}`)
+        expect(res.status, part).toBe(200)
+        expect(res.body, part).toEqual(partOf(whole, part))
       }
+      const episodes = yield* read(Schema.Array(Episode))(yield* call("GET", `/api/v1/tvshows/${show.id}/episodes`))
+      expect(episodes.map((e) => [e.seriesId, e.seasonNumber, e.episodeNumber])).toEqual(
+        [1, 2].flatMap((season) => [1, 2, 3, 4, 5].map((episode) => [show.id, season, episode])))
+      expect(yield* read(Schema.Struct({ episodes: Schema.Number, watchedEpisodes: Schema.Number, inProgress: Schema.Number }))(
+        yield* call("GET", `/api/v1/tvshows/${show.id}/watch-stats`))).toEqual({ episodes: 10, watchedEpisodes: 0, inProgress: 0 })
       const searched = yield* read(SeriesPage)(yield* call("GET", `/api/v1/tvshows/search?q=${encodeURIComponent(show.title)}`))
       expect(searched.items[0]?.id).toBe(show.id)
       const newest = yield* read(SeriesPage)(yield* call("GET", "/api/v1/tvshows/recently-added?limit=2"))
@@ -58,7 +67,9 @@ describe("series and watch state", () => {
       const e1 = yield* read(EpisodeDetails)(yield* call("GET", `/api/v1/tvshows/episodes/${s1[0]!.id}`))
       expect(e1.guestStars.length).toBe(1)
       expect(e1.files).toHaveLength(1)
-      expect((yield* call("GET", `/api/v1/tvshows/episodes/${s1[0]!.id}/files`)).status).toBe(200)
+      const e1Files = yield* call("GET", `/api/v1/tvshows/episodes/${s1[0]!.id}/files`)
+      expect(e1Files.status).toBe(200)
+      expect(e1Files.body).toEqual(partOf((yield* call("GET", `/api/v1/tvshows/episodes/${s1[0]!.id}`)).body, "files"))
 
       // Nothing watched: the next episode is the first.
       expect((yield* read(Next)(yield* call("GET", `/api/v1/tvshows/${show.id}/next-episode`))).episode?.id).toBe(s1[0]!.id)

@@ -1,13 +1,13 @@
 import { isDiscard, isRetryable, type MediaInfo } from "@mediaserver/domain"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Layer, Option } from "effect"
+import { Duration, Effect, Fiber, Layer, Option } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { AppConfig } from "../../src/config/AppConfig.js"
 import { MediaProbe, type ProbeOptions } from "../../src/library/Probe.js"
-import { eventually } from "../support/Poll.js"
-import { TestMedia } from "../support/TestMedia.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
 
 const probeLayer = (options: Partial<ProbeOptions> = {}, ffprobePath?: string) =>
   MediaProbe.layerWith(options).pipe(
@@ -28,6 +28,12 @@ const fakeFfprobe = (dir: string, body: string) =>
     await Fs.writeFile(path, `#!/bin/sh\n${body}\n`, { mode: 0o755 })
     return path
   })
+
+/** What the fakes print: a FLAC file of 1.5 s. */
+const flacJson = JSON.stringify({
+  streams: [{ index: 0, codec_type: "audio", codec_name: "flac", channels: 2 }],
+  format: { format_name: "flac", duration: "1.5" }
+})
 
 const isAlive = (pid: number) =>
   Effect.try(() => process.kill(pid, 0)).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
@@ -140,21 +146,55 @@ describe("MediaProbe", () => {
       expect(isRetryable(error)).toBe(true)
     }).pipe(Effect.provide(probeLayer({}, "/nonexistent/ffprobe"))), 120_000)
 
-  it.scopedLive("at most `concurrency` processes at once; waiting for a turn does not count toward the timeout", () =>
+  // Each fake records how many fakes were running when it started (itself included) and is held until
+  // the test releases it, so the count is the limit's own: 1 would never reach two running, 3 would
+  // start the third beside the two held ones.
+  it.scopedLive("at most `concurrency` processes at once: the third starts only when one of the two ends", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
-      const json = JSON.stringify({
-        streams: [{ index: 0, codec_type: "audio", codec_name: "flac", channels: 2 }],
-        format: { format_name: "flac", duration: "1.5" }
-      })
-      const fake = yield* fakeFfprobe(dir, `sleep 0.4\necho '${json}'`)
-      const started = Date.now()
-      // 4 probes of 0.4 s, 2 at a time: the last two wait 0.4 s, then run 0.4 s, within their 0.6 s.
-      const results = yield* Effect.all(
-        Array.from({ length: 4 }, (_, i) => probe(Path.join(dir, `track${i}.flac`))),
+      const running = Path.join(dir, "running")
+      const release = Path.join(dir, "release")
+      yield* Effect.promise(() => Promise.all([Fs.mkdir(running), Fs.mkdir(release)]))
+      const fake = yield* fakeFfprobe(dir, [
+        `touch "${running}/$$"`,
+        `ls "${running}" | wc -l >> "${dir}/counts"`,
+        `while [ ! -e "${release}/$$" ] && [ ! -e "${release}/all" ]; do sleep 0.02; done`,
+        `rm "${running}/$$"`,
+        `echo '${flacJson}'`
+      ].join("\n"))
+      const runningPids = Effect.promise(() => Fs.readdir(running))
+      const counts = Effect.promise(() =>
+        Fs.readFile(Path.join(dir, "counts"), "utf8").then((text) => text.split(/\s+/).filter((n) => n !== "").map(Number), () => []))
+      const all = yield* Effect.all(
+        Array.from({ length: 3 }, (_, i) => probe(Path.join(dir, `track${i}.flac`))),
         { concurrency: "unbounded" }
-      ).pipe(Effect.provide(probeLayer({ concurrency: 2, timeout: Duration.millis(600) }, fake)))
-      expect(Date.now() - started).toBeGreaterThanOrEqual(750)
-      expect(results.map((r) => [r.container, r.durationMs, r.video])).toEqual(Array(4).fill(["flac", 1500, null]))
+      ).pipe(Effect.provide(probeLayer({ concurrency: 2 }, fake)), Effect.fork)
+
+      const firstTwo = yield* eventually(runningPids, (pids) => pids.length === 2, { what: "two fakes running", timeout: "10 seconds" })
+      yield* Effect.promise(() => Fs.writeFile(Path.join(release, firstTwo[0] ?? "none"), ""))
+      yield* eventually(counts, (seen) => seen.length === 3, { what: "the third fake to start", timeout: "10 seconds" })
+      yield* Effect.promise(() => Fs.writeFile(Path.join(release, "all"), ""))
+      const results = yield* Fiber.join(all)
+
+      expect([...(yield* counts)].sort()).toEqual([1, 2, 2])
+      expect(results.map((r) => [r.container, r.durationMs])).toEqual(Array(3).fill(["flac", 1500]))
+    }))
+
+  // With one permit, the second probe waits exactly as long as the first takes to time out: had the
+  // wait counted, it would time out with it instead of running.
+  it.scopedLive("waiting for a turn does not count toward the timeout", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const fake = yield* fakeFfprobe(dir, `if mkdir "${dir}/held" 2>/dev/null; then exec sleep 30; fi\necho '${flacJson}'`)
+      const outcomes = yield* Effect.all(
+        [probe(Path.join(dir, "first.flac")), probe(Path.join(dir, "second.flac"))].map(Effect.either),
+        { concurrency: "unbounded" }
+      ).pipe(Effect.provide(probeLayer({ concurrency: 1, timeout: Duration.seconds(1) }, fake)))
+      // The one that started first was held; which one that is, is the semaphore's business.
+      const byTag = [...outcomes].sort((a, b) => a._tag.localeCompare(b._tag))
+      expect(byTag).toMatchObject([
+        { _tag: "Left", left: { _tag: "ProbeTimeout" } },
+        { _tag: "Right", right: { container: "flac", durationMs: 1500 } }
+      ])
     }))
 })

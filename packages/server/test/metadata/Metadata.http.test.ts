@@ -3,11 +3,11 @@ import { Effect, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { account, read, request } from "../auth/Http.js"
-import { fixture } from "../support/FakeHttp.js"
-import { fakeTmdb } from "../support/FakeTmdb.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { fixture, type Route } from "@mediaserver/testkit/FakeHttp"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
 import { missingOperations } from "../support/ServedOperations.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const Created = Schema.Struct({ id: Schema.String })
 
@@ -46,6 +46,35 @@ POST /api/v1/movies/{id}/refresh
 POST /api/v1/tvshows/{id}/refresh
 `
 
+/**
+ * Answers with images and person credits, which the fixtures lack (TMDb appends them on request), so
+ * those sub-resources show their mapping: a second season and its first episode, a second person.
+ */
+const withImagesAndCredits: ReadonlyArray<Route> = [
+  {
+    method: "GET",
+    path: "/3/tv/1396/season/2",
+    response: { body: { id: 3573, season_number: 2, name: "Season 2", episodes: [], images: {
+      posters: [{ file_path: "/season2.jpg", iso_639_1: "en", width: 1000, height: 1500, vote_average: 5.3 }]
+    } } }
+  },
+  {
+    method: "GET",
+    path: "/3/tv/1396/season/2/episode/1",
+    response: { body: { id: 62092, season_number: 2, episode_number: 1, name: "Seven Thirty-Seven", images: {
+      stills: [{ file_path: "/s2e1.jpg", width: 1920, height: 1080 }]
+    } } }
+  },
+  {
+    method: "GET",
+    path: "/3/person/6385",
+    response: { body: { id: 6385, name: "Carrie-Anne Moss", combined_credits: {
+      cast: [{ id: 603, media_type: "movie", title: "The Matrix", character: "Trinity", release_date: "1999-03-31" }],
+      crew: [{ id: 1396, media_type: "tv", name: "Breaking Bad", department: "Directing", job: "Director", first_air_date: "2008-01-20" }]
+    }, images: { profiles: [{ file_path: "/trinity.jpg", width: 400, height: 600 }] } } }
+  }
+]
+
 describe("metadata operations over REST", () => {
   it.scopedLive("every metadata and image operation of the reference is in the OpenAPI document", () =>
     Effect.gen(function* () {
@@ -55,7 +84,7 @@ describe("metadata operations over REST", () => {
 
   it.scopedLive("lookups for admins and library managers only; TMDb answers mapped; cached; 401, 404, 5xx and an open circuit", () =>
     Effect.gen(function* () {
-      const { server, env } = yield* fakeTmdb()
+      const { server, env } = yield* fakeTmdb(withImagesAndCredits)
       const dir = yield* tempDir
       const { url } = yield* startServerWithDatabase({ ...env, DATA_DIR: dir, METADATA_CIRCUIT_FAILURES: "2", METADATA_CIRCUIT_COOLDOWN: "1 minute" })
       const admin = (yield* account(url, "admin")).auth
@@ -123,13 +152,27 @@ describe("metadata operations over REST", () => {
       expect(season.body).toMatchObject({
         seasonNumber: 1, name: "Season 1", episodes: expect.arrayContaining([expect.objectContaining({ episodeNumber: 1, title: "Pilot" })])
       })
-      expect((yield* get("/metadata/tv/1396/season/1/images")).status).toBe(200)
+      // The fixtures carry no images or person credits: those sub-resources are read from the answers above.
+      expect((yield* get("/metadata/tv/1396/season/1/images")).body).toEqual([])
+      expect((yield* get("/metadata/tv/1396/season/2/images")).body).toEqual([
+        { kind: "poster", path: "/season2.jpg", language: "en", width: 1000, height: 1500, voteAverage: 5.3 }
+      ])
       expect((yield* get("/metadata/tv/1396/season/1/episode/1")).body).toMatchObject({ title: "Pilot", runtimeMinutes: 58 })
-      expect((yield* get("/metadata/tv/1396/season/1/episode/1/images")).status).toBe(200)
+      expect((yield* get("/metadata/tv/1396/season/1/episode/1/images")).body).toEqual([])
+      expect((yield* get("/metadata/tv/1396/season/2/episode/1/images")).body).toEqual([
+        { kind: "still", path: "/s2e1.jpg", language: null, width: 1920, height: 1080, voteAverage: 0 }
+      ])
       expect((yield* get("/metadata/search/person?query=Keanu%20Reeves")).body).toMatchObject({ results: [{ id: "6384", mediaType: "person" }] })
       expect((yield* get("/metadata/person/6384")).body).toMatchObject({ name: "Keanu Reeves", birthday: "1964-09-02", imdbId: "nm0000206" })
-      expect((yield* get("/metadata/person/6384/credits")).status).toBe(200)
-      expect((yield* get("/metadata/person/6384/images")).status).toBe(200)
+      expect((yield* get("/metadata/person/6384/credits")).body).toEqual([])
+      expect((yield* get("/metadata/person/6384/images")).body).toEqual([])
+      expect((yield* get("/metadata/person/6385/credits")).body).toEqual([
+        expect.objectContaining({ mediaType: "movie", id: "603", title: "The Matrix", character: "Trinity", year: 1999 }),
+        expect.objectContaining({ mediaType: "tv", id: "1396", title: "Breaking Bad", department: "Directing", job: "Director", year: 2008 })
+      ])
+      expect((yield* get("/metadata/person/6385/images")).body).toEqual([
+        { kind: "profile", path: "/trinity.jpg", language: null, width: 400, height: 600, voteAverage: 0 }
+      ])
 
       // Bad ids are 400 naming the field; ids TMDb does not know are 404.
       const badId = yield* get("/metadata/movie/abc")
