@@ -5,6 +5,7 @@
 import {
   BackupCodes,
   Conflict,
+  type ConfigurationError,
   type DatabaseError,
   MfaStatus,
   type MfaProof,
@@ -28,7 +29,7 @@ import { type CredentialRow, type MfaState, MfaRepo } from "./MfaRepo.js"
 import { SecondFactor } from "./SecondFactor.js"
 import { WebAuthn } from "./WebAuthn.js"
 
-type Failure = NotFound | Conflict | Unprocessable | TooManyRequests | Unavailable | DatabaseError
+type Failure = NotFound | Conflict | Unprocessable | TooManyRequests | Unavailable | DatabaseError | ConfigurationError
 
 export const toCredentialInfo = (row: CredentialRow) =>
   new WebAuthnCredentialInfo({

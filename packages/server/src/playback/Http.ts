@@ -1,11 +1,10 @@
-/** REST handlers of the playback group: sessions, direct play and the HLS stream. One policy for all. */
+/** REST handlers of the playback group: each maps its request onto one operation (Operations.ts). */
 import { HttpApiBuilder, HttpApp, HttpPlatform, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Conflict, MediaApi, NotFound, type PlaybackSessionId, Unavailable } from "@mediaserver/domain"
+import { MediaApi, Unavailable } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { directResponse } from "./DirectPlay.js"
-import { parseStreamPath } from "./Names.js"
-import { playing } from "./Policy.js"
-import { PlaybackSessions, type StreamBody, TRANSCODE_RETRY_AFTER_SECONDS } from "./Sessions.js"
+import { makePlaybackOperations, makePlaybackRestOperations } from "./Operations.js"
+import { type StreamBody, TRANSCODE_RETRY_AFTER_SECONDS } from "./Sessions.js"
 
 /** A 503 of session creation (the transcode limit, ffprobe busy or missing) says when to come back. */
 const withRetryAfter = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -22,34 +21,19 @@ const toResponse = ({ body, contentType }: StreamBody) =>
 
 export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (handlers) =>
   Effect.gen(function* () {
-    const sessions = yield* PlaybackSessions
+    const op = yield* makePlaybackOperations
+    const rest = yield* makePlaybackRestOperations
     const platform = yield* HttpPlatform.HttpPlatform
-    const stream = (id: PlaybackSessionId, parts: ReadonlyArray<string>) =>
-      playing(Effect.gen(function* () {
-        const record = yield* sessions.streaming(id)
-        const target = yield* parseStreamPath(parts)
-        return toResponse(yield* sessions.stream(record, target))
-      }))
     return handlers
-      .handle("create", ({ payload }) => playing(sessions.create(payload)).pipe(withRetryAfter))
-      .handle("get", ({ path }) => playing(Effect.map(sessions.owned(path.sessionId), (r) => r.session)))
-      .handle("stop", ({ path }) =>
-        playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.stop(r.session.id, "stopped"))))
-      .handle("heartbeat", ({ path, payload }) =>
-        playing(Effect.flatMap(sessions.streaming(path.sessionId), (r) => sessions.heartbeat(r.session.id, payload))))
+      .handle("create", ({ payload }) => op.PlaybackCreate(payload).pipe(withRetryAfter))
+      .handle("get", ({ path }) => op.PlaybackGet(path))
+      .handle("stop", ({ path }) => op.PlaybackStop(path))
+      .handle("heartbeat", ({ path, payload }) => op.PlaybackHeartbeat({ ...path, heartbeat: payload }))
       .handleRaw("direct", ({ path }) =>
-        playing(Effect.gen(function* () {
-          const record = yield* sessions.streaming(path.sessionId)
-          if (record.session.decision.method !== "direct") {
-            return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
-          }
-          if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
-          yield* sessions.touch(record)
-          const request = yield* HttpServerRequest.HttpServerRequest
-          return yield* directResponse(platform, record.path, record.info.container, request.headers["range"])
-        })))
-      .handleRaw("master", ({ path }) => stream(path.sessionId, ["master.m3u8"]))
-      .handleRaw("subtitles", ({ path }) => stream(path.sessionId, ["subtitles", path.name]))
-      .handleRaw("media", ({ path }) => stream(path.sessionId, [path.profile, path.name]))
+        Effect.flatMap(Effect.zip(rest.PlaybackDirect(path.sessionId), HttpServerRequest.HttpServerRequest), ([record, request]) =>
+          directResponse(platform, record.path, record.info.container, request.headers["range"])))
+      .handleRaw("master", ({ path }) => Effect.map(rest.PlaybackStream(path.sessionId, ["master.m3u8"]), toResponse))
+      .handleRaw("subtitles", ({ path }) => Effect.map(rest.PlaybackStream(path.sessionId, ["subtitles", path.name]), toResponse))
+      .handleRaw("media", ({ path }) => Effect.map(rest.PlaybackStream(path.sessionId, [path.profile, path.name]), toResponse))
   })
 )

@@ -20,7 +20,7 @@ import {
 } from "@mediaserver/domain"
 import { DateTime, Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
 import * as Path from "node:path"
-import { orUnavailable } from "../auth/Policy.js"
+import { orUnavailable } from "../access/Policy.js"
 import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"

@@ -24,7 +24,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
-import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
+import { any, requireAdmin, requireSelf } from "../access/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
 import { CacheAside, CacheStore } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"

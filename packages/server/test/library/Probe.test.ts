@@ -132,7 +132,7 @@ describe("MediaProbe", () => {
         probe(Path.join(dir, "any.mkv")).pipe(Effect.provide(probeLayer({ timeout: Duration.millis(300) }, fake)))
       )
       expect(error).toMatchObject({ _tag: "ProbeTimeout", timeoutMs: 300 })
-      expect(isRetryable(error)).toBe(true)
+      expect(error._tag === "ProbeTimeout" && isRetryable(error)).toBe(true)
       expect(Date.now() - started).toBeLessThan(5_000)
       const pid = Number(yield* Effect.promise(() => Fs.readFile(pidFile, "utf8")))
       yield* eventually(isAlive(pid), (alive) => !alive, { what: `fake ffprobe ${pid} to exit`, timeout: "3 seconds" })
