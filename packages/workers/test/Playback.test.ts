@@ -157,6 +157,13 @@ describe("playback", () => {
       // A new session resumes there.
       const resumed = yield* createSession(url, admin, { item, client: browser })
       expect(resumed.positionSeconds).toBe(3)
+      // Heartbeats past the watched threshold (90 % of 5 s) mark the movie watched, one play however many follow.
+      for (const positionSeconds of [4.6, 4.8, 5]) {
+        const past = yield* request(url, "POST", `/api/v1/playback/sessions/${resumed.id}/heartbeat`, { auth: admin, body: { positionSeconds, paused: false } })
+        expect(past.status).toBe(200)
+      }
+      const counted = yield* sql<{ watched: boolean; play_count: number }>`SELECT watched, play_count FROM watch_state WHERE movie_id = ${movies["Multi"] ?? ""}`
+      expect(counted).toEqual([{ watched: true, play_count: 1 }])
 
       // Transcode (the client has no H.264 decoder... it asks for H.264 anyway through HLS), second audio, fMP4.
       const tx = yield* createSession(url, admin, {
