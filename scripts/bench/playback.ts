@@ -14,13 +14,13 @@ import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { MediaInfo, PlaybackDecision } from "../../packages/domain/src/index.js"
-import { variantOf } from "../../packages/server/src/playback/Decision.js"
-import { hlsArgs } from "../../packages/server/src/playback/Ffmpeg.js"
-import { account, request } from "../../packages/server/test/auth/Http.js"
-import { freshDatabase } from "../../packages/server/test/support/TestDatabase.js"
-import { TestMedia } from "../../packages/server/test/support/TestMedia.js"
-import { createSession, fetchRaw, playableMovies } from "../../packages/workers/test/support/PlaybackNode.js"
+import { MediaInfo, PlaybackDecision } from "@mediaserver/domain"
+import { variantOf } from "@mediaserver/server/playback"
+import { hlsArgs } from "@mediaserver/server/playback"
+import { account, request } from "@mediaserver/testkit/Http"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { createSession, fetchRaw, playableMovies } from "@mediaserver/testkit/PlaybackNode"
 import { emit, progress, round } from "./report.js"
 import { startNode } from "./support/jobs-node.js"
 
@@ -123,7 +123,7 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
     Fs.mkdirSync(out)
     const args = hlsArgs({
       input: source, video, audio: info.audio[0] ?? null, variant: variantOf(info, video, decision, "720p"), copyAudio: true,
-      downmix: false, burnStream: null, startSegment: 0, segmentSeconds: SEGMENT, format: "ts", dir: out, preset: "veryfast"
+      downmix: false, burnStream: null, startSeconds: 0, startNumber: 0, segmentSeconds: SEGMENT, keyframed: false, format: "ts", dir: out, preset: "veryfast"
     })
     return bareFirstSegment(ffmpeg, args, Path.join(out, "0.ts"))
   }

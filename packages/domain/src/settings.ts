@@ -50,7 +50,7 @@ export const ServerSettings = catalogue([
   define("general.registrationOpen", "general", "Anyone may register an account", Schema.Boolean, true),
   define("library.scanIntervalMinutes", "library", "Minutes between scheduled library scans", intIn(5, 10_080), 360),
   define("library.preferredMetadataLanguage", "library", "Language of titles and overviews", Language, "en"),
-  define("playback.maxConcurrentTranscodes", "playback", "Transcodes at once on one node", intIn(0, 64), 2),
+  define("playback.maxConcurrentTranscodes", "playback", "Transcodes at once in the whole cluster (more play as remux or direct when the client can, else 503)", intIn(0, 64), 2),
   define("playback.maxStreamingBitrateKbps", "playback", "Upper bound of a stream's bitrate (0: none)", intIn(0, 1_000_000), 0),
   define("security.requireEmailVerification", "security", "Accounts must verify their email address", Schema.Boolean, false)
 ])

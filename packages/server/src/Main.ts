@@ -29,6 +29,7 @@ import { TracingLive } from "./observability/Tracing.js"
 import { RedisConnection } from "./redis/Redis.js"
 import { PlaybackEntityLive, PlaybackLive } from "./playback/index.js"
 import { NodePingLive } from "./system/NodePing.js"
+import { RequestPriority } from "./system/RequestPriority.js"
 import { SystemService } from "./system/SystemService.js"
 
 /** Entities every runner registers (all runners on one database must register the same ones). */
@@ -119,9 +120,9 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(IdentityLive),
   // Accounts asks this gate whether a correct password still needs a second factor.
   Layer.provideMerge(MfaGateLive),
-  Layer.provideMerge(SettingsLive),
-  // Playback sessions (library access, events); entities use library services and events too.
+  // Playback sessions (library access, events, the transcode limit setting); entities use library services and events too.
   Layer.provideMerge(PlaybackLive),
+  Layer.provideMerge(SettingsLive),
   Layer.provide(EntitiesLive),
   // Browsing and watch state over the libraries' content (playback records progress through it).
   Layer.provideMerge(ContentLive),
@@ -129,7 +130,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(LibraryLive),
   // Metadata: providers, lookups, refresh pipelines (run by background jobs), edits and images.
   Layer.provideMerge(MetadataLive),
-  Layer.provideMerge(CacheStore.layer),
+  // The cache, and requests first on the embedded database (scans and probes yield to requests in flight).
+  Layer.provideMerge(Layer.merge(CacheStore.layer, RequestPriority.layer)),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).
   Layer.provideMerge(JobsLive),
   Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),

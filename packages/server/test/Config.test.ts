@@ -5,7 +5,7 @@ import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { AppConfig, formatConfigError, isEmbedded } from "../src/config/AppConfig.js"
+import { AppConfig, formatConfigError, isEmbedded, probeConcurrency } from "../src/config/AppConfig.js"
 
 const readConfig = (env: Record<string, string>) =>
   AppConfig.pipe(
@@ -31,6 +31,17 @@ const expectOneLine = (line: string, key: string) => {
 }
 
 describe("AppConfig", () => {
+  it.effect("probes run two at a time on the embedded database, four on Postgres, PROBE_CONCURRENCY over both", () =>
+    Effect.gen(function*() {
+      const concurrency = (env: Record<string, string>) =>
+        readConfig(env).pipe(Effect.map((result) => probeConcurrency(Either.getOrThrow(result))))
+      expect(yield* concurrency({})).toBe(2)
+      expect(yield* concurrency({ DATABASE_URL: "postgres://x@127.0.0.1/db" })).toBe(4)
+      expect(yield* concurrency({ PROBE_CONCURRENCY: "6" })).toBe(6)
+      expect(yield* concurrency({ DATABASE_URL: "postgres://x@127.0.0.1/db", PROBE_CONCURRENCY: "1" })).toBe(1)
+      expectOneLine(formatConfigError(yield* configError({ PROBE_CONCURRENCY: "0" })), "PROBE_CONCURRENCY")
+    }))
+
   it.effect("defaults: port 8096, ./data, role all, embedded without DATABASE_URL", () =>
     Effect.gen(function*() {
       const config = Either.getOrThrow(yield* readConfig({}))

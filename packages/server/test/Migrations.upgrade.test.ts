@@ -10,11 +10,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted, Schema } from "effect"
 import { migrate } from "../src/db/Migrations.js"
 import { migrations } from "../src/db/migrations/index.js"
-import { account, read, request } from "./auth/Http.js"
-import { seed, SMALL } from "./content/Seeded.js"
-import { databaseLayer } from "./support/DatabaseLayer.js"
-import { freshDatabase } from "./support/TestDatabase.js"
-import { startServer } from "./support/TestServer.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { seed, SMALL } from "@mediaserver/testkit/Seeded"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { startServer } from "@mediaserver/testkit/TestServer"
 
 const Page = Schema.Struct({ items: Schema.Array(Schema.Struct({ id: Schema.String, title: Schema.String })), total: Schema.Number })
 

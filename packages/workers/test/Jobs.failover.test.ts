@@ -1,12 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Redacted, Schema } from "effect"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { databaseLayer } from "../../server/test/support/DatabaseLayer.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { holdTable } from "../../server/test/support/TableHold.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
-import { allScansFinished, createLibrary, ScansPage, startScan, tree } from "./support/LibraryNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { holdTable } from "@mediaserver/testkit/TableHold"
+import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { allScansFinished, createLibrary, ScansPage, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
 const FILES = 2_000
 

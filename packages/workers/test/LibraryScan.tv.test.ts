@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Duration, Effect } from "effect"
-import { request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { holdTable } from "../../server/test/support/TableHold.js"
-import { allScansFinished, awaitScan, createLibrary, libraryNode, overlapping, scanNow, startScan, tree } from "./support/LibraryNode.js"
+import { request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { holdTable } from "@mediaserver/testkit/TableHold"
+import { allScansFinished, awaitScan, createLibrary, libraryNode, overlapping, scanNow, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
 const TVSHOW_NFO = `<tvshow><title>Breaking Bad</title><uniqueid type="tvdb">81189</uniqueid><uniqueid type="tmdb">1396</uniqueid></tvshow>`
 

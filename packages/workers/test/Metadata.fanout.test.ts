@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { LibraryId } from "@mediaserver/domain"
-import { MetadataRefresh } from "@mediaserver/server/metadata/index"
+import { MetadataRefresh } from "@mediaserver/server/metadata"
 import { Context, Duration, Effect, Schema } from "effect"
-import { fakeTmdb } from "../../server/test/support/FakeTmdb.js"
-import { fixedClock } from "../../server/test/support/FixedClock.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
+import { fixedClock } from "@mediaserver/testkit/FixedClock"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const MOVIES = 25
 const noResults = { page: 1, total_pages: 1, total_results: 0, results: [] }

@@ -3,36 +3,12 @@
  * hls.js, for a remux and a transcode, until `currentTime` passes 2 s.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Config, Duration, Effect } from "effect"
-import { createRequire } from "node:module"
-import { chromium } from "playwright-core"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, playableMovies, tempDir } from "./support/PlaybackNode.js"
-
-const hlsScript = createRequire(import.meta.url).resolve("hls.js/dist/hls.min.js")
-
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"
-]
-
-const browserPage = (origin: string) =>
-  Effect.gen(function* () {
-    const executablePath = yield* Config.string("CHROMIUM_PATH").pipe(Config.withDefault("/usr/bin/chromium"))
-    const browser = yield* Effect.acquireRelease(
-      Effect.promise(() => chromium.launch({ executablePath, args: FLAGS })),
-      (b) => Effect.promise(() => b.close())
-    )
-    const page = yield* Effect.promise(() => browser.newPage())
-    // The page comes from the server's origin, so the stream needs no CORS.
-    yield* Effect.promise(() =>
-      page.route(`${origin}/player`, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><body></body>" })))
-    yield* Effect.promise(() => page.goto(`${origin}/player`))
-    yield* Effect.promise(() => page.addScriptTag({ path: hlsScript }))
-    return page
-  })
+import { Duration, Effect } from "effect"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { browserPage } from "./support/Browser.js"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, fetchRaw, playableMovies, tempDir, uris, writeTemp } from "@mediaserver/testkit/PlaybackNode"
 
 describe("playback in a browser", () => {
   it.scopedLive("hls.js in headless Chromium plays remux and transcode past 2 s", () =>
@@ -69,10 +45,68 @@ describe("playback in a browser", () => {
         expect(played).toBeGreaterThan(2)
       }
     }), { timeout: 120_000 })
-})
 
-declare global {
-  interface Window {
-    readonly Hls: typeof import("hls.js").default
-  }
-}
+  it.scopedLive("two languages: the other audio track is a rendition hls.js offers, switches to and plays", () =>
+    Effect.gen(function* () {
+      const media = yield* TestMedia.files
+      const transcodes = yield* tempDir("ms-tx-")
+      const out = yield* tempDir("ms-seg-")
+      const { url, sql, admin } = yield* libraryNode("playback_audio", { PLAYBACK_SEGMENT_SECONDS: "2", PLAYBACK_TRANSCODE_DIR: transcodes })
+      const { movies } = yield* playableMovies(url, admin, sql, { Multi: media.multiTrackMkv })
+      const session = yield* createSession(url, admin, {
+        item: { _tag: "movie", id: movies["Multi"] }, client: { containers: ["mp4"], videoCodecs: ["h264"], audioCodecs: ["aac"] }, startSeconds: 0
+      })
+      expect(session.decision.method).toBe("remux")
+      const base = `/api/v1/playback/stream/${session.id}`
+      const master = (yield* fetchRaw(url, `${base}/master.m3u8`, admin)).text
+      const renditions = master.split("\n").filter((l) => l.startsWith("#EXT-X-MEDIA:TYPE=AUDIO"))
+      expect(renditions).toHaveLength(2)
+      expect(renditions[0]).toMatch(/LANGUAGE="eng",DEFAULT=YES/)
+      expect(renditions[1]).toMatch(/LANGUAGE="fra",DEFAULT=NO,AUTOSELECT=YES,URI="audio\/2\.m3u8"/)
+      // The French track's segments: audio only, as long as the video's.
+      const list = (yield* fetchRaw(url, `${base}/audio/2.m3u8`, admin)).text
+      const video = (yield* fetchRaw(url, `${base}/original/index.m3u8`, admin)).text
+      expect(list.match(/#EXTINF:[\d.]+/g)).toEqual(video.match(/#EXTINF:[\d.]+/g))
+      for (const name of uris(list)) {
+        const segment = yield* fetchRaw(url, `${base}/audio/${name}`, admin)
+        expect(segment.status).toBe(200)
+        const probed = yield* TestMedia.probe(yield* writeTemp(out, name, segment.bytes))
+        expect([...new Set(probed.streams.map((s) => `${s.codec_type}:${s.codec_name}`))]).toEqual(["audio:aac"])
+      }
+
+      const token = "token" in admin ? admin.token : ""
+      const page = yield* browserPage(url)
+      yield* Effect.promise(() =>
+        page.evaluate(({ master, token }) => {
+          const video = document.createElement("video")
+          video.muted = true
+          document.body.appendChild(video)
+          const loaded: Array<string> = []
+          Object.assign(window, { loaded })
+          const hls = new window.Hls({
+            xhrSetup: (xhr: XMLHttpRequest, url: string) => {
+              loaded.push(url)
+              xhr.setRequestHeader("Authorization", `Bearer ${token}`)
+            }
+          })
+          Object.assign(window, { hls })
+          hls.on(window.Hls.Events.AUDIO_TRACKS_UPDATED, () => {
+            if (hls.audioTracks.length > 1 && hls.audioTrack !== 1) hls.audioTrack = 1
+          })
+          hls.loadSource(master)
+          hls.attachMedia(video)
+          void video.play()
+        }, { master: `${base}/master.m3u8`, token }))
+      const state = yield* eventually(
+        Effect.promise(() => page.evaluate(() => ({
+          time: document.querySelector("video")?.currentTime ?? 0,
+          tracks: "hls" in window && window.hls instanceof window.Hls ? window.hls.audioTracks.map((t) => t.lang ?? "") : [],
+          loaded: "loaded" in window && Array.isArray(window.loaded) ? window.loaded.map(String) : []
+        }))),
+        (s) => s.time > 3,
+        { what: "played past 3 s on the French track", timeout: Duration.seconds(30), interval: Duration.millis(100) }
+      )
+      expect(state.tracks).toEqual(["eng", "fra"])
+      expect(state.loaded.some((u) => u.includes("/audio/2.1.ts")), state.loaded.join(" ")).toBe(true)
+    }), { timeout: 120_000 })
+})

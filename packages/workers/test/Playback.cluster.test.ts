@@ -3,12 +3,12 @@ import { Duration, Effect, Redacted, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import pg from "pg"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
-import { createLibrary, scanNow, tree } from "./support/LibraryNode.js"
-import { fetchRaw, ffmpegPids, getSession, longClip, Session, tempDir } from "./support/PlaybackNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { createLibrary, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
+import { fetchRaw, ffmpegPids, getSession, longClip, Session, tempDir } from "@mediaserver/testkit/PlaybackNode"
 
 const firstMovieId = (url: string) =>
   Effect.acquireUseRelease(
@@ -44,7 +44,7 @@ describe("playback on a cluster", () => {
       yield* scanNow(a.url, admin, library.id)
       const movieId = yield* firstMovieId(Redacted.value(db.url))
       const body = { item: { _tag: "movie", id: movieId }, client: { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] } }
-      // The probe runs after the scan: until then a session is a 409.
+      // A file not probed yet is probed by the request itself: no 409 to wait out.
       const created = yield* eventually(request(a.url, "POST", "/api/v1/playback/sessions", { auth: admin, body }), (r) => r.status !== 409, {
         what: "file probed", timeout: Duration.seconds(30), interval: Duration.millis(200)
       })

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { PlaybackHealthJob } from "@mediaserver/domain"
-import { Events } from "@mediaserver/server/events/Events"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Events } from "@mediaserver/server/events"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Context, Duration, Effect, Fiber, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
 import {
   createSession,
   fetchRaw,
@@ -21,7 +21,7 @@ import {
   tempDir,
   uris,
   writeTemp
-} from "./support/PlaybackNode.js"
+} from "@mediaserver/testkit/PlaybackNode"
 
 const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
 const browser = { containers: ["mp4"], videoCodecs: ["h264"], audioCodecs: ["aac"] }
@@ -112,7 +112,8 @@ describe("playback", () => {
       const base = `/api/v1/playback/stream/${remux.id}`
       const master = (yield* fetchRaw(url, `${base}/master.m3u8`, admin)).text
       expect(master).toContain("#EXT-X-STREAM-INF:BANDWIDTH=")
-      expect(master).toMatch(/RESOLUTION=640x360,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",SUBTITLES="subs"/)
+      expect(master).toMatch(/RESOLUTION=640x360,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",AUDIO="audio",SUBTITLES="subs"/)
+      expect(master.match(/TYPE=AUDIO/g)?.length).toBe(2)
       expect(master.match(/TYPE=SUBTITLES/g)?.length).toBe(2)
       expect(master).toMatch(/DEFAULT=YES,AUTOSELECT=YES,URI="subtitles\/1\.m3u8"/)
       expect(uris(master)).toEqual(["original/index.m3u8"])

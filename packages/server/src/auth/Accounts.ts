@@ -30,13 +30,8 @@ import { checkPolicy, Passwords, passwordHashOf } from "./Passwords.js"
 import { type SessionRow, SessionsRepo } from "./SessionsRepo.js"
 import { digest, newAccessToken, newRefreshToken } from "./Tokens.js"
 import { LoginGate } from "./LoginGate.js"
+import type { ClientInfo } from "./ClientInfo.js"
 import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
-
-/** Where a login comes from, shown in the session list. */
-export interface ClientInfo {
-  readonly userAgent: string | null
-  readonly ip: string | null
-}
 
 // One answer for unknown user and wrong password, so a caller cannot tell which it was.
 const BAD_LOGIN = new Unauthorized({ message: "Invalid username or password" })

@@ -63,6 +63,8 @@ export const appConfig = Config.all({
   dataDir: Config.string("DATA_DIR").pipe(Config.withDefault("./data")),
   databaseUrl: Config.option(Config.redacted("DATABASE_URL")),
   databaseMaxConnections: positiveInt("DATABASE_MAX_CONNECTIONS").pipe(Config.withDefault(10)),
+  /** ffprobe processes at once per node; unset: 4, or 2 on the embedded database (see `probeConcurrency`). */
+  probeConcurrency: Config.option(positiveInt("PROBE_CONCURRENCY")),
   redisUrl: Config.option(Config.redacted("REDIS_URL")),
   cacheKeyPrefix: Config.string("CACHE_KEY_PREFIX").pipe(Config.withDefault("ms:")),
   /** false: no caching at all (reads go to the database); for measurements. */
@@ -191,6 +193,11 @@ export const appConfig = Config.all({
   /** Discarded, failed and cancelled runs: kept longer, someone may want to look at them. */
   jobRetentionUnsuccessful: Config.duration("JOB_RETENTION_UNSUCCESSFUL").pipe(Config.withDefault(Duration.days(7))),
   jobRetentionBatchSize: positiveInt("JOB_RETENTION_BATCH_SIZE").pipe(Config.withDefault(500)),
+  // Daily cleanups (activity/Retention.ts, library/ScanHistoryRetention.ts): rows older than these go,
+  // this many per statement. The activity log is written on every sign-in and admin change.
+  activityRetention: Config.duration("ACTIVITY_RETENTION").pipe(Config.withDefault(Duration.days(90))),
+  scanHistoryRetention: Config.duration("SCAN_HISTORY_RETENTION").pipe(Config.withDefault(Duration.days(30))),
+  cleanupBatchSize: positiveInt("CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),
@@ -212,12 +219,12 @@ export class AppConfig extends Context.Tag("@mediaserver/AppConfig")<AppConfig, 
 
 export const isEmbedded = (config: AppConfigShape): boolean => Option.isNone(config.databaseUrl)
 
-export const redactedUrl = (url: Redacted.Redacted<string>): string => {
-  const parsed = URL.canParse(Redacted.value(url)) ? new URL(Redacted.value(url)) : undefined
-  if (parsed === undefined) return "<invalid url>"
-  if (parsed.password !== "") parsed.password = "***"
-  return parsed.toString()
-}
+/**
+ * On the embedded database every probe result is written by the process that also answers requests,
+ * so a scan's probes run two at a time there and leave the event loop to the people browsing.
+ */
+export const probeConcurrency = (config: AppConfigShape): number =>
+  Option.getOrElse(config.probeConcurrency, () => (isEmbedded(config) ? 2 : 4))
 
 /** One line per start-up: `Invalid configuration: PORT: Expected ..., LOG_LEVEL: ...` */
 export const formatConfigError = (error: ConfigError.ConfigError): string => {

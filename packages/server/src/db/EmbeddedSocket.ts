@@ -4,10 +4,12 @@
  * until its answer ends in ReadyForQuery "idle": an extended-protocol batch (Parse..Sync) or an open
  * transaction of one connection never interleaves with another's.
  *
- * Why not @electric-sql/pglite-socket (0.2.17, measured with scripts/bench/support/pglite-socket-check.ts):
- * it hands the backend over between any two messages unless a transaction is open, so two connections'
- * unnamed statements and portals interleave and concurrent extended-protocol queries fail ("portal does
- * not exist", wrong results); it also queues answers without waiting for slow readers.
+ * Why not @electric-sql/pglite-socket (measured 2026-12 with 0.2.17 and 0.2.18, pg Pool, 300 mixed
+ * queries: parameterised selects and two-row transactions on every connection at once): it hands the
+ * backend over between any two messages unless a transaction is open, so connections' unnamed
+ * statements and portals interleave. With 4 connections 75 of 300 failed ("portal does not exist",
+ * "unnamed prepared statement does not exist") and 2 answered another query's row; with 8 it hung.
+ * This bridge answered all 300 correctly in both cases.
  */
 import type { PGlite } from "@electric-sql/pglite"
 import * as Net from "node:net"

@@ -16,7 +16,7 @@ import { PlaybackHttpLive, PlaybackRpcLive } from "../playback/index.js"
 import { RbacHttpLive, RbacRpcLive } from "../rbac/index.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
-import { ProfileRpcLive } from "../users/index.js"
+import { ProfileRpcLive, UsersHttpLive } from "../users/index.js"
 import { SystemRpcLive } from "../system/Rpc.js"
 import { ErrorEnvelope } from "./ErrorEnvelope.js"
 import { HealthRoutes } from "./Health.js"
@@ -25,7 +25,7 @@ import { WebClientRoutes } from "./WebClient.js"
 export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([SystemHttpLive, IdentityHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
+  Layer.provide([SystemHttpLive, IdentityHttpLive, UsersHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
   Layer.provide(AuthenticationLive),
   // Browsing: movies, collections, series, genres, watch state.
   Layer.provide(BrowseHttpLive.pipe(Layer.provide(AuthenticationLive))),

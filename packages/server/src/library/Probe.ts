@@ -7,18 +7,18 @@
 import { type MediaInfo, ProbeFailed, ProbeTimeout, ProbeUnavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Either, Layer, Schema } from "effect"
 import * as Path from "node:path"
-import { AppConfig } from "../config/AppConfig.js"
+import { AppConfig, probeConcurrency } from "../config/AppConfig.js"
 import { runToCompletion, toolPath } from "../system/Process.js"
 import { FfprobeFrames, FfprobeOutput, mainVideo, mayBeHdr10Plus, toMediaInfo } from "./FfprobeJson.js"
 
 export interface ProbeOptions {
   /** Per file, from the start of ffprobe (waiting for a permit not included). */
   readonly timeout: Duration.DurationInput
-  /** ffprobe processes at once on this node. */
+  /** ffprobe processes at once on this node (default: PROBE_CONCURRENCY, see `probeConcurrency`). */
   readonly concurrency: number
 }
 
-export const defaultProbeOptions: ProbeOptions = { timeout: Duration.seconds(30), concurrency: 4 }
+export const defaultProbeTimeout = Duration.seconds(30)
 
 export type ProbeError = ProbeFailed | ProbeTimeout | ProbeUnavailable
 
@@ -47,8 +47,8 @@ export const makeMediaProbe = (options: Partial<ProbeOptions> = {}) =>
   Effect.gen(function* () {
     const config = yield* AppConfig
     const binary = toolPath(config, "ffprobe")
-    const timeout = Duration.decode(options.timeout ?? defaultProbeOptions.timeout)
-    const permits = yield* Effect.makeSemaphore(options.concurrency ?? defaultProbeOptions.concurrency)
+    const timeout = Duration.decode(options.timeout ?? defaultProbeTimeout)
+    const permits = yield* Effect.makeSemaphore(options.concurrency ?? probeConcurrency(config))
 
     // HDR10+ metadata sits on frames; only PQ streams pay for reading one. Best effort: any failure is "no".
     const frameSideData = (input: string, stream: number, path: string) =>

@@ -93,7 +93,8 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
                 AS x(id uuid, size bigint, mtime_ms bigint, probe jsonb, error text, streams jsonb)
             ),
             updated AS (
-              UPDATE media_files f SET probe = i.probe, probe_size = i.size, probe_mtime_ms = i.mtime_ms, probe_error = i.error
+              UPDATE media_files f SET probe = i.probe, probe_size = i.size, probe_mtime_ms = i.mtime_ms, probe_error = i.error,
+                keyframes = NULL
               FROM input i WHERE f.id = i.id
               RETURNING f.id, i.error IS NULL AS probed, i.streams
             ),
@@ -108,7 +109,7 @@ export class ProbesRepo extends Context.Tag("@mediaserver/library/ProbesRepo")<
           `.pipe(Effect.asVoid, wrapSql("probes.saveAll")),
         markEmpty: (libraryId) =>
           sql`
-            UPDATE media_files SET probe = NULL, probe_size = 0, probe_mtime_ms = mtime_ms, probe_error = 'empty file'
+            UPDATE media_files SET probe = NULL, keyframes = NULL, probe_size = 0, probe_mtime_ms = mtime_ms, probe_error = 'empty file'
             WHERE library_id = ${libraryId} AND state = 'present' AND size_bytes = 0
               AND (probe_size IS DISTINCT FROM size_bytes OR probe_mtime_ms IS DISTINCT FROM mtime_ms)
             RETURNING id

@@ -1,58 +1,46 @@
-/** REST handlers of the MFA groups: one policy line plus a service call each. */
+/** REST handlers of the MFA groups: each maps its request onto one operation (Operations.ts). */
 import { HttpApiBuilder } from "@effect/platform"
-import { CurrentUser, MediaApi } from "@mediaserver/domain"
+import { MediaApi } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
+import { fromHttpClient } from "../auth/ClientInfo.js"
 import { cookieSettingsOf } from "../auth/Cookies.js"
-import { clientInfo, loginAnswer, withRetryAfter } from "../auth/Http.js"
-import { any, canRead, orUnavailable, requireAdmin, requireSelf, requireSession, withPolicy } from "../auth/Policy.js"
+import { loginAnswer, withRetryAfter } from "../auth/LoginAnswer.js"
 import { AppConfig } from "../config/AppConfig.js"
-import { Mfa } from "./Mfa.js"
-import { MfaLogin } from "./MfaLogin.js"
+import { makeMfaLoginOperations, makeMfaOperations } from "./Operations.js"
 
 const MfaHttp = HttpApiBuilder.group(MediaApi, "mfa", (handlers) =>
   Effect.gen(function* () {
-    const mfa = yield* Mfa
-    const client = clientInfo((yield* AppConfig).authTrustProxy)
-    // Changing factors needs a signed-in person, not an API key.
-    const mine = <A, E, R>(f: (me: CurrentUser["Type"], ip: string | null) => Effect.Effect<A, E, R>) =>
-      withPolicy(requireSession)(
-        Effect.flatMap(Effect.zip(CurrentUser, client), ([me, from]) => f(me, from.ip))
-      ).pipe(withRetryAfter)
+    const op = yield* makeMfaOperations
+    const fromClient = fromHttpClient((yield* AppConfig).authTrustProxy)
+    const limited = <A, E, R>(operation: Effect.Effect<A, E, R>) => withRetryAfter(fromClient(operation))
     return handlers
-      .handle("status", ({ urlParams }) =>
-        urlParams.userId === undefined
-          ? withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => mfa.status(me.userId)))
-          : withPolicy(any(requireSelf(urlParams.userId), requireAdmin))(mfa.status(urlParams.userId)))
-      .handle("totpSetup", () => mine((me) => mfa.totpSetup(me)))
-      .handle("totpVerify", ({ payload }) => mine((me, ip) => mfa.totpVerify(me, payload.code, ip)))
-      .handle("totpDelete", ({ payload }) => mine((me, ip) => mfa.totpDelete(me, payload, ip)))
-      .handle("backupGenerate", () => mine((me) => mfa.backupCodes(me, false)))
-      .handle("backupRegenerate", () => mine((me) => mfa.backupCodes(me, true)))
-      .handle("enable", () => mine((me) => mfa.enable(me)))
-      .handle("disable", ({ payload }) => mine((me, ip) => mfa.disable(me, payload, ip)))
-      .handle("webauthnRegisterBegin", () => mine((me) => mfa.registerBegin(me)))
-      .handle("webauthnRegisterFinish", ({ payload }) => mine((me) => mfa.registerFinish(me, payload.name, payload.response)))
-      .handle("webauthnCredentials", () => mine((me) => mfa.credentials(me)))
-      .handle("webauthnRename", ({ path, payload }) => mine((me) => mfa.renameCredential(me, path.credentialId, payload.name)))
-      .handle("webauthnDelete", ({ path }) => mine((me) => mfa.deleteCredential(me, path.credentialId)))
+      .handle("status", ({ urlParams }) => op.MfaStatus(urlParams))
+      .handle("totpSetup", () => op.MfaTotpSetup())
+      .handle("totpVerify", ({ payload }) => limited(op.MfaTotpVerify(payload)))
+      .handle("totpDelete", ({ payload }) => limited(op.MfaTotpDelete(payload)))
+      .handle("backupGenerate", () => op.MfaBackupGenerate())
+      .handle("backupRegenerate", () => op.MfaBackupRegenerate())
+      .handle("enable", () => op.MfaEnable())
+      .handle("disable", ({ payload }) => limited(op.MfaDisable(payload)))
+      .handle("webauthnRegisterBegin", () => op.MfaWebAuthnRegisterBegin())
+      .handle("webauthnRegisterFinish", ({ payload }) => op.MfaWebAuthnRegisterFinish(payload))
+      .handle("webauthnCredentials", () => op.MfaWebAuthnCredentials())
+      .handle("webauthnRename", ({ path, payload }) => op.MfaWebAuthnRename({ ...path, ...payload }))
+      .handle("webauthnDelete", ({ path }) => op.MfaWebAuthnDelete(path))
   })
 )
 
 const MfaLoginHttp = HttpApiBuilder.group(MediaApi, "mfaLogin", (handlers) =>
   Effect.gen(function* () {
-    const login = yield* MfaLogin
+    const op = yield* makeMfaLoginOperations
     const config = yield* AppConfig
-    const client = clientInfo(config.authTrustProxy)
-    const cookies = cookieSettingsOf(config)
-    const answer = (cookie: boolean | undefined) => loginAnswer(cookies, cookie)
+    const fromClient = fromHttpClient(config.authTrustProxy)
+    const answer = (cookie: boolean | undefined) => loginAnswer(cookieSettingsOf(config), cookie)
     return handlers
-      .handle("login", ({ payload }) =>
-        answer(payload.cookie)(Effect.flatMap(client, (from) => login.withCode(payload.mfaToken, payload.code, from))))
-      .handle("webauthnLoginBegin", ({ payload }) => orUnavailable(login.webauthnBegin(payload.mfaToken)))
-      .handle("webauthnLoginFinish", ({ payload }) =>
-        answer(payload.cookie)(Effect.flatMap(client, (from) => login.webauthnFinish(payload.mfaToken, payload.response, from))))
+      .handle("login", ({ payload }) => answer(payload.cookie)(fromClient(op.MfaLogin(payload))))
+      .handle("webauthnLoginBegin", ({ payload }) => op.MfaWebAuthnLoginBegin(payload))
+      .handle("webauthnLoginFinish", ({ payload }) => answer(payload.cookie)(fromClient(op.MfaWebAuthnLoginFinish(payload))))
   })
 )
 
 export const MfaHttpLive = Layer.mergeAll(MfaHttp, MfaLoginHttp)
-

@@ -12,7 +12,8 @@ import {
   type Unavailable
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, type Redacted } from "effect"
-import { Accounts, type ClientInfo } from "../auth/Accounts.js"
+import { Accounts } from "../auth/Accounts.js"
+import type { ClientInfo } from "../auth/ClientInfo.js"
 import { digest } from "../auth/Tokens.js"
 import { UsersRepo } from "../auth/UsersRepo.js"
 import { MfaChallenges, type PendingLogin } from "./MfaChallenges.js"

@@ -1,60 +1,47 @@
-/** REST handlers of the OIDC groups: one policy line plus a service call each. */
+/** REST handlers of the OIDC groups: each maps its request onto one operation (Operations.ts). */
 import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
-import { AuthorizationRedirect, CurrentUser, MediaApi } from "@mediaserver/domain"
+import { MediaApi } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
+import { fromHttpClient } from "../auth/ClientInfo.js"
 import { cookieSettingsOf } from "../auth/Cookies.js"
-import { clientInfo, loginAnswer } from "../auth/Http.js"
-import { canRead, orUnavailable, requireAdmin, requireSession, withPolicy } from "../auth/Policy.js"
+import { loginAnswer } from "../auth/LoginAnswer.js"
 import { AppConfig } from "../config/AppConfig.js"
-import { OidcLogin } from "./OidcLogin.js"
-import { OidcProviders } from "./OidcProviders.js"
+import { makeOidcAccountOperations, makeOidcOperations } from "./Operations.js"
 
 const OidcHttp = HttpApiBuilder.group(MediaApi, "oidc", (handlers) =>
   Effect.gen(function* () {
-    const providers = yield* OidcProviders
-    const login = yield* OidcLogin
+    const op = yield* makeOidcOperations
     const config = yield* AppConfig
-    const client = clientInfo(config.authTrustProxy)
-    const cookies = cookieSettingsOf(config)
+    const fromClient = fromHttpClient(config.authTrustProxy)
     return handlers
-      .handle("providers", () => orUnavailable(providers.summaries))
+      .handle("providers", () => op.OidcProviders())
       .handleRaw("authorize", ({ path }) =>
-        orUnavailable(Effect.map(login.authorize(path.provider, null), (url) => HttpServerResponse.redirect(url, { status: 302 }))))
+        Effect.map(op.OidcAuthorize(path), ({ authorizationUrl }) => HttpServerResponse.redirect(authorizationUrl, { status: 302 })))
       .handle("callback", ({ path, urlParams }) =>
         // The browser arrives here from the provider: a login also sets the web client's cookies.
-        loginAnswer(cookies, true)(Effect.flatMap(client, (from) => login.callback(path.provider, urlParams, from))))
+        loginAnswer(cookieSettingsOf(config), true)(fromClient(op.OidcCallback({ ...path, ...urlParams }))))
   })
 )
 
 const OidcLinksHttp = HttpApiBuilder.group(MediaApi, "oidcLinks", (handlers) =>
-  Effect.gen(function* () {
-    const login = yield* OidcLogin
-    const mine = withPolicy(requireSession)
-    return handlers
-      .handle("list", () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => login.links(me.userId))))
-      .handle("link", ({ path }) =>
-        mine(Effect.flatMap(CurrentUser, (me) => login.authorize(path.provider, me.userId))).pipe(
-          Effect.map((authorizationUrl) => new AuthorizationRedirect({ authorizationUrl }))
-        ))
-      .handle("unlink", ({ path }) => mine(Effect.flatMap(CurrentUser, (me) => login.unlink(me.userId, path.provider))))
-  })
-)
+  Effect.map(makeOidcAccountOperations, (op) =>
+    handlers
+      .handle("list", () => op.OidcLinks())
+      .handle("link", ({ path }) => op.OidcLink(path))
+      .handle("unlink", ({ path }) => op.OidcUnlink(path))
+  ))
 
 const AdminOidcHttp = HttpApiBuilder.group(MediaApi, "adminOidc", (handlers) =>
-  Effect.gen(function* () {
-    const providers = yield* OidcProviders
-    const admin = withPolicy(requireAdmin)
-    const asAdmin = <A, E, R>(f: (me: CurrentUser["Type"]) => Effect.Effect<A, E, R>) => admin(Effect.flatMap(CurrentUser, f))
-    return handlers
-      .handle("list", () => admin(providers.list))
-      .handle("get", ({ path }) => admin(providers.get(path.providerId)))
-      .handle("create", ({ payload }) => asAdmin((me) => providers.create(me, payload)))
-      .handle("update", ({ path, payload }) => asAdmin((me) => providers.update(me, path.providerId, payload)))
-      .handle("delete", ({ path }) => asAdmin((me) => providers.delete(me, path.providerId)))
-      .handle("enable", ({ path }) => asAdmin((me) => providers.setEnabled(me, path.providerId, true)))
-      .handle("disable", ({ path }) => asAdmin((me) => providers.setEnabled(me, path.providerId, false)))
-      .handle("setDefault", ({ path }) => asAdmin((me) => providers.setDefault(me, path.providerId)))
-  })
-)
+  Effect.map(makeOidcAccountOperations, (op) =>
+    handlers
+      .handle("list", () => op.AdminOidcList())
+      .handle("get", ({ path }) => op.AdminOidcGet(path))
+      .handle("create", ({ payload }) => op.AdminOidcCreate(payload))
+      .handle("update", ({ path, payload }) => op.AdminOidcUpdate({ ...path, changes: payload }))
+      .handle("delete", ({ path }) => op.AdminOidcDelete(path))
+      .handle("enable", ({ path }) => op.AdminOidcEnable(path))
+      .handle("disable", ({ path }) => op.AdminOidcDisable(path))
+      .handle("setDefault", ({ path }) => op.AdminOidcSetDefault(path))
+  ))
 
 export const OidcHttpLive = Layer.mergeAll(OidcHttp, OidcLinksHttp, AdminOidcHttp)

@@ -42,6 +42,9 @@ const norm = (name: string) => {
   const lower = name.toLowerCase()
   return aliases[lower] ?? lower
 }
+/** Whether HLS carries this audio codec as it is. */
+export const hlsCarries = (audio: AudioStream) => HLS_AUDIO.has(norm(audio.codec))
+
 const supports = (list: ReadonlyArray<string>, name: string) => list.some((n) => norm(n) === norm(name))
 
 export interface Choice {

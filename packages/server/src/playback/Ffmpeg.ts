@@ -2,14 +2,15 @@
  * ffmpeg for playback: the arguments of one HLS run (a variant from a segment on) and the process
  * itself (suspend/resume for throttling, kill). A run starts at a segment boundary: the input is
  * seeked there and the output timestamps shifted back (`-output_ts_offset`), so a restarted run's
- * segments line up with the playlist. Encoded video gets a keyframe at every boundary.
+ * segments line up with the playlist. Encoded video gets a keyframe at every boundary; copied video
+ * is cut at every source keyframe (one file per keyframe, see Layout).
  */
 import type { AudioStream, SegmentFormat, VideoStream } from "@mediaserver/domain"
 import { Unavailable } from "@mediaserver/domain"
 import { Deferred, Effect } from "effect"
 import * as Path from "node:path"
 import type { Variant } from "./Decision.js"
-import { runToCompletion } from "../system/Process.js"
+import { runForBytes, runToCompletion } from "../system/Process.js"
 import { spawnTool } from "../system/Spawner.js"
 import { avcLevel } from "./Playlists.js"
 
@@ -22,8 +23,12 @@ export interface HlsRun {
   readonly downmix: boolean
   /** An embedded image subtitle stream (its index in the file) to burn in. */
   readonly burnStream: number | null
-  readonly startSegment: number
+  /** Where the run starts (a segment start) and the number of its first file. */
+  readonly startSeconds: number
+  readonly startNumber: number
   readonly segmentSeconds: number
+  /** Copied video cut at every source keyframe (a keyframed layout), else every `segmentSeconds`. */
+  readonly keyframed: boolean
   readonly format: SegmentFormat
   readonly dir: string
   readonly preset: string
@@ -31,9 +36,21 @@ export interface HlsRun {
 
 const level = (n: number) => `${Math.floor(n / 10)}.${n % 10}`
 
+/**
+ * A copy seeks a little past its keyframe (an input seek lands on the keyframe at or before the time,
+ * so rounding can never land on the one before), and shifts its output by a constant second: a run
+ * from the start otherwise moves its timestamps by its first negative decode time (B-frames, audio
+ * priming), which a seeked run lacks, and restarted runs would not line up with it.
+ */
+const COPY_SEEK_PAST = 0.005
+const COPY_TS_BASE = 1
+/** Below any keyframe interval: the HLS muxer then cuts at every keyframe. */
+const EVERY_KEYFRAME = "0.001"
+
 export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
-  const start = run.startSegment * run.segmentSeconds
   const { variant } = run
+  const start = run.startSeconds > 0 ? run.startSeconds + (run.keyframed ? COPY_SEEK_PAST : 0) : 0
+  const offset = start + (run.keyframed ? COPY_TS_BASE : 0)
   const scale = variant.height !== run.video.height || variant.width !== run.video.width
     ? `scale=${variant.width}:${variant.height}`
     : null
@@ -61,13 +78,13 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
     "-i", `file:${Path.resolve(run.input)}`,
     ...picture, ...video, "-sn", "-dn", ...audio,
     "-max_muxing_queue_size", "1024",
-    ...(start > 0 ? ["-output_ts_offset", String(start)] : []),
-    "-f", "hls", "-hls_time", String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
+    ...(offset > 0 ? ["-output_ts_offset", String(offset)] : []),
+    "-f", "hls", "-hls_time", run.keyframed ? EVERY_KEYFRAME : String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
     "-hls_segment_type", run.format === "ts" ? "mpegts" : "fmp4",
     ...(run.format === "fmp4" ? ["-hls_fmp4_init_filename", "init.mp4"] : []),
     // Segments appear under their name only once complete.
     "-hls_flags", "temp_file",
-    "-start_number", String(run.startSegment),
+    "-start_number", String(run.startNumber),
     "-hls_segment_filename", Path.join(run.dir, `%d.${ext}`),
     Path.join(run.dir, "ffmpeg.m3u8")
   ]
@@ -138,6 +155,39 @@ export const extractWebvtt = (binary: string, input: string, stream: number | nu
     binary,
     args: webvttArgs(input, stream),
     maxOutput: 8 * 1024 * 1024,
+    cannotStart: (message) => new Unavailable({ message }),
+    failed: (stderr, status) => new Unavailable({ message: `ffmpeg failed (${status}): ${stderr.trim()}` })
+  })
+
+export interface AudioSegment {
+  readonly input: string
+  readonly stream: number
+  readonly startSeconds: number
+  readonly durationSeconds: number
+  /** Copied when HLS carries the codec, else AAC. */
+  readonly copy: boolean
+}
+
+/**
+ * One segment of an alternate audio rendition (a copy session's other tracks) as MPEG-TS on stdout:
+ * the same times as the video's segment and the same timestamp base as a copy run, so the player
+ * lines the two up. Small and quick (seconds of one audio track): one short ffmpeg per segment.
+ */
+export const audioSegmentArgs = (a: AudioSegment): ReadonlyArray<string> => [
+  "-nostdin", "-hide_banner", "-loglevel", "error",
+  ...(a.startSeconds > 0 ? ["-ss", String(a.startSeconds)] : []),
+  "-i", `file:${Path.resolve(a.input)}`,
+  "-t", String(a.durationSeconds),
+  "-map", `0:${a.stream}`, ...(a.copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]), "-vn", "-sn", "-dn",
+  "-output_ts_offset", String(a.startSeconds + COPY_TS_BASE),
+  "-f", "mpegts", "pipe:1"
+]
+
+export const audioSegment = (binary: string, segment: AudioSegment) =>
+  runForBytes({
+    binary,
+    args: audioSegmentArgs(segment),
+    maxOutput: 64 * 1024 * 1024,
     cannotStart: (message) => new Unavailable({ message }),
     failed: (stderr, status) => new Unavailable({ message: `ffmpeg failed (${status}): ${stderr.trim()}` })
   })

@@ -1,11 +1,19 @@
 /** REST handlers of the playback group: sessions, direct play and the HLS stream. One policy for all. */
-import { HttpApiBuilder, HttpPlatform, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Conflict, MediaApi, NotFound, type PlaybackSessionId } from "@mediaserver/domain"
+import { HttpApiBuilder, HttpApp, HttpPlatform, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Conflict, MediaApi, NotFound, type PlaybackSessionId, Unavailable } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { directResponse } from "./DirectPlay.js"
 import { parseStreamPath } from "./Names.js"
 import { playing } from "./Policy.js"
-import { PlaybackSessions, type StreamBody } from "./Sessions.js"
+import { PlaybackSessions, type StreamBody, TRANSCODE_RETRY_AFTER_SECONDS } from "./Sessions.js"
+
+/** A 503 of session creation (the transcode limit, ffprobe busy or missing) says when to come back. */
+const withRetryAfter = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.tapError(effect, (e) =>
+    e instanceof Unavailable
+      ? HttpApp.appendPreResponseHandler((_, response) =>
+        Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(TRANSCODE_RETRY_AFTER_SECONDS))))
+      : Effect.void)
 
 const toResponse = ({ body, contentType }: StreamBody) =>
   typeof body === "string"
@@ -23,7 +31,7 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
         return toResponse(yield* sessions.stream(record, target))
       }))
     return handlers
-      .handle("create", ({ payload }) => playing(sessions.create(payload)))
+      .handle("create", ({ payload }) => playing(sessions.create(payload)).pipe(withRetryAfter))
       .handle("get", ({ path }) => playing(Effect.map(sessions.owned(path.sessionId), (r) => r.session)))
       .handle("stop", ({ path }) =>
         playing(Effect.flatMap(sessions.owned(path.sessionId), (r) => sessions.stop(r.session.id, "stopped"))))
@@ -36,6 +44,7 @@ export const PlaybackHttpLive = HttpApiBuilder.group(MediaApi, "playback", (hand
             return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
           }
           if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
+          yield* sessions.touch(record)
           const request = yield* HttpServerRequest.HttpServerRequest
           return yield* directResponse(platform, record.path, record.info.container, request.headers["range"])
         })))

@@ -1,13 +1,11 @@
 /**
  * HLS playlists, written up front from the probe (VOD: every segment of the whole duration is listed
- * before any exists, so players can seek anywhere). Segments have a fixed length; the encoder forces a
- * keyframe at each boundary (copied video is cut at the source's keyframes).
+ * before any exists, so players can seek anywhere). Segments follow the session's layout: fixed for a
+ * transcode (the encoder forces a keyframe at each boundary), the source's keyframes for a copy.
  */
 import type { AudioStream, MediaInfo, PlaybackSubtitle, SegmentFormat, VideoStream } from "@mediaserver/domain"
 import { AUDIO_BITRATE, type Variant } from "./Decision.js"
-
-export const segmentCount = (durationSeconds: number, segmentSeconds: number) =>
-  Math.max(1, Math.ceil(durationSeconds / segmentSeconds - 1e-6))
+import type { Layout } from "./Layout.js"
 
 export const segmentName = (index: number, format: SegmentFormat) => `${index}.${format === "ts" ? "ts" : "m4s"}`
 
@@ -56,8 +54,22 @@ export interface MasterInput {
   /** Text tracks offered as WebVTT renditions; `selected` is shown by default. */
   readonly subtitles: ReadonlyArray<PlaybackSubtitle>
   readonly selectedSubtitle: number | null
+  /** The file's other audio tracks, offered as renditions beside the one the variants carry. */
+  readonly alternateAudio: ReadonlyArray<AudioStream>
   readonly format: SegmentFormat
 }
+
+const audioName = (a: AudioStream) => `${a.title ?? a.language ?? "Audio"} (${a.index})`
+
+/**
+ * The variants carry the session's audio (a rendition without URI, RFC 8216 4.3.4.1); each other track
+ * is a rendition of its own, so a player can offer every language.
+ */
+const audioRenditions = (main: AudioStream | null, others: ReadonlyArray<AudioStream>): ReadonlyArray<string> =>
+  main === null || others.length === 0 ? [] : [main, ...others].map((a) =>
+    `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME=${quoted(audioName(a))},` +
+    (a.language === null ? "" : `LANGUAGE=${quoted(a.language)},`) +
+    (a === main ? "DEFAULT=YES,AUTOSELECT=YES" : `DEFAULT=NO,AUTOSELECT=YES,URI=${quoted(`audio/${a.index}.m3u8`)}`))
 
 const quoted = (value: string) => `"${value.replace(/["\r\n]/g, "")}"`
 
@@ -74,33 +86,38 @@ export const masterPlaylist = (input: MasterInput): string => {
         `DEFAULT=${isDefault},AUTOSELECT=${isDefault},URI=${quoted(`subtitles/${s.id}.m3u8`)}`
     )
   }
+  const renditions = audioRenditions(input.audio, input.alternateAudio)
+  lines.push(...renditions)
   const audioCodec = audioCodecs(input.audio, input.copyAudio)
   for (const v of input.variants) {
     const audioRate = input.audio === null ? 0 : AUDIO_BITRATE
     const codecs = [videoCodecs(input.video, v), ...(audioCodec === null ? [] : [audioCodec])].join(",")
     lines.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${Math.round(v.bitrate + audioRate)},RESOLUTION=${v.width}x${v.height},` +
-        `CODECS=${quoted(codecs)}${texts.length > 0 ? ",SUBTITLES=\"subs\"" : ""}`,
+        `CODECS=${quoted(codecs)}${renditions.length > 0 ? ",AUDIO=\"audio\"" : ""}${texts.length > 0 ? ",SUBTITLES=\"subs\"" : ""}`,
       `${v.profile}/index.m3u8`
     )
   }
   return `${lines.join("\n")}\n`
 }
 
-export const mediaPlaylist = (durationSeconds: number, segmentSeconds: number, format: SegmentFormat): string => {
-  const count = segmentCount(durationSeconds, segmentSeconds)
+export const mediaPlaylist = (
+  layout: Layout,
+  format: SegmentFormat,
+  name: (segment: number) => string = (i) => segmentName(i, format)
+): string => {
   const lines = [
     "#EXTM3U",
     `#EXT-X-VERSION:${format === "fmp4" ? 7 : 3}`,
-    `#EXT-X-TARGETDURATION:${segmentSeconds}`,
+    // Rounded, as RFC 8216 asks: no segment may be longer than the target once rounded.
+    `#EXT-X-TARGETDURATION:${Math.max(1, Math.round(layout.longest))}`,
     "#EXT-X-MEDIA-SEQUENCE:0",
     "#EXT-X-PLAYLIST-TYPE:VOD",
     "#EXT-X-INDEPENDENT-SEGMENTS",
     ...(format === "fmp4" ? ["#EXT-X-MAP:URI=\"init.mp4\""] : [])
   ]
-  for (let i = 0; i < count; i++) {
-    const length = Math.min(segmentSeconds, durationSeconds - i * segmentSeconds)
-    lines.push(`#EXTINF:${Math.max(length, 0.001).toFixed(6)},`, segmentName(i, format))
+  for (let i = 0; i < layout.count; i++) {
+    lines.push(`#EXTINF:${layout.duration(i).toFixed(6)},`, name(i))
   }
   lines.push("#EXT-X-ENDLIST")
   return `${lines.join("\n")}\n`

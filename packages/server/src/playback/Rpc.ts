@@ -14,7 +14,7 @@ export const PlaybackRpcLive = PlaybackRpcs.toLayer(
     const streamed = (sessionId: Parameters<typeof sessions.owned>[0], name: string, playlist: boolean) =>
       Effect.gen(function* () {
         const target = yield* parseStreamPath(name.split("/"))
-        if (playlist && target._tag === "segment") return yield* notPlaylist(name)
+        if (playlist && (target._tag === "segment" || target._tag === "audioSegment")) return yield* notPlaylist(name)
         const record = yield* sessions.streaming(sessionId)
         return (yield* sessions.stream(record, target)).body
       })

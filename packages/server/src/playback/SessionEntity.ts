@@ -24,12 +24,13 @@ import { orUnavailable } from "../auth/Policy.js"
 import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
-import { WatchState } from "../content/WatchState.js"
+import { UserProgress } from "../content/UserProgress.js"
 import { toolPath } from "../system/Process.js"
 import { Events } from "../events/Events.js"
 import { sessionAudio, variantOf } from "./Decision.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
-import { segmentCount, segmentName } from "./Playlists.js"
+import { type Layout, layoutOf } from "./Layout.js"
+import { segmentName } from "./Playlists.js"
 import { exists, listDir, makeDir, readBytes, readText, removeDir, removeFiles, writeText } from "./SessionFiles.js"
 import { type SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 
@@ -46,7 +47,9 @@ export const transcodeRoot = (config: AppConfigShape) =>
 
 interface Run {
   readonly profile: PlaybackProfile
+  /** The segment it started at. */
   readonly start: number
+  readonly layout: Layout
   readonly dir: string
   readonly process: FfmpegProcess
 }
@@ -58,6 +61,18 @@ const segmentNumber = (name: string) => {
   return n === null ? null : Number(n[1])
 }
 
+/** A segment of several files (TS packets, or fMP4 fragments, follow one another as they are). */
+const joined = (pieces: ReadonlyArray<Uint8Array>): Uint8Array => {
+  if (pieces.length === 1 && pieces[0] !== undefined) return pieces[0]
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0))
+  let at = 0
+  for (const piece of pieces) {
+    out.set(piece, at)
+    at += piece.byteLength
+  }
+  return out
+}
+
 const ended = new Conflict({ message: "The playback session has ended" })
 
 const build = Effect.gen(function* () {
@@ -65,7 +80,7 @@ const build = Effect.gen(function* () {
   const id = yield* Schema.decodeUnknown(PlaybackSessionId)(address.entityId).pipe(Effect.orDie)
   const config = yield* AppConfig
   const repo = yield* SessionsRepo
-  const watch = yield* WatchState
+  const watch = yield* UserProgress
   const events = yield* Events
   const node = yield* NodeIdentity
   const store = yield* CacheStore
@@ -76,7 +91,7 @@ const build = Effect.gen(function* () {
   const subtitleLock = yield* Effect.makeSemaphore(1)
 
   let record: SessionRecord | null = null
-  let lastHeartbeat = Date.now()
+  let lastActive = Date.now()
   let run: Run | null = null
   let lastRequested = 0
 
@@ -84,7 +99,7 @@ const build = Effect.gen(function* () {
     if (record !== null) return record
     const found = yield* orUnavailable(repo.get(id))
     if (Option.isNone(found)) return yield* new NotFound({ message: `No playback session ${id}` })
-    lastHeartbeat = found.value.session.lastActiveAt.epochMillis
+    lastActive = found.value.session.lastActiveAt.epochMillis
     const { session } = found.value
     // Written when the session moves here (first start, failover), not on every load.
     if (session.state === "active" && session.node !== node.id) {
@@ -102,8 +117,15 @@ const build = Effect.gen(function* () {
   })
 
   const finished = (r: Run) => !r.process.running()
-  const partPath = (profile: PlaybackProfile, part: SegmentPart, r: SessionRecord) =>
-    Path.join(dir, profile, part === "init" ? "init.mp4" : segmentName(part, r.options.segmentFormat))
+  const layoutFor = (r: SessionRecord): Layout =>
+    layoutOf(r.session.durationSeconds, r.options.segmentSeconds, r.options.cuts)
+  const filePath = (profile: PlaybackProfile, file: number, r: SessionRecord) =>
+    Path.join(dir, profile, segmentName(file, r.options.segmentFormat))
+  /** The files of a segment (one for fixed segments, one per keyframe for a copy). */
+  const segmentFiles = (profile: PlaybackProfile, segment: number, r: SessionRecord) => {
+    const [from, to] = layoutFor(r).files(segment)
+    return Array.from({ length: to - from }, (_, i) => filePath(profile, from + i, r))
+  }
 
   /**
    * The last segment of the unbroken series the run has ready, counted from its start (or from the
@@ -113,9 +135,10 @@ const build = Effect.gen(function* () {
     listDir(r.dir).pipe(
       Effect.map((names) => {
         const ready = new Set(names.map(segmentNumber))
-        let next = Math.max(r.start, lastRequested - KEEP_BEHIND)
+        let next = r.layout.files(Math.max(r.start, lastRequested - KEEP_BEHIND))[0]
         while (ready.has(next)) next++
-        return next - 1
+        // The segment of the first missing file is not complete yet.
+        return r.layout.segmentOfFile(next) - 1
       })
     )
 
@@ -136,6 +159,7 @@ const build = Effect.gen(function* () {
         ? r.options.sources.find((s) => s.id === r.options.subtitle)?.index ?? null
         : null
       const audio = sessionAudio(r.info, r.options.audioStream)
+      const layout = layoutFor(r)
       const args = hlsArgs({
         input: r.path,
         video,
@@ -144,15 +168,17 @@ const build = Effect.gen(function* () {
         copyAudio: r.session.decision.copyAudio,
         downmix: r.options.downmix,
         burnStream: burn,
-        startSegment: start,
+        startSeconds: layout.start(start),
+        startNumber: layout.files(start)[0],
         segmentSeconds: r.options.segmentSeconds,
+        keyframed: layout.keyframed,
         format: r.options.segmentFormat,
         dir: runDir,
         preset: config.playbackX264Preset
       })
       const process = yield* startFfmpeg(binary, args)
       yield* Effect.logDebug(`playback ${id}: ffmpeg ${process.pid} for ${profile} from segment ${start}`)
-      const started: Run = { profile, start, dir: runDir, process }
+      const started: Run = { profile, start, layout, dir: runDir, process }
       run = started
       // The player asks for the run's first segment next: throttle from there.
       lastRequested = start
@@ -163,10 +189,11 @@ const build = Effect.gen(function* () {
   const prune = Effect.suspend(() => {
     const current = run
     if (current === null) return Effect.void
+    const keepFrom = current.layout.files(Math.max(0, lastRequested - KEEP_BEHIND))[0]
     return Effect.flatMap(listDir(current.dir), (names) =>
       removeFiles(current.dir, names.filter((name) => {
         const n = segmentNumber(name)
-        return n !== null && n < lastRequested - KEEP_BEHIND
+        return n !== null && n < keepFrom
       })))
   })
 
@@ -186,7 +213,8 @@ const build = Effect.gen(function* () {
   const runFor = (r: SessionRecord, profile: PlaybackProfile, part: SegmentPart | "position") =>
     lock.withPermits(1)(Effect.gen(function* () {
       const current = run
-      const at = typeof part === "number" ? part : Math.floor(r.session.positionSeconds / r.options.segmentSeconds)
+      // A seek lands on the segment start (a keyframe, for a copy) at or before the position.
+      const at = typeof part === "number" ? part : layoutFor(r).segmentAt(r.session.positionSeconds)
       if (current !== null && current.profile === profile) {
         if (typeof part !== "number") return current
         const last = yield* produced(current)
@@ -232,10 +260,11 @@ const build = Effect.gen(function* () {
 
   yield* Effect.addFinalizer(() => Effect.zipRight(Effect.suspend(() => stopRun), removeDir(dir)))
 
-  // Throttling, pruning and the idle timeout (no heartbeat for PLAYBACK_IDLE_TIMEOUT) run as long as the entity.
+  // Throttling, pruning and the idle timeout (no heartbeat nor stream request for PLAYBACK_IDLE_TIMEOUT)
+  // run as long as the entity.
   const idle = Effect.suspend(() =>
     record !== null && record.session.state === "active" &&
-      Date.now() - lastHeartbeat > Duration.toMillis(config.playbackIdleTimeout)
+      Date.now() - lastActive > Duration.toMillis(config.playbackIdleTimeout)
       ? stop("idle")
       : Effect.void
   )
@@ -247,36 +276,46 @@ const build = Effect.gen(function* () {
     Prepare: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile } }) =>
       Effect.gen(function* () {
         const r = yield* active
+        lastActive = Date.now()
         yield* checkProfile(r, payload.profile)
         yield* runFor(r, payload.profile, "position")
       }),
     Segment: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile; readonly part: SegmentPart } }) =>
       Effect.gen(function* () {
         const r = yield* active
+        // A player that only fetches segments (a TV, a cast device) is playing: not idle.
+        lastActive = Date.now()
         yield* checkProfile(r, payload.profile)
         const { part, profile } = payload
-        const count = segmentCount(r.session.durationSeconds, r.options.segmentSeconds)
-        if (part === "init" ? r.options.segmentFormat !== "fmp4" : part >= count) {
+        const layout = layoutFor(r)
+        if (part === "init" ? r.options.segmentFormat !== "fmp4" : part >= layout.count) {
           return yield* new NotFound({ message: `No segment ${part}` })
         }
         if (typeof part === "number") lastRequested = part
-        const path = partPath(profile, part, r)
+        const initPath = Path.join(dir, profile, "init.mp4")
+        const paths = part === "init" ? [initPath] : segmentFiles(profile, part, r)
         // ffmpeg writes init.mp4 in place: it is complete once the run's first segment is.
         const current = run
         const initPending = part === "init" && (current === null || current.profile !== profile ||
           (yield* produced(current)) < current.start)
-        if (initPending || !(yield* exists(path))) {
+        const ready = yield* Effect.forEach(paths, exists)
+        if (initPending || ready.includes(false)) {
           const producing = yield* runFor(r, profile, part)
           yield* throttle
-          yield* waitFor(part === "init" ? partPath(profile, producing.start, r) : path, producing)
+          // Files appear in order, each once complete: the segment's last one means all of it.
+          const last = part === "init" ? segmentFiles(profile, producing.start, r).at(-1) : paths.at(-1)
+          yield* waitFor(last ?? initPath, producing)
         } else {
           yield* throttle
         }
-        return yield* readBytes(path)
+        const body = joined(yield* Effect.forEach(paths, readBytes))
+        lastActive = Date.now()
+        return body
       }),
     Subtitle: ({ payload }: { readonly payload: { readonly track: number } }) =>
       Effect.gen(function* () {
         const r = yield* active
+        lastActive = Date.now()
         const source = r.options.sources.find((s) => s.id === payload.track)
         const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
         if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
@@ -300,7 +339,7 @@ const build = Effect.gen(function* () {
           record = null
           return yield* ended
         }
-        lastHeartbeat = Date.now()
+        lastActive = Date.now()
         yield* orUnavailable(watch.setProgress(r.session.userId, r.session.item, position, r.session.durationSeconds))
         // The row changed only where this heartbeat changed it: no need to read it back.
         const session = new PlaybackSession({

@@ -13,12 +13,13 @@ import {
   NotFound,
   type PlaybackHeartbeat,
   type PlaybackProfile,
+  PlaybackDecision,
   PlaybackSession,
   PlaybackSessionEntity,
   PlaybackSessionId,
   PlaybackStarted,
   PlaybackStopped,
-  type Unavailable,
+  Unavailable,
   Unprocessable
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option } from "effect"
@@ -27,14 +28,23 @@ import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
 import { CacheAside, CacheStore } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
-import { WatchState } from "../content/WatchState.js"
+import { UserProgress } from "../content/UserProgress.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
-import { decide, sessionAudio, variantOf } from "./Decision.js"
+import { Settings } from "../settings/Service.js"
+import { allContentChanged } from "../content/ContentCache.js"
+import { readKeyframes } from "../library/Keyframes.js"
+import { MediaProbe } from "../library/Probe.js"
+import { ProbesRepo } from "../library/ProbesRepo.js"
+import { externalSubtitlesOf } from "../library/Subtitles.js"
+import { toolPath } from "../system/Process.js"
+import { decide, hlsCarries, sessionAudio, variantOf } from "./Decision.js"
+import { audioSegment } from "./Ffmpeg.js"
+import { cutsFrom, layoutOf } from "./Layout.js"
 import type { StreamTarget } from "./Names.js"
 import { masterPlaylist, mediaPlaylist, subtitlePlaylist } from "./Playlists.js"
-import { SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
-import { subtitleTracks } from "./Tracks.js"
+import { type PlayableFile, SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
+import { subtitleTracks, type Tracks } from "./Tracks.js"
 
 export interface StreamBody {
   readonly body: string | Uint8Array
@@ -42,6 +52,18 @@ export interface StreamBody {
 }
 
 const MPEGURL = "application/vnd.apple.mpegurl"
+const TRANSCODE_LIMIT_KEY = "playback.maxConcurrentTranscodes"
+/** The Retry-After of a refused transcode: sessions end at least this often in a busy cluster. */
+export const TRANSCODE_RETRY_AFTER_SECONDS = 10
+
+/** What a session will do: the decision and the choices it was made with. */
+interface Plan {
+  readonly decision: PlaybackDecision
+  readonly audioStream: number | null
+  readonly downmix: boolean
+  readonly burn: boolean
+  readonly tracks: Tracks
+}
 type StreamError = NotFound | Conflict | Unavailable | DatabaseError
 
 export class PlaybackSessions extends Context.Tag("@mediaserver/playback/PlaybackSessions")<
@@ -49,7 +71,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
   {
     readonly create: (
       request: CreatePlaybackSessionRequest
-    ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | DatabaseError, CurrentUser>
+    ) => Effect.Effect<PlaybackSession, NotFound | Forbidden | Conflict | Unprocessable | Unavailable | DatabaseError, CurrentUser>
     /** The policy of one session: its owner or an admin; anyone else gets 404 (no existence leak). */
     readonly owned: (id: PlaybackSessionId) => Effect.Effect<SessionRecord, NotFound | DatabaseError, CurrentUser>
     /**
@@ -61,6 +83,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
     readonly heartbeat: (id: PlaybackSessionId, beat: PlaybackHeartbeat) => Effect.Effect<PlaybackSession, StreamError>
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<void, NotFound | Unavailable>
     readonly stream: (record: SessionRecord, target: StreamTarget) => Effect.Effect<StreamBody, StreamError>
+    /**
+     * A stream request keeps its session alive as a heartbeat does (players that send none are
+     * playing too); written at most a few times per idle timeout per node.
+     */
+    readonly touch: (record: SessionRecord) => Effect.Effect<void, DatabaseError>
     /** Stops every active session with no heartbeat for the idle timeout (the health job); how many. */
     readonly stopIdle: Effect.Effect<number, DatabaseError>
   }
@@ -71,10 +98,15 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const config = yield* AppConfig
       const repo = yield* SessionsRepo
       const access = yield* LibraryAccess
-      const watch = yield* WatchState
+      const watch = yield* UserProgress
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore
+      const settings = yield* Settings
+      const probe = yield* MediaProbe
+      const probes = yield* ProbesRepo
+      const ffprobe = toolPath(config, "ffprobe")
+      const ffmpeg = toolPath(config, "ffmpeg")
       const records = yield* CacheAside.make({
         namespace: "playback-session",
         schema: SessionRecord,
@@ -86,9 +118,43 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const timeout = Duration.sum(config.playbackSegmentTimeout, Duration.seconds(5))
       const call = (id: PlaybackSessionId) => entityCall(`PlaybackSession/${id}`, timeout)
 
+      const transcodeLimit = settings.get("server", TRANSCODE_LIMIT_KEY).pipe(
+        Effect.map((setting) => (typeof setting.value === "number" ? setting.value : 2)),
+        Effect.catchTag("NotFound", () => Effect.succeed(2))
+      )
+
       const notFound = (id: PlaybackSessionId) => new NotFound({ message: `No playback session ${id}` })
       const load = (id: PlaybackSessionId) =>
         Effect.flatMap(repo.get(id), Option.match({ onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed }))
+
+      // Read once per file and kept with its probe: a copy's segments start at the source's keyframes.
+      const keyframesOf = (file: PlayableFile, stream: number) =>
+        file.keyframes !== null ? Effect.succeed(file.keyframes) : readKeyframes(ffprobe, file.path, stream).pipe(
+          Effect.tap((times) => repo.saveKeyframes(file.id, times)),
+          Effect.catchTags({
+            ProbeFailed: (e) => new Unprocessable({ message: `The file's keyframes cannot be read: ${e.message}`, details: { field: "fileId" } }),
+            ProbeUnavailable: (e) => new Unavailable({ message: `ffprobe cannot run: ${e.message}` })
+          })
+        )
+
+      // A file the probe queue has not reached yet is probed now (a fraction of a second), not refused.
+      const probeNow = (file: PlayableFile) =>
+        Effect.gen(function* () {
+          const stale = { id: file.id, path: file.path, size: file.size_bytes, mtimeMs: file.mtime_ms }
+          const info = yield* probe.probe(file.path).pipe(
+            Effect.tapError((e) => e._tag === "ProbeFailed" ? probes.saveAll([{ file: stale, error: e.message }]) : Effect.void)
+          )
+          const external = yield* externalSubtitlesOf([file.path])
+          yield* probes.saveAll([{ file: stale, info, external: external.get(file.path) ?? [] }])
+          yield* Effect.provideService(allContentChanged, CacheStore, store)
+          return info
+        }).pipe(
+          Effect.catchTags({
+            ProbeFailed: (e) => new Unprocessable({ message: `The file cannot be read: ${e.message}`, details: { field: "fileId" } }),
+            ProbeTimeout: (e) => new Unavailable({ message: e.message }),
+            ProbeUnavailable: (e) => new Unavailable({ message: `ffprobe cannot run: ${e.message}` })
+          })
+        )
 
       const create = (request: CreatePlaybackSessionRequest) =>
         Effect.gen(function* () {
@@ -101,44 +167,72 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             return yield* new NotFound({ message: `No playable file for ${request.item._tag} ${request.item.id}`, details: { field: "fileId" } })
           }
           yield* access.require(file.library_id, "view")
-          const info = file.probe
-          if (info === null) {
-            return yield* new Conflict({ message: "The file has not been probed yet", details: { field: "fileId" } })
-          }
+          const info = file.probe ?? (yield* probeNow(file))
           const durationSeconds = (info.durationMs ?? 0) / 1000
           if (durationSeconds <= 0) {
             return yield* new Unprocessable({ message: "The file's duration is unknown", details: { field: "fileId" } })
           }
+          const video = info.video
           const burn = request.burnSubtitle === true
-          const tracks = yield* subtitleTracks(info, yield* repo.externalSubtitles(file.id), request.subtitle, burn)
-          const decision = yield* decide(info, request.client, {
-            audioStream: request.audioStream,
-            downmix: request.downmix,
-            burnSubtitle: burn
-          })
+          const external = yield* repo.externalSubtitles(file.id)
+          const asked: Plan = {
+            decision: yield* decide(info, request.client, { audioStream: request.audioStream, downmix: request.downmix, burnSubtitle: burn }),
+            audioStream: request.audioStream ?? null,
+            downmix: request.downmix === true,
+            burn,
+            tracks: yield* subtitleTracks(info, external, request.subtitle, burn)
+          }
           const resume = request.startSeconds === undefined
             ? Effect.map(watch.get(user.userId, request.item), (p) => (p.watched ? 0 : p.positionSeconds))
             : Effect.succeed(request.startSeconds)
           const position = Math.min(yield* resume, durationSeconds)
           const id = PlaybackSessionId.make(randomUUID())
-          yield* repo.insert({
-            id,
-            userId: user.userId,
-            item: request.item,
-            fileId: file.id,
-            decision,
-            durationSeconds,
-            positionSeconds: position,
-            options: {
-              segmentFormat: request.client.segmentFormat ?? "ts",
-              segmentSeconds: config.playbackSegmentSeconds,
-              audioStream: request.audioStream ?? null,
-              downmix: request.downmix === true,
-              subtitle: request.subtitle ?? null,
-              burnSubtitle: burn,
-              subtitles: tracks.subtitles,
-              sources: tracks.sources
+          const insert = (plan: Plan, limit: number | null) =>
+            Effect.gen(function* () {
+              const { decision } = plan
+              return yield* repo.insert({
+                id,
+                userId: user.userId,
+                item: request.item,
+                fileId: file.id,
+                decision,
+                durationSeconds,
+                positionSeconds: position,
+                options: {
+                  segmentFormat: request.client.segmentFormat ?? "ts",
+                  segmentSeconds: config.playbackSegmentSeconds,
+                  audioStream: plan.audioStream,
+                  downmix: plan.downmix,
+                  subtitle: request.subtitle ?? null,
+                  burnSubtitle: plan.burn,
+                  subtitles: plan.tracks.subtitles,
+                  sources: plan.tracks.sources,
+                  cuts: decision.copyVideo && video !== null
+                    ? cutsFrom(yield* keyframesOf(file, video.index), config.playbackSegmentSeconds, durationSeconds)
+                    : []
+                }
+              }, limit)
+            })
+          const decision = yield* Effect.gen(function* () {
+            if (asked.decision.method !== "transcode") return yield* Effect.as(insert(asked, null), asked.decision)
+            const limit = yield* transcodeLimit
+            if (yield* insert(asked, limit)) return asked.decision
+            // The cluster encodes its limit already: what the client plays without encoding (the file's
+            // default audio, no burn-in, no downmix), else come back later.
+            const plain = yield* decide(info, request.client, {}).pipe(Effect.orElseSucceed(() => asked.decision))
+            if (plain.method === "transcode") {
+              return yield* new Unavailable({
+                message: `The server is running its limit of ${limit} transcodes; try again shortly`,
+                details: { field: "client", limit, retryAfterSeconds: TRANSCODE_RETRY_AFTER_SECONDS }
+              })
             }
+            const fallback = new PlaybackDecision({
+              ...plain,
+              reasons: [...plain.reasons, `the server is running its limit of ${limit} transcodes: ${plain.method} instead`]
+            })
+            const tracks = yield* subtitleTracks(info, external, request.subtitle, false)
+            yield* insert({ decision: fallback, audioStream: null, downmix: false, burn: false, tracks }, null)
+            return fallback
           })
           yield* events.publish(new PlaybackStarted({
             sessionId: id, userId: user.userId, item: request.item, fileId: file.id, method: decision.method
@@ -170,9 +264,34 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           ? Effect.void
           : Effect.fail(new NotFound({ message: `The session offers no ${profile} variant` }))
 
+      const touchEvery = Math.max(1000, Duration.toMillis(config.playbackIdleTimeout) / 4)
+      const touched = new Map<PlaybackSessionId, number>()
+      const touch = (record: SessionRecord) =>
+        Effect.suspend(() => {
+          const id = record.session.id
+          const now = Date.now()
+          if (record.session.state !== "active" || now - (touched.get(id) ?? 0) < touchEvery) return Effect.void
+          // Sessions end: forget them all now and then rather than keep one entry per session ever played.
+          if (touched.size > 10_000) touched.clear()
+          touched.set(id, now)
+          return repo.touch(id)
+        })
+
+      /** A copy in MPEG-TS offers the file's other audio tracks as renditions (fMP4 ones would need init segments). */
+      const alternateAudio = (r: SessionRecord) => {
+        if (r.session.decision.method !== "remux" || r.session.segmentFormat !== "ts") return []
+        const main = sessionAudio(r.info, r.session.audioStream)
+        return r.info.audio.filter((a) => a !== main && a.index !== main?.index)
+      }
+      const offeredAudio = (r: SessionRecord, stream: number) => {
+        const found = alternateAudio(r).find((a) => a.index === stream)
+        return found === undefined ? Effect.fail(new NotFound({ message: `No audio rendition ${stream}` })) : Effect.succeed(found)
+      }
+
       const stream = (record: SessionRecord, target: StreamTarget): Effect.Effect<StreamBody, StreamError> =>
         Effect.gen(function* () {
           const r = yield* hls(record)
+          yield* touch(r)
           const { session, info } = r
           const entity = client(session.id)
           switch (target._tag) {
@@ -187,6 +306,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
                 variants: session.decision.profiles.map((p) => variantOf(info, video, session.decision, p)),
                 subtitles: session.subtitles,
                 selectedSubtitle: session.subtitle,
+                alternateAudio: alternateAudio(r),
                 format: session.segmentFormat
               })
               return { body, contentType: MPEGURL }
@@ -195,7 +315,8 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
               yield* offered(r, target.profile)
               // Start ffmpeg at the saved position now: the player asks for that segment next.
               yield* call(session.id)(entity.Prepare({ profile: target.profile }))
-              return { body: mediaPlaylist(session.durationSeconds, session.segmentSeconds, session.segmentFormat), contentType: MPEGURL }
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              return { body: mediaPlaylist(layout, session.segmentFormat), contentType: MPEGURL }
             }
             case "segment": {
               if (target.format !== session.segmentFormat) return yield* new NotFound({ message: "The session uses the other segment format" })
@@ -212,6 +333,24 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             case "subtitle": {
               const body = yield* call(session.id)(entity.Subtitle({ track: target.track }))
               return { body, contentType: "text/vtt; charset=utf-8" }
+            }
+            case "audioPlaylist": {
+              yield* offeredAudio(r, target.stream)
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              return { body: mediaPlaylist(layout, "ts", (i) => `${target.stream}.${i}.ts`), contentType: MPEGURL }
+            }
+            case "audioSegment": {
+              const audio = yield* offeredAudio(r, target.stream)
+              const layout = layoutOf(session.durationSeconds, session.segmentSeconds, r.options.cuts)
+              if (target.part >= layout.count) return yield* new NotFound({ message: `No segment ${target.part}` })
+              const body = yield* audioSegment(ffmpeg, {
+                input: r.path,
+                stream: audio.index,
+                startSeconds: layout.start(target.part),
+                durationSeconds: layout.duration(target.part),
+                copy: hlsCarries(audio)
+              })
+              return { body, contentType: "video/mp2t" }
             }
           }
         })
@@ -240,6 +379,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
         heartbeat: (id, beat) => call(id)(client(id).Heartbeat(beat)),
         stop,
         stream,
+        touch,
         stopIdle
       }
     })

@@ -18,12 +18,18 @@ import {
 } from "@mediaserver/domain"
 import { Context, DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
+import { Cut } from "./Layout.js"
 
 /** Where a subtitle track is read from: a stream of the file, or an external file. */
 export const SubtitleSource = Schema.Struct({ id: Schema.Int, index: Schema.NullOr(Schema.Int), path: Schema.NullOr(Schema.String) })
 export type SubtitleSource = typeof SubtitleSource.Type
 
-export const SessionOptions = Schema.Struct({ ...PlaybackChoice.fields, sources: Schema.Array(SubtitleSource) })
+export const SessionOptions = Schema.Struct({
+  ...PlaybackChoice.fields,
+  sources: Schema.Array(SubtitleSource),
+  /** Segment starts at the source's keyframes (a copy); none: fixed segments (see Layout). */
+  cuts: Schema.optionalWith(Schema.Array(Cut), { default: () => [] })
+})
 export type SessionOptions = typeof SessionOptions.Type
 const encodeOptions = Schema.encodeSync(SessionOptions)
 const encodeDecision = Schema.encodeSync(PlaybackDecision)
@@ -106,7 +112,15 @@ export interface NewSession {
   readonly positionSeconds: number
 }
 
-const FileRow = Schema.Struct({ id: MediaFileId, library_id: LibraryId, path: Schema.String, probe: Schema.NullOr(MediaInfo) })
+const FileRow = Schema.Struct({
+  id: MediaFileId,
+  library_id: LibraryId,
+  path: Schema.String,
+  size_bytes: Schema.NumberFromString,
+  mtime_ms: Schema.NumberFromString,
+  probe: Schema.NullOr(MediaInfo),
+  keyframes: Schema.NullOr(Schema.Array(Schema.Number))
+})
 export type PlayableFile = typeof FileRow.Type
 const decodeFiles = decodeRows(FileRow)
 const ExternalRow = Schema.Struct({
@@ -121,6 +135,9 @@ const decodeExternal = decodeRows(ExternalRow)
 const IdleRow = Schema.Struct({ id: PlaybackSessionId, user_id: UserId, position_seconds: Schema.Number, item: WatchItem })
 export type IdleStopped = typeof IdleRow.Type
 const decodeIdle = decodeRows(IdleRow)
+const decodeCount = decodeRows(Schema.Struct({ n: Schema.Number }))
+/** The advisory lock key of the transcode count (any fixed number; this one spells "TRAN"). */
+const TRANSCODE_LOCK = 0x5452414e
 const decodeActive = decodeRows(Schema.Struct({ last_active_at: Schema.DateFromSelf }))
 
 export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRepo")<
@@ -128,11 +145,20 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
   {
     /** The present files of a movie or episode, first part first. */
     readonly files: (item: WatchItem) => Effect.Effect<ReadonlyArray<PlayableFile>, DatabaseError>
+    /** Caches a file's keyframe times next to its probe (a new probe drops them). */
+    readonly saveKeyframes: (fileId: MediaFileId, keyframes: ReadonlyArray<number>) => Effect.Effect<void, DatabaseError>
     readonly externalSubtitles: (fileId: MediaFileId) => Effect.Effect<ReadonlyArray<ExternalSubtitle>, DatabaseError>
-    readonly insert: (session: NewSession) => Effect.Effect<void, DatabaseError>
+    /**
+     * Inserts a session; with `transcodeLimit`, only while fewer transcode sessions are active in the
+     * whole cluster (counted and inserted under one lock, so concurrent requests on any node cannot
+     * both take the last place). False: the limit was reached.
+     */
+    readonly insert: (session: NewSession, transcodeLimit: number | null) => Effect.Effect<boolean, DatabaseError>
     readonly get: (id: PlaybackSessionId) => Effect.Effect<Option.Option<SessionRecord>, DatabaseError>
     /** Saves a heartbeat of an active session: its new last-active time; none if it is not active. */
     readonly heartbeat: (id: PlaybackSessionId, positionSeconds: number, paused: boolean) => Effect.Effect<Option.Option<Date>, DatabaseError>
+    /** Marks an active session as in use now (a segment or a range of the file was fetched). */
+    readonly touch: (id: PlaybackSessionId) => Effect.Effect<void, DatabaseError>
     readonly setNode: (id: PlaybackSessionId, node: string) => Effect.Effect<void, DatabaseError>
     /** Ends an active session; false if it had already ended. */
     readonly stop: (id: PlaybackSessionId, reason: string) => Effect.Effect<boolean, DatabaseError>
@@ -150,25 +176,40 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
       return {
         files: (item) =>
           sql`
-            SELECT f.id, f.library_id, f.path, f.probe FROM media_files f
+            SELECT f.id, f.library_id, f.path, f.size_bytes, f.mtime_ms, f.probe, f.keyframes FROM media_files f
             WHERE f.state = 'present' AND ${item._tag === "movie"
               ? sql`f.movie_id = ${item.id}`
               : sql`f.id IN (SELECT media_file_id FROM media_file_episodes WHERE episode_id = ${item.id})`}
             ORDER BY f.part NULLS FIRST, f.added_at, f.id
           `.pipe(Effect.flatMap(decodeFiles), wrapSql("playbackSessions.files")),
+        saveKeyframes: (fileId, keyframes) =>
+          sql`UPDATE media_files SET keyframes = ${jsonb(keyframes)}::jsonb WHERE id = ${fileId} AND probe IS NOT NULL`.pipe(
+            Effect.asVoid,
+            wrapSql("playbackSessions.saveKeyframes")
+          ),
         externalSubtitles: (fileId) =>
           sql`
             SELECT codec, language, title, external_path FROM media_streams
             WHERE media_file_id = ${fileId} AND kind = 'subtitle' AND external_path IS NOT NULL ORDER BY position
           `.pipe(Effect.flatMap(decodeExternal), wrapSql("playbackSessions.externalSubtitles")),
-        insert: (s) =>
-          sql`
-            INSERT INTO playback_sessions (id, user_id, movie_id, episode_id, media_file_id, decision, options,
-              duration_seconds, position_seconds)
-            VALUES (${s.id}, ${s.userId}, ${s.item._tag === "movie" ? s.item.id : null},
-              ${s.item._tag === "episode" ? s.item.id : null}, ${s.fileId}, ${jsonb(encodeDecision(s.decision))}::jsonb,
-              ${jsonb(encodeOptions(s.options))}::jsonb, ${s.durationSeconds}, ${s.positionSeconds})
-          `.pipe(Effect.asVoid, wrapSql("playbackSessions.insert")),
+        insert: (s, limit) =>
+          sql.withTransaction(Effect.gen(function* () {
+            if (limit !== null) {
+              yield* sql`SELECT pg_advisory_xact_lock(${TRANSCODE_LOCK})`
+              const [active] = yield* sql`
+                SELECT count(*)::int AS n FROM playback_sessions WHERE state = 'active' AND decision->>'method' = 'transcode'
+              `.pipe(Effect.flatMap(decodeCount))
+              if ((active?.n ?? 0) >= limit) return false
+            }
+            yield* sql`
+              INSERT INTO playback_sessions (id, user_id, movie_id, episode_id, media_file_id, decision, options,
+                duration_seconds, position_seconds)
+              VALUES (${s.id}, ${s.userId}, ${s.item._tag === "movie" ? s.item.id : null},
+                ${s.item._tag === "episode" ? s.item.id : null}, ${s.fileId}, ${jsonb(encodeDecision(s.decision))}::jsonb,
+                ${jsonb(encodeOptions(s.options))}::jsonb, ${s.durationSeconds}, ${s.positionSeconds})
+            `
+            return true
+          })).pipe(wrapSql("playbackSessions.insert")),
         get: (id) =>
           sql`
             SELECT s.*, f.path, f.probe, f.library_id, ${item}
@@ -187,6 +228,11 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
             Effect.flatMap(decodeActive),
             Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.last_active_at)),
             wrapSql("playbackSessions.heartbeat")
+          ),
+        touch: (id) =>
+          sql`UPDATE playback_sessions SET last_active_at = now() WHERE id = ${id} AND state = 'active'`.pipe(
+            Effect.asVoid,
+            wrapSql("playbackSessions.touch")
           ),
         setNode: (id, node) =>
           sql`UPDATE playback_sessions SET node = ${node} WHERE id = ${id}`.pipe(Effect.asVoid, wrapSql("playbackSessions.setNode")),

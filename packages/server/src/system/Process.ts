@@ -28,9 +28,13 @@ export interface RunSpec<E1, E2> {
 
 /** Runs the tool to completion and returns its stdout (UTF-8). */
 export const runToCompletion = <E1, E2>(spec: RunSpec<E1, E2>): Effect.Effect<string, E1 | E2> =>
-  Effect.async<string, E1 | E2>((resume) => {
+  Effect.map(runForBytes(spec), (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"))
+
+/** Runs the tool to completion and returns its stdout as bytes (media written to `pipe:1`). */
+export const runForBytes = <E1, E2>(spec: RunSpec<E1, E2>): Effect.Effect<Uint8Array, E1 | E2> =>
+  Effect.async<Uint8Array, E1 | E2>((resume) => {
     let settled = false
-    const settle = (result: Effect.Effect<string, E1 | E2>) => {
+    const settle = (result: Effect.Effect<Uint8Array, E1 | E2>) => {
       if (settled) return
       settled = true
       resume(result)
@@ -54,7 +58,7 @@ export const runToCompletion = <E1, E2>(spec: RunSpec<E1, E2>): Effect.Effect<st
     // `close`, not `exit`: only then has all of stdout been read.
     child.once("close", (code, signal) => {
       if (overflow) return settle(Effect.fail(spec.failed(stderr, `output over ${spec.maxOutput} bytes`)))
-      if (code === 0) return settle(Effect.succeed(Buffer.concat(out).toString("utf8")))
+      if (code === 0) return settle(Effect.succeed(new Uint8Array(Buffer.concat(out))))
       settle(Effect.fail(spec.failed(stderr, code === null ? `killed by ${signal ?? "a signal"}` : `exit code ${code}`)))
     })
     return Effect.sync(() => void child.kill("SIGKILL"))

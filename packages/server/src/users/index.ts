@@ -5,5 +5,6 @@ import { Profile } from "./Profile.js"
 
 export { Profile } from "./Profile.js"
 export { ProfileRpcLive } from "./Rpc.js"
+export { UsersHttpLive } from "./Http.js"
 
 export const ProfileLive = Profile.layer.pipe(Layer.provide(Storage.layer))

@@ -3,8 +3,8 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { Forbidden, IdentityRpcs } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { PASSWORD, register, request } from "./Http.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { PASSWORD, register, request } from "@mediaserver/testkit/Http"
 
 interface Jar {
   readonly cookies: Map<string, string>

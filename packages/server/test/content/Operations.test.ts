@@ -1,10 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as Fs from "node:fs"
-import * as Path from "node:path"
-import { read, request } from "../auth/Http.js"
-import { fixturesDir } from "../support/FakeHttp.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }) })
 /** Path parameters compare by position, not name (`{id}` there, `{movieId}` here). */
@@ -13,7 +11,7 @@ const shape = (operation: string) => operation.replace(/\{[^}]+\}/g, "{}")
 describe("reference operations", () => {
   it.scopedLive("every movies, collections, tvshows and genres operation of the reference is served", () =>
     Effect.gen(function* () {
-      const reference = Fs.readFileSync(Path.resolve(yield* fixturesDir, "..", "reference", "api-operations.txt"), "utf8")
+      const reference = Fs.readFileSync(new URL("../reference/api-operations.txt", import.meta.url), "utf8")
       const wanted = reference.split("\n").map((line) => line.trim())
         .filter((line) => /^(GET|POST|PUT|DELETE) \/api\/v1\/(movies|collections|tvshows|genres)\b/.test(line))
       expect(wanted.length).toBeGreaterThan(40)

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
-import { seededServer } from "./Seeded.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { seededServer } from "@mediaserver/testkit/Seeded"
 
 const Progress = Schema.Struct({ positionSeconds: Schema.Number, watched: Schema.Boolean, playCount: Schema.Number })
 const MoviePage = Schema.Struct({ items: Schema.Array(Schema.Struct({ id: Schema.String })) })

@@ -11,9 +11,9 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { ImagesRepo } from "../../src/metadata/images/ImagesRepo.js"
 import { Storage } from "../../src/storage/Storage.js"
-import { account, request } from "../auth/Http.js"
-import { freshDatabase } from "../support/TestDatabase.js"
-import { testNode } from "../support/TestServer.js"
+import { account, request } from "@mediaserver/testkit/Http"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { testNode } from "@mediaserver/testkit/TestServer"
 
 const SECRET = "root:x:0:0:secret outside the store"
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { queryRows } from "../support/TestDatabase.js"
-import { account, read, request } from "../auth/Http.js"
+import { queryRows } from "@mediaserver/testkit/TestDatabase"
+import { account, read, request } from "@mediaserver/testkit/Http"
 import { codeStep, enableTotp, passwordStep, readTokens, startMfaServer, status } from "./Mfa.js"
 
 const readCodes = read(Schema.Struct({ codes: Schema.Array(Schema.String) }))

@@ -1,9 +1,9 @@
 /** Helpers of the MFA tests: TOTP codes at a given time, setting TOTP up, the two login steps. */
 import { Effect, Schema } from "effect"
 import { Secret, TOTP } from "otpauth"
-import { type Auth, PASSWORD, read, readTokens, request } from "../auth/Http.js"
-import { fixedClock } from "../support/FixedClock.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { type Auth, PASSWORD, read, readTokens, request } from "@mediaserver/testkit/Http"
+import { fixedClock } from "@mediaserver/testkit/FixedClock"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 /**
  * The time codes are made and checked at, fixed for the whole file: with the real clock a 30 s step

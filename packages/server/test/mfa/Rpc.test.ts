@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { AuthTokens, IdentityRpcs, MfaLoginRpcs, MfaRequired, MfaRpcs, OidcAccountRpcs, OidcRpcs, Unauthorized } from "@mediaserver/domain"
 import { Effect, Layer, Redacted } from "effect"
 import { startOidcProvider } from "../support/OidcProvider.js"
-import { PASSWORD, register } from "../auth/Http.js"
+import { PASSWORD, register } from "@mediaserver/testkit/Http"
 import { callbackFrom } from "../oidc/Oidc.js"
 import { codeAt, startMfaServer } from "./Mfa.js"
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { account, PASSWORD, read, readTokens, request } from "../auth/Http.js"
+import { account, PASSWORD, read, readTokens, request } from "@mediaserver/testkit/Http"
 import { codeAt, codeStep, enableTotp, passwordStep, readSetup, startMfaServer, status } from "./Mfa.js"
 
 describe("TOTP", () => {

@@ -3,6 +3,8 @@ import { AudioStream, ClientProfile, MediaInfo, VideoStream } from "@mediaserver
 import { Either } from "effect"
 import { decide, variantOf } from "../../src/playback/Decision.js"
 import { hlsArgs } from "../../src/playback/Ffmpeg.js"
+import { parseKeyframes } from "../../src/library/Keyframes.js"
+import { cutsFrom, layoutOf } from "../../src/playback/Layout.js"
 import { mediaPlaylist, masterPlaylist } from "../../src/playback/Playlists.js"
 import { parseStreamPath } from "../../src/playback/Names.js"
 import { parseRange } from "../../src/playback/DirectPlay.js"
@@ -73,7 +75,7 @@ describe("playback decision", () => {
     const v = i.video ?? video(1080)
     const master = masterPlaylist({
       info: i, video: v, audio: i.audio[0] ?? null, copyAudio: d.copyAudio,
-      variants: d.profiles.map((p) => variantOf(i, v, d, p)), subtitles: [], selectedSubtitle: null, format: "ts"
+      variants: d.profiles.map((p) => variantOf(i, v, d, p)), subtitles: [], selectedSubtitle: null, alternateAudio: [], format: "ts"
     })
     expect(master.split("\n").filter((l) => l.startsWith("#EXT-X-STREAM-INF"))).toEqual([
       "#EXT-X-STREAM-INF:BANDWIDTH=4128000,RESOLUTION=1920x1080,CODECS=\"avc1.640028,mp4a.40.2\"",
@@ -82,13 +84,34 @@ describe("playback decision", () => {
     ])
   })
 
+  it("master playlist: the other audio tracks as renditions beside the variants' own", () => {
+    const i = info("mkv", video(1080), [audio(1), audio(2, "ac3", 6)])
+    const d = run(i, client())
+    const v = i.video ?? video(1080)
+    const master = masterPlaylist({
+      info: i, video: v, audio: i.audio[0] ?? null, copyAudio: true, variants: [variantOf(i, v, d, "original")],
+      subtitles: [], selectedSubtitle: null, alternateAudio: i.audio.slice(1), format: "ts"
+    })
+    const media = master.split("\n").filter((l) => l.startsWith("#EXT-X-MEDIA:TYPE=AUDIO"))
+    expect(media).toHaveLength(2)
+    expect(media[0]).toContain("DEFAULT=YES")
+    expect(media[0]).not.toContain("URI=")
+    expect(media[1]).toContain("DEFAULT=NO,AUTOSELECT=YES,URI=\"audio/2.m3u8\"")
+    expect(master).toContain(",AUDIO=\"audio\"")
+    expect(Either.getOrThrow(parseStreamPath(["audio", "2.m3u8"]))).toEqual({ _tag: "audioPlaylist", stream: 2 })
+    expect(Either.getOrThrow(parseStreamPath(["audio", "2.17.ts"]))).toEqual({ _tag: "audioSegment", stream: 2, part: 17 })
+    for (const bad of [["audio", "2.ts"], ["audio", "x.m3u8"], ["audio", "2.01.ts"], ["audio", "../2.m3u8"]]) {
+      expect(Either.isLeft(parseStreamPath(bad)), bad.join("/")).toBe(true)
+    }
+  })
+
   it("ffmpeg: a run starts at its segment with timestamps in place; burn-in overlays the image track", () => {
     const i = info("mkv", video(1080), [audio(1, "dts", 6)])
     const d = run(i, client(), { burnSubtitle: true, downmix: true })
     const v = i.video ?? video(1080)
     const args = hlsArgs({
       input: "/media/a.mkv", video: v, audio: i.audio[0] ?? null, variant: variantOf(i, v, d, "720p"), copyAudio: d.copyAudio,
-      downmix: true, burnStream: 3, startSegment: 4, segmentSeconds: 3, format: "ts", dir: "/tmp/x", preset: "veryfast"
+      downmix: true, burnStream: 3, startSeconds: 12, startNumber: 4, segmentSeconds: 3, keyframed: false, format: "ts", dir: "/tmp/x", preset: "veryfast"
     }).join(" ")
     expect(args).toContain("-ss 12 -i file:/media/a.mkv")
     expect(args).toContain("-filter_complex [0:0][0:3]overlay,scale=1280:720[v] -map [v]")
@@ -100,9 +123,38 @@ describe("playback decision", () => {
   })
 
   it("media playlist covers the whole duration", () => {
-    const playlist = mediaPlaylist(10.5, 3, "ts")
+    const playlist = mediaPlaylist(layoutOf(10.5, 3, []), "ts")
     expect(playlist.match(/#EXTINF:([\d.]+)/g)).toEqual(["#EXTINF:3.000000", "#EXTINF:3.000000", "#EXTINF:3.000000", "#EXTINF:1.500000"])
+    expect(playlist).toContain("#EXT-X-TARGETDURATION:3")
     expect(playlist.endsWith("#EXT-X-ENDLIST\n")).toBe(true)
+  })
+
+  it("a copy's segments start at keyframes, at least the target long, with true durations", () => {
+    // Sparse (10.44 s), dense (1 s) and irregular keyframes.
+    const sparse = layoutOf(20, 3, cutsFrom([0, 10.44, 20], 3, 20))
+    expect([sparse.count, sparse.start(1), sparse.duration(0), sparse.duration(1)]).toEqual([2, 10.44, 10.44, 20 - 10.44])
+    expect(sparse.files(0)).toEqual([0, 1])
+    expect(sparse.files(1)).toEqual([1, 2])
+    const dense = layoutOf(10, 3, cutsFrom(Array.from({ length: 10 }, (_, i) => i), 3, 10))
+    expect(Array.from({ length: dense.count }, (_, i) => dense.start(i))).toEqual([0, 3, 6, 9])
+    expect(dense.files(1)).toEqual([3, 6])
+    expect(dense.files(3)).toEqual([9, 10])
+    expect([dense.segmentOfFile(4), dense.segmentOfFile(9), dense.segmentOfFile(10)]).toEqual([1, 3, 4])
+    // A seek lands on the keyframe segment at or before the position.
+    expect([dense.segmentAt(0), dense.segmentAt(5.9), dense.segmentAt(6), dense.segmentAt(99)]).toEqual([0, 1, 2, 3])
+    const odd = layoutOf(9, 2, cutsFrom([0, 0.5, 2.5, 3, 7.9], 2, 9))
+    const total = Array.from({ length: odd.count }, (_, i) => odd.duration(i)).reduce((a, b) => a + b, 0)
+    expect(total).toBeCloseTo(9, 6)
+    expect(Array.from({ length: odd.count }, (_, i) => odd.start(i))).toEqual([0, 2.5, 7.9])
+    const playlist = mediaPlaylist(sparse, "ts")
+    expect(playlist).toContain("#EXT-X-TARGETDURATION:10")
+    expect(playlist.match(/#EXTINF:([\d.]+)/g)).toEqual(["#EXTINF:10.440000", "#EXTINF:9.560000"])
+  })
+
+  it("keyframe times from ffprobe's packets, from the file's start time", () => {
+    const out = ["packet|pts_time=1.400000|flags=K_", "packet|pts_time=1.441667|flags=__", "packet|pts_time=N/A|flags=K_",
+      "packet|pts_time=11.400000|flags=K_", "format|start_time=1.400000", ""].join("\n")
+    expect(parseKeyframes(out)).toEqual([0, 10])
   })
 
   it("stream names: a closed grammar", () => {

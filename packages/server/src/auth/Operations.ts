@@ -1,0 +1,67 @@
+/**
+ * Every identity operation once: input, policy, service call, answer. The RPC handlers are
+ * `makeIdentityOperations` itself; the REST handlers map paths and bodies onto the same functions.
+ * Operations without an RPC yet (sign-out, password, sessions, API keys) are in
+ * `makeAccountOperations`, named as their RPC would be.
+ */
+import {
+  type ApiKeyId,
+  type ChangePasswordRequest,
+  type CreateApiKeyRequest,
+  CurrentUser,
+  IdentityRpcs,
+  type Principal,
+  type SessionId,
+  type UserId
+} from "@mediaserver/domain"
+import { Effect } from "effect"
+import { Accounts } from "./Accounts.js"
+import { ApiKeys } from "./ApiKeys.js"
+import { RequestClient } from "./ClientInfo.js"
+import { MISSING_REFRESH } from "./Cookies.js"
+import { EmailFlows } from "./EmailFlows.js"
+import { all, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSession, withPolicy } from "./Policy.js"
+import { Users } from "./Users.js"
+
+const as = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentUser, f)
+
+export const makeIdentityOperations = Effect.gen(function* () {
+  const accounts = yield* Accounts
+  const users = yield* Users
+  const email = yield* EmailFlows
+  return IdentityRpcs.of({
+    AuthVerifyEmail: ({ token }) => orUnavailable(email.verifyEmail(token)),
+    AuthResendVerification: (request) => email.resendVerification(request.email),
+    AuthForgotPassword: (request) => email.forgotPassword(request.email),
+    AuthResetPassword: ({ newPassword, token }) => orUnavailable(Effect.asVoid(email.resetPassword(token, newPassword))),
+    AuthLogin: (request) => orUnavailable(Effect.flatMap(RequestClient, (from) => accounts.login(request, from))),
+    AuthRefresh: ({ refreshToken }) =>
+      refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
+    AuthRegister: (request) => orUnavailable(accounts.register(request)),
+    UsersMe: () => withPolicy(canRead)(as((me) => users.get(me.userId))),
+    UsersList: (page) => withPolicy(requireAdmin)(users.list(page))
+  })
+})
+
+export const makeAccountOperations = Effect.gen(function* () {
+  const accounts = yield* Accounts
+  const keys = yield* ApiKeys
+  const users = yield* Users
+  // Sign-out, password and sessions need a signed-in person, not an API key.
+  const mine = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(requireSession)(as(f))
+  const manageKeys = withPolicy(all(canWrite, requirePermission("apikeys:write")))
+  return {
+    AuthLogout: () => mine(accounts.logout),
+    AuthChangePassword: (request: ChangePasswordRequest) => mine((me) => accounts.changePassword(me, request)),
+    SessionsList: () => mine(accounts.listSessions),
+    SessionsCurrent: () => mine(accounts.currentSession),
+    SessionsRevokeAll: ({ keepCurrent }: { readonly keepCurrent?: boolean | undefined }) =>
+      Effect.map(mine((me) => accounts.revokeAll(me, keepCurrent ?? false)), (revoked) => ({ revoked })),
+    SessionsRevoke: ({ sessionId }: { readonly sessionId: SessionId }) => mine((me) => accounts.revokeSession(me, sessionId)),
+    ApiKeysList: () => withPolicy(canRead)(as(keys.list)),
+    ApiKeysGet: ({ keyId }: { readonly keyId: ApiKeyId }) => withPolicy(canRead)(as((me) => keys.get(me, keyId))),
+    ApiKeysCreate: (request: CreateApiKeyRequest) => manageKeys(as((me) => keys.create(me, request))),
+    ApiKeysRevoke: ({ keyId }: { readonly keyId: ApiKeyId }) => manageKeys(as((me) => keys.revoke(me, keyId))),
+    AdminUsersDelete: ({ userId }: { readonly userId: UserId }) => withPolicy(requireAdmin)(users.delete(userId))
+  }
+})
