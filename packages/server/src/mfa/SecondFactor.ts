@@ -4,7 +4,7 @@
  * by the login limiter (`mfa:<user id>`), so codes cannot be guessed faster than passwords.
  */
 import { type ConfigurationError, type DatabaseError, type MfaMethod, type MfaProof, type TooManyRequests, type UserId, Unprocessable } from "@mediaserver/domain"
-import { Context, Effect, Layer, Option } from "effect"
+import { Clock, Context, Effect, Layer, Option } from "effect"
 import { LoginLimiter } from "../auth/LoginLimiter.js"
 import { Passwords, passwordHashOf } from "../auth/Passwords.js"
 import { SecretBox } from "../auth/SecretBox.js"
@@ -46,7 +46,7 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
           const state = yield* repo.state(userId)
           const sealed = Option.flatMap(state, (s) => Option.fromNullable(s.totp_secret))
           if (Option.isNone(sealed)) return false
-          const step = totpStep(yield* box.open(sealed.value), code, Date.now())
+          const step = totpStep(yield* box.open(sealed.value), code, yield* Clock.currentTimeMillis)
           return Option.isSome(step) && (yield* repo.useTotpStep(userId, step.value))
         })
 

@@ -176,7 +176,10 @@ describe("MediaProbe", () => {
       yield* Effect.promise(() => Fs.writeFile(Path.join(release, "all"), ""))
       const results = yield* Fiber.join(all)
 
-      expect([...(yield* counts)].sort()).toEqual([1, 2, 2])
+      // The first two may each see the other (they start together); none ever saw three running.
+      const seen = yield* counts
+      expect(seen).toHaveLength(3)
+      expect(Math.max(...seen)).toBe(2)
       expect(results.map((r) => [r.container, r.durationMs])).toEqual(Array(3).fill(["flac", 1500]))
     }))
 
