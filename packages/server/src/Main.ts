@@ -46,6 +46,13 @@ const HttpServerLive = Layer.unwrapEffect(
   Effect.map(AppConfig, (config) => {
     const routes = config.role === "worker" ? WorkerRoutes : AllRoutes
     const server = createServer()
+    // The socket listens before the router is attached; a request in between would get no answer at all
+    // (a readiness probe polling during start-up hung forever): until then it gets a 503 to retry.
+    const starting = (_request: IncomingMessage, response: ServerResponse) => {
+      response.writeHead(503, { "content-type": "application/json", connection: "close", "retry-after": "1" })
+      response.end(JSON.stringify({ code: "Unavailable", message: "The server is starting" }))
+    }
+    server.on("request", starting)
     const listening = NodeHttpServer.layer(() => server, { port: config.port, host: config.host })
     const drain = Layer.scopedDiscard(
       Effect.addFinalizer(() =>
@@ -67,6 +74,7 @@ const HttpServerLive = Layer.unwrapEffect(
     )
     const maxBody = Layer.succeed(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(config.maxBodyBytes)))
     return HttpLayerRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(
+      Layer.tap(() => Effect.sync(() => server.off("request", starting))),
       Layer.provide([untraced, maxBody]),
       Layer.provideMerge(Layer.provideMerge(drain, listening))
     )

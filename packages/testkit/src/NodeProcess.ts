@@ -73,7 +73,8 @@ export const spawnNode = (env: Record<string, string>): Effect.Effect<NodeProces
 /** Polls `url` until it answers 200, or fails after `timeout` with the process output. */
 export const waitFor200 = (node: NodeProcess, path: string, timeout: Duration.DurationInput = Duration.seconds(30)) =>
   Effect.tryPromise(async () => {
-    const res = await fetch(`${node.url}${path}`)
+    // Each attempt has its own deadline: one connection that never answers must not use up the whole wait.
+    const res = await fetch(`${node.url}${path}`, { signal: AbortSignal.timeout(2000) })
     if (res.status !== 200) throw new Error(`status ${res.status}`)
   }).pipe(
     Effect.retry(Schedule.spaced(Duration.millis(100))),

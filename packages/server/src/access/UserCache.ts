@@ -7,7 +7,7 @@ import { User, type UserId } from "@mediaserver/domain"
 import { Context, Effect, Layer, type Option } from "effect"
 import { CacheAside } from "../cache/index.js"
 
-export class UserCache extends Context.Tag("@mediaserver/auth/UserCache")<
+export class UserCache extends Context.Tag("@mediaserver/access/UserCache")<
   UserCache,
   {
     readonly get: <E, R>(id: UserId, lookup: Effect.Effect<Option.Option<User>, E, R>) => Effect.Effect<Option.Option<User>, E, R>
