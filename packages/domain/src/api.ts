@@ -6,7 +6,7 @@ import { AdminJobsApi } from "./jobsApi.js"
 import { LibrariesApi } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi } from "./mfa.js"
 import { AdminOidcApi, OidcApi, OidcLinksApi } from "./oidc.js"
-import { PlaybackApi } from "./playback.js"
+import { PlaybackApi, PlaybackSignedApi } from "./playback.js"
 import { ImagesApi, MetadataApi, MetadataRefreshApi } from "./metadataApi.js"
 import { RbacApi } from "./rbac.js"
 import { SettingsApi } from "./settings.js"
@@ -35,6 +35,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(TvShowsApi)
   .add(GenresApi)
   .add(PlaybackApi)
+  .add(PlaybackSignedApi)
   .add(MetadataApi)
   .add(MetadataRefreshApi)
   .add(ImagesApi)

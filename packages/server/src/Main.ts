@@ -28,6 +28,7 @@ import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
 import { RedisConnection } from "./redis/Redis.js"
 import { PlaybackEntityLive, PlaybackLive } from "./playback/index.js"
+import { SIGNED_PREFIX } from "./playback/SessionsRepo.js"
 import { NodePingLive } from "./system/NodePing.js"
 import { SystemService } from "./system/SystemService.js"
 
@@ -62,7 +63,8 @@ const HttpServerLive = Layer.unwrapEffect(
     // Request spans only when traces go somewhere, and never for probes (they would drown real traffic).
     const tracing = Option.isSome(config.otlpEndpoint)
     const untraced = Layer.locallyScoped(HttpMiddleware.currentTracerDisabledWhen, (request) =>
-      !tracing || PROBES.has(request.url)
+      // Signed stream URLs hold their credential in the path: never in a span (traces leave the node).
+      !tracing || PROBES.has(request.url) || request.url.startsWith(SIGNED_PREFIX)
     )
     const maxBody = Layer.succeed(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(config.maxBodyBytes)))
     return HttpLayerRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(

@@ -14,10 +14,11 @@ import contentDetails from "./0011_content_details.js"
 import metadataImages from "./0030_metadata_images.js"
 import playbackSessions from "./0040_playback_sessions.js"
 import mediaKeyframes from "./0045_media_keyframes.js"
+import playbackStreamToken from "./0046_playback_stream_token.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0046.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0047.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
@@ -34,5 +35,6 @@ export const migrations = Migrator.fromRecord({
   "0021_oidc": oidc,
   "0030_metadata_images": metadataImages,
   "0040_playback_sessions": playbackSessions,
-  "0045_media_keyframes": mediaKeyframes
+  "0045_media_keyframes": mediaKeyframes,
+  "0046_playback_stream_token": playbackStreamToken
 })
