@@ -5,4 +5,5 @@ export default defineWorkspace([
   "packages/server",
   "packages/workers",
   "packages/rpc-client",
+  "packages/testkit",
 ])

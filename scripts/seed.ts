@@ -7,10 +7,10 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer } from "effect"
-import { AppConfig } from "../packages/server/src/config/AppConfig.js"
-import { DatabaseLive } from "../packages/server/src/db/Database.js"
-import { migrate } from "../packages/server/src/db/Migrations.js"
-import { seedContent } from "../packages/server/src/dev/SeedContent.js"
+import { AppConfig } from "@mediaserver/server/config"
+import { DatabaseLive } from "@mediaserver/server/db"
+import { migrate } from "@mediaserver/server/db"
+import { seedContent } from "@mediaserver/server/dev"
 
 const settings = Config.all({
   databaseUrl: Config.string("DATABASE_URL"),

@@ -12,8 +12,8 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { Config, Effect, Redacted, Schema } from "effect"
-import { seedContent } from "../../packages/server/src/dev/SeedContent.js"
-import { databaseLayer } from "../../packages/server/test/support/DatabaseLayer.js"
+import { seedContent } from "@mediaserver/server/dev"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 import { emit, progress, round } from "./report.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"

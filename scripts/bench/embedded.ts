@@ -8,7 +8,7 @@
  * Settings (env): BENCH_EMBEDDED_MOVIES (5000), BENCH_EMBEDDED_NODE_OPTIONS (none).
  */
 import { Config, Effect } from "effect"
-import { runEmbeddedScenario } from "../../packages/server/test/support/EmbeddedScenario.js"
+import { runEmbeddedScenario } from "@mediaserver/testkit/EmbeddedScenario"
 import { emit, progress, round } from "./report.js"
 
 const BENCH = "embedded"

@@ -7,7 +7,7 @@
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (50).
  */
 import { Config, Effect, Option } from "effect"
-import { startServerWithDatabase } from "../../packages/server/test/support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { emit, progress, round } from "./report.js"
 import { startBareServer } from "./support/bare.js"
 import { withCpu } from "./support/cpu.js"

@@ -23,7 +23,7 @@ export const ApiKeyScope = Schema.Literal("read", "write", "admin")
 export type ApiKeyScope = typeof ApiKeyScope.Type
 export const ALL_SCOPES: ReadonlyArray<ApiKeyScope> = ["read", "write", "admin"]
 
-/** `resource:action` permissions of the built-in roles as first installed (admins may change user and guest). */
+/** `resource:action` permissions. The built-in roles' first grants are seeded by migration 0008_rbac (admins may change user and guest). */
 export const Permission = Schema.Literal(
   "media:read",
   "media:write",
@@ -34,12 +34,6 @@ export const Permission = Schema.Literal(
   "system:admin"
 )
 export type Permission = typeof Permission.Type
-
-export const RolePermissions: Readonly<Record<Role, ReadonlyArray<Permission>>> = {
-  admin: ["media:read", "media:write", "playback:use", "apikeys:write", "users:read", "users:write", "system:admin"],
-  user: ["media:read", "playback:use", "apikeys:write"],
-  guest: ["media:read", "playback:use"]
-}
 
 /** The authenticated caller, resolved once per request by the authentication middleware. */
 export class Principal extends Schema.Class<Principal>("Principal")({

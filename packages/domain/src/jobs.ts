@@ -187,16 +187,6 @@ export const PlaybackHealthJob = defineJob({
   unique: { period: "5 minutes" }
 })
 
-export const StatsHourlyJob = defineJob({
-  name: "stats.hourly",
-  payload: NoPayload,
-  queue: "low",
-  maxAttempts: 3,
-  backoff: { base: "1 minute", max: "15 minutes" },
-  timeout: "15 minutes",
-  unique: { period: "1 hour" }
-})
-
 /** One scan of one library (the LibraryScan entity enqueues it). Scans are idempotent, so a retry rescans. */
 export const LibraryScanJob = defineJob({
   name: "library.scan",
@@ -319,7 +309,6 @@ export const JobCatalogue = {
   [ActivityCleanupJob.name]: ActivityCleanupJob,
   [ScanHistoryCleanupJob.name]: ScanHistoryCleanupJob,
   [PlaybackHealthJob.name]: PlaybackHealthJob,
-  [StatsHourlyJob.name]: StatsHourlyJob,
   [JobRetentionJob.name]: JobRetentionJob,
   [NoopJob.name]: NoopJob,
   [LibraryScanJob.name]: LibraryScanJob,

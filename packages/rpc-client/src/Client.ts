@@ -13,10 +13,7 @@ import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MetadataRpcs, Pla
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
 import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 
-/**
- * Every RPC group the server serves, merged into one group. This is the one place new groups are added:
- * `export const AllRpcs = SystemRpcs.merge(MediaRpcs, UserRpcs)` (the server must serve the same merge).
- */
+/** Every RPC group the server serves, merged into one group (the server must serve the same merge). */
 export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
   .merge(BrowseRpcs)
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ProgressRequest } from "@mediaserver/domain"
 import { Context, Effect, Exit, Layer } from "effect"
-import { seededServer } from "../../server/test/content/Seeded.js"
+import { seededServer } from "@mediaserver/testkit/Seeded"
 import { MediaClient } from "../src/index.js"
 
 const client = (url: string, token: string) =>

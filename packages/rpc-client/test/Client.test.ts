@@ -4,7 +4,7 @@ import { RpcClientError } from "@effect/rpc/RpcClientError"
 import { describe, expect, it } from "@effect/vitest"
 import { InternalError, PingResult, SystemInfo, SystemRpcs, Unavailable } from "@mediaserver/domain"
 import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
-import { startServerWithDatabase } from "../../server/test/support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
 
 /** A port nothing listens on: connecting fails at once. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { CreateLibraryRequest, LibraryId } from "@mediaserver/domain"
 import { Chunk, Context, Effect, Exit, Layer, Stream } from "effect"
-import { account } from "../../server/test/auth/Http.js"
-import { libraryNode, tree } from "../../workers/test/support/LibraryNode.js"
+import { account } from "@mediaserver/testkit/Http"
+import { libraryNode, tree } from "@mediaserver/testkit/LibraryNode"
 import { MediaClient } from "../src/index.js"
 
 const client = (url: string, token: string) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Exit, Layer } from "effect"
-import { account } from "../../server/test/auth/Http.js"
-import { fakeTmdb } from "../../server/test/support/FakeTmdb.js"
-import { startServerWithDatabase } from "../../server/test/support/TestServer.js"
+import { account } from "@mediaserver/testkit/Http"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { MediaClient } from "../src/index.js"
 
 const client = (url: string, token: string) =>

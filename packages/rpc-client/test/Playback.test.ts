@@ -3,10 +3,10 @@ import { ClientProfile, CreatePlaybackSessionRequest, MovieId, PlaybackHeartbeat
 import { Context, Effect, Exit, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { account } from "../../server/test/auth/Http.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "../../workers/test/support/LibraryNode.js"
-import { playableMovies, tempDir } from "../../workers/test/support/PlaybackNode.js"
+import { account } from "@mediaserver/testkit/Http"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { playableMovies, tempDir } from "@mediaserver/testkit/PlaybackNode"
 import { MediaClient } from "../src/index.js"
 
 const client = (url: string, token: string) =>

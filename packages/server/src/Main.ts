@@ -30,6 +30,7 @@ import { RedisConnection } from "./redis/Redis.js"
 import { PlaybackEntityLive, PlaybackLive } from "./playback/index.js"
 import { SIGNED_PREFIX } from "./playback/SessionsRepo.js"
 import { NodePingLive } from "./system/NodePing.js"
+import { RequestPriority } from "./system/RequestPriority.js"
 import { SystemService } from "./system/SystemService.js"
 
 /** Entities every runner registers (all runners on one database must register the same ones). */
@@ -131,7 +132,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(LibraryLive),
   // Metadata: providers, lookups, refresh pipelines (run by background jobs), edits and images.
   Layer.provideMerge(MetadataLive),
-  Layer.provideMerge(CacheStore.layer),
+  // The cache, and requests first on the embedded database (scans and probes yield to requests in flight).
+  Layer.provideMerge(Layer.merge(CacheStore.layer, RequestPriority.layer)),
   // Background jobs: workflow engine on this node's Sharding, enqueue, queue caps (handlers: workers).
   Layer.provideMerge(JobsLive),
   Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),

@@ -2,8 +2,8 @@ import { expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Data, Effect, Layer, Redacted, type Scope } from "effect"
 import { makeBatcher } from "../src/db/Batcher.js"
-import { databaseLayer } from "./support/DatabaseLayer.js"
-import { freshDatabase } from "./support/TestDatabase.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 class Rollback extends Data.TaggedError("Rollback") {}
 

@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schema } from "effect"
-import { cacheNode, cleanupPrefix, redisReady, source, subscribed } from "./support/CacheNodes.js"
-import { eventually } from "./support/Poll.js"
+import { cacheNode, cleanupPrefix, redisReady, source, subscribed } from "@mediaserver/testkit/CacheNodes"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { StallProxy } from "./support/StallProxy.js"
 import { TcpProxy } from "./support/TcpProxy.js"
-import { redisPrefix, redisUrl } from "./support/TestDatabase.js"
-import { startServerWithDatabase } from "./support/TestServer.js"
+import { redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const prefix = redisPrefix("cache-degraded")
 const CLOSED = "redis://127.0.0.1:1"

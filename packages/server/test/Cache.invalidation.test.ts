@@ -7,9 +7,9 @@ import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, Option, Schema } from "effect"
 import type { CacheAside } from "../src/cache/CacheAside.js"
-import { type CacheNode, gatedLookup, type Source, source, twoCacheNodes } from "./support/CacheNodes.js"
-import { eventually } from "./support/Poll.js"
-import { freshDatabase, redisPrefix } from "./support/TestDatabase.js"
+import { type CacheNode, gatedLookup, type Source, source, twoCacheNodes } from "@mediaserver/testkit/CacheNodes"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase, redisPrefix } from "@mediaserver/testkit/TestDatabase"
 
 const prefix = redisPrefix("cache-inval")
 const long = { l1: Duration.minutes(5), l2: Duration.minutes(5) }

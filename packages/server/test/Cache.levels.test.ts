@@ -12,9 +12,9 @@ import {
   redisReady,
   source,
   subscribed
-} from "./support/CacheNodes.js"
-import { eventually } from "./support/Poll.js"
-import { redisPrefix, redisUrl } from "./support/TestDatabase.js"
+} from "@mediaserver/testkit/CacheNodes"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
 
 const prefix = redisPrefix("cache-levels")
 const long = { l1: Duration.minutes(5), l2: Duration.minutes(5) }

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option, Schema } from "effect"
-import { cacheNode, twoCacheNodes } from "./support/CacheNodes.js"
-import { eventually } from "./support/Poll.js"
-import { redisPrefix } from "./support/TestDatabase.js"
+import { cacheNode, twoCacheNodes } from "@mediaserver/testkit/CacheNodes"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { redisPrefix } from "@mediaserver/testkit/TestDatabase"
 
 const prefix = redisPrefix("cache-take")
 const ttl = { l1: Duration.minutes(1), l2: Duration.minutes(1) }

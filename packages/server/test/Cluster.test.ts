@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted } from "effect"
-import { spawnNode, freePort, waitFor200 } from "./support/NodeProcess.js"
-import { eventually } from "./support/Poll.js"
-import { freshDatabase } from "./support/TestDatabase.js"
+import { spawnNode, freePort, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 interface Ping {
   readonly entityId: string

@@ -3,7 +3,7 @@ import { Duration, Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { spawnNode, waitFor200 } from "./support/NodeProcess.js"
+import { spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
 
 const ping = (url: string, id: string) =>
   Effect.promise(async () => {

@@ -3,8 +3,8 @@ import { Duration, Effect, Schedule, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { adminToken, api, runEmbeddedScenario, writeLibrary } from "./support/EmbeddedScenario.js"
-import { spawnNode, waitFor200 } from "./support/NodeProcess.js"
+import { adminToken, api, runEmbeddedScenario, writeLibrary } from "@mediaserver/testkit/EmbeddedScenario"
+import { spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
 
 const Scan = Schema.Struct({ id: Schema.String, status: Schema.String, phase: Schema.String })
 const Total = Schema.Struct({ total: Schema.Number })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as Http from "node:http"
-import { startServerWithDatabase } from "./support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const MAX_BODY_BYTES = 1024
 

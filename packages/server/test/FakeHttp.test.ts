@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Schema, Scope } from "effect"
-import { envelope, FakeHttp, fixture, fixtureRoutes, readFixtureJson } from "./support/FakeHttp.js"
+import { envelope, FakeHttp, fixture, fixtureRoutes, readFixtureJson } from "@mediaserver/testkit/FakeHttp"
 
 interface Reply {
   readonly status: number

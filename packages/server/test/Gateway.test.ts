@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { startServerWithDatabase } from "./support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const json = (url: string, init?: RequestInit) =>
   Effect.promise(async () => {

@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url"
 import Pg from "pg"
 import { migrate } from "../src/db/Migrations.js"
 import { migrations } from "../src/db/migrations/index.js"
-import { databaseLayer } from "./support/DatabaseLayer.js"
-import { eventually } from "./support/Poll.js"
-import { freshDatabase } from "./support/TestDatabase.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 /** Must match MIGRATION_LOCK_KEY in src/db/Migrations.ts. */
 const LOCK_KEY = "7264913001"

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Option, Redacted, Schema, Scope } from "effect"
-import { eventually } from "./support/Poll.js"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { TcpProxy } from "./support/TcpProxy.js"
-import { freshDatabase } from "./support/TestDatabase.js"
-import { startServer } from "./support/TestServer.js"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { startServer } from "@mediaserver/testkit/TestServer"
 
 const ReadyBody = Schema.Struct({
   status: Schema.String,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either, Redacted } from "effect"
 import * as Http from "node:http"
-import { spawnNode, waitFor200 } from "./support/NodeProcess.js"
-import { eventually } from "./support/Poll.js"
-import { freshDatabase } from "./support/TestDatabase.js"
+import { spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 /**
  * Starts a POST whose body is written in two halves; `finish` writes the rest and waits for the answer.

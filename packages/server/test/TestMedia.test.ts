@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
-import { type Probe, TestMedia } from "./support/TestMedia.js"
+import { type Probe, TestMedia } from "@mediaserver/testkit/TestMedia"
 
 const kinds = (probe: Probe) => probe.streams.map((s) => `${s.codec_type}:${s.codec_name ?? "?"}`)
 const languages = (probe: Probe, type: string) =>

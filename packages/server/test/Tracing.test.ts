@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Scope, Exit } from "effect"
-import * as FakeHttp from "./support/FakeHttp.js"
-import { eventually } from "./support/Poll.js"
-import { startServerWithDatabase } from "./support/TestServer.js"
+import * as FakeHttp from "@mediaserver/testkit/FakeHttp"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 describe("tracing", () => {
   it.scopedLive("exports request spans over OTLP/HTTP when an endpoint is configured", () =>

@@ -2,7 +2,7 @@
  * Background execution: job handlers, library-scan entities and schedules, registered on every
  * runner (all runners on one database must register the same workflows and entities).
  */
-import { AdminJobs } from "@mediaserver/server/jobs/AdminJobs"
+import { AdminJobs } from "@mediaserver/server/jobs"
 import { Layer } from "effect"
 import { JobHandlersLive } from "./jobs/Registry.js"
 import { LibraryWatcherLive } from "./library/LibraryWatcher.js"

@@ -1,10 +1,10 @@
 import { expect, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { AuthCleanupJob } from "@mediaserver/domain"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Duration, Effect } from "effect"
 import { randomUUID } from "node:crypto"
-import { eventually } from "../../server/test/support/Poll.js"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { awaitRun, countRows, jobsNode } from "./support/TestJobs.js"
 
 // Defaults: sessions idle out after 7 days; ended credentials are kept 7 days; batches of 500.

@@ -2,10 +2,10 @@ import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { expect, layer } from "@effect/vitest"
 import { AdminJobsRpcs, Forbidden, JobRun, JobRunsPage } from "@mediaserver/domain"
-import { Jobs, jobWorkflow } from "@mediaserver/server/jobs/index"
+import { Jobs, jobWorkflow } from "@mediaserver/server/jobs"
 import { Deferred, Duration, Effect, Layer, Option, Schema } from "effect"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, SimpleJob, SlowBackoffJob, UniqueJob } from "./support/TestJobs.js"
 
 const serverUrl = Effect.map(HttpServer.HttpServer, (server) =>

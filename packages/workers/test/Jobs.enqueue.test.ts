@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Data, Deferred, Effect, Option } from "effect"
 import { awaitRun, BULK_CAP, CappedJob, countRows, jobsNode, PeriodicJob, Probe, SimpleJob, UniqueJob } from "./support/TestJobs.js"
 

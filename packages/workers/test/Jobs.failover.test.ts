@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Schema } from "effect"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
-import { allScansFinished, createLibrary, ScansPage, startScan, tree } from "./support/LibraryNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { allScansFinished, createLibrary, ScansPage, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
 const FILES = 20_000
 

@@ -1,7 +1,7 @@
 import { expect, layer } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { JobRetentionJob } from "@mediaserver/domain"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Effect } from "effect"
 import { awaitRun, countRows, FlakyJob, jobsNode, SimpleJob } from "./support/TestJobs.js"
 

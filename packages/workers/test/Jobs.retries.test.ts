@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { backoffDelay } from "@mediaserver/domain"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Duration, Effect } from "effect"
 import { awaitRun, FlakyJob, jobsNode, Probe, SimpleJob } from "./support/TestJobs.js"
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
-import { account } from "../../server/test/auth/Http.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
-import { allScansFinished, createLibrary, overlapping, startScan, tree } from "./support/LibraryNode.js"
+import { account } from "@mediaserver/testkit/Http"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { allScansFinished, createLibrary, overlapping, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
 describe("library scans on a cluster", () => {
   it.scopedLive("two runner processes: concurrent triggers through both nodes start one scan", () =>

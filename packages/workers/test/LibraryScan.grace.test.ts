@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Events } from "@mediaserver/server/events/Events"
+import { Events } from "@mediaserver/server/events"
 import { LibraryScanDone } from "@mediaserver/domain"
 import { Context, Effect, Fiber, Schema, Stream } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 describe("missing files and scan events", () => {
   it.scopedLive("past the grace period a vanished file and its movie are deleted; library.scan_done carries the counts", () =>

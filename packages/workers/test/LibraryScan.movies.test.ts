@@ -2,10 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const NFO = `<?xml version="1.0" encoding="UTF-8"?>
 <movie><title>Alien</title><year>1979</year><uniqueid type="tmdb" default="true">348</uniqueid></movie>`

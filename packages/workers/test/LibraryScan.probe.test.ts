@@ -2,9 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const settled = { timeout: Duration.seconds(60), interval: Duration.millis(200) }
 

@@ -3,11 +3,11 @@ import { Library, LibraryId, ScanSettings } from "@mediaserver/domain"
 import { Context, DateTime, Duration, Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { read, request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { isDue, startDueScans, WATCH_FALLBACK_MINUTES } from "../src/library/ScanSchedule.js"
-import { createLibrary, libraryNode, scanNow, ScansPage, tree } from "./support/LibraryNode.js"
-import { Libraries, LibraryScans } from "@mediaserver/server/library/index"
+import { createLibrary, libraryNode, scanNow, ScansPage, tree } from "@mediaserver/testkit/LibraryNode"
+import { Libraries, LibraryScans } from "@mediaserver/server/library"
 
 const library = (intervalMinutes: number, lastScanMinutesAgo: number | null, watchState: "off" | "watching" | "failed" = "off") =>
   new Library({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { request } from "../../server/test/auth/Http.js"
-import { allScansFinished, awaitScan, createLibrary, libraryNode, overlapping, scanNow, startScan, tree } from "./support/LibraryNode.js"
+import { request } from "@mediaserver/testkit/Http"
+import { allScansFinished, awaitScan, createLibrary, libraryNode, overlapping, scanNow, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
 const TVSHOW_NFO = `<tvshow><title>Breaking Bad</title><uniqueid type="tvdb">81189</uniqueid><uniqueid type="tmdb">1396</uniqueid></tvshow>`
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { LibraryId } from "@mediaserver/domain"
-import { MetadataRefresh } from "@mediaserver/server/metadata/index"
+import { MetadataRefresh } from "@mediaserver/server/metadata"
 import { Context, Duration, Effect, Schema } from "effect"
-import { fakeTmdb } from "../../server/test/support/FakeTmdb.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const MOVIES = 25
 /** Refreshes are unique per 30-minute period (the catalogue's); a run crossing a boundary may add runs. */

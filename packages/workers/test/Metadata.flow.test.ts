@@ -4,11 +4,11 @@ import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import sharp from "sharp"
-import { read, request } from "../../server/test/auth/Http.js"
-import { fixture } from "../../server/test/support/FakeHttp.js"
-import { fakeTmdb } from "../../server/test/support/FakeTmdb.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { fixture } from "@mediaserver/testkit/FakeHttp"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const dataDir = Effect.acquireRelease(
   Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ms-metadata-"))),

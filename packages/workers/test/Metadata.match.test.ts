@@ -3,11 +3,11 @@ import { Duration, Effect, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { fixture } from "../../server/test/support/FakeHttp.js"
-import { fakeTmdb } from "../../server/test/support/FakeTmdb.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { createLibrary, libraryNode, scanNow, tree } from "./support/LibraryNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { fixture } from "@mediaserver/testkit/FakeHttp"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const State = Schema.Struct({
   id: Schema.String,

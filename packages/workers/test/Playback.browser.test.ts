@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
 import { browserPage } from "./support/Browser.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, fetchRaw, playableMovies, tempDir, uris, writeTemp } from "./support/PlaybackNode.js"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, fetchRaw, playableMovies, tempDir, uris, writeTemp } from "@mediaserver/testkit/PlaybackNode"
 
 describe("playback in a browser", () => {
   it.scopedLive("hls.js in headless Chromium plays remux and transcode past 2 s", () =>

@@ -3,12 +3,12 @@ import { Duration, Effect, Redacted, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import pg from "pg"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../server/test/support/TestDatabase.js"
-import { createLibrary, scanNow, tree } from "./support/LibraryNode.js"
-import { fetchRaw, ffmpegPids, getSession, longClip, Session, tempDir } from "./support/PlaybackNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { createLibrary, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
+import { fetchRaw, ffmpegPids, getSession, longClip, Session, tempDir } from "@mediaserver/testkit/PlaybackNode"
 
 const firstMovieId = (url: string) =>
   Effect.acquireUseRelease(

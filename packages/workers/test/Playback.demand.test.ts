@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, fetchRaw, playableMovies, tempDir } from "./support/PlaybackNode.js"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, fetchRaw, playableMovies, tempDir } from "@mediaserver/testkit/PlaybackNode"
 
 const remuxClient = { containers: ["webm"], videoCodecs: ["h264"], audioCodecs: ["aac"] }
 

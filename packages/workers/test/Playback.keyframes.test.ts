@@ -7,11 +7,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import { createHash } from "node:crypto"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
 import { browserPage } from "./support/Browser.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, fetchRaw, keyframeClip, playableMovies, tempDir, uris, writeTemp } from "./support/PlaybackNode.js"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, fetchRaw, keyframeClip, playableMovies, tempDir, uris, writeTemp } from "@mediaserver/testkit/PlaybackNode"
 
 /** Plays H.264/AAC but not MP4 as a file: a remux. */
 const client = { containers: ["webm"], videoCodecs: ["h264"], audioCodecs: ["aac"] }

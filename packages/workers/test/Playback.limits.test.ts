@@ -5,11 +5,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import * as Path from "node:path"
-import { request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, fetchRaw, getSession, longClip, playableMovies, tempDir, uris } from "./support/PlaybackNode.js"
+import { request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, fetchRaw, getSession, longClip, playableMovies, tempDir, uris } from "@mediaserver/testkit/PlaybackNode"
 
 const noVideo = { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] }
 

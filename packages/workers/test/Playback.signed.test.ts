@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { request } from "../../server/test/auth/Http.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
-import { createSession, getSession, playableMovies, tempDir, uris } from "./support/PlaybackNode.js"
+import { request } from "@mediaserver/testkit/Http"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createSession, getSession, playableMovies, tempDir, uris } from "@mediaserver/testkit/PlaybackNode"
 
 const bare = (url: string, headers: Record<string, string> = {}) =>
   Effect.promise(async () => {

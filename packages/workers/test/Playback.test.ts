@@ -1,14 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import { PlaybackHealthJob } from "@mediaserver/domain"
-import { Events } from "@mediaserver/server/events/Events"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { Events } from "@mediaserver/server/events"
+import { Jobs } from "@mediaserver/server/jobs"
 import { Context, Duration, Effect, Fiber, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { account, read, request } from "../../server/test/auth/Http.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { TestMedia } from "../../server/test/support/TestMedia.js"
-import { libraryNode } from "./support/LibraryNode.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { libraryNode } from "@mediaserver/testkit/LibraryNode"
 import {
   createSession,
   fetchRaw,
@@ -21,7 +21,7 @@ import {
   tempDir,
   uris,
   writeTemp
-} from "./support/PlaybackNode.js"
+} from "@mediaserver/testkit/PlaybackNode"
 
 const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
 const browser = { containers: ["mp4"], videoCodecs: ["h264"], audioCodecs: ["aac"] }

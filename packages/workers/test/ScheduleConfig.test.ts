@@ -10,14 +10,13 @@ const read = (overrides?: string) =>
   )
 
 describe("schedule config", () => {
-  it("the table as declared: six schedules, run on start for auth cleanup and stats only", () => {
+  it("the table as declared: five schedules, run on start for auth cleanup only", () => {
     const schedules = Either.getOrElse(resolveSchedules(JobScheduleTable), () => [])
     expect(schedules.map((s) => [s.name, s.runOnStart])).toEqual([
       ["auth.cleanup", true],
       ["activity.cleanup", false],
       ["scan_history.cleanup", false],
       ["playback.health", false],
-      ["stats.hourly", true],
       ["jobs.retention", false]
     ])
     const health = schedules.find((s) => s.name === "playback.health")
@@ -26,11 +25,11 @@ describe("schedule config", () => {
 
   it.effect("overrides replace fields of a table entry and add new entries (seconds allowed)", () =>
     Effect.gen(function* () {
-      const overrides = { "stats.hourly": { cron: "15 * * * *" }, tick: { kind: "jobs.noop", cron: "* * * * * *" } }
+      const overrides = { "jobs.retention": { cron: "15 * * * *" }, tick: { kind: "jobs.noop", cron: "* * * * * *" } }
       const schedules = Either.getOrElse(yield* read(JSON.stringify(overrides)), () => [])
-      const stats = schedules.find((s) => s.name === "stats.hourly")
-      expect(stats?.runOnStart).toBe(true)
-      expect(stats && Cron.next(stats.cron, new Date("2026-01-01T10:20:00Z")).toISOString()).toBe("2026-01-01T11:15:00.000Z")
+      const retention = schedules.find((s) => s.name === "jobs.retention")
+      expect(retention?.runOnStart).toBe(false)
+      expect(retention && Cron.next(retention.cron, new Date("2026-01-01T10:20:00Z")).toISOString()).toBe("2026-01-01T11:15:00.000Z")
       const tick = schedules.find((s) => s.name === "tick")
       expect(tick && Cron.next(tick.cron, new Date("2026-01-01T10:20:00.300Z")).toISOString()).toBe("2026-01-01T10:20:01.000Z")
     }))
@@ -38,7 +37,7 @@ describe("schedule config", () => {
   it.effect("a bad cron, an unknown kind, a new entry without kind, bad JSON: a ConfigError at start-up", () =>
     Effect.gen(function* () {
       for (const bad of [
-        JSON.stringify({ "stats.hourly": { cron: "every hour" } }),
+        JSON.stringify({ "jobs.retention": { cron: "every hour" } }),
         JSON.stringify({ tick: { kind: "no.such.kind", cron: "* * * * *" } }),
         JSON.stringify({ tick: { cron: "* * * * *" } }),
         "{not json"

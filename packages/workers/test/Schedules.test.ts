@@ -9,10 +9,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { Config, Duration, Effect, Redacted } from "effect"
-import { databaseLayer } from "../../server/test/support/DatabaseLayer.js"
-import { freePort, spawnNode, waitFor200 } from "../../server/test/support/NodeProcess.js"
-import { eventually } from "../../server/test/support/Poll.js"
-import { freshDatabase } from "../../server/test/support/TestDatabase.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 const TICK = { "test.tick": { kind: "jobs.noop", cron: "* * * * * *" } }
 const STARTS = Effect.runSync(Config.integer("SCHEDULE_TEST_STARTS").pipe(Config.withDefault(3)))
@@ -75,7 +75,6 @@ const oneStart = (together: boolean) => Effect.gen(function* () {
   return yield* Effect.gen(function* () {
     const startUp = yield* Effect.all({
       auth: runsOf("auth.cleanup"),
-      stats: runsOf("stats.hourly"),
       activity: runsOf("activity.cleanup"),
       scanHistory: runsOf("scan_history.cleanup")
     })
@@ -100,8 +99,6 @@ describe("schedules on two runner processes", () => {
         // Both nodes enqueued while starting (before /readyz): one run per hour, the others none.
         expect(startUp.auth.runs).toBeGreaterThan(0)
         expect(startUp.auth.runs).toBe(startUp.auth.hours)
-        expect(startUp.stats.runs).toBeGreaterThan(0)
-        expect(startUp.stats.runs).toBe(startUp.stats.hours)
         expect({ activity: startUp.activity.runs, scanHistory: startUp.scanHistory.runs }).toEqual({ activity: 0, scanHistory: 0 })
       }).pipe(Effect.orDie), { timeout: 60_000 })
   }

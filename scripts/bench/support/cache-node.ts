@@ -6,7 +6,7 @@
  */
 import { Effect, Option } from "effect"
 import { Redis } from "ioredis"
-import { makeCacheStore } from "../../../packages/server/src/cache/CacheStore.js"
+import { makeCacheStore } from "@mediaserver/server/cache"
 
 const [redisUrl = "redis://127.0.0.1:6379", prefix = "bench:"] = process.argv.slice(2)
 

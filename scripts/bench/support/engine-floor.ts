@@ -7,7 +7,7 @@ import { ClusterWorkflowEngine, SingleRunner } from "@effect/cluster"
 import { PgClient } from "@effect/sql-pg"
 import { Workflow } from "@effect/workflow"
 import { Deferred, Effect, Layer, type Redacted, Schema } from "effect"
-import { freshDatabase } from "../../../packages/server/test/support/TestDatabase.js"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { withMachineCpuPer } from "./cpu.js"
 
 const Empty = Workflow.make({ name: "bench/empty", payload: { i: Schema.Number }, idempotencyKey: ({ i }) => String(i) })

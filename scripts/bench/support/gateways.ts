@@ -4,9 +4,9 @@
  * compare cached and uncached answers.
  */
 import { Effect, Redacted } from "effect"
-import { cleanupPrefix } from "../../../packages/server/test/support/CacheNodes.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../../../packages/server/test/support/TestDatabase.js"
-import { startServer } from "../../../packages/server/test/support/TestServer.js"
+import { cleanupPrefix } from "@mediaserver/testkit/CacheNodes"
+import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { startServer } from "@mediaserver/testkit/TestServer"
 
 export const cachedAndUncached = (label: string, offFlag: string) =>
   Effect.gen(function* () {

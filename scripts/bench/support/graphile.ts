@@ -6,7 +6,7 @@
 import { Effect, Redacted, type Scope } from "effect"
 import { Logger, makeWorkerUtils, run } from "graphile-worker"
 import Pg from "pg"
-import { freshDatabase } from "../../../packages/server/test/support/TestDatabase.js"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { withMachineCpuPer } from "./cpu.js"
 
 export interface QueueFigures {

@@ -4,8 +4,8 @@
  */
 import { HttpServer } from "@effect/platform"
 import { Context, Effect, Layer, type Scope } from "effect"
-import { testNode } from "../../../packages/server/test/support/TestServer.js"
-import { WorkersLive } from "../../../packages/workers/src/index.js"
+import { testNode } from "@mediaserver/testkit/TestServer"
+import { WorkersLive } from "@mediaserver/workers"
 
 export const startNode = (env: Record<string, string>) =>
   Effect.gen(function* () {

@@ -37,4 +37,4 @@
  * Rows to come with their issues: metadata provider responses, image variants.
  */
 export * as CacheAside from "./CacheAside.js"
-export { CacheStore, makeCacheStore } from "./CacheStore.js"
+export { CacheStore, type CacheStoreShape, makeCacheStore } from "./CacheStore.js"

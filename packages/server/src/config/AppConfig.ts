@@ -193,6 +193,11 @@ export const appConfig = Config.all({
   /** Discarded, failed and cancelled runs: kept longer, someone may want to look at them. */
   jobRetentionUnsuccessful: Config.duration("JOB_RETENTION_UNSUCCESSFUL").pipe(Config.withDefault(Duration.days(7))),
   jobRetentionBatchSize: positiveInt("JOB_RETENTION_BATCH_SIZE").pipe(Config.withDefault(500)),
+  // Daily cleanups (activity/Retention.ts, library/ScanHistoryRetention.ts): rows older than these go,
+  // this many per statement. The activity log is written on every sign-in and admin change.
+  activityRetention: Config.duration("ACTIVITY_RETENTION").pipe(Config.withDefault(Duration.days(90))),
+  scanHistoryRetention: Config.duration("SCAN_HISTORY_RETENTION").pipe(Config.withDefault(Duration.days(30))),
+  cleanupBatchSize: positiveInt("CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
   /** A play past this share of the duration marks the movie or episode watched. */
   watchedThresholdPercent: Config.integer("WATCHED_THRESHOLD_PERCENT").pipe(
     Config.validate({ message: "Expected a percentage between 1 and 100", validation: (n) => n >= 1 && n <= 100 }),
@@ -220,13 +225,6 @@ export const isEmbedded = (config: AppConfigShape): boolean => Option.isNone(con
  */
 export const probeConcurrency = (config: AppConfigShape): number =>
   Option.getOrElse(config.probeConcurrency, () => (isEmbedded(config) ? 2 : 4))
-
-export const redactedUrl = (url: Redacted.Redacted<string>): string => {
-  const parsed = URL.canParse(Redacted.value(url)) ? new URL(Redacted.value(url)) : undefined
-  if (parsed === undefined) return "<invalid url>"
-  if (parsed.password !== "") parsed.password = "***"
-  return parsed.toString()
-}
 
 /** One line per start-up: `Invalid configuration: PORT: Expected ..., LOG_LEVEL: ...` */
 export const formatConfigError = (error: ConfigError.ConfigError): string => {

@@ -11,7 +11,7 @@ import { CacheAside } from "../cache/index.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
 import { type Accessible, LibraryAccess } from "../library/LibraryAccess.js"
 import { accessKey, DEFAULT_LIMIT } from "./Query.js"
-import { watchTag } from "./WatchState.js"
+import { watchTag } from "./UserProgress.js"
 
 export type Table = "movies" | "series"
 

@@ -20,7 +20,7 @@ import { Movies } from "./Movies.js"
 import { Series } from "./Series.js"
 import { UserMarks } from "./UserMarks.js"
 import { Watching } from "./Watching.js"
-import { WatchState } from "./WatchState.js"
+import { UserProgress } from "./UserProgress.js"
 
 const DEFAULT_DAYS = 7
 
@@ -29,7 +29,7 @@ export const makeBrowseOperations = Effect.gen(function* () {
   const series = yield* Series
   const watching = yield* Watching
   const genres = yield* Genres
-  const watch = yield* WatchState
+  const watch = yield* UserProgress
   const marks = yield* UserMarks
   const read = <A, E, R>(f: (user: Principal) => Effect.Effect<A, E, R>) => withPolicy(canRead)(Effect.flatMap(CurrentUser, f))
   const write = <A, E, R>(f: (user: Principal) => Effect.Effect<A, E, R>) => withPolicy(canWrite)(Effect.flatMap(CurrentUser, f))

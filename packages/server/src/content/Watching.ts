@@ -1,7 +1,7 @@
 /**
  * What a user's watch state says across the catalogue: continue watching, history, stats, the next
  * episode of a series. Answers are cached per user (and access set), tagged `watch:<user>`, so a
- * progress write on any node drops exactly that user's answers everywhere (WatchState).
+ * progress write on any node drops exactly that user's answers everywhere (UserProgress).
  */
 import { PgClient } from "@effect/sql-pg"
 import {
@@ -26,7 +26,7 @@ import * as J from "./ContentJson.js"
 import { accessFilter } from "./Listing.js"
 import { accessKey, countedPage, decodeJson, first, type Paging, pagingOf } from "./Query.js"
 import { Series } from "./Series.js"
-import { watchTag, WatchState } from "./WatchState.js"
+import { watchTag, UserProgress } from "./UserProgress.js"
 
 const progress = `json_build_object(
   'item', CASE WHEN w.movie_id IS NOT NULL THEN json_build_object('_tag', 'movie', 'id', w.movie_id)
@@ -73,7 +73,7 @@ export class Watching extends Context.Tag("@mediaserver/content/Watching")<
       const sql = yield* PgClient.PgClient
       const access = yield* LibraryAccess
       const series = yield* Series
-      const threshold = (yield* WatchState).thresholdPercent
+      const threshold = (yield* UserProgress).thresholdPercent
       const cache = <A, I>(namespace: string, schema: Schema.Schema<A, I>) =>
         CacheAside.make({
           namespace,

@@ -5,14 +5,14 @@ import { Movies } from "./Movies.js"
 import { Series } from "./Series.js"
 import { UserMarks } from "./UserMarks.js"
 import { Watching } from "./Watching.js"
-import { WatchState } from "./WatchState.js"
+import { UserProgress } from "./UserProgress.js"
 
 export { BrowseHttpLive } from "./Http.js"
 export { BrowseRpcLive } from "./Rpc.js"
 export { allContentChanged, contentChanged } from "./ContentCache.js"
-export { Genres, Movies, Series, UserMarks, Watching, WatchState }
+export { Genres, Movies, Series, UserMarks, Watching, UserProgress }
 
 /** Needs PgClient, CacheStore, AppConfig and LibraryAccess. */
 export const ContentLive = Layer.mergeAll(Movies.layer, Genres.layer, Watching.layer, UserMarks.layer).pipe(
-  Layer.provideMerge(Layer.merge(Series.layer, WatchState.layer))
+  Layer.provideMerge(Layer.merge(Series.layer, UserProgress.layer))
 )

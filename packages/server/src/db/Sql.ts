@@ -3,7 +3,7 @@
  * violations named in `unique` become 409 Conflict naming the field, everything else DatabaseError.
  * Rows are decoded with a Schema, so a schema drift is a DatabaseError too, never a bad value.
  */
-import { SqlError } from "@effect/sql"
+import { type SqlClient, SqlError, type Statement } from "@effect/sql"
 import { Conflict, DatabaseError } from "@mediaserver/domain"
 import { Array, Effect, Option, ParseResult, Predicate, Schema } from "effect"
 
@@ -58,3 +58,45 @@ export const optionalRow = <A>(rows: ReadonlyArray<A>): Option.Option<A> => Opti
  * sends them as Postgres array literals, not JSON.)
  */
 export const jsonb = (value: unknown): string => JSON.stringify(value) ?? "null"
+
+/**
+ * Repeats a batch (a statement deleting at most `batchSize` rows and answering how many it deleted)
+ * until one comes back short; the total. Each batch is its own short statement, so a large cleanup
+ * never holds many row locks or one long transaction.
+ */
+export const drainBatches = <E, R>(batch: Effect.Effect<number, E, R>, batchSize: number): Effect.Effect<number, E, R> =>
+  Effect.gen(function* () {
+    let total = 0
+    for (;;) {
+      const deleted = yield* batch
+      total += deleted
+      if (deleted < batchSize) return total
+    }
+  })
+
+const decodeCount = decodeRows(Schema.Struct({ n: Schema.Number }))
+
+/**
+ * Deletes the rows of `table` that `where` selects, `batchSize` per statement (keyed by `key`), until
+ * none is left; how many went.
+ */
+export const deleteInBatches = (
+  sql: SqlClient.SqlClient,
+  options: {
+    readonly operation: string
+    readonly table: string
+    readonly key: string
+    readonly where: Statement.Fragment
+    readonly batchSize: number
+  }
+): Effect.Effect<number, DatabaseError> => {
+  const { batchSize, key, table, where } = options
+  const batch = sql`
+    WITH doomed AS (
+      DELETE FROM ${sql(table)} WHERE ${sql(key)} IN (SELECT ${sql(key)} FROM ${sql(table)} WHERE ${where} LIMIT ${batchSize})
+      RETURNING 1
+    )
+    SELECT count(*)::int AS n FROM doomed
+  `.pipe(Effect.flatMap(decodeCount), Effect.map((rows) => rows[0]?.n ?? 0), wrapSql(options.operation))
+  return drainBatches(batch, batchSize)
+}

@@ -15,6 +15,7 @@ import {
 import { statusOfTag, type ErrorBody } from "@mediaserver/domain"
 import { Cause, Effect, FiberRef, LogLevel, Metric, MetricLabel, Option, Predicate } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
+import { RequestPriority } from "../system/RequestPriority.js"
 import { httpDuration, httpRequests } from "../observability/Metrics.js"
 
 export const errorResponse = (status: number, body: ErrorBody) =>
@@ -126,6 +127,7 @@ const record = (request: HttpServerRequest.HttpServerRequest, status: number, se
 export const ErrorEnvelope = HttpLayerRouter.middleware(
   Effect.gen(function* () {
     const { maxBodyBytes } = yield* AppConfig
+    const priority = yield* RequestPriority
     return (
       httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled>
     ): Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled, HttpServerRequest.HttpServerRequest> =>
@@ -143,7 +145,7 @@ export const ErrorEnvelope = HttpLayerRouter.middleware(
         )
         // A chunked body without Content-Length is cut by MaxBodySize once it passes the limit: the
         // platform destroys the stream, so that client sees the connection close instead of a 413.
-        const response = declared > maxBodyBytes ? tooLarge : handle(httpEffect)
+        const response = declared > maxBodyBytes ? tooLarge : priority.serving(handle(httpEffect))
         return Effect.tap(response, (res) => record(request, res.status, (performance.now() - started) / 1000))
       })
   }),

@@ -8,7 +8,7 @@ import { SqlClient } from "@effect/sql"
 import { DatabaseError } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
-import { wrapSql } from "../db/Sql.js"
+import { drainBatches, wrapSql } from "../db/Sql.js"
 
 export interface JobRetentionShape {
   /** Deletes what is due; returns how many runs were deleted. */
@@ -53,14 +53,7 @@ export class JobRetention extends Context.Tag("@mediaserver/JobRetention")<JobRe
         wrapSql("job_runs.retention")
       )
 
-      const run = Effect.gen(function* () {
-        let total = 0
-        for (;;) {
-          const deleted = yield* batch
-          total += deleted
-          if (deleted < batchSize) return total
-        }
-      }).pipe(
+      const run = drainBatches(batch, batchSize).pipe(
         Effect.tap((total) => (total > 0 ? Effect.logInfo(`job retention: deleted ${total} finished runs`) : Effect.void)),
         Effect.withSpan("JobRetention.run")
       )

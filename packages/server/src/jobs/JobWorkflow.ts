@@ -23,6 +23,7 @@ import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { JobCancels } from "./JobCancels.js"
 import { JobQueues } from "./JobQueues.js"
+import { RequestPriority } from "../system/RequestPriority.js"
 import { JobRuns } from "./JobRuns.js"
 
 export type AnyJobKind = JobKind<string, Schema.Schema.AnyNoContext>
@@ -125,6 +126,7 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
     const runs = yield* JobRuns
     const queues = yield* JobQueues
     const cancels = yield* JobCancels
+    const priority = yield* RequestPriority
     const timedOut = () =>
       new JobTimeout({
         kind: kind.name,
@@ -138,7 +140,8 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
     const run = Effect.flatMap(start(runs), (live) =>
       live ? Effect.as(Effect.raceFirst(handle, cancels.cancelled(runId)), true) : Effect.succeed(false)
     )
-    return yield* queues.withSlot(kind.queue)(run).pipe(
+    // On the embedded database a handler starts only when no request is in flight (or after a short wait).
+    return yield* queues.withSlot(kind.queue)(Effect.zipRight(priority.yieldToRequests, run)).pipe(
       Effect.mapError(
         (error) =>
           new JobAttemptFailed({

@@ -10,6 +10,7 @@ import { JobRetention } from "./JobRetention.js"
 import { JobRuns } from "./JobRuns.js"
 import { Jobs } from "./Jobs.js"
 
+export { AdminJobs } from "./AdminJobs.js"
 export { JobCancels } from "./JobCancels.js"
 export { JobQueues } from "./JobQueues.js"
 export { JobRetention } from "./JobRetention.js"

@@ -8,7 +8,7 @@ import type { DatabaseError, LibraryId } from "@mediaserver/domain"
 import { Context, Effect, Layer, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
-import type { ProviderIds } from "./NameParser.js"
+import type { ProviderIds } from "./ParsedPath.js"
 
 export interface KnownFile {
   readonly id: string

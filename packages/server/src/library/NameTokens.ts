@@ -3,7 +3,7 @@
  * title, year, a trailing stack part and what follows (version label, quality). Regexes are built once;
  * the scanner runs this for every file of a scan.
  */
-import type { ProviderIds } from "./NameParser.js"
+import type { ProviderIds } from "./ParsedPath.js"
 
 export interface NameInfo {
   /** NFC, separators tidied; may be "" when the name is only tags */

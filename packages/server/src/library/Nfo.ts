@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import type { ParsedPath, ProviderIds } from "./NameParser.js"
+import type { ParsedPath, ProviderIds } from "./ParsedPath.js"
 import { idsOf, parseName, stackTail } from "./NameTokens.js"
 import { attribute, decodeEntities, type NfoElement, readNfoDocument } from "./NfoXml.js"
 

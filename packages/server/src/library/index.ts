@@ -11,6 +11,14 @@ import { ScansRepo } from "./ScansRepo.js"
 export { LibrariesHttpLive } from "./Http.js"
 export { LibraryRpcLive } from "./Rpc.js"
 export { ContentRepo, Events, Libraries, LibrariesRepo, LibraryAccess, LibraryScans, ScansRepo }
+export type { FileUpsert, MovieFields, SeriesFields } from "./ContentRepo.js"
+export { isCandidateFile, isSkippedDirectory, type ParsedPath, parseMediaPath, type ProviderIds } from "./NameParser.js"
+export { type NfoData, nfoCandidates, readNfo } from "./Nfo.js"
+export { MediaProbe } from "./Probe.js"
+export { type ProbeOutcome, ProbesRepo, type StaleFile } from "./ProbesRepo.js"
+export type { ScanProgress } from "./ScansRepo.js"
+export { pruneScanHistory } from "./ScanHistoryRetention.js"
+export { externalSubtitlesOf } from "./Subtitles.js"
 
 /** Every library service a node offers to its handlers and to background work. */
 export const LibraryLive = Layer.mergeAll(Libraries.layer, LibraryScans.layer).pipe(

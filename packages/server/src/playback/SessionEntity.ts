@@ -24,7 +24,7 @@ import { orUnavailable } from "../auth/Policy.js"
 import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
-import { WatchState } from "../content/WatchState.js"
+import { UserProgress } from "../content/UserProgress.js"
 import { toolPath } from "../system/Process.js"
 import { Events } from "../events/Events.js"
 import { sessionAudio, variantOf } from "./Decision.js"
@@ -80,7 +80,7 @@ const build = Effect.gen(function* () {
   const id = yield* Schema.decodeUnknown(PlaybackSessionId)(address.entityId).pipe(Effect.orDie)
   const config = yield* AppConfig
   const repo = yield* SessionsRepo
-  const watch = yield* WatchState
+  const watch = yield* UserProgress
   const events = yield* Events
   const node = yield* NodeIdentity
   const store = yield* CacheStore

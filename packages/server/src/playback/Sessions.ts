@@ -29,7 +29,7 @@ import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
 import { CacheAside, CacheStore } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
-import { WatchState } from "../content/WatchState.js"
+import { UserProgress } from "../content/UserProgress.js"
 import { Events } from "../events/Events.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
 import { Settings } from "../settings/Service.js"
@@ -104,7 +104,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const config = yield* AppConfig
       const repo = yield* SessionsRepo
       const access = yield* LibraryAccess
-      const watch = yield* WatchState
+      const watch = yield* UserProgress
       const events = yield* Events
       const client = yield* PlaybackSessionEntity.client
       const store = yield* CacheStore

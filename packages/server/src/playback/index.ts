@@ -9,10 +9,12 @@ import { SessionsRepo } from "./SessionsRepo.js"
 export { PlaybackHttpLive, PlaybackSignedHttpLive } from "./Http.js"
 export { PlaybackRpcLive } from "./Rpc.js"
 export { PlaybackSessions }
+export { variantOf } from "./Decision.js"
+export { hlsArgs } from "./Ffmpeg.js"
 
 const Deps = SessionsRepo.layer
 
-/** The service behind the handlers and the health job (needs LibraryAccess, WatchState, Events and Sharding). */
+/** The service behind the handlers and the health job (needs LibraryAccess, UserProgress, Events and Sharding). */
 export const PlaybackLive = PlaybackSessions.layer.pipe(Layer.provide([Deps, ProbesRepo.layer, MediaProbe.layer]))
 
 /** The entity, registered on every runner with the other entities (Main.ts). */

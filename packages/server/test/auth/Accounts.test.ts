@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, login, PASSWORD, readTokens, register, request } from "./Http.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, login, PASSWORD, readTokens, register, request } from "@mediaserver/testkit/Http"
 
 describe("accounts", () => {
   it.scopedLive("register, login (username or email), me, logout; the first account is admin", () =>

@@ -1,10 +1,10 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Redacted, Schema } from "effect"
-import { databaseLayer } from "../support/DatabaseLayer.js"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, read, request } from "./Http.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, read, request } from "@mediaserver/testkit/Http"
 
 const Row = Schema.Struct({
   action: Schema.String,

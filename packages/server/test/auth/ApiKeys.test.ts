@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, read, request, twoNodes } from "./Http.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, read, request, twoNodes } from "@mediaserver/testkit/Http"
 
 const Created = Schema.Struct({ secret: Schema.String, key: Schema.Struct({ id: Schema.String, prefix: Schema.String }) })
 

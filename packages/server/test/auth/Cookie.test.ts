@@ -3,9 +3,9 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { Forbidden, IdentityRpcs } from "@mediaserver/domain"
 import { Duration, Effect, Layer } from "effect"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { PASSWORD, register, request } from "./Http.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { PASSWORD, register, request } from "@mediaserver/testkit/Http"
 
 interface Jar {
   readonly cookies: Map<string, string>

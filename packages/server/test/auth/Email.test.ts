@@ -3,10 +3,10 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { IdentityRpcs } from "@mediaserver/domain"
 import { Duration, Effect, Layer, Redacted } from "effect"
-import { eventually } from "../support/Poll.js"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { smtpSink, tokenIn } from "../support/SmtpSink.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, login, PASSWORD, register, request } from "./Http.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, login, PASSWORD, register, request } from "@mediaserver/testkit/Http"
 
 const NEW_PASSWORD = "an entirely new passphrase"
 

@@ -3,8 +3,8 @@ import { Effect, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { startServer } from "../support/TestServer.js"
-import { account, read, readTokens, request } from "./Http.js"
+import { startServer } from "@mediaserver/testkit/TestServer"
+import { account, read, readTokens, request } from "@mediaserver/testkit/Http"
 
 describe("identity on the embedded database", () => {
   it.scopedLive("register, login, refresh, API key and admin list work on PGlite (no Redis)", () =>

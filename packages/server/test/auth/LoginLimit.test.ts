@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { type JsonResponse, PASSWORD, read, register, request, twoNodes } from "./Http.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { type JsonResponse, PASSWORD, read, register, request, twoNodes } from "@mediaserver/testkit/Http"
 
 const WRONG = "not the password at all"
 const MAX = 3

@@ -3,7 +3,7 @@ import { Effect, Either, Layer, Option, Ref } from "effect"
 import { LoginLimiter } from "../../src/auth/LoginLimiter.js"
 import { AppConfig } from "../../src/config/AppConfig.js"
 import { RedisConnection } from "../../src/redis/Redis.js"
-import { connectRedis } from "../support/CacheNodes.js"
+import { connectRedis } from "@mediaserver/testkit/CacheNodes"
 
 const limiter = (redis: RedisConnection["Type"]) =>
   LoginLimiter.layer.pipe(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { missingOperations } from "../support/ServedOperations.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 /** The identity, settings, users and RBAC operations of the reference (api-operations.txt). */
 const REFERENCE = `

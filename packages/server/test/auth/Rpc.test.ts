@@ -3,8 +3,8 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { AuthTokens, Forbidden, type MfaRequired, IdentityRpcs, Unauthorized, User, UsersPage } from "@mediaserver/domain"
 import { Effect, Exit, Layer, Redacted } from "effect"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { register } from "./Http.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { register } from "@mediaserver/testkit/Http"
 
 /** The identity RPCs over HTTP, as the SDK calls them (the SDK's own tests cover its headers option). */
 const client = (url: string) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, Redacted } from "effect"
 import { DEFAULT_SECRETS_KEY } from "../../src/config/AppConfig.js"
-import { freshDatabase } from "../support/TestDatabase.js"
-import { testNode } from "../support/TestServer.js"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { testNode } from "@mediaserver/testkit/TestServer"
 
 describe("SecretBox", () => {
   it.scopedLive("one SecretBox per node: built once, so its start-up warning is logged once", () =>

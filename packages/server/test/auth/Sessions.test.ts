@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, login, read, readTokens, request, twoNodes } from "./Http.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, login, read, readTokens, request, twoNodes } from "@mediaserver/testkit/Http"
 
 const SessionList = Schema.Array(Schema.Struct({ id: Schema.String, current: Schema.Boolean }))
 const Created = Schema.Struct({ secret: Schema.String })

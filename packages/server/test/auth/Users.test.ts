@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, read, request } from "./Http.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, read, request } from "@mediaserver/testkit/Http"
 
 const Created = Schema.Struct({ secret: Schema.String })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
-import { partOf, seededServer } from "./Seeded.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { partOf, seededServer } from "@mediaserver/testkit/Seeded"
 
 const Movie = Schema.Struct({
   id: Schema.String,

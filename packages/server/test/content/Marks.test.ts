@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
-import { seededServer } from "./Seeded.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { seededServer } from "@mediaserver/testkit/Seeded"
 
 const Mark = Schema.Struct({ rating: Schema.NullOr(Schema.Number), favorite: Schema.Boolean })
 const Page = Schema.Struct({ items: Schema.Array(Schema.Struct({ id: Schema.String })), total: Schema.Number })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as Fs from "node:fs"
-import { read, request } from "../auth/Http.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }) })
 /** Path parameters compare by position, not name (`{id}` there, `{movieId}` here). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
-import { cleanupPrefix, connectRedis, subscribed } from "../support/CacheNodes.js"
-import { eventually } from "../support/Poll.js"
-import { redisPrefix, redisUrl } from "../support/TestDatabase.js"
-import { startServer } from "../support/TestServer.js"
-import { partOf, seededServer } from "./Seeded.js"
+import { read, request } from "@mediaserver/testkit/Http"
+import { cleanupPrefix, connectRedis, subscribed } from "@mediaserver/testkit/CacheNodes"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { startServer } from "@mediaserver/testkit/TestServer"
+import { partOf, seededServer } from "@mediaserver/testkit/Seeded"
 
 const Progress = Schema.Struct({
   positionSeconds: Schema.Number,

@@ -3,8 +3,8 @@ import { Effect, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { account, read, request } from "../auth/Http.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const Library = Schema.Struct({
   id: Schema.String,

@@ -10,7 +10,7 @@ import {
   type ParsedPath,
   VIDEO_EXTENSIONS
 } from "../../src/library/NameParser.js"
-import { fixturesDir } from "../support/FakeHttp.js"
+import { fixturesDir } from "@mediaserver/testkit/FakeHttp"
 
 // The fixtures directory as every test finds it (FIXTURES_DIR, else the repository's own copy).
 const fixturePath = Path.join(await Effect.runPromise(fixturesDir), "naming_cases.json")

@@ -6,8 +6,8 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { AppConfig } from "../../src/config/AppConfig.js"
 import { MediaProbe, type ProbeOptions } from "../../src/library/Probe.js"
-import { eventually } from "../support/Poll.js"
-import { TestMedia } from "../support/TestMedia.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
 
 const probeLayer = (options: Partial<ProbeOptions> = {}, ffprobePath?: string) =>
   MediaProbe.layerWith(options).pipe(

@@ -6,9 +6,9 @@ import { randomUUID } from "node:crypto"
 import { migrate } from "../../src/db/Migrations.js"
 import { makeScanWatch } from "../../src/library/ScanWatch.js"
 import { ScansRepo } from "../../src/library/ScansRepo.js"
-import { databaseLayer } from "../support/DatabaseLayer.js"
-import { eventually } from "../support/Poll.js"
-import { freshDatabase } from "../support/TestDatabase.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 
 const WATCHERS = 5
 

@@ -4,7 +4,7 @@ import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { externalSubtitles, matchSubtitles, parseSubtitleName } from "../../src/library/Subtitles.js"
-import { TestMedia } from "../support/TestMedia.js"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
 
 const flags = { default: false, forced: false }
 

@@ -6,8 +6,8 @@ import { join } from "node:path"
 import { Images } from "../../src/metadata/images/Images.js"
 import { ImagesRepo } from "../../src/metadata/images/ImagesRepo.js"
 import { Storage } from "../../src/storage/Storage.js"
-import { freshDatabase } from "../support/TestDatabase.js"
-import { testNode } from "../support/TestServer.js"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { testNode } from "@mediaserver/testkit/TestServer"
 
 const tempDir = Effect.acquireRelease(
   Effect.promise(() => mkdtemp(join(tmpdir(), "ms-images-"))),

@@ -3,11 +3,11 @@ import { Effect, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { account, read, request } from "../auth/Http.js"
-import { fixture, type Route } from "../support/FakeHttp.js"
-import { fakeTmdb } from "../support/FakeTmdb.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { fixture, type Route } from "@mediaserver/testkit/FakeHttp"
+import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
 import { missingOperations } from "../support/ServedOperations.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const Created = Schema.Struct({ id: Schema.String })
 

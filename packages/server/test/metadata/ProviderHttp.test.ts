@@ -3,7 +3,7 @@ import { Duration, Effect, Either, Layer } from "effect"
 import * as Net from "node:net"
 import { AppConfig } from "../../src/config/AppConfig.js"
 import { ProviderHttp, retryAfterMs } from "../../src/metadata/ProviderHttp.js"
-import { FakeHttp } from "../support/FakeHttp.js"
+import { FakeHttp } from "@mediaserver/testkit/FakeHttp"
 
 const HttpLive = ProviderHttp.layer.pipe(
   Layer.provide(AppConfig.layerWith({ metadataCircuitFailures: 50, metadataMaxRetryAfter: Duration.seconds(5) }))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { queryRows } from "../support/TestDatabase.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, read, request } from "../auth/Http.js"
+import { queryRows } from "@mediaserver/testkit/TestDatabase"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, read, request } from "@mediaserver/testkit/Http"
 import { codeStep, enableTotp, passwordStep, readTokens, status } from "./Mfa.js"
 
 const readCodes = read(Schema.Struct({ codes: Schema.Array(Schema.String) }))

@@ -1,7 +1,7 @@
 /** Helpers of the MFA tests: TOTP codes at a given time, setting TOTP up, the two login steps. */
 import { Effect, Schema } from "effect"
 import { Secret, TOTP } from "otpauth"
-import { type Auth, PASSWORD, read, readTokens, request } from "../auth/Http.js"
+import { type Auth, PASSWORD, read, readTokens, request } from "@mediaserver/testkit/Http"
 
 export const codeAt = (secret: string, offsetSeconds: number) =>
   TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offsetSeconds * 1000 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { startServerWithDatabase } from "../support/TestServer.js"
-import { account, PASSWORD, read, readTokens, request } from "../auth/Http.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+import { account, PASSWORD, read, readTokens, request } from "@mediaserver/testkit/Http"
 import { codeAt, codeStep, enableTotp, passwordStep, readSetup, status } from "./Mfa.js"
 
 describe("TOTP", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { account, read, readTokens, request, twoNodes } from "../auth/Http.js"
+import { account, read, readTokens, request, twoNodes } from "@mediaserver/testkit/Http"
 import { softAuthenticator } from "../support/SoftAuthenticator.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { passwordStep, status } from "./Mfa.js"
 
 // PUBLIC_URL's default: the relying party the server expects.

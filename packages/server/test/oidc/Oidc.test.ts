@@ -1,11 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
-import { account, login, read, readTokens, request, twoNodes } from "../auth/Http.js"
-import { cleanupPrefix, connectRedis } from "../support/CacheNodes.js"
+import { account, login, read, readTokens, request, twoNodes } from "@mediaserver/testkit/Http"
+import { cleanupPrefix, connectRedis } from "@mediaserver/testkit/CacheNodes"
 import { startOidcProvider } from "../support/OidcProvider.js"
-import { eventually } from "../support/Poll.js"
-import { queryRows, redisPrefix, redisUrl } from "../support/TestDatabase.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { queryRows, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { callbackFrom, locationOf, registerProvider, serverWithProvider, throughProvider } from "./Oidc.js"
 
 const Me = Schema.Struct({ username: Schema.String, email: Schema.String, role: Schema.String })

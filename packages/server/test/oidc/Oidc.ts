@@ -1,8 +1,8 @@
 /** Helpers of the OIDC tests: a provider registered by the admin, and the browser's redirect hops. */
 import { Effect, Schema } from "effect"
-import { account, type Auth, read, request } from "../auth/Http.js"
+import { account, type Auth, read, request } from "@mediaserver/testkit/Http"
 import { startOidcProvider, type TestOidcProvider } from "../support/OidcProvider.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 /** GET without following redirects: the Location (a test failure if the answer is not a redirect). */
 export const locationOf = (href: string, auth?: Auth) =>

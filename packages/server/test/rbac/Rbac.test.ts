@@ -3,9 +3,9 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { Forbidden, RbacRpcs, UserId } from "@mediaserver/domain"
 import { Duration, Effect, Layer } from "effect"
-import { account, request, twoNodes } from "../auth/Http.js"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { account, request, twoNodes } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 describe("rbac", () => {
   it.scopedLive("every operation is admin only: 401 anonymous, 403 user", () =>

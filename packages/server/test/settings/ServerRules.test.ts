@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { account, PASSWORD, register, request } from "../auth/Http.js"
+import { account, PASSWORD, register, request } from "@mediaserver/testkit/Http"
 import { smtpSink, tokenIn } from "../support/SmtpSink.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 describe("server settings that rule accounts", () => {
   it.scopedLive("general.registrationOpen=false refuses new accounts (the first one may always register)", () =>

@@ -3,9 +3,9 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { Forbidden, SettingsRpcs } from "@mediaserver/domain"
 import { Duration, Effect, Layer, Schema } from "effect"
-import { account, read, request, twoNodes } from "../auth/Http.js"
-import { eventually } from "../support/Poll.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { account, read, request, twoNodes } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const Secret = Schema.Struct({ secret: Schema.String })
 

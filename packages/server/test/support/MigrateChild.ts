@@ -8,7 +8,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Logger, LogLevel } from "effect"
 import { migrate } from "../../src/db/Migrations.js"
-import { databaseLayer } from "./DatabaseLayer.js"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 
 const url = process.argv[2] ?? ""
 

@@ -1,6 +1,6 @@
 /** The operations a server's OpenAPI document describes, as `METHOD /path/{param}` lines (the reference's form). */
 import { Effect, Schema } from "effect"
-import { read, request } from "../auth/Http.js"
+import { read, request } from "@mediaserver/testkit/Http"
 
 const OpenApi = Schema.Struct({ paths: Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }) })
 

@@ -5,7 +5,7 @@
 import { Duration, Effect, type Scope } from "effect"
 import { SMTPServer } from "smtp-server"
 import type { AddressInfo } from "node:net"
-import { eventually } from "./Poll.js"
+import { eventually } from "@mediaserver/testkit/Poll"
 
 export interface ReceivedMail {
   readonly from: string

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import { once } from "node:events"
 import { spawnTool, type ToolProcess } from "../../src/system/Spawner.js"
-import { repoRoot } from "../support/NodeProcess.js"
+import { repoRoot } from "@mediaserver/testkit/NodeProcess"
 
 const collect = (tool: ToolProcess) =>
   new Promise<{ stdout: string; stderr: string; code: number | null; signal: string | null }>((resolve) => {

@@ -6,8 +6,8 @@ import { Effect, Layer, Schema } from "effect"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { account, read, request } from "../auth/Http.js"
-import { startServerWithDatabase } from "../support/TestServer.js"
+import { account, read, request } from "@mediaserver/testkit/Http"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4])
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 9, 8, 7])

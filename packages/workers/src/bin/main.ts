@@ -1,8 +1,8 @@
 /** `npm start`: one process, every role, embedded defaults unless DATABASE_URL is set. */
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Console, Effect, Exit, Layer, Option, Predicate } from "effect"
-import { AppConfig, formatConfigError } from "@mediaserver/server/config/AppConfig"
-import { makeNodeLive } from "@mediaserver/server/Main"
+import { AppConfig, formatConfigError } from "@mediaserver/server/config"
+import { makeNodeLive } from "@mediaserver/server"
 import { WorkersLive } from "../index.js"
 
 /** The whole node: the application (server) plus background execution (workers). */

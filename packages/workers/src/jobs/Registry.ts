@@ -1,25 +1,25 @@
 /**
  * The handler of every kind in the catalogue. The mapped type makes a missing kind a compile error:
  * all runners on one database must register the same workflows, or messages for an unknown one fail.
- * Kinds whose owning issue has not landed yet run a placeholder.
  */
 import { JobCatalogue } from "@mediaserver/domain"
-import { type JobCancels, type JobHandler, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import { type JobCancels, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs"
 import type { WorkflowEngine } from "@effect/workflow"
 import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
-import { AuthCleanup } from "@mediaserver/server/auth/Cleanup"
-import type { AppConfig } from "@mediaserver/server/config/AppConfig"
-import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library/index"
-import type { MetadataRefresh } from "@mediaserver/server/metadata/index"
-import { MediaProbe } from "@mediaserver/server/library/Probe"
-import { ProbesRepo } from "@mediaserver/server/library/ProbesRepo"
-import { PlaybackSessions } from "@mediaserver/server/playback/index"
+import { pruneActivityLog } from "@mediaserver/server/activity"
+import { AuthCleanup } from "@mediaserver/server/auth"
+import type { AppConfig } from "@mediaserver/server/config"
+import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
+import type { MetadataRefresh } from "@mediaserver/server/metadata"
+import { MediaProbe } from "@mediaserver/server/library"
+import { ProbesRepo, pruneScanHistory } from "@mediaserver/server/library"
+import { PlaybackSessions } from "@mediaserver/server/playback"
 import { Effect, Layer } from "effect"
 import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanGaveUp, scanJob } from "../library/ScanJob.js"
-import { CacheStore } from "@mediaserver/server/cache/index"
+import { CacheStore } from "@mediaserver/server/cache"
 import {
   downloadImageJob,
   enrichJob,
@@ -40,20 +40,14 @@ type Registration = Layer.Layer<
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
-const placeholder =
-  (name: string): JobHandler<unknown, never> =>
-  () =>
-    Effect.logDebug(`job ${name}: placeholder handler (its owning issue adds the work)`)
-
 const registrations: Registrations = {
   "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], () =>
     Effect.asVoid(Effect.flatMap(AuthCleanup, (cleanup) => cleanup.run))).pipe(Layer.provide(AuthCleanup.layer)),
-  "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], placeholder("activity.cleanup")),
-  "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], placeholder("scan_history.cleanup")),
+  "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], () => Effect.asVoid(pruneActivityLog)),
+  "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], () => Effect.asVoid(pruneScanHistory)),
   // Sessions with no heartbeat past the idle timeout (their entity may be gone with its node).
   "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], () =>
     Effect.asVoid(Effect.flatMap(PlaybackSessions, (sessions) => sessions.stopIdle))),
-  "stats.hourly": jobWorkflowLayer(JobCatalogue["stats.hourly"], placeholder("stats.hourly")),
   "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
     Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run))),

@@ -7,10 +7,10 @@
  * silent stop. Every worker node watches; the LibraryScan entity turns duplicate triggers into one scan.
  */
 import { type Library, type LibraryId, LibraryMatchFileJob } from "@mediaserver/domain"
-import { AppConfig } from "@mediaserver/server/config/AppConfig"
-import { Libraries, LibraryScans } from "@mediaserver/server/library/index"
-import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library/NameParser"
-import { Jobs } from "@mediaserver/server/jobs/index"
+import { AppConfig } from "@mediaserver/server/config"
+import { Libraries, LibraryScans } from "@mediaserver/server/library"
+import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
+import { Jobs } from "@mediaserver/server/jobs"
 import { watch, type FSWatcher } from "chokidar"
 import { Duration, Effect, Layer, Runtime, Schedule } from "effect"
 import * as Path from "node:path"

@@ -11,10 +11,10 @@ import {
   MetadataRefreshLibraryJob,
   NotFound
 } from "@mediaserver/domain"
-import { Jobs } from "@mediaserver/server/jobs/index"
-import { Libraries } from "@mediaserver/server/library/index"
-import { isCandidateFile, parseMediaPath } from "@mediaserver/server/library/NameParser"
-import { nfoCandidates } from "@mediaserver/server/library/Nfo"
+import { Jobs } from "@mediaserver/server/jobs"
+import { Libraries } from "@mediaserver/server/library"
+import { isCandidateFile, parseMediaPath } from "@mediaserver/server/library"
+import { nfoCandidates } from "@mediaserver/server/library"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"

@@ -4,9 +4,9 @@
  * from reading NFO files, and only those the walk saw.
  */
 import type { LibraryKind } from "@mediaserver/domain"
-import type { MovieFields, SeriesFields } from "@mediaserver/server/library/ContentRepo"
-import { type ParsedPath, parseMediaPath, type ProviderIds } from "@mediaserver/server/library/NameParser"
-import { type NfoData, nfoCandidates, readNfo } from "@mediaserver/server/library/Nfo"
+import type { MovieFields, SeriesFields } from "@mediaserver/server/library"
+import { type ParsedPath, parseMediaPath, type ProviderIds } from "@mediaserver/server/library"
+import { type NfoData, nfoCandidates, readNfo } from "@mediaserver/server/library"
 import { Effect } from "effect"
 import * as Path from "node:path"
 import type { FoundFile } from "./Walk.js"

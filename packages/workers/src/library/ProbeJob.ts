@@ -6,10 +6,11 @@
  * batch's other results are saved.
  */
 import type { LibraryProbeJob } from "@mediaserver/domain"
-import { allContentChanged } from "@mediaserver/server/content/ContentCache"
-import { MediaProbe } from "@mediaserver/server/library/Probe"
-import { type ProbeOutcome, ProbesRepo, type StaleFile } from "@mediaserver/server/library/ProbesRepo"
-import { externalSubtitlesOf } from "@mediaserver/server/library/Subtitles"
+import { allContentChanged } from "@mediaserver/server/content"
+import { MediaProbe } from "@mediaserver/server/library"
+import { type ProbeOutcome, ProbesRepo, type StaleFile } from "@mediaserver/server/library"
+import { externalSubtitlesOf } from "@mediaserver/server/library"
+import { RequestPriority } from "@mediaserver/server/system"
 import { Array, Effect, Option } from "effect"
 
 const BATCH = 200
@@ -18,10 +19,13 @@ export const probeJob = ({ libraryId }: typeof LibraryProbeJob.payload.Type) =>
   Effect.gen(function* () {
     const repo = yield* ProbesRepo
     const probe = yield* MediaProbe
+    const priority = yield* RequestPriority
+    const batchSize = priority.batchSize(BATCH)
     const empty = yield* repo.markEmpty(libraryId)
     let probed = 0
     for (;;) {
-      const stale = yield* repo.stale(libraryId, BATCH)
+      yield* priority.yieldToRequests
+      const stale = yield* repo.stale(libraryId, batchSize)
       if (stale.length === 0) break
       // Every file of the batch runs to its end: a retryable failure must not lose the others' results.
       const results = yield* Effect.forEach(stale, (file: StaleFile) =>
@@ -34,6 +38,7 @@ export const probeJob = ({ libraryId }: typeof LibraryProbeJob.payload.Type) =>
       const subtitles = yield* externalSubtitlesOf(done.flatMap((d) => ("info" in d ? [d.file.path] : [])))
       const outcomes: ReadonlyArray<ProbeOutcome> = done.map((d) =>
         "info" in d ? { ...d, external: subtitles.get(d.file.path) ?? [] } : d)
+      yield* priority.yieldToRequests
       yield* repo.saveAll(outcomes)
       probed += done.length
       const failed = Array.head(retryable)

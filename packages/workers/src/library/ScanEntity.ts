@@ -18,9 +18,9 @@ import {
   type ScanTrigger,
   Unavailable
 } from "@mediaserver/domain"
-import { AdminJobs } from "@mediaserver/server/jobs/AdminJobs"
-import { Jobs } from "@mediaserver/server/jobs/index"
-import { Libraries, ScansRepo } from "@mediaserver/server/library/index"
+import { AdminJobs } from "@mediaserver/server/jobs"
+import { Jobs } from "@mediaserver/server/jobs"
+import { Libraries, ScansRepo } from "@mediaserver/server/library"
 import { Effect, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 

@@ -12,13 +12,13 @@ import {
   MetadataRefreshLibraryJob,
   type ScanId
 } from "@mediaserver/domain"
-import { AppConfig } from "@mediaserver/server/config/AppConfig"
-import { allContentChanged } from "@mediaserver/server/content/ContentCache"
-import { Events } from "@mediaserver/server/events/Events"
-import { Jobs } from "@mediaserver/server/jobs/index"
-import type { JobContext } from "@mediaserver/server/jobs/index"
-import { Libraries, ScansRepo } from "@mediaserver/server/library/index"
-import type { ScanProgress } from "@mediaserver/server/library/ScansRepo"
+import { AppConfig } from "@mediaserver/server/config"
+import { allContentChanged } from "@mediaserver/server/content"
+import { Events } from "@mediaserver/server/events"
+import { Jobs } from "@mediaserver/server/jobs"
+import type { JobContext } from "@mediaserver/server/jobs"
+import { Libraries, ScansRepo } from "@mediaserver/server/library"
+import type { ScanProgress } from "@mediaserver/server/library"
 import { Effect, Option } from "effect"
 import { runScan } from "./Scanner.js"
 

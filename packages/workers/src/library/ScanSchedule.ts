@@ -5,7 +5,7 @@
  */
 import { ClusterCron } from "@effect/cluster"
 import type { Library } from "@mediaserver/domain"
-import { Libraries, LibraryScans } from "@mediaserver/server/library/index"
+import { Libraries, LibraryScans } from "@mediaserver/server/library"
 import { Cron, DateTime, Effect } from "effect"
 
 /** A library whose watcher failed is scanned at least this often, even with periodic scans off. */

@@ -4,8 +4,9 @@
  * missing past the grace period. An unchanged file costs no parse, no probe and no write.
  */
 import { type DatabaseError, type Library, ScanCounts, ScanIssue } from "@mediaserver/domain"
-import { ContentRepo } from "@mediaserver/server/library/ContentRepo"
-import type { ScanProgress } from "@mediaserver/server/library/ScansRepo"
+import { ContentRepo } from "@mediaserver/server/library"
+import type { ScanProgress } from "@mediaserver/server/library"
+import { RequestPriority } from "@mediaserver/server/system"
 import { Duration, Effect, Fiber, Schedule } from "effect"
 import { type EpisodeFile, matchFile, type MovieFile } from "./Matcher.js"
 import { walk } from "./Walk.js"
@@ -105,7 +106,9 @@ export const runScan = (library: Library, options: ScanOptions): Effect.Effect<S
     })
     const seriesNfos = new Map()
     let newItems = 0
-    for (const batch of chunks(touched, BATCH)) {
+    const priority = yield* RequestPriority
+    for (const batch of chunks(touched, priority.batchSize(BATCH))) {
+      yield* priority.yieldToRequests
       const matched = yield* Effect.forEach(batch, (file) => matchFile(library.kind, extensions, file, walked.nfos, seriesNfos), {
         concurrency: MATCH_CONCURRENCY
       })

@@ -3,7 +3,7 @@
  * system, extras and sample folders, non-video files) and the library's exclusion globs. A root that
  * cannot be read is reported, never taken for empty: its files must not be marked missing.
  */
-import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library/NameParser"
+import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
 import type { Dirent } from "node:fs"
 import * as Fs from "node:fs"
 import * as Path from "node:path"

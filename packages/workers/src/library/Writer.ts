@@ -1,6 +1,6 @@
 /** Writes one batch of matched files: content rows first (their ids), then the files linked to them. */
 import type { DatabaseError, LibraryId } from "@mediaserver/domain"
-import { ContentRepo, type FileUpsert } from "@mediaserver/server/library/ContentRepo"
+import { ContentRepo, type FileUpsert } from "@mediaserver/server/library"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import type { EpisodeFile, MovieFile } from "./Matcher.js"

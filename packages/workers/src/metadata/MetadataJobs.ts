@@ -13,7 +13,7 @@ import type {
   MetadataRefreshSeasonJob,
   MetadataRefreshSeriesJob
 } from "@mediaserver/domain"
-import { MetadataRefresh } from "@mediaserver/server/metadata/index"
+import { MetadataRefresh } from "@mediaserver/server/metadata"
 import { Effect } from "effect"
 
 export const refreshLibraryJob = ({ libraryId }: typeof MetadataRefreshLibraryJob.payload.Type) =>

@@ -5,7 +5,7 @@
  *
  * `JOB_SCHEDULE_OVERRIDES` is a JSON object by schedule name. For a name in the table any of `cron`,
  * `kind`, `runOnStart` replaces the table's; a new name adds a schedule and needs `kind` and `cron`:
- *   JOB_SCHEDULE_OVERRIDES='{"stats.hourly":{"cron":"15 * * * *"},"tick":{"kind":"jobs.noop","cron":"* * * * * *"}}'
+ *   JOB_SCHEDULE_OVERRIDES='{"jobs.retention":{"cron":"15 * * * *"},"tick":{"kind":"jobs.noop","cron":"* * * * * *"}}'
  * Every runner on one database must use the same overrides: each schedule is a cluster entity type.
  */
 import { JobCatalogue } from "@mediaserver/domain"

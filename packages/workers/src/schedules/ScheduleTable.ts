@@ -24,7 +24,5 @@ export const JobScheduleTable: Readonly<Record<string, JobScheduleSpec>> = {
   "activity.cleanup": { kind: "activity.cleanup", cron: "15 3 * * *", runOnStart: false },
   "scan_history.cleanup": { kind: "scan_history.cleanup", cron: "30 3 * * *", runOnStart: false },
   "playback.health": { kind: "playback.health", cron: "*/5 * * * *", runOnStart: false },
-  "stats.hourly": { kind: "stats.hourly", cron: "0 * * * *", runOnStart: true },
-  // Off the hour, away from stats.
   "jobs.retention": { kind: "jobs.retention", cron: "30 * * * *", runOnStart: false }
 }

@@ -8,7 +8,7 @@
  */
 import type { Sharding } from "@effect/cluster"
 import { JobCatalogue, JobPayloadInvalid, type JobKind } from "@mediaserver/domain"
-import { Jobs, type ScheduleTick } from "@mediaserver/server/jobs/index"
+import { Jobs, type ScheduleTick } from "@mediaserver/server/jobs"
 import { DateTime, Effect, Layer, Schema } from "effect"
 import { type JobSchedule, scheduleConfig } from "./ScheduleConfig.js"
 import { tickCron } from "./TickCron.js"

@@ -4,12 +4,12 @@
  */
 import { SqlClient } from "@effect/sql"
 import { defineJob, NotFound, TooManyRequests, Unavailable } from "@mediaserver/domain"
-import { Jobs } from "@mediaserver/server/jobs/index"
-import { jobWorkflowLayer } from "@mediaserver/server/jobs/index"
+import { Jobs } from "@mediaserver/server/jobs"
+import { jobWorkflowLayer } from "@mediaserver/server/jobs"
 import { Context, Data, Deferred, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { eventually } from "../../../server/test/support/Poll.js"
-import { freshDatabase } from "../../../server/test/support/TestDatabase.js"
-import { testNode } from "../../../server/test/support/TestServer.js"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
+import { testNode } from "@mediaserver/testkit/TestServer"
 import { WorkersLive } from "../../src/index.js"
 
 export interface ProbeEvent {

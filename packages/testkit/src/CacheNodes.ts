@@ -10,8 +10,8 @@
  */
 import { Deferred, Duration, Effect, Metric, MetricState, Option, type Scope } from "effect"
 import { Redis } from "ioredis"
-import * as CacheAside from "../../src/cache/CacheAside.js"
-import { CacheStore, type CacheStoreShape, makeCacheStore } from "../../src/cache/CacheStore.js"
+import { CacheAside } from "@mediaserver/server/cache"
+import { CacheStore, type CacheStoreShape, makeCacheStore } from "@mediaserver/server/cache"
 import { eventually } from "./Poll.js"
 import { redisUrl } from "./TestDatabase.js"
 

@@ -9,7 +9,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Data, Duration, Effect, Schedule, Scope } from "effect"
 
-export const repoRoot = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../../..")
+export const repoRoot = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../..")
 
 export class NodeProcessError extends Data.TaggedError("NodeProcessError")<{ readonly message: string }> {}
 

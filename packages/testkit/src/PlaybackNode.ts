@@ -7,9 +7,9 @@ import { Duration, Effect, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { type Auth, read, request } from "../../../server/test/auth/Http.js"
-import { eventually } from "../../../server/test/support/Poll.js"
-import { TestMedia } from "../../../server/test/support/TestMedia.js"
+import { type Auth, read, request } from "./Http.js"
+import { eventually } from "./Poll.js"
+import { TestMedia } from "./TestMedia.js"
 import { createLibrary, scanNow, tree } from "./LibraryNode.js"
 
 export const Session = Schema.Struct({

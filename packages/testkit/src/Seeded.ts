@@ -1,10 +1,10 @@
 /** A server on a fresh database with seeded content, an admin, and users with and without access. */
 import { Effect, Redacted } from "effect"
-import { seedContent, type SeedOptions } from "../../src/dev/SeedContent.js"
-import { account, request } from "../auth/Http.js"
-import { databaseLayer } from "../support/DatabaseLayer.js"
-import { freshDatabase } from "../support/TestDatabase.js"
-import { startServer } from "../support/TestServer.js"
+import { seedContent, type SeedOptions } from "@mediaserver/server/dev"
+import { account, request } from "./Http.js"
+import { databaseLayer } from "./DatabaseLayer.js"
+import { freshDatabase } from "./TestDatabase.js"
+import { startServer } from "./TestServer.js"
 
 export const SMALL: SeedOptions = { movies: 60, series: 6, seasonsPerSeries: 2, episodesPerSeason: 5, people: 200 }
 

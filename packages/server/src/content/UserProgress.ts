@@ -65,8 +65,8 @@ const itemNotFound = (item: WatchItem) => new NotFound({ message: `No ${item._ta
 /** The tag of every cached answer derived from a user's watch state. */
 export const watchTag = (userId: UserId | string) => `watch:${userId}`
 
-export class WatchState extends Context.Tag("@mediaserver/content/WatchState")<
-  WatchState,
+export class UserProgress extends Context.Tag("@mediaserver/content/UserProgress")<
+  UserProgress,
   {
     readonly thresholdPercent: number
     readonly get: (userId: UserId, item: WatchItem) => Effect.Effect<WatchProgress, DatabaseError>
@@ -88,7 +88,7 @@ export class WatchState extends Context.Tag("@mediaserver/content/WatchState")<
   }
 >() {
   static readonly layer = Layer.effect(
-    WatchState,
+    UserProgress,
     Effect.gen(function* () {
       const sql = yield* PgClient.PgClient
       const config = yield* AppConfig

@@ -3,8 +3,8 @@
  * config read only from the map given (the environment is not read).
  */
 import { ConfigProvider, Layer } from "effect"
-import { AppConfig } from "../../src/config/AppConfig.js"
-import { DatabaseLive } from "../../src/db/Database.js"
+import { AppConfig } from "@mediaserver/server/config"
+import { DatabaseLive } from "@mediaserver/server/db"
 
 export const databaseLayer = (url: string, env: Record<string, string> = {}) =>
   DatabaseLive.pipe(

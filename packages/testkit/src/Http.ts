@@ -1,9 +1,9 @@
 /** Small HTTP helpers for the identity tests: JSON requests, accounts and sign-in. */
 import { Duration, Effect, Redacted, Schema } from "effect"
-import { cleanupPrefix, connectRedis, subscribed } from "../support/CacheNodes.js"
-import { eventually } from "../support/Poll.js"
-import { freshDatabase, redisPrefix, redisUrl } from "../support/TestDatabase.js"
-import { startServer } from "../support/TestServer.js"
+import { cleanupPrefix, connectRedis, subscribed } from "./CacheNodes.js"
+import { eventually } from "./Poll.js"
+import { freshDatabase, redisPrefix, redisUrl } from "./TestDatabase.js"
+import { startServer } from "./TestServer.js"
 
 export interface JsonResponse {
   readonly status: number

@@ -8,11 +8,11 @@ import { Context, Duration, Effect, Layer, Redacted, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { account, type Auth, read, request } from "../../../server/test/auth/Http.js"
-import { eventually } from "../../../server/test/support/Poll.js"
-import { freshDatabase } from "../../../server/test/support/TestDatabase.js"
-import { testNode } from "../../../server/test/support/TestServer.js"
-import { WorkersLive } from "../../src/index.js"
+import { account, type Auth, read, request } from "./Http.js"
+import { eventually } from "./Poll.js"
+import { freshDatabase } from "./TestDatabase.js"
+import { testNode } from "./TestServer.js"
+import { WorkersLive } from "@mediaserver/workers"
 
 export const libraryNode = (label: string, env: Record<string, string> = {}) =>
   Effect.gen(function* () {

@@ -5,8 +5,8 @@
  */
 import { HttpServer } from "@effect/platform"
 import { ConfigProvider, Effect, Layer, Redacted, Scope } from "effect"
-import { AppConfig } from "../../src/config/AppConfig.js"
-import { makeNodeLive } from "../../src/Main.js"
+import { AppConfig } from "@mediaserver/server/config"
+import { makeNodeLive } from "@mediaserver/server"
 import { freshDatabase } from "./TestDatabase.js"
 
 export interface RunningServer {

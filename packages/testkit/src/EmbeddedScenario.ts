@@ -43,11 +43,11 @@ export interface ScenarioOptions {
 export interface ScenarioResult {
   readonly files: number
   readonly scanSeconds: number
-  /** Latencies (ms) of list pages while no background work ran (after everything settled, if it did). */
+  /** Latencies (ms) of list pages while no background work ran (jobs settled or were cancelled first). */
   readonly idleMs: ReadonlyArray<number>
   /** Latencies (ms) of list pages answered during the scans and probes. */
   readonly busyMs: ReadonlyArray<number>
-  /** Whether all probes finished before the scenario's deadline. */
+  /** Whether all probes finished before the scenario's deadline (if not, the rest were cancelled before idle pages). */
   readonly probesSettled: boolean
   readonly moviesListed: number
   readonly crashed: boolean
@@ -57,6 +57,7 @@ export interface ScenarioResult {
 const titleOf = (i: number) => `Film Number ${i}`
 const poll = Schedule.spaced(Duration.millis(250))
 const JobsTotal = Schema.Struct({ total: Schema.Number })
+const JobRuns = Schema.Struct({ items: Schema.Array(Schema.Struct({ id: Schema.String })) })
 
 /** N movie folders holding hard links to one small clip (made once with ffmpeg). */
 export const writeLibrary = (root: string, movies: number) =>
@@ -172,12 +173,25 @@ export const runEmbeddedScenario = (options: ScenarioOptions) =>
         }),
         Effect.retry({ while: (e) => e.message === "running", schedule: poll })
       )
-    const probesPending = Effect.forEach(["queued", "running", "retrying"], (state) =>
+    const pendingStates = ["queued", "running", "retrying"] as const
+    const probesPending = Effect.forEach(pendingStates, (state) =>
       call(`/admin/jobs?kind=library.probe&state=${state}&pageSize=1`).pipe(
         Effect.flatMap((res) => Schema.decodeUnknown(JobsTotal)(res.body)),
         Effect.mapError((e) => fail(`jobs: ${String(e)}`)),
         Effect.map((page) => page.total)
       )).pipe(Effect.map((totals) => totals.reduce((a, b) => a + b, 0)))
+    // Any job kind still queued or running; idle pages are measured only once this is empty.
+    const pendingRuns = Effect.forEach(pendingStates, (state) =>
+      call(`/admin/jobs?state=${state}&pageSize=200`).pipe(
+        Effect.flatMap((res) => Schema.decodeUnknown(JobRuns)(res.body)),
+        Effect.mapError((e) => fail(`jobs: ${String(e)}`)),
+        Effect.map((page) => page.items.map((run) => run.id))
+      )).pipe(Effect.map((ids) => ids.flat()))
+    const cancelUntilQuiet = pendingRuns.pipe(
+      Effect.tap((ids) => Effect.forEach(ids, (id) => call(`/admin/jobs/${id}/cancel`, { method: "POST" }), { discard: true })),
+      Effect.repeat({ until: (ids) => ids.length === 0, schedule: poll }),
+      Effect.timeoutFail({ duration: Duration.seconds(120), onTimeout: () => fail("background jobs did not stop after cancel") })
+    )
 
     const busy: Array<number> = []
     const browseWhile = <A, E, R>(work: Effect.Effect<A, E, R>) =>
@@ -210,6 +224,8 @@ export const runEmbeddedScenario = (options: ScenarioOptions) =>
       )
     )
 
+    // Idle means idle: what did not finish in time is cancelled, so no page below shares the machine.
+    yield* cancelUntilQuiet
     const idle: Array<number> = []
     let moviesListed = 0
     for (let pass = 0; pass < 3; pass++) {

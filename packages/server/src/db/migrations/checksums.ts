@@ -1,0 +1,25 @@
+/**
+ * The sha-256 of each migration file as it shipped (line endings as \n). A node records these for the
+ * migrations its database applied and refuses to start when one no longer matches: a shipped
+ * migration is never edited, a change is a new migration. test/MigrationChecksums.test.ts keeps this
+ * list in step with the files: a new migration adds its line here; an existing line never changes.
+ */
+export const MIGRATION_CHECKSUMS: Readonly<Record<string, string>> = {
+  "0001_node_ping": "783bf35ba1b1b122eef46b6cb4ef31e1e823247afd50b17762c416fc51e9b423",
+  "0002_job_runs": "d216efe22857dfa94d44acda2ebeda7c730783b33ac2e9d9253e7c6a27e8a58d",
+  "0003_identity": "98e209f5b66fabf1bd5783af04060ef5d79d29c04fd9aab7887c1140a83d37a8",
+  "0004_identity_email": "c11aaeb62f1fe570d5b989bd1f2d6d8517b98c0588325f4bd423813ea6c59215",
+  "0005_settings": "cb579c80e6f130a2566b5517101c3fd31e26eabddf961b74378bdde8e9afb610",
+  "0006_user_avatar": "a6b73571662e89a67633e820cf594da4ff071c537f3d2613734f807abf094853",
+  "0007_activity_log": "faaef2b16d6c88efdd726505809ff53d109e5a93472dd4b28781cc05967be911",
+  "0008_rbac": "b153cd827f7fd6e0fd77d6162e535140d4212622e38be3ec0f542b1723e19cfa",
+  "0010_libraries": "a1db07f581f3b3b41abd4a331dfd06f22cd32d6aac6634da9fe14769f81e52a1",
+  "0011_content_details": "eef02010737142051c72fac3c72d4ad7f0a7d2a31e2edd80589f63bf69764b5d",
+  "0020_mfa": "1be80479c5e6529454fb58fde2250d995412f8b5dfd87f685d8cff7f3e4e435a",
+  "0021_oidc": "cca29eb0ea9bd8c6ddcc40be0c5d687f1e27b5318dfcd9dbe22420c94b964342",
+  "0030_metadata_images": "49eace2f21dcf6f05de05ed1d1282e868f79232c1401f4f330cb8e8d07b6419f",
+  "0040_playback_sessions": "174440d08f35d83c82c49530ea23370b775be9e7fbcb5096ea5c2b408008bc74",
+  "0045_media_keyframes": "48fea6f63416e40df2fbf122d2187fb8ca2ec9f45bf61ec8e755745594f0469b",
+  "0046_activity_log_at": "4d0dcaab50df7ad32e05e52f0be066243d05ae2720ee27c012b0b08009db248e",
+  "0047_playback_stream_token": "20abbf65d4d08bb6274e945aeb31022128975530dc720fafd81a67c7ade0cc88"
+}
