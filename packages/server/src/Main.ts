@@ -29,6 +29,7 @@ import { TracingLive } from "./observability/Tracing.js"
 import { RedisConnection } from "./redis/Redis.js"
 import { PlaybackEntityLive, PlaybackLive } from "./playback/index.js"
 import { SIGNED_PREFIX } from "./playback/SessionsRepo.js"
+import { MediaTools } from "./system/MediaTools.js"
 import { NodePingLive } from "./system/NodePing.js"
 import { RequestPriority } from "./system/RequestPriority.js"
 import { SystemService } from "./system/SystemService.js"
@@ -139,7 +140,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),
   Layer.provideMerge(MigrationsLive),
   Layer.provideMerge(DatabaseLive),
-  Layer.provideMerge(Layer.mergeAll(NodeIdentity.layer, RedisConnection.layer)),
+  // MediaTools: ffmpeg and ffprobe, checked once at start-up (one log line; /readyz and the system info show them).
+  Layer.provideMerge(Layer.mergeAll(NodeIdentity.layer, RedisConnection.layer, MediaTools.layer)),
   Layer.provide(TracingLive),
   Layer.provide(LoggingLive)
 )
