@@ -6,4 +6,5 @@ export default defineWorkspace([
   "packages/workers",
   "packages/rpc-client",
   "packages/testkit",
+  "packages/web",
 ])

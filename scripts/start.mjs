@@ -5,6 +5,7 @@ import { build } from "esbuild"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
+import { buildWeb } from "./build-web.mjs"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 const outdir = Path.join(root, "dist", "server")
@@ -33,4 +34,11 @@ for (const file of result.outputFiles) {
   await Fs.writeFile(temp, file.contents)
   await Fs.rename(temp, file.path)
 }
+// The web client is built here, at start, when its sources changed (not in an install step): a fresh
+// clone's first start takes about half a minute longer, later starts only hash the sources. A failed
+// build does not keep the API from starting (/ then serves the page of links).
+await buildWeb().then(
+  (built) => built && console.log("web client built into dist/web"),
+  (error) => console.error(`web client not built: ${error instanceof Error ? error.message : String(error)}`)
+)
 await import(pathToFileURL(outfile).href)

@@ -4,7 +4,7 @@
  * (`progress`), so `npm run bench -- NAME > figures.jsonl` captures only figures.
  */
 
-export type Unit = "req/s" | "ops/s" | "files/s" | "ms" | "s" | "ratio" | "count"
+export type Unit = "req/s" | "ops/s" | "files/s" | "ms" | "s" | "ratio" | "count" | "KB"
 
 export interface Figure {
   readonly bench: string

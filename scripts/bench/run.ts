@@ -18,7 +18,8 @@ const benchmarks = {
   jobs: () => import("./jobs.js"),
   scan: () => import("./scan.js"),
   playback: () => import("./playback.js"),
-  embedded: () => import("./embedded.js")
+  embedded: () => import("./embedded.js"),
+  web: () => import("./web.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)

@@ -1,0 +1,146 @@
+/** Movie and series pages: backdrop, facts, overview, Play/Resume, watched mark, seasons and episodes. */
+import type { Episode, MovieId, Season, SeriesId, WatchProgress } from "@mediaserver/domain"
+import { useState } from "preact/hooks"
+import { call, imageUrl } from "../api.js"
+import { clock, movieId, seriesId } from "../ids.js"
+import { useLoad } from "../load.js"
+import { Still } from "../ui/Poster.js"
+import { Failed, Status } from "../ui/Shell.js"
+
+const Hero = (props: { readonly backdrop: string | null; readonly children: preact.ComponentChildren }) => (
+  <div class="hero">
+    {props.backdrop === null ? null : (
+      <img class="backdrop" src={imageUrl("backdrop", "w780", props.backdrop)} srcset={`${imageUrl("backdrop", "w780", props.backdrop)} 780w, ${imageUrl("backdrop", "w1280", props.backdrop)} 1280w`} sizes="100vw" alt="" />
+    )}
+    <div class="scrim">{props.children}</div>
+  </div>
+)
+
+/** Play, or Resume when a position is saved and the title is not finished. */
+const PlayButtons = (props: { readonly href: string; readonly progress: WatchProgress | null }) => {
+  const resume = props.progress !== null && !props.progress.watched && props.progress.positionSeconds > 0 ? props.progress.positionSeconds : null
+  return (
+    <div class="actions">
+      {resume === null ? null : <a class="button primary" href={`${props.href}?t=${Math.floor(resume)}`}>Resume from {clock(resume)}</a>}
+      <a class={resume === null ? "button primary" : "button"} href={props.href}>{resume === null ? "Play" : "Play from start"}</a>
+    </div>
+  )
+}
+
+export const MovieDetails = (props: { readonly id: string }) => {
+  const id = movieId(props.id)
+  return id === null ? <Failed message="No such movie." /> : <MoviePage id={id} />
+}
+
+const MoviePage = (props: { readonly id: MovieId }) => {
+  const path = { movieId: props.id }
+  const [movie, retry] = useLoad(() => call((api) => api.movies.get({ path })), [props.id])
+  const [progress, reloadProgress] = useLoad(() => call((api) => api.movies.progress({ path })), [props.id])
+  const [mark, setMark] = useLoad(() => call((api) => api.movies.mark({ path })), [props.id])
+  const [error, setError] = useState<string | null>(null)
+  if (movie.state === "loading") return <Status>Loading…</Status>
+  if (movie.state === "failed") return <Failed message={movie.error.message} retry={retry} />
+  const m = movie.value
+  const saved = progress.state === "ready" ? progress.value : null
+  const watched = saved?.watched === true
+  const toggleWatched = async () => {
+    const result = await call((api) => api.movies.watched({ path, payload: { watched: !watched } }))
+    if (result.ok) reloadProgress()
+    else setError(`Could not change the watched mark: ${result.error.message}`)
+  }
+  const favorite = mark.state === "ready" && mark.value.favorite
+  const toggleFavorite = async () => {
+    const result = await call((api) => api.movies.favorite({ path, payload: { favorite: !favorite } }))
+    if (result.ok) setMark()
+    else setError(`Could not change the favourite: ${result.error.message}`)
+  }
+  return (
+    <article class="details">
+      <Hero backdrop={m.backdropPath}>
+        <h1>{m.title}</h1>
+        <p class="facts">{[m.year, m.runtimeMinutes === null ? null : `${m.runtimeMinutes} min`, m.rating === null ? null : `★ ${m.rating.toFixed(1)}`, m.genres.map((g) => g.name).join(", ")].filter((x) => x !== null && x !== "").join(" · ")}</p>
+        <PlayButtons href={`/play/movie/${m.id}`} progress={saved} />
+        <div class="actions">
+          <button type="button" aria-pressed={watched} onClick={() => void toggleWatched()}>{watched ? "Watched ✓" : "Mark watched"}</button>
+          <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite()}>{favorite ? "Favourite ♥" : "Add to favourites"}</button>
+        </div>
+        {error === null ? null : <p class="error" role="alert">{error}</p>}
+      </Hero>
+      {m.tagline === null ? null : <p class="tagline">{m.tagline}</p>}
+      {m.overview === null ? null : <p class="overview">{m.overview}</p>}
+      {m.cast.length > 0 ? (
+        <section aria-label="Cast"><h2>Cast</h2><ul class="cast">{m.cast.slice(0, 20).map((c) => <li>{c.name}{c.character === null ? "" : ` as ${c.character}`}</li>)}</ul></section>
+      ) : null}
+      <details class="media-info"><summary>Media info</summary>
+        {m.files.map((f) => <p>{f.path} ({f.container ?? "?"}, {f.streams.map((s) => `${s.kind} ${s.codec}${s.language === null ? "" : ` ${s.language}`}`).join(", ")})</p>)}
+      </details>
+    </article>
+  )
+}
+
+export const SeriesDetails = (props: { readonly id: string }) => {
+  const id = seriesId(props.id)
+  return id === null ? <Failed message="No such series." /> : <SeriesPage id={id} />
+}
+
+const SeriesPage = (props: { readonly id: SeriesId }) => {
+  const path = { seriesId: props.id }
+  const [series, retry] = useLoad(() => call((api) => api.tvshows.get({ path })), [props.id])
+  const [seasons] = useLoad(() => call((api) => api.tvshows.seasons({ path })), [props.id])
+  const [chosen, setChosen] = useState<number>(0)
+  if (series.state === "loading") return <Status>Loading…</Status>
+  if (series.state === "failed") return <Failed message={series.error.message} retry={retry} />
+  const s = series.value
+  const list = seasons.state === "ready" ? seasons.value : []
+  const season = list[chosen] ?? list[0]
+  return (
+    <article class="details">
+      <Hero backdrop={s.backdropPath}>
+        <h1>{s.title}</h1>
+        <p class="facts">{[s.year, `${s.seasonCount} seasons`, `${s.episodeCount} episodes`, s.genres.map((g) => g.name).join(", ")].filter((x) => x !== null && x !== "").join(" · ")}</p>
+      </Hero>
+      {s.overview === null ? null : <p class="overview">{s.overview}</p>}
+      {list.length === 0 ? null : (
+        <label class="season-pick">Season{" "}
+          <select value={chosen} onChange={(e) => setChosen(Number(e.currentTarget.value))}>
+            {list.map((x, i) => <option value={i}>{x.name ?? `Season ${x.seasonNumber}`}</option>)}
+          </select>
+        </label>
+      )}
+      {season === undefined ? null : <Episodes season={season} key={season.id} />}
+    </article>
+  )
+}
+
+const Episodes = (props: { readonly season: Season }) => {
+  const [episodes, retry] = useLoad(() => call((api) => api.tvshows.seasonEpisodes({ path: { seasonId: props.season.id } })), [props.season.id])
+  if (episodes.state === "loading") return <Status>Loading episodes…</Status>
+  if (episodes.state === "failed") return <Failed message={episodes.error.message} retry={retry} />
+  return <ol class="episodes">{episodes.value.map((e) => <EpisodeRow episode={e} />)}</ol>
+}
+
+const EpisodeRow = (props: { readonly episode: Episode }) => {
+  const e = props.episode
+  const path = { episodeId: e.id }
+  const [progress, reload] = useLoad(() => call((api) => api.tvshows.episodeProgress({ path })), [e.id])
+  const saved = progress.state === "ready" ? progress.value : null
+  const watched = saved?.watched === true
+  const toggle = async () => {
+    const result = await call((api) => api.tvshows.episodeWatched({ path, payload: { watched: !watched } }))
+    if (result.ok) reload()
+  }
+  const label = `${e.episodeNumber ?? "?"}. ${e.title ?? "Episode"}`
+  return (
+    <li class="episode">
+      <Still path={e.stillPath} />
+      <div>
+        <h3>{label}</h3>
+        {e.overview === null ? null : <p>{e.overview}</p>}
+        <div class="actions">
+          {e.hasFile ? <PlayButtons href={`/play/episode/${e.id}`} progress={saved} /> : <span>No file</span>}
+          <button type="button" aria-pressed={watched} aria-label={`${watched ? "Unmark" : "Mark"} ${label} watched`} onClick={() => void toggle()}>{watched ? "Watched ✓" : "Mark watched"}</button>
+        </div>
+      </div>
+    </li>
+  )
+}

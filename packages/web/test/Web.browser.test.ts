@@ -1,0 +1,183 @@
+/**
+ * The web client end to end in headless Chromium against a real node with a library of ffmpeg-made
+ * files: first-run admin, libraries created and scanned from the admin screen (live progress to the
+ * end), sign out and in, a second user who sees only the library granted to them, the grid, details,
+ * search, and playing 3 s whose position is then offered as "Resume". Every main page is checked with
+ * axe-core (no serious or critical violation) and photographed into packages/web/test-artifacts.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Duration, Effect } from "effect"
+import type { Page } from "playwright-core"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { TestMedia } from "@mediaserver/testkit/TestMedia"
+import { tree } from "@mediaserver/testkit/LibraryNode"
+import { launchBrowser, newPage, screenshot, seriousViolations, webNode } from "@mediaserver/testkit/WebNode"
+
+const ADMIN = { username: "root", email: "root@example.com", password: "a long admin passphrase" }
+const VIEWER = { username: "viewer", email: "viewer@example.com", password: "a long viewer passphrase" }
+
+/** The page passes axe and is photographed. */
+const checkPage = async (page: Page, name: string) => {
+  await screenshot(page, name)
+  expect(await seriousViolations(page), `axe on ${name}`).toEqual([])
+}
+
+const signIn = async (page: Page, who: { username: string; password: string }) => {
+  await page.getByLabel("Username or email").fill(who.username)
+  await page.getByLabel("Password").fill(who.password)
+  await page.getByRole("button", { name: "Sign in" }).click()
+  await page.getByRole("navigation", { name: "Main" }).waitFor()
+}
+
+const signOut = async (page: Page) => {
+  await page.getByRole("button", { name: "Sign out" }).click()
+  await page.getByRole("heading", { name: "Sign in" }).waitFor()
+}
+
+const addAndScan = async (page: Page, name: string, folder: string) => {
+  await page.getByLabel("Name").fill(name)
+  await page.getByLabel("Folder (absolute path on the server)").fill(folder)
+  await page.getByRole("button", { name: "Add library" }).click()
+  await page.getByRole("button", { name: `Scan ${name}` }).click()
+  // Progress arrives over the RPC stream until the scan ends.
+  await page.locator(`[data-testid="scan-${name}"][data-status="completed"]`).waitFor({ timeout: 60_000 })
+}
+
+describe("web client", () => {
+  it.scopedLive("first run, admin, libraries, access, browse, search, play and resume", () =>
+    Effect.gen(function* () {
+      const media = yield* TestMedia.files
+      const moviesDir = yield* tree({
+        "Alpha Quest (2001)/Alpha Quest (2001).mkv": { copyOf: media.multiTrackMkv },
+        "Beta Run (2002)/Beta Run (2002).mp4": { copyOf: media.mp4 }
+      })
+      const secretDir = yield* tree({ "Hidden Gem (2003)/Hidden Gem (2003).mp4": { copyOf: media.mp4 } })
+      const { url, sql } = yield* webNode("web_e2e")
+      const browser = yield* launchBrowser
+      const page = yield* Effect.promise(() => newPage(browser))
+      const problems: Array<string> = []
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(m.text())
+      })
+      page.on("response", (r) => {
+        if (r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+      })
+      // A failed step leaves its screen and the page's errors behind.
+      const run = <A>(f: () => Promise<A>) =>
+        Effect.promise(() => f().catch(async (error: unknown) => {
+          await screenshot(page, "failure")
+          return Promise.reject(new Error(`${String(error)}\nat ${page.url()}; console errors: ${problems.join(" | ")}`))
+        }))
+
+      // First run: the client asks for the admin account, then offers to add a library.
+      yield* run(async () => {
+        await page.goto(url)
+        await page.getByRole("heading", { name: "Welcome: create the admin account" }).waitFor()
+        await checkPage(page, "01-first-run")
+        await page.getByLabel("Username").fill(ADMIN.username)
+        await page.getByLabel("Email").fill(ADMIN.email)
+        await page.getByLabel("Password").fill(ADMIN.password)
+        await page.getByRole("button", { name: "Create admin" }).click()
+        await page.getByRole("heading", { name: "Libraries" }).waitFor()
+        // Cookies only: nothing of the session is in page storage.
+        expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
+        await addAndScan(page, "Movies", moviesDir)
+        await addAndScan(page, "Secret", secretDir)
+        expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 new")
+        await checkPage(page, "02-admin-libraries")
+      })
+
+      // The player needs the probes that run after a scan.
+      yield* eventually(
+        sql<{ probed: boolean }>`SELECT f.probe IS NOT NULL AS probed FROM media_files f`,
+        (rows) => rows.length === 3 && rows.every((r) => r.probed),
+        { what: "files probed", timeout: Duration.seconds(60), interval: Duration.millis(100) }
+      )
+
+      // Sign out; a second account registers; the admin grants it "Movies" only.
+      yield* run(async () => {
+        await signOut(page)
+        await checkPage(page, "03-sign-in")
+        await page.getByRole("link", { name: "Create an account" }).click()
+        await page.getByLabel("Username").fill(VIEWER.username)
+        await page.getByLabel("Email").fill(VIEWER.email)
+        await page.getByLabel("Password").fill(VIEWER.password)
+        await page.getByRole("button", { name: "Create account" }).click()
+        await page.getByText("Nothing shared with you yet.").waitFor()
+        await signOut(page)
+        await signIn(page, ADMIN)
+        await page.goto(`${url}/admin/users`)
+        const granted = page.waitForResponse((r) => r.url().endsWith("/permissions") && r.request().method() === "POST")
+        await page.getByLabel(`${VIEWER.username} may see Movies`).check()
+        expect((await granted).status()).toBe(200)
+        await checkPage(page, "04-admin-users")
+        await page.getByRole("link", { name: "Jobs" }).click()
+        await page.getByText(/^\d+ runs$/).waitFor()
+        await checkPage(page, "04-admin-jobs")
+        await signOut(page)
+      })
+
+      // The viewer: "Movies" in the rail and on home, "Secret" nowhere (not even by search or its URL).
+      const secretId = (yield* sql<{ id: string }>`SELECT id FROM movies WHERE title = 'Hidden Gem'`)[0]?.id ?? ""
+      yield* run(async () => {
+        await signIn(page, VIEWER)
+        const rail = page.getByRole("navigation", { name: "Main" })
+        await rail.getByRole("link", { name: "Movies" }).waitFor()
+        expect(await rail.getByRole("link", { name: "Secret" }).count()).toBe(0)
+        await page.getByRole("heading", { name: "Recently added movies" }).waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+        await checkPage(page, "05-home")
+
+        await rail.getByRole("link", { name: "Movies" }).click()
+        await page.getByText("2 titles").waitFor()
+        expect(await page.getByTestId("grid").getByRole("link").count()).toBe(2)
+        await checkPage(page, "06-library-grid")
+
+        await page.getByLabel("Search titles").fill("Hidden")
+        await page.getByLabel("Search titles").press("Enter")
+        await page.getByRole("heading", { name: "Results for “Hidden”" }).waitFor()
+        await page.getByText("0 titles").first().waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+        await page.goto(`${url}/movie/${secretId}`)
+        await page.getByRole("alert").waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+
+        await page.getByLabel("Search titles").fill("Alpha")
+        await page.getByLabel("Search titles").press("Enter")
+        await page.getByRole("heading", { name: "Results for “Alpha”" }).waitFor()
+        await page.getByRole("link", { name: /Alpha Quest/ }).click()
+        await page.getByRole("heading", { name: "Alpha Quest" }).waitFor()
+        await checkPage(page, "07-details")
+        await page.getByRole("link", { name: VIEWER.username }).click()
+        await page.getByRole("heading", { name: "Sessions" }).waitFor()
+        await page.getByText("(this one)").waitFor()
+        await checkPage(page, "10-profile")
+        await page.goBack()
+        await page.getByRole("heading", { name: "Alpha Quest" }).waitFor()
+      })
+
+      // Play for 3 s; back on the details page the saved position is offered as "Resume".
+      yield* run(async () => {
+        await page.getByRole("link", { name: "Play", exact: true }).click()
+        await page.locator("video").waitFor()
+        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 3, null, { timeout: 60_000 })
+        await checkPage(page, "08-player")
+        await page.getByRole("button", { name: "← Back" }).click()
+        await page.getByRole("link", { name: /^Resume from 0:0[3-5]$/ }).waitFor()
+        await checkPage(page, "09-resume")
+      })
+
+      // Resume, then switch the audio track: a new session continues from where the first one was.
+      yield* run(async () => {
+        await page.getByRole("link", { name: /^Resume from/ }).click()
+        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 3, null, { timeout: 60_000 })
+        const audio = page.getByLabel("Audio")
+        const options = await audio.locator("option").allTextContents()
+        expect(options.some((o) => o.startsWith("fra"))).toBe(true)
+        await audio.selectOption({ label: options.find((o) => o.startsWith("fra")) ?? "" })
+        await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 3.5, null, { timeout: 60_000 })
+      })
+      const sessions = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM playback_sessions`
+      expect(sessions[0]?.n).toBeGreaterThanOrEqual(3)
+    }), { timeout: 300_000 })
+})
