@@ -13,7 +13,7 @@ import { emit, progress, round } from "./report.js"
 import { withCpu } from "./support/cpu.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
-import { runLoad } from "./support/load.js"
+import { failedRequests, runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
 
 const BENCH = "auth"
@@ -100,6 +100,7 @@ export const run = Effect.scoped(
     emit(BENCH, "uncached_rps", round(uncachedMax.rps, 1), "req/s")
     emit(BENCH, "uncached_p99_ms", uncachedMax.p99Ms, "ms")
     emit(BENCH, "ratio_cached_to_uncached", round(sessionMax.rps / uncachedMax.rps, 3), "ratio")
+    emit(BENCH, "failed_requests", failedRequests(sessionMax, sessionRate, keyMax, keyRate, uncachedMax), "count")
     progress("tearing down (servers, database)")
   })
 )

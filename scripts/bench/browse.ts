@@ -17,7 +17,7 @@ import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 import { emit, progress, round } from "./report.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
-import { runLoad } from "./support/load.js"
+import { failedRequests, runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
 
 const BENCH = "browse"
@@ -135,6 +135,7 @@ export const run = Effect.scoped(
     emit(BENCH, "cold_rps", round(coldMax.rps, 1), "req/s")
     emit(BENCH, "cold_p99_ms", coldMax.p99Ms, "ms")
     emit(BENCH, "ratio_warm_to_cold", round(warmMax.rps / coldMax.rps, 3), "ratio")
+    emit(BENCH, "failed_requests", failedRequests(warmMax, warmRate, coldMax), "count")
     progress("tearing down (servers, database)")
   })
 )

@@ -11,7 +11,7 @@ import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { emit, progress, round } from "./report.js"
 import { startBareServer } from "./support/bare.js"
 import { withCpu } from "./support/cpu.js"
-import { runLoad } from "./support/load.js"
+import { failedRequests, runLoad } from "./support/load.js"
 import { LoadRequest, type CannedResponse } from "./support/protocol.js"
 
 const BENCH = "http-baseline"
@@ -109,6 +109,7 @@ export const run = Effect.scoped(
     emit(BENCH, "gateway_healthz_rps", round(gatewayHealthz.rps, 1), "req/s")
     emit(BENCH, "bare_healthz_rps", round(bareHealthz.rps, 1), "req/s")
     emit(BENCH, "gateway_healthz_p99_ms", gatewayHealthz.p99Ms, "ms")
+    emit(BENCH, "failed_requests", failedRequests(gatewayInfo, bareInfo, floorInfo, gatewayHealthz, bareHealthz), "count")
     progress("tearing down (bare server, gateway, database)")
   })
 )

@@ -3,6 +3,7 @@
  * `{"bench":NAME,"figure":FIGURE,"value":NUMBER,"unit":UNIT}`. Everything else goes to stderr
  * (`progress`), so `npm run bench -- NAME > figures.jsonl` captures only figures.
  */
+import { Data } from "effect"
 
 export type Unit = "req/s" | "ops/s" | "files/s" | "ms" | "s" | "ratio" | "count" | "KB"
 
@@ -32,3 +33,9 @@ export const round = (value: number, digits: number): number => {
   const factor = 10 ** digits
   return Math.round(value * factor) / factor
 }
+
+/**
+ * The work a figure would describe did not happen (not finished by its deadline, not spread as
+ * claimed): the bench fails and prints no figure, rather than a rate of work that was not done.
+ */
+export class BenchIncomplete extends Data.TaggedError("BenchIncomplete")<{ readonly message: string }> {}

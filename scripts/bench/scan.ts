@@ -5,7 +5,11 @@
  * nothing changed, and a rescan after touching 1% of the files (new mtime). Baseline in the same run:
  * `find` walking the same tree.
  *
- * Settings (env): BENCH_SCAN_MOVIES (10000), BENCH_SCAN_SERIES (200), BENCH_SCAN_EPISODES_PER_SERIES (50).
+ * A scan that does not complete, or completes without having seen every file, within
+ * BENCH_SCAN_DEADLINE fails the bench with no figure printed; files/s counts the files the scans saw.
+ *
+ * Settings (env): BENCH_SCAN_MOVIES (10000), BENCH_SCAN_SERIES (200), BENCH_SCAN_EPISODES_PER_SERIES (50),
+ * BENCH_SCAN_DEADLINE (10 minutes, per scan round and for the probes after it).
  */
 import { SqlClient } from "@effect/sql"
 import { CreateLibraryRequest, type LibraryScan, type ScanId } from "@mediaserver/domain"
@@ -16,7 +20,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { Libraries, LibraryScans, ScansRepo } from "@mediaserver/server/library"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
-import { emit, progress, round } from "./report.js"
+import { BenchIncomplete, emit, progress, round } from "./report.js"
 import { startNode } from "./support/jobs-node.js"
 
 const BENCH = "scan"
@@ -24,7 +28,8 @@ const BENCH = "scan"
 const settings = Config.all({
   movies: Config.integer("BENCH_SCAN_MOVIES").pipe(Config.withDefault(10_000)),
   series: Config.integer("BENCH_SCAN_SERIES").pipe(Config.withDefault(200)),
-  episodes: Config.integer("BENCH_SCAN_EPISODES_PER_SERIES").pipe(Config.withDefault(50))
+  episodes: Config.integer("BENCH_SCAN_EPISODES_PER_SERIES").pipe(Config.withDefault(50)),
+  deadline: Config.duration("BENCH_SCAN_DEADLINE").pipe(Config.withDefault(Duration.minutes(10)))
 })
 
 /** Paths relative to the movie and TV roots. */
@@ -58,7 +63,7 @@ const timeFind = (root: string) =>
   }))
 
 export const run = Effect.gen(function* () {
-  const { movies, series, episodes } = yield* settings
+  const { movies, series, episodes, deadline } = yield* settings
   const base = yield* Effect.acquireRelease(
     Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ms-bench-scan-"))),
     (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
@@ -81,15 +86,21 @@ export const run = Effect.gen(function* () {
     libraries.create(new CreateLibraryRequest({ name, kind, paths: [root] }))
   const targets = [yield* create("Movies", "movie", movieRoot), yield* create("Shows", "tvshow", tvRoot)]
 
-  const awaitDone = (id: ScanId) =>
+  /** Polls `check` until it holds; past the deadline the bench fails (no figure for work not done). */
+  const until = <A, E>(what: string, check: Effect.Effect<Option.Option<A>, E>) =>
     Effect.gen(function* () {
+      const ends = Date.now() + Duration.toMillis(deadline)
       for (;;) {
-        const scan = yield* scansRepo.get(id)
-        if (Option.isSome(scan) && scan.value.status !== "running") return scan.value
+        const value = yield* check
+        if (Option.isSome(value)) return value.value
+        if (Date.now() > ends) return yield* new BenchIncomplete({ message: `${what}: not done within ${Duration.format(deadline)}` })
         yield* Effect.sleep(Duration.millis(20))
       }
     })
-  /** Both libraries at once, trigger to completion, in seconds. */
+  const awaitDone = (id: ScanId) =>
+    until(`scan ${id}`, Effect.map(scansRepo.get(id), Option.filter((scan) => scan.status !== "running")))
+  const expected = [tree.movies.length, tree.episodes.length]
+  /** Both libraries at once, trigger to completion: seconds, and files the scans saw. */
   const scanAll = (label: string) =>
     Effect.gen(function* () {
       const started = performance.now()
@@ -99,31 +110,35 @@ export const run = Effect.gen(function* () {
       for (const scan of done) {
         progress(`${label}: ${scan.status} ${JSON.stringify(scan.counts)} (${scan.durationMs} ms in the job)`)
       }
-      return seconds
+      // A failed or cancelled scan, or one that missed files, measured something else.
+      const short = done.filter((scan, i) => scan.status !== "completed" || scan.counts.seen !== expected[i])
+      if (short.length > 0) {
+        return yield* new BenchIncomplete({
+          message: `${label}: ${short.map((s) => `${s.status}, ${s.counts.seen} files seen`).join("; ")} (expected ${expected.join(" and ")})`
+        })
+      }
+      return { seconds, files: done.reduce((n, scan) => n + scan.counts.seen, 0) }
     })
   /** The probe jobs enqueued by a scan run afterwards: let them finish so they do not share the next scan's time. */
-  const probesSettled = Effect.gen(function* () {
-    for (;;) {
-      const [row] = yield* sql<{ n: number }>`
-        SELECT count(*)::int AS n FROM job_runs WHERE kind = 'library.probe' AND state IN ('queued', 'running', 'retrying')`
-      if ((row?.n ?? 0) === 0) return
-      yield* Effect.sleep(Duration.millis(50))
-    }
-  })
+  const probesSettled = until("the probes after the first scan", Effect.map(
+    sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM job_runs WHERE kind = 'library.probe' AND state IN ('queued', 'running', 'retrying')`,
+    ([row]) => ((row?.n ?? 0) === 0 ? Option.some(true) : Option.none())
+  ))
 
   const walkS = yield* timeFind(base)
   progress(`find walked ${total} files in ${round(walkS, 3)} s`)
 
-  const firstS = yield* scanAll("first scan")
+  const first = yield* scanAll("first scan")
   yield* probesSettled
-  const unchangedS = yield* scanAll("unchanged rescan")
+  const unchangedS = (yield* scanAll("unchanged rescan")).seconds
   const touched = [...tree.movies.map((p) => Path.join(movieRoot, p)), ...tree.episodes.map((p) => Path.join(tvRoot, p))]
     .filter((_, i) => i % 100 === 0)
   const later = new Date(Date.now() + 60_000)
   yield* Effect.promise(() => Promise.all(touched.map((p) => Fs.utimes(p, later, later))))
-  const touchedS = yield* scanAll(`rescan after touching ${touched.length} files`)
+  const touchedS = (yield* scanAll(`rescan after touching ${touched.length} files`)).seconds
 
-  emit(BENCH, "first_scan_files_per_s", round(total / firstS, 1), "files/s")
+  emit(BENCH, "first_scan_files_per_s", round(first.files / first.seconds, 1), "files/s")
   emit(BENCH, "unchanged_rescan_s", round(unchangedS, 3), "s")
   emit(BENCH, "touched_rescan_s", round(touchedS, 3), "s")
   emit(BENCH, "walk_s", round(walkS, 3), "s")

@@ -1,17 +1,18 @@
 import { HttpApi, OpenApi } from "@effect/platform"
-import { HttpBadRequest, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
-import { ApiKeysApi, AuthApi, SessionsApi } from "./auth.js"
+import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
+import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
-import { AdminJobsApi } from "./jobsApi.js"
-import { LibrariesApi } from "./librariesApi.js"
-import { MfaApi, MfaLoginApi } from "./mfa.js"
-import { AdminOidcApi, OidcApi, OidcLinksApi } from "./oidc.js"
-import { PlaybackApi, PlaybackSignedApi } from "./playback.js"
-import { ImagesApi, MetadataApi, MetadataRefreshApi } from "./metadataApi.js"
-import { RbacApi } from "./rbac.js"
-import { SettingsApi } from "./settings.js"
-import { SystemApi } from "./system.js"
-import { AdminUsersApi, UsersApi } from "./users.js"
+import { BrowseRpcs } from "./browseRpcs.js"
+import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
+import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
+import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
+import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "./oidc.js"
+import { PlaybackApi, PlaybackRpcs, PlaybackSignedApi } from "./playback.js"
+import { ImagesApi, MetadataApi, MetadataRefreshApi, MetadataRpcs } from "./metadataApi.js"
+import { RbacApi, RbacRpcs } from "./rbac.js"
+import { SettingsApi, SettingsRpcs } from "./settings.js"
+import { SystemApi, SystemRpcs } from "./system.js"
+import { AdminUsersApi, ProfileRpcs, UsersApi } from "./users.js"
 
 /** The REST gateway under /api/v1. Each slice adds its group here. */
 export class MediaApi extends HttpApi.make("media")
@@ -43,6 +44,8 @@ export class MediaApi extends HttpApi.make("media")
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
   .addError(HttpInternalError)
+  // Any operation that reads a stored secret can meet a SECRETS_KEY that does not open it.
+  .addError(HttpConfigurationError)
   .prefix("/api/v1")
   .annotateContext(
     OpenApi.annotations({
@@ -51,3 +54,14 @@ export class MediaApi extends HttpApi.make("media")
       description: "REST gateway of the media server. Errors are JSON bodies { code, message, details? }."
     })
   ) {}
+
+/**
+ * Every RPC group, merged into the one group the server serves at /rpc and the SDK calls. Each slice
+ * adds its group here, next to its REST group above.
+ */
+export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
+  .merge(BrowseRpcs)
+  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
+  .merge(PlaybackRpcs)
+  .merge(MetadataRpcs)
+export type AllRpcs = typeof AllRpcs

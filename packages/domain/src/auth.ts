@@ -4,13 +4,14 @@
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Rpc, RpcGroup } from "@effect/rpc"
-import { ParseResult, Schema } from "effect"
+import { Schema } from "effect"
 import {
   Conflict,
   Forbidden,
   HttpConflict,
   HttpForbidden,
   HttpNotFound,
+  HttpTooManyRequests,
   HttpUnauthorized,
   HttpUnavailable,
   HttpUnprocessable,
@@ -99,24 +100,6 @@ export class MfaRequired extends Schema.Class<MfaRequired>("MfaRequired")({
 /** A password login: a session, or (MFA enabled) the challenge to complete first. */
 export const LoginResult = Schema.Union(AuthTokens, MfaRequired)
 export type LoginResult = typeof LoginResult.Type
-
-/** 429 with `retryAfterMs` in the body (the generic `httpError` shape has no room for it). */
-export const HttpTooManyRequests = Schema.transformOrFail(
-  Schema.Struct({
-    code: Schema.Literal("TooManyRequests"),
-    message: Schema.String,
-    details: Schema.optional(Schema.Unknown),
-    retryAfterMs: Schema.optional(Schema.Number)
-  }),
-  TooManyRequests,
-  {
-    strict: true,
-    decode: (body) =>
-      ParseResult.succeed({ _tag: "TooManyRequests" as const, message: body.message, details: body.details, retryAfterMs: body.retryAfterMs }),
-    encode: (error) =>
-      ParseResult.succeed({ code: "TooManyRequests" as const, message: error.message, details: error.details, retryAfterMs: error.retryAfterMs })
-  }
-).annotations(HttpApiSchema.annotations({ status: 429 }))
 
 export class AuthApi extends HttpApiGroup.make("auth")
   .add(

@@ -1,10 +1,23 @@
 /**
  * Every failure a caller can see is one of these tagged errors. Two families matter to callers:
- * Retryable (timeouts, connection loss, 429, 5xx) and Discard (404/410, validation, permission).
- * Jobs retry the first with backoff and stop at once on the second; HTTP maps each to one status.
+ * Retryable (timeouts, connection loss, 429, 5xx) and Discard (404/410, validation, permission,
+ * configuration). Jobs retry the first with backoff and stop at once on the second; HTTP maps each
+ * to one status.
  */
 import { HttpApiSchema } from "@effect/platform"
 import { ParseResult, Schema } from "effect"
+
+/** Whether asking again may help (Retryable) or cannot (Discard). */
+export type ErrorFamily = "Retryable" | "Discard"
+
+/**
+ * An error that carries its family: every error type of the domain declares `family`, and what
+ * classifies errors (jobs, clients) takes only these, so an error without one does not compile there.
+ */
+export interface Classified {
+  readonly _tag: string
+  readonly family: ErrorFamily
+}
 
 const errorFields = {
   message: Schema.String,
@@ -12,34 +25,78 @@ const errorFields = {
 }
 
 /** 400: the request cannot be read (malformed JSON, wrong shape). `details` names the field. */
-export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", errorFields) {}
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 401: no or invalid credentials. */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", errorFields) {}
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 403: authenticated but not allowed. */
-export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", errorFields) {}
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 404: the thing does not exist (or the caller may not know it exists). */
-export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", errorFields) {}
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 409: conflicts with the current state (duplicate, wrong state). */
-export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", errorFields) {}
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 413: request body over the configured limit. */
-export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", errorFields) {}
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 422: well-formed but semantically invalid (a password policy, a bad range). */
-export class Unprocessable extends Schema.TaggedError<Unprocessable>()("Unprocessable", errorFields) {}
+export class Unprocessable extends Schema.TaggedError<Unprocessable>()("Unprocessable", errorFields) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 /** 429: too many requests; `retryAfterMs` says when to come back. */
 export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()("TooManyRequests", {
   ...errorFields,
   retryAfterMs: Schema.optional(Schema.Number)
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 /** 503: a dependency (database, cluster) is unavailable right now; retryable. */
-export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", errorFields) {}
+export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", errorFields) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 /** 500: a bug or an unexpected failure; the message is generic, details stay in the logs. */
-export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", errorFields) {}
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", errorFields) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 
 /** Database failure, wrapped once by the repository helper. Retryable: it is connection loss or load. */
 export class DatabaseError extends Schema.TaggedError<DatabaseError>()("DatabaseError", {
   message: Schema.String,
   operation: Schema.String
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 
 export type ApiError =
   | BadRequest
@@ -52,22 +109,23 @@ export type ApiError =
   | TooManyRequests
   | Unavailable
   | InternalError
+  | ConfigurationError
 
-/** Retryable vs Discard, for jobs and clients. Unknown tags are treated as retryable (transient). */
-const discardTags: ReadonlySet<string> = new Set([
-  "BadRequest",
-  "Unauthorized",
-  "Forbidden",
-  "NotFound",
-  "Conflict",
-  "PayloadTooLarge",
-  "Unprocessable",
-  "ProbeFailed",
-  // A payload that does not encode will not encode on the next attempt either.
-  "JobPayloadInvalid"
-])
-export const isDiscard = (error: { readonly _tag: string }): boolean => discardTags.has(error._tag)
-export const isRetryable = (error: { readonly _tag: string }): boolean => !isDiscard(error)
+/**
+ * 500 with code ConfigurationError: the deployment is wrong (a stored secret does not open with
+ * SECRETS_KEY, say), so asking again cannot help; `variable` names the setting to fix.
+ */
+export class ConfigurationError extends Schema.TaggedError<ConfigurationError>()("ConfigurationError", {
+  ...errorFields,
+  variable: Schema.String
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
+
+export const isDiscard = (error: Classified): boolean => error.family === "Discard"
+export const isRetryable = (error: Classified): boolean => error.family === "Retryable"
 
 /** The JSON body of every HTTP error: `{ code, message, details? }`. */
 export const ErrorBody = Schema.Struct({
@@ -84,21 +142,25 @@ export interface ErrorEncoded<Tag extends string> {
 }
 
 /**
- * The HTTP face of a tagged error: encodes it as `{ code, message, details? }` with its status, so the
- * OpenAPI document describes exactly what clients receive. RPC keeps the tagged form.
+ * The HTTP face of a tagged error: encodes it as `{ code, message, details?, ...extra }` with its
+ * status, so the OpenAPI document describes exactly what clients receive. RPC keeps the tagged form.
+ * `extra` declares the error's own fields (a 429's `retryAfterMs`) for the body.
  */
-export const httpError = <A, Tag extends string>(
-  schema: Schema.Schema<A, ErrorEncoded<Tag>>,
+export const httpError = <A, Tag extends string, I extends ErrorEncoded<Tag>, const Extra extends Schema.Struct.Fields = {}>(
+  schema: Schema.Schema<A, I>,
   tag: Tag,
-  status: number
+  status: number,
+  extra?: Extra
 ) =>
   Schema.transformOrFail(
-    Schema.Struct({ code: Schema.Literal(tag), message: Schema.String, details: Schema.optional(Schema.Unknown) }),
+    Schema.Struct({ ...extra, code: Schema.Literal(tag), message: Schema.String, details: Schema.optional(Schema.Unknown) }),
     schema,
     {
-      strict: true,
-      decode: (body) => ParseResult.succeed({ _tag: tag, message: body.message, details: body.details }),
-      encode: (error) => ParseResult.succeed({ code: tag, message: error.message, details: error.details })
+      // Not strict: the body and the error differ only in `code` / `_tag`, and the other side's schema
+      // checks what it receives (the left-over `code` or `_tag` is dropped as an excess property).
+      strict: false,
+      decode: (body) => ParseResult.succeed({ ...body, _tag: tag }),
+      encode: ({ _tag, ...fields }) => ParseResult.succeed({ ...fields, code: tag })
     }
   ).annotations(HttpApiSchema.annotations({ status }))
 
@@ -111,6 +173,8 @@ export const HttpPayloadTooLarge = httpError(PayloadTooLarge, "PayloadTooLarge",
 export const HttpUnprocessable = httpError(Unprocessable, "Unprocessable", 422)
 export const HttpUnavailable = httpError(Unavailable, "Unavailable", 503)
 export const HttpInternalError = httpError(InternalError, "InternalError", 500)
+export const HttpTooManyRequests = httpError(TooManyRequests, "TooManyRequests", 429, { retryAfterMs: Schema.optional(Schema.Number) })
+export const HttpConfigurationError = httpError(ConfigurationError, "ConfigurationError", 500, { variable: Schema.String })
 
 /** Status of each API error tag, for the gateway's last-resort mapping. */
 export const statusOfTag: Readonly<Record<ApiError["_tag"], number>> = {
@@ -123,17 +187,26 @@ export const statusOfTag: Readonly<Record<ApiError["_tag"], number>> = {
   Unprocessable: 422,
   TooManyRequests: 429,
   Unavailable: 503,
-  InternalError: 500
+  InternalError: 500,
+  ConfigurationError: 500
 }
 
 /** Reading or writing stored files (avatars, images) failed. Retryable: disk full, permissions fixed. */
 export class StorageError extends Schema.TaggedError<StorageError>()("StorageError", {
   message: Schema.String,
   operation: Schema.String
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 
 /** Start-up could not complete (data dir locked, database unreachable, migrations failed). */
 export class StartupError extends Schema.TaggedError<StartupError>()("StartupError", {
   component: Schema.String,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}

@@ -48,7 +48,7 @@ export class Principal extends Schema.Class<Principal>("Principal")({
   permissions: Schema.Array(Permission)
 }) {}
 
-export class CurrentUser extends Context.Tag("@mediaserver/CurrentUser")<CurrentUser, Principal>() {}
+export class CurrentUser extends Context.Tag("@mediaserver/auth/CurrentUser")<CurrentUser, Principal>() {}
 
 export const API_KEY_HEADER = "X-Api-Key"
 
@@ -67,7 +67,7 @@ export const CSRF_HEADER = "X-CSRF-Token"
  * (with the CSRF header on unsafe methods); 401 otherwise, 403 for a missing or wrong CSRF token (503
  * when the credential store cannot answer).
  */
-export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
+export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@mediaserver/auth/Authentication", {
   failure: Schema.Union(HttpUnauthorized, HttpForbidden, HttpUnavailable),
   provides: CurrentUser,
   security: {
@@ -78,7 +78,7 @@ export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Aut
 }) {}
 
 /** RPC: the same credentials, read from the request headers (RPC is POST: cookies need the CSRF header). */
-export class RpcAuthentication extends RpcMiddleware.Tag<RpcAuthentication>()("RpcAuthentication", {
+export class RpcAuthentication extends RpcMiddleware.Tag<RpcAuthentication>()("@mediaserver/auth/RpcAuthentication", {
   failure: Schema.Union(Unauthorized, Forbidden, Unavailable),
   provides: CurrentUser
 }) {}

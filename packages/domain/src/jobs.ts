@@ -5,9 +5,8 @@
  */
 import { Duration, Schema } from "effect"
 import { EpisodeId, MovieId, PersonId, SeasonId, SeriesId } from "./contentIds.js"
-import { isDiscard } from "./errors.js"
+import type { ErrorFamily } from "./errors.js"
 import { LibraryId, ScanId } from "./libraries.js"
-import { providerDiscardTags } from "./metadata.js"
 
 /** Queues and how many handlers of each may run at once on one node (configurable per node). */
 export const JobQueue = Schema.Literal("critical", "high", "default", "low", "bulk")
@@ -55,8 +54,6 @@ export interface JobKind<Name extends string, S extends Schema.Schema.AnyNoConte
   readonly timeout: Duration.Duration
   /** By args (the encoded payload); none when absent. */
   readonly unique?: JobUniqueness
-  /** Error tags that end the run at once, on top of the domain's Discard family. */
-  readonly discardOn: ReadonlyArray<string>
 }
 
 export interface JobKindSpec<Name extends string, S extends Schema.Schema.AnyNoContext> {
@@ -67,7 +64,6 @@ export interface JobKindSpec<Name extends string, S extends Schema.Schema.AnyNoC
   readonly backoff: { readonly base: Duration.DurationInput; readonly max: Duration.DurationInput }
   readonly timeout: Duration.DurationInput
   readonly unique?: { readonly period?: Duration.DurationInput }
-  readonly discardOn?: ReadonlyArray<string>
 }
 
 export const defineJob = <const Name extends string, S extends Schema.Schema.AnyNoContext>(
@@ -81,8 +77,7 @@ export const defineJob = <const Name extends string, S extends Schema.Schema.Any
   timeout: Duration.decode(spec.timeout),
   ...(spec.unique === undefined
     ? {}
-    : { unique: spec.unique.period === undefined ? {} : { period: Duration.decode(spec.unique.period) } }),
-  discardOn: spec.discardOn ?? []
+    : { unique: spec.unique.period === undefined ? {} : { period: Duration.decode(spec.unique.period) } })
 })
 
 /** Jitter adds up to this share of the delay, never less: a delay is never shorter than its backoff. */
@@ -104,12 +99,6 @@ export const backoffDelay = (
   return Duration.millis(Math.ceil(Math.max(jittered, retryAfterMs ?? 0)))
 }
 
-/** Whether a handler error ends the run at once (Discard family or the kind's own list). */
-export const isJobDiscard = (
-  kind: { readonly discardOn: ReadonlyArray<string> },
-  error: { readonly _tag: string }
-): boolean => isDiscard(error) || kind.discardOn.includes(error._tag)
-
 // --- errors -----------------------------------------------------------------------------------
 
 /** One attempt failed; what the engine keeps of a handler's error (it must survive serialisation). */
@@ -118,14 +107,23 @@ export class JobAttemptFailed extends Schema.TaggedError<JobAttemptFailed>()("Jo
   message: Schema.String,
   discard: Schema.Boolean,
   retryAfterMs: Schema.optional(Schema.Number)
-}) {}
+}) {
+  /** The family the handler's error had. */
+  get family(): ErrorFamily {
+    return this.discard ? "Discard" : "Retryable"
+  }
+}
 
 /** An attempt ran past its kind's timeout and was interrupted. Retryable. */
 export class JobTimeout extends Schema.TaggedError<JobTimeout>()("JobTimeout", {
   kind: Schema.String,
   timeoutMs: Schema.Number,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 
 /** The run ended without success: attempts exhausted, discarded, or a defect in its handler. */
 export class JobRunFailed extends Schema.TaggedError<JobRunFailed>()("JobRunFailed", {
@@ -133,13 +131,21 @@ export class JobRunFailed extends Schema.TaggedError<JobRunFailed>()("JobRunFail
   kind: Schema.String,
   state: Schema.Literal("failed", "discarded"),
   message: Schema.String
-}) {}
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 
 /** The payload given to `enqueue` does not encode with its kind's schema. */
 export class JobPayloadInvalid extends Schema.TaggedError<JobPayloadInvalid>()("JobPayloadInvalid", {
   kind: Schema.String,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 
 /** A run as the run records show it (for visibility and retention). Dates encode as ISO strings (JSON APIs). */
 export class JobRun extends Schema.Class<JobRun>("JobRun")({
@@ -205,8 +211,7 @@ export const LibraryMatchFileJob = defineJob({
   maxAttempts: 3,
   backoff: { base: "5 seconds", max: "1 minute" },
   timeout: "2 minutes",
-  unique: {},
-  discardOn: ["FileUnmatched"]
+  unique: {}
 })
 
 /** Probes a library's files whose probe is missing or stale (after a scan found new or changed files). */
@@ -228,8 +233,7 @@ export const MetadataRefreshLibraryJob = defineJob({
   maxAttempts: 5,
   backoff: { base: "30 seconds", max: "10 minutes" },
   timeout: "2 hours",
-  unique: {},
-  discardOn: providerDiscardTags
+  unique: {}
 })
 
 // --- metadata (refresh pipelines) -------------------------------------------------------------
@@ -248,8 +252,7 @@ const refresh = <const Name extends string, S extends Schema.Schema.AnyNoContext
     maxAttempts: 5,
     backoff: { base: "5 seconds", max: "10 minutes" },
     timeout: "5 minutes",
-    unique: { period: "30 minutes" },
-    discardOn: providerDiscardTags
+    unique: { period: "30 minutes" }
   })
 
 export const MetadataRefreshMovieJob = refresh("metadata.refresh_movie", Schema.Struct({ movieId: MovieId, trigger: RefreshTrigger }))
@@ -267,8 +270,7 @@ export const MetadataEnrichJob = defineJob({
   maxAttempts: 3,
   backoff: { base: "10 seconds", max: "5 minutes" },
   timeout: "5 minutes",
-  unique: {},
-  discardOn: providerDiscardTags
+  unique: {}
 })
 
 /** Fetches one provider image into the content-addressed store (a no-op once stored). */
@@ -279,8 +281,7 @@ export const MetadataDownloadImageJob = defineJob({
   maxAttempts: 4,
   backoff: { base: "10 seconds", max: "10 minutes" },
   timeout: "2 minutes",
-  unique: {},
-  discardOn: providerDiscardTags
+  unique: {}
 })
 
 const MetadataJobs = {

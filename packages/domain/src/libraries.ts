@@ -101,7 +101,11 @@ export class GrantLibraryPermissionRequest extends Schema.Class<GrantLibraryPerm
 export class FileUnmatched extends Schema.TaggedError<FileUnmatched>()("FileUnmatched", {
   path: Schema.String,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 
 // --- scans ------------------------------------------------------------------------------------
 

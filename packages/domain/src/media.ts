@@ -60,17 +60,29 @@ export class MediaInfo extends Schema.Class<MediaInfo>("MediaInfo")({
 export class ProbeFailed extends Schema.TaggedError<ProbeFailed>()("ProbeFailed", {
   path: Schema.String,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 
 /** ffprobe did not answer in time (slow disk, network mount). Retryable. */
 export class ProbeTimeout extends Schema.TaggedError<ProbeTimeout>()("ProbeTimeout", {
   path: Schema.String,
   timeoutMs: Schema.Number,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 
 /** ffprobe itself could not be started (not installed, FFPROBE_PATH wrong). Retryable: not the file's fault. */
 export class ProbeUnavailable extends Schema.TaggedError<ProbeUnavailable>()("ProbeUnavailable", {
   binary: Schema.String,
   message: Schema.String
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}

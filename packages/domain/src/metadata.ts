@@ -286,7 +286,11 @@ export class ProviderUnavailable extends Schema.TaggedError<ProviderUnavailable>
   message: Schema.String,
   status: Schema.optional(Schema.Number),
   retryAfterMs: Schema.optional(Schema.Number)
-}) {}
+}) {
+  get family(): "Retryable" {
+    return "Retryable"
+  }
+}
 
 /**
  * A provider refused for good: unknown id (404/410), bad key (401), invalid request, not configured.
@@ -297,9 +301,10 @@ export class ProviderRejected extends Schema.TaggedError<ProviderRejected>()("Pr
   message: Schema.String,
   reason: Schema.Literal("not_found", "unauthorized", "invalid", "not_configured"),
   status: Schema.optional(Schema.Number)
-}) {}
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 
 export type ProviderError = ProviderUnavailable | ProviderRejected
-
-/** Error tags metadata jobs discard on (on top of the domain's Discard family). */
-export const providerDiscardTags: ReadonlyArray<string> = ["ProviderRejected"]

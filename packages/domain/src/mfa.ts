@@ -6,13 +6,15 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Rpc, RpcGroup } from "@effect/rpc"
 import { Schema } from "effect"
-import { AuthTokens, HttpTooManyRequests } from "./auth.js"
+import { AuthTokens } from "./auth.js"
 import {
+  ConfigurationError,
   Conflict,
   Forbidden,
   HttpConflict,
   HttpForbidden,
   HttpNotFound,
+  HttpTooManyRequests,
   HttpUnauthorized,
   HttpUnavailable,
   HttpUnprocessable,
@@ -189,8 +191,9 @@ export class MfaLoginApi extends HttpApiGroup.make("mfaLogin")
 // ---------------------------------------------------------------------------------------------------------
 // RPC
 
-const MfaErrors = Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, Unauthorized, TooManyRequests, Unavailable)
-const LoginErrors = Schema.Union(Unauthorized, TooManyRequests, Unavailable)
+// ConfigurationError: a stored TOTP secret that SECRETS_KEY does not open.
+const MfaErrors = Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, Unauthorized, TooManyRequests, Unavailable, ConfigurationError)
+const LoginErrors = Schema.Union(Unauthorized, TooManyRequests, Unavailable, ConfigurationError)
 
 export class MfaRpcs extends RpcGroup.make(
   Rpc.make("MfaStatus", { payload: statusParams, success: MfaStatus, error: MfaErrors }),

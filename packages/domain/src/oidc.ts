@@ -7,6 +7,7 @@ import { Rpc, RpcGroup } from "@effect/rpc"
 import { Schema } from "effect"
 import { AuthTokens } from "./auth.js"
 import {
+  ConfigurationError,
   Conflict,
   Forbidden,
   HttpConflict,
@@ -187,7 +188,8 @@ export class AdminOidcApi extends HttpApiGroup.make("adminOidc")
 // ---------------------------------------------------------------------------------------------------------
 // RPC (the redirect becomes a URL to send the browser to; the callback takes the provider's parameters)
 
-const OidcErrors = Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, Unauthorized, Unavailable)
+// ConfigurationError: a stored client secret that SECRETS_KEY does not open.
+const OidcErrors = Schema.Union(Forbidden, NotFound, Conflict, Unprocessable, Unauthorized, Unavailable, ConfigurationError)
 
 export class OidcRpcs extends RpcGroup.make(
   Rpc.make("OidcProviders", { success: Schema.Array(OidcProviderSummary), error: OidcErrors }),

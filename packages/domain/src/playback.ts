@@ -148,7 +148,11 @@ export class PlaybackHeartbeat extends Schema.Class<PlaybackHeartbeat>("Playback
 export class RangeNotSatisfiable extends Schema.TaggedError<RangeNotSatisfiable>()("RangeNotSatisfiable", {
   message: Schema.String,
   details: Schema.optional(Schema.Unknown)
-}) {}
+}) {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 export const HttpRangeNotSatisfiable = httpError(RangeNotSatisfiable, "RangeNotSatisfiable", 416)
 
 const sessionPath = Schema.Struct({ sessionId: PlaybackSessionId })

@@ -9,17 +9,11 @@
 import { FetchHttpClient, Headers, HttpClient, HttpClientRequest } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import type { RpcClientError } from "@effect/rpc/RpcClientError"
-import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MetadataRpcs, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
+import { AllRpcs } from "@mediaserver/domain"
 import { Context, Effect, Layer, Redacted, type Scope } from "effect"
-import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 
-/** Every RPC group the server serves, merged into one group (the server must serve the same merge). */
-export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
-  .merge(BrowseRpcs)
-  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
-  .merge(PlaybackRpcs)
-  .merge(MetadataRpcs)
-export type AllRpcs = typeof AllRpcs
+/** The group the client calls: every RPC the server serves (defined once in domain, beside MediaApi). */
+export { AllRpcs } from "@mediaserver/domain"
 
 /** The client value: one method per RPC (`client.SystemInfo()`, `client.SystemPing({ id })`). */
 export type MediaRpcClient = RpcClient.FromGroup<AllRpcs, RpcClientError>
@@ -75,6 +69,10 @@ const fetchLayer = (options: MediaClientOptions): Layer.Layer<HttpClient.HttpCli
     ? FetchHttpClient.layer
     : FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, options.fetch)))
 
+/** The protocol over HTTP with `fetch` and NDJSON, the same serialization the server uses. */
+export const clientLayer = (options: MediaClientOptions): Layer.Layer<RpcClient.Protocol> =>
+  layerProtocol(options).pipe(Layer.provide([fetchLayer(options), RpcSerialization.layerNdjson]))
+
 /** Builds the client over whatever `RpcClient.Protocol` is provided; it lives as long as the scope. */
 export const make: Effect.Effect<MediaRpcClient, never, RpcClient.Protocol | Scope.Scope> = RpcClient.make(AllRpcs)
 
@@ -87,8 +85,5 @@ export class MediaClient extends Context.Tag("@mediaserver/rpc-client/MediaClien
 
   /** The client over HTTP with `fetch` and NDJSON, the same serialization the server uses. */
   static readonly layer = (options: MediaClientOptions): Layer.Layer<MediaClient> =>
-    MediaClient.layerWithoutProtocol.pipe(
-      Layer.provide(layerProtocol(options)),
-      Layer.provide([fetchLayer(options), RpcSerialization.layerNdjson])
-    )
+    MediaClient.layerWithoutProtocol.pipe(Layer.provide(clientLayer(options)))
 }

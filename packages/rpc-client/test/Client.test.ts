@@ -1,9 +1,10 @@
-import { HttpClient, HttpClientError, type HttpClientRequest, HttpServer } from "@effect/platform"
-import { RpcSerialization, RpcServer } from "@effect/rpc"
+import { HttpClient, HttpClientError, type HttpClientRequest } from "@effect/platform"
+import { RpcSerialization } from "@effect/rpc"
 import { RpcClientError } from "@effect/rpc/RpcClientError"
 import { describe, expect, it } from "@effect/vitest"
-import { InternalError, PingResult, SystemInfo, SystemRpcs, Unavailable } from "@mediaserver/domain"
-import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
+import { AllRpcs, AuthTokens, LibraryId, NotFound, PingResult, SystemInfo, Unauthorized } from "@mediaserver/domain"
+import { Cause, Context, Effect, Exit, Layer, Option, Redacted } from "effect"
+import { account, PASSWORD } from "@mediaserver/testkit/Http"
 import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { createMediaClient, layerProtocol, MediaClient, type MediaClientOptions } from "../src/index.js"
 
@@ -42,33 +43,15 @@ const rejection = <A>(promise: () => Promise<A>) =>
     })
   )
 
-/**
- * The real RPC server stack (RpcServer + NDJSON) as an in-memory `fetch`, with handlers that fail on
- * demand: the server has no RPC that fails deterministically yet, and typed errors must be seen to cross
- * the wire as themselves. Only SystemRpcs is served (the calls used here).
- */
-const failingServerFetch = Effect.acquireRelease(
-  Effect.sync(() =>
-    RpcServer.toWebHandler(SystemRpcs, {
-      layer: Layer.mergeAll(
-        SystemRpcs.toLayer({
-          SystemInfo: () => Effect.die("not used"),
-          SystemPing: ({ id }) =>
-            id === "down"
-              ? Effect.fail(new Unavailable({ message: "cluster unavailable", details: { id } }))
-              : id === "boom"
-              ? Effect.fail(new InternalError({ message: "internal error" }))
-              : Effect.succeed(new PingResult({ entityId: id, handledBy: "memory", count: 1 }))
-        }),
-        RpcSerialization.layerNdjson,
-        HttpServer.layerContext
-      )
-    })
-  ),
-  (web) => Effect.promise(() => web.dispose())
-).pipe(
-  Effect.map((web): typeof globalThis.fetch => (input, init) => web.handler(new Request(input, init)))
-)
+/** An unknown library: the real server answers NotFound for it, to an admin. */
+const NO_LIBRARY = LibraryId.make("00000000-0000-4000-8000-000000000009")
+
+/** The real server with its first account (the admin) signed in. */
+const serverWithAdmin = Effect.gen(function* () {
+  const { url } = yield* startServerWithDatabase()
+  const admin = yield* account(url, "ada")
+  return { url, rpcUrl: `${url}/rpc`, token: admin.accessToken }
+})
 
 describe("MediaClient (Effect)", () => {
   it.scopedLive("calls SystemInfo and SystemPing on the real server", () =>
@@ -108,22 +91,25 @@ describe("MediaClient (Effect)", () => {
 
   it.scopedLive("typed errors of an RPC arrive as themselves", () =>
     Effect.gen(function* () {
-      const client = yield* effectClient({ url: "http://in-memory/rpc", fetch: yield* failingServerFetch })
+      const { rpcUrl, token } = yield* serverWithAdmin
+      const client = yield* effectClient({ url: rpcUrl, bearerToken: token })
 
-      const unavailable = failureOf(yield* Effect.exit(client.SystemPing({ id: "down" })))
-      expect(unavailable).toBeInstanceOf(Unavailable)
-      expect(unavailable).toMatchObject({ _tag: "Unavailable", message: "cluster unavailable", details: { id: "down" } })
-      expect(failureOf(yield* Effect.exit(client.SystemPing({ id: "boom" })))).toBeInstanceOf(InternalError)
+      const notFound = failureOf(yield* Effect.exit(client.LibrariesGet({ libraryId: NO_LIBRARY })))
+      expect(notFound).toBeInstanceOf(NotFound)
+      expect(notFound).toMatchObject({ _tag: "NotFound" })
+      const anonymous = yield* effectClient({ url: rpcUrl })
+      expect(failureOf(yield* Effect.exit(anonymous.UsersMe()))).toBeInstanceOf(Unauthorized)
 
-      const handled = yield* client.SystemPing({ id: "down" }).pipe(
+      const handled = yield* client.LibrariesGet({ libraryId: NO_LIBRARY }).pipe(
+        Effect.as("found"),
         Effect.catchTags({
+          NotFound: () => Effect.succeed("not found"),
+          Forbidden: () => Effect.succeed("forbidden"),
           Unavailable: () => Effect.succeed("retry later"),
-          InternalError: () => Effect.succeed("bug"),
           RpcClientError: () => Effect.succeed("transport")
         })
       )
-      expect(handled).toBe("retry later")
-      expect((yield* client.SystemPing({ id: "fine" })).count).toBe(1)
+      expect(handled).toBe("not found")
     }))
 
   it.scopedLive("sends the configured headers and bearer token with every request", () =>
@@ -149,39 +135,53 @@ describe("MediaClient (Effect)", () => {
 })
 
 describe("createMediaClient (Promise)", () => {
-  it.scopedLive("calls SystemInfo and SystemPing on the real server", () =>
+  it("has one method per RPC of the group, named as the RPC", () => {
+    const client = createMediaClient({ url: UNREACHABLE })
+    const methods = Object.keys(client).filter((name) => name !== "close").sort()
+    expect(methods).toEqual(Array.from(AllRpcs.requests.keys()).sort())
+    expect(methods.length).toBeGreaterThan(100)
+    return client.close()
+  })
+
+  it.scopedLive("calls several areas on the real server: log in, me, settings, libraries, movies, system", () =>
     Effect.gen(function* () {
-      const { url } = yield* startServerWithDatabase()
-      const client = yield* promiseClient({ url: `${url}/rpc`, bearerToken: "token" })
+      const { rpcUrl } = yield* serverWithAdmin
+      const anonymous = yield* promiseClient({ url: rpcUrl })
+      const tokens = yield* Effect.promise(() => anonymous.AuthLogin({ username: "ada", password: Redacted.make(PASSWORD) }))
+      expect(tokens).toBeInstanceOf(AuthTokens)
+      const token = tokens instanceof AuthTokens ? tokens.accessToken : Redacted.make("")
+      const client = yield* promiseClient({ url: rpcUrl, bearerToken: token })
 
-      const info = yield* Effect.promise(() => client.system.info())
+      const me = yield* Effect.promise(() => client.UsersMe())
+      expect(me).toMatchObject({ username: "ada", role: "admin" })
+      const settings = yield* Effect.promise(() => client.SettingsUserList({}))
+      expect(Array.isArray(settings)).toBe(true)
+      expect(yield* Effect.promise(() => client.LibrariesList())).toEqual([])
+      expect(yield* Effect.promise(() => client.MoviesList({}))).toMatchObject({ total: 0 })
+      const info = yield* Effect.promise(() => client.SystemInfo())
       expect(info).toBeInstanceOf(SystemInfo)
-      expect(info).toMatchObject({ name: "mediaserver", embedded: false })
-
-      const first = yield* Effect.promise(() => client.system.ping("promise-a"))
+      const first = yield* Effect.promise(() => client.SystemPing({ id: "promise-a" }))
       expect(first).toBeInstanceOf(PingResult)
-      expect(first).toMatchObject({ entityId: "promise-a", count: 1 })
-      expect((yield* Effect.promise(() => client.system.ping("promise-a"))).count).toBe(2)
-      expect((yield* Effect.promise(() => client.system.ping("promise-b"))).count).toBe(1)
+      expect((yield* Effect.promise(() => client.SystemPing({ id: "promise-a" }))).count).toBe(2)
     }))
 
   it.scopedLive("typed errors reject as the tagged error instances", () =>
     Effect.gen(function* () {
-      const client = yield* promiseClient({ url: "http://in-memory/rpc", fetch: yield* failingServerFetch })
-
-      const unavailable = yield* rejection(() => client.system.ping("down"))
-      expect(unavailable).toBeInstanceOf(Unavailable)
-      expect(unavailable).toMatchObject({ _tag: "Unavailable", message: "cluster unavailable" })
-      const internal = yield* rejection(() => client.system.ping("boom"))
-      expect(internal).toBeInstanceOf(InternalError)
-      expect(internal).toMatchObject({ _tag: "InternalError" })
-      expect(yield* Effect.promise(() => client.system.ping("fine"))).toMatchObject({ count: 1 })
+      const { rpcUrl, token } = yield* serverWithAdmin
+      const client = yield* promiseClient({ url: rpcUrl, bearerToken: token })
+      const notFound = yield* rejection(() => client.LibrariesGet({ libraryId: NO_LIBRARY }))
+      expect(notFound).toBeInstanceOf(NotFound)
+      expect(notFound).toMatchObject({ _tag: "NotFound" })
+      const anonymous = yield* promiseClient({ url: rpcUrl })
+      expect(yield* rejection(() => anonymous.UsersMe())).toBeInstanceOf(Unauthorized)
+      const wrong = yield* rejection(() => anonymous.AuthLogin({ username: "ada", password: Redacted.make("wrong") }))
+      expect(wrong).toMatchObject({ _tag: "Unauthorized", message: "Invalid username or password" })
     }))
 
   it.scopedLive("an unreachable server rejects with the RpcClientError instance itself", () =>
     Effect.gen(function* () {
       const client = yield* promiseClient({ url: UNREACHABLE })
-      const error = yield* rejection(() => client.system.ping("x"))
+      const error = yield* rejection(() => client.SystemPing({ id: "x" }))
       expect(error).toBeInstanceOf(RpcClientError)
       expect(error).toMatchObject({ _tag: "RpcClientError", reason: "Protocol" })
     }))

@@ -28,17 +28,21 @@ const through = (url: string, port: number) => {
   return via.toString()
 }
 
+/** Generous: what is checked is that the call ends at all, not how fast (the cache bench measures that). */
+const withinDeadline = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.timeoutFail(effect, { duration: Duration.seconds(10), onTimeout: () => "did not end within 10 s" })
+
 describe("cache with Redis unreachable", () => {
   it.scopedLive("closed port: every read succeeds from the source, invalidations do not fail", () =>
     Effect.gen(function*() {
       const node = yield* cacheNode({ prefix, redisUrl: Option.some(CLOSED) })
       const ns = yield* node.namespace({ namespace: "deg-closed", schema: Schema.String, ttl: long, tags: (k: string) => [`t:${k}`] })
       const src = source("v1")
-      const started = performance.now()
-      for (let i = 0; i < 5; i++) expect(yield* ns.get("k", src.lookup)).toBe("v1")
-      expect(yield* ns.getOption("none", Effect.succeed(Option.none<string>()))).toEqual(Option.none())
-      // No waiting for a connection that will not come.
-      expect(performance.now() - started).toBeLessThan(500)
+      // No waiting for a connection that will not come: reads that queued for one would never end.
+      yield* withinDeadline(Effect.gen(function*() {
+        for (let i = 0; i < 5; i++) expect(yield* ns.get("k", src.lookup)).toBe("v1")
+        expect(yield* ns.getOption("none", Effect.succeed(Option.none<string>()))).toEqual(Option.none())
+      }))
       // Generations are unknown without Redis, so the cache is bypassed: the source answers.
       expect(src.calls()).toBe(5)
       const { l2Skipped, redisErrors } = node.store.counters
@@ -135,17 +139,14 @@ describe("cache with Redis unreachable", () => {
 
       yield* proxy.stall
       const errors = node.store.counters.redisErrors
-      const started = performance.now()
-      expect(yield* ns.get("k", src.lookup)).toBe("v1")
-      const elapsed = performance.now() - started
-      // One L2 read and one L2 write, each cut off at 50 ms.
-      expect(elapsed).toBeGreaterThanOrEqual(45)
-      expect(elapsed).toBeLessThan(1_000)
+      // One L2 read and one L2 write, each cut off by the timeout (a hung Redis would hold the read forever).
+      expect(yield* withinDeadline(ns.get("k", src.lookup))).toBe("v1")
       expect(node.store.counters.redisErrors).toBeGreaterThanOrEqual(errors + 2)
-      // L1 hits do not touch Redis.
-      const hit = performance.now()
-      expect(yield* ns.get("warm", src.lookup)).toBe("v1")
-      expect(performance.now() - hit).toBeLessThan(20)
+      // L1 hits do not touch Redis: no L2 read, no new error.
+      const counts = node.store.counters.forNamespace("deg-stall")
+      const [l1Hits, l2Reads, errorsBefore] = [counts.l1Hit, counts.l2Hit + counts.l2Miss, node.store.counters.redisErrors]
+      expect(yield* withinDeadline(ns.get("warm", src.lookup))).toBe("v1")
+      expect([counts.l1Hit, counts.l2Hit + counts.l2Miss, node.store.counters.redisErrors]).toEqual([l1Hits + 1, l2Reads, errorsBefore])
       // Invalidating while Redis hangs returns and still drops the local entry.
       src.set("v2")
       yield* ns.invalidate("warm")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Schema } from "effect"
 import * as Fs from "node:fs"
-import { VERSION } from "../src/version.js"
+import { VERSION } from "../src/system/Version.js"
 
 const Manifest = Schema.parseJson(Schema.Struct({ version: Schema.String }))
 

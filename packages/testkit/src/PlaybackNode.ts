@@ -42,7 +42,7 @@ export const longClip = (dir: string) =>
     const out = Path.join(dir, "long.mp4")
     yield* TestMedia.exec(yield* TestMedia.ffmpegPath, [
       "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-      "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=30", "-f", "lavfi", "-i", "sine=frequency=440:duration=30",
+      "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=60", "-f", "lavfi", "-i", "sine=frequency=440:duration=60",
       "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
       "-c:a", "aac", "-ac", "2", "-shortest", out
     ])

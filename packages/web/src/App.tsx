@@ -9,6 +9,7 @@ import { call, whenSignedOut } from "./api.js"
 import { match, navigate, useLocation } from "./router.js"
 import { bootstrap, loadSession, type Session, SessionContext } from "./session.js"
 import { Forgot, Login, Register } from "./pages/Auth.js"
+import { ResetPassword, VerifyEmail } from "./pages/EmailLinks.js"
 import { MovieDetails, SeriesDetails } from "./pages/Details.js"
 import { Home } from "./pages/Home.js"
 import { Library } from "./pages/Library.js"
@@ -40,7 +41,9 @@ const AdminUsers = lazy(() => import("./pages/AdminUsers.js").then((m) => m.Admi
 const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJobs))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
 
-const PUBLIC = new Set(["/login", "/register", "/forgot", "/setup"])
+const PUBLIC = new Set(["/login", "/register", "/forgot", "/setup", "/reset-password"])
+/** Pages of the links in mails: shown whether or not someone is signed in. */
+const EMAIL_LINKS: Record<string, () => preact.JSX.Element> = { "/verify-email": () => <VerifyEmail />, "/reset-password": () => <ResetPassword /> }
 
 const Screen = (props: { readonly session: Session }) => {
   const { path } = useLocation()
@@ -88,6 +91,7 @@ export const App = () => {
   useEffect(() => {
     if (session === undefined) return
     if (session === null && firstRun && path !== "/setup") navigate("/setup", { replace: true })
+    else if (path in EMAIL_LINKS) return
     else if (session === null && !firstRun && !PUBLIC.has(path)) {
       navigate(`/login${path === "/" ? "" : `?next=${encodeURIComponent(path + location.search)}`}`, { replace: true })
     } else if (session !== null && PUBLIC.has(path)) navigate("/", { replace: true })
@@ -95,6 +99,8 @@ export const App = () => {
 
   if (session === undefined) return <Status>Loading…</Status>
   const control = { session, reload, signOut }
+  const emailLink = EMAIL_LINKS[path]
+  if (emailLink !== undefined) return <SessionContext.Provider value={control}>{emailLink()}</SessionContext.Provider>
   return (
     <SessionContext.Provider value={control}>
       {session !== null ? <Screen session={session} /> : path === "/setup" ? <Register firstRun /> : path === "/register" ? <Register firstRun={false} /> : path === "/forgot" ? <Forgot /> : <Login />}

@@ -40,6 +40,10 @@ describe("web client serving", () => {
       expect(after.status).toBe(200)
       expect(bootstrapOf(new TextDecoder().decode(after.body))).toEqual({ firstRun: false, registrationOpen: true })
 
+      // The links of the server's mails open the client.
+      expect((yield* get(`${url}/reset-password?token=abc`)).headers.get("content-type")).toContain("text/html")
+      expect((yield* get(`${url}/verify-email?token=abc`)).headers.get("content-type")).toContain("text/html")
+
       const entry = /src="\/assets\/([^"]+\.js)"/.exec(html)?.[1] ?? ""
       const raw = new Uint8Array(yield* Effect.promise(() => Fs.readFile(Path.join(WEB_DIR, "assets", entry))))
       const br = yield* get(`${url}/assets/${entry}`, "gzip, deflate, br")

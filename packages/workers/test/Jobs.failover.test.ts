@@ -1,12 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Redacted, Schema } from "effect"
+import { Duration, Effect, Layer, Redacted, Schema } from "effect"
 import { account, read, request } from "@mediaserver/testkit/Http"
+import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
 import { eventually } from "@mediaserver/testkit/Poll"
+import { holdTable } from "@mediaserver/testkit/TableHold"
 import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
 import { allScansFinished, createLibrary, ScansPage, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
-const FILES = 20_000
+const FILES = 2_000
 
 describe("jobs when a node dies", () => {
   it.scopedLive("a scan job running on a killed node is taken over by the other runner and completes", () =>
@@ -30,20 +32,21 @@ describe("jobs when a node dies", () => {
       yield* waitFor200(a, "/readyz")
       const admin = (yield* account(a.url, "admin")).auth
       const library = yield* createLibrary(a.url, admin, { name: "Films", kind: "movie", paths: [root] })
+      // The scan is held at its first statement (loading the library's files) so it is running on A
+      // when A dies, however fast the machine; the lock goes once A is gone.
+      const database = yield* Layer.build(databaseLayer(Redacted.value(db.url)))
+      const hold = yield* Effect.provide(holdTable("media_files"), database)
       const scan = yield* startScan(a.url, admin, library.id)
-      const midway = yield* eventually(
-        Effect.flatMap(request(a.url, "GET", `/api/v1/libraries/${library.id}/scans`, { auth: admin }), read(ScansPage)),
-        (page) => page.items.some((s) => s.id === scan.id && s.counts.seen > 0),
-        { what: "the scan to make progress on A", timeout: Duration.seconds(30), interval: Duration.millis(50) }
-      )
-      const seenOnA = midway.items.find((s) => s.id === scan.id)
-      expect(seenOnA?.status).toBe("running")
+      yield* eventually(hold.waiting, (waiting) => waiting, { what: "the scan on A to reach the held table", timeout: Duration.seconds(30) })
+      const onA = yield* Effect.flatMap(request(a.url, "GET", `/api/v1/libraries/${library.id}/scans`, { auth: admin }), read(ScansPage))
+      expect(onA.items.find((s) => s.id === scan.id)?.status).toBe("running")
 
       // B joins and A dies at once (no shutdown): B must take the job over.
       const b = yield* spawnNode({ ...common, RUNNER_PORT: String(portB) })
       yield* a.signal("SIGKILL")
       yield* a.exited
       const killedAt = Date.now()
+      yield* hold.release
       yield* waitFor200(b, "/readyz")
 
       const history = yield* allScansFinished(b.url, admin, library.id).pipe(Effect.timeout(Duration.seconds(90)))

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { SqlClient } from "@effect/sql"
+import { Duration, Effect } from "effect"
 import { request } from "@mediaserver/testkit/Http"
+import { eventually } from "@mediaserver/testkit/Poll"
+import { holdTable } from "@mediaserver/testkit/TableHold"
 import { allScansFinished, awaitScan, createLibrary, libraryNode, overlapping, scanNow, startScan, tree } from "@mediaserver/testkit/LibraryNode"
 
 const TVSHOW_NFO = `<tvshow><title>Breaking Bad</title><uniqueid type="tvdb">81189</uniqueid><uniqueid type="tmdb">1396</uniqueid></tvshow>`
@@ -52,7 +55,7 @@ describe("TV library scan", () => {
 
   it.scopedLive("one scan per library: concurrent triggers get the running scan; cancel ends it; cancelling with none running is 409", () =>
     Effect.gen(function* () {
-      const { url, admin } = yield* libraryNode("scan_once")
+      const { url, admin, sql } = yield* libraryNode("scan_once")
       const files: Record<string, string> = {}
       for (let i = 0; i < 3000; i++) files[`Show ${i % 300}/Season ${1 + Math.floor(i / 300)}/Show ${i % 300} S${1 + Math.floor(i / 300)}E01.mkv`] = ""
       const root = yield* tree(files)
@@ -66,11 +69,15 @@ describe("TV library scan", () => {
       const noneRunning = yield* request(url, "DELETE", `/api/v1/libraries/${library.id}/scan`, { auth: admin })
       expect(noneRunning.status).toBe(409)
 
-      // Cancel right after the start: the scan (a rescan of 3,000 files) is still running.
+      // The rescan is held at its first statement (loading the library's files), so the cancel finds it
+      // running however fast the machine; released after the cancel, it must not complete.
+      const hold = yield* Effect.provideService(holdTable("media_files"), SqlClient.SqlClient, sql)
       const next = yield* startScan(url, admin, library.id)
+      yield* eventually(hold.waiting, (waiting) => waiting, { what: "the rescan to reach the held table", timeout: Duration.seconds(30) })
       const cancelled = yield* request(url, "DELETE", `/api/v1/libraries/${library.id}/scan`, { auth: admin })
       expect(cancelled.status).toBe(200)
       expect(cancelled.body).toMatchObject({ id: next.id, status: "cancelled" })
+      yield* hold.release
       expect((yield* awaitScan(url, admin, library.id, next.id)).status).toBe("cancelled")
       // A new trigger after a cancel starts a new scan.
       const again = yield* startScan(url, admin, library.id)

@@ -3,12 +3,11 @@ import { LibraryId } from "@mediaserver/domain"
 import { MetadataRefresh } from "@mediaserver/server/metadata"
 import { Context, Duration, Effect, Schema } from "effect"
 import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
+import { fixedClock } from "@mediaserver/testkit/FixedClock"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 
 const MOVIES = 25
-/** Refreshes are unique per 30-minute period (the catalogue's); a run crossing a boundary may add runs. */
-const periodOf = (ms: number) => Math.floor(ms / Duration.toMillis(Duration.minutes(30)))
 const noResults = { page: 1, total_pages: 1, total_results: 0, results: [] }
 
 describe("metadata fan-out", () => {
@@ -17,7 +16,6 @@ describe("metadata fan-out", () => {
       // Every search finds nothing: each movie's refresh ends quickly, unmatched.
       const { env } = yield* fakeTmdb([{ method: "GET", path: "/3/search/movie", response: { body: noResults } }])
       const { url, sql, admin, context } = yield* libraryNode("meta_fanout", env)
-      const startPeriod = periodOf(Date.now())
       const files: Record<string, string> = {}
       for (let i = 0; i < MOVIES; i++) files[`Film ${i} (2001)/Film ${i} (2001).mkv`] = ""
       const library = yield* createLibrary(url, admin, { name: "Films", kind: "movie", paths: [yield* tree(files)] })
@@ -33,14 +31,20 @@ describe("metadata fan-out", () => {
       expect(new Set(done.map((r) => r.movie_id))).toEqual(new Set(movies.map((m) => m.id)))
       expect(movies.every((m) => m.metadata_state === "unmatched")).toBe(true)
 
-      // Pending again, and two library refreshes at once: each finds every item, no run is added.
+      // Pending again, and two library refreshes at once (a retry), at a time fixed an hour on: past the
+      // first runs' 30-minute period whatever the clock, so each movie gets exactly one new run.
       yield* sql`UPDATE movies SET metadata_state = 'pending'`
       const refresh = Context.get(context, MetadataRefresh)
       const libraryId = Schema.decodeSync(LibraryId)(library.id)
-      const counts = yield* Effect.all([refresh.library(libraryId), refresh.library(libraryId)], { concurrency: "unbounded" })
-      expect(counts).toEqual([MOVIES, MOVIES])
-      const runs = (yield* refreshes).length
-      if (periodOf(Date.now()) === startPeriod) expect(runs).toBe(MOVIES)
-      else expect(runs).toBeLessThanOrEqual(2 * MOVIES)
+      const twiceAt = (clock: ReturnType<typeof fixedClock>) =>
+        Effect.withClock(Effect.all([refresh.library(libraryId), refresh.library(libraryId)], { concurrency: "unbounded" }), clock)
+      const later = fixedClock(Date.now() + Duration.toMillis(Duration.hours(1)))
+      expect(yield* twiceAt(later)).toEqual([MOVIES, MOVIES])
+      expect((yield* refreshes).length).toBe(2 * MOVIES)
+      // Pending again within that period (once those runs are done): each finds every item, no run is added.
+      yield* eventually(refreshes, (rows) => rows.every((r) => r.state === "completed"), { what: "the new runs to end", ...settled })
+      yield* sql`UPDATE movies SET metadata_state = 'pending'`
+      expect(yield* twiceAt(later)).toEqual([MOVIES, MOVIES])
+      expect((yield* refreshes).length).toBe(2 * MOVIES)
     }), { timeout: 120_000 })
 })

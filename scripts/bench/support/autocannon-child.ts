@@ -41,8 +41,10 @@ const program = Effect.gen(function* () {
       title: request.title,
       url: request.url,
       durationS: result.duration,
-      rps: result.requests.average,
-      completed: result.requests.total,
+      // Successful answers only: autocannon's request counts include non-2xx answers. (Its latency
+      // percentiles cannot be split by status; the runner flags a run that had any failure.)
+      rps: result["2xx"] / result.duration,
+      completed: result["2xx"],
       warmupCompleted: result.warmup?.requests.total ?? 0,
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,

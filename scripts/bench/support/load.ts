@@ -30,3 +30,7 @@ export const runLoad = (request: LoadRequest): Effect.Effect<LoadResult, ChildEr
       return result
     })
   )
+
+/** Requests of the given runs that were not served (non-2xx answers, errors, timeouts): a figure of its own. */
+export const failedRequests = (...results: ReadonlyArray<LoadResult>): number =>
+  results.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0)

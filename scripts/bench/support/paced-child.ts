@@ -55,9 +55,11 @@ const runPaced = async (request: LoadRequest, rate: number, seconds: number, rec
         .request({ method: "GET", path: step.path, headers: headersOf(step.user) })
         .then(async (res) => {
           await res.body.dump()
-          if (record) outcome.latencies.push(performance.now() - dueAt)
-          if (res.statusCode >= 200 && res.statusCode < 300) outcome.ok++
-          else outcome.non2xx++
+          // Only answers that served the request count, in latency as in rate: an error page is not service.
+          if (res.statusCode >= 200 && res.statusCode < 300) {
+            outcome.ok++
+            if (record) outcome.latencies.push(performance.now() - dueAt)
+          } else outcome.non2xx++
         })
         .catch(() => {
           outcome.errors++
@@ -84,8 +86,8 @@ const program = Effect.gen(function* () {
       title: request.title,
       url: request.url,
       durationS,
-      rps: (outcome.ok + outcome.non2xx) / durationS,
-      completed: outcome.ok + outcome.non2xx,
+      rps: outcome.ok / durationS,
+      completed: outcome.ok,
       warmupCompleted: 0,
       p50Ms: Math.round(percentile(sorted, 50) * 100) / 100,
       p99Ms: Math.round(percentile(sorted, 99) * 100) / 100,

@@ -27,8 +27,9 @@ export class LoadResult extends Schema.Class<LoadResult>("LoadResult")({
   title: Schema.String,
   url: Schema.String,
   durationS: Schema.Number,
-  /** Mean of the one-second samples of completed requests. */
+  /** Successful (2xx) answers per second of the measured run. */
   rps: Schema.Number,
+  /** Successful (2xx) answers; failures are non2xx, errors and timeouts. */
   completed: Schema.Number,
   /** Completed during the warm-up (not part of the figures). */
   warmupCompleted: Schema.Number,

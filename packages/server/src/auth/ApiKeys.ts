@@ -14,7 +14,7 @@ import { randomUUID } from "node:crypto"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { type ApiKeyRow, ApiKeysRepo } from "./ApiKeysRepo.js"
 import { Authenticator } from "./Authenticator.js"
-import { scopeCovers } from "./Policy.js"
+import { scopeCovers } from "../access/Policy.js"
 import { digest, newApiKey } from "./Tokens.js"
 
 const DAY_MS = 86_400_000

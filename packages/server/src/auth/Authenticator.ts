@@ -10,7 +10,6 @@ import type { Headers } from "@effect/platform"
 import {
   ALL_SCOPES,
   ApiKeyScope,
-  type DatabaseError,
   type Forbidden,
   Principal,
   SESSION_COOKIE,
@@ -19,6 +18,7 @@ import {
   UserId
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
+import { unavailable } from "../access/Policy.js"
 import { CacheAside } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Enforcer } from "../rbac/Enforcer.js"
@@ -57,8 +57,6 @@ const MISSING = unauthorized("Missing credentials: send Authorization: Bearer <t
 const INVALID_TOKEN = unauthorized("Invalid or expired access token")
 const INVALID_KEY = unauthorized("Invalid, revoked or expired API key")
 
-export const unavailable = (error: DatabaseError) =>
-  new Unavailable({ message: `Database unavailable (${error.operation})` })
 
 export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator")<
   Authenticator,

@@ -22,7 +22,7 @@ import { type EmailTokenPurpose, EmailTokensRepo } from "./EmailTokensRepo.js"
 import { checkPolicy, Passwords } from "./Passwords.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 import { digest, newEmailToken } from "./Tokens.js"
-import { UserCache } from "./UserCache.js"
+import { UserCache } from "../access/UserCache.js"
 import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 const BAD_TOKEN = new Unprocessable({

@@ -4,8 +4,9 @@
  *
  * Keys: `ip` counts attempts per IP in a fixed window; `fail` counts an account's failures; when they
  * reach the maximum, `level` (kept a day) is bumped and `lock` is set for base * 2^(level-1), capped.
+ * In-process time is the Effect Clock, so the lockout schedule can be tested with TestClock.
  */
-import { Effect, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import type { Redis } from "ioredis"
 import { LRUCache } from "lru-cache"
 
@@ -111,8 +112,7 @@ export const memoryLimitStore = (maxEntries: number): LimitStore => {
   }
   return {
     admit: (ip, lock, windowMs) =>
-      Effect.sync(() => {
-        const now = Date.now()
+      Effect.map(Clock.currentTimeMillis, (now) => {
         const counted = ip === null ? undefined : incr(ip, windowMs, now)
         const locked = live(lock, now)
         return {
@@ -122,8 +122,7 @@ export const memoryLimitStore = (maxEntries: number): LimitStore => {
         }
       }),
     fail: (keys, p) =>
-      Effect.sync(() => {
-        const now = Date.now()
+      Effect.map(Clock.currentTimeMillis, (now) => {
         if (incr(keys.fail, p.windowMs, now).count < p.maxFailures) return 0
         counters.delete(keys.fail)
         const level = incr(keys.level, p.levelTtlMs, now).count

@@ -8,9 +8,7 @@ import {
   type ApiKeyId,
   type ChangePasswordRequest,
   type CreateApiKeyRequest,
-  CurrentUser,
   IdentityRpcs,
-  type Principal,
   type SessionId,
   type UserId
 } from "@mediaserver/domain"
@@ -20,10 +18,8 @@ import { ApiKeys } from "./ApiKeys.js"
 import { RequestClient } from "./ClientInfo.js"
 import { MISSING_REFRESH } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
-import { all, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSession, withPolicy } from "./Policy.js"
+import { all, asCaller, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSession, withPolicy } from "../access/Policy.js"
 import { Users } from "./Users.js"
-
-const as = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentUser, f)
 
 export const makeIdentityOperations = Effect.gen(function* () {
   const accounts = yield* Accounts
@@ -38,7 +34,7 @@ export const makeIdentityOperations = Effect.gen(function* () {
     AuthRefresh: ({ refreshToken }) =>
       refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
     AuthRegister: (request) => orUnavailable(accounts.register(request)),
-    UsersMe: () => withPolicy(canRead)(as((me) => users.get(me.userId))),
+    UsersMe: () => asCaller(canRead)((me) => users.get(me.userId)),
     UsersList: (page) => withPolicy(requireAdmin)(users.list(page))
   })
 })
@@ -48,8 +44,8 @@ export const makeAccountOperations = Effect.gen(function* () {
   const keys = yield* ApiKeys
   const users = yield* Users
   // Sign-out, password and sessions need a signed-in person, not an API key.
-  const mine = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(requireSession)(as(f))
-  const manageKeys = withPolicy(all(canWrite, requirePermission("apikeys:write")))
+  const mine = asCaller(requireSession)
+  const manageKeys = asCaller(all(canWrite, requirePermission("apikeys:write")))
   return {
     AuthLogout: () => mine(accounts.logout),
     AuthChangePassword: (request: ChangePasswordRequest) => mine((me) => accounts.changePassword(me, request)),
@@ -58,10 +54,10 @@ export const makeAccountOperations = Effect.gen(function* () {
     SessionsRevokeAll: ({ keepCurrent }: { readonly keepCurrent?: boolean | undefined }) =>
       Effect.map(mine((me) => accounts.revokeAll(me, keepCurrent ?? false)), (revoked) => ({ revoked })),
     SessionsRevoke: ({ sessionId }: { readonly sessionId: SessionId }) => mine((me) => accounts.revokeSession(me, sessionId)),
-    ApiKeysList: () => withPolicy(canRead)(as(keys.list)),
-    ApiKeysGet: ({ keyId }: { readonly keyId: ApiKeyId }) => withPolicy(canRead)(as((me) => keys.get(me, keyId))),
-    ApiKeysCreate: (request: CreateApiKeyRequest) => manageKeys(as((me) => keys.create(me, request))),
-    ApiKeysRevoke: ({ keyId }: { readonly keyId: ApiKeyId }) => manageKeys(as((me) => keys.revoke(me, keyId))),
+    ApiKeysList: () => asCaller(canRead)(keys.list),
+    ApiKeysGet: ({ keyId }: { readonly keyId: ApiKeyId }) => asCaller(canRead)((me) => keys.get(me, keyId)),
+    ApiKeysCreate: (request: CreateApiKeyRequest) => manageKeys((me) => keys.create(me, request)),
+    ApiKeysRevoke: ({ keyId }: { readonly keyId: ApiKeyId }) => manageKeys((me) => keys.revoke(me, keyId)),
     AdminUsersDelete: ({ userId }: { readonly userId: UserId }) => withPolicy(requireAdmin)(users.delete(userId))
   }
 })

@@ -12,7 +12,7 @@ import {
 import { Context, Effect, Layer, Option } from "effect"
 import { Authenticator } from "./Authenticator.js"
 import { EmailFlows } from "./EmailFlows.js"
-import { UserCache } from "./UserCache.js"
+import { UserCache } from "../access/UserCache.js"
 import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 const DEFAULT_PAGE_SIZE = 50

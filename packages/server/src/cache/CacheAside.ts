@@ -66,7 +66,8 @@ export const make = <K, A, I>(spec: CacheSpec<K, A, I>): Effect.Effect<CacheAsid
     const store = yield* CacheStore
     const { namespace } = spec
     const counts = store.counters.forNamespace(namespace)
-    const l1 = makeL1<A>(spec.maxEntries ?? store.defaultMaxEntries)
+    const clock = yield* Effect.clock
+    const l1 = makeL1<A>(spec.maxEntries ?? store.defaultMaxEntries, () => clock.unsafeCurrentTimeMillis())
     const running = new Map<string, Running<A>>()
     const keyOf = spec.key ?? String
     const tagsOf = spec.tags ?? (() => [])

@@ -57,7 +57,7 @@ export interface CacheStoreShape {
   readonly awaitSubscribed: Effect.Effect<void>
 }
 
-export class CacheStore extends Context.Tag("@mediaserver/CacheStore")<CacheStore, CacheStoreShape>() {
+export class CacheStore extends Context.Tag("@mediaserver/cache/CacheStore")<CacheStore, CacheStoreShape>() {
   static readonly layer = Layer.scoped(
     CacheStore,
     Effect.gen(function* () {

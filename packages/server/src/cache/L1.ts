@@ -1,7 +1,8 @@
 /**
  * The in-process level: an LRU (lru-cache) per namespace, bounded by entry count, with a TTL per
  * entry. Entries carry the generations they were read under, so a namespace or tag invalidation
- * only bumps a number (O(1)) and stale entries are dropped when next read.
+ * only bumps a number (O(1)) and stale entries are dropped when next read. Time is the Effect Clock
+ * (`now`), so TTLs follow TestClock in tests.
  */
 import type { Effect, Option } from "effect"
 import { LRUCache } from "lru-cache"
@@ -26,8 +27,10 @@ export interface L1Store<A> {
   readonly size: () => number
 }
 
-export const makeL1 = <A>(maxEntries: number): L1Store<A> => {
-  const lru = new LRUCache<string, L1Entry<A>>({ max: maxEntries })
+export const makeL1 = <A>(maxEntries: number, now: () => number): L1Store<A> => {
+  // ttlResolution 0: read the clock on every check (lru-cache otherwise keeps one reading for 1 ms
+  // of real time, which a TestClock adjustment would not move).
+  const lru = new LRUCache<string, L1Entry<A>>({ max: maxEntries, perf: { now }, ttlResolution: 0 })
   return {
     get: (key) => lru.get(key),
     set: (key, entry, ttlMs) => void lru.set(key, entry, { ttl: ttlMs }),

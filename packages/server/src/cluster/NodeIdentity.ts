@@ -3,7 +3,7 @@ import * as Os from "node:os"
 import { AppConfig } from "../config/AppConfig.js"
 
 /** Who this process is, in logs, /system/info and entity replies. */
-export class NodeIdentity extends Context.Tag("@mediaserver/NodeIdentity")<
+export class NodeIdentity extends Context.Tag("@mediaserver/cluster/NodeIdentity")<
   NodeIdentity,
   { readonly id: string; readonly startedAt: Date }
 >() {

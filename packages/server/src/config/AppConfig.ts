@@ -207,7 +207,7 @@ export const appConfig = Config.all({
 
 export type AppConfigShape = Config.Config.Success<typeof appConfig>
 
-export class AppConfig extends Context.Tag("@mediaserver/AppConfig")<AppConfig, AppConfigShape>() {
+export class AppConfig extends Context.Tag("@mediaserver/config/AppConfig")<AppConfig, AppConfigShape>() {
   static readonly layer = Layer.effect(AppConfig, appConfig)
   /** For tests: the defaults plus overrides, without reading the environment. */
   static readonly layerWith = (overrides: Partial<AppConfigShape>) =>

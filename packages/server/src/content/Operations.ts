@@ -5,7 +5,6 @@
  */
 import {
   BrowseRpcs,
-  CurrentUser,
   DatabaseError,
   type EpisodeId,
   type MovieId,
@@ -14,7 +13,7 @@ import {
   type WatchItem
 } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { canRead, canWrite, withPolicy } from "../auth/Policy.js"
+import { asCaller, canRead, canWrite } from "../access/Policy.js"
 import { Genres } from "./Genres.js"
 import { Movies } from "./Movies.js"
 import { Series } from "./Series.js"
@@ -31,8 +30,8 @@ export const makeBrowseOperations = Effect.gen(function* () {
   const genres = yield* Genres
   const watch = yield* UserProgress
   const marks = yield* UserMarks
-  const read = <A, E, R>(f: (user: Principal) => Effect.Effect<A, E, R>) => withPolicy(canRead)(Effect.flatMap(CurrentUser, f))
-  const write = <A, E, R>(f: (user: Principal) => Effect.Effect<A, E, R>) => withPolicy(canWrite)(Effect.flatMap(CurrentUser, f))
+  const read = asCaller(canRead)
+  const write = asCaller(canWrite)
 
   const movie = (id: MovieId) => (user: Principal) => movies.get(user, id)
   const episode = (id: EpisodeId) => (user: Principal) => series.episode(user, id)

@@ -95,6 +95,8 @@ export class UserProgress extends Context.Tag("@mediaserver/content/UserProgress
       const threshold = config.watchedThresholdPercent
       const store = yield* CacheStore
       const invalidate = (userId: UserId) => store.invalidateTag(watchTag(userId))
+      // The stored row's position was below the threshold (nothing stored counts as 0 %).
+      const belowThreshold = sql`coalesce(w.position_seconds / nullif(w.duration_seconds, 0) * 100, 0) < ${threshold}`
 
       // The item row (with its series for an episode), or nothing if it does not exist.
       const target = (item: WatchItem) =>
@@ -122,35 +124,31 @@ export class UserProgress extends Context.Tag("@mediaserver/content/UserProgress
 
       const setProgress = (userId: UserId, item: WatchItem, position: number, duration: number | null) => {
         const reached = percentOf(position, duration) >= threshold
+        // Whether this write crosses the threshold is decided against the row as the upsert finds it
+        // (ON CONFLICT sees the latest committed version), not a snapshot read before it: two writes
+        // past the threshold at once would both see the old position and count two plays.
+        // `crossed` in RETURNING: only a crossing sets last_watched_at to this transaction's now().
         return sql`
           WITH t AS (${target(item)}),
-          prev AS (
-            SELECT position_seconds, duration_seconds FROM watch_state WHERE ${where(userId, item)}
-          ),
-          crossed AS (
-            SELECT ${reached}::boolean AND coalesce(
-              (SELECT position_seconds / nullif(duration_seconds, 0) * 100 FROM prev), 0
-            ) < ${threshold} AS yes
-          ),
           up AS (
             INSERT INTO watch_state AS w (user_id, movie_id, episode_id, series_id, position_seconds, duration_seconds,
               watched, play_count, last_watched_at, updated_at)
             SELECT ${userId}, t.movie_id, t.episode_id, t.series_id, ${position}, ${duration}, ${reached},
-              CASE WHEN c.yes THEN 1 ELSE 0 END, CASE WHEN c.yes THEN now() END, now()
-            FROM t, crossed c
+              CASE WHEN ${reached} THEN 1 ELSE 0 END, CASE WHEN ${reached} THEN now() END, now()
+            FROM t
             ON CONFLICT ${conflict(item)} DO UPDATE SET
               position_seconds = EXCLUDED.position_seconds,
               duration_seconds = coalesce(EXCLUDED.duration_seconds, w.duration_seconds),
               watched = w.watched OR EXCLUDED.watched,
-              play_count = w.play_count + EXCLUDED.play_count,
-              last_watched_at = coalesce(EXCLUDED.last_watched_at, w.last_watched_at),
+              play_count = w.play_count + CASE WHEN EXCLUDED.watched AND ${belowThreshold} THEN 1 ELSE 0 END,
+              last_watched_at = CASE WHEN EXCLUDED.watched AND ${belowThreshold} THEN now() ELSE w.last_watched_at END,
               updated_at = now()
-            RETURNING w.*
+            RETURNING w.*, w.last_watched_at IS NOT DISTINCT FROM now() AND ${reached} AS crossed
           ),
           hist AS (
             INSERT INTO watch_history (id, user_id, movie_id, episode_id, series_id, position_seconds, duration_seconds)
             SELECT gen_random_uuid(), user_id, movie_id, episode_id, series_id, position_seconds, duration_seconds
-            FROM up, crossed c WHERE c.yes
+            FROM up WHERE up.crossed
           )
           SELECT * FROM up
         `.pipe(

@@ -18,7 +18,7 @@ export interface DbPoolShape {
   readonly description: string
 }
 
-export class DbPool extends Context.Tag("@mediaserver/DbPool")<DbPool, DbPoolShape>() {}
+export class DbPool extends Context.Tag("@mediaserver/db/DbPool")<DbPool, DbPoolShape>() {}
 
 const EMBEDDED_CONNECTIONS = 4
 

@@ -21,7 +21,7 @@ import { migrations } from "./migrations/index.js"
 /** Arbitrary constant: the advisory lock key of the migration step. */
 const MIGRATION_LOCK_KEY = 7_264_913_001
 
-export class MigrationsDone extends Context.Tag("@mediaserver/MigrationsDone")<
+export class MigrationsDone extends Context.Tag("@mediaserver/db/MigrationsDone")<
   MigrationsDone,
   { readonly applied: ReadonlyArray<readonly [number, string]> }
 >() {}

@@ -7,7 +7,7 @@ import { Context, Effect, Layer, PubSub, type Scope, Stream } from "effect"
 
 const BUFFER = 1024
 
-export class Events extends Context.Tag("@mediaserver/Events")<
+export class Events extends Context.Tag("@mediaserver/events/Events")<
   Events,
   {
     readonly publish: (event: DomainEvent) => Effect.Effect<void>

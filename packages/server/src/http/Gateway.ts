@@ -1,13 +1,14 @@
 /** Every route of a node: REST gateway + OpenAPI + docs, RPC, probes, metrics, web client. */
 import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
-import { AdminJobsRpcs, BrowseRpcs, IdentityRpcs, LibraryRpcs, MediaApi, MetadataRpcs, PlaybackRpcs, ProfileRpcs, RbacRpcs, SettingsRpcs, SystemRpcs } from "@mediaserver/domain"
-import { Layer } from "effect"
-import { MfaLoginRpcs, MfaRpcs, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
+import { AllRpcs, MediaApi } from "@mediaserver/domain"
+import { Effect, Layer } from "effect"
+import { withPeerAddress } from "../auth/ClientInfo.js"
+import { AppConfig } from "../config/AppConfig.js"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
-import { AdminJobsHttpLive } from "../jobs/AdminHttp.js"
-import { AdminJobsRpcLive } from "../jobs/AdminRpc.js"
+import { AdminJobsHttpLive } from "../jobs/Http.js"
+import { AdminJobsRpcLive } from "../jobs/Rpc.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
 import { MetadataHttpLive, MetadataRpcLive } from "../metadata/index.js"
 import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
@@ -41,14 +42,24 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
 
-/** Must equal the SDK's `AllRpcs` (packages/rpc-client). */
-const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpcs, ProfileRpcs, RbacRpcs, LibraryRpcs)
-  .merge(BrowseRpcs)
-  .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
-  .merge(PlaybackRpcs)
-  .merge(MetadataRpcs)
+/**
+ * POST /rpc (NDJSON over HTTP), as `RpcServer.layerHttpRouter` registers it, but with the caller's
+ * address recorded for the handlers (they see headers only): the per-address login limits then count
+ * RPC calls the same as REST ones.
+ */
+const RpcProtocol = Layer.effect(
+  RpcServer.Protocol,
+  Effect.gen(function* () {
+    const router = yield* HttpLayerRouter.HttpRouter
+    const { authTrustProxy } = yield* AppConfig
+    const { httpApp, protocol } = yield* RpcServer.makeProtocolWithHttpApp
+    yield* router.add("POST", "/rpc", withPeerAddress(authTrustProxy)(httpApp))
+    return protocol
+  })
+)
 
-const RpcRoutes = RpcServer.layerHttpRouter({ group: AllRpcs, path: "/rpc", protocol: "http" }).pipe(
+const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
+  Layer.provide(RpcProtocol),
   Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),

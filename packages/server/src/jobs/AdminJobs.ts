@@ -32,7 +32,7 @@ export interface AdminJobsShape {
 
 const notFound = (runId: string) => new NotFound({ message: `No job run ${runId}` })
 
-export class AdminJobs extends Context.Tag("@mediaserver/AdminJobs")<AdminJobs, AdminJobsShape>() {
+export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJobs, AdminJobsShape>() {
   static readonly layer = Layer.effect(
     AdminJobs,
     Effect.gen(function* () {

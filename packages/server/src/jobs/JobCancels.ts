@@ -19,7 +19,7 @@ interface Watch {
   watchers: number
 }
 
-export class JobCancels extends Context.Tag("@mediaserver/JobCancels")<JobCancels, JobCancelsShape>() {
+export class JobCancels extends Context.Tag("@mediaserver/jobs/JobCancels")<JobCancels, JobCancelsShape>() {
   static readonly layer = Layer.scoped(
     JobCancels,
     Effect.gen(function* () {

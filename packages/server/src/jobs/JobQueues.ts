@@ -13,7 +13,7 @@ export interface JobQueuesShape {
   readonly withSlot: (queue: JobQueue) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
-export class JobQueues extends Context.Tag("@mediaserver/JobQueues")<JobQueues, JobQueuesShape>() {
+export class JobQueues extends Context.Tag("@mediaserver/jobs/JobQueues")<JobQueues, JobQueuesShape>() {
   static readonly layer = Layer.effect(
     JobQueues,
     Effect.gen(function* () {

@@ -15,7 +15,7 @@ export interface JobRetentionShape {
   readonly run: Effect.Effect<number, DatabaseError>
 }
 
-export class JobRetention extends Context.Tag("@mediaserver/JobRetention")<JobRetention, JobRetentionShape>() {
+export class JobRetention extends Context.Tag("@mediaserver/jobs/JobRetention")<JobRetention, JobRetentionShape>() {
   static readonly layer = Layer.effect(
     JobRetention,
     Effect.gen(function* () {

@@ -119,7 +119,7 @@ const toJobRun = (row: RunRow) =>
     finishedAt: row.finished_at
   })
 
-export class JobRuns extends Context.Tag("@mediaserver/JobRuns")<JobRuns, JobRunsShape>() {
+export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, JobRunsShape>() {
   static readonly layer = Layer.scoped(
     JobRuns,
     Effect.gen(function* () {

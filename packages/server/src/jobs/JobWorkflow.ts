@@ -10,9 +10,10 @@
 import { Activity, DurableClock, Workflow, type WorkflowEngine } from "@effect/workflow"
 import {
   backoffDelay,
+  type Classified,
   type DatabaseError,
   finishedStates,
-  isJobDiscard,
+  isDiscard,
   JobAttemptFailed,
   type JobKind,
   JobRunFailed,
@@ -33,10 +34,8 @@ export interface JobContext {
   readonly attempt: number
 }
 
-/** What a handler may fail with: any tagged error (classified by the kind and the domain's families). */
-export interface JobHandlerError {
-  readonly _tag: string
-}
+/** What a handler may fail with: an error that declares its family (Retryable or Discard). */
+export type JobHandlerError = Classified
 
 export type JobHandler<A, R> = (payload: A, context: JobContext) => Effect.Effect<void, JobHandlerError, R>
 
@@ -147,7 +146,7 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
           new JobAttemptFailed({
             errorTag: error._tag,
             message: messageOf(error),
-            discard: isJobDiscard(kind, error),
+            discard: isDiscard(error),
             retryAfterMs: retryAfterOf(error)
           })
       ),

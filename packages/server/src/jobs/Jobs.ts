@@ -8,7 +8,7 @@ import { Sharding } from "@effect/cluster"
 import { SqlClient } from "@effect/sql"
 import { WorkflowEngine } from "@effect/workflow"
 import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
-import { Context, Duration, Effect, FiberRef, Layer, Option, Queue, Schedule, Schema } from "effect"
+import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
 import { jobExecutionId, startRun } from "./JobWorkflow.js"
@@ -72,7 +72,7 @@ const RESEND_EVERY = Duration.minutes(1)
 /** Sends waiting for the commit of the current `Jobs.withTransaction`; undefined outside one. */
 const pendingSends = FiberRef.unsafeMake<Array<Effect.Effect<void>> | undefined>(undefined)
 
-export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
+export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>() {
   static readonly layer = Layer.scoped(
     Jobs,
     Effect.gen(function* () {
@@ -119,7 +119,8 @@ export class Jobs extends Context.Tag("@mediaserver/Jobs")<Jobs, JobsShape>() {
           const encoded = yield* Schema.encode(kind.payload)(payload).pipe(
             Effect.mapError((e) => new JobPayloadInvalid({ kind: kind.name, message: e.message }))
           )
-          const uniqueKey = uniqueKeyOf(kind, encoded, Date.now(), tick)
+          // Effect's clock: tests fix the time a period's bucket is taken from.
+          const uniqueKey = uniqueKeyOf(kind, encoded, yield* Clock.currentTimeMillis, tick)
           const runId = randomUUID()
           const executionId = jobExecutionId(kind.name, runId)
           const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {

@@ -18,7 +18,7 @@ import {
   UserId
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer, Schema } from "effect"
-import { isAdmin } from "../auth/Policy.js"
+import { isAdmin } from "../access/Policy.js"
 import { CacheAside } from "../cache/index.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
 

@@ -20,7 +20,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
-import type { Lookup, MetadataProvider, SearchQuery } from "./Provider.js"
+import type { Lookup, MetadataProvider, SearchQuery } from "./provider/Provider.js"
 import { MetadataProviders } from "./Providers.js"
 
 export type LookupError = NotFound | Unavailable

@@ -6,7 +6,7 @@
  */
 import type { ProviderError } from "@mediaserver/domain"
 import { Effect } from "effect"
-import type { Lookup, MetadataProvider } from "./Provider.js"
+import type { Lookup, MetadataProvider } from "./provider/Provider.js"
 
 const present = (value: unknown): boolean =>
   value !== null && value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0)

@@ -4,7 +4,7 @@
  */
 import { CurrentUser, Forbidden } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { canWrite, withPolicy } from "../auth/Policy.js"
+import { canWrite, withPolicy } from "../access/Policy.js"
 import type { LibraryAccess } from "../library/LibraryAccess.js"
 import type { ItemKind } from "./ItemsRepo.js"
 import type { MetadataItems } from "./MetadataItems.js"

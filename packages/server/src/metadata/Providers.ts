@@ -6,8 +6,8 @@
 import { ProviderRejected, ProviderStatus } from "@mediaserver/domain"
 import { Context, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
-import type { MetadataProvider } from "./Provider.js"
-import { ProviderHttp } from "./ProviderHttp.js"
+import type { MetadataProvider } from "./provider/Provider.js"
+import { ProviderHttp } from "./provider/ProviderHttp.js"
 import { makeTmdb } from "./tmdb/Tmdb.js"
 
 export type ProviderChain = readonly [MetadataProvider, ...ReadonlyArray<MetadataProvider>]

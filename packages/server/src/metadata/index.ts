@@ -4,8 +4,8 @@
  */
 import { Layer } from "effect"
 import { Storage } from "../storage/Storage.js"
-import { Images } from "./images/Images.js"
-import { ImagesRepo } from "./images/ImagesRepo.js"
+import { Images } from "./Images.js"
+import { ImagesRepo } from "./ImagesRepo.js"
 import { ItemsRepo } from "./ItemsRepo.js"
 import { MetadataLookups } from "./Lookups.js"
 import { MetadataItems } from "./MetadataItems.js"

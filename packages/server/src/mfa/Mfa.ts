@@ -5,6 +5,7 @@
 import {
   BackupCodes,
   Conflict,
+  type ConfigurationError,
   type DatabaseError,
   MfaStatus,
   type MfaProof,
@@ -18,7 +19,7 @@ import {
   type UserId,
   WebAuthnCredentialInfo
 } from "@mediaserver/domain"
-import { Context, DateTime, Effect, Layer, Option } from "effect"
+import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
@@ -28,7 +29,7 @@ import { type CredentialRow, type MfaState, MfaRepo } from "./MfaRepo.js"
 import { SecondFactor } from "./SecondFactor.js"
 import { WebAuthn } from "./WebAuthn.js"
 
-type Failure = NotFound | Conflict | Unprocessable | TooManyRequests | Unavailable | DatabaseError
+type Failure = NotFound | Conflict | Unprocessable | TooManyRequests | Unavailable | DatabaseError | ConfigurationError
 
 export const toCredentialInfo = (row: CredentialRow) =>
   new WebAuthnCredentialInfo({
@@ -106,8 +107,9 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
           Effect.gen(function* () {
             const pending = (yield* state(caller.userId)).totp_pending
             if (pending === null) return yield* new Conflict({ message: "No TOTP setup to verify: call /mfa/totp/setup first", details: { field: "code" } })
-            const confirm = Effect.flatMap(box.open(pending), (secret) =>
-              Option.match(totpStep(secret, code, Date.now()), {
+            // Effect's clock, not Date.now(): tests fix the time the codes are checked at.
+            const confirm = Effect.flatMap(Effect.zip(box.open(pending), Clock.currentTimeMillis), ([secret, now]) =>
+              Option.match(totpStep(secret, code, now), {
                 onNone: () => Effect.succeed(false),
                 onSome: (step) => repo.confirmTotp(caller.userId, step)
               }))

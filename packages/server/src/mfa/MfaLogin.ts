@@ -6,6 +6,7 @@
 import {
   type AuthenticationResponse,
   type AuthTokens,
+  type ConfigurationError,
   type DatabaseError,
   type TooManyRequests,
   Unauthorized,
@@ -25,7 +26,7 @@ const EXPIRED = new Unauthorized({ message: "The MFA token is invalid, used or e
 const WRONG_CODE = new Unauthorized({ message: "The code is not correct", details: { field: "code" } })
 const WRONG_KEY = new Unauthorized({ message: "The security key could not be verified", details: { field: "response" } })
 
-type Failure = Unauthorized | TooManyRequests | Unavailable | DatabaseError
+type Failure = Unauthorized | TooManyRequests | Unavailable | DatabaseError | ConfigurationError
 
 export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
   MfaLogin,

@@ -3,21 +3,21 @@
  * signed-in person, not an API key; the second-factor limits count per account and per address
  * (`RequestClient`, which each transport provides).
  */
-import { CurrentUser, MfaLoginRpcs, MfaRpcs, type Principal } from "@mediaserver/domain"
+import { MfaLoginRpcs, MfaRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { RequestClient } from "../auth/ClientInfo.js"
-import { any, canRead, orUnavailable, requireAdmin, requireSelf, requireSession, withPolicy } from "../auth/Policy.js"
+import { any, asCaller, canRead, orUnavailable, requireAdmin, requireSelf, requireSession, withPolicy } from "../access/Policy.js"
 import { Mfa } from "./Mfa.js"
 import { MfaLogin } from "./MfaLogin.js"
 
 export const makeMfaOperations = Effect.gen(function* () {
   const mfa = yield* Mfa
-  const mine = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(requireSession)(Effect.flatMap(CurrentUser, f))
+  const mine = asCaller(requireSession)
   const ip = Effect.map(RequestClient, (client) => client.ip)
   return MfaRpcs.of({
     MfaStatus: ({ userId }) =>
       userId === undefined
-        ? withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => mfa.status(me.userId)))
+        ? asCaller(canRead)((me) => mfa.status(me.userId))
         : withPolicy(any(requireSelf(userId), requireAdmin))(mfa.status(userId)),
     MfaTotpSetup: () => mine((me) => mfa.totpSetup(me)),
     MfaTotpVerify: ({ code }) => mine((me) => Effect.flatMap(ip, (from) => mfa.totpVerify(me, code, from))),

@@ -3,8 +3,8 @@
  * code (used once), or the password as proof of presence. Every check is rate limited per account
  * by the login limiter (`mfa:<user id>`), so codes cannot be guessed faster than passwords.
  */
-import { type DatabaseError, type MfaMethod, type MfaProof, type TooManyRequests, type UserId, Unprocessable } from "@mediaserver/domain"
-import { Context, Effect, Layer, Option } from "effect"
+import { type ConfigurationError, type DatabaseError, type MfaMethod, type MfaProof, type TooManyRequests, type UserId, Unprocessable } from "@mediaserver/domain"
+import { Clock, Context, Effect, Layer, Option } from "effect"
 import { LoginLimiter } from "../auth/LoginLimiter.js"
 import { Passwords, passwordHashOf } from "../auth/Passwords.js"
 import { SecretBox } from "../auth/SecretBox.js"
@@ -19,7 +19,7 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
   SecondFactor,
   {
     /** The method `code` was accepted as (used up), or None. */
-    readonly checkCode: (userId: UserId, code: string, ip: string | null) => Effect.Effect<Option.Option<MfaMethod>, TooManyRequests | DatabaseError>
+    readonly checkCode: (userId: UserId, code: string, ip: string | null) => Effect.Effect<Option.Option<MfaMethod>, TooManyRequests | DatabaseError | ConfigurationError>
     /** An attempt of another kind (a TOTP set-up code, a WebAuthn assertion) under the same limit. */
     readonly attempt: <A, E, R>(
       userId: UserId,
@@ -28,7 +28,7 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
       passed: (answer: A) => boolean
     ) => Effect.Effect<A, E | TooManyRequests, R>
     /** A current code or the password; 422 naming the field otherwise. */
-    readonly checkProof: (userId: UserId, proof: MfaProof, ip: string | null) => Effect.Effect<void, Unprocessable | TooManyRequests | DatabaseError>
+    readonly checkProof: (userId: UserId, proof: MfaProof, ip: string | null) => Effect.Effect<void, Unprocessable | TooManyRequests | DatabaseError | ConfigurationError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -46,7 +46,7 @@ export class SecondFactor extends Context.Tag("@mediaserver/mfa/SecondFactor")<
           const state = yield* repo.state(userId)
           const sealed = Option.flatMap(state, (s) => Option.fromNullable(s.totp_secret))
           if (Option.isNone(sealed)) return false
-          const step = totpStep(yield* box.open(sealed.value), code, Date.now())
+          const step = totpStep(yield* box.open(sealed.value), code, yield* Clock.currentTimeMillis)
           return Option.isSome(step) && (yield* repo.useTotpStep(userId, step.value))
         })
 

@@ -3,7 +3,7 @@
  * issuer (OIDC_DISCOVERY_TTL); a configuration is rebuilt from the cached document per request, with
  * the provider's (decrypted) client secret. Plain http is allowed for loopback issuers only.
  */
-import { type DatabaseError, Unavailable } from "@mediaserver/domain"
+import { type ConfigurationError, type DatabaseError, Unavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import * as client from "openid-client"
 import { SecretBox } from "../auth/SecretBox.js"
@@ -40,7 +40,7 @@ const DISCOVERY_TIMEOUT = Duration.seconds(10)
 export class OidcClients extends Context.Tag("@mediaserver/oidc/OidcClients")<
   OidcClients,
   {
-    readonly configFor: (provider: ProviderRow) => Effect.Effect<client.Configuration, Unavailable | DatabaseError>
+    readonly configFor: (provider: ProviderRow) => Effect.Effect<client.Configuration, Unavailable | DatabaseError | ConfigurationError>
     /** After an issuer change: its document is fetched again. */
     readonly forget: (issuer: string) => Effect.Effect<void>
   }

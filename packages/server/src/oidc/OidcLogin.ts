@@ -9,6 +9,7 @@ import {
   type CallbackParams,
   type CallbackResult,
   Conflict,
+  type ConfigurationError,
   type DatabaseError,
   Forbidden,
   type NotFound,
@@ -53,7 +54,7 @@ export const toLink = (row: LinkRow) =>
     linkedAt: DateTime.unsafeFromDate(row.created_at)
   })
 
-type Failure = NotFound | Unauthorized | Forbidden | Conflict | Unavailable | DatabaseError
+type Failure = NotFound | Unauthorized | Forbidden | Conflict | Unavailable | DatabaseError | ConfigurationError
 
 export class OidcLogin extends Context.Tag("@mediaserver/oidc/OidcLogin")<
   OidcLogin,

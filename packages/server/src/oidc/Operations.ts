@@ -2,10 +2,10 @@
  * Every single sign-on operation once (named as in OidcRpcs and OidcAccountRpcs): signing in needs
  * nobody; linking an account a signed-in person; the provider list the admin role.
  */
-import { AuthorizationRedirect, CurrentUser, OidcAccountRpcs, OidcRpcs, type Principal } from "@mediaserver/domain"
+import { AuthorizationRedirect, OidcAccountRpcs, OidcRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { RequestClient } from "../auth/ClientInfo.js"
-import { canRead, orUnavailable, requireAdmin, requireSession, withPolicy } from "../auth/Policy.js"
+import { asCaller, canRead, orUnavailable, requireAdmin, requireSession } from "../access/Policy.js"
 import { OidcLogin } from "./OidcLogin.js"
 import { OidcProviders } from "./OidcProviders.js"
 
@@ -25,10 +25,10 @@ export const makeOidcOperations = Effect.gen(function* () {
 export const makeOidcAccountOperations = Effect.gen(function* () {
   const providers = yield* OidcProviders
   const login = yield* OidcLogin
-  const mine = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(requireSession)(Effect.flatMap(CurrentUser, f))
-  const admin = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(requireAdmin)(Effect.flatMap(CurrentUser, f))
+  const mine = asCaller(requireSession)
+  const admin = asCaller(requireAdmin)
   return OidcAccountRpcs.of({
-    OidcLinks: () => withPolicy(canRead)(Effect.flatMap(CurrentUser, (me) => login.links(me.userId))),
+    OidcLinks: () => asCaller(canRead)((me) => login.links(me.userId)),
     OidcLink: ({ provider }) => mine((me) => Effect.map(login.authorize(provider, me.userId), redirect)),
     OidcUnlink: ({ provider }) => mine((me) => login.unlink(me.userId, provider)),
     AdminOidcList: () => admin(() => providers.list),

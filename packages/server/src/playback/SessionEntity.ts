@@ -20,7 +20,7 @@ import {
 } from "@mediaserver/domain"
 import { DateTime, Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
 import * as Path from "node:path"
-import { orUnavailable } from "../auth/Policy.js"
+import { orUnavailable } from "../access/Policy.js"
 import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
@@ -31,6 +31,7 @@ import { sessionAudio, variantOf } from "./Decision.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { type Layout, layoutOf } from "./Layout.js"
 import { segmentName } from "./Playlists.js"
+import { isIdle, throttleStep } from "./Pacing.js"
 import { exists, listDir, makeDir, readBytes, readText, removeDir, removeFiles, writeText } from "./SessionFiles.js"
 import { type SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 
@@ -213,10 +214,8 @@ const build = Effect.gen(function* () {
     const current = run
     if (current === null || finished(current)) return Effect.void
     return Effect.flatMap(produced(current), (last) => {
-      const ahead = last - lastRequested >= config.playbackThrottleSegments
-      if (ahead && !current.process.suspended()) return current.process.suspend
-      if (!ahead && current.process.suspended()) return current.process.resume
-      return Effect.void
+      const step = throttleStep(last, lastRequested, config.playbackThrottleSegments, current.process.suspended())
+      return step === "suspend" ? current.process.suspend : step === "resume" ? current.process.resume : Effect.void
     })
   })
 
@@ -274,8 +273,7 @@ const build = Effect.gen(function* () {
   // Throttling, pruning and the idle timeout (no heartbeat nor stream request for PLAYBACK_IDLE_TIMEOUT)
   // run as long as the entity.
   const idle = Effect.suspend(() =>
-    record !== null && record.session.state === "active" && inFlight === 0 &&
-      Date.now() - lastActive > Duration.toMillis(config.playbackIdleTimeout)
+    record !== null && record.session.state === "active" && inFlight === 0 && isIdle(lastActive, Date.now(), config.playbackIdleTimeout)
       ? stop("idle")
       : Effect.void
   )

@@ -25,7 +25,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto"
-import { any, requireAdmin, requireSelf } from "../auth/Policy.js"
+import { any, requireAdmin, requireSelf } from "../access/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
 import { CacheAside, CacheStore } from "../cache/index.js"
 import { AppConfig } from "../config/AppConfig.js"

@@ -1,27 +1,5 @@
-/** RPC handlers of `RbacRpcs`: the same service and policy as the REST handlers. */
-import { CurrentUser, RbacRpcs } from "@mediaserver/domain"
-import { Effect } from "effect"
-import { requireAdmin, withPolicy } from "../auth/Policy.js"
-import { Rbac } from "./Service.js"
+/** RPC handlers of `RbacRpcs`: the operations of Operations.ts. */
+import { RbacRpcs } from "@mediaserver/domain"
+import { makeRbacOperations } from "./Operations.js"
 
-export const RbacRpcLive = RbacRpcs.toLayer(
-  Effect.gen(function* () {
-    const rbac = yield* Rbac
-    const admin = withPolicy(requireAdmin)
-    const asAdmin = <A, E, R>(f: (actor: CurrentUser["Type"]) => Effect.Effect<A, E, R>) => admin(Effect.flatMap(CurrentUser, f))
-    return {
-      RbacPermissions: () => admin(Effect.succeed(rbac.permissions)),
-      RbacListRoles: () => admin(rbac.listRoles),
-      RbacCreateRole: (request) => asAdmin((actor) => rbac.createRole(actor, request)),
-      RbacGetRole: ({ roleName }) => admin(rbac.getRole(roleName)),
-      RbacDeleteRole: ({ roleName }) => asAdmin((actor) => rbac.deleteRole(actor, roleName)),
-      RbacSetPermissions: ({ permissions, roleName }) => asAdmin((actor) => rbac.setPermissions(actor, roleName, permissions)),
-      RbacUserRoles: ({ userId }) => admin(rbac.userRoles(userId)),
-      RbacAssignRole: ({ role, userId }) => asAdmin((actor) => rbac.assignRole(actor, userId, role)),
-      RbacRemoveRole: ({ role, userId }) => asAdmin((actor) => rbac.removeRole(actor, userId, role)),
-      RbacListPolicies: () => admin(rbac.listPolicies),
-      RbacAddPolicy: (rule) => asAdmin((actor) => rbac.addPolicy(actor, rule)),
-      RbacRemovePolicy: (rule) => asAdmin((actor) => rbac.removePolicy(actor, rule))
-    }
-  })
-)
+export const RbacRpcLive = RbacRpcs.toLayer(makeRbacOperations)

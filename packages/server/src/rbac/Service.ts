@@ -20,7 +20,7 @@ import {
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { ActivityLog } from "../activity/ActivityLog.js"
-import { UserCache } from "../auth/UserCache.js"
+import { UserCache } from "../access/UserCache.js"
 import { Enforcer } from "./Enforcer.js"
 import { type RoleRow, RbacRepo } from "./Repo.js"
 

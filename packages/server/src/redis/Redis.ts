@@ -7,7 +7,7 @@ import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { Redis } from "ioredis"
 import { AppConfig } from "../config/AppConfig.js"
 
-export class RedisConnection extends Context.Tag("@mediaserver/RedisConnection")<
+export class RedisConnection extends Context.Tag("@mediaserver/redis/RedisConnection")<
   RedisConnection,
   Option.Option<Redis>
 >() {

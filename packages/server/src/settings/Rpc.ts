@@ -1,22 +1,5 @@
-/** RPC handlers of `SettingsRpcs`: the same service and policies as the REST handlers. */
-import { CurrentUser, SettingsRpcs } from "@mediaserver/domain"
-import { Effect } from "effect"
-import { canRead, canWrite, requireAdmin, withPolicy } from "../auth/Policy.js"
-import { Settings } from "./Service.js"
+/** RPC handlers of `SettingsRpcs`: the operations of Operations.ts. */
+import { SettingsRpcs } from "@mediaserver/domain"
+import { makeSettingsOperations } from "./Operations.js"
 
-export const SettingsRpcLive = SettingsRpcs.toLayer(
-  Effect.gen(function* () {
-    const settings = yield* Settings
-    const admin = withPolicy(requireAdmin)
-    const mine = <A, E, R>(f: (me: CurrentUser["Type"]) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentUser, f)
-    return {
-      SettingsServerList: ({ category }) => admin(settings.list("server", category)),
-      SettingsServerGet: ({ key }) => admin(settings.get("server", key)),
-      SettingsServerSet: ({ key, value }) => admin(mine((me) => settings.set("server", key, value, me.userId))),
-      SettingsUserList: ({ category }) => withPolicy(canRead)(mine((me) => settings.list(me.userId, category))),
-      SettingsUserGet: ({ key }) => withPolicy(canRead)(mine((me) => settings.get(me.userId, key))),
-      SettingsUserSet: ({ key, value }) => withPolicy(canWrite)(mine((me) => settings.set(me.userId, key, value, me.userId))),
-      SettingsUserReset: ({ key }) => withPolicy(canWrite)(mine((me) => settings.reset(me.userId, key)))
-    }
-  })
-)
+export const SettingsRpcLive = SettingsRpcs.toLayer(makeSettingsOperations)

@@ -1,13 +1,14 @@
 /**
  * Files the server keeps (avatars now, images later) under DATA_DIR/storage, by key. Keys are made by
  * the server (`avatars/<user id>`), and checked anyway: no `..`, no absolute paths, so nothing can be
- * read or written outside the root. Writes go to a temporary file first and are renamed into place,
- * so a reader never sees half a file.
+ * read or written outside the root; nor through a symbolic link inside it that points out (the real
+ * path is checked before a read and before a write). Writes go to a temporary file first and are
+ * renamed into place, so a reader never sees half a file.
  */
 import { StorageError } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises"
+import { mkdir, readFile, realpath, rename, rm, writeFile } from "node:fs/promises"
 import { dirname, join, resolve, sep } from "node:path"
 import { AppConfig } from "../config/AppConfig.js"
 
@@ -33,6 +34,14 @@ export class Storage extends Context.Tag("@mediaserver/storage/Storage")<
           ? Effect.succeed(path)
           : Effect.fail(new StorageError({ operation, message: `Invalid storage key ${JSON.stringify(key)}` }))
       }
+      // The root's real path: DATA_DIR itself may be a link (a mounted disk), that is the owner's choice.
+      const inside = async (path: string) => {
+        const [real, realRoot] = await Promise.all([realpath(path), mkdir(root, { recursive: true }).then(() => realpath(root))])
+        if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new Error(`${path} leads outside the storage root`)
+      }
+      // Before creating directories: the part of the path that exists already must not lead out.
+      const existingInside = async (path: string): Promise<void> =>
+        inside(path).catch((e: unknown) => (isMissing(e) && path !== root ? existingInside(dirname(path)) : Promise.reject(e)))
       const io = <A>(operation: string, run: () => Promise<A>) =>
         Effect.tryPromise({
           try: run,
@@ -42,7 +51,9 @@ export class Storage extends Context.Tag("@mediaserver/storage/Storage")<
         put: (key, bytes) =>
           Effect.flatMap(pathOf("storage.put", key), (path) =>
             io("storage.put", async () => {
+              await existingInside(dirname(path))
               await mkdir(dirname(path), { recursive: true })
+              await inside(dirname(path))
               const temporary = join(dirname(path), `.${randomUUID()}.tmp`)
               await writeFile(temporary, bytes)
               await rename(temporary, path)
@@ -50,7 +61,7 @@ export class Storage extends Context.Tag("@mediaserver/storage/Storage")<
         get: (key) =>
           Effect.flatMap(pathOf("storage.get", key), (path) =>
             io("storage.get", () =>
-              readFile(path).then(
+              inside(path).then(() => readFile(path)).then(
                 (buffer) => Option.some(new Uint8Array(buffer)),
                 (e: unknown) => (isMissing(e) ? Option.none() : Promise.reject(e))
               ))),

@@ -1,13 +1,5 @@
+/** RPC handlers of `SystemRpcs`: the operations of Operations.ts. */
 import { SystemRpcs } from "@mediaserver/domain"
-import { Effect } from "effect"
-import { SystemService } from "./SystemService.js"
+import { makeSystemOperations } from "./Operations.js"
 
-export const SystemRpcLive = SystemRpcs.toLayer(
-  Effect.gen(function* () {
-    const system = yield* SystemService
-    return {
-      SystemInfo: () => system.info,
-      SystemPing: ({ id }) => system.ping(id)
-    }
-  })
-)
+export const SystemRpcLive = SystemRpcs.toLayer(makeSystemOperations)

@@ -3,12 +3,12 @@ import { Context, DateTime, Duration, Effect, Layer } from "effect"
 import { entityCall } from "../cluster/EntityCall.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, isEmbedded } from "../config/AppConfig.js"
-import { VERSION } from "../version.js"
+import { VERSION } from "./Version.js"
 import { MediaTools } from "./MediaTools.js"
 
 const PING_TIMEOUT = Duration.seconds(15)
 
-export class SystemService extends Context.Tag("@mediaserver/SystemService")<
+export class SystemService extends Context.Tag("@mediaserver/system/SystemService")<
   SystemService,
   {
     readonly info: Effect.Effect<SystemInfo>

@@ -2,17 +2,17 @@
  * Every user operation once (named as in ProfileRpcs): a user reads and changes their own profile,
  * preferences and avatar; another user's account needs `users:read`. The REST handlers map onto these.
  */
-import { CurrentUser, type Principal, ProfileRpcs } from "@mediaserver/domain"
+import { ProfileRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { any, canRead, canWrite, requirePermission, requireSelf, withPolicy } from "../auth/Policy.js"
+import { any, asCaller, canRead, canWrite, requirePermission, requireSelf, withPolicy } from "../access/Policy.js"
 import { Users } from "../auth/Users.js"
 import { Profile } from "./Profile.js"
 
 export const makeProfileOperations = Effect.gen(function* () {
   const users = yield* Users
   const profile = yield* Profile
-  const read = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(canRead)(Effect.flatMap(CurrentUser, f))
-  const write = <A, E, R>(f: (me: Principal) => Effect.Effect<A, E, R>) => withPolicy(canWrite)(Effect.flatMap(CurrentUser, f))
+  const read = asCaller(canRead)
+  const write = asCaller(canWrite)
   return ProfileRpcs.of({
     UsersGet: ({ userId }) => withPolicy(any(requireSelf(userId), requirePermission("users:read")))(users.get(userId)),
     UsersUpdateMe: (request) => write((me) => users.updateMe(me, request)),

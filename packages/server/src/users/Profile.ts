@@ -14,7 +14,7 @@ import {
   type UserId
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { UserCache } from "../auth/UserCache.js"
+import { UserCache } from "../access/UserCache.js"
 import { toUser, UsersRepo } from "../auth/UsersRepo.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Settings } from "../settings/Service.js"

@@ -132,7 +132,7 @@ describe("MediaProbe", () => {
         probe(Path.join(dir, "any.mkv")).pipe(Effect.provide(probeLayer({ timeout: Duration.millis(300) }, fake)))
       )
       expect(error).toMatchObject({ _tag: "ProbeTimeout", timeoutMs: 300 })
-      expect(isRetryable(error)).toBe(true)
+      expect(error._tag === "ProbeTimeout" && isRetryable(error)).toBe(true)
       expect(Date.now() - started).toBeLessThan(5_000)
       const pid = Number(yield* Effect.promise(() => Fs.readFile(pidFile, "utf8")))
       yield* eventually(isAlive(pid), (alive) => !alive, { what: `fake ffprobe ${pid} to exit`, timeout: "3 seconds" })
@@ -176,7 +176,10 @@ describe("MediaProbe", () => {
       yield* Effect.promise(() => Fs.writeFile(Path.join(release, "all"), ""))
       const results = yield* Fiber.join(all)
 
-      expect([...(yield* counts)].sort()).toEqual([1, 2, 2])
+      // The first two may each see the other (they start together); none ever saw three running.
+      const seen = yield* counts
+      expect(seen).toHaveLength(3)
+      expect(Math.max(...seen)).toBe(2)
       expect(results.map((r) => [r.container, r.durationMs])).toEqual(Array(3).fill(["flac", 1500]))
     }))
 

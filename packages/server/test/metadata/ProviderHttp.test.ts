@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either, Layer } from "effect"
 import * as Net from "node:net"
 import { AppConfig } from "../../src/config/AppConfig.js"
-import { ProviderHttp, retryAfterMs } from "../../src/metadata/ProviderHttp.js"
+import { ProviderHttp, retryAfterMs } from "../../src/metadata/provider/ProviderHttp.js"
 import { FakeHttp } from "@mediaserver/testkit/FakeHttp"
 
 const HttpLive = ProviderHttp.layer.pipe(

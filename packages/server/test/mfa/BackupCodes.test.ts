@@ -1,16 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { queryRows } from "@mediaserver/testkit/TestDatabase"
-import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { account, read, request } from "@mediaserver/testkit/Http"
-import { codeStep, enableTotp, passwordStep, readTokens, status } from "./Mfa.js"
+import { codeStep, enableTotp, passwordStep, readTokens, startMfaServer, status } from "./Mfa.js"
 
 const readCodes = read(Schema.Struct({ codes: Schema.Array(Schema.String) }))
 
 describe("backup codes", () => {
   it.scopedLive("10 codes shown once, each works once (any case, with or without dash); regenerating voids the old ones", () =>
     Effect.gen(function* () {
-      const { url, database } = yield* startServerWithDatabase()
+      const { url, database } = yield* startMfaServer()
       const fay = yield* account(url, "fay")
       yield* enableTotp(url, fay.auth)
       const { codes } = yield* readCodes(yield* request(url, "POST", "/api/v1/mfa/backup-codes/generate", { auth: fay.auth }))

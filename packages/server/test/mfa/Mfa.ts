@@ -2,9 +2,20 @@
 import { Effect, Schema } from "effect"
 import { Secret, TOTP } from "otpauth"
 import { type Auth, PASSWORD, read, readTokens, request } from "@mediaserver/testkit/Http"
+import { fixedClock } from "@mediaserver/testkit/FixedClock"
+import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
+
+/**
+ * The time codes are made and checked at, fixed for the whole file: with the real clock a 30 s step
+ * boundary passing between making a code and the server checking it changes the answer.
+ */
+const NOW = Date.now()
+
+/** A server (fresh database) whose TOTP checks see NOW, the time `codeAt` makes codes for. */
+export const startMfaServer = (env: Record<string, string> = {}) => Effect.withClock(startServerWithDatabase(env), fixedClock(NOW))
 
 export const codeAt = (secret: string, offsetSeconds: number) =>
-  TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() + offsetSeconds * 1000 })
+  TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: NOW + offsetSeconds * 1000 })
 
 const Setup = Schema.Struct({ secret: Schema.String, otpauthUrl: Schema.String, qrCode: Schema.String })
 export const readSetup = read(Setup)

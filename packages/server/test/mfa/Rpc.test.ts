@@ -4,10 +4,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { AuthTokens, IdentityRpcs, MfaLoginRpcs, MfaRequired, MfaRpcs, OidcAccountRpcs, OidcRpcs, Unauthorized } from "@mediaserver/domain"
 import { Effect, Layer, Redacted } from "effect"
 import { startOidcProvider } from "../support/OidcProvider.js"
-import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { PASSWORD, register } from "@mediaserver/testkit/Http"
 import { callbackFrom } from "../oidc/Oidc.js"
-import { codeAt } from "./Mfa.js"
+import { codeAt, startMfaServer } from "./Mfa.js"
 
 const client = (url: string) =>
   RpcClient.make(IdentityRpcs.merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)).pipe(
@@ -18,7 +17,7 @@ const bearer = (token: Redacted.Redacted<string>) => RpcClient.withHeaders({ aut
 describe("MFA and OIDC over RPC", () => {
   it.scopedLive("TOTP setup and verify, a login answering MfaRequired, completed with a code; OIDC admin, authorize and callback", () =>
     Effect.gen(function* () {
-      const { url } = yield* startServerWithDatabase()
+      const { url } = yield* startMfaServer()
       yield* register(url, "rpcuser")
       const rpc = yield* client(url)
       const first = yield* rpc.AuthLogin({ username: "rpcuser", password: Redacted.make(PASSWORD) })

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { account, PASSWORD, read, readTokens, request } from "@mediaserver/testkit/Http"
-import { codeAt, codeStep, enableTotp, passwordStep, readSetup, status } from "./Mfa.js"
+import { codeAt, codeStep, enableTotp, passwordStep, readSetup, startMfaServer, status } from "./Mfa.js"
 
 describe("TOTP", () => {
   it.scopedLive("setup gives a secret, otpauth URL and QR code; a wrong code does not enable it; the right one does", () =>
     Effect.gen(function* () {
-      const { url } = yield* startServerWithDatabase()
+      const { url } = yield* startMfaServer()
       const alice = yield* account(url, "alice")
       const setup = yield* readSetup(yield* request(url, "POST", "/api/v1/mfa/totp/setup", { auth: alice.auth }))
       expect(setup.secret).toMatch(/^[A-Z2-7]{32}$/)
@@ -33,7 +32,7 @@ describe("TOTP", () => {
 
   it.scopedLive("login needs the code: +-1 step accepted, each step once, older and far steps refused", () =>
     Effect.gen(function* () {
-      const { url } = yield* startServerWithDatabase()
+      const { url } = yield* startMfaServer()
       const bob = yield* account(url, "bob")
       const secret = yield* enableTotp(url, bob.auth)
 
@@ -64,7 +63,7 @@ describe("TOTP", () => {
 
   it.scopedLive("wrong codes are rate limited (429 with Retry-After), even the right one after", () =>
     Effect.gen(function* () {
-      const { url } = yield* startServerWithDatabase({ AUTH_LOGIN_MAX_ATTEMPTS: "3" })
+      const { url } = yield* startMfaServer({ AUTH_LOGIN_MAX_ATTEMPTS: "3" })
       const carol = yield* account(url, "carol")
       const secret = yield* enableTotp(url, carol.auth)
       const challenge = yield* passwordStep(url, "carol")
@@ -78,7 +77,7 @@ describe("TOTP", () => {
 
   it.scopedLive("delete and disable need a code or the password; then the password alone signs in", () =>
     Effect.gen(function* () {
-      const { url } = yield* startServerWithDatabase()
+      const { url } = yield* startMfaServer()
       const admin = yield* account(url, "dora")
       const erin = yield* account(url, "erin")
       yield* enableTotp(url, erin.auth)

@@ -59,7 +59,11 @@ export class Probe extends Context.Tag("test/Probe")<
   })
 }
 
-export class CustomDiscard extends Data.TaggedError("CustomDiscard")<{ readonly message: string }> {}
+export class CustomDiscard extends Data.TaggedError("CustomDiscard")<{ readonly message: string }> {
+  get family(): "Discard" {
+    return "Discard"
+  }
+}
 
 export const Behaviour = Schema.Literal("unavailable", "429", "notfound", "custom", "defect", "hang")
 
@@ -76,7 +80,6 @@ export const FlakyJob = defineJob({
   maxAttempts: 3,
   backoff: { base: "100 millis", max: "1 second" },
   timeout: "300 millis",
-  discardOn: ["CustomDiscard"]
 })
 
 /** As FlakyJob, but its backoff is minutes: between attempts it sleeps on the durable clock. */

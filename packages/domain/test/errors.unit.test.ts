@@ -7,7 +7,6 @@ describe("errors", () => {
     expect(isDiscard(new NotFound({ message: "x" }))).toBe(true)
     expect(isDiscard(new BadRequest({ message: "x" }))).toBe(true)
     expect(isRetryable(new Unavailable({ message: "x" }))).toBe(true)
-    expect(isRetryable({ _tag: "SomethingNew" })).toBe(true)
   })
 
   it("encodes an HTTP error as { code, message, details } and back", () => {

@@ -8,7 +8,7 @@
 import { type ProviderError, ProviderRejected, ProviderUnavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, RateLimiter, Ref, Schema, type Scope } from "effect"
 import { Agent, request } from "undici"
-import { AppConfig } from "../config/AppConfig.js"
+import { AppConfig } from "../../config/AppConfig.js"
 import { type CircuitBreaker, type CircuitSnapshot, makeCircuitBreaker } from "./CircuitBreaker.js"
 
 export interface ProviderProfile {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ProviderRejected } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { fetchMerged, mergeFields } from "../../src/metadata/Merge.js"
-import type { Lookup, MetadataProvider } from "../../src/metadata/Provider.js"
+import type { Lookup, MetadataProvider } from "../../src/metadata/provider/Provider.js"
 
 const unsupported = Effect.fail(new ProviderRejected({ provider: "stub", reason: "invalid", message: "not in this stub" }))
 const stub = (name: string): MetadataProvider => ({

@@ -126,4 +126,18 @@ describe("package boundaries", () => {
     // The check itself finds a loop when there is one.
     expect(findLoop(new Map([["/a.ts", ["/b.ts"]], ["/b.ts", ["/c.ts"]], ["/c.ts", ["/a.ts"]]])).length).toBe(4)
   })
+
+  it("service tags are keyed `@mediaserver/<area>/<Name>`; in server, the area is the tag's folder", () => {
+    const TAG = /(?:Context\.Tag|Middleware\.Tag<\w+>\(\))\(\s*"([^"]+)"/g
+    const keys = files
+      .filter((file) => /^packages\/[^/]+\/src\//.test(Path.relative(root, file)))
+      .flatMap((file) => [...Fs.readFileSync(file, "utf8").matchAll(TAG)].map((m) => ({ file, key: m[1] ?? "" })))
+    expect(keys.length).toBeGreaterThan(50)
+    const misnamed = keys.filter(({ file, key }) => {
+      const [pkg, , area] = Path.relative(Path.join(root, "packages"), file).split(Path.sep)
+      const match = /^@mediaserver\/([a-z-]+)\/[A-Z]\w*$/.exec(key)
+      return match === null || (pkg === "server" && match[1] !== area)
+    })
+    expect(misnamed.map(({ file, key }) => `${Path.relative(root, file)}: ${key}`)).toEqual([])
+  })
 })

@@ -13,9 +13,11 @@ import {
   Unavailable
 } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { unavailable } from "./Authenticator.js"
 
 export type Policy = Effect.Effect<void, Forbidden, CurrentUser>
+
+/** A database failure as the 503 callers see (the operation names what was being read). */
+export const unavailable = (error: DatabaseError) => new Unavailable({ message: `Database unavailable (${error.operation})` })
 
 const check = (allowed: (user: CurrentUser["Type"]) => boolean, message: string): Policy =>
   Effect.flatMap(CurrentUser, (user) => (allowed(user) ? Effect.void : Effect.fail(new Forbidden({ message }))))
@@ -59,6 +61,13 @@ export const canWrite: Policy = requireScope("write")
 export const withPolicy = <PE = Forbidden, PR = CurrentUser>(policy: Effect.Effect<void, PE, PR>) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E | PE, Extract<E | PE, DatabaseError>> | Unavailable, R | PR> =>
   policy.pipe(Effect.zipRight(effect), orUnavailable)
+
+/**
+ * `withPolicy` for an operation of the caller: `asCaller(canWrite)((me) => ...)` runs `f` with the
+ * `CurrentUser` once the policy passed.
+ */
+export const asCaller = (policy: Policy) =>
+<A, E, R>(f: (caller: CurrentUser["Type"]) => Effect.Effect<A, E, R>) => withPolicy(policy)(Effect.flatMap(CurrentUser, f))
 
 /** Database failures as 503, for handlers without a policy (login, register, refresh). */
 export const orUnavailable = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Exclude<E, Extract<E, DatabaseError>> | Unavailable, R> =>

@@ -285,8 +285,12 @@ describe("skipped files and folders", () => {
   })
 })
 
+const BACKTRACKING_DEADLINE_MS = 30_000
+
 describe("cost", () => {
   // Names are user data: a regex that backtracks catastrophically on one would stall a whole scan.
+  // Such a regex takes hours on these names, a linear one milliseconds: the deadline is far from
+  // both, so it tells them apart on any machine (the parse's speed is not what is tested).
   it("pathological 240-character names parse in bounded time", () => {
     const shapes = ["a-", ".", "[", " - ", "_ ", "(", "1", "S01E01", "1x01-", "- 01 ", "part ", "2001 ", "a.1."]
     const started = performance.now()
@@ -297,6 +301,6 @@ describe("cost", () => {
         parseMediaPath("tvshow", TV, `${TV}/${name}/Season 01/${name}.mkv`)
       }
     }
-    expect(performance.now() - started).toBeLessThan(2_000)
+    expect(performance.now() - started).toBeLessThan(BACKTRACKING_DEADLINE_MS)
   })
 })

@@ -2,7 +2,7 @@
 import { PgClient } from "@effect/sql-pg"
 import type { DatabaseError, ImageKind } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, jsonb, wrapSql } from "../../db/Sql.js"
+import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
 
 const ImageRow = Schema.Struct({
   path: Schema.String,
