@@ -7,7 +7,7 @@ import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
 import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "./oidc.js"
-import { PlaybackApi, PlaybackRpcs } from "./playback.js"
+import { PlaybackApi, PlaybackRpcs, PlaybackSignedApi } from "./playback.js"
 import { ImagesApi, MetadataApi, MetadataRefreshApi, MetadataRpcs } from "./metadataApi.js"
 import { RbacApi, RbacRpcs } from "./rbac.js"
 import { SettingsApi, SettingsRpcs } from "./settings.js"
@@ -36,6 +36,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(TvShowsApi)
   .add(GenresApi)
   .add(PlaybackApi)
+  .add(PlaybackSignedApi)
   .add(MetadataApi)
   .add(MetadataRefreshApi)
   .add(ImagesApi)

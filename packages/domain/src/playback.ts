@@ -14,6 +14,7 @@ import {
   HttpConflict,
   HttpForbidden,
   HttpNotFound,
+  HttpUnauthorized,
   HttpUnavailable,
   HttpUnprocessable,
   httpError,
@@ -98,6 +99,12 @@ export const PlaybackState = Schema.Literal("active", "stopped")
 export class PlaybackUrls extends Schema.Class<PlaybackUrls>("PlaybackUrls")({
   /** The file as is, with Range (direct play only). */
   direct: Schema.NullOr(Schema.String),
+  /**
+   * The same stream by URL alone, for players that send no header or cookie: a token of this session
+   * only, valid while it is active, for its playlists, segments, subtitles and file, nothing else.
+   */
+  signedDirect: Schema.optional(Schema.NullOr(Schema.String)),
+  signedMaster: Schema.optional(Schema.NullOr(Schema.String)),
   /** The HLS master playlist (remux and transcode). */
   master: Schema.NullOr(Schema.String)
 }) {}
@@ -247,3 +254,25 @@ export const PlaybackSessionEntity = Entity.make("PlaybackSession", [
   Rpc.make("Heartbeat", { payload: PlaybackHeartbeat, success: PlaybackSession, error: EntityErrors }),
   Rpc.make("Stop", { payload: Schema.Struct({ reason: Schema.String }), error: Schema.Union(NotFound, Unavailable) })
 ])
+
+const signedPath = Schema.Struct({ token: Schema.String })
+
+/** The session's stream by its signed URL (see PlaybackUrls): no Authentication, the token is the credential. */
+export class PlaybackSignedApi extends HttpApiGroup.make("playbackSigned")
+  .add(HttpApiEndpoint.get("signedMaster", "/playback/signed/:token/master.m3u8").setPath(signedPath).addSuccess(mpegUrl))
+  .add(
+    HttpApiEndpoint.get("signedDirect", "/playback/signed/:token/direct")
+      .setPath(signedPath)
+      .addSuccess(bytes)
+      .addError(HttpRangeNotSatisfiable)
+  )
+  .add(
+    HttpApiEndpoint.get("signedMedia", "/playback/signed/:token/:profile/:name")
+      .setPath(Schema.Struct({ token: Schema.String, profile: Schema.String, name: Schema.String }))
+      .addSuccess(bytes)
+  )
+  .addError(HttpBadRequest)
+  .addError(HttpUnauthorized)
+  .addError(HttpNotFound)
+  .addError(HttpConflict)
+  .addError(HttpUnavailable) {}

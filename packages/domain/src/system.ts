@@ -6,6 +6,14 @@ import { HttpInternalError, HttpUnavailable, InternalError, Unavailable } from "
 export const NodeRole = Schema.Literal("api", "worker", "all")
 export type NodeRole = typeof NodeRole.Type
 
+/** A media tool as this node found it at start-up: where, which version, or why it cannot run. */
+export class MediaToolStatus extends Schema.Class<MediaToolStatus>("MediaToolStatus")({
+  tool: Schema.Literal("ffmpeg", "ffprobe"),
+  path: Schema.String,
+  version: Schema.NullOr(Schema.String),
+  error: Schema.NullOr(Schema.String)
+}) {}
+
 export class SystemInfo extends Schema.Class<SystemInfo>("SystemInfo")({
   name: Schema.String,
   version: Schema.String,
@@ -13,7 +21,9 @@ export class SystemInfo extends Schema.Class<SystemInfo>("SystemInfo")({
   embedded: Schema.Boolean.annotations({ description: "true when running on the embedded database" }),
   uptimeSeconds: Schema.Number,
   startedAt: Schema.DateTimeUtc,
-  nodeId: Schema.String
+  nodeId: Schema.String,
+  /** ffmpeg and ffprobe on this node (playback and probing need both). */
+  mediaTools: Schema.optional(Schema.Array(MediaToolStatus))
 }) {}
 
 export class PingResult extends Schema.Class<PingResult>("PingResult")({

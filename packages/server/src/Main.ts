@@ -28,6 +28,8 @@ import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
 import { RedisConnection } from "./redis/Redis.js"
 import { PlaybackEntityLive, PlaybackLive } from "./playback/index.js"
+import { SIGNED_PREFIX } from "./playback/SessionsRepo.js"
+import { MediaTools } from "./system/MediaTools.js"
 import { NodePingLive } from "./system/NodePing.js"
 import { RequestPriority } from "./system/RequestPriority.js"
 import { SystemService } from "./system/SystemService.js"
@@ -70,7 +72,8 @@ const HttpServerLive = Layer.unwrapEffect(
     // Request spans only when traces go somewhere, and never for probes (they would drown real traffic).
     const tracing = Option.isSome(config.otlpEndpoint)
     const untraced = Layer.locallyScoped(HttpMiddleware.currentTracerDisabledWhen, (request) =>
-      !tracing || PROBES.has(request.url)
+      // Signed stream URLs hold their credential in the path: never in a span (traces leave the node).
+      !tracing || PROBES.has(request.url) || request.url.startsWith(SIGNED_PREFIX)
     )
     const maxBody = Layer.succeed(HttpIncomingMessage.MaxBodySize, Option.some(FileSystem.Size(config.maxBodyBytes)))
     return HttpLayerRouter.serve(routes, { disableLogger: true, disableListenLog: true }).pipe(
@@ -145,7 +148,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(releaseInterruptibly(ClusterLive, Duration.seconds(10))),
   Layer.provideMerge(MigrationsLive),
   Layer.provideMerge(DatabaseLive),
-  Layer.provideMerge(Layer.mergeAll(NodeIdentity.layer, RedisConnection.layer)),
+  // MediaTools: ffmpeg and ffprobe, checked once at start-up (one log line; /readyz and the system info show them).
+  Layer.provideMerge(Layer.mergeAll(NodeIdentity.layer, RedisConnection.layer, MediaTools.layer)),
   Layer.provide(TracingLive),
   Layer.provide(LoggingLive)
 )

@@ -21,7 +21,12 @@ export const Session = Schema.Struct({
   state: Schema.String,
   stopReason: Schema.NullOr(Schema.String),
   node: Schema.NullOr(Schema.String),
-  urls: Schema.Struct({ direct: Schema.NullOr(Schema.String), master: Schema.NullOr(Schema.String) })
+  urls: Schema.Struct({
+    direct: Schema.NullOr(Schema.String),
+    master: Schema.NullOr(Schema.String),
+    signedDirect: Schema.optional(Schema.NullOr(Schema.String)),
+    signedMaster: Schema.optional(Schema.NullOr(Schema.String))
+  })
 })
 export type Session = typeof Session.Type
 

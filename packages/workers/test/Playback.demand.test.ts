@@ -5,7 +5,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
-import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { request } from "@mediaserver/testkit/Http"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 import { createSession, fetchRaw, playableMovies, tempDir } from "@mediaserver/testkit/PlaybackNode"
 
 const remuxClient = { containers: ["webm"], videoCodecs: ["h264"], audioCodecs: ["aac"] }
@@ -38,5 +39,22 @@ describe("playback on demand", () => {
       const again = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Clip"] }, client: remuxClient })
       const second = yield* fetchRaw(url, `/api/v1/playback/stream/${again.id}/original/index.m3u8`, admin)
       expect(second.text.match(/#EXTINF/g)?.length).toBe(2)
+    }), { timeout: 90_000 })
+
+  it.scopedLive("without ffprobe, playback answers 503 naming it (not a 409 that never ends)", () =>
+    Effect.gen(function* () {
+      const media = yield* TestMedia.files
+      const transcodes = yield* tempDir("ms-tx-")
+      const { url, sql, admin } = yield* libraryNode("playback_noprobe", { FFPROBE_PATH: "/nonexistent/ffprobe", PLAYBACK_TRANSCODE_DIR: transcodes })
+      const root = yield* tree({ "Clip (2020)/Clip (2020).mp4": { copyOf: media.mp4 } })
+      const library = yield* createLibrary(url, admin, { name: "Movies", kind: "movie", paths: [root] })
+      yield* scanNow(url, admin, library.id)
+      const [movie] = yield* sql<{ id: string }>`SELECT id FROM movies`
+      const res = yield* request(url, "POST", "/api/v1/playback/sessions", {
+        auth: admin, body: { item: { _tag: "movie", id: movie?.id }, client: remuxClient }
+      })
+      expect(res.status).toBe(503)
+      expect(res.headers["retry-after"]).toBeDefined()
+      expect(JSON.stringify(res.body)).toContain("ffprobe")
     }), { timeout: 90_000 })
 })

@@ -68,7 +68,7 @@ describe("playback limits", () => {
       const media = yield* tempDir("ms-idle-")
       const transcodes = yield* tempDir("ms-tx-")
       const { url, sql, admin } = yield* libraryNode("playback_idle", {
-        PLAYBACK_SEGMENT_SECONDS: "1", PLAYBACK_TRANSCODE_DIR: transcodes, PLAYBACK_IDLE_TIMEOUT: "4 seconds"
+        PLAYBACK_SEGMENT_SECONDS: "1", PLAYBACK_TRANSCODE_DIR: transcodes, PLAYBACK_IDLE_TIMEOUT: "6 seconds"
       })
       const { movies } = yield* playableMovies(url, admin, sql, { Long: yield* longClip(media) })
       const item = { _tag: "movie", id: movies["Long"] }
@@ -87,7 +87,7 @@ describe("playback limits", () => {
       expect((yield* getSession(url, admin, direct.id)).state).toBe("active")
       // What the health job judges by: the direct session's last activity is recent.
       const [row] = yield* sql<{ recent: boolean }>`
-        SELECT last_active_at > now() - interval '4 seconds' AS recent FROM playback_sessions WHERE id = ${direct.id}`
+        SELECT last_active_at > now() - interval '6 seconds' AS recent FROM playback_sessions WHERE id = ${direct.id}`
       expect(row?.recent).toBe(true)
       // Once the requests stop, the timeout applies.
       const stopped = yield* eventually(getSession(url, admin, remux.id), (s) => s.state === "stopped", {

@@ -112,7 +112,12 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
           }))
         )
 
-      const session = (token: string) => {
+      /**
+       * A session's access token. By cookie it names the session for as long as the session is valid
+       * (a browser playing a film must not get 401 when the 15-minute access lifetime passes; the cookie
+       * is HttpOnly, SameSite=Strict and CSRF-checked); as a bearer token it lasts its access lifetime.
+       */
+      const session = (token: string, viaCookie: boolean) => {
         const hash = digest(token)
         const lookup = Effect.map(sessions.findByAccessHash(hash), Option.map((row) => ({
           holder: { userId: row.user_id, username: row.username, credentialId: row.id, scopes: ALL_SCOPES },
@@ -128,7 +133,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
               const now = Date.now()
               const id = entry.holder.credentialId
               const lastSeen = Math.max(entry.lastSeenAt, sessionSeen.pending(id)?.getTime() ?? 0)
-              if (now >= entry.accessExpiresAt || now >= entry.expiresAt || now - lastSeen >= idleMs) {
+              if ((!viaCookie && now >= entry.accessExpiresAt) || now >= entry.expiresAt || now - lastSeen >= idleMs) {
                 return Effect.fail(INVALID_TOKEN)
               }
               sessionSeen.record(id, new Date(now))
@@ -164,7 +169,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
       const bearer = (header: string) => {
         const token = header.slice("bearer ".length).trim()
         if (token === "") return Effect.fail(MISSING)
-        return token.startsWith(API_KEY_PREFIX) ? apiKey(token) : session(token)
+        return token.startsWith(API_KEY_PREFIX) ? apiKey(token) : session(token, false)
       }
 
       return {
@@ -174,7 +179,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
           const key = headers["x-api-key"]
           if (key !== undefined && key !== "") return apiKey(key)
           const cookie = cookieOf(headers, SESSION_COOKIE)
-          return Option.isSome(cookie) ? Effect.zipRight(checkCsrf(headers, method), session(cookie.value)) : Effect.fail(MISSING)
+          return Option.isSome(cookie) ? Effect.zipRight(checkCsrf(headers, method), session(cookie.value, true)) : Effect.fail(MISSING)
         },
         forgetSessions: (hashes) => Effect.forEach(hashes, sessionCache.invalidate, { concurrency: 16, discard: true }),
         forgetApiKeys: (prefixes) => Effect.forEach(prefixes, keyCache.invalidate, { concurrency: 16, discard: true })

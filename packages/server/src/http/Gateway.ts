@@ -13,7 +13,7 @@ import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
 import { MetadataHttpLive, MetadataRpcLive } from "../metadata/index.js"
 import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
 import { OidcAllRpcLive, OidcHttpLive } from "../oidc/index.js"
-import { PlaybackHttpLive, PlaybackRpcLive } from "../playback/index.js"
+import { PlaybackHttpLive, PlaybackRpcLive, PlaybackSignedHttpLive } from "../playback/index.js"
 import { RbacHttpLive, RbacRpcLive } from "../rbac/index.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
@@ -34,6 +34,8 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
   Layer.provide(Layer.mergeAll(MfaHttpLive, OidcHttpLive).pipe(Layer.provide(AuthenticationLive))),
   // Playback: sessions and their streams.
   Layer.provide(PlaybackHttpLive.pipe(Layer.provide(AuthenticationLive))),
+  // Playback streams by signed URL: the token is their credential, no authentication middleware.
+  Layer.provide(PlaybackSignedHttpLive),
   // Metadata lookups, refresh/edit/match of items, images.
   Layer.provide(MetadataHttpLive.pipe(Layer.provide(AuthenticationLive)))
 )

@@ -12,6 +12,7 @@ import { sampleJobRunGauges } from "../jobs/AdminMetrics.js"
 import { redisStatus } from "../redis/Redis.js"
 import { renderPrometheus } from "../observability/Prometheus.js"
 import { sampleGauges } from "../observability/Metrics.js"
+import { MediaTools } from "../system/MediaTools.js"
 
 const CHECK_TIMEOUT = Duration.seconds(1)
 
@@ -25,12 +26,16 @@ const databaseStatus = Effect.flatMap(DbPool, ({ pool }) =>
 
 const readiness = Effect.gen(function* () {
   const migrations = yield* MigrationsDone
+  const tools = yield* MediaTools
   const [database, redis] = yield* Effect.all([databaseStatus, redisStatus(CHECK_TIMEOUT)], { concurrency: 2 })
   const ready = database === "ok"
+  // Without ffmpeg or ffprobe the node still serves browsing: degraded, not unready.
+  const toolsMissing = tools.status.some((t) => t.error !== null)
+  const toolChecks = Object.fromEntries(tools.status.map((t) => [t.tool, t.error === null ? `ok ${t.version}` : `missing: ${t.error}`]))
   return HttpServerResponse.unsafeJson(
     {
-      status: ready ? (redis === "degraded" ? "degraded" : "ready") : "not_ready",
-      checks: { database, migrations: `${migrations.applied.length === 0 ? "up to date" : "applied"}`, redis }
+      status: ready ? (redis === "degraded" || toolsMissing ? "degraded" : "ready") : "not_ready",
+      checks: { database, migrations: `${migrations.applied.length === 0 ? "up to date" : "applied"}`, redis, ...toolChecks }
     },
     { status: ready ? 200 : 503, headers: { "cache-control": "no-store" } }
   )

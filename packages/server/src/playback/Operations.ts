@@ -5,9 +5,11 @@
  */
 import { BadRequest, Conflict, NotFound, type PlaybackSessionId, PlaybackRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
+import { orUnavailable } from "../access/Policy.js"
 import { parseStreamPath } from "./Names.js"
 import { playing } from "./Policy.js"
 import { PlaybackSessions } from "./Sessions.js"
+import type { SessionRecord } from "./SessionsRepo.js"
 
 const notPlaylist = (name: string) => new BadRequest({ message: `${name} is not a playlist`, details: { field: "name" } })
 
@@ -20,6 +22,16 @@ const makeAll = Effect.gen(function* () {
       if (playlist && (target._tag === "segment" || target._tag === "audioSegment")) return yield* notPlaylist(parts.join("/"))
       const record = yield* sessions.streaming(sessionId)
       return yield* sessions.stream(record, target)
+    })
+  const directFile = (record: SessionRecord) =>
+    Effect.gen(function* () {
+      if (record.session.decision.method !== "direct") {
+        return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
+      }
+      if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
+      // Fetching the file keeps the session alive, as segment requests do.
+      yield* sessions.touch(record)
+      return record
     })
   const rpc = PlaybackRpcs.of({
     PlaybackCreate: (request) => playing(sessions.create(request)),
@@ -37,17 +49,15 @@ const makeAll = Effect.gen(function* () {
     /** A file of the session's HLS stream, by its path parts (`master.m3u8`, `<profile>/<name>`, `subtitles/<name>`). */
     PlaybackStream: (sessionId: PlaybackSessionId, parts: ReadonlyArray<string>) => playing(stream(sessionId, parts)),
     /** The active direct-play session whose file REST then serves with ranges. */
-    PlaybackDirect: (sessionId: PlaybackSessionId) =>
-      playing(Effect.gen(function* () {
-        const record = yield* sessions.streaming(sessionId)
-        if (record.session.decision.method !== "direct") {
-          return yield* new NotFound({ message: "This session streams over HLS, not direct play" })
-        }
-        if (record.session.state !== "active") return yield* new Conflict({ message: "The playback session has ended" })
-        // Fetching the file keeps the session alive, as segment requests do.
-        yield* sessions.touch(record)
-        return record
-      }))
+    PlaybackDirect: (sessionId: PlaybackSessionId) => playing(Effect.flatMap(sessions.streaming(sessionId), directFile)),
+    // By signed URL (players that send no header or cookie): the token in the path is the only
+    // credential, and it opens this one session's stream and nothing else.
+    PlaybackSignedStream: (token: string, parts: ReadonlyArray<string>) =>
+      orUnavailable(Effect.gen(function* () {
+        const target = yield* parseStreamPath(parts)
+        return yield* sessions.stream(yield* sessions.signed(token), target)
+      })),
+    PlaybackSignedDirect: (token: string) => orUnavailable(Effect.flatMap(sessions.signed(token), directFile))
   }
   return { rpc, rest }
 })

@@ -93,6 +93,17 @@ const build = Effect.gen(function* () {
 
   let record: SessionRecord | null = null
   let lastActive = Date.now()
+  /** Stream requests being answered: a slow one (ffmpeg on a busy machine) is activity too. */
+  let inFlight = 0
+  const busy = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.suspend(() => {
+      inFlight++
+      lastActive = Date.now()
+      return Effect.ensuring(effect, Effect.sync(() => {
+        inFlight--
+        lastActive = Date.now()
+      }))
+    })
   let run: Run | null = null
   let lastRequested = 0
 
@@ -262,7 +273,7 @@ const build = Effect.gen(function* () {
   // Throttling, pruning and the idle timeout (no heartbeat nor stream request for PLAYBACK_IDLE_TIMEOUT)
   // run as long as the entity.
   const idle = Effect.suspend(() =>
-    record !== null && record.session.state === "active" && isIdle(lastActive, Date.now(), config.playbackIdleTimeout)
+    record !== null && record.session.state === "active" && inFlight === 0 && isIdle(lastActive, Date.now(), config.playbackIdleTimeout)
       ? stop("idle")
       : Effect.void
   )
@@ -272,17 +283,15 @@ const build = Effect.gen(function* () {
 
   return {
     Prepare: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile } }) =>
-      Effect.gen(function* () {
+      busy(Effect.gen(function* () {
         const r = yield* active
-        lastActive = Date.now()
         yield* checkProfile(r, payload.profile)
         yield* runFor(r, payload.profile, "position")
-      }),
+      })),
+    // A player that only fetches segments (a TV, a cast device) is playing: its requests are activity.
     Segment: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile; readonly part: SegmentPart } }) =>
-      Effect.gen(function* () {
+      busy(Effect.gen(function* () {
         const r = yield* active
-        // A player that only fetches segments (a TV, a cast device) is playing: not idle.
-        lastActive = Date.now()
         yield* checkProfile(r, payload.profile)
         const { part, profile } = payload
         const layout = layoutFor(r)
@@ -306,14 +315,11 @@ const build = Effect.gen(function* () {
         } else {
           yield* throttle
         }
-        const body = joined(yield* Effect.forEach(paths, readBytes))
-        lastActive = Date.now()
-        return body
-      }),
+        return joined(yield* Effect.forEach(paths, readBytes))
+      })),
     Subtitle: ({ payload }: { readonly payload: { readonly track: number } }) =>
-      Effect.gen(function* () {
+      busy(Effect.gen(function* () {
         const r = yield* active
-        lastActive = Date.now()
         const source = r.options.sources.find((s) => s.id === payload.track)
         const offered = r.options.subtitles.some((s) => s.id === payload.track && s.delivery === "webvtt")
         if (source === undefined || !offered) return yield* new NotFound({ message: `No text subtitle track ${payload.track}` })
@@ -326,7 +332,7 @@ const build = Effect.gen(function* () {
           yield* writeText(cached, text).pipe(Effect.catchAll((e) => Effect.logWarning(`playback ${id}: ${e.message}`)))
           return text
         }))
-      }),
+      })),
     Heartbeat: ({ payload }: { readonly payload: { readonly positionSeconds: number; readonly paused: boolean } }) =>
       Effect.gen(function* () {
         const r = yield* active

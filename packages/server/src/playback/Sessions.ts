@@ -19,11 +19,12 @@ import {
   PlaybackSessionId,
   PlaybackStarted,
   PlaybackStopped,
+  Unauthorized,
   Unavailable,
   Unprocessable
 } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option } from "effect"
-import { randomUUID } from "node:crypto"
+import { Context, Duration, Effect, Layer, Option, Schema } from "effect"
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto"
 import { any, requireAdmin, requireSelf } from "../access/Policy.js"
 import { entityCall } from "../cluster/EntityCall.js"
 import { CacheAside, CacheStore } from "../cache/index.js"
@@ -88,6 +89,11 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
      * playing too); written at most a few times per idle timeout per node.
      */
     readonly touch: (record: SessionRecord) => Effect.Effect<void, DatabaseError>
+    /**
+     * The session a signed stream URL's token names, if the token is its own and it is active; anything
+     * else is 401 and says no more (the token is the only credential of those URLs).
+     */
+    readonly signed: (token: string) => Effect.Effect<SessionRecord, Unauthorized | DatabaseError>
     /** Stops every active session with no heartbeat for the idle timeout (the health job); how many. */
     readonly stopIdle: Effect.Effect<number, DatabaseError>
   }
@@ -187,6 +193,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             : Effect.succeed(request.startSeconds)
           const position = Math.min(yield* resume, durationSeconds)
           const id = PlaybackSessionId.make(randomUUID())
+          const streamToken = randomBytes(32).toString("base64url")
           const insert = (plan: Plan, limit: number | null) =>
             Effect.gen(function* () {
               const { decision } = plan
@@ -198,6 +205,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
                 decision,
                 durationSeconds,
                 positionSeconds: position,
+                streamToken,
                 options: {
                   segmentFormat: request.client.segmentFormat ?? "ts",
                   segmentSeconds: config.playbackSegmentSeconds,
@@ -372,8 +380,23 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
         return stopped.length
       })
 
+      const refused = new Unauthorized({ message: "The stream URL is not valid (wrong, or its session has ended)" })
+      const digest = (value: string) => createHash("sha256").update(value).digest()
+      const signed = (token: string) =>
+        Effect.gen(function* () {
+          const dot = token.indexOf(".")
+          const id = yield* Schema.decodeUnknown(PlaybackSessionId)(token.slice(0, dot)).pipe(Effect.mapError(() => refused))
+          const record = yield* records.get(id, load(id)).pipe(Effect.catchTag("NotFound", () => Effect.fail(refused)))
+          const expected = record.streamToken
+          // Compared as digests: equal lengths, and no timing that tells how much of a guess was right.
+          const matches = expected !== null && timingSafeEqual(digest(expected), digest(token.slice(dot + 1)))
+          if (!matches || record.session.state !== "active") return yield* refused
+          return record
+        })
+
       return {
         create,
+        signed,
         owned: (id) => Effect.flatMap(load(id), allowed),
         streaming: (id) => Effect.flatMap(records.get(id, load(id)), allowed),
         heartbeat: (id, beat) => call(id)(client(id).Heartbeat(beat)),

@@ -48,6 +48,7 @@ const Row = Schema.Struct({
   state: Schema.Literal("active", "stopped"),
   stop_reason: Schema.NullOr(Schema.String),
   node: Schema.NullOr(Schema.String),
+  stream_token: Schema.NullOr(Schema.String),
   created_at: Schema.DateFromSelf,
   last_active_at: Schema.DateFromSelf,
   path: Schema.String,
@@ -61,7 +62,9 @@ export const SessionRecord = Schema.Struct({
   libraryId: LibraryId,
   path: Schema.String,
   info: MediaInfo,
-  options: SessionOptions
+  options: SessionOptions,
+  /** The secret of the session's signed stream URLs (null: a session from before they existed). */
+  streamToken: Schema.NullOr(Schema.String)
 })
 export type SessionRecord = typeof SessionRecord.Type
 
@@ -69,6 +72,9 @@ export type SessionRecord = typeof SessionRecord.Type
 export const sessionTag = (id: PlaybackSessionId) => `playback-session:${id}`
 
 export const streamBase = (id: PlaybackSessionId) => `/api/v1/playback/stream/${id}`
+/** Where signed stream URLs start: requests under it are never traced (the path holds the token). */
+export const SIGNED_PREFIX = "/api/v1/playback/signed/"
+const signedBase = (id: PlaybackSessionId, token: string) => `${SIGNED_PREFIX}${id}.${token}`
 
 const toRecord = (row: typeof Row.Type): SessionRecord => {
   const direct = row.decision.method === "direct"
@@ -77,6 +83,7 @@ const toRecord = (row: typeof Row.Type): SessionRecord => {
     path: row.path,
     info: row.probe,
     options: row.options,
+    streamToken: row.stream_token,
     session: new PlaybackSession({
       id: row.id,
       userId: row.user_id,
@@ -93,7 +100,9 @@ const toRecord = (row: typeof Row.Type): SessionRecord => {
       node: row.node,
       urls: new PlaybackUrls({
         direct: direct ? `${streamBase(row.id)}/direct` : null,
-        master: direct ? null : `${streamBase(row.id)}/master.m3u8`
+        master: direct ? null : `${streamBase(row.id)}/master.m3u8`,
+        signedDirect: row.stream_token === null || !direct ? null : `${signedBase(row.id, row.stream_token)}/direct`,
+        signedMaster: row.stream_token === null || direct ? null : `${signedBase(row.id, row.stream_token)}/master.m3u8`
       }),
       createdAt: DateTime.unsafeFromDate(row.created_at),
       lastActiveAt: DateTime.unsafeFromDate(row.last_active_at)
@@ -110,6 +119,7 @@ export interface NewSession {
   readonly options: SessionOptions
   readonly durationSeconds: number
   readonly positionSeconds: number
+  readonly streamToken: string
 }
 
 const FileRow = Schema.Struct({
@@ -203,10 +213,10 @@ export class SessionsRepo extends Context.Tag("@mediaserver/playback/SessionsRep
             }
             yield* sql`
               INSERT INTO playback_sessions (id, user_id, movie_id, episode_id, media_file_id, decision, options,
-                duration_seconds, position_seconds)
+                duration_seconds, position_seconds, stream_token)
               VALUES (${s.id}, ${s.userId}, ${s.item._tag === "movie" ? s.item.id : null},
                 ${s.item._tag === "episode" ? s.item.id : null}, ${s.fileId}, ${jsonb(encodeDecision(s.decision))}::jsonb,
-                ${jsonb(encodeOptions(s.options))}::jsonb, ${s.durationSeconds}, ${s.positionSeconds})
+                ${jsonb(encodeOptions(s.options))}::jsonb, ${s.durationSeconds}, ${s.positionSeconds}, ${s.streamToken})
             `
             return true
           })).pipe(wrapSql("playbackSessions.insert")),

@@ -6,7 +6,7 @@ import { PlaybackSessionEntityLive } from "./SessionEntity.js"
 import { PlaybackSessions } from "./Sessions.js"
 import { SessionsRepo } from "./SessionsRepo.js"
 
-export { PlaybackHttpLive } from "./Http.js"
+export { PlaybackHttpLive, PlaybackSignedHttpLive } from "./Http.js"
 export { PlaybackRpcLive } from "./Rpc.js"
 export { PlaybackSessions }
 export { variantOf } from "./Decision.js"

@@ -4,6 +4,7 @@ import { entityCall } from "../cluster/EntityCall.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, isEmbedded } from "../config/AppConfig.js"
 import { VERSION } from "./Version.js"
+import { MediaTools } from "./MediaTools.js"
 
 const PING_TIMEOUT = Duration.seconds(15)
 
@@ -20,6 +21,7 @@ export class SystemService extends Context.Tag("@mediaserver/system/SystemServic
       const config = yield* AppConfig
       const node = yield* NodeIdentity
       const pingClient = yield* NodePing.client
+      const tools = yield* MediaTools
       const startedAt = DateTime.unsafeFromDate(node.startedAt)
       // Only the uptime changes, once a second: build (and validate) the answer once per second.
       let last: SystemInfo | undefined
@@ -33,7 +35,8 @@ export class SystemService extends Context.Tag("@mediaserver/system/SystemServic
             embedded: isEmbedded(config),
             uptimeSeconds,
             startedAt,
-            nodeId: node.id
+            nodeId: node.id,
+            mediaTools: tools.status
           })
         }
         return last

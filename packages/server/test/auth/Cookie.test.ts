@@ -2,7 +2,8 @@ import { FetchHttpClient } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { Forbidden, IdentityRpcs } from "@mediaserver/domain"
-import { Effect, Layer } from "effect"
+import { Duration, Effect, Layer } from "effect"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { PASSWORD, register, request } from "@mediaserver/testkit/Http"
 
@@ -96,4 +97,21 @@ describe("cookie sessions for the web client", () => {
       expect(jar.cookies.has("ms_session")).toBe(false)
       expect((yield* browser(url, { cookies: new Map([["ms_session", session]]) }, "GET", "/api/v1/users/me")).status).toBe(401)
     }))
+
+  it.scopedLive("a cookie session outlives its access token's lifetime (a film is longer than 15 minutes); the same token as bearer does not", () =>
+    Effect.gen(function* () {
+      const { url } = yield* startServerWithDatabase({ AUTH_ACCESS_TOKEN_TTL: "1 second" })
+      yield* register(url, "omar")
+      const jar: Jar = { cookies: new Map() }
+      expect((yield* browser(url, jar, "POST", "/api/v1/auth/login", { body: { username: "omar", password: PASSWORD, cookie: true } })).status).toBe(200)
+      const access = jar.cookies.get("ms_session") ?? ""
+      const bearer = request(url, "GET", "/api/v1/users/me", { auth: { token: access } })
+      yield* eventually(bearer, (res) => res.status === 401, { what: "access lifetime over", timeout: Duration.seconds(10), interval: Duration.millis(100) })
+      expect((yield* browser(url, jar, "GET", "/api/v1/users/me")).status).toBe(200)
+      expect((yield* bearer).status).toBe(401)
+      // Logout ends it: the cookie names a session that no longer exists.
+      const stale = new Map(jar.cookies)
+      expect((yield* browser(url, jar, "POST", "/api/v1/auth/logout", { csrf: jar.cookies.get("ms_csrf") ?? "" })).status).toBe(204)
+      expect((yield* browser(url, { cookies: stale }, "GET", "/api/v1/users/me")).status).toBe(401)
+    }), { timeout: 60_000 })
 })

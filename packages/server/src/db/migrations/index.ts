@@ -15,10 +15,11 @@ import metadataImages from "./0030_metadata_images.js"
 import playbackSessions from "./0040_playback_sessions.js"
 import mediaKeyframes from "./0045_media_keyframes.js"
 import activityLogAt from "./0046_activity_log_at.js"
+import playbackStreamToken from "./0047_playback_stream_token.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0047.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0048.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
@@ -36,5 +37,6 @@ export const migrations = Migrator.fromRecord({
   "0030_metadata_images": metadataImages,
   "0040_playback_sessions": playbackSessions,
   "0045_media_keyframes": mediaKeyframes,
-  "0046_activity_log_at": activityLogAt
+  "0046_activity_log_at": activityLogAt,
+  "0047_playback_stream_token": playbackStreamToken
 })
