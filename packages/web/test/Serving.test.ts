@@ -7,20 +7,35 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { Agent, fetch } from "undici"
-import { brotliCompressSync, constants as zlibConstants } from "node:zlib"
+import * as Http from "node:http"
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, gunzipSync } from "node:zlib"
 import { request } from "@mediaserver/testkit/Http"
 import { tempDir } from "@mediaserver/testkit/PlaybackNode"
 import { WEB_DIR, webNode } from "@mediaserver/testkit/WebNode"
 
-// A connection per request: on a loaded machine a pooled keep-alive socket may be one the server has
-// just closed as idle, and the GET fails with ECONNRESET (seen at load average 20).
-const oneShot = new Agent({ pipelining: 0 })
-
+// One connection per request (node:http without an agent, the socket closed after the answer): a pooled
+// keep-alive socket may be one the server has just closed as idle, and undici's fetch then failed on a
+// loaded machine (ECONNRESET, or an assertion on a socket ending mid-parse). The body is decoded here
+// as a browser would; `content-length` stays what travelled.
 const get = (url: string, encoding?: string) =>
-  Effect.promise(async () => {
-    const res = await fetch(url, { dispatcher: oneShot, headers: encoding === undefined ? {} : { "accept-encoding": encoding } })
-    return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) }
+  Effect.async<{ status: number; headers: Headers; body: Uint8Array }, Error>((resume) => {
+    const req = Http.get(url, { agent: false, headers: encoding === undefined ? {} : { "accept-encoding": encoding } }, (res) => {
+      const chunks: Array<Buffer> = []
+      res.on("data", (chunk: Buffer) => chunks.push(chunk))
+      res.on("error", (error) => resume(Effect.fail(error)))
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks)
+        const coding = res.headers["content-encoding"]
+        const body = coding === "br" ? brotliDecompressSync(raw) : coding === "gzip" ? gunzipSync(raw) : raw
+        const headers = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (typeof value === "string") headers.set(name, value)
+          else if (Array.isArray(value)) headers.set(name, value.join(", "))
+        }
+        resume(Effect.succeed({ status: res.statusCode ?? 0, headers, body: new Uint8Array(body) }))
+      })
+    })
+    req.on("error", (error) => resume(Effect.fail(error)))
   })
 
 const bootstrapOf = (html: string) => JSON.parse(/<script id="bootstrap" type="application\/json">(.*?)<\/script>/.exec(html)?.[1] ?? "null")

@@ -36,7 +36,9 @@ export class Storage extends Context.Tag("@mediaserver/storage/Storage")<
       }
       // The root's real path: DATA_DIR itself may be a link (a mounted disk), that is the owner's choice.
       const inside = async (path: string) => {
-        const [real, realRoot] = await Promise.all([realpath(path), mkdir(root, { recursive: true }).then(() => realpath(root))])
+        // The root first: on a fresh DATA_DIR it does not exist yet, and `path` may be the root itself.
+        const realRoot = await mkdir(root, { recursive: true }).then(() => realpath(root))
+        const real = await realpath(path)
         if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new Error(`${path} leads outside the storage root`)
       }
       // Before creating directories: the part of the path that exists already must not lead out.
