@@ -10,6 +10,7 @@ import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "
 import { PlaybackApi, PlaybackRpcs, PlaybackSignedApi } from "./playback.js"
 import { ImagesApi, MetadataApi, MetadataRefreshApi, MetadataRpcs } from "./metadataApi.js"
 import { RbacApi, RbacRpcs } from "./rbac.js"
+import { SearchApi, SearchRpcs } from "./search.js"
 import { SettingsApi, SettingsRpcs } from "./settings.js"
 import { SystemApi, SystemRpcs } from "./system.js"
 import { AdminUsersApi, ProfileRpcs, UsersApi } from "./users.js"
@@ -40,6 +41,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(MetadataApi)
   .add(MetadataRefreshApi)
   .add(ImagesApi)
+  .add(SearchApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
@@ -64,4 +66,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
   .merge(PlaybackRpcs)
   .merge(MetadataRpcs)
+  .merge(SearchRpcs)
 export type AllRpcs = typeof AllRpcs

@@ -7,6 +7,7 @@ import { Duration, Schema } from "effect"
 import { EpisodeId, MovieId, PersonId, SeasonId, SeriesId } from "./contentIds.js"
 import type { ErrorFamily } from "./errors.js"
 import { LibraryId, ScanId } from "./libraries.js"
+import { ReindexScope } from "./search.js"
 
 /** Queues and how many handlers of each may run at once on one node (configurable per node). */
 export const JobQueue = Schema.Literal("critical", "high", "default", "low", "bulk")
@@ -304,6 +305,20 @@ export const NoopJob = defineJob({
   timeout: "10 seconds"
 })
 
+/**
+ * Rebuilds the search documents of a scope (an upgrade of the ranking rules; never needed for
+ * correctness: triggers keep them). Unique while unfinished: a second request joins the running one.
+ */
+export const SearchReindexJob = defineJob({
+  name: "search.reindex",
+  payload: Schema.Struct({ scope: ReindexScope }),
+  queue: "bulk",
+  maxAttempts: 3,
+  backoff: { base: "5 seconds", max: "1 minute" },
+  timeout: "30 minutes",
+  unique: {}
+})
+
 /** Every kind, by name. Every runner registers a workflow for each (workers enforce a handler each). */
 export const JobCatalogue = {
   [AuthCleanupJob.name]: AuthCleanupJob,
@@ -316,6 +331,7 @@ export const JobCatalogue = {
   [LibraryProbeJob.name]: LibraryProbeJob,
   [LibraryMatchFileJob.name]: LibraryMatchFileJob,
   [MetadataRefreshLibraryJob.name]: MetadataRefreshLibraryJob,
+  [SearchReindexJob.name]: SearchReindexJob,
   ...MetadataJobs
 }
 export type JobCatalogue = typeof JobCatalogue

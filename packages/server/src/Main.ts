@@ -23,6 +23,7 @@ import { JobsLive } from "./jobs/index.js"
 import { LibraryLive } from "./library/index.js"
 import { ContentLive } from "./content/index.js"
 import { MetadataLive } from "./metadata/index.js"
+import { SearchLive } from "./search/index.js"
 import { AllRoutes, WorkerRoutes } from "./http/Gateway.js"
 import { LoggingLive } from "./observability/Logging.js"
 import { TracingLive } from "./observability/Tracing.js"
@@ -136,7 +137,8 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provideMerge(SettingsLive),
   Layer.provide(EntitiesLive),
   // Browsing and watch state over the libraries' content (playback records progress through it).
-  Layer.provideMerge(ContentLive),
+  // Search over the same content (documents kept by the database) and its reindex job.
+  Layer.provideMerge(Layer.merge(ContentLive, SearchLive)),
   // Libraries: CRUD, permissions, scan control (the scan itself runs in background).
   Layer.provideMerge(LibraryLive),
   // Metadata: providers, lookups, refresh pipelines (run by background jobs), edits and images.

@@ -23,6 +23,9 @@ export const LISTING_NAMESPACES = [
   "marks-favorite-series"
 ] as const
 
+/** Search answers (search/): they span many items, so any content change drops them too. */
+export const SEARCH_NAMESPACES = ["search-movies", "search-series", "search-facets", "search-suggest", "search-multi"] as const
+
 export interface ContentChange {
   readonly movies?: ReadonlyArray<MovieId | string>
   readonly series?: ReadonlyArray<SeriesId | string>
@@ -36,7 +39,7 @@ export const contentChanged = (change: ContentChange): Effect.Effect<void, never
         ...(change.movies ?? []).map((id) => store.invalidateTag(movieTag(id))),
         ...(change.series ?? []).map((id) => store.invalidateTag(seriesTag(id))),
         ...(change.collections ?? []).map((id) => store.invalidateTag(collectionTag(id))),
-        ...LISTING_NAMESPACES.map((namespace) => store.invalidateNamespace(namespace))
+        ...[...LISTING_NAMESPACES, ...SEARCH_NAMESPACES].map((namespace) => store.invalidateNamespace(namespace))
       ],
       { concurrency: 8, discard: true }
     ))
@@ -46,7 +49,7 @@ const DETAIL_NAMESPACES = ["content-movie", "content-series", "content-series-ep
 
 /** Everything browsing caches: after a scan or probe run changed files or content of a library. */
 export const allContentChanged: Effect.Effect<void, never, CacheStore> = Effect.flatMap(CacheStore, (store) =>
-  Effect.forEach([...LISTING_NAMESPACES, ...DETAIL_NAMESPACES], (namespace) => store.invalidateNamespace(namespace), {
+  Effect.forEach([...LISTING_NAMESPACES, ...SEARCH_NAMESPACES, ...DETAIL_NAMESPACES], (namespace) => store.invalidateNamespace(namespace), {
     concurrency: 8,
     discard: true
   }))

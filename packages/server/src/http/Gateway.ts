@@ -15,6 +15,7 @@ import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
 import { OidcAllRpcLive, OidcHttpLive } from "../oidc/index.js"
 import { PlaybackHttpLive, PlaybackRpcLive, PlaybackSignedHttpLive } from "../playback/index.js"
 import { RbacHttpLive, RbacRpcLive } from "../rbac/index.js"
+import { SearchHttpLive, SearchRpcLive } from "../search/index.js"
 import { SettingsHttpLive, SettingsRpcLive } from "../settings/index.js"
 import { SystemHttpLive } from "../system/Http.js"
 import { ProfileRpcLive, UsersHttpLive } from "../users/index.js"
@@ -37,7 +38,9 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
   // Playback streams by signed URL: the token is their credential, no authentication middleware.
   Layer.provide(PlaybackSignedHttpLive),
   // Metadata lookups, refresh/edit/match of items, images.
-  Layer.provide(MetadataHttpLive.pipe(Layer.provide(AuthenticationLive)))
+  Layer.provide(MetadataHttpLive.pipe(Layer.provide(AuthenticationLive))),
+  // Search: movies, series, episodes, people; reindex.
+  Layer.provide(SearchHttpLive.pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
@@ -60,7 +63,7 @@ const RpcProtocol = Layer.effect(
 
 const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
   Layer.provide(RpcProtocol),
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
   Layer.provide([MfaAllRpcLive, OidcAllRpcLive])

@@ -20,6 +20,7 @@ import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanGaveUp, scanJob } from "../library/ScanJob.js"
 import { CacheStore } from "@mediaserver/server/cache"
+import { runReindex } from "@mediaserver/server/search"
 import {
   downloadImageJob,
   enrichJob,
@@ -63,7 +64,8 @@ const registrations: Registrations = {
   "metadata.refresh_episode": jobWorkflowLayer(JobCatalogue["metadata.refresh_episode"], refreshEpisodeJob),
   "metadata.refresh_person": jobWorkflowLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob),
   "metadata.enrich": jobWorkflowLayer(JobCatalogue["metadata.enrich"], enrichJob),
-  "metadata.download_image": jobWorkflowLayer(JobCatalogue["metadata.download_image"], downloadImageJob)
+  "metadata.download_image": jobWorkflowLayer(JobCatalogue["metadata.download_image"], downloadImageJob),
+  "search.reindex": jobWorkflowLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId))
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */

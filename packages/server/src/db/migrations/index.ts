@@ -16,10 +16,12 @@ import playbackSessions from "./0040_playback_sessions.js"
 import mediaKeyframes from "./0045_media_keyframes.js"
 import activityLogAt from "./0046_activity_log_at.js"
 import playbackStreamToken from "./0047_playback_stream_token.js"
+import search from "./0050_search.js"
+import searchReindex from "./0051_search_reindex.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0048.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0052.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
@@ -38,5 +40,7 @@ export const migrations = Migrator.fromRecord({
   "0040_playback_sessions": playbackSessions,
   "0045_media_keyframes": mediaKeyframes,
   "0046_activity_log_at": activityLogAt,
-  "0047_playback_stream_token": playbackStreamToken
+  "0047_playback_stream_token": playbackStreamToken,
+  "0050_search": search,
+  "0051_search_reindex": searchReindex
 })

@@ -1,0 +1,233 @@
+/**
+ * Search over the documents the database keeps beside the content (migration 0050): ranked pages of
+ * movies and series with the browsing filters, facets, autocomplete and one query over every kind.
+ * Every statement runs with a statement timeout and a bounded candidate set (the best CANDIDATES
+ * matches), and every answer is filtered by the caller's library access, counts included. Answers
+ * are cached per access set and query in namespaces any content change drops (ContentCache).
+ */
+import type { Statement } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import {
+  type BadRequest,
+  type DatabaseError,
+  Episode,
+  FACET_NAMES,
+  type FacetName,
+  type FacetsQuery,
+  type ListQuery,
+  MoviePage,
+  MovieSummary,
+  MultiSearchResult,
+  PersonHit,
+  type Principal,
+  type SearchQuery,
+  SearchFacets,
+  SeriesPage,
+  SeriesSummary,
+  Suggestion,
+  type SuggestQuery
+} from "@mediaserver/domain"
+import { Context, Effect, Layer, Schema } from "effect"
+import { CacheAside } from "../cache/index.js"
+import * as J from "../content/ContentJson.js"
+import { accessFilter, listing, type Table } from "../content/Listing.js"
+import { accessKey } from "../content/Query.js"
+import { decodeRows, wrapSql } from "../db/Sql.js"
+import { type Accessible, LibraryAccess } from "../library/LibraryAccess.js"
+import { match, type Match } from "./Match.js"
+import { facetQueries } from "./Facets.js"
+
+/** The most matches a query considers (ranked first): pages, totals and facets cover these. */
+export const CANDIDATES = 1000
+const STATEMENT_TIMEOUT_MS = 3000
+const DEFAULT_SUGGESTIONS = 10
+const DEFAULT_MULTI = 5
+
+export type SearchTable = Table
+
+interface TableSpec {
+  readonly a: string
+  readonly docs: string
+  readonly key: string
+  readonly shape: string
+  readonly kind: "movie" | "series"
+}
+const specs: Readonly<Record<SearchTable, TableSpec>> = {
+  movies: { a: "m", docs: "search_movies", key: "movie_id", shape: J.movieSummary, kind: "movie" },
+  series: { a: "s", docs: "search_series", key: "series_id", shape: J.seriesSummary, kind: "series" }
+}
+
+const Json = <A, I>(schema: Schema.Schema<A, I>) => decodeRows(Schema.Struct({ j: schema }))
+const PageJson = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ total: Schema.Int, items: Schema.Array(item) })
+const Config = Schema.Struct({ c: Schema.String })
+
+/** The filters of a search as a browsing listing takes them (relevance is not a listing sort). */
+const asListQuery = (query: SearchQuery): ListQuery => ({
+  ...(query.limit === undefined ? {} : { limit: query.limit }),
+  ...(query.offset === undefined ? {} : { offset: query.offset }),
+  ...(query.sort === undefined || query.sort === "relevance" ? {} : { sort: query.sort }),
+  ...(query.order === undefined ? {} : { order: query.order }),
+  ...(query.genre === undefined ? {} : { genre: query.genre }),
+  ...(query.yearFrom === undefined ? {} : { yearFrom: query.yearFrom }),
+  ...(query.yearTo === undefined ? {} : { yearTo: query.yearTo }),
+  ...(query.minRating === undefined ? {} : { minRating: query.minRating }),
+  ...(query.network === undefined ? {} : { network: query.network }),
+  ...(query.status === undefined ? {} : { status: query.status }),
+  ...(query.libraryId === undefined ? {} : { libraryId: query.libraryId })
+})
+
+export class Search extends Context.Tag("@mediaserver/search/Search")<
+  Search,
+  {
+    readonly movies: (user: Principal, query: SearchQuery) => Effect.Effect<MoviePage, BadRequest | DatabaseError>
+    readonly series: (user: Principal, query: SearchQuery) => Effect.Effect<SeriesPage, BadRequest | DatabaseError>
+    readonly facets: (user: Principal, table: SearchTable, query: FacetsQuery) => Effect.Effect<SearchFacets, BadRequest | DatabaseError>
+    readonly suggest: (user: Principal, table: SearchTable, query: SuggestQuery) => Effect.Effect<ReadonlyArray<Suggestion>, DatabaseError>
+    readonly multi: (user: Principal, query: SuggestQuery) => Effect.Effect<MultiSearchResult, BadRequest | DatabaseError>
+  }
+>() {
+  static readonly layer = Layer.scoped(
+    Search,
+    Effect.gen(function* () {
+      const sql = yield* PgClient.PgClient
+      const access = yield* LibraryAccess
+      const cached = <A, I>(namespace: string, schema: Schema.Schema<A, I>) =>
+        CacheAside.make({
+          namespace,
+          schema,
+          ttl: { l1: "30 seconds", l2: "5 minutes" },
+          key: (k: { readonly access: string; readonly query: unknown }) => JSON.stringify(k)
+        })
+      const caches = {
+        movies: yield* cached("search-movies", MoviePage),
+        series: yield* cached("search-series", SeriesPage),
+        facets: yield* cached("search-facets", SearchFacets),
+        suggest: yield* cached("search-suggest", Schema.Array(Suggestion)),
+        multi: yield* cached("search-multi", MultiSearchResult)
+      }
+
+      /** One bounded statement: its own transaction with a timeout, index scans preferred over full scans. */
+      const bounded = <A, E, R>(operation: string, effect: (m: (q: string) => Match) => Effect.Effect<A, E, R>) =>
+        Effect.gen(function* () {
+          yield* sql`SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true), set_config('enable_seqscan', 'off', true)`
+          const configs = yield* sql`SELECT DISTINCT search_config(language)::text AS c FROM libraries`.pipe(Effect.flatMap(decodeRows(Config)))
+          return yield* effect((q) => match(sql, q, configs.map((c) => c.c)))
+        }).pipe(sql.withTransaction, wrapSql(`search.${operation}`))
+
+      /** The ids and scores of the best matches under the listing's filters. */
+      const hits = (table: SearchTable, m: Match, where: Statement.Fragment) => {
+        const s = specs[table]
+        return sql`
+          SELECT ${sql.literal(s.a)}.id, ${m.score} AS score
+          FROM ${sql.literal(`${table} ${s.a}`)} JOIN ${sql.literal(`${s.docs} d ON d.${s.key} = ${s.a}.id`)}
+          WHERE ${where} AND ${m.where}
+          ORDER BY score DESC, ${sql.literal(s.a)}.id LIMIT ${CANDIDATES}
+        `
+      }
+
+      const page = <A, I>(table: SearchTable, item: Schema.Schema<A, I>) => (user: Principal, query: SearchQuery) =>
+        Effect.gen(function* () {
+          const s = specs[table]
+          const accessible = yield* access.accessible(user)
+          const l = yield* listing(sql, table, s.a, asListQuery(query), user.userId, accessible)
+          const relevance = query.sort === undefined || query.sort === "relevance"
+          const order = relevance ? sql.literal(`h.score DESC, ${s.a}.id`) : l.orderBy
+          const found = yield* bounded(`${table}.page`, (mk) =>
+            sql`
+              WITH h AS MATERIALIZED (${hits(table, mk(query.q), l.where)}),
+              p AS (
+                SELECT h.id, row_number() OVER (ORDER BY ${order}) AS rn FROM h JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = h.id
+                ORDER BY ${order} LIMIT ${l.limit} OFFSET ${l.offset}
+              )
+              SELECT json_build_object('total', (SELECT count(*) FROM h),
+                'items', coalesce((SELECT json_agg(${sql.literal(s.shape)} ORDER BY p.rn) FROM p JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = p.id), '[]'::json)) AS j
+            `.pipe(Effect.flatMap(Json(PageJson(item)))))
+          const result = found[0]?.j ?? { total: 0, items: [] }
+          return { items: result.items, total: result.total, limit: l.limit, offset: l.offset, nextCursor: null }
+        })
+      const moviePage = page("movies", MovieSummary)
+      const seriesPage = page("series", SeriesSummary)
+
+      const facets = (user: Principal, table: SearchTable, query: FacetsQuery) =>
+        Effect.gen(function* () {
+          const s = specs[table]
+          const accessible = yield* access.accessible(user)
+          const l = yield* listing(sql, table, s.a, asListQuery(query), user.userId, accessible)
+          const wanted = new Set<FacetName>(query.facets ?? FACET_NAMES)
+          const parts = facetQueries(sql, table, s.a)
+          const found = yield* bounded(`${table}.facets`, (mk) =>
+            sql`
+              WITH h AS MATERIALIZED (${hits(table, mk(query.q), l.where)})
+              SELECT json_build_object('total', (SELECT count(*) FROM h),
+                ${sql.csv(FACET_NAMES.map((name) => sql`${name}::text, ${wanted.has(name) ? parts[name] : sql`'[]'::json`}`))}) AS j
+            `.pipe(Effect.flatMap(Json(SearchFacets))))
+          return found[0]?.j ?? new SearchFacets({ total: 0, genres: [], years: [], decades: [], ratings: [], status: [], companies: [], libraries: [] })
+        })
+
+      const suggestions = (table: SearchTable, accessible: Accessible, limit: number, m: Match) => {
+        const s = specs[table]
+        return sql`
+          SELECT json_build_object('kind', ${s.kind}::text, 'id', ${sql.literal(s.a)}.id, 'title', ${sql.literal(s.a)}.title,
+            'year', ${sql.literal(s.a)}.year, 'subtitle', NULL) AS j
+          FROM ${sql.literal(`${table} ${s.a}`)} JOIN ${sql.literal(`${s.docs} d ON d.${s.key} = ${s.a}.id`)}
+          WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where}
+          ORDER BY ${m.score} DESC, ${sql.literal(s.a)}.sort_title, ${sql.literal(s.a)}.id LIMIT ${limit}
+        `.pipe(Effect.flatMap(Json(Suggestion)), Effect.map((rows) => rows.map((r) => r.j)))
+      }
+
+      // People are visible through a credit on something the caller may see.
+      const personVisible = (accessible: Accessible) =>
+        accessible === "all" ? sql`true` : sql`EXISTS (
+          SELECT 1 FROM credits c
+          LEFT JOIN movies cm ON cm.id = c.movie_id
+          LEFT JOIN series cs ON cs.id = c.series_id
+          LEFT JOIN episodes ce ON ce.id = c.episode_id
+          LEFT JOIN series ces ON ces.id = ce.series_id
+          WHERE c.person_id = p.id AND ${accessFilter(sql, "coalesce(cm.library_id, cs.library_id, ces.library_id)", accessible)})`
+
+      const multi = (user: Principal, query: SuggestQuery) =>
+        Effect.gen(function* () {
+          const accessible = yield* access.accessible(user)
+          const limit = query.limit ?? DEFAULT_MULTI
+          const kinds = { ...query, limit }
+          const [movies, series] = yield* Effect.all([moviePage(user, kinds), seriesPage(user, kinds)], { concurrency: 2 })
+          const rest = yield* bounded("multi", (mk) => {
+            const m = mk(query.q)
+            return Effect.all([
+              sql`
+                SELECT ${sql.literal(J.episode)} AS j FROM search_episodes d JOIN episodes e ON e.id = d.episode_id JOIN series s ON s.id = e.series_id
+                WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where}
+                ORDER BY ${m.score} DESC, e.id LIMIT ${limit}
+              `.pipe(Effect.flatMap(Json(Episode))),
+              sql`
+                SELECT json_build_object('id', p.id, 'name', p.name, 'knownForDepartment', p.known_for_department, 'profilePath', p.profile_path) AS j
+                FROM search_people d JOIN people p ON p.id = d.person_id
+                WHERE ${m.where} AND ${personVisible(accessible)}
+                ORDER BY ${m.score} DESC, coalesce(p.popularity, 0) DESC, p.id LIMIT ${limit}
+              `.pipe(Effect.flatMap(Json(PersonHit)))
+            ])
+          })
+          const [episodes, people] = rest
+          return new MultiSearchResult({
+            movies: movies.items,
+            series: series.items,
+            episodes: episodes.map((r) => r.j),
+            people: people.map((r) => r.j)
+          })
+        })
+
+      const keyed = <A, E>(cache: { readonly get: <E2, R>(k: { readonly access: string; readonly query: unknown }, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> }, user: Principal, query: unknown, lookup: Effect.Effect<A, E>) =>
+        Effect.flatMap(access.accessible(user), (accessible) => cache.get({ access: accessKey(accessible), query }, lookup))
+
+      return {
+        movies: (user, query) => keyed(caches.movies, user, query, Effect.map(moviePage(user, query), (p) => new MoviePage(p))),
+        series: (user, query) => keyed(caches.series, user, query, Effect.map(seriesPage(user, query), (p) => new SeriesPage(p))),
+        facets: (user, table, query) => keyed(caches.facets, user, { table, ...query }, facets(user, table, query)),
+        suggest: (user, table, query) =>
+          keyed(caches.suggest, user, { table, ...query }, Effect.flatMap(access.accessible(user), (accessible) =>
+            bounded(`${table}.suggest`, (m) => suggestions(table, accessible, query.limit ?? DEFAULT_SUGGESTIONS, m(query.q))))),
+        multi: (user, query) => keyed(caches.multi, user, query, multi(user, query))
+      }
+    })
+  )
+}
