@@ -114,14 +114,19 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           return yield* effect((q) => match(sql, q, configs.map((c) => c.c)))
         }).pipe(sql.withTransaction, wrapSql(`search.${operation}`))
 
-      /** The ids and scores of the best matches under the listing's filters. */
-      const hits = (table: SearchTable, m: Match, where: Statement.Fragment) => {
+      /**
+       * The ids and scores of the best matches under the listing's filters. Documents are matched
+       * first, on their own indexes (`OFFSET 0` keeps the planner from folding the match into the join).
+       */
+      const hits = (table: SearchTable, m: Match, accessible: Accessible, where: Statement.Fragment) => {
         const s = specs[table]
         return sql`
-          SELECT ${sql.literal(s.a)}.id, ${m.score} AS score
-          FROM ${sql.literal(`${table} ${s.a}`)} JOIN ${sql.literal(`${s.docs} d ON d.${s.key} = ${s.a}.id`)}
-          WHERE ${where} AND ${m.where}
-          ORDER BY score DESC, ${sql.literal(s.a)}.id LIMIT ${CANDIDATES}
+          SELECT x.id, x.score FROM (
+            SELECT ${sql.literal(`d.${s.key}`)} AS id, ${m.score} AS score FROM ${sql.literal(s.docs)} d
+            WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0
+          ) x JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = x.id
+          WHERE ${where}
+          ORDER BY x.score DESC, x.id LIMIT ${CANDIDATES}
         `
       }
 
@@ -134,7 +139,7 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           const order = relevance ? sql.literal(`h.score DESC, ${s.a}.id`) : l.orderBy
           const found = yield* bounded(`${table}.page`, (mk) =>
             sql`
-              WITH h AS MATERIALIZED (${hits(table, mk(query.q), l.where)}),
+              WITH h AS MATERIALIZED (${hits(table, mk(query.q), accessible, l.where)}),
               p AS (
                 SELECT h.id, row_number() OVER (ORDER BY ${order}) AS rn FROM h JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = h.id
                 ORDER BY ${order} LIMIT ${l.limit} OFFSET ${l.offset}
@@ -157,7 +162,7 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           const parts = facetQueries(sql, table, s.a)
           const found = yield* bounded(`${table}.facets`, (mk) =>
             sql`
-              WITH h AS MATERIALIZED (${hits(table, mk(query.q), l.where)})
+              WITH h AS MATERIALIZED (${hits(table, mk(query.q), accessible, l.where)})
               SELECT json_build_object('total', (SELECT count(*) FROM h),
                 ${sql.csv(FACET_NAMES.map((name) => sql`${name}::text, ${wanted.has(name) ? parts[name] : sql`'[]'::json`}`))}) AS j
             `.pipe(Effect.flatMap(Json(SearchFacets))))
