@@ -32,8 +32,8 @@ const sources = (scope: ReindexScope): ReadonlyArray<{ readonly table: string; r
 const Ids = Schema.Struct({ id: Schema.String })
 const Count = Schema.Struct({ n: Schema.Int })
 
-/** Rebuilds every document of `scope`, run `runId`; progress counts documents. */
-export const runReindex = (scope: ReindexScope, runId: string): Effect.Effect<void, DatabaseError, PgClient.PgClient | CacheStore> =>
+/** Rebuilds every document of `scope`, as run `runId` (progress counts documents). */
+export const rebuildDocuments = (scope: ReindexScope, runId: string): Effect.Effect<void, DatabaseError, PgClient.PgClient> =>
   Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
     const tables = sources(scope)
@@ -61,9 +61,14 @@ export const runReindex = (scope: ReindexScope, runId: string): Effect.Effect<vo
       }
     }
     yield* sql`UPDATE search_reindex_runs SET finished_at = now() WHERE job_run_id = ${runId}`
-    const store = yield* CacheStore
-    yield* Effect.forEach(SEARCH_NAMESPACES, (namespace) => store.invalidateNamespace(namespace), { discard: true })
   }).pipe(wrapSql("search.reindex"))
+
+/** The `search.reindex` job: rebuilds, then drops cached search answers (ranked by the old rules). */
+export const runReindex = (scope: ReindexScope, runId: string): Effect.Effect<void, DatabaseError, PgClient.PgClient | CacheStore> =>
+  Effect.zipRight(
+    rebuildDocuments(scope, runId),
+    Effect.flatMap(CacheStore, (store) => Effect.forEach(SEARCH_NAMESPACES, (namespace) => store.invalidateNamespace(namespace), { discard: true }))
+  )
 
 const ProgressRow = Schema.Struct({
   jobRunId: Schema.String,

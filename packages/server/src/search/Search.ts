@@ -40,6 +40,8 @@ import { facetQueries } from "./Facets.js"
 /** The most matches a query considers (ranked first): pages, totals and facets cover these. */
 export const CANDIDATES = 1000
 const STATEMENT_TIMEOUT_MS = 3000
+/** Below pg_trgm's default (0.6): one wrong letter in a 7-letter word ("spirted") scores about 0.55. */
+const WORD_SIMILARITY = 0.5
 const DEFAULT_SUGGESTIONS = 10
 const DEFAULT_MULTI = 5
 
@@ -109,7 +111,10 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
       /** One bounded statement: its own transaction with a timeout, index scans preferred over full scans. */
       const bounded = <A, E, R>(operation: string, effect: (m: (q: string) => Match) => Effect.Effect<A, E, R>) =>
         Effect.gen(function* () {
-          yield* sql`SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true), set_config('enable_seqscan', 'off', true)`
+          yield* sql`
+            SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true), set_config('enable_seqscan', 'off', true),
+              set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)
+          `
           const configs = yield* sql`SELECT DISTINCT search_config(language)::text AS c FROM libraries`.pipe(Effect.flatMap(decodeRows(Config)))
           return yield* effect((q) => match(sql, q, configs.map((c) => c.c)))
         }).pipe(sql.withTransaction, wrapSql(`search.${operation}`))
