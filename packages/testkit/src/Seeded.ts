@@ -26,7 +26,7 @@ export const seededServer = (env: Record<string, string> = {}) =>
       })
       if (granted.status !== 200) return yield* Effect.dieMessage(`grant failed: ${granted.status}`)
     }
-    return { ...server, db, seeded, admin: admin.auth, viewer: viewer.auth, outsider: outsider.auth }
+    return { ...server, db, seeded, admin: admin.auth, viewer: viewer.auth, viewerId: viewer.user.id, outsider: outsider.auth }
   })
 
 /** One field of a JSON answer (the details' copy of a sub-resource), undefined when absent. */
