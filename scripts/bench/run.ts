@@ -17,6 +17,7 @@ const benchmarks = {
   cache: () => import("./cache.js"),
   jobs: () => import("./jobs.js"),
   scan: () => import("./scan.js"),
+  search: () => import("./search.js"),
   playback: () => import("./playback.js"),
   embedded: () => import("./embedded.js"),
   web: () => import("./web.js")
