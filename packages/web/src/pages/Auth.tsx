@@ -20,7 +20,11 @@ export const Login = () => {
   const [password, setPassword] = useState("")
   const [code, setCode] = useState("")
   const [mfa, setMfa] = useState<{ token: Redacted.Redacted<string>; methods: ReadonlyArray<string> } | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  // A single sign-on that failed comes back here with the server's reason.
+  const [error, setError] = useState<string | null>(() => {
+    const reason = new URLSearchParams(location.search).get("sso_error")
+    return reason === null ? null : `Single sign-on failed: ${reason}`
+  })
   const [busy, setBusy] = useState(false)
   const [providers] = useLoad(() => call((api) => api.oidc.providers()), [])
   const open = bootstrap().registrationOpen
