@@ -14,6 +14,7 @@ import { PgClient } from "@effect/sql-pg"
 import { Config, Effect, Redacted, Schema } from "effect"
 import { seedContent } from "@mediaserver/server/dev"
 import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { seededRandom } from "@mediaserver/testkit/Random"
 import { emit, progress, round } from "./report.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
@@ -35,13 +36,6 @@ const settings = Config.all({
 
 const call = callJson
 
-/** A small deterministic generator, so every run sends the same mix. */
-const mulberry32 = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
 
@@ -78,7 +72,7 @@ export const run = Effect.scoped(
     ).pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
 
     progress(`creating ${USERS} users with access and some progress each`)
-    const random = mulberry32(42)
+    const random = seededRandom(42)
     const pickOf = <A>(values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
     const users = yield* Effect.forEach(Array.from({ length: USERS }, (_, i) => `viewer${i}`), (name) =>
       Effect.gen(function* () {

@@ -14,6 +14,7 @@ import { seedContent } from "@mediaserver/server/dev"
 import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { startServer } from "@mediaserver/testkit/TestServer"
+import { seededRandom } from "@mediaserver/testkit/Random"
 import { emit, progress, round } from "./report.js"
 import { callJson } from "./support/http.js"
 import { failedRequests, runLoad } from "./support/load.js"
@@ -47,13 +48,6 @@ const QUERIES = [
 ]
 const prefixes = (q: string) => [2, 3, 4, 6].filter((n) => n <= q.length).map((n) => q.slice(0, n))
 
-const mulberry32 = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-
 const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
 
 export const run = Effect.scoped(
@@ -79,19 +73,20 @@ export const run = Effect.scoped(
     const movieIds = yield* inDb(Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT id FROM movies ORDER BY id`)).pipe(
       Effect.flatMap(Schema.decodeUnknown(Ids)))
 
-    const users = yield* Effect.forEach(Array.from({ length: USERS }, (_, i) => `viewer${i}`), (name) =>
+    const names = Array.from({ length: USERS }, (_, i) => `viewer${i}`)
+    yield* Effect.forEach(names, (name) =>
       Effect.gen(function* () {
         const { id } = yield* register(name)
         for (const libraryId of [seeded.movieLibrary, seeded.tvLibrary]) {
           yield* call("POST", `${server.url}/api/v1/libraries/${libraryId}/permissions`, { userId: id }, Schema.Unknown, admin)
         }
-        return { authorization: `Bearer ${(yield* login(name)).accessToken}` }
       }), { concurrency: 2 })
+    // Signed in again before each run: on a loaded machine a whole run outlasts an access token.
+    const signedIn = Effect.forEach(names, (name) => Effect.map(login(name), (t) => ({ authorization: `Bearer ${t.accessToken}` })))
 
-    const random = mulberry32(7)
+    const random = seededRandom(7)
     const pick = <A>(values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
     const mix = (path: () => string) => ({
-      users,
       requests: Array.from({ length: SEQUENCE }, () => ({ path: path(), user: Math.floor(random() * USERS) }))
     })
     const kind = () => pick(["movies", "tvshows"])
@@ -103,8 +98,9 @@ export const run = Effect.scoped(
       multi: mix(() => `/api/v1/search/multi?q=${q()}`),
       details: mix(() => `/api/v1/movies/${pick(movieIds).id}`)
     }
-    const load = (title: string, sequence: (typeof kinds)[keyof typeof kinds]) =>
-      runLoad(new LoadRequest({ title, url: `${server.url}/`, connections: USERS, durationS, warmupS, sequence, rate }))
+    const load = (title: string, mixed: (typeof kinds)[keyof typeof kinds]) =>
+      Effect.flatMap(signedIn, (users) =>
+        runLoad(new LoadRequest({ title, url: `${server.url}/`, connections: USERS, durationS, warmupS, sequence: { users, ...mixed }, rate })))
 
     // The JIT and Postgres' caches warm on a short pass of everything; not measured.
     yield* load("warming (not measured)", mix(() => pick(pick(Object.values(kinds)).requests).path))

@@ -29,10 +29,17 @@ export interface Match {
   readonly score: Statement.Fragment
 }
 
+/** Shorter queries (one or two letters typed) match title prefixes only: anything else matches half the library. */
+const SHORT = 3
+
 export const match = (sql: Statement.Constructor, q: string, configs: ReadonlyArray<string>): Match => {
   const terms = tsTerms(q)
   const text = q.normalize("NFC")
   const folded = sql`search_fold(${text})`
+  const prefix = `${likePattern(text).slice(1)}`
+  if ([...text].length < SHORT) {
+    return { where: sql`d.title_key LIKE search_fold(${prefix})`, score: sql`(CASE WHEN d.title_key = ${folded} THEN 3 ELSE 2 END)` }
+  }
   const tsquery = terms === null
     ? null
     : sql`(${
@@ -42,7 +49,6 @@ export const match = (sql: Statement.Constructor, q: string, configs: ReadonlyAr
     })`
   const similar = sql`${folded} <% d.names`
   const contains = sql`d.names LIKE search_fold(${likePattern(text)})`
-  const prefix = `${likePattern(text).slice(1)}`
   return {
     where: tsquery === null ? sql`(${similar} OR ${contains})` : sql`(d.document @@ ${tsquery} OR ${similar} OR ${contains})`,
     score: sql`(${tsquery === null ? sql`0` : sql`ts_rank(d.document, ${tsquery})`}

@@ -11,6 +11,7 @@ import { Effect, Redacted, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { request } from "@mediaserver/testkit/Http"
 import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { seededRandom } from "@mediaserver/testkit/Random"
 import { seededServer } from "@mediaserver/testkit/Seeded"
 import { ContentRepo } from "../../src/library/ContentRepo.js"
 import { ItemsRepo } from "../../src/metadata/ItemsRepo.js"
@@ -20,13 +21,6 @@ import { rebuildDocuments } from "../../src/search/Reindex.js"
 const STEPS = 60
 const WORDS = ["Lost", "Silent", "Iron", "Crimson", "Hidden", "Golden", "River", "Empire", "Shadow", "Écho", "Zoë", "Midnight"]
 const QUERIES = ["lost", "iron rivr", "echo", "zoe anna", "chapter 2", "kowalski drama"]
-
-const mulberry32 = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
 
@@ -43,7 +37,7 @@ describe("search never drifts", () => {
     Effect.gen(function* () {
       const s = yield* seededServer({ CACHE_ENABLED: "false" })
       const url = Redacted.value(s.db.url)
-      const random = mulberry32(17)
+      const random = seededRandom(17)
       const pick = <A>(values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
       const title = () => `${pick(WORDS)} ${pick(WORDS)} ${Math.floor(random() * 1000)}`
       const movieLibrary = LibraryId.make(s.seeded.movieLibrary)

@@ -70,44 +70,29 @@ export default Effect.gen(function* () {
     yield* sql.unsafe(`CREATE INDEX ${table}_title_key ON ${table} (title_key text_pattern_ops)`)
   }
 
-  yield* sql`
-    CREATE FUNCTION search_refresh_movies(ids uuid[]) RETURNS void VOLATILE LANGUAGE sql AS $$
-      INSERT INTO search_movies (movie_id, library_id, title_key, names, document)
-      SELECT m.id, m.library_id, search_fold(m.title),
-        search_fold(concat_ws(' | ', m.title, m.original_title, NULLIF(array_to_string(m.alternative_titles, ' | '), ''))),
-        search_vector(c.config, concat_ws(' ', m.title, m.original_title, array_to_string(m.alternative_titles, ' ')), 'A')
-          || search_vector(c.config, concat_ws(' ', g.names, p.names), 'B')
-          || search_vector(c.config, m.tagline, 'C')
-          || search_vector(c.config, m.overview, 'D')
-      FROM movies m
-      JOIN libraries l ON l.id = m.library_id
-      CROSS JOIN LATERAL (SELECT search_config(l.language) AS config) c
-      CROSS JOIN LATERAL (SELECT string_agg(ge.name, ' ') AS names FROM movie_genres j JOIN genres ge ON ge.id = j.genre_id WHERE j.movie_id = m.id) g
-      CROSS JOIN LATERAL (SELECT string_agg(pe.name, ' ') AS names FROM credits cr JOIN people pe ON pe.id = cr.person_id WHERE cr.movie_id = m.id) p
-      WHERE m.id = ANY(ids)
-      ON CONFLICT (movie_id) DO UPDATE SET library_id = EXCLUDED.library_id, title_key = EXCLUDED.title_key,
-        names = EXCLUDED.names, document = EXCLUDED.document
-    $$
-  `
-  yield* sql`
-    CREATE FUNCTION search_refresh_series(ids uuid[]) RETURNS void VOLATILE LANGUAGE sql AS $$
-      INSERT INTO search_series (series_id, library_id, title_key, names, document)
-      SELECT s.id, s.library_id, search_fold(s.title),
-        search_fold(concat_ws(' | ', s.title, s.original_title, NULLIF(array_to_string(s.alternative_titles, ' | '), ''))),
-        search_vector(c.config, concat_ws(' ', s.title, s.original_title, array_to_string(s.alternative_titles, ' ')), 'A')
-          || search_vector(c.config, concat_ws(' ', g.names, p.names), 'B')
-          || search_vector(c.config, s.tagline, 'C')
-          || search_vector(c.config, s.overview, 'D')
-      FROM series s
-      JOIN libraries l ON l.id = s.library_id
-      CROSS JOIN LATERAL (SELECT search_config(l.language) AS config) c
-      CROSS JOIN LATERAL (SELECT string_agg(ge.name, ' ') AS names FROM series_genres j JOIN genres ge ON ge.id = j.genre_id WHERE j.series_id = s.id) g
-      CROSS JOIN LATERAL (SELECT string_agg(pe.name, ' ') AS names FROM credits cr JOIN people pe ON pe.id = cr.person_id WHERE cr.series_id = s.id) p
-      WHERE s.id = ANY(ids)
-      ON CONFLICT (series_id) DO UPDATE SET library_id = EXCLUDED.library_id, title_key = EXCLUDED.title_key,
-        names = EXCLUDED.names, document = EXCLUDED.document
-    $$
-  `
+  // Movies and series: titles first, then genres and credited people, tagline, overview.
+  for (const [table, a, key, genres] of [["movies", "m", "movie_id", "movie_genres"], ["series", "s", "series_id", "series_genres"]] as const) {
+    yield* sql.unsafe(`
+      CREATE FUNCTION search_refresh_${table}(ids uuid[]) RETURNS void VOLATILE LANGUAGE sql AS $$
+        INSERT INTO search_${table} (${key}, library_id, title_key, names, document)
+        SELECT ${a}.id, ${a}.library_id, search_fold(${a}.title),
+          search_fold(concat_ws(' | ', ${a}.title, ${a}.original_title, NULLIF(array_to_string(${a}.alternative_titles, ' | '), ''))),
+          search_vector(c.config, concat_ws(' ', ${a}.title, ${a}.original_title, array_to_string(${a}.alternative_titles, ' ')), 'A')
+            || search_vector(c.config, concat_ws(' ', g.names, p.names), 'B')
+            || search_vector(c.config, ${a}.tagline, 'C')
+            || search_vector(c.config, ${a}.overview, 'D')
+        FROM ${table} ${a}
+        JOIN libraries l ON l.id = ${a}.library_id
+        CROSS JOIN LATERAL (SELECT search_config(l.language) AS config) c
+        CROSS JOIN LATERAL (SELECT string_agg(ge.name, ' ') AS names FROM ${genres} j JOIN genres ge ON ge.id = j.genre_id WHERE j.${key} = ${a}.id) g
+        CROSS JOIN LATERAL (SELECT string_agg(pe.name, ' ') AS names FROM credits cr JOIN people pe ON pe.id = cr.person_id WHERE cr.${key} = ${a}.id) p
+        WHERE ${a}.id = ANY(ids)
+        ON CONFLICT (${key}) DO UPDATE SET library_id = EXCLUDED.library_id, title_key = EXCLUDED.title_key,
+          names = EXCLUDED.names, document = EXCLUDED.document
+      $$
+    `)
+  }
+
   // An episode's document: its own title first, then its series' title, then its overview.
   yield* sql`
     CREATE FUNCTION search_refresh_episodes(ids uuid[]) RETURNS void VOLATILE LANGUAGE sql AS $$
