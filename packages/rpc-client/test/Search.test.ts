@@ -33,5 +33,5 @@ describe("search over RPC (SDK)", () => {
       expect((yield* Effect.promise(() => outsider.SearchMulti({ q: "chapter" }))).episodes).toEqual([])
       const refused = yield* Effect.promise(() => viewer.SearchReindex({ scope: "all" }).then(() => null, (e: unknown) => e))
       expect(refused).toBeInstanceOf(Forbidden)
-    }))
+    }), 240_000)
 })

@@ -104,7 +104,7 @@ describe("search", () => {
       expect([hidden.movies, hidden.series, hidden.episodes, hidden.people]).toEqual([[], [], [], []])
       // The admin sees everything.
       expect((yield* page("/api/v1/search/movies?q=matrx", s.admin)).items[0]?.title).toBe("The Matrix")
-    }))
+    }), 240_000)
 
   it.scopedLive("bad input is a 400 naming the field, or results; never a 500; reindex is the admin's", () =>
     Effect.gen(function* () {
@@ -134,5 +134,5 @@ describe("search", () => {
       // Reindex is the admin's (the run itself: workers' Search.reindex test).
       expect((yield* request(s.url, "POST", "/api/v1/search/reindex", { auth: s.viewer })).status).toBe(403)
       expect((yield* request(s.url, "POST", "/api/v1/search/tvshows/reindex", { auth: s.viewer })).status).toBe(403)
-    }))
+    }), 240_000)
 })
