@@ -10,6 +10,7 @@ import { Unavailable } from "@mediaserver/domain"
 import { Deferred, Effect } from "effect"
 import * as Path from "node:path"
 import type { Variant } from "./Decision.js"
+import { mediaInput } from "../library/Disc.js"
 import { runForBytes, runToCompletion } from "../system/Process.js"
 import { spawnTool } from "../system/Spawner.js"
 import { avcLevel } from "./Playlists.js"
@@ -74,8 +75,7 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
   return [
     "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
     ...(start > 0 ? ["-ss", String(start)] : []),
-    // `file:` and an absolute path: a name is never read as a protocol or an option.
-    "-i", `file:${Path.resolve(run.input)}`,
+    "-i", mediaInput(run.input),
     ...picture, ...video, "-sn", "-dn", ...audio,
     "-max_muxing_queue_size", "1024",
     ...(offset > 0 ? ["-output_ts_offset", String(offset)] : []),
@@ -93,7 +93,7 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
 /** A text subtitle track (an embedded stream or an external file) as WebVTT on stdout. */
 const webvttArgs = (input: string, stream: number | null): ReadonlyArray<string> => [
   "-nostdin", "-hide_banner", "-loglevel", "error",
-  "-i", `file:${Path.resolve(input)}`,
+  "-i", mediaInput(input),
   "-map", stream === null ? "0:s:0" : `0:${stream}`, "-c:s", "webvtt", "-f", "webvtt", "pipe:1"
 ]
 
@@ -176,7 +176,7 @@ export interface AudioSegment {
 export const audioSegmentArgs = (a: AudioSegment): ReadonlyArray<string> => [
   "-nostdin", "-hide_banner", "-loglevel", "error",
   ...(a.startSeconds > 0 ? ["-ss", String(a.startSeconds)] : []),
-  "-i", `file:${Path.resolve(a.input)}`,
+  "-i", mediaInput(a.input),
   "-t", String(a.durationSeconds),
   "-map", `0:${a.stream}`, ...(a.copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]), "-vn", "-sn", "-dn",
   "-output_ts_offset", String(a.startSeconds + COPY_TS_BASE),
