@@ -7,7 +7,8 @@
 import { type MediaInfo, ProbeFailed, ProbeTimeout, ProbeUnavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Either, Layer, Schema } from "effect"
 import { AppConfig, probeConcurrency } from "../config/AppConfig.js"
-import { runToCompletion, toolPath } from "../system/Process.js"
+import { runToCompletion } from "../system/Process.js"
+import { toolPath } from "../system/ToolPaths.js"
 import { mediaInput } from "./Disc.js"
 import { FfprobeFrames, FfprobeOutput, mainVideo, mayBeHdr10Plus, toMediaInfo } from "./FfprobeJson.js"
 
