@@ -32,6 +32,8 @@ export const browserPage = (origin: string) =>
 declare global {
   interface Window {
     readonly Hls: typeof import("hls.js").default
+    /** The hls.js instance of the last `playThrough`. */
+    player?: import("hls.js").default
   }
 }
 
@@ -57,6 +59,7 @@ export const playThrough = (page: Page, master: string, token: string | null, wh
         const hls = new window.Hls(token === null
           ? {}
           : { xhrSetup: (xhr: XMLHttpRequest) => xhr.setRequestHeader("Authorization", `Bearer ${token}`) })
+        window.player = hls
         hls.loadSource(master)
         hls.attachMedia(video)
         video.addEventListener("canplay", () => {
