@@ -44,29 +44,30 @@ export interface PlayedThrough {
   readonly played: number
 }
 
-/**
- * hls.js plays `master` (a bearer `token`, or none for a signed URL) at 4x in a fresh muted video
- * element to its end; the end time and the seconds played.
- */
+/** hls.js starts `master` (a bearer `token`, or none for a signed URL) in a fresh muted video element, at `rate`. */
+export const startPlayer = (page: Page, master: string, token: string | null, rate = 1) =>
+  Effect.promise(() =>
+    page.evaluate(({ master, token, rate }) => {
+      document.querySelector("video")?.remove()
+      const video = document.createElement("video")
+      video.muted = true
+      document.body.appendChild(video)
+      const hls = new window.Hls(token === null
+        ? {}
+        : { xhrSetup: (xhr: XMLHttpRequest) => xhr.setRequestHeader("Authorization", `Bearer ${token}`) })
+      window.player = hls
+      hls.loadSource(master)
+      hls.attachMedia(video)
+      video.addEventListener("canplay", () => {
+        video.playbackRate = rate
+      })
+      void video.play()
+    }, { master, token, rate }))
+
+/** `startPlayer` at 4x, to the end; the end time and the seconds played. */
 export const playThrough = (page: Page, master: string, token: string | null, what: string) =>
   Effect.gen(function* () {
-    yield* Effect.promise(() =>
-      page.evaluate(({ master, token }) => {
-        document.querySelector("video")?.remove()
-        const video = document.createElement("video")
-        video.muted = true
-        document.body.appendChild(video)
-        const hls = new window.Hls(token === null
-          ? {}
-          : { xhrSetup: (xhr: XMLHttpRequest) => xhr.setRequestHeader("Authorization", `Bearer ${token}`) })
-        window.player = hls
-        hls.loadSource(master)
-        hls.attachMedia(video)
-        video.addEventListener("canplay", () => {
-          video.playbackRate = 4
-        })
-        void video.play()
-      }, { master, token }))
+    yield* startPlayer(page, master, token, 4)
     return yield* eventually(
       Effect.promise(() => page.evaluate((): PlayedThrough => {
         const video = document.querySelector("video")
