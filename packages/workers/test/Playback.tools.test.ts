@@ -32,22 +32,23 @@ describe("media tools for playback", () => {
       })
       // The scan's probe job ran the packaged ffprobe.
       const { movies } = yield* playableMovies(url, admin, sql, { Clip: media.mp4 })
-      // An encode (the packaged ffmpeg is a 2018 build: its HLS muxer cuts a copy's first keyframe
-      // differently, so remux with it is not claimed here).
-      const session = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Clip"] }, client: transcodeClient })
-      expect(session.decision.method).toBe("transcode")
-      const base = `/api/v1/playback/stream/${session.id}/${session.decision.profiles[0]}`
-      const playlist = yield* fetchRaw(url, `${base}/index.m3u8`, admin)
-      expect(playlist.status).toBe(200)
-      const first = uris(playlist.text)[0] ?? ""
-      const segment = yield* fetchRaw(url, `${base}/${first}`, admin)
-      expect(segment.status).toBe(200)
-      // An MPEG-TS segment: sync byte 0x47 every 188 bytes.
-      expect(segment.bytes.length).toBeGreaterThan(188 * 10)
-      expect([segment.bytes[0], segment.bytes[188]]).toEqual([0x47, 0x47])
-      // Whole: that ffmpeg writes segments in place, and a half-written one must not be served.
-      const written = yield* TestMedia.probe(yield* writeTemp(transcodes, "first.ts", segment.bytes))
-      expect(Number(written.format.duration)).toBeCloseTo(2, 0)
+      // An encode and a copy (cut at the source's keyframes, every 2 s).
+      for (const client of [transcodeClient, remuxClient]) {
+        const session = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Clip"] }, client })
+        expect(session.decision.method).toBe(client === remuxClient ? "remux" : "transcode")
+        const base = `/api/v1/playback/stream/${session.id}/${session.decision.profiles[0]}`
+        const playlist = yield* fetchRaw(url, `${base}/index.m3u8`, admin)
+        expect(playlist.status).toBe(200)
+        const first = uris(playlist.text)[0] ?? ""
+        const segment = yield* fetchRaw(url, `${base}/${first}`, admin)
+        expect(segment.status).toBe(200)
+        // An MPEG-TS segment: sync byte 0x47 every 188 bytes.
+        expect(segment.bytes.length).toBeGreaterThan(188 * 10)
+        expect([segment.bytes[0], segment.bytes[188]]).toEqual([0x47, 0x47])
+        // Whole: that ffmpeg writes segments in place, and a half-written one must not be served.
+        const written = yield* TestMedia.probe(yield* writeTemp(transcodes, `${session.decision.method}.ts`, segment.bytes))
+        expect(Number(written.format.duration), session.decision.method).toBeCloseTo(2, 0)
+      }
     }), { timeout: 120_000 })
 
   it.scopedLive("a wrong FFMPEG_PATH with the packaged fallback off: playback answers 503 naming ffmpeg", () =>

@@ -33,6 +33,8 @@ export interface HlsRun {
   readonly format: SegmentFormat
   readonly dir: string
   readonly preset: string
+  /** The packaged ffmpeg (a 2018 build): its HLS muxer needs `LEGACY_EVERY_KEYFRAME`. */
+  readonly legacyHls: boolean
 }
 
 const level = (n: number) => `${Math.floor(n / 10)}.${n % 10}`
@@ -47,6 +49,13 @@ const COPY_SEEK_PAST = 0.005
 const COPY_TS_BASE = 1
 /** Below any keyframe interval: the HLS muxer then cuts at every keyframe. */
 const EVERY_KEYFRAME = "0.001"
+/**
+ * The 2018 muxer measures from the first packet of any stream: audio that starts before the first
+ * keyframe (AAC priming, B-frame delay: up to about 0.1 s) made it cut an empty first file. Above
+ * that lead and below the keyframe intervals of nearly every file (only keyframes closer than this,
+ * as in all-intra video, would share a file).
+ */
+const LEGACY_EVERY_KEYFRAME = "0.25"
 
 export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
   const { variant } = run
@@ -79,7 +88,7 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
     ...picture, ...video, "-sn", "-dn", ...audio,
     "-max_muxing_queue_size", "1024",
     ...(offset > 0 ? ["-output_ts_offset", String(offset)] : []),
-    "-f", "hls", "-hls_time", run.keyframed ? EVERY_KEYFRAME : String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
+    "-f", "hls", "-hls_time", run.keyframed ? (run.legacyHls ? LEGACY_EVERY_KEYFRAME : EVERY_KEYFRAME) : String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
     "-hls_segment_type", run.format === "ts" ? "mpegts" : "fmp4",
     ...(run.format === "fmp4" ? ["-hls_fmp4_init_filename", "init.mp4"] : []),
     // Segments appear under their name only once complete.

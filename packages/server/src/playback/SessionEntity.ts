@@ -191,7 +191,8 @@ const build = Effect.gen(function* () {
         keyframed: layout.keyframed,
         format: r.options.segmentFormat,
         dir: runDir,
-        preset: config.playbackX264Preset
+        preset: config.playbackX264Preset,
+        legacyHls: inPlace
       })
       const process = yield* startFfmpeg(binary, args)
       yield* Effect.logDebug(`playback ${id}: ffmpeg ${process.pid} for ${profile} from segment ${start}`)
