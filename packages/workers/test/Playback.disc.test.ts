@@ -6,10 +6,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
+import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { BLURAY_SECONDS, blurayFolder, DVD_SECONDS, dvdFolder } from "@mediaserver/testkit/DiscMedia"
+import { BLURAY_SECONDS, blurayFolder, DVD_SECONDS, dvdFolder, mplsBytes } from "@mediaserver/testkit/DiscMedia"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { createLibrary, libraryNode, scanNow } from "@mediaserver/testkit/LibraryNode"
+import { request } from "@mediaserver/testkit/Http"
+import { createLibrary, libraryNode, scanNow, writeTree } from "@mediaserver/testkit/LibraryNode"
 import { createSession, tempDir } from "@mediaserver/testkit/PlaybackNode"
 import { browserPage, playThrough } from "./support/Browser.js"
 
@@ -55,4 +57,36 @@ describe("disc folders", () => {
         expect(Math.abs(played.played - seconds), `${row?.title} played`).toBeLessThan(0.5)
       }
     }), { timeout: 180_000 })
+
+  it.scopedLive("a disc folder copied into a watched library becomes its movie (a scan), not one movie per clip", () =>
+    Effect.gen(function* () {
+      const root = yield* tempDir("ms-disc-watch-")
+      const { url, sql, admin } = yield* libraryNode("disc_watch", { SCAN_WATCH_RECONCILE: "200 millis", SCAN_WATCH_DEBOUNCE: "300 millis" })
+      const library = yield* createLibrary(url, admin, {
+        name: "Watched", kind: "movie", paths: [root], scan: { intervalMinutes: 0, watch: true, extensions: [".mkv", ".m2ts"], exclude: [] }
+      })
+      yield* scanNow(url, admin, library.id)
+      yield* eventually(
+        request(url, "GET", `/api/v1/libraries/${library.id}`, { auth: admin }),
+        (res) => typeof res.body === "object" && res.body !== null && "watchState" in res.body && res.body.watchState === "watching",
+        { what: "the watcher is up", timeout: Duration.seconds(20), interval: Duration.millis(100) }
+      )
+      // Bytes only: listing needs the layout, not playable media.
+      yield* Effect.promise(() => writeTree(root, {
+        "New Movie (2009)/BDMV/index.bdmv": "INDX0200",
+        "New Movie (2009)/BDMV/STREAM/00001.m2ts": "clip one",
+        "New Movie (2009)/BDMV/STREAM/00002.m2ts": "clip two"
+      }))
+      yield* Effect.promise(() => Fs.mkdir(Path.join(root, "New Movie (2009)/BDMV/PLAYLIST")))
+      yield* Effect.promise(() => Fs.writeFile(Path.join(root, "New Movie (2009)/BDMV/PLAYLIST/00800.mpls"),
+        mplsBytes([{ clip: "00001", seconds: 60 }, { clip: "00002", seconds: 60 }])))
+      const rows = yield* eventually(
+        sql<{ title: string; path: string }>`SELECT m.title, f.path FROM movies m JOIN media_files f ON f.movie_id = m.id`,
+        (rows) => rows.length > 0,
+        { what: "the disc listed", timeout: Duration.seconds(30), interval: Duration.millis(100) }
+      )
+      expect(rows).toEqual([{ title: "New Movie", path: Path.join(root, "New Movie (2009)", "BDMV") }])
+      const files = yield* sql<{ path: string }>`SELECT path FROM media_files`
+      expect(files.map((f) => f.path)).toEqual([Path.join(root, "New Movie (2009)", "BDMV")])
+    }), { timeout: 120_000 })
 })

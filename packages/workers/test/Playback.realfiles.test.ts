@@ -53,7 +53,7 @@ describe("real-world files through a real player", () => {
         expect(Math.abs(played.currentTime - duration), `${name} end time`).toBeLessThan(0.5)
         expect(Math.abs(played.played - duration), `${name} played`).toBeLessThan(0.5)
       }
-    }), { timeout: 240_000 })
+    }), { timeout: 360_000 })
 
   it.scopedLive("embedded and external subtitles: hls.js offers both, shows each one's cues and plays through", () =>
     Effect.gen(function* () {
