@@ -5,8 +5,8 @@
  */
 import { type HdrFormat, AudioStream, MediaInfo, SubtitleStream, VideoStream } from "@mediaserver/domain"
 import { Either, Schema } from "effect"
+import { normaliseLanguage } from "@mediaserver/domain"
 import { discKindOf } from "./Disc.js"
-import { normaliseLanguage } from "./Languages.js"
 
 const SideData = Schema.Struct({ side_data_type: Schema.optional(Schema.String) })
 const SideDataList = Schema.optional(Schema.Array(SideData))

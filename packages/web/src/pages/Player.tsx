@@ -5,7 +5,7 @@
  * changing the audio track starts a new session at the current position. Subtitles are chosen from a
  * menu; at the end of an episode the next one is offered.
  */
-import type { Episode, MediaFileInfo, PlaybackSession, SeriesId, WatchItem } from "@mediaserver/domain"
+import { type Episode, knownLanguage, type MediaFileInfo, type PlaybackSession, type SeriesId, type WatchItem } from "@mediaserver/domain"
 import { useEffect, useRef, useState } from "preact/hooks"
 import { call, type Result } from "../api.js"
 import { clock, episodeId, movieId } from "../ids.js"
@@ -170,12 +170,29 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
     }
   }, [subtitle, session])
 
+  // The user's playback preferences: subtitles in their language shown from the start, and the next
+  // episode played on its own when one ends (else offered).
+  const [preferences, setPreferences] = useState<Readonly<Record<string, unknown>>>({})
+  useEffect(() => {
+    void call((api) => api.users.preferences()).then((result) => {
+      if (result.ok) setPreferences(result.value)
+    })
+  }, [])
+  useEffect(() => {
+    const setting = preferences["playback.subtitleLanguage"]
+    const language = typeof setting === "string" ? knownLanguage(setting) : null
+    const preferred = language === null ? undefined : textTracks.find((t) => t.language !== null && knownLanguage(t.language) === language)
+    if (preferred !== undefined && subtitle === null) setSubtitle(preferred.id)
+  }, [preferences, session])
+
   const ended = async () => {
     await beat(true)
     const seriesId = target.seriesId
     if (seriesId === undefined) return
     const result = await call((api) => api.tvshows.nextEpisode({ path: { seriesId } }))
-    if (result.ok && result.value.episode !== null && result.value.episode.hasFile) setNext(result.value.episode)
+    if (!result.ok || result.value.episode === null || !result.value.episode.hasFile) return
+    if (preferences["playback.autoplayNextEpisode"] === false) setNext(result.value.episode)
+    else navigate(`/play/episode/${result.value.episode.id}`)
   }
 
   const leave = async () => {

@@ -1,4 +1,4 @@
-/** Profile: avatar, password, two-factor sign-in, API keys, sessions. */
+/** Profile: avatar, password, theme, two-factor sign-in, API keys, sessions. */
 import { Redacted } from "effect"
 import { useState } from "preact/hooks"
 import { call } from "../api.js"
@@ -7,6 +7,7 @@ import { useSession } from "../session.js"
 import { ErrorLine, Field } from "../ui/Form.js"
 import { Failed, Status } from "../ui/Shell.js"
 import { ApiKeys } from "./profile/ApiKeys.js"
+import { Appearance } from "./profile/Appearance.js"
 import { Avatar } from "./profile/Avatar.js"
 import { TwoFactor } from "./profile/TwoFactor.js"
 
@@ -46,6 +47,7 @@ export const Profile = () => {
         {done === null ? null : <p role="status">{done}</p>}
         <button class="primary">Change password</button>
       </form>
+      <Appearance />
       <TwoFactor />
       <ApiKeys isAdmin={session?.isAdmin === true} />
       <section class="panel" aria-labelledby="sessions">
