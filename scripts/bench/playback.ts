@@ -123,7 +123,7 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
     Fs.mkdirSync(out)
     const args = hlsArgs({
       input: source, video, audio: info.audio[0] ?? null, variant: variantOf(info, video, decision, "720p"), copyAudio: true,
-      downmix: false, burnStream: null, startSeconds: 0, startNumber: 0, segmentSeconds: SEGMENT, keyframed: false, format: "ts", dir: out, preset: "veryfast"
+      downmix: false, burnStream: null, startSeconds: 0, startNumber: 0, segmentSeconds: SEGMENT, keyframed: false, format: "ts", dir: out, preset: "veryfast", legacyHls: false
     })
     return bareFirstSegment(ffmpeg, args, Path.join(out, "0.ts"))
   }

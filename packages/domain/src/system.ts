@@ -10,6 +10,8 @@ export type NodeRole = typeof NodeRole.Type
 export class MediaToolStatus extends Schema.Class<MediaToolStatus>("MediaToolStatus")({
   tool: Schema.Literal("ffmpeg", "ffprobe"),
   path: Schema.String,
+  /** Where the path came from: FFMPEG_PATH / FFPROBE_PATH, PATH, the packaged binary, or nowhere (the bare name). */
+  source: Schema.Literal("env", "path", "packaged", "none"),
   version: Schema.NullOr(Schema.String),
   error: Schema.NullOr(Schema.String)
 }) {}

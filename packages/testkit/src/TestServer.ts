@@ -24,7 +24,10 @@ export const testNode = <A, E, R>(env: Record<string, string>, background: Layer
     Layer.provideMerge(AppConfig.layer),
     Layer.provide(
       Layer.setConfigProvider(
-        ConfigProvider.fromMap(new Map(Object.entries({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "Warning", SECRETS_KEY: "test secrets key", ...env })))
+        ConfigProvider.fromMap(new Map(Object.entries({
+          // PATH as a spawned node has it (NodeProcess): ffmpeg and ffprobe are looked for there.
+          HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "Warning", SECRETS_KEY: "test secrets key", PATH: process.env.PATH ?? "", ...env
+        })))
       )
     )
   )

@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
-import { browserPage } from "./support/Browser.js"
+import { browserPage, startPlayer } from "./support/Browser.js"
 import { libraryNode } from "@mediaserver/testkit/LibraryNode"
 import { createSession, fetchRaw, playableMovies, tempDir, uris, writeTemp } from "@mediaserver/testkit/PlaybackNode"
 
@@ -26,17 +26,7 @@ describe("playback in a browser", () => {
       for (const [method, client] of Object.entries(clients)) {
         const session = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Multi"] }, client, startSeconds: 0 })
         expect(session.decision.method).toBe(method)
-        yield* Effect.promise(() =>
-          page.evaluate(({ master, token }) => {
-            document.querySelector("video")?.remove()
-            const video = document.createElement("video")
-            video.muted = true
-            document.body.appendChild(video)
-            const hls = new window.Hls({ xhrSetup: (xhr: XMLHttpRequest) => xhr.setRequestHeader("Authorization", `Bearer ${token}`) })
-            hls.loadSource(master)
-            hls.attachMedia(video)
-            void video.play()
-          }, { master: session.urls.master ?? "", token }))
+        yield* startPlayer(page, session.urls.master ?? "", token)
         const played = yield* eventually(
           Effect.promise(() => page.evaluate(() => document.querySelector("video")?.currentTime ?? 0)),
           (t) => t > 2,

@@ -5,11 +5,10 @@
  * in headless Chromium plays each file through in its own duration.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect } from "effect"
+import { Effect } from "effect"
 import { createHash } from "node:crypto"
-import { eventually } from "@mediaserver/testkit/Poll"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
-import { browserPage } from "./support/Browser.js"
+import { browserPage, playThrough } from "./support/Browser.js"
 import { libraryNode } from "@mediaserver/testkit/LibraryNode"
 import { createSession, fetchRaw, keyframeClip, playableMovies, tempDir, uris, writeTemp } from "@mediaserver/testkit/PlaybackNode"
 
@@ -85,31 +84,7 @@ describe("remux from real keyframes", () => {
         expect(Math.abs((yield* videoOf(far.bytes, `${name}-seek-${last}`)).start - (starts.at(-1) ?? 0))).toBeLessThan(0.05)
 
         // hls.js plays it through (at 4x) in the source's duration.
-        yield* Effect.promise(() =>
-          page.evaluate(({ master, token }) => {
-            document.querySelector("video")?.remove()
-            const video = document.createElement("video")
-            video.muted = true
-            document.body.appendChild(video)
-            const hls = new window.Hls({ xhrSetup: (xhr: XMLHttpRequest) => xhr.setRequestHeader("Authorization", `Bearer ${token}`) })
-            hls.loadSource(master)
-            hls.attachMedia(video)
-            video.addEventListener("canplay", () => {
-              video.playbackRate = 4
-            })
-            void video.play()
-          }, { master: session.urls.master ?? "", token }))
-        const played = yield* eventually(
-          Effect.promise(() => page.evaluate(() => {
-            const video = document.querySelector("video")
-            if (video === null) return { ended: false, currentTime: 0, played: 0 }
-            let played = 0
-            for (let i = 0; i < video.played.length; i++) played += video.played.end(i) - video.played.start(i)
-            return { ended: video.ended, currentTime: video.currentTime, played }
-          })),
-          (state) => state.ended,
-          { what: `${name}: played to the end`, timeout: Duration.seconds(60), interval: Duration.millis(200) }
-        )
+        const played = yield* playThrough(page, session.urls.master ?? "", token, name)
         expect(Math.abs(played.currentTime - duration), `${name} end time`).toBeLessThan(0.5)
         expect(Math.abs(played.played - duration), `${name} played`).toBeLessThan(0.5)
       }

@@ -88,6 +88,10 @@ export const appConfig = Config.all({
   ),
   ffmpegPath: Config.option(Config.string("FFMPEG_PATH")),
   ffprobePath: Config.option(Config.string("FFPROBE_PATH")),
+  /** The ffmpeg/ffprobe of the packages installed with the server, when neither the *_PATH variable nor PATH has one. */
+  mediaToolsPackaged: Config.boolean("MEDIA_TOOLS_PACKAGED").pipe(Config.withDefault(true)),
+  /** Where ffmpeg and ffprobe are looked for by name. */
+  searchPath: Config.string("PATH").pipe(Config.withDefault("")),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   otlpEndpoint: Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),

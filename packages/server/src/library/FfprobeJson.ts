@@ -6,6 +6,7 @@
 import { type HdrFormat, AudioStream, MediaInfo, SubtitleStream, VideoStream } from "@mediaserver/domain"
 import { Either, Schema } from "effect"
 import { normaliseLanguage } from "@mediaserver/domain"
+import { discKindOf } from "./Disc.js"
 
 const SideData = Schema.Struct({ side_data_type: Schema.optional(Schema.String) })
 const SideDataList = Schema.optional(Schema.Array(SideData))
@@ -118,6 +119,9 @@ export const mainVideo = (output: FfprobeOutput): FfprobeStream | undefined =>
 
 /** Short container names for the families ffprobe lumps together; the extension tells them apart. */
 export const containerName = (formatName: string, path: string): string => {
+  // A disc folder plays as a disc (never directly: a browser cannot take a folder of VOBs).
+  const disc = discKindOf(path)
+  if (disc !== null) return disc
   const ext = path.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? ""
   const first = formatName.split(",")[0] ?? formatName
   if (formatName.includes("matroska")) return ext === "webm" ? "webm" : "mkv"

@@ -5,8 +5,8 @@
  */
 import { ProbeFailed, ProbeUnavailable } from "@mediaserver/domain"
 import { Effect } from "effect"
-import * as Path from "node:path"
 import { runToCompletion } from "../system/Process.js"
+import { mediaInput } from "./Disc.js"
 
 // A packet line is ~40 bytes: this holds a day of 60 fps video.
 const MAX_OUTPUT = 256 * 1024 * 1024
@@ -38,7 +38,7 @@ export const readKeyframes = (binary: string, path: string, stream: number) =>
     args: [
       "-v", "error", "-select_streams", String(stream),
       "-show_entries", "packet=pts_time,flags:format=start_time", "-of", "compact",
-      `file:${Path.resolve(path)}`
+      mediaInput(path)
     ],
     maxOutput: MAX_OUTPUT,
     cannotStart: (message) => new ProbeUnavailable({ binary, message }),

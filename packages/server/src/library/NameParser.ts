@@ -6,6 +6,7 @@
  * has `airDate` and no episode numbers.
  */
 import * as Path from "node:path"
+import { discKindOfName } from "./Disc.js"
 import { episodeTail, findNumbering } from "./EpisodeNumbers.js"
 import { afterTitle, idsOf, type NameInfo, parseName, stackTail, versionLabel } from "./NameTokens.js"
 import type { LibraryKind, ParsedPath, ProviderIds } from "./ParsedPath.js"
@@ -134,8 +135,10 @@ export const parseMediaPath = (
   const dirs = segments.slice(0, -1)
   const skippedDir = dirs.find(isSkippedDirectory)
   if (skippedDir !== undefined) return ignore(`inside skipped folder "${skippedDir}"`)
-  const skip = fileSkipReason(fileName, extensions)
+  // A disc folder ("Movie (1979)/VIDEO_TS") is named by the folders above it, as a nameless file.
+  const disc = discKindOfName(fileName) !== null
+  const skip = disc ? null : fileSkipReason(fileName, extensions)
   if (skip !== null) return ignore(skip)
-  const base = fileName.slice(0, fileName.length - extensionOf(fileName).length)
+  const base = disc ? "" : fileName.slice(0, fileName.length - extensionOf(fileName).length)
   return kind === "movie" ? parseMovie(dirs, base, path) : parseEpisode(root, dirs, base)
 }

@@ -6,9 +6,10 @@
  */
 import { type MediaInfo, ProbeFailed, ProbeTimeout, ProbeUnavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Either, Layer, Schema } from "effect"
-import * as Path from "node:path"
 import { AppConfig, probeConcurrency } from "../config/AppConfig.js"
-import { runToCompletion, toolPath } from "../system/Process.js"
+import { runToCompletion } from "../system/Process.js"
+import { toolPath } from "../system/ToolPaths.js"
+import { mediaInput } from "./Disc.js"
 import { FfprobeFrames, FfprobeOutput, mainVideo, mayBeHdr10Plus, toMediaInfo } from "./FfprobeJson.js"
 
 export interface ProbeOptions {
@@ -61,8 +62,9 @@ export const makeMediaProbe = (options: Partial<ProbeOptions> = {}) =>
 
     const probeOnce = (path: string): Effect.Effect<MediaInfo, ProbeFailed | ProbeUnavailable> =>
       Effect.gen(function* () {
-        // `file:` and an absolute path: a name like `concat:...` or `-x.mkv` is never read as anything else.
-        const input = `file:${Path.resolve(path)}`
+        // `file:` and an absolute path (a name like `concat:...` or `-x.mkv` is never read as anything
+        // else), or a disc folder's main title.
+        const input = mediaInput(path)
         const output = yield* run(binary, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", input],
           path).pipe(Effect.flatMap(decode(FfprobeOutput, path)))
         const main = mainVideo(output)

@@ -5,8 +5,8 @@
  */
 
 /**
- * Video containers ffprobe/ffmpeg read directly. Disc images and disc structures (.iso, .img, .vob,
- * .ifo, VIDEO_TS, BDMV) are left out: they need a disc-aware player, not a file probe.
+ * Video containers ffprobe/ffmpeg read directly. Disc images (.iso, .img) and the files of disc
+ * structures (.vob, .ifo) are left out: a VIDEO_TS or BDMV folder is one item as a whole (Disc.ts).
  */
 export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
   ".3gp", ".3g2", ".asf", ".avi", ".divx", ".f4v", ".flv", ".m2ts", ".m2v", ".m4v", ".mk3d", ".mkv", ".mov",
@@ -20,7 +20,7 @@ const EXTRAS_DIRS = new Set([
   "extrafanart", "extrathumbs"
 ])
 
-/** NAS, OS and disc-structure folders that never hold library items. Lower-case. */
+/** NAS, OS and disc-structure folders never walked into (a disc folder is one item: Disc.ts). Lower-case. */
 const SYSTEM_DIRS = new Set([
   "@eadir", "@recycle", "@recently-snapshot", "@tmp", "#recycle", "#snapshot", "$recycle.bin",
   "system volume information", "lost+found", "video_ts", "audio_ts", "bdmv", "certificate"

@@ -19,6 +19,7 @@ export { type ProbeOutcome, ProbesRepo, type StaleFile } from "./ProbesRepo.js"
 export type { ScanProgress } from "./ScansRepo.js"
 export { pruneScanHistory } from "./ScanHistoryRetention.js"
 export { externalSubtitlesOf } from "./Subtitles.js"
+export { discFolderOf, discKindOfName, discTitle, type DiscTitle } from "./Disc.js"
 
 /** Every library service a node offers to its handlers and to background work. */
 export const LibraryLive = Layer.mergeAll(Libraries.layer, LibraryScans.layer).pipe(

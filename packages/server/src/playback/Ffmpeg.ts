@@ -10,6 +10,7 @@ import { Unavailable } from "@mediaserver/domain"
 import { Deferred, Effect } from "effect"
 import * as Path from "node:path"
 import type { Variant } from "./Decision.js"
+import { mediaInput } from "../library/Disc.js"
 import { runForBytes, runToCompletion } from "../system/Process.js"
 import { spawnTool } from "../system/Spawner.js"
 import { avcLevel } from "./Playlists.js"
@@ -32,6 +33,8 @@ export interface HlsRun {
   readonly format: SegmentFormat
   readonly dir: string
   readonly preset: string
+  /** The packaged ffmpeg (a 2018 build): its HLS muxer needs `LEGACY_EVERY_KEYFRAME`. */
+  readonly legacyHls: boolean
 }
 
 const level = (n: number) => `${Math.floor(n / 10)}.${n % 10}`
@@ -46,6 +49,13 @@ const COPY_SEEK_PAST = 0.005
 const COPY_TS_BASE = 1
 /** Below any keyframe interval: the HLS muxer then cuts at every keyframe. */
 const EVERY_KEYFRAME = "0.001"
+/**
+ * The 2018 muxer measures from the first packet of any stream: audio that starts before the first
+ * keyframe (AAC priming, B-frame delay: up to about 0.1 s) made it cut an empty first file. Above
+ * that lead and below the keyframe intervals of nearly every file (only keyframes closer than this,
+ * as in all-intra video, would share a file).
+ */
+const LEGACY_EVERY_KEYFRAME = "0.25"
 
 export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
   const { variant } = run
@@ -74,12 +84,11 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
   return [
     "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
     ...(start > 0 ? ["-ss", String(start)] : []),
-    // `file:` and an absolute path: a name is never read as a protocol or an option.
-    "-i", `file:${Path.resolve(run.input)}`,
+    "-i", mediaInput(run.input),
     ...picture, ...video, "-sn", "-dn", ...audio,
     "-max_muxing_queue_size", "1024",
     ...(offset > 0 ? ["-output_ts_offset", String(offset)] : []),
-    "-f", "hls", "-hls_time", run.keyframed ? EVERY_KEYFRAME : String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
+    "-f", "hls", "-hls_time", run.keyframed ? (run.legacyHls ? LEGACY_EVERY_KEYFRAME : EVERY_KEYFRAME) : String(run.segmentSeconds), "-hls_list_size", "0", "-hls_playlist_type", "vod",
     "-hls_segment_type", run.format === "ts" ? "mpegts" : "fmp4",
     ...(run.format === "fmp4" ? ["-hls_fmp4_init_filename", "init.mp4"] : []),
     // Segments appear under their name only once complete.
@@ -93,7 +102,7 @@ export const hlsArgs = (run: HlsRun): ReadonlyArray<string> => {
 /** A text subtitle track (an embedded stream or an external file) as WebVTT on stdout. */
 const webvttArgs = (input: string, stream: number | null): ReadonlyArray<string> => [
   "-nostdin", "-hide_banner", "-loglevel", "error",
-  "-i", `file:${Path.resolve(input)}`,
+  "-i", mediaInput(input),
   "-map", stream === null ? "0:s:0" : `0:${stream}`, "-c:s", "webvtt", "-f", "webvtt", "pipe:1"
 ]
 
@@ -176,7 +185,7 @@ export interface AudioSegment {
 export const audioSegmentArgs = (a: AudioSegment): ReadonlyArray<string> => [
   "-nostdin", "-hide_banner", "-loglevel", "error",
   ...(a.startSeconds > 0 ? ["-ss", String(a.startSeconds)] : []),
-  "-i", `file:${Path.resolve(a.input)}`,
+  "-i", mediaInput(a.input),
   "-t", String(a.durationSeconds),
   "-map", `0:${a.stream}`, ...(a.copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", "128k", "-ac", "2"]), "-vn", "-sn", "-dn",
   "-output_ts_offset", String(a.startSeconds + COPY_TS_BASE),

@@ -25,7 +25,7 @@ import { CacheStore } from "../cache/index.js"
 import { NodeIdentity } from "../cluster/NodeIdentity.js"
 import { AppConfig, type AppConfigShape } from "../config/AppConfig.js"
 import { UserProgress } from "../content/UserProgress.js"
-import { toolPath } from "../system/Process.js"
+import { locateTool } from "../system/ToolPaths.js"
 import { Events } from "../events/Events.js"
 import { sessionAudio, variantOf } from "./Decision.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
@@ -85,7 +85,11 @@ const build = Effect.gen(function* () {
   const events = yield* Events
   const node = yield* NodeIdentity
   const store = yield* CacheStore
-  const binary = toolPath(config, "ffmpeg")
+  const ffmpeg = locateTool(config, "ffmpeg")
+  const binary = ffmpeg.path
+  // The packaged ffmpeg (a 2018 build) ignores `-hls_flags temp_file`: it writes each file in place, so
+  // a file is whole only once the next one exists or the run has ended.
+  const inPlace = ffmpeg.source === "packaged"
   const dir = Path.join(transcodeRoot(config), id)
   const lock = yield* Effect.makeSemaphore(1)
   // One extraction at a time: a second request for a track waits for the first and reads its file.
@@ -147,6 +151,7 @@ const build = Effect.gen(function* () {
     listDir(r.dir).pipe(
       Effect.map((names) => {
         const ready = new Set(names.map(segmentNumber))
+        if (inPlace && !finished(r)) ready.delete(Math.max(-1, ...[...ready].flatMap((n) => (n === null ? [] : [n]))))
         let next = r.layout.files(Math.max(r.start, lastRequested - KEEP_BEHIND))[0]
         while (ready.has(next)) next++
         // The segment of the first missing file is not complete yet.
@@ -186,7 +191,8 @@ const build = Effect.gen(function* () {
         keyframed: layout.keyframed,
         format: r.options.segmentFormat,
         dir: runDir,
-        preset: config.playbackX264Preset
+        preset: config.playbackX264Preset,
+        legacyHls: inPlace
       })
       const process = yield* startFfmpeg(binary, args)
       yield* Effect.logDebug(`playback ${id}: ffmpeg ${process.pid} for ${profile} from segment ${start}`)
@@ -233,11 +239,22 @@ const build = Effect.gen(function* () {
       return yield* startRun(r, profile, at)
     }))
 
+  /** A segment file ffmpeg has finished (see `inPlace`). */
+  const whole = (path: string) =>
+    Effect.gen(function* () {
+      if (!(yield* exists(path))) return false
+      const number = segmentNumber(Path.basename(path))
+      if (!inPlace || number === null) return true
+      if (yield* exists(Path.join(Path.dirname(path), Path.basename(path).replace(/^\d+/, String(number + 1))))) return true
+      const current = run
+      return current !== null && current.dir === Path.dirname(path) && finished(current)
+    })
+
   const waitFor = (path: string, r: Run) =>
     Effect.gen(function* () {
       const deadline = Date.now() + Duration.toMillis(config.playbackSegmentTimeout)
       for (;;) {
-        if (yield* exists(path)) return
+        if (yield* whole(path)) return
         if (finished(r)) {
           const code = yield* Deferred.await(r.process.exited)
           return yield* new Unavailable({ message: `ffmpeg ended (${code}) without producing it: ${r.process.stderr().trim()}` })
@@ -305,7 +322,7 @@ const build = Effect.gen(function* () {
         const current = run
         const initPending = part === "init" && (current === null || current.profile !== profile ||
           (yield* produced(current)) < current.start)
-        const ready = yield* Effect.forEach(paths, exists)
+        const ready = yield* Effect.forEach(paths, whole)
         if (initPending || ready.includes(false)) {
           const producing = yield* runFor(r, profile, part)
           yield* throttle

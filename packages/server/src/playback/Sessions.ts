@@ -38,7 +38,8 @@ import { readKeyframes } from "../library/Keyframes.js"
 import { MediaProbe } from "../library/Probe.js"
 import { ProbesRepo } from "../library/ProbesRepo.js"
 import { externalSubtitlesOf } from "../library/Subtitles.js"
-import { toolPath } from "../system/Process.js"
+import { MediaTools } from "../system/MediaTools.js"
+import { toolPath } from "../system/ToolPaths.js"
 import { decide, hlsCarries, sessionAudio, variantOf } from "./Decision.js"
 import { audioSegment } from "./Ffmpeg.js"
 import { cutsFrom, layoutOf } from "./Layout.js"
@@ -110,6 +111,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
       const store = yield* CacheStore
       const settings = yield* Settings
       const probe = yield* MediaProbe
+      const tools = yield* MediaTools
       const probes = yield* ProbesRepo
       const ffprobe = toolPath(config, "ffprobe")
       const ffmpeg = toolPath(config, "ffmpeg")
@@ -187,6 +189,14 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
             downmix: request.downmix === true,
             burn,
             tracks: yield* subtitleTracks(info, external, request.subtitle, burn)
+          }
+          // HLS needs ffmpeg: without it a session would start and never deliver a segment.
+          const ffmpegMissing = tools.status.find((t) => t.tool === "ffmpeg" && t.error !== null)
+          if (asked.decision.method !== "direct" && ffmpegMissing !== undefined) {
+            return yield* new Unavailable({
+              message: `ffmpeg cannot run on this node (${ffmpegMissing.path}: ${ffmpegMissing.error}); set FFMPEG_PATH or install it`,
+              details: { field: "ffmpeg" }
+            })
           }
           const resume = request.startSeconds === undefined
             ? Effect.map(watch.get(user.userId, request.item), (p) => (p.watched ? 0 : p.positionSeconds))

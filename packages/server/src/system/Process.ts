@@ -4,13 +4,8 @@
  * process killed when the caller is interrupted (a timeout, a closed request). Each caller maps the
  * two kinds of failure to its own tagged errors.
  */
-import { Effect, Option } from "effect"
-import type { AppConfigShape } from "../config/AppConfig.js"
+import { Effect } from "effect"
 import { spawnTool } from "./Spawner.js"
-
-/** FFMPEG_PATH / FFPROBE_PATH, else the tool's name on PATH. */
-export const toolPath = (config: AppConfigShape, tool: "ffmpeg" | "ffprobe") =>
-  Option.getOrElse(tool === "ffmpeg" ? config.ffmpegPath : config.ffprobePath, () => tool)
 
 /** Bytes of stderr kept: its last lines say why a tool failed. */
 const STDERR_TAIL = 4096

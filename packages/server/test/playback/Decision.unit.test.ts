@@ -111,7 +111,7 @@ describe("playback decision", () => {
     const v = i.video ?? video(1080)
     const args = hlsArgs({
       input: "/media/a.mkv", video: v, audio: i.audio[0] ?? null, variant: variantOf(i, v, d, "720p"), copyAudio: d.copyAudio,
-      downmix: true, burnStream: 3, startSeconds: 12, startNumber: 4, segmentSeconds: 3, keyframed: false, format: "ts", dir: "/tmp/x", preset: "veryfast"
+      downmix: true, burnStream: 3, startSeconds: 12, startNumber: 4, segmentSeconds: 3, keyframed: false, format: "ts", dir: "/tmp/x", preset: "veryfast", legacyHls: false
     }).join(" ")
     expect(args).toContain("-ss 12 -i file:/media/a.mkv")
     expect(args).toContain("-filter_complex [0:0][0:3]overlay,scale=1280:720[v] -map [v]")
@@ -120,6 +120,13 @@ describe("playback decision", () => {
     expect(args).toContain("-map 0:1 -c:a aac -b:a 128k -ac 2")
     expect(args).toContain("-output_ts_offset 12")
     expect(args).toContain("-start_number 4")
+    // A copy cuts at every keyframe; the packaged 2018 muxer needs a cut time past the audio's lead.
+    const copy = (legacyHls: boolean) => hlsArgs({
+      input: "/media/a.mkv", video: v, audio: null, variant: variantOf(i, v, d, "original"), copyAudio: true, downmix: false,
+      burnStream: null, startSeconds: 0, startNumber: 0, segmentSeconds: 3, keyframed: true, format: "ts", dir: "/tmp/x", preset: "veryfast", legacyHls
+    }).join(" ")
+    expect(copy(false)).toContain("-hls_time 0.001 ")
+    expect(copy(true)).toContain("-hls_time 0.25 ")
   })
 
   it("media playlist covers the whole duration", () => {

@@ -13,9 +13,11 @@ describe("media tools", () => {
   it("version line and the start-up line", () => {
     expect(versionOf("ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026")).toBe("5.1.9-0+deb12u1")
     expect(versionOf("nonsense")).toBeNull()
-    const ok = new MediaToolStatus({ tool: "ffprobe", path: "ffprobe", version: "5.1", error: null })
-    const missing = new MediaToolStatus({ tool: "ffmpeg", path: "/x/ffmpeg", version: null, error: "spawn /x/ffmpeg ENOENT" })
-    expect(describeTools([ok])).toBe("Media tools: ffprobe 5.1 (ffprobe)")
+    const ok = new MediaToolStatus({ tool: "ffprobe", path: "/usr/bin/ffprobe", source: "path", version: "5.1", error: null })
+    const missing = new MediaToolStatus({ tool: "ffmpeg", path: "/x/ffmpeg", source: "env", version: null, error: "spawn /x/ffmpeg ENOENT" })
+    const nowhere = new MediaToolStatus({ tool: "ffmpeg", path: "ffmpeg", source: "none", version: null, error: "spawn ffmpeg ENOENT" })
+    expect(describeTools([ok])).toBe("Media tools: ffprobe 5.1 (/usr/bin/ffprobe, from PATH)")
+    expect(describeTools([nowhere])).toMatch(/^Media tools missing: ffmpeg \(not on PATH, no packaged binary; set FFMPEG_PATH/)
     expect(describeTools([missing, ok])).toMatch(/^Media tools missing: ffmpeg at \/x\/ffmpeg \(spawn \/x\/ffmpeg ENOENT; set FFMPEG_PATH or install it\); found ffprobe 5\.1/)
   })
 
@@ -31,8 +33,8 @@ describe("media tools", () => {
       const info = yield* request(url, "GET", "/api/v1/system/info")
       expect(info.body).toMatchObject({
         mediaTools: [
-          { tool: "ffmpeg", path: "/nonexistent/ffmpeg", version: null },
-          { tool: "ffprobe", error: null }
+          { tool: "ffmpeg", path: "/nonexistent/ffmpeg", source: "env", version: null },
+          { tool: "ffprobe", source: "path", error: null }
         ]
       })
     }), { timeout: 60_000 })

@@ -9,7 +9,7 @@
 import { type Library, type LibraryId, LibraryMatchFileJob } from "@mediaserver/domain"
 import { AppConfig } from "@mediaserver/server/config"
 import { Libraries, LibraryScans } from "@mediaserver/server/library"
-import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
+import { discFolderOf, discKindOfName, isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
 import { Jobs } from "@mediaserver/server/jobs"
 import { watch, type FSWatcher } from "chokidar"
 import { Duration, Effect, Layer, Runtime, Schedule } from "effect"
@@ -72,8 +72,9 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
           fileTimers: new Map(),
           watcher: watch([...library.paths], {
             ignoreInitial: true,
-            // Hidden, extras and system folders never hold library media.
-            ignored: (path, stats) => stats?.isDirectory() === true && isSkippedDirectory(Path.basename(path)),
+            // Hidden, extras and system folders never hold library media; disc folders are items (watched).
+            ignored: (path, stats) =>
+              stats?.isDirectory() === true && isSkippedDirectory(Path.basename(path)) && discKindOfName(Path.basename(path)) === null,
             awaitWriteFinish: false
           })
         }
@@ -97,7 +98,9 @@ export const LibraryWatcherLive = Layer.scopedDiscard(
           }, debounce))
         }
         entry.watcher.on("all", (event, path) => {
-          if (event === "add" || event === "change") {
+          // A disc folder is one item made of many files (Disc.ts): any change in it is a scan's to weigh.
+          if (discFolderOf(path) !== null || (event === "addDir" && discKindOfName(Path.basename(path)) !== null)) changed()
+          else if (event === "add" || event === "change") {
             if (isCandidateFile(Path.basename(path), extensions)) fileChanged(path)
           } else if (event !== "addDir") changed()
         })

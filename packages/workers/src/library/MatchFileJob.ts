@@ -13,7 +13,7 @@ import {
 } from "@mediaserver/domain"
 import { Jobs } from "@mediaserver/server/jobs"
 import { Libraries } from "@mediaserver/server/library"
-import { isCandidateFile, parseMediaPath } from "@mediaserver/server/library"
+import { discFolderOf, isCandidateFile, parseMediaPath } from "@mediaserver/server/library"
 import { nfoCandidates } from "@mediaserver/server/library"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
@@ -38,7 +38,8 @@ export const matchFileJob = ({ libraryId, path }: typeof LibraryMatchFileJob.pay
     const library = yield* Effect.flatMap(Libraries, (libraries) => libraries.load(libraryId))
     const root = library.paths.find((r) => path.startsWith(`${r}/`))
     if (root === undefined) return yield* new NotFound({ message: `${path} is not under a root of ${library.name}` })
-    if (!isCandidateFile(Path.basename(path), new Set(library.scan.extensions))) return
+    // A clip inside a disc folder is part of the disc's item, which scans find (Walk).
+    if (!isCandidateFile(Path.basename(path), new Set(library.scan.extensions)) || discFolderOf(path) !== null) return
     const stat = yield* Effect.tryPromise({
       try: () => Fs.stat(path),
       catch: () => new NotFound({ message: `${path} is gone` })

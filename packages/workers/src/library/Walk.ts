@@ -1,9 +1,10 @@
 /**
  * Walks library roots with synchronous calls in slices of a few milliseconds (see `walk`). Skips what the naming conventions skip (hidden,
- * system, extras and sample folders, non-video files) and the library's exclusion globs. A root that
+ * system, extras and sample folders, non-video files) and the library's exclusion globs. A disc folder
+ * (VIDEO_TS, BDMV) is found as one file, its own path. A root that
  * cannot be read is reported, never taken for empty: its files must not be marked missing.
  */
-import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
+import { discKindOfName, discTitle, isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
 import type { Dirent } from "node:fs"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -67,6 +68,11 @@ export const walk = async (roots: ReadonlyArray<string>, options: WalkOptions): 
   const errors: Array<{ path: string; message: string }> = []
   const pending: Array<{ readonly root: string; readonly dir: string }> = roots.map((root) => ({ root, dir: root }))
 
+  const found = (file: FoundFile) => {
+    files.push(file)
+    options.onFile(file)
+  }
+
   const visit = (root: string, dir: string) => {
     let entries: Array<Dirent>
     try {
@@ -79,7 +85,12 @@ export const walk = async (roots: ReadonlyArray<string>, options: WalkOptions): 
     for (const entry of entries) {
       const path = Path.join(dir, entry.name)
       if (entry.isDirectory()) {
-        if (!isSkippedDirectory(entry.name) && !isExcluded(root, path)) pending.push({ root, dir: path })
+        if (isExcluded(root, path)) continue
+        if (discKindOfName(entry.name) !== null) {
+          // A disc folder is one file: its main title, sized and dated by the files that make it up.
+          const title = discTitle(path)
+          if (title !== null) found({ root, path, size: title.size, mtimeMs: title.mtimeMs })
+        } else if (!isSkippedDirectory(entry.name)) pending.push({ root, dir: path })
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (entry.name.toLowerCase().endsWith(".nfo")) nfos.add(path)
         else if (isCandidateFile(entry.name, options.extensions) && !isExcluded(root, path)) {
@@ -90,9 +101,7 @@ export const walk = async (roots: ReadonlyArray<string>, options: WalkOptions): 
             errors.push({ path, message: message(error) })
           }
           if (stat === undefined || !stat.isFile()) continue
-          const file = { root, path, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) }
-          files.push(file)
-          options.onFile(file)
+          found({ root, path, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) })
         }
       }
     }
