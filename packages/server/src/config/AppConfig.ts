@@ -56,6 +56,7 @@ const queueSize = (queue: JobQueue) =>
 /** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
 export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
 const DEFAULT_PROVIDERS: Array<string> = ["tmdb"]
+const NO_ORIGINS: Array<string> = []
 
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
@@ -87,6 +88,8 @@ export const appConfig = Config.all({
   ),
   ffmpegPath: Config.option(Config.string("FFMPEG_PATH")),
   ffprobePath: Config.option(Config.string("FFPROBE_PATH")),
+  /** Origins whose pages may call the API with credentials (comma-separated; "*": any origin, without credentials). */
+  corsOrigins: Config.array(Config.string(), "CORS_ORIGINS").pipe(Config.withDefault(NO_ORIGINS)),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   otlpEndpoint: Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),

@@ -21,6 +21,7 @@ import { ProfileRpcLive, UsersHttpLive } from "../users/index.js"
 import { SystemRpcLive } from "../system/Rpc.js"
 import { ErrorEnvelope } from "./ErrorEnvelope.js"
 import { HealthRoutes } from "./Health.js"
+import { RouteIndex } from "./RouteIndex.js"
 import { WebClientRoutes } from "./WebClient.js"
 
 export const OPENAPI_PATH = "/api/openapi.json"
@@ -67,8 +68,10 @@ const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
 )
 
 /** A worker node serves probes and metrics only. */
-export const WorkerRoutes = Layer.mergeAll(HealthRoutes).pipe(Layer.provide(ErrorEnvelope))
+export const WorkerRoutes = Layer.mergeAll(HealthRoutes).pipe(Layer.provide(ErrorEnvelope), Layer.provide(RouteIndex.layer))
 
+// The route index records every route added below it (for 405 and OPTIONS): routes join this list.
 export const AllRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, RpcRoutes, HealthRoutes, WebClientRoutes).pipe(
-  Layer.provide(ErrorEnvelope)
+  Layer.provide(ErrorEnvelope),
+  Layer.provide(RouteIndex.layer)
 )
