@@ -3,7 +3,7 @@ import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { CSRF_COOKIE, MediaApi, REFRESH_COOKIE, type RefreshRequest } from "@mediaserver/domain"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
-import { fromHttpClient } from "./ClientInfo.js"
+import { fromHttpClient, proxyTrust } from "./ClientInfo.js"
 import { checkCsrf, clearSessionCookies, cookieOf, cookieSettingsOf, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
 import { loginAnswer } from "./LoginAnswer.js"
 import { makeAccountOperations, makeIdentityOperations } from "./Operations.js"
@@ -24,7 +24,7 @@ const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
     const op = yield* makeIdentityOperations
     const account = yield* makeAccountOperations
     const config = yield* AppConfig
-    const fromClient = fromHttpClient(config.authTrustProxy)
+    const fromClient = fromHttpClient(proxyTrust(config))
     const cookies = cookieSettingsOf(config)
     // A refresh keeps the page's CSRF token; a login starts a new one.
     const keptCsrf = Effect.map(HttpServerRequest.HttpServerRequest, (request) => cookieOf(request.headers, CSRF_COOKIE))

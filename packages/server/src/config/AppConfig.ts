@@ -56,7 +56,7 @@ const queueSize = (queue: JobQueue) =>
 /** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
 export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
 const DEFAULT_PROVIDERS: Array<string> = ["tmdb"]
-const NO_ORIGINS: Array<string> = []
+const NONE: Array<string> = []
 
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
@@ -89,7 +89,7 @@ export const appConfig = Config.all({
   ffmpegPath: Config.option(Config.string("FFMPEG_PATH")),
   ffprobePath: Config.option(Config.string("FFPROBE_PATH")),
   /** Origins whose pages may call the API with credentials (comma-separated; "*": any origin, without credentials). */
-  corsOrigins: Config.array(Config.string(), "CORS_ORIGINS").pipe(Config.withDefault(NO_ORIGINS)),
+  corsOrigins: Config.array(Config.string(), "CORS_ORIGINS").pipe(Config.withDefault(NONE)),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   otlpEndpoint: Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),
@@ -113,6 +113,11 @@ export const appConfig = Config.all({
   authLockoutMax: Config.duration("AUTH_LOCKOUT_MAX").pipe(Config.withDefault(Duration.hours(1))),
   /** Behind a reverse proxy: take the client IP from X-Forwarded-For (its last entry) instead of the socket. */
   authTrustProxy: Config.boolean("AUTH_TRUST_PROXY").pipe(Config.withDefault(false)),
+  /**
+   * Our proxies (comma-separated addresses or CIDR ranges): from one of them, the client is the right-most
+   * address of X-Forwarded-For / X-Real-IP not in this list.
+   */
+  authTrustedProxies: Config.array(Config.string(), "AUTH_TRUSTED_PROXIES").pipe(Config.withDefault(NONE)),
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),

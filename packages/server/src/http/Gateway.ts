@@ -3,7 +3,7 @@ import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { AllRpcs, MediaApi } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
-import { withPeerAddress } from "../auth/ClientInfo.js"
+import { proxyTrust, withPeerAddress } from "../auth/ClientInfo.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
@@ -52,9 +52,9 @@ const RpcProtocol = Layer.effect(
   RpcServer.Protocol,
   Effect.gen(function* () {
     const router = yield* HttpLayerRouter.HttpRouter
-    const { authTrustProxy } = yield* AppConfig
+    const config = yield* AppConfig
     const { httpApp, protocol } = yield* RpcServer.makeProtocolWithHttpApp
-    yield* router.add("POST", "/rpc", withPeerAddress(authTrustProxy)(httpApp))
+    yield* router.add("POST", "/rpc", withPeerAddress(proxyTrust(config))(httpApp))
     return protocol
   })
 )
