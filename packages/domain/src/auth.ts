@@ -225,7 +225,13 @@ const keyIdPath = Schema.Struct({ keyId: ApiKeyId })
 
 export class ApiKeysApi extends HttpApiGroup.make("apiKeys")
   .add(HttpApiEndpoint.get("list", "/apikeys").addSuccess(Schema.Array(ApiKeyInfo)))
-  .add(HttpApiEndpoint.post("create", "/apikeys").setPayload(CreateApiKeyRequest).addSuccess(CreatedApiKey, { status: 201 }))
+  .add(
+    HttpApiEndpoint.post("create", "/apikeys")
+      .setPayload(CreateApiKeyRequest)
+      .addSuccess(CreatedApiKey, { status: 201 })
+      // The owner holds AUTH_API_KEYS_PER_USER live keys already.
+      .addError(HttpConflict)
+  )
   .add(HttpApiEndpoint.get("get", "/apikeys/:keyId").setPath(keyIdPath).addSuccess(ApiKeyInfo).addError(HttpNotFound))
   .add(
     HttpApiEndpoint.del("revoke", "/apikeys/:keyId")

@@ -7,6 +7,7 @@
 import {
   type ApiKeyId,
   type ChangePasswordRequest,
+  Conflict,
   type CreateApiKeyRequest,
   IdentityRpcs,
   type SessionId,
@@ -58,6 +59,11 @@ export const makeAccountOperations = Effect.gen(function* () {
     ApiKeysGet: ({ keyId }: { readonly keyId: ApiKeyId }) => asCaller(canRead)((me) => keys.get(me, keyId)),
     ApiKeysCreate: (request: CreateApiKeyRequest) => manageKeys((me) => keys.create(me, request)),
     ApiKeysRevoke: ({ keyId }: { readonly keyId: ApiKeyId }) => manageKeys((me) => keys.revoke(me, keyId)),
-    AdminUsersDelete: ({ userId }: { readonly userId: UserId }) => withPolicy(requireAdmin)(users.delete(userId))
+    // An admin locking themselves out by accident is worse than the extra step of asking another admin.
+    AdminUsersDelete: ({ userId }: { readonly userId: UserId }) =>
+      asCaller(requireAdmin)((me) =>
+        me.userId === userId
+          ? Effect.fail(new Conflict({ message: "You cannot delete your own account through the admin API" }))
+          : users.delete(userId))
   }
 })

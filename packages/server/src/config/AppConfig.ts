@@ -118,6 +118,9 @@ export const appConfig = Config.all({
    * address of X-Forwarded-For / X-Real-IP not in this list.
    */
   authTrustedProxies: Config.array(Config.string(), "AUTH_TRUSTED_PROXIES").pipe(Config.withDefault(NONE)),
+  /** Live API keys a user may hold, and sessions (a new login past it ends the oldest). */
+  authApiKeysPerUser: positiveInt("AUTH_API_KEYS_PER_USER").pipe(Config.withDefault(10)),
+  authSessionsPerUser: positiveInt("AUTH_SESSIONS_PER_USER").pipe(Config.withDefault(10)),
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),
