@@ -3,7 +3,7 @@
  * system, extras and sample folders, non-video files) and the library's exclusion globs. A root that
  * cannot be read is reported, never taken for empty: its files must not be marked missing.
  */
-import { isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
+import { hasExcludeMarker, isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
 import type { Dirent } from "node:fs"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -76,6 +76,8 @@ export const walk = async (roots: ReadonlyArray<string>, options: WalkOptions): 
       errors.push({ path: dir, message: message(error) })
       return
     }
+    // `.ignore` / `.nomedia`: the owner says this folder holds nothing for the library.
+    if (hasExcludeMarker(entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name))) return
     for (const entry of entries) {
       const path = Path.join(dir, entry.name)
       if (entry.isDirectory()) {
