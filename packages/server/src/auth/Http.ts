@@ -29,10 +29,10 @@ const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
     // A refresh keeps the page's CSRF token; a login starts a new one.
     const keptCsrf = Effect.map(HttpServerRequest.HttpServerRequest, (request) => cookieOf(request.headers, CSRF_COOKIE))
     return handlers
-      .handle("verifyEmail", ({ payload }) => op.AuthVerifyEmail(payload))
-      .handle("resendVerification", ({ payload }) => op.AuthResendVerification(payload))
-      .handle("forgotPassword", ({ payload }) => op.AuthForgotPassword(payload))
-      .handle("resetPassword", ({ payload }) => op.AuthResetPassword(payload))
+      .handle("verifyEmail", ({ payload }) => fromClient(op.AuthVerifyEmail(payload)))
+      .handle("resendVerification", ({ payload }) => fromClient(op.AuthResendVerification(payload)))
+      .handle("forgotPassword", ({ payload }) => fromClient(op.AuthForgotPassword(payload)))
+      .handle("resetPassword", ({ payload }) => fromClient(op.AuthResetPassword(payload)))
       .handle("register", ({ payload }) => op.AuthRegister(payload))
       .handle("login", ({ payload }) => loginAnswer(cookies, payload.cookie)(fromClient(op.AuthLogin(payload))))
       .handle("refresh", ({ payload }) =>

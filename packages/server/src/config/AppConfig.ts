@@ -121,6 +121,11 @@ export const appConfig = Config.all({
   /** Live API keys a user may hold, and sessions (a new login past it ends the oldest). */
   authApiKeysPerUser: positiveInt("AUTH_API_KEYS_PER_USER").pipe(Config.withDefault(10)),
   authSessionsPerUser: positiveInt("AUTH_SESSIONS_PER_USER").pipe(Config.withDefault(10)),
+  /** Forgot-password, resend, verify and reset: requests per client address in a window. */
+  authStrictMax: positiveInt("AUTH_STRICT_MAX").pipe(Config.withDefault(20)),
+  authStrictWindow: Config.duration("AUTH_STRICT_WINDOW").pipe(Config.withDefault(Duration.minutes(15))),
+  /** At most one forgot-password or verification mail per address in this time. */
+  authMailInterval: Config.duration("AUTH_MAIL_INTERVAL").pipe(Config.withDefault(Duration.minutes(5))),
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),
