@@ -41,7 +41,7 @@ export class RequestLimits extends Context.Tag("@mediaserver/auth/RequestLimits"
               if (seen.ipCount > config.authStrictMax) return yield* tooMany(seen.ipRemainingMs, "requests from this address")
             }
             if (address !== undefined) {
-              const seen = yield* count(`${prefix}mail:${digest(address.trim().toLowerCase())}`, mailWindow)
+              const seen = yield* count(`${prefix}mail:${action}:${digest(address.trim().toLowerCase())}`, mailWindow)
               if (seen.ipCount > 1) return yield* tooMany(seen.ipRemainingMs, "mails to this address")
             }
           })

@@ -125,7 +125,7 @@ export const appConfig = Config.all({
   /** Forgot-password, resend, verify and reset: requests per client address in a window. */
   authStrictMax: positiveInt("AUTH_STRICT_MAX").pipe(Config.withDefault(20)),
   authStrictWindow: Config.duration("AUTH_STRICT_WINDOW").pipe(Config.withDefault(Duration.minutes(15))),
-  /** At most one forgot-password or verification mail per address in this time. */
+  /** At most one forgot-password mail, and one verification mail, per address in this time. */
   authMailInterval: Config.duration("AUTH_MAIL_INTERVAL").pipe(Config.withDefault(Duration.minutes(5))),
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
