@@ -125,22 +125,26 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .setPayload(VerifyEmailRequest)
       .addSuccess(User)
       .addError(HttpUnprocessable)
+      .addError(HttpTooManyRequests)
   )
   .add(
     HttpApiEndpoint.post("resendVerification", "/auth/resend-verification")
       .setPayload(EmailRequest)
       .addSuccess(Accepted, { status: 202 })
+      .addError(HttpTooManyRequests)
   )
   .add(
     HttpApiEndpoint.post("forgotPassword", "/auth/forgot-password")
       .setPayload(EmailRequest)
       .addSuccess(Accepted, { status: 202 })
+      .addError(HttpTooManyRequests)
   )
   .add(
     HttpApiEndpoint.post("resetPassword", "/auth/reset-password")
       .setPayload(ResetPasswordRequest)
       .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpUnprocessable)
+      .addError(HttpTooManyRequests)
   )
   .add(
     HttpApiEndpoint.post("changePassword", "/auth/change-password")
@@ -225,7 +229,13 @@ const keyIdPath = Schema.Struct({ keyId: ApiKeyId })
 
 export class ApiKeysApi extends HttpApiGroup.make("apiKeys")
   .add(HttpApiEndpoint.get("list", "/apikeys").addSuccess(Schema.Array(ApiKeyInfo)))
-  .add(HttpApiEndpoint.post("create", "/apikeys").setPayload(CreateApiKeyRequest).addSuccess(CreatedApiKey, { status: 201 }))
+  .add(
+    HttpApiEndpoint.post("create", "/apikeys")
+      .setPayload(CreateApiKeyRequest)
+      .addSuccess(CreatedApiKey, { status: 201 })
+      // The owner holds AUTH_API_KEYS_PER_USER live keys already.
+      .addError(HttpConflict)
+  )
   .add(HttpApiEndpoint.get("get", "/apikeys/:keyId").setPath(keyIdPath).addSuccess(ApiKeyInfo).addError(HttpNotFound))
   .add(
     HttpApiEndpoint.del("revoke", "/apikeys/:keyId")
@@ -252,10 +262,10 @@ export class IdentityRpcs extends RpcGroup.make(
     success: User,
     error: Schema.Union(Conflict, Unprocessable, Forbidden, Unavailable)
   }),
-  Rpc.make("AuthVerifyEmail", { payload: VerifyEmailRequest, success: User, error: Schema.Union(Unprocessable, Unavailable) }),
-  Rpc.make("AuthResendVerification", { payload: EmailRequest, success: Accepted, error: Unavailable }),
-  Rpc.make("AuthForgotPassword", { payload: EmailRequest, success: Accepted, error: Unavailable }),
-  Rpc.make("AuthResetPassword", { payload: ResetPasswordRequest, error: Schema.Union(Unprocessable, Unavailable) }),
+  Rpc.make("AuthVerifyEmail", { payload: VerifyEmailRequest, success: User, error: Schema.Union(Unprocessable, TooManyRequests, Unavailable) }),
+  Rpc.make("AuthResendVerification", { payload: EmailRequest, success: Accepted, error: Schema.Union(TooManyRequests, Unavailable) }),
+  Rpc.make("AuthForgotPassword", { payload: EmailRequest, success: Accepted, error: Schema.Union(TooManyRequests, Unavailable) }),
+  Rpc.make("AuthResetPassword", { payload: ResetPasswordRequest, error: Schema.Union(Unprocessable, TooManyRequests, Unavailable) }),
   Rpc.make("UsersMe", { success: User, error: Schema.Union(Forbidden, NotFound, Unavailable) }).middleware(RpcAuthentication),
   Rpc.make("UsersList", {
     payload: PageParams.pipe(Schema.typeSchema),

@@ -25,7 +25,7 @@ describe("HTTP gateway", () => {
 
       const missing = yield* json(`${url}/api/v1/nope`)
       expect(missing.status).toBe(404)
-      expect(missing.body).toEqual({ code: "NotFound", message: "No route for GET /api/v1/nope" })
+      expect(missing.body).toEqual({ code: "NotFound", message: "No route for GET /api/v1/nope", requestId: expect.any(String) })
 
       const tooLarge = yield* json(`${url}/api/v1/system/ping/x`, { method: "POST", body: "x".repeat(2048) })
       expect(tooLarge.status).toBe(413)

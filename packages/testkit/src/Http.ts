@@ -86,3 +86,9 @@ export const twoNodes = (extraEnv: Record<string, string> = {}) => Effect.gen(fu
   yield* subscribed(client, prefix, 2)
   return { a: a.url, b: b.url, database: db }
 })
+
+/** An answer's body without its per-request `requestId` (error bodies carry one), to compare two answers. */
+export const sansRequestId = (body: unknown): unknown =>
+  typeof body === "object" && body !== null && !Array.isArray(body)
+    ? Object.fromEntries(Object.entries(body).filter(([key]) => key !== "requestId"))
+    : body

@@ -5,7 +5,7 @@ import { Jobs } from "@mediaserver/server/jobs"
 import { Context, Duration, Effect, Fiber, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { account, read, request } from "@mediaserver/testkit/Http"
+import { account, read, request, sansRequestId } from "@mediaserver/testkit/Http"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
 import { libraryNode } from "@mediaserver/testkit/LibraryNode"
@@ -81,6 +81,16 @@ describe("playback", () => {
       for (const _ of [1, 2]) expect((yield* fetchRaw(url, his, bob.auth, { range: "bytes=0-9" })).status).toBe(206)
       expect((yield* request(url, "DELETE", `${grants}/${bob.user.id}`, { auth: admin })).status).toBe(204)
       expect((yield* fetchRaw(url, his, bob.auth, { range: "bytes=0-9" })).status).toBe(404)
+      // Starting playback in a library one cannot see answers exactly as for an item that does not exist.
+      const start = (id: string) =>
+        request(url, "POST", "/api/v1/playback/sessions", { auth: bob.auth, body: { item: { _tag: "movie", id }, client: browser } })
+      const absent = "0d6f1c2e-1111-4222-8333-944455556666"
+      const hidden = yield* start(movies["Clip"] ?? "")
+      const missing = yield* start(absent)
+      expect(hidden.status).toBe(404)
+      expect(missing.status).toBe(404)
+      expect(JSON.stringify(sansRequestId(hidden.body)).replace(movies["Clip"] ?? "", "ID")).toBe(JSON.stringify(sansRequestId(missing.body)).replace(absent, "ID"))
+      expect(JSON.stringify(hidden.body)).not.toContain(libraryId)
 
       // The reference's playback operations and the stream paths are in the OpenAPI document.
       const openapi = yield* Effect.flatMap(request(url, "GET", "/api/openapi.json"), read(OpenApi))

@@ -47,6 +47,13 @@ export const any = (first: Policy, ...rest: ReadonlyArray<Policy>): Policy =>
 /** The admin role, or any role granted `system:admin` (RBAC: permissions are data; admin always has it). */
 export const isAdmin = (user: CurrentUser["Type"]): boolean => user.permissions.includes("system:admin")
 
+/**
+ * The scopes a caller may put on a key they create: never more than the credential in use holds, and
+ * `admin` only for an administrator (a plain account's key cannot do what the account cannot).
+ */
+export const grantableScopes = (user: CurrentUser["Type"]): ReadonlyArray<ApiKeyScope> =>
+  (["read", "write", "admin"] as const).filter((scope) => scopeCovers(user.scopes, scope) && (scope !== "admin" || isAdmin(user)))
+
 export const requireAdmin: Policy = all(
   check(isAdmin, "This operation needs the admin role"),
   requireScope("admin")

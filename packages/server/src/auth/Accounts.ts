@@ -129,6 +129,8 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             accessExpiresAt,
             expiresAt
           })
+          // AUTH_SESSIONS_PER_USER: the oldest sessions end (on every node) so the new one fits.
+          yield* Effect.flatMap(sessions.keepNewest(user.id, config.authSessionsPerUser), authenticator.forgetSessions)
           yield* activity.record({ action: "auth.login", userId: user.id, resourceType: "session", resourceId: id, ...client })
           return tokens(access, refresh, id, accessExpiresAt, toUser(user))
         })

@@ -2,6 +2,7 @@
 import {
   ApiKeyId,
   ApiKeyInfo,
+  Conflict,
   type CreateApiKeyRequest,
   CreatedApiKey,
   type DatabaseError,
@@ -14,7 +15,8 @@ import { randomUUID } from "node:crypto"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { type ApiKeyRow, ApiKeysRepo } from "./ApiKeysRepo.js"
 import { Authenticator } from "./Authenticator.js"
-import { scopeCovers } from "../access/Policy.js"
+import { grantableScopes } from "../access/Policy.js"
+import { AppConfig } from "../config/AppConfig.js"
 import { digest, newApiKey } from "./Tokens.js"
 
 const DAY_MS = 86_400_000
@@ -33,7 +35,7 @@ const toInfo = (row: ApiKeyRow): ApiKeyInfo =>
 export class ApiKeys extends Context.Tag("@mediaserver/auth/ApiKeys")<
   ApiKeys,
   {
-    readonly create: (caller: Principal, request: CreateApiKeyRequest) => Effect.Effect<CreatedApiKey, Forbidden | DatabaseError>
+    readonly create: (caller: Principal, request: CreateApiKeyRequest) => Effect.Effect<CreatedApiKey, Forbidden | Conflict | DatabaseError>
     readonly list: (caller: Principal) => Effect.Effect<ReadonlyArray<ApiKeyInfo>, DatabaseError>
     readonly get: (caller: Principal, id: ApiKeyId) => Effect.Effect<ApiKeyInfo, NotFound | DatabaseError>
     readonly revoke: (caller: Principal, id: ApiKeyId) => Effect.Effect<void, NotFound | DatabaseError>
@@ -43,16 +45,23 @@ export class ApiKeys extends Context.Tag("@mediaserver/auth/ApiKeys")<
     ApiKeys,
     Effect.gen(function* () {
       const repo = yield* ApiKeysRepo
+      const maxKeys = (yield* AppConfig).authApiKeysPerUser
       const authenticator = yield* Authenticator
       const activity = yield* ActivityLog
       const notFound = (id: ApiKeyId) => new NotFound({ message: `No API key ${id}` })
       return {
         create: (caller, request) =>
           Effect.gen(function* () {
-            // A key never holds more than its creator: a write key cannot mint an admin key.
-            const excess = request.scopes.filter((scope) => !scopeCovers(caller.scopes, scope))
+            // A key never holds more than its creator: a write key cannot mint an admin key, nor a plain user.
+            const grantable = grantableScopes(caller)
+            const excess = request.scopes.filter((scope) => !grantable.includes(scope))
             if (excess.length > 0) {
               return yield* new Forbidden({ message: `Cannot grant scopes you do not hold: ${excess.join(", ")}` })
+            }
+            const now = Date.now()
+            const live = (yield* repo.list(caller.userId)).filter((row) => row.expires_at === null || row.expires_at.getTime() > now)
+            if (live.length >= maxKeys) {
+              return yield* new Conflict({ message: `At most ${maxKeys} API keys per user: revoke one first`, details: { limit: maxKeys } })
             }
             const key = newApiKey()
             const row = yield* repo.create({

@@ -4,7 +4,9 @@
  */
 import { Headers, type HttpApp, HttpServerRequest } from "@effect/platform"
 import { randomBytes } from "node:crypto"
+import { BlockList, isIP } from "node:net"
 import { Context, Effect, Option } from "effect"
+import type { AppConfigShape } from "../config/AppConfig.js"
 
 /** Where a login comes from: counted by the per-address limits, shown in the session list. */
 export interface ClientInfo {
@@ -14,20 +16,54 @@ export interface ClientInfo {
 
 export class RequestClient extends Context.Tag("@mediaserver/auth/RequestClient")<RequestClient, ClientInfo>() {}
 
+/** Which peers are our own proxies (AUTH_TRUSTED_PROXIES; AUTH_TRUST_PROXY: whatever the socket peer is). */
+export interface ProxyTrust {
+  readonly peerTrusted: (address: string) => boolean
+  readonly trusted: (address: string) => boolean
+}
+
+// "::ffff:10.0.0.1" is how a dual-stack socket names an IPv4 peer.
+const plain = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "")
+
+export const proxyTrust = (config: Pick<AppConfigShape, "authTrustProxy" | "authTrustedProxies">): ProxyTrust => {
+  const list = new BlockList()
+  for (const range of config.authTrustedProxies) {
+    const [ip = "", bits] = range.split("/")
+    const family = isIP(ip) === 6 ? "ipv6" : "ipv4"
+    if (isIP(ip) === 0) continue
+    if (bits === undefined) list.addAddress(ip, family)
+    else list.addSubnet(ip, Number(bits), family)
+  }
+  const trusted = (address: string) => {
+    const ip = plain(address)
+    const family = isIP(ip)
+    return family !== 0 && list.check(ip, family === 6 ? "ipv6" : "ipv4")
+  }
+  return { trusted, peerTrusted: (address) => config.authTrustProxy || trusted(address) }
+}
+
 /**
- * The socket's address; X-Forwarded-For (its last entry: the one our proxy added) only when
- * AUTH_TRUST_PROXY says a proxy in front sets it, since a client can send any value.
+ * The client: the socket's address, unless that is one of our proxies; then the right-most address of
+ * X-Forwarded-For (or X-Real-IP) that is not one of ours, since everything left of it was written by
+ * whoever sent the request and can be any value.
  */
-const addressOf = (request: HttpServerRequest.HttpServerRequest, trustProxy: boolean): string | null => {
-  const forwarded = trustProxy ? request.headers["x-forwarded-for"]?.split(",").pop()?.trim() : undefined
-  return forwarded !== undefined && forwarded !== "" ? forwarded : Option.getOrNull(request.remoteAddress)
+export const clientAddress = (request: HttpServerRequest.HttpServerRequest, trust: ProxyTrust): string | null => {
+  const peer = Option.getOrNull(request.remoteAddress)
+  if (peer === null || !trust.peerTrusted(peer)) return peer
+  const forwarded = request.headers["x-forwarded-for"] ?? request.headers["x-real-ip"] ?? ""
+  const chain = forwarded.split(",").map((entry) => plain(entry.trim())).filter((entry) => isIP(entry) !== 0)
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const hop = chain[i]
+    if (hop !== undefined && (i === 0 || !trust.trusted(hop))) return hop
+  }
+  return plain(peer)
 }
 
 /** The client of a REST call. */
-export const httpClientInfo = (trustProxy: boolean): Effect.Effect<ClientInfo, never, HttpServerRequest.HttpServerRequest> =>
+export const httpClientInfo = (trust: ProxyTrust): Effect.Effect<ClientInfo, never, HttpServerRequest.HttpServerRequest> =>
   Effect.map(HttpServerRequest.HttpServerRequest, (request) => ({
     userAgent: request.headers["user-agent"] ?? null,
-    ip: addressOf(request, trustProxy)
+    ip: clientAddress(request, trust)
   }))
 
 /**
@@ -38,9 +74,9 @@ export const httpClientInfo = (trustProxy: boolean): Effect.Effect<ClientInfo, n
 const PEER_HEADER = `x-mediaserver-peer-${randomBytes(16).toString("hex")}`
 
 /** The RPC endpoint's HTTP app with the caller's address recorded for its handlers. */
-export const withPeerAddress = (trustProxy: boolean) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
+export const withPeerAddress = (trust: ProxyTrust) => <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R> =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    const ip = addressOf(request, trustProxy)
+    const ip = clientAddress(request, trust)
     if (ip === null) return app
     return Effect.provideService(app, HttpServerRequest.HttpServerRequest, request.modify({ headers: Headers.set(request.headers, PEER_HEADER, ip) }))
   })
@@ -52,8 +88,8 @@ export const rpcClientInfo = (headers: Headers.Headers): ClientInfo => ({
 })
 
 /** The REST side: runs an operation with the HTTP request's client. */
-export const fromHttpClient = (trustProxy: boolean) => <A, E, R>(operation: Effect.Effect<A, E, R>) =>
-  Effect.provideServiceEffect(operation, RequestClient, httpClientInfo(trustProxy))
+export const fromHttpClient = (trust: ProxyTrust) => <A, E, R>(operation: Effect.Effect<A, E, R>) =>
+  Effect.provideServiceEffect(operation, RequestClient, httpClientInfo(trust))
 
 /** The RPC side: runs an operation with the call's client. */
 export const fromRpcClient = (headers: Headers.Headers) => <A, E, R>(operation: Effect.Effect<A, E, R>) =>

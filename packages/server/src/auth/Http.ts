@@ -3,7 +3,7 @@ import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { CSRF_COOKIE, MediaApi, REFRESH_COOKIE, type RefreshRequest } from "@mediaserver/domain"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
-import { fromHttpClient } from "./ClientInfo.js"
+import { fromHttpClient, proxyTrust } from "./ClientInfo.js"
 import { checkCsrf, clearSessionCookies, cookieOf, cookieSettingsOf, MISSING_REFRESH, setSessionCookies } from "./Cookies.js"
 import { loginAnswer } from "./LoginAnswer.js"
 import { makeAccountOperations, makeIdentityOperations } from "./Operations.js"
@@ -24,15 +24,15 @@ const AuthHttp = HttpApiBuilder.group(MediaApi, "auth", (handlers) =>
     const op = yield* makeIdentityOperations
     const account = yield* makeAccountOperations
     const config = yield* AppConfig
-    const fromClient = fromHttpClient(config.authTrustProxy)
+    const fromClient = fromHttpClient(proxyTrust(config))
     const cookies = cookieSettingsOf(config)
     // A refresh keeps the page's CSRF token; a login starts a new one.
     const keptCsrf = Effect.map(HttpServerRequest.HttpServerRequest, (request) => cookieOf(request.headers, CSRF_COOKIE))
     return handlers
-      .handle("verifyEmail", ({ payload }) => op.AuthVerifyEmail(payload))
-      .handle("resendVerification", ({ payload }) => op.AuthResendVerification(payload))
-      .handle("forgotPassword", ({ payload }) => op.AuthForgotPassword(payload))
-      .handle("resetPassword", ({ payload }) => op.AuthResetPassword(payload))
+      .handle("verifyEmail", ({ payload }) => fromClient(op.AuthVerifyEmail(payload)))
+      .handle("resendVerification", ({ payload }) => fromClient(op.AuthResendVerification(payload)))
+      .handle("forgotPassword", ({ payload }) => fromClient(op.AuthForgotPassword(payload)))
+      .handle("resetPassword", ({ payload }) => fromClient(op.AuthResetPassword(payload)))
       .handle("register", ({ payload }) => op.AuthRegister(payload))
       .handle("login", ({ payload }) => loginAnswer(cookies, payload.cookie)(fromClient(op.AuthLogin(payload))))
       .handle("refresh", ({ payload }) =>

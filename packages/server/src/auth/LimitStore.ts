@@ -6,7 +6,7 @@
  * reach the maximum, `level` (kept a day) is bumped and `lock` is set for base * 2^(level-1), capped.
  * In-process time is the Effect Clock, so the lockout schedule can be tested with TestClock.
  */
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Duration, Effect, Option, Schema } from "effect"
 import type { Redis } from "ioredis"
 import { LRUCache } from "lru-cache"
 
@@ -137,4 +137,21 @@ export const memoryLimitStore = (maxEntries: number): LimitStore => {
         counters.delete(keys.level)
       })
   }
+}
+
+// A slow Redis must not hold requests for long; past this, this node's own counters answer.
+const REDIS_TIMEOUT = Duration.seconds(1)
+
+/** Runs counter operations on Redis (shared by every node) when configured, on this node's counters when it fails. */
+export const limitRunner = (maxEntries: number, redis: Option.Option<Redis>) => {
+  const memory = memoryLimitStore(maxEntries)
+  const store: LimitStore = Option.match(redis, { onNone: () => memory, onSome: redisLimitStore })
+  return <A>(op: (s: LimitStore) => Effect.Effect<A, unknown>): Effect.Effect<A> =>
+    store === memory
+      ? Effect.orDie(op(memory))
+      : op(store).pipe(
+        Effect.timeoutFail({ duration: REDIS_TIMEOUT, onTimeout: () => "timeout" }),
+        Effect.tapError(() => Effect.logDebug("request limits: Redis unavailable, using local counters")),
+        Effect.orElse(() => Effect.orDie(op(memory)))
+      )
 }

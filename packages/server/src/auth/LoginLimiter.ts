@@ -8,14 +8,12 @@
  * to its own in-process counters rather than refusing or waving through every login.
  */
 import { TooManyRequests } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option } from "effect"
+import { Context, Duration, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { RedisConnection } from "../redis/Redis.js"
-import { type AccountKeys, type LimitStore, memoryLimitStore, redisLimitStore } from "./LimitStore.js"
+import { type AccountKeys, limitRunner } from "./LimitStore.js"
 import { digest } from "./Tokens.js"
 
-// A slow Redis must not hold logins for long; past this, this node's own counters answer.
-const REDIS_TIMEOUT = Duration.seconds(1)
 const LEVEL_TTL = Duration.days(1)
 
 const tooMany = (retryAfterMs: number) =>
@@ -42,17 +40,7 @@ export class LoginLimiter extends Context.Tag("@mediaserver/auth/LoginLimiter")<
     Effect.gen(function* () {
       const config = yield* AppConfig
       const redis = yield* RedisConnection
-      const memory = memoryLimitStore(config.authLimiterMaxEntries)
-      const store: LimitStore = Option.match(redis, { onNone: () => memory, onSome: redisLimitStore })
-      // Redis first (shared), this node's counters when it fails.
-      const run = <A>(op: (s: LimitStore) => Effect.Effect<A, unknown>): Effect.Effect<A> =>
-        store === memory
-          ? Effect.orDie(op(memory))
-          : op(store).pipe(
-            Effect.timeoutFail({ duration: REDIS_TIMEOUT, onTimeout: () => "timeout" }),
-            Effect.tapError(() => Effect.logDebug("login limiter: Redis unavailable, using local counters")),
-            Effect.orElse(() => Effect.orDie(op(memory)))
-          )
+      const run = limitRunner(config.authLimiterMaxEntries, redis)
 
       const prefix = `${config.cacheKeyPrefix}login:`
       const windowMs = Duration.toMillis(config.authLoginWindow)

@@ -5,6 +5,7 @@
 import { HttpServerRequest } from "@effect/platform"
 import { Authentication, RpcAuthentication } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
+import { noteUser } from "../observability/RequestNote.js"
 import { Authenticator } from "./Authenticator.js"
 
 // The HttpApi tries each declared security scheme in turn; both schemes resolve the same headers, so
@@ -13,7 +14,10 @@ export const AuthenticationLive = Layer.effect(
   Authentication,
   Effect.map(Authenticator, (authenticator) => {
     const resolve = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-      authenticator.authenticate(request.headers, request.method))
+      authenticator.authenticate(request.headers, request.method)).pipe(
+      // The request's log line names the caller.
+      Effect.tap((principal) => noteUser(principal.userId))
+    )
     return { bearer: () => resolve, apiKey: () => resolve, cookie: () => resolve }
   })
 )
@@ -21,5 +25,6 @@ export const AuthenticationLive = Layer.effect(
 export const RpcAuthenticationLive = Layer.effect(
   RpcAuthentication,
   // RPC requests are POSTs: a cookie-authenticated call always needs the CSRF header.
-  Effect.map(Authenticator, (authenticator) => ({ headers }) => authenticator.authenticate(headers, "POST"))
+  Effect.map(Authenticator, (authenticator) => ({ headers }) =>
+    Effect.tap(authenticator.authenticate(headers, "POST"), (principal) => noteUser(principal.userId)))
 )

@@ -7,6 +7,7 @@
 import {
   type ApiKeyId,
   type ChangePasswordRequest,
+  Conflict,
   type CreateApiKeyRequest,
   IdentityRpcs,
   type SessionId,
@@ -19,17 +20,24 @@ import { RequestClient } from "./ClientInfo.js"
 import { MISSING_REFRESH } from "./Cookies.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { all, asCaller, canRead, canWrite, orUnavailable, requireAdmin, requirePermission, requireSession, withPolicy } from "../access/Policy.js"
+import { type LimitedAction, RequestLimits } from "./RequestLimits.js"
 import { Users } from "./Users.js"
 
 export const makeIdentityOperations = Effect.gen(function* () {
   const accounts = yield* Accounts
   const users = yield* Users
   const email = yield* EmailFlows
+  const limits = yield* RequestLimits
+  // Counted before anything happens: a refused request sends no mail and spends no token.
+  const limited = (action: LimitedAction, address?: string) =>
+    Effect.flatMap(RequestClient, (from) => limits.hit(action, from.ip, address))
   return IdentityRpcs.of({
-    AuthVerifyEmail: ({ token }) => orUnavailable(email.verifyEmail(token)),
-    AuthResendVerification: (request) => email.resendVerification(request.email),
-    AuthForgotPassword: (request) => email.forgotPassword(request.email),
-    AuthResetPassword: ({ newPassword, token }) => orUnavailable(Effect.asVoid(email.resetPassword(token, newPassword))),
+    AuthVerifyEmail: ({ token }) => Effect.zipRight(limited("verifyEmail"), orUnavailable(email.verifyEmail(token))),
+    AuthResendVerification: (request) =>
+      Effect.zipRight(limited("resendVerification", request.email), email.resendVerification(request.email)),
+    AuthForgotPassword: (request) => Effect.zipRight(limited("forgotPassword", request.email), email.forgotPassword(request.email)),
+    AuthResetPassword: ({ newPassword, token }) =>
+      Effect.zipRight(limited("resetPassword"), orUnavailable(Effect.asVoid(email.resetPassword(token, newPassword)))),
     AuthLogin: (request) => orUnavailable(Effect.flatMap(RequestClient, (from) => accounts.login(request, from))),
     AuthRefresh: ({ refreshToken }) =>
       refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
@@ -58,6 +66,11 @@ export const makeAccountOperations = Effect.gen(function* () {
     ApiKeysGet: ({ keyId }: { readonly keyId: ApiKeyId }) => asCaller(canRead)((me) => keys.get(me, keyId)),
     ApiKeysCreate: (request: CreateApiKeyRequest) => manageKeys((me) => keys.create(me, request)),
     ApiKeysRevoke: ({ keyId }: { readonly keyId: ApiKeyId }) => manageKeys((me) => keys.revoke(me, keyId)),
-    AdminUsersDelete: ({ userId }: { readonly userId: UserId }) => withPolicy(requireAdmin)(users.delete(userId))
+    // An admin locking themselves out by accident is worse than the extra step of asking another admin.
+    AdminUsersDelete: ({ userId }: { readonly userId: UserId }) =>
+      asCaller(requireAdmin)((me) =>
+        me.userId === userId
+          ? Effect.fail(new Conflict({ message: "You cannot delete your own account through the admin API" }))
+          : users.delete(userId))
   }
 })

@@ -6,5 +6,12 @@ import { makeIdentityOperations } from "./Operations.js"
 
 export const IdentityRpcLive = IdentityRpcs.toLayer(
   Effect.map(makeIdentityOperations, (op) =>
-    IdentityRpcs.of({ ...op, AuthLogin: (request, { headers }) => fromRpcClient(headers)(op.AuthLogin(request)) }))
+    IdentityRpcs.of({
+      ...op,
+      AuthLogin: (request, { headers }) => fromRpcClient(headers)(op.AuthLogin(request)),
+      AuthVerifyEmail: (request, { headers }) => fromRpcClient(headers)(op.AuthVerifyEmail(request)),
+      AuthResendVerification: (request, { headers }) => fromRpcClient(headers)(op.AuthResendVerification(request)),
+      AuthForgotPassword: (request, { headers }) => fromRpcClient(headers)(op.AuthForgotPassword(request)),
+      AuthResetPassword: (request, { headers }) => fromRpcClient(headers)(op.AuthResetPassword(request))
+    }))
 )

@@ -69,6 +69,8 @@ export class SessionsRepo extends Context.Tag("@mediaserver/auth/SessionsRepo")<
       which: { readonly only?: string; readonly except?: string }
     ) => Effect.Effect<ReadonlyArray<string>, DatabaseError>
     readonly touch: (seen: ReadonlyArray<readonly [string, Date]>) => Effect.Effect<void, DatabaseError>
+    /** Deletes all but the user's `keep` newest sessions; returns their access digests. */
+    readonly keepNewest: (userId: UserId, keep: number) => Effect.Effect<ReadonlyArray<string>, DatabaseError>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -121,6 +123,13 @@ export class SessionsRepo extends Context.Tag("@mediaserver/auth/SessionsRepo")<
               ${which.except === undefined ? sql`` : sql`AND id <> ${which.except}`}
             RETURNING access_hash
           `.pipe(Effect.flatMap(decodeHashes), Effect.map((rows) => rows.map((row) => row.access_hash)), wrapSql("sessions.delete")),
+        keepNewest: (userId, keep) =>
+          sql`
+            DELETE FROM sessions WHERE id IN (
+              SELECT id FROM sessions WHERE user_id = ${userId} ORDER BY created_at DESC, id DESC OFFSET ${keep}
+            )
+            RETURNING access_hash
+          `.pipe(Effect.flatMap(decodeHashes), Effect.map((rows) => rows.map((row) => row.access_hash)), wrapSql("sessions.keepNewest")),
         touch: (seen) =>
           seen.length === 0
             ? Effect.void

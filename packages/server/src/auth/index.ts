@@ -18,6 +18,7 @@ import { UserCache } from "../access/UserCache.js"
 import { UsersRepo } from "./UsersRepo.js"
 import { ActivityLog } from "../activity/ActivityLog.js"
 import { Mailer } from "../email/Mailer.js"
+import { RequestLimits } from "./RequestLimits.js"
 import { Enforcer, Rbac, RbacRepo } from "../rbac/index.js"
 
 export { AuthCleanup } from "./Cleanup.js"
@@ -30,7 +31,7 @@ const Repos = Layer.mergeAll(UsersRepo.layer, SessionsRepo.layer, ApiKeysRepo.la
 /** The identity services (needs SqlClient, CacheStore, RedisConnection, AppConfig, and the LoginGate of mfa/). */
 export const IdentityLive = Layer.mergeAll(Accounts.layer, ApiKeys.layer, Users.layer, Rbac.layer).pipe(
   Layer.provideMerge(EmailFlows.layer),
-  Layer.provideMerge(Layer.merge(Authenticator.layer, LoginLimiter.layer)),
+  Layer.provideMerge(Layer.mergeAll(Authenticator.layer, LoginLimiter.layer, RequestLimits.layer)),
   Layer.provideMerge(Layer.merge(Enforcer.layer, UserCache.layer)),
   Layer.provideMerge(Layer.merge(Passwords.layer, SecretBox.layer)),
   Layer.provideMerge(Repos)

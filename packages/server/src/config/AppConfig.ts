@@ -56,6 +56,7 @@ const queueSize = (queue: JobQueue) =>
 /** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
 export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
 const DEFAULT_PROVIDERS: Array<string> = ["tmdb"]
+const NONE: Array<string> = []
 
 export const appConfig = Config.all({
   port: port("PORT").pipe(Config.withDefault(8096)),
@@ -92,6 +93,8 @@ export const appConfig = Config.all({
   mediaToolsPackaged: Config.boolean("MEDIA_TOOLS_PACKAGED").pipe(Config.withDefault(true)),
   /** Where ffmpeg and ffprobe are looked for by name. */
   searchPath: Config.string("PATH").pipe(Config.withDefault("")),
+  /** Origins whose pages may call the API with credentials (comma-separated; "*": any origin, without credentials). */
+  corsOrigins: Config.array(Config.string(), "CORS_ORIGINS").pipe(Config.withDefault(NONE)),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
   shutdownTimeout: Config.duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   otlpEndpoint: Config.option(Config.string("OTEL_EXPORTER_OTLP_ENDPOINT")),
@@ -115,6 +118,19 @@ export const appConfig = Config.all({
   authLockoutMax: Config.duration("AUTH_LOCKOUT_MAX").pipe(Config.withDefault(Duration.hours(1))),
   /** Behind a reverse proxy: take the client IP from X-Forwarded-For (its last entry) instead of the socket. */
   authTrustProxy: Config.boolean("AUTH_TRUST_PROXY").pipe(Config.withDefault(false)),
+  /**
+   * Our proxies (comma-separated addresses or CIDR ranges): from one of them, the client is the right-most
+   * address of X-Forwarded-For / X-Real-IP not in this list.
+   */
+  authTrustedProxies: Config.array(Config.string(), "AUTH_TRUSTED_PROXIES").pipe(Config.withDefault(NONE)),
+  /** Live API keys a user may hold, and sessions (a new login past it ends the oldest). */
+  authApiKeysPerUser: positiveInt("AUTH_API_KEYS_PER_USER").pipe(Config.withDefault(10)),
+  authSessionsPerUser: positiveInt("AUTH_SESSIONS_PER_USER").pipe(Config.withDefault(10)),
+  /** Forgot-password, resend, verify and reset: requests per client address in a window. */
+  authStrictMax: positiveInt("AUTH_STRICT_MAX").pipe(Config.withDefault(20)),
+  authStrictWindow: Config.duration("AUTH_STRICT_WINDOW").pipe(Config.withDefault(Duration.minutes(15))),
+  /** At most one forgot-password mail, and one verification mail, per address in this time. */
+  authMailInterval: Config.duration("AUTH_MAIL_INTERVAL").pipe(Config.withDefault(Duration.minutes(5))),
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),

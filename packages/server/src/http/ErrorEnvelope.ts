@@ -7,6 +7,7 @@
  * tagged errors that reached here undeclared, and defects (500, details only in the log).
  */
 import {
+  HttpBody,
   HttpLayerRouter,
   HttpServerError,
   HttpServerRequest,
@@ -17,6 +18,9 @@ import { Cause, Effect, FiberRef, LogLevel, Metric, MetricLabel, Option, Predica
 import { AppConfig } from "../config/AppConfig.js"
 import { RequestPriority } from "../system/RequestPriority.js"
 import { httpDuration, httpRequests } from "../observability/Metrics.js"
+import { currentRequestNote, type RequestNote } from "../observability/RequestNote.js"
+import { finish, hasBody, mediaTypeOf, optionsResponse, REQUEST_ID_HEADER, requestIdOf } from "./Conventions.js"
+import { refusedBodyType, RouteIndex } from "./RouteIndex.js"
 
 export const errorResponse = (status: number, body: ErrorBody) =>
   HttpServerResponse.unsafeJson(body, { status, headers: { "cache-control": "no-store" } })
@@ -51,7 +55,7 @@ const reshapeDecodeError = (response: HttpServerResponse.HttpServerResponse) => 
   })
 }
 
-const fromCause = (request: HttpServerRequest.HttpServerRequest, cause: Cause.Cause<unknown>) =>
+const fromCause = (routes: RouteIndex["Type"], request: HttpServerRequest.HttpServerRequest, cause: Cause.Cause<unknown>) =>
   Effect.gen(function* () {
     // HttpApiBuilder reads the body with Effect.orDie: a RequestError (malformed body, maxBytes) is a defect.
     const failure = Option.orElse(Cause.failureOption(cause), () =>
@@ -59,13 +63,19 @@ const fromCause = (request: HttpServerRequest.HttpServerRequest, cause: Cause.Ca
     if (Option.isSome(failure)) {
       const error = failure.value
       if (error instanceof HttpServerError.RouteNotFound) {
+        const allow = routes.allowed(request.url)
+        if (allow.length > 0) {
+          return errorResponse(405, { code: "MethodNotAllowed", message: `${request.method} is not allowed here; allowed: ${allow.join(", ")}` }).pipe(
+            HttpServerResponse.setHeader("allow", allow.join(", ")))
+        }
         return errorResponse(404, { code: "NotFound", message: `No route for ${request.method} ${request.url.split("?")[0]}` })
       }
       if (error instanceof HttpServerError.RequestError) {
         if (String(error.cause).includes("maxBytes exceeded")) {
           return errorResponse(413, { code: "PayloadTooLarge", message: "Request body is larger than the limit" })
         }
-        return errorResponse(400, { code: "BadRequest", message: `Malformed request body: ${error.description ?? String(error.cause)}` })
+        // The parser's own words (positions, tokens of the body) are no business of the caller's.
+        return errorResponse(400, { code: "BadRequest", message: "Malformed request body: expected valid JSON" })
       }
       if (hasTag(error) && isKnownTag(error._tag)) {
         const message = typeof error.message === "string" ? error.message : error._tag
@@ -105,7 +115,7 @@ const seriesFor = (method: string, route: string, status: number) => {
   return found
 }
 
-const record = (request: HttpServerRequest.HttpServerRequest, status: number, seconds: number) =>
+const record = (request: HttpServerRequest.HttpServerRequest, status: number, seconds: number, note: RequestNote) =>
   Effect.withFiberRuntime<void>((fiber) => {
     const route = routeLabel(request.url, status)
     const { count, duration } = seriesFor(request.method, route, status)
@@ -114,39 +124,75 @@ const record = (request: HttpServerRequest.HttpServerRequest, status: number, se
     const level = QUIET_PATHS.has(route) && status < 400 ? LogLevel.Debug : LogLevel.Info
     // Skip building annotations for a line the minimum level would drop anyway.
     if (LogLevel.lessThan(level, fiber.getFiberRef(FiberRef.currentMinimumLogLevel))) return Effect.void
+    // One line per request; the request id is already an annotation of every line of the request.
     return Effect.logWithLevel(level, "http").pipe(
       Effect.annotateLogs({
         method: request.method,
-        url: request.url,
+        route,
         status,
-        durationMs: Math.round(seconds * 1e4) / 10
+        durationMs: Math.round(seconds * 1e4) / 10,
+        ...(note.userId === undefined ? {} : { userId: note.userId })
       })
     )
   })
 
+/** Error bodies name the request (`requestId`), and a 429 says when to come back (`Retry-After`). */
+const stampError = (response: HttpServerResponse.HttpServerResponse, requestId: string) => {
+  if (response.status < 400 || response.body._tag !== "Uint8Array" || !(response.body.contentType ?? "").includes("json")) return response
+  const parsed = Option.getOrUndefined(parseJson(new TextDecoder().decode(response.body.body)))
+  if (!Predicate.isRecord(parsed)) return response
+  const stamped = HttpServerResponse.setBody(response, HttpBody.unsafeJson({ ...parsed, requestId }))
+  const retryAfterMs = parsed["retryAfterMs"]
+  return response.status === 429 && typeof retryAfterMs === "number" && response.headers["retry-after"] === undefined
+    ? HttpServerResponse.setHeader(stamped, "retry-after", String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+    : stamped
+}
+
+const unsupported = (types: ReadonlyArray<string>) =>
+  errorResponse(415, { code: "UnsupportedMediaType", message: `Send the body as ${types.join(" or ")}`, details: { accepted: types } })
+
+/**
+ * The one global middleware: every request gets its id (log annotation, header, error bodies), the
+ * conventions of Conventions.ts, OPTIONS/405/415 answers, the error envelope, one log line and metrics.
+ */
 export const ErrorEnvelope = HttpLayerRouter.middleware(
   Effect.gen(function* () {
-    const { maxBodyBytes } = yield* AppConfig
+    const { maxBodyBytes, corsOrigins } = yield* AppConfig
     const priority = yield* RequestPriority
+    const routes = yield* RouteIndex
+    const cors = { origins: new Set(corsOrigins) }
     return (
       httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled>
     ): Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled, HttpServerRequest.HttpServerRequest> =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         const started = performance.now()
+        const requestId = requestIdOf(request.headers[REQUEST_ID_HEADER])
+        const note: RequestNote = { userId: undefined }
         const declared = Number(request.headers["content-length"] ?? "0")
-        const tooLarge = Effect.succeed(
-          errorResponse(413, { code: "PayloadTooLarge", message: `Request body is over ${maxBodyBytes} bytes` }).pipe(
-            HttpServerResponse.setHeader("connection", "close")
-          )
-        )
         const handle = (effect: typeof httpEffect) => effect.pipe(
           Effect.map(reshapeDecodeError),
-          Effect.catchAllCause((cause) => fromCause(request, cause))
+          Effect.catchAllCause((cause) => fromCause(routes, request, cause))
         )
-        // A chunked body without Content-Length is cut by MaxBodySize once it passes the limit: the
-        // platform destroys the stream, so that client sees the connection close instead of a 413.
-        const response = declared > maxBodyBytes ? tooLarge : priority.serving(handle(httpEffect))
-        return Effect.tap(response, (res) => record(request, res.status, (performance.now() - started) / 1000))
+        const refused = hasBody(request) ? refusedBodyType(request.method, request.url, mediaTypeOf(request)) : undefined
+        const response = request.method === "OPTIONS" && routes.allowed(request.url).length > 0
+          ? Effect.succeed(optionsResponse(cors, request, [...routes.allowed(request.url), "OPTIONS"]))
+          // A chunked body without Content-Length is cut by MaxBodySize once it passes the limit: the
+          // platform destroys the stream, so that client sees the connection close instead of a 413.
+          : declared > maxBodyBytes
+          ? Effect.succeed(
+            errorResponse(413, { code: "PayloadTooLarge", message: `Request body is over ${maxBodyBytes} bytes` }).pipe(
+              HttpServerResponse.setHeader("connection", "close")
+            )
+          )
+          : refused !== undefined
+          ? Effect.succeed(unsupported(refused))
+          : priority.serving(handle(httpEffect))
+        return response.pipe(
+          Effect.map((res) => finish(cors, request, requestId, stampError(res, requestId))),
+          Effect.tap((res) => record(request, res.status, (performance.now() - started) / 1000, note)),
+          Effect.locally(currentRequestNote, note),
+          Effect.annotateLogs("requestId", requestId)
+        )
       })
   }),
   { global: true }

@@ -3,7 +3,7 @@ import { HttpApiScalar, HttpLayerRouter } from "@effect/platform"
 import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { AllRpcs, MediaApi } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
-import { withPeerAddress } from "../auth/ClientInfo.js"
+import { proxyTrust, withPeerAddress } from "../auth/ClientInfo.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
@@ -22,6 +22,7 @@ import { ProfileRpcLive, UsersHttpLive } from "../users/index.js"
 import { SystemRpcLive } from "../system/Rpc.js"
 import { ErrorEnvelope } from "./ErrorEnvelope.js"
 import { HealthRoutes } from "./Health.js"
+import { RouteIndex } from "./RouteIndex.js"
 import { WebClientRoutes } from "./WebClient.js"
 
 export const OPENAPI_PATH = "/api/openapi.json"
@@ -54,9 +55,9 @@ const RpcProtocol = Layer.effect(
   RpcServer.Protocol,
   Effect.gen(function* () {
     const router = yield* HttpLayerRouter.HttpRouter
-    const { authTrustProxy } = yield* AppConfig
+    const config = yield* AppConfig
     const { httpApp, protocol } = yield* RpcServer.makeProtocolWithHttpApp
-    yield* router.add("POST", "/rpc", withPeerAddress(authTrustProxy)(httpApp))
+    yield* router.add("POST", "/rpc", withPeerAddress(proxyTrust(config))(httpApp))
     return protocol
   })
 )
@@ -70,8 +71,10 @@ const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
 )
 
 /** A worker node serves probes and metrics only. */
-export const WorkerRoutes = Layer.mergeAll(HealthRoutes).pipe(Layer.provide(ErrorEnvelope))
+export const WorkerRoutes = Layer.mergeAll(HealthRoutes).pipe(Layer.provide(ErrorEnvelope), Layer.provide(RouteIndex.layer))
 
+// The route index records every route added below it (for 405 and OPTIONS): routes join this list.
 export const AllRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, RpcRoutes, HealthRoutes, WebClientRoutes).pipe(
-  Layer.provide(ErrorEnvelope)
+  Layer.provide(ErrorEnvelope),
+  Layer.provide(RouteIndex.layer)
 )

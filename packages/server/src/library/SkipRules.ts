@@ -36,6 +36,15 @@ export const isSkippedDirectory = (name: string): boolean => {
   return EXTRAS_DIRS.has(lower) || SYSTEM_DIRS.has(lower) || lower.endsWith(".trickplay")
 }
 
+/** A file of one of these names in a folder keeps that folder (and all below it) out of scans. Lower-case. */
+const EXCLUDE_MARKERS = new Set([".ignore", ".nomedia"])
+
+/** Whether a folder's file names include an exclusion marker (`.ignore`, `.nomedia`, any case). */
+export const hasExcludeMarker = (names: Iterable<string>): boolean => {
+  for (const name of names) if (EXCLUDE_MARKERS.has(name.toLowerCase())) return true
+  return false
+}
+
 /** The extension of a file name, lower-case with its dot ("" when none). */
 export const extensionOf = (name: string): string => {
   const dot = name.lastIndexOf(".")

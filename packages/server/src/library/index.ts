@@ -13,6 +13,7 @@ export { LibraryRpcLive } from "./Rpc.js"
 export { ContentRepo, Events, Libraries, LibrariesRepo, LibraryAccess, LibraryScans, ScansRepo }
 export type { FileUpsert, MovieFields, SeriesFields } from "./ContentRepo.js"
 export { isCandidateFile, isSkippedDirectory, type ParsedPath, parseMediaPath, type ProviderIds } from "./NameParser.js"
+export { hasExcludeMarker } from "./SkipRules.js"
 export { type NfoData, nfoCandidates, readNfo } from "./Nfo.js"
 export { MediaProbe } from "./Probe.js"
 export { type ProbeOutcome, ProbesRepo, type StaleFile } from "./ProbesRepo.js"

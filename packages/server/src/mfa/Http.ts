@@ -2,7 +2,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { MediaApi } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
-import { fromHttpClient } from "../auth/ClientInfo.js"
+import { fromHttpClient, proxyTrust } from "../auth/ClientInfo.js"
 import { cookieSettingsOf } from "../auth/Cookies.js"
 import { loginAnswer, withRetryAfter } from "../auth/LoginAnswer.js"
 import { AppConfig } from "../config/AppConfig.js"
@@ -11,7 +11,7 @@ import { makeMfaLoginOperations, makeMfaOperations } from "./Operations.js"
 const MfaHttp = HttpApiBuilder.group(MediaApi, "mfa", (handlers) =>
   Effect.gen(function* () {
     const op = yield* makeMfaOperations
-    const fromClient = fromHttpClient((yield* AppConfig).authTrustProxy)
+    const fromClient = fromHttpClient(proxyTrust(yield* AppConfig))
     const limited = <A, E, R>(operation: Effect.Effect<A, E, R>) => withRetryAfter(fromClient(operation))
     return handlers
       .handle("status", ({ urlParams }) => op.MfaStatus(urlParams))
@@ -34,7 +34,7 @@ const MfaLoginHttp = HttpApiBuilder.group(MediaApi, "mfaLogin", (handlers) =>
   Effect.gen(function* () {
     const op = yield* makeMfaLoginOperations
     const config = yield* AppConfig
-    const fromClient = fromHttpClient(config.authTrustProxy)
+    const fromClient = fromHttpClient(proxyTrust(config))
     const answer = (cookie: boolean | undefined) => loginAnswer(cookieSettingsOf(config), cookie)
     return handlers
       .handle("login", ({ payload }) => answer(payload.cookie)(fromClient(op.MfaLogin(payload))))

@@ -2,7 +2,7 @@
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { AuthTokens, MediaApi } from "@mediaserver/domain"
 import { Effect, Layer } from "effect"
-import { fromHttpClient } from "../auth/ClientInfo.js"
+import { fromHttpClient, proxyTrust } from "../auth/ClientInfo.js"
 import { cookieSettingsOf } from "../auth/Cookies.js"
 import { loginAnswer } from "../auth/LoginAnswer.js"
 import { AppConfig } from "../config/AppConfig.js"
@@ -18,7 +18,7 @@ const OidcHttp = HttpApiBuilder.group(MediaApi, "oidc", (handlers) =>
   Effect.gen(function* () {
     const op = yield* makeOidcOperations
     const config = yield* AppConfig
-    const fromClient = fromHttpClient(config.authTrustProxy)
+    const fromClient = fromHttpClient(proxyTrust(config))
     return handlers
       .handle("providers", () => op.OidcProviders())
       .handleRaw("authorize", ({ path }) =>

@@ -171,10 +171,12 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           const file = request.fileId === undefined
             ? files.find((f) => f.probe !== null) ?? files[0]
             : files.find((f) => f.id === request.fileId)
-          if (file === undefined) {
-            return yield* new NotFound({ message: `No playable file for ${request.item._tag} ${request.item.id}`, details: { field: "fileId" } })
-          }
-          yield* access.require(file.library_id, "view")
+          const noFile = new NotFound({ message: `No playable file for ${request.item._tag} ${request.item.id}`, details: { field: "fileId" } })
+          if (file === undefined) return yield* noFile
+          // A library the caller cannot see answers exactly as a missing item: no hint that it exists.
+          yield* access.require(file.library_id, "view").pipe(
+            Effect.catchTags({ NotFound: () => Effect.fail(noFile), Forbidden: () => Effect.fail(noFile) })
+          )
           const info = file.probe ?? (yield* probeNow(file))
           const durationSeconds = (info.durationMs ?? 0) / 1000
           if (durationSeconds <= 0) {

@@ -55,7 +55,8 @@ describe("users", () => {
 
       const last = yield* request(url, "DELETE", `/api/v1/admin/users/${admin.user.id}`, { auth: admin.auth })
       expect(last.status).toBe(409)
-      expect(last.body).toMatchObject({ code: "Conflict", message: "The last admin cannot be deleted" })
+      // Not through the admin API at all: an admin does not delete themselves by accident.
+      expect(last.body).toMatchObject({ code: "Conflict", message: "You cannot delete your own account through the admin API" })
     }))
 
   it.scopedLive("me: get and update; user by id for self and admin only", () =>

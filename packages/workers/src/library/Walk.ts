@@ -4,7 +4,7 @@
  * (VIDEO_TS, BDMV) is found as one file, its own path. A root that
  * cannot be read is reported, never taken for empty: its files must not be marked missing.
  */
-import { discKindOfName, discTitle, isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
+import { discKindOfName, discTitle, hasExcludeMarker, isCandidateFile, isSkippedDirectory } from "@mediaserver/server/library"
 import type { Dirent } from "node:fs"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -82,6 +82,8 @@ export const walk = async (roots: ReadonlyArray<string>, options: WalkOptions): 
       errors.push({ path: dir, message: message(error) })
       return
     }
+    // `.ignore` / `.nomedia`: the owner says this folder holds nothing for the library.
+    if (hasExcludeMarker(entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name))) return
     for (const entry of entries) {
       const path = Path.join(dir, entry.name)
       if (entry.isDirectory()) {
