@@ -4,6 +4,7 @@ import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
+import { AdminIntegrationsApi, ArrAppApi, ArrWebhookApi, IntegrationRpcs } from "./integrationsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
 import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "./oidc.js"
@@ -40,6 +41,9 @@ export class MediaApi extends HttpApi.make("media")
   .add(MetadataApi)
   .add(MetadataRefreshApi)
   .add(ImagesApi)
+  .add(AdminIntegrationsApi)
+  .add(ArrAppApi)
+  .add(ArrWebhookApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
@@ -64,4 +68,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
   .merge(PlaybackRpcs)
   .merge(MetadataRpcs)
+  .merge(IntegrationRpcs)
 export type AllRpcs = typeof AllRpcs
