@@ -7,7 +7,7 @@
 import { SqlClient } from "@effect/sql"
 import { type ArrInstanceId, type DatabaseError, LibraryId, type PathMapping } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
-import { decodeRows, optionalRow, wrapSql } from "../db/Sql.js"
+import { decodeRows, jsonb, optionalRow, wrapSql } from "../db/Sql.js"
 
 /** The app's path as this server sees it: the longest matching mapping's prefix replaced. */
 export const mapPath = (mappings: ReadonlyArray<PathMapping>, path: string): string => {
@@ -126,11 +126,17 @@ export class ArrLibrary extends Context.Tag("@mediaserver/integrations/ArrLibrar
             UPDATE media_files SET state = 'missing', missing_since = coalesce(missing_since, now()), updated_at = now()
             WHERE library_id = ${libraryId} AND starts_with(path, ${`${folder.replace(/\/+$/, "")}/`}) RETURNING id`.pipe(
             Effect.map((rows) => rows.length), wrapSql("arr.markMissingUnder")),
+        // Items or files deleted meanwhile (a scan removed them) leave the link without them, not a failed batch.
         upsertLinks: (rows) =>
           rows.length === 0
             ? Effect.void
             : sql`
-                INSERT INTO arr_links ${sql.insert(rows.map((r) => ({ ...r })))}
+                INSERT INTO arr_links (instance_id, kind, arr_id, movie_id, series_id, media_file_id, path, quality, release_group)
+                SELECT r.instance_id, r.kind, r.arr_id, m.id, s.id, f.id, r.path, r.quality, r.release_group
+                FROM jsonb_to_recordset(${jsonb(rows)}::jsonb) AS r(instance_id uuid, kind text, arr_id int, movie_id uuid,
+                  series_id uuid, media_file_id uuid, path text, quality text, release_group text)
+                LEFT JOIN movies m ON m.id = r.movie_id LEFT JOIN series s ON s.id = r.series_id
+                LEFT JOIN media_files f ON f.id = r.media_file_id
                 ON CONFLICT (instance_id, kind, arr_id) DO UPDATE SET movie_id = EXCLUDED.movie_id, series_id = EXCLUDED.series_id,
                   media_file_id = EXCLUDED.media_file_id, path = EXCLUDED.path, quality = EXCLUDED.quality,
                   release_group = EXCLUDED.release_group, seen_at = now(), removed_at = NULL`.pipe(Effect.asVoid, wrapSql("arr.upsertLinks")),
