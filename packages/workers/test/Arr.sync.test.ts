@@ -60,7 +60,7 @@ describe("*arr sync", () => {
       const again = yield* request(url, "POST", `/api/v1/admin/integrations/radarr/sync?instanceId=${instanceId}`, { auth: admin })
       expect(again.body).toEqual(started.body)
       const status = yield* eventually(request(url, "GET", "/api/v1/admin/integrations/radarr/status", { auth: admin }),
-        (res) => JSON.stringify(res.body).includes(`"state":"completed"`), { what: "sync completed", timeout: "120 seconds", interval: "500 millis" })
+        (res) => JSON.stringify(res.body).includes(`"state":"completed"`), { what: "sync completed", timeout: "400 seconds", interval: "500 millis" })
       const { lastSync } = Schema.decodeUnknownSync(Schema.Struct({ lastSync: Schema.Unknown }))(status.body)
       expect(JSON.stringify(lastSync)).toContain(JSON.stringify({
         state: "completed", done: TITLES, total: TITLES,
@@ -83,7 +83,7 @@ describe("*arr sync", () => {
       expect(second).toMatchObject({ titles: TITLES - 100, removed: 200 })
       const kept = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM movies WHERE library_id = ${lib.id}`
       expect(kept).toEqual([{ n: TITLES - NEW }])
-    }), { timeout: 240_000 })
+    }), { timeout: 600_000 })
 
   it.scopedLive("a burst of 500 webhooks in a second is processed completely and exactly once", () =>
     Effect.gen(function* () {
