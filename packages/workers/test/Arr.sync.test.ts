@@ -64,7 +64,7 @@ describe("*arr sync", () => {
       const { lastSync } = Schema.decodeUnknownSync(Schema.Struct({ lastSync: Schema.Unknown }))(status.body)
       expect(JSON.stringify(lastSync)).toContain(JSON.stringify({
         state: "completed", done: TITLES, total: TITLES,
-        counts: { titles: TITLES, files: TITLES, matchedById: BY_ID, matchedByPath: TITLES - BY_ID - NEW, newFiles: NEW, removed: 0, errors: 0 },
+        counts: { titles: TITLES, files: TITLES, matchedById: BY_ID, matchedByPath: TITLES - BY_ID - NEW, newFiles: BY_ID + NEW, removed: 0, errors: 0 },
         errors: []
       }).slice(1, -1))
       const linked = yield* sql<{ n: number; groups: number }>`
@@ -74,7 +74,8 @@ describe("*arr sync", () => {
       const items = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM arr_links WHERE instance_id = ${instanceId} AND kind = 'movie' AND movie_id IS NOT NULL`
       expect(items).toEqual([{ n: TITLES - NEW }])
       const queued = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE kind = 'library.match_file'`
-      expect(queued).toEqual([{ n: NEW }])
+      // New files: the ones of titles matched by id whose file we never saw, and those of unknown titles.
+      expect(queued).toEqual([{ n: BY_ID + NEW }])
 
       // The app removed 100 titles: their links (title and file) are marked, nothing is deleted.
       yield* fake.addRoute({ method: "GET", path: "/api/v3/movie", response: { body: movies.slice(100) } })
