@@ -19,6 +19,7 @@ export const ActivityAction = Schema.Literal(
   "apikey.revoked",
   "rbac.role_assigned",
   "rbac.role_removed",
-  "rbac.role_permissions_changed"
+  "rbac.role_permissions_changed",
+  "integration.changed"
 )
 export type ActivityAction = typeof ActivityAction.Type

@@ -4,6 +4,7 @@ import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
+import { AdminIntegrationsApi, ArrAppApi, ArrWebhookApi, IntegrationRpcs } from "./integrationsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
 import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "./oidc.js"
@@ -42,6 +43,9 @@ export class MediaApi extends HttpApi.make("media")
   .add(MetadataRefreshApi)
   .add(ImagesApi)
   .add(SearchApi)
+  .add(AdminIntegrationsApi)
+  .add(ArrAppApi)
+  .add(ArrWebhookApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
@@ -67,4 +71,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(PlaybackRpcs)
   .merge(MetadataRpcs)
   .merge(SearchRpcs)
+  .merge(IntegrationRpcs)
 export type AllRpcs = typeof AllRpcs

@@ -2,6 +2,7 @@
 import { Schema } from "effect"
 import { MediaFileId, WatchItem } from "./contentIds.js"
 import { UserId } from "./identity.js"
+import { ArrApp, ArrInstanceId } from "./integrations.js"
 import { LibraryId, ScanCounts, ScanId, ScanStatus } from "./libraries.js"
 import { PlaybackSessionId, PlayMethod } from "./playback.js"
 
@@ -30,5 +31,23 @@ export class PlaybackStopped extends Schema.TaggedClass<PlaybackStopped>()("play
   positionSeconds: Schema.Number
 }) {}
 
-export const DomainEvent = Schema.Union(LibraryScanDone, PlaybackStarted, PlaybackStopped)
+/** Radarr/Sonarr said something about its own health: Health, HealthRestored, ApplicationUpdate. */
+export class IntegrationHealth extends Schema.TaggedClass<IntegrationHealth>()("integration.health", {
+  instanceId: ArrInstanceId,
+  app: ArrApp,
+  eventType: Schema.String,
+  level: Schema.NullOr(Schema.String),
+  message: Schema.String
+}) {}
+
+/** Radarr/Sonarr grabbed a release, or a download needs a person: Grab, ManualInteractionRequired. */
+export class IntegrationGrab extends Schema.TaggedClass<IntegrationGrab>()("integration.grab", {
+  instanceId: ArrInstanceId,
+  app: ArrApp,
+  eventType: Schema.String,
+  title: Schema.String,
+  release: Schema.NullOr(Schema.String)
+}) {}
+
+export const DomainEvent = Schema.Union(LibraryScanDone, PlaybackStarted, PlaybackStopped, IntegrationHealth, IntegrationGrab)
 export type DomainEvent = typeof DomainEvent.Type

@@ -6,6 +6,7 @@
 import { Duration, Schema } from "effect"
 import { EpisodeId, MovieId, PersonId, SeasonId, SeriesId } from "./contentIds.js"
 import type { ErrorFamily } from "./errors.js"
+import { ArrInstanceId } from "./integrations.js"
 import { LibraryId, ScanId } from "./libraries.js"
 import { ReindexScope } from "./search.js"
 
@@ -319,6 +320,33 @@ export const SearchReindexJob = defineJob({
   unique: {}
 })
 
+// --- *arr integrations --------------------------------------------------------------------------
+
+/** A full sync of one Radarr/Sonarr instance: at most one per instance per 5 minutes. */
+export const ArrSyncJob = defineJob({
+  name: "arr.sync",
+  payload: Schema.Struct({ instanceId: ArrInstanceId }),
+  queue: "low",
+  maxAttempts: 3,
+  backoff: { base: "30 seconds", max: "5 minutes" },
+  timeout: "1 hour",
+  unique: { period: "5 minutes" }
+})
+
+/** The schedule's tick (hourly by default): a sync of every enabled instance. */
+export const ArrSyncAllJob = cleanup("arr.sync_all")
+
+/** One recorded webhook event, processed once (the event's identity is its id). */
+export const ArrWebhookJob = defineJob({
+  name: "arr.webhook",
+  payload: Schema.Struct({ eventId: Schema.String }),
+  queue: "default",
+  maxAttempts: 5,
+  backoff: { base: "5 seconds", max: "5 minutes" },
+  timeout: "5 minutes",
+  unique: {}
+})
+
 /** Every kind, by name. Every runner registers a workflow for each (workers enforce a handler each). */
 export const JobCatalogue = {
   [AuthCleanupJob.name]: AuthCleanupJob,
@@ -332,6 +360,9 @@ export const JobCatalogue = {
   [LibraryMatchFileJob.name]: LibraryMatchFileJob,
   [MetadataRefreshLibraryJob.name]: MetadataRefreshLibraryJob,
   [SearchReindexJob.name]: SearchReindexJob,
-  ...MetadataJobs
+  ...MetadataJobs,
+  [ArrSyncJob.name]: ArrSyncJob,
+  [ArrSyncAllJob.name]: ArrSyncAllJob,
+  [ArrWebhookJob.name]: ArrWebhookJob
 }
 export type JobCatalogue = typeof JobCatalogue

@@ -13,6 +13,7 @@ import { ClusterLive } from "./cluster/Cluster.js"
 import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { IdentityLive } from "./auth/index.js"
 import { MfaGateLive, MfaLive } from "./mfa/index.js"
+import { IntegrationsLive } from "./integrations/index.js"
 import { OidcLive } from "./oidc/index.js"
 import { SettingsLive } from "./settings/index.js"
 import { ProfileLive } from "./users/index.js"
@@ -127,8 +128,9 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   // Identity and access: accounts, sessions, API keys, users and the Authenticator behind both middlewares.
   // Profile (preferences, avatar) uses accounts and settings.
   Layer.provide(ProfileLive),
-  // Second factors and single sign-on: they start sessions through Accounts.
-  Layer.provideMerge(Layer.merge(MfaLive, OidcLive)),
+  // Second factors and single sign-on: they start sessions through Accounts. Radarr/Sonarr instances,
+  // sync and webhooks (sealed secrets, like OIDC; their jobs run in background).
+  Layer.provideMerge(Layer.mergeAll(MfaLive, OidcLive, IntegrationsLive)),
   Layer.provideMerge(IdentityLive),
   // Accounts asks this gate whether a correct password still needs a second factor.
   Layer.provideMerge(MfaGateLive),

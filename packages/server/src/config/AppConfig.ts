@@ -197,6 +197,9 @@ export const appConfig = Config.all({
   metadataCircuitCooldown: Config.duration("METADATA_CIRCUIT_COOLDOWN").pipe(Config.withDefault(Duration.seconds(30))),
   /** A 429 asking to wait up to this long is waited out in place; longer, the job retries later. */
   metadataMaxRetryAfter: Config.duration("METADATA_MAX_RETRY_AFTER").pipe(Config.withDefault(Duration.seconds(30))),
+  /** Radarr/Sonarr: per-request timeout and requests per second per instance. */
+  arrTimeout: Config.duration("ARR_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30))),
+  arrRateLimit: positiveInt("ARR_RATE_LIMIT").pipe(Config.withDefault(20)),
   /** Largest image downloaded from a provider. */
   imageMaxBytes: positiveInt("IMAGE_MAX_BYTES").pipe(Config.withDefault(20 * 1024 * 1024)),
   /** Job backoffs longer than this sleep on the durable clock (they survive a restart; the run is replayed after). */

@@ -9,6 +9,7 @@ import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticatio
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
 import { AdminJobsHttpLive } from "../jobs/Http.js"
 import { AdminJobsRpcLive } from "../jobs/Rpc.js"
+import { IntegrationsHttpLive, IntegrationsRpcLive } from "../integrations/index.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
 import { MetadataHttpLive, MetadataRpcLive } from "../metadata/index.js"
 import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
@@ -41,7 +42,9 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
   // Metadata lookups, refresh/edit/match of items, images.
   Layer.provide(MetadataHttpLive.pipe(Layer.provide(AuthenticationLive))),
   // Search: movies, series, episodes, people; reindex.
-  Layer.provide(SearchHttpLive.pipe(Layer.provide(AuthenticationLive)))
+  Layer.provide(SearchHttpLive.pipe(Layer.provide(AuthenticationLive))),
+  // Radarr/Sonarr administration, and their webhooks (the instance's secret is their credential).
+  Layer.provide(IntegrationsHttpLive.pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
@@ -67,7 +70,7 @@ const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
   Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
-  Layer.provide([MfaAllRpcLive, OidcAllRpcLive])
+  Layer.provide([MfaAllRpcLive, OidcAllRpcLive, IntegrationsRpcLive])
 )
 
 /** A worker node serves probes and metrics only. */

@@ -12,10 +12,12 @@ import { AuthCleanup } from "@mediaserver/server/auth"
 import type { AppConfig } from "@mediaserver/server/config"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
 import type { MetadataRefresh } from "@mediaserver/server/metadata"
+import type { ArrInstances, ArrSyncService, ArrWebhooks } from "@mediaserver/server/integrations"
 import { MediaProbe } from "@mediaserver/server/library"
 import { ProbesRepo, pruneScanHistory } from "@mediaserver/server/library"
 import { PlaybackSessions } from "@mediaserver/server/playback"
 import { Effect, Layer } from "effect"
+import { arrSyncAllJob, arrSyncJob, arrWebhookJob } from "../integrations/ArrJobs.js"
 import { matchFileJob } from "../library/MatchFileJob.js"
 import { probeJob } from "../library/ProbeJob.js"
 import { scanGaveUp, scanJob } from "../library/ScanJob.js"
@@ -38,6 +40,7 @@ type Registration = Layer.Layer<
   never,
   | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobCancels | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
   | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions | MetadataRefresh
+  | ArrInstances | ArrSyncService | ArrWebhooks
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
@@ -65,7 +68,10 @@ const registrations: Registrations = {
   "metadata.refresh_person": jobWorkflowLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob),
   "metadata.enrich": jobWorkflowLayer(JobCatalogue["metadata.enrich"], enrichJob),
   "metadata.download_image": jobWorkflowLayer(JobCatalogue["metadata.download_image"], downloadImageJob),
-  "search.reindex": jobWorkflowLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId))
+  "search.reindex": jobWorkflowLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId)),
+  "arr.sync": jobWorkflowLayer(JobCatalogue["arr.sync"], arrSyncJob),
+  "arr.sync_all": jobWorkflowLayer(JobCatalogue["arr.sync_all"], arrSyncAllJob),
+  "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob)
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */

@@ -24,5 +24,7 @@ export const JobScheduleTable: Readonly<Record<string, JobScheduleSpec>> = {
   "activity.cleanup": { kind: "activity.cleanup", cron: "15 3 * * *", runOnStart: false },
   "scan_history.cleanup": { kind: "scan_history.cleanup", cron: "30 3 * * *", runOnStart: false },
   "playback.health": { kind: "playback.health", cron: "*/5 * * * *", runOnStart: false },
-  "jobs.retention": { kind: "jobs.retention", cron: "30 * * * *", runOnStart: false }
+  "jobs.retention": { kind: "jobs.retention", cron: "30 * * * *", runOnStart: false },
+  // Radarr/Sonarr: a full sync of every enabled instance hourly (webhooks keep it current between).
+  "arr.sync_all": { kind: "arr.sync_all", cron: "45 * * * *", runOnStart: false }
 }

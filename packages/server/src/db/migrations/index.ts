@@ -18,6 +18,7 @@ import activityLogAt from "./0046_activity_log_at.js"
 import playbackStreamToken from "./0047_playback_stream_token.js"
 import search from "./0050_search.js"
 import searchReindex from "./0051_search_reindex.js"
+import arrIntegrations from "./0055_arr_integrations.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -42,5 +43,6 @@ export const migrations = Migrator.fromRecord({
   "0046_activity_log_at": activityLogAt,
   "0047_playback_stream_token": playbackStreamToken,
   "0050_search": search,
-  "0051_search_reindex": searchReindex
+  "0051_search_reindex": searchReindex,
+  "0055_arr_integrations": arrIntegrations
 })

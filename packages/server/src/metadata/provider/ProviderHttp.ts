@@ -25,9 +25,17 @@ export interface ProviderEndpoint {
   readonly name: string
   /** GET `path` under the base URL; the JSON body. */
   readonly json: (path: string, query?: Readonly<Record<string, string | undefined>>) => Effect.Effect<unknown, ProviderError>
+  /** Another method with a JSON body (the *arr apps' commands and adds); the JSON answer. */
+  readonly send: (method: "POST" | "PUT" | "DELETE", path: string, body: unknown) => Effect.Effect<unknown, ProviderError>
   /** GET an absolute URL (an image host of the provider); at most `maxBytes`. */
   readonly bytes: (url: string, maxBytes: number) => Effect.Effect<{ readonly bytes: Uint8Array; readonly contentType: string }, ProviderError>
   readonly circuit: Effect.Effect<CircuitSnapshot>
+}
+
+/** A request other than a plain GET: its method and JSON body. */
+interface Outgoing {
+  readonly method: string
+  readonly body: string
 }
 
 interface Answer {
@@ -85,13 +93,18 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
           const unavailable = (message: string, extra: { status?: number; retryAfterMs?: number } = {}) =>
             new ProviderUnavailable({ provider, message, ...extra })
 
-          const send = (url: URL, what: string): Effect.Effect<Answer, ProviderUnavailable> =>
+          const send = (url: URL, what: string, out?: Outgoing): Effect.Effect<Answer, ProviderUnavailable> =>
             Effect.tryPromise({
               try: async (signal) => {
                 const response = await request(url, {
                   dispatcher: agent,
-                  method: "GET",
-                  headers: { accept: "application/json, image/*", ...profile.headers },
+                  method: out === undefined ? "GET" : out.method,
+                  ...(out === undefined ? {} : { body: out.body }),
+                  headers: {
+                    accept: "application/json, image/*",
+                    ...(out === undefined ? {} : { "content-type": "application/json" }),
+                    ...profile.headers
+                  },
                   signal,
                   headersTimeout: timeoutMs,
                   bodyTimeout: timeoutMs
@@ -108,18 +121,18 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
             return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
           })
 
-          const call = (url: URL, what: string, attempt = 0): Effect.Effect<Answer, ProviderError> =>
+          const call = (url: URL, what: string, attempt = 0, out?: Outgoing): Effect.Effect<Answer, ProviderError> =>
             Effect.gen(function* () {
               yield* waitPause
               yield* breaker.guard
-              const answer = yield* limit(send(url, what)).pipe(Effect.tapError((e) => breaker.failure(e.message)))
+              const answer = yield* limit(send(url, what, out)).pipe(Effect.tapError((e) => breaker.failure(e.message)))
               const status = answer.status
               if (status === 429) {
                 const wait = retryAfterMs(header(answer, "retry-after"), Date.now()) ?? DEFAULT_RETRY_AFTER_MS
                 yield* Ref.update(notBefore, (at) => Math.max(at, Date.now() + wait))
                 if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429) {
                   yield* Effect.logInfo(`${provider}: 429 on ${what}, waiting ${wait} ms as asked`)
-                  return yield* call(url, what, attempt + 1)
+                  return yield* call(url, what, attempt + 1, out)
                 }
                 return yield* unavailable(`${what}: rate limited (429)`, { status, retryAfterMs: wait })
               }
@@ -140,17 +153,20 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               catch: () => new ProviderRejected({ provider, reason: "invalid", message: `not a URL: ${raw}` })
             })
 
-          const json = (path: string, query: Readonly<Record<string, string | undefined>> = {}) =>
+          const exchange = (method: string, path: string, query: Readonly<Record<string, string | undefined>>, body?: string) =>
             Effect.gen(function* () {
               const url = yield* parseUrl(`${profile.baseUrl}${path}`)
               for (const [key, value] of Object.entries({ ...query, ...profile.query })) {
                 if (value !== undefined) url.searchParams.set(key, value)
               }
-              const answer = yield* call(url, `GET ${path}`)
+              const answer = yield* call(url, `${method} ${path}`, 0, body === undefined ? undefined : { method, body })
               return yield* decodeJson(new TextDecoder().decode(answer.body)).pipe(
-                Effect.mapError(() => new ProviderRejected({ provider, reason: "invalid", message: `GET ${path}: the body is not JSON` }))
+                Effect.mapError(() => new ProviderRejected({ provider, reason: "invalid", message: `${method} ${path}: the body is not JSON` }))
               )
             })
+          const json = (path: string, query: Readonly<Record<string, string | undefined>> = {}) => exchange("GET", path, query)
+          const sendJson = (method: "POST" | "PUT" | "DELETE", path: string, body: unknown) =>
+            exchange(method, path, {}, JSON.stringify(body) ?? "null")
 
           const bytes = (raw: string, maxBytes: number) =>
             Effect.gen(function* () {
@@ -162,7 +178,7 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               return { bytes: answer.body, contentType: Option.getOrElse(Option.fromNullable(header(answer, "content-type")), () => "application/octet-stream") }
             })
 
-          return { name: provider, json, bytes, circuit: breaker.snapshot } satisfies ProviderEndpoint
+          return { name: provider, json, send: sendJson, bytes, circuit: breaker.snapshot } satisfies ProviderEndpoint
         })
 
       return { endpoint }
