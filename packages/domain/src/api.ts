@@ -3,6 +3,7 @@ import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound
 import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
+import { EventsRpcs } from "./eventsApi.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
 import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
@@ -64,4 +65,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
   .merge(PlaybackRpcs)
   .merge(MetadataRpcs)
+  .merge(EventsRpcs)
 export type AllRpcs = typeof AllRpcs

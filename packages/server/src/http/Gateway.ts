@@ -7,6 +7,7 @@ import { withPeerAddress } from "../auth/ClientInfo.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
+import { EventsRpcLive, EventsSseRoute } from "../events/index.js"
 import { AdminJobsHttpLive } from "../jobs/Http.js"
 import { AdminJobsRpcLive } from "../jobs/Rpc.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
@@ -60,7 +61,7 @@ const RpcProtocol = Layer.effect(
 
 const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
   Layer.provide(RpcProtocol),
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, EventsRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
   Layer.provide([MfaAllRpcLive, OidcAllRpcLive])
@@ -69,6 +70,6 @@ const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
 /** A worker node serves probes and metrics only. */
 export const WorkerRoutes = Layer.mergeAll(HealthRoutes).pipe(Layer.provide(ErrorEnvelope))
 
-export const AllRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, RpcRoutes, HealthRoutes, WebClientRoutes).pipe(
+export const AllRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, RpcRoutes, EventsSseRoute, HealthRoutes, WebClientRoutes).pipe(
   Layer.provide(ErrorEnvelope)
 )

@@ -21,5 +21,6 @@ export const MIGRATION_CHECKSUMS: Readonly<Record<string, string>> = {
   "0040_playback_sessions": "174440d08f35d83c82c49530ea23370b775be9e7fbcb5096ea5c2b408008bc74",
   "0045_media_keyframes": "48fea6f63416e40df2fbf122d2187fb8ca2ec9f45bf61ec8e755745594f0469b",
   "0046_activity_log_at": "4d0dcaab50df7ad32e05e52f0be066243d05ae2720ee27c012b0b08009db248e",
-  "0047_playback_stream_token": "20abbf65d4d08bb6274e945aeb31022128975530dc720fafd81a67c7ade0cc88"
+  "0047_playback_stream_token": "20abbf65d4d08bb6274e945aeb31022128975530dc720fafd81a67c7ade0cc88",
+  "0060_event_outbox": "0a96803a2ca0845f48f3566028b68408d3a33b6ba17505c922d89a82f2224e92"
 }

@@ -16,6 +16,7 @@ import playbackSessions from "./0040_playback_sessions.js"
 import mediaKeyframes from "./0045_media_keyframes.js"
 import activityLogAt from "./0046_activity_log_at.js"
 import playbackStreamToken from "./0047_playback_stream_token.js"
+import eventOutbox from "./0060_event_outbox.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -38,5 +39,6 @@ export const migrations = Migrator.fromRecord({
   "0040_playback_sessions": playbackSessions,
   "0045_media_keyframes": mediaKeyframes,
   "0046_activity_log_at": activityLogAt,
-  "0047_playback_stream_token": playbackStreamToken
+  "0047_playback_stream_token": playbackStreamToken,
+  "0060_event_outbox": eventOutbox
 })
