@@ -3,6 +3,7 @@ import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound
 import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
+import { AdminActivityApi, AdminActivityRpcs } from "./activity.js"
 import { EventsRpcs } from "./eventsApi.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
@@ -29,6 +30,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(UsersApi)
   .add(AdminUsersApi)
   .add(AdminJobsApi)
+  .add(AdminActivityApi)
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
@@ -65,5 +67,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(MfaRpcs, MfaLoginRpcs, OidcRpcs, OidcAccountRpcs)
   .merge(PlaybackRpcs)
   .merge(MetadataRpcs)
-  .merge(EventsRpcs)
+  .merge(EventsRpcs, AdminActivityRpcs)
 export type AllRpcs = typeof AllRpcs
