@@ -2,14 +2,14 @@
  * Events leave only after the transaction that made them true commits: one published inside a
  * transaction that rolls back is never relayed (nor kept), while the one next to it that commits is;
  * an event published inside a committed transaction carries the next `seq` and is served on resume.
- * In-process delivery (no REDIS_URL), on Postgres.
+ * In-process delivery (no REDIS_URL), on Postgres. Relayed events past EVENTS_RETENTION are cleaned up.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { SqlClient } from "@effect/sql"
 import { AuthLogin, type DomainEvent, UserCreated, UserId } from "@mediaserver/domain"
 import { AppConfig } from "@mediaserver/server/config"
 import { migrate } from "@mediaserver/server/db"
-import { Events, EventsStandalone } from "@mediaserver/server/events"
+import { Events, EventsStandalone, pruneEventOutbox } from "@mediaserver/server/events"
 import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
@@ -23,7 +23,7 @@ describe("event outbox", () => {
     Effect.gen(function* () {
       const db = yield* freshDatabase("outbox")
       const url = Redacted.value(db.url)
-      const config = Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["DATABASE_URL", url]])))
+      const config = Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["DATABASE_URL", url], ["EVENTS_RETENTION", "1 millis"]])))
       const layer = EventsStandalone.pipe(
         Layer.provideMerge(databaseLayer(url)),
         Layer.provideMerge(AppConfig.layer),
@@ -61,5 +61,9 @@ describe("event outbox", () => {
       // Resume from the first: the second only.
       const since = yield* run(Effect.flatMap(Events, (events) => Effect.flatMap(events.since(0, 10), (all) => events.since(all[0]?.seq ?? 0, 10))))
       expect(since.map((e) => e.event._tag)).toEqual(["auth.login"])
+
+      // Past the resume window the cleanup deletes relayed events.
+      expect(yield* run(pruneEventOutbox)).toBe(2)
+      expect(yield* run(Effect.flatMap(Events, (events) => events.since(0, 10)))).toEqual([])
     }), { timeout: 60_000 })
 })
