@@ -39,6 +39,7 @@ const Player = lazy(() => import("./pages/Player.js").then((m) => m.Player))
 const AdminLibraries = lazy(() => import("./pages/AdminLibraries.js").then((m) => m.AdminLibraries))
 const AdminUsers = lazy(() => import("./pages/AdminUsers.js").then((m) => m.AdminUsers))
 const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJobs))
+const AdminSignIn = lazy(() => import("./pages/AdminSignIn.js").then((m) => m.AdminSignIn))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
 
 const PUBLIC = new Set(["/login", "/register", "/forgot", "/setup", "/reset-password"])
@@ -55,7 +56,7 @@ const Screen = (props: { readonly session: Session }) => {
     ["/search", () => <Search />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
-      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />]] as const
+      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />]] as const
       : [])
   ]
   const player = match("/play/:kind/:id", path)

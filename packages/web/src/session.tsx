@@ -5,6 +5,7 @@ import { Option, Schema } from "effect"
 import { createContext } from "preact"
 import { useContext } from "preact/hooks"
 import { call } from "./api.js"
+import { applyTheme, THEME_SETTING, themeOf } from "./theme.js"
 
 export interface Session {
   readonly user: User
@@ -26,7 +27,8 @@ export const useSession = () => useContext(SessionContext)
 export const loadSession = async (): Promise<Session | null> => {
   const me = await call((api) => api.users.me())
   if (!me.ok) return null
-  const libraries = await call((api) => api.libraries.list())
+  const [libraries, preferences] = await Promise.all([call((api) => api.libraries.list()), call((api) => api.users.preferences())])
+  if (preferences.ok) applyTheme(themeOf(preferences.value[THEME_SETTING]))
   return { user: me.value, libraries: libraries.ok ? libraries.value : [], isAdmin: me.value.role === "admin" }
 }
 

@@ -36,7 +36,7 @@ const signOut = async (page: Page) => {
 }
 
 const addAndScan = async (page: Page, name: string, folder: string) => {
-  await page.getByLabel("Name").fill(name)
+  await page.getByLabel("Name", { exact: true }).fill(name)
   await page.getByLabel("Folder (absolute path on the server)").fill(folder)
   await page.getByRole("button", { name: "Add library" }).click()
   await page.getByRole("button", { name: `Scan ${name}` }).click()
@@ -88,8 +88,17 @@ describe("web client", () => {
         await addAndScan(page, "Movies", moviesDir)
         await addAndScan(page, "Secret", secretDir)
         expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 new")
+        // Editing a library: periodic scans off, stored by the server.
+        await page.getByText("Edit Secret").click()
+        const edit = page.getByRole("form", { name: "Edit Secret" })
+        await edit.getByLabel("Minutes between scans (0: off)").fill("0")
+        await edit.getByRole("button", { name: "Save" }).click()
+        await edit.getByText("Saved.").waitFor()
         await checkPage(page, "02-admin-libraries")
       })
+
+      const secretScan = yield* sql<{ minutes: number }>`SELECT (scan->>'intervalMinutes')::int AS minutes FROM libraries WHERE name = 'Secret'`
+      expect(secretScan[0]?.minutes).toBe(0)
 
       // The player needs the probes that run after a scan.
       yield* eventually(
@@ -118,6 +127,22 @@ describe("web client", () => {
         await page.getByRole("link", { name: "Jobs" }).click()
         await page.getByText(/^\d+ runs$/).waitFor()
         await checkPage(page, "04-admin-jobs")
+        // A single sign-on provider: added, then shown as a button on the sign-in page.
+        await page.getByRole("link", { name: "Sign-in" }).click()
+        await page.getByLabel("Short name in URLs (letters, digits, dashes)").fill("corp")
+        await page.getByLabel("Name on the sign-in button").fill("Corp ID")
+        await page.getByLabel("Issuer URL").fill("https://id.example.test")
+        await page.getByLabel("Client id").fill("mediaserver")
+        await page.getByLabel("Client secret (empty for a public client)").fill("s3cret")
+        await page.getByRole("button", { name: "Add provider" }).click()
+        await page.getByRole("button", { name: "Turn Corp ID off" }).waitFor()
+        await checkPage(page, "04-admin-sign-in")
+        await signOut(page)
+        await page.getByRole("link", { name: "Sign in with Corp ID" }).waitFor()
+        await signIn(page, ADMIN)
+        await page.goto(`${url}/admin/sign-in`)
+        await page.getByRole("button", { name: "Delete Corp ID" }).click()
+        await page.getByText("No providers: people sign in with a password.").waitFor()
         await signOut(page)
       })
 
@@ -128,7 +153,7 @@ describe("web client", () => {
         const rail = page.getByRole("navigation", { name: "Main" })
         await rail.getByRole("link", { name: "Movies" }).waitFor()
         expect(await rail.getByRole("link", { name: "Secret" }).count()).toBe(0)
-        await page.getByRole("heading", { name: "Recently added movies" }).waitFor()
+        await page.getByRole("heading", { name: "Recently added in Movies" }).waitFor()
         expect(await page.getByText("Hidden Gem").count()).toBe(0)
         await checkPage(page, "05-home")
 
@@ -153,10 +178,42 @@ describe("web client", () => {
         await page.getByRole("heading", { name: "Beta Run" }).waitFor()
         await checkPage(page, "07-details")
         const details = page.url()
+        // The viewer's own rating is stored and shown again on the next visit.
+        const rated = page.waitForResponse((r) => r.url().endsWith("/rating") && r.request().method() === "PUT")
+        await page.getByLabel("Your rating").selectOption({ label: "8 / 10" })
+        expect((await rated).status()).toBe(200)
+        await page.reload()
+        await page.getByRole("heading", { name: "Beta Run" }).waitFor()
+        await page.waitForFunction(() => document.querySelector<HTMLSelectElement>(".rating select")?.value === "8")
         await page.getByRole("link", { name: VIEWER.username }).click()
         await page.getByRole("heading", { name: "Sessions" }).waitFor()
         await page.getByText("(this one)").waitFor()
+        // An API key: its secret is shown once, it is listed by name, and it can be revoked.
+        await page.getByLabel("Key name").fill("my script")
+        await page.getByRole("button", { name: "Create key" }).click()
+        await page.getByText(/Copy this key now/).waitFor()
+        expect(await page.locator(".secret code").textContent()).toMatch(/^msk_/)
+        await page.getByRole("button", { name: "Revoke key my script" }).waitFor()
+        // Viewers are not offered the admin scope.
+        expect(await page.getByLabel("admin", { exact: true }).count()).toBe(0)
+        // Setting up an authenticator app shows its QR code and asks for a code.
+        await page.getByRole("button", { name: "Set up an authenticator app" }).click()
+        await page.getByRole("img", { name: /QR code/ }).waitFor()
+        await page.getByLabel("Code from the app").waitFor()
         await checkPage(page, "10-profile")
+        await page.getByRole("button", { name: "Revoke key my script" }).click()
+        await page.getByText("No keys yet.").waitFor()
+        // The light theme, chosen in the profile, is kept in the user's preferences and applied at once.
+        await page.getByLabel("Theme").selectOption("light")
+        await page.waitForFunction(() => document.documentElement.dataset["theme"] === "light")
+        await checkPage(page, "10-profile-light")
+        await page.reload()
+        await page.getByRole("heading", { name: "Sessions" }).waitFor()
+        expect(await page.evaluate(() => document.documentElement.dataset["theme"])).toBe("light")
+        const stored: unknown = await page.evaluate(() => fetch("/api/v1/users/me/preferences").then((r) => r.json()))
+        expect(stored).toMatchObject({ "interface.theme": "light" })
+        await page.getByLabel("Theme").selectOption("system")
+        await page.waitForFunction(() => document.documentElement.dataset["theme"] === undefined)
         // A mail's link with a spent or wrong token says so (the server refuses it).
         await page.goto(`${url}/verify-email?token=not-a-token`)
         await page.getByRole("link", { name: "Continue" }).waitFor()
@@ -192,6 +249,11 @@ describe("web client", () => {
         expect(options.some((o) => o.startsWith("fra"))).toBe(true)
         await audio.selectOption({ label: options.find((o) => o.startsWith("fra")) ?? "" })
         await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 1.5, null, { timeout: 60_000 })
+        // The muxed English subtitles are offered and shown when chosen.
+        const subtitles = page.getByLabel("Subtitles")
+        const labels = await subtitles.locator("option").allTextContents()
+        await subtitles.selectOption({ label: labels.find((o) => o.startsWith("eng")) ?? "" })
+        await page.waitForFunction(() => document.querySelector("video")?.textTracks[0]?.mode === "showing")
       })
       const sessions = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM playback_sessions`
       expect(sessions[0]?.n).toBeGreaterThanOrEqual(3)

@@ -5,7 +5,7 @@
  */
 import { type HdrFormat, AudioStream, MediaInfo, SubtitleStream, VideoStream } from "@mediaserver/domain"
 import { Either, Schema } from "effect"
-import { normaliseLanguage } from "./Languages.js"
+import { normaliseLanguage } from "@mediaserver/domain"
 
 const SideData = Schema.Struct({ side_data_type: Schema.optional(Schema.String) })
 const SideDataList = Schema.optional(Schema.Array(SideData))

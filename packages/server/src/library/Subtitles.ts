@@ -8,7 +8,7 @@ import { SubtitleStream } from "@mediaserver/domain"
 import { Effect } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { knownLanguage } from "./Languages.js"
+import { knownLanguage } from "@mediaserver/domain"
 
 // Codec names as ffprobe reports them, so external and embedded tracks read alike.
 const CODECS: Readonly<Record<string, string>> = {

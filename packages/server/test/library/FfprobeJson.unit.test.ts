@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import { bitDepth, containerName, type FfprobeStream, FfprobeOutput, frameRate, hdrFormat, toMediaInfo } from "../../src/library/FfprobeJson.js"
-import { normaliseLanguage } from "../../src/library/Languages.js"
+import { normaliseLanguage } from "@mediaserver/domain"
 
 const decode = Schema.decodeUnknownSync(FfprobeOutput)
 const video = (fields: Partial<FfprobeStream>): FfprobeStream => ({ index: 0, codec_type: "video", ...fields })

@@ -87,6 +87,30 @@ describe("OIDC login", () => {
       yield* readTokens(yield* request(url, "GET", yield* throughProvider(url)))
     }))
 
+  it.scopedLive("a browser returning from the provider is sent to the client (home, or sign-in naming the error), not shown JSON", () =>
+    Effect.gen(function* () {
+      const { idp, url } = yield* serverWithProvider()
+      idp.signInAs({ sub: "u-5", preferred_username: "ari", email: "ari@idp.test" })
+      const asBrowser = (path: string) =>
+        Effect.promise(async () => {
+          const res = await fetch(`${url}${path}`, { redirect: "manual", headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } })
+          await res.text()
+          return { status: res.status, location: res.headers.get("location") ?? "", cookies: res.headers.getSetCookie() }
+        })
+      const path = yield* throughProvider(url)
+      const home = yield* asBrowser(path)
+      expect(home).toMatchObject({ status: 303, location: "/" })
+      const session = home.cookies.find((c) => c.startsWith("ms_session="))
+      expect(session).toBeDefined()
+      const token = /^ms_session=([^;]+)/.exec(session ?? "")?.[1] ?? ""
+      expect((yield* me(url, token)).username).toBe("ari")
+      // The same callback again is refused: the browser lands on the sign-in page, which says why.
+      const refused = yield* asBrowser(path)
+      expect(refused.status).toBe(303)
+      expect(refused.location).toMatch(/^\/login\?sso_error=/)
+      expect(refused.cookies.some((c) => c.startsWith("ms_session="))).toBe(false)
+    }))
+
   it.scopedLive("an expired state is refused (state lives in the shared cache with OIDC_STATE_TTL)", () =>
     Effect.gen(function* () {
       const idp = yield* startOidcProvider()

@@ -1,4 +1,4 @@
-/** Admin: libraries (create, scan with live progress). */
+/** Admin: libraries (create, edit, delete, scan with live progress). */
 import type { Library, LibraryScan } from "@mediaserver/domain"
 import { useEffect, useState } from "preact/hooks"
 import { call } from "../api.js"
@@ -8,6 +8,7 @@ import { useSession } from "../session.js"
 import { ErrorLine, Field } from "../ui/Form.js"
 import { Failed, Status } from "../ui/Shell.js"
 import { AdminNav } from "./AdminNav.js"
+import { LibraryEditor } from "./admin/LibraryEditor.js"
 
 export const AdminLibraries = () => {
   const { reload } = useSession()
@@ -34,7 +35,7 @@ export const AdminLibraries = () => {
       {libraries.state === "failed" ? <Failed message={libraries.error.message} retry={retry} /> : null}
       {libraries.state === "ready" ? (
         libraries.value.length === 0 ? <p>No libraries yet: add the folder that holds your movies or series.</p> : (
-          <ul class="libraries">{libraries.value.map((l) => <LibraryRow library={l} key={l.id} />)}</ul>
+          <ul class="libraries">{libraries.value.map((l) => <LibraryRow library={l} key={l.id} changed={() => { retry(); void reload() }} />)}</ul>
         )
       ) : null}
       <form class="panel" onSubmit={create} aria-labelledby="add-library">
@@ -55,7 +56,7 @@ export const AdminLibraries = () => {
   )
 }
 
-const LibraryRow = (props: { readonly library: Library }) => {
+const LibraryRow = (props: { readonly library: Library; readonly changed: () => void }) => {
   const l = props.library
   const [scan, setScan] = useState<LibraryScan | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -95,6 +96,7 @@ const LibraryRow = (props: { readonly library: Library }) => {
         </div>
       )}
       <ErrorLine message={error} />
+      <LibraryEditor library={l} changed={props.changed} />
     </li>
   )
 }

@@ -6,6 +6,7 @@ import { call } from "../api.js"
 import { useLoad } from "../load.js"
 import { bootstrap, useSession } from "../session.js"
 import { Card, ErrorLine, Field } from "../ui/Form.js"
+import { authenticate, supported } from "../webauthn.js"
 
 /** Where to go after signing in: the page that sent the user here, if it is one of ours. */
 const next = () => {
@@ -19,7 +20,11 @@ export const Login = () => {
   const [password, setPassword] = useState("")
   const [code, setCode] = useState("")
   const [mfa, setMfa] = useState<{ token: Redacted.Redacted<string>; methods: ReadonlyArray<string> } | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  // A single sign-on that failed comes back here with the server's reason.
+  const [error, setError] = useState<string | null>(() => {
+    const reason = new URLSearchParams(location.search).get("sso_error")
+    return reason === null ? null : `Single sign-on failed: ${reason}`
+  })
   const [busy, setBusy] = useState(false)
   const [providers] = useLoad(() => call((api) => api.oidc.providers()), [])
   const open = bootstrap().registrationOpen
@@ -48,16 +53,41 @@ export const Login = () => {
     await done()
   }
 
+  const useKey = async () => {
+    if (mfa === null) return
+    setBusy(true)
+    setError(null)
+    const options = await call((api) => api.mfaLogin.webauthnLoginBegin({ payload: { mfaToken: mfa.token } }))
+    if (!options.ok) {
+      setBusy(false)
+      return setError(options.error.message)
+    }
+    const signed = await authenticate(options.value)
+    if (!signed.ok) {
+      setBusy(false)
+      return setError(signed.message)
+    }
+    const result = await call((api) => api.mfaLogin.webauthnLoginFinish({ payload: { mfaToken: mfa.token, response: signed.value, cookie: true } }))
+    setBusy(false)
+    if (!result.ok) return setError(result.error.message)
+    await done()
+  }
+
   if (mfa !== null) {
+    const codes = mfa.methods.includes("totp") || mfa.methods.includes("backupCode")
+    const key = mfa.methods.includes("webauthn") && supported()
     return (
       <Card title="Second step">
-        <form onSubmit={submitCode}>
-          <p>Enter the code from your authenticator app{mfa.methods.includes("backupCode") ? ", or one of your backup codes" : ""}.</p>
-          <Field label="Code" value={code} onInput={setCode} autocomplete="one-time-code" />
-          <ErrorLine message={error} />
-          <button class="primary" disabled={busy}>Verify</button>
-          <button type="button" class="link" onClick={() => setMfa(null)}>Back</button>
-        </form>
+        {key ? <button type="button" class="primary" disabled={busy} onClick={() => void useKey()}>Use a security key</button> : null}
+        {codes ? (
+          <form onSubmit={submitCode}>
+            <p>Enter the code from your authenticator app{mfa.methods.includes("backupCode") ? ", or one of your backup codes" : ""}.</p>
+            <Field label="Code" value={code} onInput={setCode} autocomplete="one-time-code" />
+            <button class={key ? "" : "primary"} disabled={busy}>Verify</button>
+          </form>
+        ) : null}
+        <ErrorLine message={error} />
+        <button type="button" class="link" onClick={() => setMfa(null)}>Back</button>
       </Card>
     )
   }

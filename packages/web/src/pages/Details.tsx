@@ -1,9 +1,15 @@
-/** Movie and series pages: backdrop, facts, overview, Play/Resume, watched mark, seasons and episodes. */
+/**
+ * Movie and series pages: backdrop, facts, overview, Play/Resume, watched mark, favourite and rating,
+ * cast and crew, similar titles, seasons and episodes, the next episode to watch; admins manage.
+ */
 import type { Episode, MovieId, Season, SeriesId, WatchProgress } from "@mediaserver/domain"
 import { useState } from "preact/hooks"
 import { call, imageUrl } from "../api.js"
 import { clock, movieId, seriesId } from "../ids.js"
 import { useLoad } from "../load.js"
+import { useSession } from "../session.js"
+import { AdminTools } from "./details/AdminTools.js"
+import { Crew, Rating, SimilarMovies } from "./details/Extras.js"
 import { Still } from "../ui/Poster.js"
 import { Failed, Status } from "../ui/Shell.js"
 
@@ -33,6 +39,7 @@ export const MovieDetails = (props: { readonly id: string }) => {
 }
 
 const MoviePage = (props: { readonly id: MovieId }) => {
+  const { session } = useSession()
   const path = { movieId: props.id }
   const [movie, retry] = useLoad(() => call((api) => api.movies.get({ path })), [props.id])
   const [progress, reloadProgress] = useLoad(() => call((api) => api.movies.progress({ path })), [props.id])
@@ -63,14 +70,19 @@ const MoviePage = (props: { readonly id: MovieId }) => {
         <div class="actions">
           <button type="button" aria-pressed={watched} onClick={() => void toggleWatched()}>{watched ? "Watched ✓" : "Mark watched"}</button>
           <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite()}>{favorite ? "Favourite ♥" : "Add to favourites"}</button>
+          <Rating target={{ kind: "movie", id: m.id }} mark={mark.state === "ready" ? mark.value : null} changed={setMark} />
         </div>
         {error === null ? null : <p class="error" role="alert">{error}</p>}
       </Hero>
+      {session?.isAdmin === true ? <AdminTools target={{ kind: "movie", id: m.id }} title={m.title} year={m.year} /> : null}
+      {m.collection === null ? null : <p class="collection">Part of <strong>{m.collection.name}</strong></p>}
       {m.tagline === null ? null : <p class="tagline">{m.tagline}</p>}
       {m.overview === null ? null : <p class="overview">{m.overview}</p>}
       {m.cast.length > 0 ? (
         <section aria-label="Cast"><h2>Cast</h2><ul class="cast">{m.cast.slice(0, 20).map((c) => <li>{c.name}{c.character === null ? "" : ` as ${c.character}`}</li>)}</ul></section>
       ) : null}
+      <Crew crew={m.crew} />
+      <SimilarMovies id={m.id} />
       <details class="media-info"><summary>Media info</summary>
         {m.files.map((f) => <p>{f.path} ({f.container ?? "?"}, {f.streams.map((s) => `${s.kind} ${s.codec}${s.language === null ? "" : ` ${s.language}`}`).join(", ")})</p>)}
       </details>
@@ -84,13 +96,24 @@ export const SeriesDetails = (props: { readonly id: string }) => {
 }
 
 const SeriesPage = (props: { readonly id: SeriesId }) => {
+  const { session } = useSession()
   const path = { seriesId: props.id }
   const [series, retry] = useLoad(() => call((api) => api.tvshows.get({ path })), [props.id])
   const [seasons] = useLoad(() => call((api) => api.tvshows.seasons({ path })), [props.id])
+  const [mark, reloadMark] = useLoad(() => call((api) => api.tvshows.mark({ path })), [props.id])
+  const [next] = useLoad(() => call((api) => api.tvshows.nextEpisode({ path })), [props.id])
   const [chosen, setChosen] = useState<number>(0)
+  const [error, setError] = useState<string | null>(null)
   if (series.state === "loading") return <Status>Loading…</Status>
   if (series.state === "failed") return <Failed message={series.error.message} retry={retry} />
   const s = series.value
+  const favorite = mark.state === "ready" && mark.value.favorite
+  const toggleFavorite = async () => {
+    const result = await call((api) => api.tvshows.favorite({ path, payload: { favorite: !favorite } }))
+    if (result.ok) reloadMark()
+    else setError(`Could not change the favourite: ${result.error.message}`)
+  }
+  const upNext = next.state === "ready" ? next.value.episode : null
   const list = seasons.state === "ready" ? seasons.value : []
   const season = list[chosen] ?? list[0]
   return (
@@ -98,7 +121,18 @@ const SeriesPage = (props: { readonly id: SeriesId }) => {
       <Hero backdrop={s.backdropPath}>
         <h1>{s.title}</h1>
         <p class="facts">{[s.year, `${s.seasonCount} seasons`, `${s.episodeCount} episodes`, s.genres.map((g) => g.name).join(", ")].filter((x) => x !== null && x !== "").join(" · ")}</p>
+        {upNext === null || !upNext.hasFile ? null : (
+          <div class="actions">
+            <a class="button primary" href={`/play/episode/${upNext.id}`}>Play S{upNext.seasonNumber}E{upNext.episodeNumber ?? "?"}{upNext.title === null ? "" : `: ${upNext.title}`}</a>
+          </div>
+        )}
+        <div class="actions">
+          <button type="button" aria-pressed={favorite} onClick={() => void toggleFavorite()}>{favorite ? "Favourite ♥" : "Add to favourites"}</button>
+          <Rating target={{ kind: "series", id: s.id }} mark={mark.state === "ready" ? mark.value : null} changed={reloadMark} />
+        </div>
+        {error === null ? null : <p class="error" role="alert">{error}</p>}
       </Hero>
+      {session?.isAdmin === true ? <AdminTools target={{ kind: "series", id: s.id }} title={s.title} year={s.year} /> : null}
       {s.overview === null ? null : <p class="overview">{s.overview}</p>}
       {list.length === 0 ? null : (
         <label class="season-pick">Season{" "}

@@ -1,35 +1,38 @@
-/** Home: continue watching, then recently added movies and series, as horizontal rows. */
-import { call } from "../api.js"
+/**
+ * Home: continue watching (movies and episodes in progress), then what was added recently, one row per
+ * library the viewer may see, each loaded on its own so a slow or failing library delays only its row.
+ */
+import type { Library } from "@mediaserver/domain"
+import { call, type Result } from "../api.js"
 import { useLoad } from "../load.js"
 import { useSession } from "../session.js"
 import { Poster } from "../ui/Poster.js"
 import { Failed, Status } from "../ui/Shell.js"
 
 const year = (y: number | null) => (y === null ? null : String(y))
+const ROW = 20
+
+const all = async <A, B>(a: Promise<Result<A>>, b: Promise<Result<B>>): Promise<Result<readonly [A, B]>> => {
+  const [x, y] = await Promise.all([a, b])
+  if (!x.ok) return x
+  if (!y.ok) return y
+  return { ok: true, value: [x.value, y.value] }
+}
 
 export const Home = () => {
   const { session } = useSession()
-  const [home, retry] = useLoad(async () => {
-    const [movies, shows, recentMovies, recentShows] = await Promise.all([
-      call((api) => api.movies.continueWatching({ urlParams: { limit: 20 } })),
-      call((api) => api.tvshows.continueWatching({ urlParams: { limit: 20 } })),
-      call((api) => api.movies.recentlyAdded({ urlParams: { limit: 20 } })),
-      call((api) => api.tvshows.recentlyAdded({ urlParams: { limit: 20 } }))
-    ])
-    if (!movies.ok) return movies
-    if (!shows.ok) return shows
-    if (!recentMovies.ok) return recentMovies
-    if (!recentShows.ok) return recentShows
-    return { ok: true, value: { movies: movies.value, shows: shows.value, recentMovies: recentMovies.value.items, recentShows: recentShows.value.items } } as const
-  }, [])
-  if (home.state === "loading") return <Status>Loading…</Status>
-  if (home.state === "failed") return <Failed message={home.error.message} retry={retry} />
-  const { movies, shows, recentMovies, recentShows } = home.value
-  const empty = movies.length + shows.length + recentMovies.length + recentShows.length === 0
+  const libraries = session?.libraries ?? []
+  const [watching, retry] = useLoad(() => all(
+    call((api) => api.movies.continueWatching({ urlParams: { limit: ROW } })),
+    call((api) => api.tvshows.continueWatching({ urlParams: { limit: ROW } }))
+  ), [])
+  if (watching.state === "loading") return <Status>Loading…</Status>
+  if (watching.state === "failed") return <Failed message={watching.error.message} retry={retry} />
+  const [movies, shows] = watching.value
   return (
     <div class="home">
       <h1 class="visually-hidden">Home</h1>
-      {empty ? (
+      {libraries.length === 0 ? (
         <div class="empty">
           {session?.isAdmin === true
             ? <><p>Nothing here yet.</p><a class="button primary" href="/admin/libraries">Add a library</a></>
@@ -53,17 +56,27 @@ export const Home = () => {
           ))}
         </Row>
       ) : null}
-      {recentMovies.length > 0 ? (
-        <Row title="Recently added movies">
-          {recentMovies.map((m) => <Poster href={`/movie/${m.id}`} title={m.title} subtitle={year(m.year)} path={m.posterPath} eager />)}
-        </Row>
-      ) : null}
-      {recentShows.length > 0 ? (
-        <Row title="Recently added series">
-          {recentShows.map((s) => <Poster href={`/series/${s.id}`} title={s.title} subtitle={year(s.year)} path={s.posterPath} />)}
-        </Row>
-      ) : null}
+      {libraries.map((library) => <RecentlyAdded library={library} key={library.id} />)}
     </div>
+  )
+}
+
+const RecentlyAdded = (props: { readonly library: Library }) => {
+  const { library } = props
+  const urlParams = { libraryId: library.id, sort: "added", order: "desc", limit: ROW } as const
+  const [recent] = useLoad(async () => {
+    if (library.kind === "movie") {
+      const page = await call((api) => api.movies.list({ urlParams }))
+      return page.ok ? { ok: true, value: page.value.items.map((m) => ({ href: `/movie/${m.id}`, title: m.title, year: m.year, posterPath: m.posterPath })) } : page
+    }
+    const page = await call((api) => api.tvshows.list({ urlParams }))
+    return page.ok ? { ok: true, value: page.value.items.map((s) => ({ href: `/series/${s.id}`, title: s.title, year: s.year, posterPath: s.posterPath })) } : page
+  }, [library.id])
+  if (recent.state !== "ready" || recent.value.length === 0) return null
+  return (
+    <Row title={`Recently added in ${library.name}`}>
+      {recent.value.map((item) => <Poster href={item.href} title={item.title} subtitle={year(item.year)} path={item.posterPath} eager />)}
+    </Row>
   )
 }
 

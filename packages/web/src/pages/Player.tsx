@@ -2,9 +2,10 @@
  * The player: asks the server for a playback session with what this browser can decode, plays the
  * file directly when the server says so, else the HLS stream through hls.js (loaded only here, so it
  * is not part of the first load). Progress is saved by heartbeats every 10 s, on pause and on leaving;
- * changing the audio track starts a new session at the current position.
+ * changing the audio track starts a new session at the current position. Subtitles are chosen from a
+ * menu; at the end of an episode the next one is offered.
  */
-import type { MediaFileInfo, PlaybackSession, WatchItem } from "@mediaserver/domain"
+import { type Episode, knownLanguage, type MediaFileInfo, type PlaybackSession, type SeriesId, type WatchItem } from "@mediaserver/domain"
 import { useEffect, useRef, useState } from "preact/hooks"
 import { call, type Result } from "../api.js"
 import { clock, episodeId, movieId } from "../ids.js"
@@ -29,6 +30,8 @@ interface Target {
   readonly back: string
   readonly title: string
   readonly files: ReadonlyArray<MediaFileInfo>
+  /** For an episode: its series, to offer the next episode at the end. */
+  readonly seriesId?: SeriesId
 }
 
 const loadTarget = async (kind: string, raw: string): Promise<Result<Target> | null> => {
@@ -43,7 +46,7 @@ const loadTarget = async (kind: string, raw: string): Promise<Result<Target> | n
   const episode = await call((api) => api.tvshows.episode({ path: { episodeId: id } }))
   if (!episode.ok) return episode
   const e = episode.value
-  return { ok: true, value: { item: { _tag: "episode", id }, back: `/series/${e.seriesId}`, title: `${e.seriesTitle} S${e.seasonNumber}E${e.episodeNumber ?? "?"}`, files: e.files } }
+  return { ok: true, value: { item: { _tag: "episode", id }, back: `/series/${e.seriesId}`, title: `${e.seriesTitle} S${e.seasonNumber}E${e.episodeNumber ?? "?"}`, files: e.files, seriesId: e.seriesId } }
 }
 
 export const Player = (props: { readonly kind: string; readonly id: string }) => {
@@ -60,7 +63,8 @@ export const Player = (props: { readonly kind: string; readonly id: string }) =>
   }, [props.kind, props.id])
   if (error !== null) return <PlayerError message={error} back="/" />
   if (target === null) return <p class="status" role="status">Preparing playback…</p>
-  return <Playing target={target} start={Number.isFinite(start) ? start : 0} />
+  // A new title (the next episode) is a new player: its own session, position and tracks.
+  return <Playing key={`${target.item._tag}/${target.item.id}`} target={target} start={Number.isFinite(start) ? start : 0} />
 }
 
 const PlayerError = (props: { readonly message: string; readonly back: string }) => (
@@ -102,6 +106,8 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
   const [audio, setAudio] = useState<number | undefined>(undefined)
   const [error, setError] = useState<string | null>(null)
   const [message, setMessage] = useState<string | null>(null)
+  const [subtitle, setSubtitle] = useState<number | null>(null)
+  const [next, setNext] = useState<Episode | null>(null)
   const position = useRef(props.start)
   const file = target.files.find((f) => f.state === "present")
   const audioTracks = file?.streams.filter((s) => s.kind === "audio") ?? []
@@ -153,6 +159,42 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
     return () => clearInterval(timer)
   }, [session])
 
+  const textTracks = session === null ? [] : session.subtitles.filter((s) => s.delivery === "webvtt")
+  // The <track> elements are in the order of textTracks: show the chosen one, hide the others.
+  useEffect(() => {
+    const tracks = video.current?.textTracks
+    if (tracks === undefined) return
+    for (let i = 0; i < tracks.length; i++) {
+      const track = tracks[i]
+      if (track !== undefined) track.mode = textTracks[i]?.id === subtitle ? "showing" : "disabled"
+    }
+  }, [subtitle, session])
+
+  // The user's playback preferences: subtitles in their language shown from the start, and the next
+  // episode played on its own when one ends (else offered).
+  const [preferences, setPreferences] = useState<Readonly<Record<string, unknown>>>({})
+  useEffect(() => {
+    void call((api) => api.users.preferences()).then((result) => {
+      if (result.ok) setPreferences(result.value)
+    })
+  }, [])
+  useEffect(() => {
+    const setting = preferences["playback.subtitleLanguage"]
+    const language = typeof setting === "string" ? knownLanguage(setting) : null
+    const preferred = language === null ? undefined : textTracks.find((t) => t.language !== null && knownLanguage(t.language) === language)
+    if (preferred !== undefined && subtitle === null) setSubtitle(preferred.id)
+  }, [preferences, session])
+
+  const ended = async () => {
+    await beat(true)
+    const seriesId = target.seriesId
+    if (seriesId === undefined) return
+    const result = await call((api) => api.tvshows.nextEpisode({ path: { seriesId } }))
+    if (!result.ok || result.value.episode === null || !result.value.episode.hasFile) return
+    if (preferences["playback.autoplayNextEpisode"] === false) setNext(result.value.episode)
+    else navigate(`/play/episode/${result.value.episode.id}`)
+  }
+
   const leave = async () => {
     await beat(true)
     navigate(target.back)
@@ -170,10 +212,7 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
         ArrowUp: () => { element.volume = Math.min(1, element.volume + 0.1) },
         ArrowDown: () => { element.volume = Math.max(0, element.volume - 0.1) },
         m: () => { element.muted = !element.muted },
-        c: () => {
-          const track = element.textTracks[0]
-          if (track !== undefined) track.mode = track.mode === "showing" ? "disabled" : "showing"
-        },
+        c: () => setSubtitle((chosen) => (chosen === null ? textTracks[0]?.id ?? null : null)),
         f: () => void (document.fullscreenElement === null ? element.parentElement?.requestFullscreen() : document.exitFullscreen()),
         Escape: () => void (document.fullscreenElement === null ? leave() : undefined)
       }
@@ -203,14 +242,27 @@ const Playing = (props: { readonly target: Target; readonly start: number }) => 
             </select>
           </label>
         ) : null}
+        {textTracks.length > 0 ? (
+          <label>Subtitles{" "}
+            <select value={subtitle ?? ""} onChange={(e) => setSubtitle(e.currentTarget.value === "" ? null : Number(e.currentTarget.value))}>
+              <option value="">Off</option>
+              {textTracks.map((t) => <option value={t.id}>{[t.language ?? "unknown", t.title].filter((x) => x !== null).join(" · ")}</option>)}
+            </select>
+          </label>
+        ) : null}
         {session === null ? null : <span class="method" title={session.decision.reasons.join("; ")}>{session.decision.method}</span>}
       </div>
-      <video ref={video} controls playsInline onPause={() => void beat(true)} onError={() => setError("This browser could not play the file. Try again, or another audio track.")} aria-label={target.title}>
-        {session === null ? null : session.subtitles.filter((s) => s.delivery === "webvtt").map((s) => (
+      <video ref={video} controls playsInline onPause={() => void beat(true)} onEnded={() => void ended()} onError={() => setError("This browser could not play the file. Try again, or another audio track.")} aria-label={target.title}>
+        {session === null ? null : textTracks.map((s) => (
           <track kind="subtitles" label={s.title ?? s.language ?? `Track ${s.id}`} srclang={s.language ?? undefined} src={`/api/v1/playback/stream/${session.id}/subtitles/${s.id}.vtt`} />
         ))}
       </video>
       {message === null ? null : <p role="status">{message}</p>}
+      {next === null ? null : (
+        <p class="up-next" role="status">Up next:{" "}
+          <a class="button primary" href={`/play/episode/${next.id}`} autoFocus>S{next.seasonNumber}E{next.episodeNumber ?? "?"}{next.title === null ? "" : ` · ${next.title}`}</a>
+        </p>
+      )}
       <p class="hint">Space play/pause · ←/→ 10 s · ↑/↓ volume · f full screen · m mute · c subtitles · Esc back{position.current > 0 ? ` · started at ${clock(props.start)}` : ""}</p>
     </div>
   )

@@ -1,4 +1,4 @@
-/** Profile: change password, see and revoke sessions. */
+/** Profile: avatar, password, theme, two-factor sign-in, API keys, sessions. */
 import { Redacted } from "effect"
 import { useState } from "preact/hooks"
 import { call } from "../api.js"
@@ -6,6 +6,10 @@ import { useLoad } from "../load.js"
 import { useSession } from "../session.js"
 import { ErrorLine, Field } from "../ui/Form.js"
 import { Failed, Status } from "../ui/Shell.js"
+import { ApiKeys } from "./profile/ApiKeys.js"
+import { Appearance } from "./profile/Appearance.js"
+import { Avatar } from "./profile/Avatar.js"
+import { TwoFactor } from "./profile/TwoFactor.js"
 
 export const Profile = () => {
   const { session } = useSession()
@@ -34,6 +38,7 @@ export const Profile = () => {
   return (
     <div class="profile">
       <h1>{session?.user.displayName ?? session?.user.username}</h1>
+      {session === null ? null : <Avatar userId={session.user.id} />}
       <form class="panel" onSubmit={change} aria-labelledby="pw">
         <h2 id="pw">Change password</h2>
         <Field label="Current password" type="password" value={current} onInput={setCurrent} autocomplete="current-password" />
@@ -42,6 +47,9 @@ export const Profile = () => {
         {done === null ? null : <p role="status">{done}</p>}
         <button class="primary">Change password</button>
       </form>
+      <Appearance />
+      <TwoFactor />
+      <ApiKeys isAdmin={session?.isAdmin === true} />
       <section class="panel" aria-labelledby="sessions">
         <h2 id="sessions">Sessions</h2>
         {sessions.state === "loading" ? <Status>Loading…</Status> : null}
