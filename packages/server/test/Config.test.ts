@@ -5,7 +5,7 @@ import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { AppConfig, formatConfigError, isEmbedded, probeConcurrency } from "../src/config/AppConfig.js"
+import { AppConfig, formatConfigError, isEmbedded, probeConcurrency, shardLockTimings } from "../src/config/AppConfig.js"
 
 const readConfig = (env: Record<string, string>) =>
   AppConfig.pipe(
@@ -55,8 +55,12 @@ describe("AppConfig", () => {
       expect(config.logLevel).toBe(LogLevel.Info)
       expect(config.logFormat).toBe("pretty")
       expect(config.maxBodyBytes).toBe(1024 * 1024)
-      expect(Duration.toMillis(config.shardLockExpiration)).toBe(6_000)
-      expect(Duration.toMillis(config.shardLockRefreshInterval)).toBe(2_000)
+      // One runner alone keeps its shards through a slow moment; a cluster's timings fail over fast.
+      expect(Duration.toMillis(shardLockTimings(config).shardLockExpiration)).toBe(60_000)
+      expect(Duration.toMillis(shardLockTimings(config).shardLockRefreshInterval)).toBe(10_000)
+      const runner = Either.getOrThrow(yield* readConfig({ DATABASE_URL: "postgres://db/media", RUNNER_HOST: "10.0.0.2" }))
+      expect(Duration.toMillis(shardLockTimings(runner).shardLockExpiration)).toBe(6_000)
+      expect(Duration.toMillis(shardLockTimings(runner).shardLockRefreshInterval)).toBe(2_000)
       expect(config.jobQueueConcurrency).toEqual({ critical: 20, high: 15, default: 10, low: 5, bulk: 3 })
       expect(Duration.toHours(config.jobRetentionCompleted)).toBe(72)
       expect(Duration.toHours(config.jobRetentionUnsuccessful)).toBe(7 * 24)
@@ -87,7 +91,7 @@ describe("AppConfig", () => {
       expect(config.port).toBe(9000)
       expect(config.role).toBe("worker")
       expect(config.logLevel).toBe(LogLevel.Debug)
-      expect(Duration.toMillis(config.shardLockExpiration)).toBe(10_000)
+      expect(Duration.toMillis(shardLockTimings(config).shardLockExpiration)).toBe(10_000)
       expect(isEmbedded(config)).toBe(false)
     }))
 

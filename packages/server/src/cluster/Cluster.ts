@@ -1,14 +1,15 @@
 /**
  * Cluster wiring. Embedded (or no runner address): one `SingleRunner` on SQL storage. With
  * DATABASE_URL and RUNNER_HOST: a `NodeClusterSocket` runner; every runner on the database forms one
- * cluster, coordinating through Postgres (no shard manager). The shard-lock timings are tuned for
- * failover in seconds and must be the same on every node.
+ * cluster, coordinating through Postgres (no shard manager). A cluster's shard-lock timings are tuned
+ * for failover in seconds and must be the same on every node; a single runner's leave a wide margin
+ * (shardLockTimings).
  */
 import { RunnerAddress, SingleRunner } from "@effect/cluster"
 import { NodeClusterSocket } from "@effect/platform-node"
 import { StartupError } from "@mediaserver/domain"
 import { Effect, Layer, Option } from "effect"
-import { AppConfig, isEmbedded } from "../config/AppConfig.js"
+import { AppConfig, isSingleRunner, shardLockTimings } from "../config/AppConfig.js"
 import { MigrationsDone } from "../db/Migrations.js"
 
 const toStartupError = (error: { readonly message: string }) =>
@@ -20,15 +21,14 @@ export const ClusterLive = Layer.unwrapEffect(
     // Cluster storage tables are created by the migration step; wait for it.
     yield* MigrationsDone
     const timings = {
-      shardLockRefreshInterval: config.shardLockRefreshInterval,
-      shardLockExpiration: config.shardLockExpiration,
+      ...shardLockTimings(config),
       refreshAssignmentsInterval: config.refreshAssignmentsInterval,
       entityMessagePollInterval: config.entityMessagePollInterval,
       // Messages to an entity on this runner skip a serialisation round trip (they are persisted
       // anyway): about twice the job throughput (see STACK.md).
       simulateRemoteSerialization: false
     }
-    if (isEmbedded(config) || Option.isNone(config.runnerHost)) {
+    if (isSingleRunner(config) || Option.isNone(config.runnerHost)) {
       yield* Effect.logInfo("cluster: single runner")
       return SingleRunner.layer({ runnerStorage: "sql", shardingConfig: timings }).pipe(
         Layer.mapError(toStartupError)

@@ -77,8 +77,9 @@ export const appConfig = Config.all({
   runnerHost: Config.option(Config.string("RUNNER_HOST")),
   runnerPort: port("RUNNER_PORT").pipe(Config.withDefault(34431)),
   runnerListenHost: Config.option(Config.string("RUNNER_LISTEN_HOST")),
-  shardLockRefreshInterval: Config.duration("SHARD_LOCK_REFRESH_INTERVAL").pipe(Config.withDefault(Duration.seconds(2))),
-  shardLockExpiration: Config.duration("SHARD_LOCK_EXPIRATION").pipe(Config.withDefault(Duration.seconds(6))),
+  /** Unset: by mode (see shardLockTimings). */
+  shardLockRefreshInterval: Config.option(Config.duration("SHARD_LOCK_REFRESH_INTERVAL")),
+  shardLockExpiration: Config.option(Config.duration("SHARD_LOCK_EXPIRATION")),
   refreshAssignmentsInterval: Config.duration("REFRESH_ASSIGNMENTS_INTERVAL").pipe(
     Config.withDefault(Duration.seconds(1))
   ),
@@ -222,6 +223,23 @@ export class AppConfig extends Context.Tag("@mediaserver/config/AppConfig")<AppC
 }
 
 export const isEmbedded = (config: AppConfigShape): boolean => Option.isNone(config.databaseUrl)
+
+/** The embedded database, or no runner address: one runner holds every shard, with nobody to hand them to. */
+export const isSingleRunner = (config: AppConfigShape): boolean => isEmbedded(config) || Option.isNone(config.runnerHost)
+
+/**
+ * Shard-lock timings. A cluster's are tuned for failover in seconds (a lock refresh that takes longer
+ * than the interval gives the shards up, so another runner can take them). A single runner has no
+ * other runner: giving its shards up because the machine is slow for 2 s only stops its own entity
+ * calls (scans, playback) until it takes them back, so its locks are refreshed with a wide margin.
+ */
+export const shardLockTimings = (config: AppConfigShape) => {
+  const single = isSingleRunner(config)
+  return {
+    shardLockRefreshInterval: Option.getOrElse(config.shardLockRefreshInterval, () => Duration.seconds(single ? 10 : 2)),
+    shardLockExpiration: Option.getOrElse(config.shardLockExpiration, () => Duration.seconds(single ? 60 : 6))
+  }
+}
 
 /**
  * On the embedded database every probe result is written by the process that also answers requests,
