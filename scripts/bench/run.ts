@@ -20,7 +20,8 @@ const benchmarks = {
   search: () => import("./search.js"),
   playback: () => import("./playback.js"),
   embedded: () => import("./embedded.js"),
-  web: () => import("./web.js")
+  web: () => import("./web.js"),
+  events: () => import("./events.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)

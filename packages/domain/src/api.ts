@@ -3,6 +3,8 @@ import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound
 import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
 import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
+import { AdminActivityApi, AdminActivityRpcs } from "./activity.js"
+import { EventsRpcs } from "./eventsApi.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
 import { AdminIntegrationsApi, ArrAppApi, ArrWebhookApi, IntegrationRpcs } from "./integrationsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
@@ -30,6 +32,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(UsersApi)
   .add(AdminUsersApi)
   .add(AdminJobsApi)
+  .add(AdminActivityApi)
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
@@ -72,4 +75,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(MetadataRpcs)
   .merge(SearchRpcs)
   .merge(IntegrationRpcs)
+  .merge(EventsRpcs, AdminActivityRpcs)
 export type AllRpcs = typeof AllRpcs

@@ -182,6 +182,8 @@ const cleanup = <const Name extends string>(name: Name) =>
 
 export const AuthCleanupJob = cleanup("auth.cleanup")
 export const ActivityCleanupJob = cleanup("activity.cleanup")
+/** Relayed events past the resume window (EVENTS_RETENTION). */
+export const EventsCleanupJob = cleanup("events.cleanup")
 export const ScanHistoryCleanupJob = cleanup("scan_history.cleanup")
 export const JobRetentionJob = cleanup("jobs.retention")
 
@@ -351,6 +353,7 @@ export const ArrWebhookJob = defineJob({
 export const JobCatalogue = {
   [AuthCleanupJob.name]: AuthCleanupJob,
   [ActivityCleanupJob.name]: ActivityCleanupJob,
+  [EventsCleanupJob.name]: EventsCleanupJob,
   [ScanHistoryCleanupJob.name]: ScanHistoryCleanupJob,
   [PlaybackHealthJob.name]: PlaybackHealthJob,
   [JobRetentionJob.name]: JobRetentionJob,

@@ -10,11 +10,12 @@ const read = (overrides?: string) =>
   )
 
 describe("schedule config", () => {
-  it("the table as declared: five schedules, run on start for auth cleanup only", () => {
+  it("the table as declared: six schedules, run on start for auth cleanup only", () => {
     const schedules = Either.getOrElse(resolveSchedules(JobScheduleTable), () => [])
     expect(schedules.map((s) => [s.name, s.runOnStart])).toEqual([
       ["auth.cleanup", true],
       ["activity.cleanup", false],
+      ["events.cleanup", false],
       ["scan_history.cleanup", false],
       ["playback.health", false],
       ["jobs.retention", false]

@@ -1,5 +1,9 @@
 /** Accounts and sessions: register, login, refresh (rotation), logout, password change, session list/revoke. */
 import {
+  AuthLogin,
+  AuthLoginFailed,
+  AuthPasswordChanged,
+  UserCreated,
   AuthTokens,
   type ChangePasswordRequest,
   type Conflict,
@@ -21,6 +25,7 @@ import {
 import { Context, DateTime, Duration, Effect, Layer, Option, type Redacted } from "effect"
 import { randomUUID } from "node:crypto"
 import { ActivityLog } from "../activity/ActivityLog.js"
+import { Events } from "../events/Events.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { Settings } from "../settings/Service.js"
 import { Authenticator } from "./Authenticator.js"
@@ -88,6 +93,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       const limiter = yield* LoginLimiter
       const email = yield* EmailFlows
       const activity = yield* ActivityLog
+      const events = yield* Events
       const settings = yield* Settings
       const gate = yield* LoginGate
       /** A boolean server setting (general.registrationOpen, security.requireEmailVerification). */
@@ -132,6 +138,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
           // AUTH_SESSIONS_PER_USER: the oldest sessions end (on every node) so the new one fits.
           yield* Effect.flatMap(sessions.keepNewest(user.id, config.authSessionsPerUser), authenticator.forgetSessions)
           yield* activity.record({ action: "auth.login", userId: user.id, resourceType: "session", resourceId: id, ...client })
+          yield* events.publish(new AuthLogin({ userId: user.id, username: user.username, ip: client.ip }))
           return tokens(access, refresh, id, accessExpiresAt, toUser(user))
         })
 
@@ -156,6 +163,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             })
             yield* email.welcome(row)
             yield* activity.record({ action: "auth.register", userId: row.id, details: { username: row.username } })
+            yield* events.publish(new UserCreated({ userId: row.id, username: row.username }))
             return toUser(row)
           }),
 
@@ -170,7 +178,10 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             })
             const userId = Option.getOrNull(Option.map(found, (u) => u.id))
             const failed = (reason: string) =>
-              activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } })
+              Effect.zipRight(
+                activity.record({ action: "auth.login_failed", userId, ...client, details: { username: request.username, reason } }),
+                events.publish(new AuthLoginFailed({ userId, username: request.username, ip: client.ip }))
+              )
             // Always verify (a dummy hash when there is no user) so both failures take as long.
             const verify = passwords.verify(Option.getOrUndefined(Option.flatMap(found, passwordHashOf)), request.password)
             const ok = yield* limiter.attempt(client.ip, account, verify, (ok) => ok && Option.isSome(found)).pipe(
@@ -241,6 +252,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
             const ended = yield* sessions.delete(user.value.id, { except: callerSession(caller) })
             yield* authenticator.forgetSessions(ended)
             yield* activity.record({ action: "auth.password_changed", userId: user.value.id, details: { sessionsEnded: ended.length, first: Option.isNone(stored) } })
+            yield* events.publish(new AuthPasswordChanged({ userId: user.value.id }))
           }),
 
         listSessions: (caller) =>

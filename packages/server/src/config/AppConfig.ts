@@ -220,6 +220,10 @@ export const appConfig = Config.all({
   // Daily cleanups (activity/Retention.ts, library/ScanHistoryRetention.ts): rows older than these go,
   // this many per statement. The activity log is written on every sign-in and admin change.
   activityRetention: Config.duration("ACTIVITY_RETENTION").pipe(Config.withDefault(Duration.days(90))),
+  // Live events (events/): relayed events stay this long for clients resuming with Last-Event-ID; an
+  // SSE stream sends a comment this often so proxies and browsers keep it open.
+  eventsRetention: Config.duration("EVENTS_RETENTION").pipe(Config.withDefault(Duration.hours(24))),
+  eventsHeartbeat: Config.duration("EVENTS_HEARTBEAT").pipe(Config.withDefault(Duration.seconds(15))),
   scanHistoryRetention: Config.duration("SCAN_HISTORY_RETENTION").pipe(Config.withDefault(Duration.days(30))),
   cleanupBatchSize: positiveInt("CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
   /** A play past this share of the duration marks the movie or episode watched. */

@@ -7,6 +7,8 @@ import { proxyTrust, withPeerAddress } from "../auth/ClientInfo.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
+import { AdminActivityHttpLive, AdminActivityRpcLive } from "../activity/index.js"
+import { EventsRpcLive, EventsSseRoute } from "../events/index.js"
 import { AdminJobsHttpLive } from "../jobs/Http.js"
 import { AdminJobsRpcLive } from "../jobs/Rpc.js"
 import { IntegrationsHttpLive, IntegrationsRpcLive } from "../integrations/index.js"
@@ -29,7 +31,7 @@ import { WebClientRoutes } from "./WebClient.js"
 export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([SystemHttpLive, IdentityHttpLive, UsersHttpLive, AdminJobsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
+  Layer.provide([SystemHttpLive, IdentityHttpLive, UsersHttpLive, AdminJobsHttpLive, AdminActivityHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
   Layer.provide(AuthenticationLive),
   // Browsing: movies, collections, series, genres, watch state.
   Layer.provide(BrowseHttpLive.pipe(Layer.provide(AuthenticationLive))),
@@ -67,7 +69,7 @@ const RpcProtocol = Layer.effect(
 
 const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
   Layer.provide(RpcProtocol),
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive, EventsRpcLive, AdminActivityRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
   Layer.provide([MfaAllRpcLive, OidcAllRpcLive, IntegrationsRpcLive])
@@ -77,7 +79,7 @@ const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
 export const WorkerRoutes = Layer.mergeAll(HealthRoutes).pipe(Layer.provide(ErrorEnvelope), Layer.provide(RouteIndex.layer))
 
 // The route index records every route added below it (for 405 and OPTIONS): routes join this list.
-export const AllRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, RpcRoutes, HealthRoutes, WebClientRoutes).pipe(
+export const AllRoutes = Layer.mergeAll(ApiRoutes, DocsRoutes, RpcRoutes, EventsSseRoute, HealthRoutes, WebClientRoutes).pipe(
   Layer.provide(ErrorEnvelope),
   Layer.provide(RouteIndex.layer)
 )

@@ -9,6 +9,7 @@
  */
 import { Activity, DurableClock, Workflow, type WorkflowEngine } from "@effect/workflow"
 import {
+  JobDiscarded,
   backoffDelay,
   type Classified,
   type DatabaseError,
@@ -22,6 +23,7 @@ import {
 import { Cause, Duration, Effect, Exit, Option, Predicate, Schema } from "effect"
 import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
+import { Events } from "../events/Events.js"
 import { JobCancels } from "./JobCancels.js"
 import { JobQueues } from "./JobQueues.js"
 import { RequestPriority } from "../system/RequestPriority.js"
@@ -168,6 +170,14 @@ const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoConte
     execute: Effect.asVoid(runAttempt(kind, handler, runId, payload, attempt, (runs) => runs.markRunning(runId, attempt)))
   }).pipe(Effect.provideService(Activity.CurrentAttempt, attempt))
 
+/** A discarded run is an event admins see live and notification agents may relay (when the node has the bus). */
+const announceDiscard = (runId: string, kind: string, error: string) =>
+  Effect.flatMap(Effect.serviceOption(Events), (events) =>
+    Option.match(events, {
+      onNone: () => Effect.void,
+      onSome: (bus) => bus.publish(new JobDiscarded({ runId, kind, error }))
+    }))
+
 /** Registers the kind's workflow with its handler: every runner must build this for every kind. */
 /**
  * What a kind does once its run has given up (discarded, out of attempts, a defect or a timeout on
@@ -186,9 +196,9 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       const runs = yield* JobRuns
       const { jobDurableBackoffAfter } = yield* AppConfig
       const fail = (state: "failed" | "discarded", message: string) =>
-        Effect.zipRight(
-          Effect.orDie(runs.finish(runId, state, message)),
-          new JobRunFailed({ runId, kind: kind.name, state, message })
+        Effect.orDie(runs.finish(runId, state, message)).pipe(
+          Effect.zipRight(state === "discarded" ? announceDiscard(runId, kind.name, message) : Effect.void),
+          Effect.zipRight(new JobRunFailed({ runId, kind: kind.name, state, message }))
         )
       const decoded = yield* Effect.either(decode(encoded))
       if (decoded._tag === "Left") return yield* fail("discarded", `payload does not decode: ${decoded.left.message}`)

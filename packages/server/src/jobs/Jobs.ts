@@ -8,10 +8,11 @@ import { Sharding } from "@effect/cluster"
 import { SqlClient } from "@effect/sql"
 import { WorkflowEngine } from "@effect/workflow"
 import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
-import { Clock, Context, Duration, Effect, FiberRef, Layer, Option, Queue, Schedule, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
 import { jobExecutionId, startRun } from "./JobWorkflow.js"
+import { afterCommit, inAfterCommitScope, withAfterCommit } from "../db/AfterCommit.js"
 import { wrapSql } from "../db/Sql.js"
 
 /** A schedule's tick a run belongs to (the schedule's name and the tick's time). */
@@ -69,9 +70,6 @@ const RESEND_AFTER_SECONDS = 60
 const RESEND_BATCH = 100
 const RESEND_EVERY = Duration.minutes(1)
 
-/** Sends waiting for the commit of the current `Jobs.withTransaction`; undefined outside one. */
-const pendingSends = FiberRef.unsafeMake<Array<Effect.Effect<void>> | undefined>(undefined)
-
 export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>() {
   static readonly layer = Layer.scoped(
     Jobs,
@@ -94,21 +92,7 @@ export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>
       // a crash between commit and send leaves a queued row that `resend` delivers (sends are idempotent:
       // the execution id is the run's).
       const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-        Effect.gen(function* () {
-          const outer = yield* FiberRef.get(pendingSends)
-          if (outer !== undefined) {
-            const mark = outer.length
-            return yield* sql.withTransaction(effect).pipe(
-              wrapSql("jobs.transaction"),
-              Effect.tapError(() => Effect.sync(() => outer.splice(mark)))
-            )
-          }
-          const sends: Array<Effect.Effect<void>> = []
-          const result = yield* sql.withTransaction(Effect.locally(effect, pendingSends, sends)).pipe(wrapSql("jobs.transaction"))
-          yield* Effect.forEach(sends, (send) => send, { discard: true })
-          yield* requestPoll
-          return result
-        })
+        withAfterCommit(sql)(effect).pipe(wrapSql("jobs.transaction"))
 
       const enqueue = <Name extends string, S extends Schema.Schema.AnyNoContext>(
         kind: JobKind<Name, S>,
@@ -138,9 +122,7 @@ export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>
                 Effect.asVoid,
                 Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause))
               )
-              const pending = yield* FiberRef.get(pendingSends)
-              if (pending === undefined) yield* send
-              else pending.push(send)
+              yield* afterCommit(Effect.zipRight(send, requestPoll))
               return runId
             }
             // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
@@ -150,7 +132,7 @@ export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>
           })
           // Inside the caller's transaction the job starts when it commits (see `withTransaction`); on its
           // own, the insert commits by itself and the send follows it.
-          return (yield* FiberRef.get(pendingSends)) === undefined ? yield* write : yield* withTransaction(write)
+          return (yield* inAfterCommitScope) ? yield* write : yield* withTransaction(write)
         }).pipe(Effect.withSpan("Jobs.enqueue", { attributes: { kind: kind.name } }))
 
       // Delivers runs whose send after commit was lost (a crash in between); a no-op for runs already sent.

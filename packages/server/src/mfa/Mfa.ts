@@ -3,6 +3,7 @@
  * credentials. Turning protection off (disable, removing TOTP) needs a current code or the password.
  */
 import {
+  AuthMfaEnabled,
   BackupCodes,
   Conflict,
   type ConfigurationError,
@@ -21,6 +22,7 @@ import {
 } from "@mediaserver/domain"
 import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
 import { ActivityLog } from "../activity/ActivityLog.js"
+import { Events } from "../events/Events.js"
 import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { backupCodeHash, newBackupCodes, newTotpSecret, otpauthUrl, qrCodeDataUrl, totpStep } from "./Codes.js"
@@ -77,6 +79,7 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
       const webauthn = yield* WebAuthn
       const challenges = yield* MfaChallenges
       const activity = yield* ActivityLog
+      const events = yield* Events
       const issuer = (yield* AppConfig).mfaIssuer
 
       const state = (userId: UserId) =>
@@ -86,7 +89,12 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
         }))
       const status = (userId: UserId) => Effect.map(state(userId), (s) => toStatus(userId, s))
       const changed = (caller: Principal, action: "auth.mfa_enabled" | "auth.mfa_disabled" | "auth.mfa_changed", details: Record<string, unknown>) =>
-        Effect.zipRight(activity.record({ action, userId: caller.userId, details }), status(caller.userId))
+        activity.record({ action, userId: caller.userId, details }).pipe(
+          Effect.zipRight(action === "auth.mfa_enabled"
+            ? events.publish(new AuthMfaEnabled({ userId: caller.userId, method: typeof details["method"] === "string" ? details["method"] : "unknown" }))
+            : Effect.void),
+          Effect.zipRight(status(caller.userId))
+        )
 
       return {
         status,
@@ -168,6 +176,7 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
             }
             const row = yield* repo.addCredential({ ...registered.value, userId: caller.userId, name: name ?? "Security key" })
             yield* activity.record({ action: "auth.mfa_enabled", userId: caller.userId, details: { method: "webauthn", credential: row.id } })
+            yield* events.publish(new AuthMfaEnabled({ userId: caller.userId, method: "webauthn" }))
             return toCredentialInfo(row)
           }),
         credentials: (caller) => Effect.map(repo.credentials(caller.userId), (rows) => rows.map(toCredentialInfo)),

@@ -9,6 +9,7 @@ import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
 import { pruneActivityLog } from "@mediaserver/server/activity"
 import { AuthCleanup } from "@mediaserver/server/auth"
+import { pruneEventOutbox } from "@mediaserver/server/events"
 import type { AppConfig } from "@mediaserver/server/config"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
 import type { MetadataRefresh } from "@mediaserver/server/metadata"
@@ -48,6 +49,7 @@ const registrations: Registrations = {
   "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], () =>
     Effect.asVoid(Effect.flatMap(AuthCleanup, (cleanup) => cleanup.run))).pipe(Layer.provide(AuthCleanup.layer)),
   "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], () => Effect.asVoid(pruneActivityLog)),
+  "events.cleanup": jobWorkflowLayer(JobCatalogue["events.cleanup"], () => Effect.asVoid(pruneEventOutbox)),
   "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], () => Effect.asVoid(pruneScanHistory)),
   // Sessions with no heartbeat past the idle timeout (their entity may be gone with its node).
   "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], () =>

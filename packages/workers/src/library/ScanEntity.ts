@@ -6,6 +6,7 @@
  */
 import { Entity } from "@effect/cluster"
 import {
+  LibraryScanStarted,
   Conflict,
   type DatabaseError,
   finishedStates,
@@ -20,7 +21,7 @@ import {
 } from "@mediaserver/domain"
 import { AdminJobs } from "@mediaserver/server/jobs"
 import { Jobs } from "@mediaserver/server/jobs"
-import { Libraries, ScansRepo } from "@mediaserver/server/library"
+import { Events, Libraries, ScansRepo } from "@mediaserver/server/library"
 import { Effect, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 
@@ -34,6 +35,7 @@ export const LibraryScanEntityLive = LibraryScanEntity.toLayer(
     const libraries = yield* Libraries
     const jobs = yield* Jobs
     const admin = yield* AdminJobs
+    const events = yield* Events
 
     /** The running scan, if its job is still alive. */
     const alive: Effect.Effect<Option.Option<LibraryScan>, DatabaseError> = Effect.gen(function* () {
@@ -55,6 +57,8 @@ export const LibraryScanEntityLive = LibraryScanEntity.toLayer(
         return yield* jobs.withTransaction(
           Effect.gen(function* () {
             yield* scans.start(scanId, libraryId, trigger)
+            // In the transaction: no "started" for a scan whose row rolled back.
+            yield* events.publish(new LibraryScanStarted({ libraryId, scanId }))
             const runId = yield* jobs.enqueue(LibraryScanJob, { libraryId, scanId })
             return yield* scans.setJobRun(scanId, runId)
           })

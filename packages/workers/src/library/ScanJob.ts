@@ -8,6 +8,7 @@ import {
   type LibraryId,
   LibraryProbeJob,
   LibraryScanDone,
+  LibraryScanFailed,
   type LibraryScanJob,
   MetadataRefreshLibraryJob,
   type ScanId
@@ -99,4 +100,12 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
 
 /** The scan of a run that gave up is failed, with the reason. */
 export const scanGaveUp = (payload: Payload, message: string) =>
-  Effect.flatMap(ScansRepo, (scans) => scans.finish(payload.scanId, "failed", message)).pipe(Effect.ignore)
+  Effect.gen(function* () {
+    const scans = yield* ScansRepo
+    const events = yield* Events
+    const failed = yield* scans.finish(payload.scanId, "failed", message)
+    // Only when this call ended it (a scan cancelled or finished meanwhile did not fail).
+    if (Option.isSome(failed)) {
+      yield* events.publish(new LibraryScanFailed({ libraryId: payload.libraryId, scanId: payload.scanId, reason: message }))
+    }
+  }).pipe(Effect.ignore)

@@ -22,6 +22,8 @@ export const JobScheduleTable: Readonly<Record<string, JobScheduleSpec>> = {
   // Daily ones staggered at night so they do not compete for the database.
   "auth.cleanup": { kind: "auth.cleanup", cron: "0 3 * * *", runOnStart: true },
   "activity.cleanup": { kind: "activity.cleanup", cron: "15 3 * * *", runOnStart: false },
+  // Hourly: the outbox holds every relayed event of the resume window (EVENTS_RETENTION, a day).
+  "events.cleanup": { kind: "events.cleanup", cron: "45 * * * *", runOnStart: false },
   "scan_history.cleanup": { kind: "scan_history.cleanup", cron: "30 3 * * *", runOnStart: false },
   "playback.health": { kind: "playback.health", cron: "*/5 * * * *", runOnStart: false },
   "jobs.retention": { kind: "jobs.retention", cron: "30 * * * *", runOnStart: false },

@@ -19,6 +19,7 @@ import playbackStreamToken from "./0047_playback_stream_token.js"
 import search from "./0050_search.js"
 import searchReindex from "./0051_search_reindex.js"
 import arrIntegrations from "./0055_arr_integrations.js"
+import eventOutbox from "./0060_event_outbox.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -44,5 +45,6 @@ export const migrations = Migrator.fromRecord({
   "0047_playback_stream_token": playbackStreamToken,
   "0050_search": search,
   "0051_search_reindex": searchReindex,
-  "0055_arr_integrations": arrIntegrations
+  "0055_arr_integrations": arrIntegrations,
+  "0060_event_outbox": eventOutbox
 })
