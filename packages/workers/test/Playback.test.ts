@@ -231,7 +231,7 @@ describe("playback", () => {
       const { url, sql, admin, context } = yield* node(transcodes, { PLAYBACK_IDLE_TIMEOUT: "6 seconds" })
       const events = yield* Effect.forkScoped(
         Effect.flatMap(Context.get(context, Events).subscribe, (stream) =>
-          Stream.runCollect(Stream.take(Stream.filter(stream, (e) => e._tag !== "library.scan_done"), 2)))
+          Stream.runCollect(Stream.take(Stream.filter(stream, (e) => e._tag.startsWith("playback.")), 2)))
       )
       const { movies } = yield* playableMovies(url, admin, sql, { Long: clip })
       const tx = yield* createSession(url, admin, { item: { _tag: "movie", id: movies["Long"] }, client: noVideo })

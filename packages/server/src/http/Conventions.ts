@@ -31,6 +31,8 @@ const PAGE_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob: https:",
   "media-src 'self' blob:",
+  // hls.js demuxes in a worker it makes from a blob: URL (else on the page's own thread).
+  "worker-src 'self' blob:",
   "connect-src 'self'",
   "font-src 'self'",
   "object-src 'none'",
