@@ -1,8 +1,9 @@
 /** Small HTTP helpers for the identity tests: JSON requests, accounts and sign-in. */
+import { migratedDatabase } from "./MigratedDatabase.js"
 import { Duration, Effect, Redacted, Schema } from "effect"
 import { cleanupPrefix, connectRedis, subscribed } from "./CacheNodes.js"
 import { eventually } from "./Poll.js"
-import { freshDatabase, redisPrefix, redisUrl } from "./TestDatabase.js"
+import { redisPrefix, redisUrl } from "./TestDatabase.js"
 import { startServer } from "./TestServer.js"
 
 export interface JsonResponse {
@@ -70,7 +71,7 @@ export const account = (url: string, username: string) =>
  * cluster; resolves once both listen for cache invalidations.
  */
 export const twoNodes = (extraEnv: Record<string, string> = {}) => Effect.gen(function* () {
-  const db = yield* freshDatabase("auth2")
+  const db = yield* migratedDatabase("auth2")
   const redis = yield* Effect.orDie(redisUrl)
   const prefix = redisPrefix("auth")
   yield* cleanupPrefix(redis, prefix)

@@ -2,6 +2,7 @@
  * A whole node (HTTP + the workers package) on a fresh database, for library tests over real HTTP:
  * `url` to call, `sql` to look at what a scan wrote, `admin` signed in (the first account is admin).
  */
+import { migratedDatabase } from "./MigratedDatabase.js"
 import { HttpServer } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { Context, Duration, Effect, Layer, Redacted, Schema } from "effect"
@@ -10,13 +11,12 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { account, type Auth, read, request } from "./Http.js"
 import { eventually } from "./Poll.js"
-import { freshDatabase } from "./TestDatabase.js"
 import { testNode } from "./TestServer.js"
 import { WorkersLive } from "@mediaserver/workers"
 
 export const libraryNode = (label: string, env: Record<string, string> = {}) =>
   Effect.gen(function* () {
-    const db = yield* freshDatabase(label)
+    const db = yield* migratedDatabase(label)
     const context = yield* Layer.build(
       testNode({ LOG_LEVEL: "Error", DATABASE_URL: Redacted.value(db.url), SCAN_PROGRESS_INTERVAL: "200 millis", ...env }, WorkersLive)
     )

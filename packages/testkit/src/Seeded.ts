@@ -1,9 +1,9 @@
 /** A server on a fresh database with seeded content, an admin, and users with and without access. */
+import { migratedDatabase } from "./MigratedDatabase.js"
 import { Effect, Redacted } from "effect"
 import { seedContent, type SeedOptions } from "@mediaserver/server/dev"
 import { account, request } from "./Http.js"
 import { databaseLayer } from "./DatabaseLayer.js"
-import { freshDatabase } from "./TestDatabase.js"
 import { startServer } from "./TestServer.js"
 
 export const SMALL: SeedOptions = { movies: 60, series: 6, seasonsPerSeries: 2, episodesPerSeason: 5, people: 200 }
@@ -13,7 +13,7 @@ export const seed = (url: string, options: SeedOptions = SMALL) =>
 
 export const seededServer = (env: Record<string, string> = {}) =>
   Effect.gen(function* () {
-    const db = yield* freshDatabase("browse")
+    const db = yield* migratedDatabase("browse")
     const server = yield* startServer({ DATABASE_URL: Redacted.value(db.url), ...env })
     const admin = yield* account(server.url, "admin")
     const seeded = yield* seed(Redacted.value(db.url))

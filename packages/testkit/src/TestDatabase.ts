@@ -26,14 +26,15 @@ export interface TestDatabase {
   readonly url: Redacted.Redacted<string>
 }
 
-export const freshDatabase = (label = "t"): Effect.Effect<TestDatabase, never, import("effect").Scope.Scope> =>
+/** `template`: a database to copy (see MigratedDatabase.ts); none: an empty one. */
+export const freshDatabase = (label = "t", template?: string): Effect.Effect<TestDatabase, never, import("effect").Scope.Scope> =>
   Effect.gen(function* () {
     const base = yield* Effect.orDie(adminUrl)
     const name = `ms_${label.replace(/[^a-z0-9]/gi, "_").toLowerCase()}_${process.pid}_${Date.now().toString(36)}_${
       Math.random().toString(36).slice(2, 8)
     }`
     yield* Effect.acquireRelease(
-      admin(base, (c) => c.query(`CREATE DATABASE "${name}"`)),
+      admin(base, (c) => c.query(template === undefined ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${template}"`)),
       () => admin(base, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
     )
     const url = new URL(base)

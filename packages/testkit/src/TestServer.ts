@@ -3,11 +3,11 @@
  * environment is not read, so a developer's shell cannot change a test). `withDatabase` adds a fresh
  * Postgres database; omit it (and pass DATA_DIR) to run on the embedded database.
  */
+import { migratedDatabase } from "./MigratedDatabase.js"
 import { HttpServer } from "@effect/platform"
 import { ConfigProvider, Effect, Layer, Redacted, Scope } from "effect"
 import { AppConfig } from "@mediaserver/server/config"
 import { makeNodeLive } from "@mediaserver/server"
-import { freshDatabase } from "./TestDatabase.js"
 
 export interface RunningServer {
   readonly url: string
@@ -43,7 +43,7 @@ export const startServer = (env: Record<string, string>): Effect.Effect<RunningS
 /** A server on a fresh Postgres database (dropped after the scope). */
 export const startServerWithDatabase = (env: Record<string, string> = {}) =>
   Effect.gen(function* () {
-    const db = yield* freshDatabase("srv")
+    const db = yield* migratedDatabase("srv")
     const server = yield* startServer({ DATABASE_URL: Redacted.value(db.url), ...env })
     return { ...server, database: db }
   })

@@ -2,6 +2,7 @@
  * Support of the web client's browser tests and bench: the built client, a whole node (HTTP + workers) on a fresh database
  * with no account yet, headless Chromium (Debian's, or CHROMIUM_PATH), axe-core checks, screenshots.
  */
+import { migratedDatabase } from "./MigratedDatabase.js"
 import { HttpServer } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { Config, Context, Effect, Layer, Redacted } from "effect"
@@ -12,7 +13,6 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { WorkersLive } from "@mediaserver/workers"
-import { freshDatabase } from "./TestDatabase.js"
 import { testNode } from "./TestServer.js"
 
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../..")
@@ -29,7 +29,7 @@ export const buildClient = Effect.async<void, Error>((resume) => {
 export const webNode = (label: string, env: Record<string, string> = {}) =>
   Effect.gen(function* () {
     yield* buildClient
-    const db = yield* freshDatabase(label)
+    const db = yield* migratedDatabase(label)
     const context = yield* Layer.build(
       testNode({ LOG_LEVEL: "Error", DATABASE_URL: Redacted.value(db.url), SCAN_PROGRESS_INTERVAL: "200 millis", WEB_CLIENT_DIR: WEB_DIR, ...env }, WorkersLive)
     )
