@@ -10,7 +10,7 @@ const read = (overrides?: string) =>
   )
 
 describe("schedule config", () => {
-  it("the table as declared: six schedules, run on start for auth cleanup only", () => {
+  it("the table as declared: seven schedules, run on start for auth cleanup only", () => {
     const schedules = Either.getOrElse(resolveSchedules(JobScheduleTable), () => [])
     expect(schedules.map((s) => [s.name, s.runOnStart])).toEqual([
       ["auth.cleanup", true],
@@ -18,7 +18,8 @@ describe("schedule config", () => {
       ["events.cleanup", false],
       ["scan_history.cleanup", false],
       ["playback.health", false],
-      ["jobs.retention", false]
+      ["jobs.retention", false],
+      ["arr.sync_all", false]
     ])
     const health = schedules.find((s) => s.name === "playback.health")
     expect(health && Cron.next(health.cron, new Date("2026-01-01T10:02:00Z")).toISOString()).toBe("2026-01-01T10:05:00.000Z")
