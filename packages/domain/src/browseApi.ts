@@ -8,6 +8,7 @@ import {
   BulkWatchedRequest,
   CastMember,
   CollectionDetails,
+  PersonDetails,
   Company,
   ContentKind,
   ContinueEpisode,
@@ -38,7 +39,7 @@ import {
   UserMark,
   WatchedRequest
 } from "./content.js"
-import { CollectionId, EpisodeId, MovieId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
+import { CollectionId, EpisodeId, MovieId, PersonId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
 import { HttpForbidden, HttpNotFound, HttpUnavailable } from "./errors.js"
 import { Authentication } from "./identity.js"
 
@@ -109,6 +110,14 @@ export class CollectionsApi extends HttpApiGroup.make("collections")
       .setUrlParams(LimitUrlQuery)
       .addSuccess(MoviePage)
   )
+  .middleware(Authentication)
+  .addError(HttpNotFound)
+  .addError(HttpForbidden)
+  .addError(HttpUnavailable) {}
+
+/** People of the caller's titles (cast and crew pages). */
+export class PeopleApi extends HttpApiGroup.make("people")
+  .add(HttpApiEndpoint.get("get", "/people/:personId").setPath(Schema.Struct({ personId: PersonId })).addSuccess(PersonDetails))
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpForbidden)

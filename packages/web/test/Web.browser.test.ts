@@ -148,6 +148,18 @@ describe("web client", () => {
 
       // The viewer: "Movies" in the rail and on home, "Secret" nowhere (not even by search or its URL).
       const secretId = (yield* sql<{ id: string }>`SELECT id FROM movies WHERE title = 'Hidden Gem'`)[0]?.id ?? ""
+      // Two people: one in Beta Run (visible to the viewer), one only in Hidden Gem (not visible).
+      const shyId = "00000000-0000-4000-8000-0000000000e2"
+      yield* sql`
+        INSERT INTO people (id, name, known_for_department) VALUES
+          ('00000000-0000-4000-8000-0000000000e1', 'Gemma Star', 'Acting'), (${shyId}, 'Shy Person', 'Acting')
+      `
+      yield* sql`
+        INSERT INTO credits (id, person_id, movie_id, kind, character, position)
+        SELECT gen_random_uuid(), '00000000-0000-4000-8000-0000000000e1'::uuid, id, 'cast', 'Runner', 0 FROM movies WHERE title = 'Beta Run'
+        UNION ALL
+        SELECT gen_random_uuid(), ${shyId}::uuid, id, 'cast', 'Gem', 0 FROM movies WHERE title = 'Hidden Gem'
+      `
       yield* run(async () => {
         await signIn(page, VIEWER)
         const rail = page.getByRole("navigation", { name: "Main" })
@@ -162,8 +174,8 @@ describe("web client", () => {
         expect(await page.getByTestId("grid").getByRole("link").count()).toBe(2)
         await checkPage(page, "06-library-grid")
 
-        await page.getByLabel("Search titles").fill("Hidden")
-        await page.getByLabel("Search titles").press("Enter")
+        await page.getByLabel("Search titles and people").fill("Hidden")
+        await page.getByLabel("Search titles and people").press("Enter")
         await page.getByRole("heading", { name: "Results for “Hidden”" }).waitFor()
         await page.getByText("0 titles").first().waitFor()
         expect(await page.getByText("Hidden Gem").count()).toBe(0)
@@ -171,10 +183,42 @@ describe("web client", () => {
         await page.getByRole("alert").waitFor()
         expect(await page.getByText("Hidden Gem").count()).toBe(0)
 
-        await page.getByLabel("Search titles").fill("Beta")
-        await page.getByLabel("Search titles").press("Enter")
+        // Suggestions while typing: the arrow keys choose one, Enter opens it.
+        const box = page.getByRole("combobox", { name: "Search titles and people" })
+        await box.fill("Bet")
+        await page.getByRole("option", { name: /Beta Run/ }).waitFor()
+        expect(await page.getByRole("option", { name: /Hidden Gem/ }).count()).toBe(0)
+        await box.press("ArrowDown")
+        await page.waitForFunction(() => document.querySelector("#search-box")?.getAttribute("aria-activedescendant")?.startsWith("suggest-movie-") === true)
+        await box.press("Enter")
+        await page.getByRole("heading", { name: "Beta Run" }).waitFor()
+
+        // The results page: people first, counts per kind, facets that narrow.
+        await box.fill("Beta")
+        await box.press("Enter")
         await page.getByRole("heading", { name: "Results for “Beta”" }).waitFor()
-        await page.getByRole("link", { name: /Beta Run/ }).click()
+        await page.getByRole("link", { name: "Movies (1)" }).waitFor()
+        await page.getByRole("link", { name: "Series (0)" }).waitFor()
+        await page.getByRole("button", { name: /2000s/ }).click()
+        await page.waitForURL(/decade=2000/)
+        await page.getByRole("button", { name: /2000s/, pressed: true }).waitFor()
+        await page.getByTestId("grid").getByRole("link", { name: /Beta Run/ }).waitFor()
+        await checkPage(page, "06b-search")
+        await box.fill("Gemma")
+        await box.press("Enter")
+        await page.getByRole("region", { name: "People" }).getByRole("link", { name: /Gemma Star/ }).click()
+        await page.getByRole("heading", { name: "Gemma Star" }).waitFor()
+        await page.getByRole("link", { name: /Beta Run.*2002 · Runner/ }).waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+        await checkPage(page, "06c-person")
+        // Someone credited only on a title the viewer cannot see does not exist for them.
+        await page.goto(`${url}/person/${shyId}`)
+        await page.getByRole("alert").waitFor()
+        expect(await page.getByText("Shy Person").count()).toBe(0)
+
+        await page.goto(`${url}/search?q=Beta`)
+        await page.getByRole("heading", { name: "Results for “Beta”" }).waitFor()
+        await page.getByTestId("grid").getByRole("link", { name: /Beta Run/ }).click()
         await page.getByRole("heading", { name: "Beta Run" }).waitFor()
         await checkPage(page, "07-details")
         const details = page.url()

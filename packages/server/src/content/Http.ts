@@ -39,6 +39,9 @@ const CollectionsHttp = HttpApiBuilder.group(MediaApi, "collections", (handlers)
       .handle("movies", ({ path, urlParams }) => op.CollectionsMovies({ ...path, ...urlParams }))
   ))
 
+const PeopleHttp = HttpApiBuilder.group(MediaApi, "people", (handlers) =>
+  Effect.map(makeBrowseOperations, (op) => handlers.handle("get", ({ path }) => op.PeopleGet(path))))
+
 const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
   Effect.map(makeBrowseOperations, (op) =>
     handlers
@@ -77,4 +80,4 @@ const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
 const GenresHttp = HttpApiBuilder.group(MediaApi, "genres", (handlers) =>
   Effect.map(makeBrowseOperations, (op) => handlers.handle("list", ({ urlParams }) => op.GenresList(urlParams))))
 
-export const BrowseHttpLive = Layer.mergeAll(MoviesHttp, CollectionsHttp, TvShowsHttp, GenresHttp)
+export const BrowseHttpLive = Layer.mergeAll(MoviesHttp, CollectionsHttp, PeopleHttp, TvShowsHttp, GenresHttp)

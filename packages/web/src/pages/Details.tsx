@@ -79,7 +79,7 @@ const MoviePage = (props: { readonly id: MovieId }) => {
       {m.tagline === null ? null : <p class="tagline">{m.tagline}</p>}
       {m.overview === null ? null : <p class="overview">{m.overview}</p>}
       {m.cast.length > 0 ? (
-        <section aria-label="Cast"><h2>Cast</h2><ul class="cast">{m.cast.slice(0, 20).map((c) => <li>{c.name}{c.character === null ? "" : ` as ${c.character}`}</li>)}</ul></section>
+        <section aria-label="Cast"><h2>Cast</h2><ul class="cast">{m.cast.slice(0, 20).map((c) => <li><a href={`/person/${c.personId}`}>{c.name}</a>{c.character === null ? "" : ` as ${c.character}`}</li>)}</ul></section>
       ) : null}
       <Crew crew={m.crew} />
       <SimilarMovies id={m.id} />
