@@ -80,6 +80,8 @@ export class BrowseRpcs extends RpcGroup.make(
   Rpc.make("TvShowsSearch", { payload: Search, success: SeriesPage, error: ListErrors }),
   Rpc.make("TvShowsRecentlyAdded", { payload: Paged, success: SeriesPage, error: ListErrors }),
   Rpc.make("TvShowsContinueWatching", { payload: Paged, success: Schema.Array(ContinueEpisode), error: Mine }),
+  /** For each series being watched (none in progress), the next episode, most recently watched series first. */
+  Rpc.make("TvShowsNextUp", { payload: Paged, success: Schema.Array(Episode), error: Mine }),
   Rpc.make("TvShowsStats", { success: TvStats, error: Mine }),
   Rpc.make("TvShowsRecentEpisodes", { payload: Dated, success: EpisodePage, error: Mine }),
   Rpc.make("TvShowsUpcomingEpisodes", { payload: Dated, success: EpisodePage, error: Mine }),

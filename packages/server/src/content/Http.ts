@@ -49,6 +49,7 @@ const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
       .handle("search", ({ urlParams }) => op.TvShowsSearch(urlParams))
       .handle("recentlyAdded", ({ urlParams }) => op.TvShowsRecentlyAdded(urlParams))
       .handle("continueWatching", ({ urlParams }) => op.TvShowsContinueWatching(urlParams))
+      .handle("nextUp", ({ urlParams }) => op.TvShowsNextUp(urlParams))
       .handle("stats", () => op.TvShowsStats())
       .handle("favorites", ({ urlParams }) => op.TvShowsFavorites(urlParams))
       .handle("mark", ({ path }) => op.TvShowsMark(path))

@@ -85,6 +85,7 @@ export const makeBrowseOperations = Effect.gen(function* () {
     TvShowsSearch: ({ q, ...paging }) => read((u) => series.list(u, { q, ...paging })),
     TvShowsRecentlyAdded: (paging) => read((u) => series.list(u, { ...paging, sort: "added", order: "desc" })),
     TvShowsContinueWatching: (paging) => read((u) => watching.continueEpisodes(u, paging)),
+    TvShowsNextUp: (paging) => read((u) => watching.nextUp(u, paging)),
     TvShowsStats: () => read((u) => watching.tvStats(u)),
     TvShowsRecentEpisodes: ({ days, ...paging }) => read((u) => series.dated(u, "recent", days ?? DEFAULT_DAYS, paging)),
     TvShowsUpcomingEpisodes: ({ days, ...paging }) => read((u) => series.dated(u, "upcoming", days ?? DEFAULT_DAYS, paging)),
