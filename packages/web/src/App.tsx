@@ -81,10 +81,10 @@ export const App = () => {
     setFirstRun(false)
     if (then !== undefined) navigate(then, { replace: true })
   }
+  // A whole page load: nothing the last user saw (grids kept for back navigation, answers) stays in memory.
   const signOut = async () => {
     await call((api) => api.auth.logout())
-    setSession(null)
-    navigate("/login", { replace: true })
+    location.replace("/login")
   }
   useEffect(() => {
     whenSignedOut(() => setSession(null))
