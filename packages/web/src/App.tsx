@@ -41,6 +41,7 @@ const AdminLibraries = lazy(() => import("./pages/AdminLibraries.js").then((m) =
 const AdminUsers = lazy(() => import("./pages/AdminUsers.js").then((m) => m.AdminUsers))
 const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJobs))
 const AdminSignIn = lazy(() => import("./pages/AdminSignIn.js").then((m) => m.AdminSignIn))
+const AdminSettings = lazy(() => import("./pages/AdminSettings.js").then((m) => m.AdminSettings))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
 
 const PUBLIC = new Set(["/login", "/register", "/forgot", "/setup", "/reset-password"])
@@ -58,7 +59,7 @@ const Screen = (props: { readonly session: Session }) => {
     ["/person/:id", (p) => <Person id={p["id"] ?? ""} />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
-      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />]] as const
+      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/settings", () => <AdminSettings />]] as const
       : [])
   ]
   const player = match("/play/:kind/:id", path)

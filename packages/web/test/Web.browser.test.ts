@@ -143,6 +143,18 @@ describe("web client", () => {
         await page.goto(`${url}/admin/sign-in`)
         await page.getByRole("button", { name: "Delete Corp ID" }).click()
         await page.getByText("No providers: people sign in with a password.").waitFor()
+        // Server settings: a valid value is saved, an invalid one is refused with the server's reason.
+        await page.getByRole("link", { name: "Settings" }).click()
+        await page.getByRole("heading", { name: "Server settings" }).waitFor()
+        const scans = page.locator("form.setting", { has: page.getByLabel("Minutes between scheduled library scans") })
+        await scans.getByLabel("Minutes between scheduled library scans").fill("1")
+        await scans.getByRole("button", { name: "Save" }).click()
+        await scans.getByRole("alert").waitFor()
+        const name = page.locator("form.setting", { has: page.getByLabel("Name shown to clients") })
+        await name.getByLabel("Name shown to clients").fill("Family server")
+        await name.getByRole("button", { name: "Save" }).click()
+        await name.getByText("Saved.").waitFor()
+        await checkPage(page, "04-admin-settings")
         // Details edited by hand are locked against refreshes, and can be handed back to them.
         await page.goto(`${url}/search?q=Hidden`)
         await page.getByTestId("grid").getByRole("link", { name: /Hidden Gem/ }).click()
@@ -157,9 +169,13 @@ describe("web client", () => {
         await page.getByLabel("Let refreshes change tagline again").check()
         await page.getByRole("button", { name: "Save details" }).click()
         await page.getByText("Saved.", { exact: true }).waitFor()
-        expect(await page.getByLabel("Tagline (locked)").count()).toBe(0)
+        // Unlocked: the label loses its "(locked)" once the metadata is read again.
+        await page.getByLabel("Tagline", { exact: true }).waitFor()
         await signOut(page)
       })
+
+      const stored = yield* sql<{ key: string; value: unknown }>`SELECT key, value FROM server_settings ORDER BY key`
+      expect(stored.map((r) => [r.key, r.value])).toEqual([["general.serverName", "Family server"]])
 
       // The viewer: "Movies" in the rail and on home, "Secret" nowhere (not even by search or its URL).
       const secretId = (yield* sql<{ id: string }>`SELECT id FROM movies WHERE title = 'Hidden Gem'`)[0]?.id ?? ""
@@ -247,6 +263,9 @@ describe("web client", () => {
         await page.getByRole("link", { name: VIEWER.username }).click()
         await page.getByRole("heading", { name: "Sessions" }).waitFor()
         await page.getByText("(this one)").waitFor()
+        // A preference of the viewer's own, saved from the profile.
+        await page.getByLabel("Play the next episode when one ends").uncheck()
+        await page.locator(".setting", { has: page.getByLabel("Play the next episode when one ends") }).getByText("Saved.").waitFor()
         // An API key: its secret is shown once, it is listed by name, and it can be revoked.
         await page.getByLabel("Key name").fill("my script")
         await page.getByRole("button", { name: "Create key" }).click()
