@@ -13,6 +13,7 @@ import { ResetPassword, VerifyEmail } from "./pages/EmailLinks.js"
 import { MovieDetails, SeriesDetails } from "./pages/Details.js"
 import { Home } from "./pages/Home.js"
 import { Library } from "./pages/Library.js"
+import { Collection } from "./pages/Collection.js"
 import { Person } from "./pages/Person.js"
 import { Search } from "./pages/Search.js"
 import { Failed, Shell, Status } from "./ui/Shell.js"
@@ -57,6 +58,7 @@ const Screen = (props: { readonly session: Session }) => {
     ["/series/:id", (p) => <SeriesDetails id={p["id"] ?? ""} />],
     ["/search", () => <Search />],
     ["/person/:id", (p) => <Person id={p["id"] ?? ""} />],
+    ["/collection/:id", (p) => <Collection id={p["id"] ?? ""} />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
       ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/settings", () => <AdminSettings />]] as const

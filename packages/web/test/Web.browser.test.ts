@@ -87,7 +87,7 @@ describe("web client", () => {
         expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
         await addAndScan(page, "Movies", moviesDir)
         await addAndScan(page, "Secret", secretDir)
-        expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 new")
+        expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 files seen")
         // Editing a library: periodic scans off, stored by the server.
         await page.getByText("Edit Secret").click()
         const edit = page.getByRole("form", { name: "Edit Secret" })
@@ -191,6 +191,9 @@ describe("web client", () => {
         UNION ALL
         SELECT gen_random_uuid(), ${shyId}::uuid, id, 'cast', 'Gem', 0 FROM movies WHERE title = 'Hidden Gem'
       `
+      // Beta Run belongs to a collection (with Hidden Gem, which the viewer cannot see).
+      yield* sql`INSERT INTO collections (id, name, overview) VALUES ('00000000-0000-4000-8000-0000000000c1', 'Run Collection', 'Films that run.')`
+      yield* sql`UPDATE movies SET collection_id = '00000000-0000-4000-8000-0000000000c1' WHERE title IN ('Beta Run', 'Hidden Gem')`
       yield* run(async () => {
         await signIn(page, VIEWER)
         const rail = page.getByRole("navigation", { name: "Main" })
@@ -252,6 +255,14 @@ describe("web client", () => {
         await page.getByTestId("grid").getByRole("link", { name: /Beta Run/ }).click()
         await page.getByRole("heading", { name: "Beta Run" }).waitFor()
         await checkPage(page, "07-details")
+        await page.getByRole("link", { name: "Run Collection" }).click()
+        await page.getByRole("heading", { name: "Run Collection" }).waitFor()
+        await page.getByText("1 movie", { exact: true }).waitFor()
+        await page.getByRole("region", { name: "Movies" }).getByRole("link", { name: /Beta Run/ }).waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+        await checkPage(page, "07b-collection")
+        await page.goBack()
+        await page.getByRole("heading", { name: "Beta Run" }).waitFor()
         const details = page.url()
         // The viewer's own rating is stored and shown again on the next visit.
         const rated = page.waitForResponse((r) => r.url().endsWith("/rating") && r.request().method() === "PUT")

@@ -75,7 +75,7 @@ const MoviePage = (props: { readonly id: MovieId }) => {
         {error === null ? null : <p class="error" role="alert">{error}</p>}
       </Hero>
       {session?.isAdmin === true ? <AdminTools target={{ kind: "movie", id: m.id }} title={m.title} year={m.year} shown={m} changed={retry} /> : null}
-      {m.collection === null ? null : <p class="collection">Part of <strong>{m.collection.name}</strong></p>}
+      {m.collection === null ? null : <p class="collection">Part of <a href={`/collection/${m.collection.id}`}><strong>{m.collection.name}</strong></a></p>}
       {m.tagline === null ? null : <p class="tagline">{m.tagline}</p>}
       {m.overview === null ? null : <p class="overview">{m.overview}</p>}
       {m.cast.length > 0 ? (
