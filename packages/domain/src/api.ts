@@ -1,7 +1,7 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
-import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
+import { CollectionsApi, GenresApi, MoviesApi, PeopleApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
 import { AdminActivityApi, AdminActivityRpcs } from "./activity.js"
 import { EventsRpcs } from "./eventsApi.js"
@@ -38,6 +38,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(RbacApi)
   .add(MoviesApi)
   .add(CollectionsApi)
+  .add(PeopleApi)
   .add(TvShowsApi)
   .add(GenresApi)
   .add(PlaybackApi)
