@@ -14,6 +14,7 @@ import type { AppConfig } from "@mediaserver/server/config"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
 import type { MetadataRefresh } from "@mediaserver/server/metadata"
 import type { ArrInstances, ArrSyncService, ArrWebhooks } from "@mediaserver/server/integrations"
+import { NotificationDispatch } from "@mediaserver/server/notifications"
 import { MediaProbe } from "@mediaserver/server/library"
 import { ProbesRepo, pruneScanHistory } from "@mediaserver/server/library"
 import { PlaybackSessions } from "@mediaserver/server/playback"
@@ -41,7 +42,7 @@ type Registration = Layer.Layer<
   never,
   | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobCancels | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
   | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions | MetadataRefresh
-  | ArrInstances | ArrSyncService | ArrWebhooks
+  | ArrInstances | ArrSyncService | ArrWebhooks | NotificationDispatch
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
@@ -73,7 +74,9 @@ const registrations: Registrations = {
   "search.reindex": jobWorkflowLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId)),
   "arr.sync": jobWorkflowLayer(JobCatalogue["arr.sync"], arrSyncJob),
   "arr.sync_all": jobWorkflowLayer(JobCatalogue["arr.sync_all"], arrSyncAllJob),
-  "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob)
+  "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob),
+  "notify.dispatch": jobWorkflowLayer(JobCatalogue["notify.dispatch"], (payload) =>
+    Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.deliver(payload)))
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */
