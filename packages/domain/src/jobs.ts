@@ -364,7 +364,7 @@ export const NotifyDispatchJob = defineJob({
   payload: Schema.Struct({ agentId: NotificationAgentId, seq: Schema.Number, event: DomainEvent, digest: Schema.Boolean }),
   queue: "high",
   maxAttempts: 5,
-  backoff: { base: "5 seconds", max: "5 minutes" },
+  backoff: { base: "2 seconds", max: "5 minutes" },
   timeout: "2 minutes",
   unique: {}
 })
