@@ -7,16 +7,16 @@
  * burst of 1,000 events coalesced into a few messages, and browser preferences filtering the SSE stream.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { MovieAdded, MovieId, LibraryId } from "@mediaserver/domain"
+import { type DomainEvent, LibraryId, MovieAdded, MovieId } from "@mediaserver/domain"
 import { Events } from "@mediaserver/server/library"
 import { signWebhook } from "@mediaserver/server/notifications"
 import { FakeHttp, fixture, type RecordedRequest } from "@mediaserver/testkit/FakeHttp"
 import { account, login, request } from "@mediaserver/testkit/Http"
-import { libraryNode } from "@mediaserver/testkit/LibraryNode"
+import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { smtpSink } from "@mediaserver/testkit/SmtpSink"
 import { openSse } from "@mediaserver/testkit/Sse"
-import { Context, Effect } from "effect"
+import { Context, Effect, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 
 const HOOK_SECRET = "hmac-secret-for-tests"
@@ -173,5 +173,23 @@ describe("notification agents", () => {
       expect(bursts.length).toBeLessThanOrEqual(6)
       expect(bursts.every(signedOk)).toBe(true)
       expect(bursts.some((r) => /… and \d+ more/.test(String(json(r).body)))).toBe(true)
+
+      // Scans announce what they add, once: new movies, series and episodes.
+      const seen: Array<DomainEvent> = []
+      yield* Effect.forkScoped(Effect.scoped(Effect.flatMap(events.subscribe, (s) => Stream.runForEach(s, (e) => Effect.sync(() => seen.push(e))))))
+      const movies = yield* tree({ "Alien (1979)/Alien (1979).mkv": "" })
+      const shows = yield* tree({ "Firefly (2002)/Season 01/Firefly (2002) - S01E01 - Serenity.mkv": "" })
+      const movieLib = yield* createLibrary(url, admin, { name: "Movies", kind: "movie", paths: [movies] })
+      const showLib = yield* createLibrary(url, admin, { name: "Shows", kind: "tvshow", paths: [shows] })
+      yield* scanNow(url, admin, movieLib.id)
+      yield* scanNow(url, admin, showLib.id)
+      yield* scanNow(url, admin, movieLib.id)
+      const added = () => seen.filter((e) => e._tag === "movie.added" || e._tag === "series.added" || e._tag === "episode.added")
+      yield* eventually(Effect.sync(added), (es) => es.length >= 3, { what: "added events", timeout: "10 seconds" })
+      expect(added().map((e) => [e._tag, e.title])).toEqual([
+        ["movie.added", "Alien (1979)"],
+        ["series.added", "Firefly"],
+        ["episode.added", "Firefly S01E01 - Serenity"]
+      ])
     }), { timeout: 120_000 })
 })
