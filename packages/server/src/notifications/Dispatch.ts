@@ -28,7 +28,8 @@ import { type AgentRow, type Held, NotificationRepo } from "./Repo.js"
 import { NotificationSenders, type SendError } from "./Senders.js"
 
 const PASS_LIMIT = 500
-const POLL = Duration.seconds(1)
+/** A fallback: passes run when this node relays events (any node relays every event it claims). */
+const POLL = Duration.seconds(5)
 /** Serialises dispatcher passes across nodes (arbitrary but fixed). */
 const DISPATCH_LOCK = 0x6e6f74696679
 
