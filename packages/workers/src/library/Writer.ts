@@ -50,12 +50,12 @@ export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile
       ...unmatchedRows(unmatched)
     ])
     const events = yield* Events
-    yield* Effect.forEach([...movies.values()], (movie) => {
+    yield* events.publishAll([...movies.values()].flatMap((movie) => {
       const id = upserted.ids.get(movie.matchKey)
       return id === undefined || !upserted.insertedKeys.has(movie.matchKey)
-        ? Effect.void
-        : events.publish(new MovieAdded({ libraryId, movieId: MovieId.make(id), title: movie.year === null ? movie.title : `${movie.title} (${movie.year})` }))
-    }, { discard: true })
+        ? []
+        : [new MovieAdded({ libraryId, movieId: MovieId.make(id), title: movie.year === null ? movie.title : `${movie.title} (${movie.year})` })]
+    }))
     return upserted.inserted
   })
 
@@ -106,19 +106,21 @@ export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<Episode
     ).filter((link) => link.fileId !== "" && link.episodeId !== "")
     yield* repo.linkEpisodes(links, [...written.ids.values()])
     const events = yield* Events
-    yield* Effect.forEach([...seriesByKey.values()], (s) => {
-      const id = series.ids.get(s.matchKey)
-      return id === undefined || !series.insertedKeys.has(s.matchKey)
-        ? Effect.void
-        : events.publish(new SeriesAdded({ libraryId, seriesId: SeriesId.make(id), title: s.title }))
-    }, { discard: true })
-    yield* Effect.forEach([...episodeRows.entries()], ([key, row]) => {
-      const id = episodes.ids.get(key)
-      return id === undefined || !episodes.insertedKeys.has(key)
-        ? Effect.void
-        : events.publish(new EpisodeAdded({
-          libraryId, seriesId: SeriesId.make(row.seriesId), episodeId: EpisodeId.make(id), title: episodeNames.get(key) ?? row.seriesId
-        }))
-    }, { discard: true })
+    yield* events.publishAll([
+      ...[...seriesByKey.values()].flatMap((s) => {
+        const id = series.ids.get(s.matchKey)
+        return id === undefined || !series.insertedKeys.has(s.matchKey)
+          ? []
+          : [new SeriesAdded({ libraryId, seriesId: SeriesId.make(id), title: s.title })]
+      }),
+      ...[...episodeRows.entries()].flatMap(([key, row]) => {
+        const id = episodes.ids.get(key)
+        return id === undefined || !episodes.insertedKeys.has(key)
+          ? []
+          : [new EpisodeAdded({
+            libraryId, seriesId: SeriesId.make(row.seriesId), episodeId: EpisodeId.make(id), title: episodeNames.get(key) ?? row.seriesId
+          })]
+      })
+    ])
     return series.inserted + episodes.inserted
   })
