@@ -43,6 +43,8 @@ export class NotificationDispatch extends Context.Tag("@mediaserver/notification
     readonly pass: Effect.Effect<number, DatabaseError | JobPayloadInvalid>
     /** The handler of `notify.dispatch`. */
     readonly deliver: (payload: typeof NotifyDispatchJob.payload.Type) => Effect.Effect<void, SendError>
+    /** After a run gave up: a digest's held events go with it. */
+    readonly gaveUp: (payload: typeof NotifyDispatchJob.payload.Type) => Effect.Effect<void>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -96,11 +98,16 @@ export class NotificationDispatch extends Context.Tag("@mediaserver/notification
         return batch.length
       }))
 
+      /** Closes a digest without sending it: its held events go, the agent may open a new one. */
+      const dropDigest = (agentId: AgentRow["id"], seq: number) =>
+        Effect.zipRight(repo.collectDigest(agentId, seq), repo.releaseDigest(agentId, seq))
+
       const deliver = ({ agentId, digest, event, seq }: typeof NotifyDispatchJob.payload.Type) =>
         Effect.gen(function* () {
           const found = yield* repo.find(agentId)
-          // Deleted or disabled since: nothing to do.
-          if (Option.isNone(found) || !found.value.enabled) return
+          // Deleted (its held events went with it) or disabled since: nothing to send.
+          if (Option.isNone(found)) return
+          if (!found.value.enabled) return digest ? yield* dropDigest(agentId, seq) : undefined
           const agent = found.value
           if (!digest) {
             yield* senders.send(agent, [{ seq, event }])
@@ -115,7 +122,12 @@ export class NotificationDispatch extends Context.Tag("@mediaserver/notification
           yield* repo.releaseDigest(agentId, seq)
         }).pipe(Effect.withSpan("NotificationDispatch.deliver"))
 
-      return { pass, deliver }
+      const gaveUp = ({ agentId, digest, seq }: typeof NotifyDispatchJob.payload.Type) =>
+        digest
+          ? dropDigest(agentId, seq).pipe(Effect.catchAll((e) => Effect.logWarning(`notifications: held events of a failed digest kept: ${e.message}`)))
+          : Effect.void
+
+      return { pass, deliver, gaveUp }
     })
   )
 }

@@ -76,8 +76,11 @@ const registrations: Registrations = {
   "arr.sync": jobWorkflowLayer(JobCatalogue["arr.sync"], arrSyncJob),
   "arr.sync_all": jobWorkflowLayer(JobCatalogue["arr.sync_all"], arrSyncAllJob),
   "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob),
-  "notify.dispatch": jobWorkflowLayer(JobCatalogue["notify.dispatch"], (payload) =>
-    Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.deliver(payload)))
+  "notify.dispatch": jobWorkflowLayer(
+    JobCatalogue["notify.dispatch"],
+    (payload) => Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.deliver(payload)),
+    (payload) => Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.gaveUp(payload))
+  )
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */
