@@ -8,6 +8,7 @@ import { EventsRpcs } from "./eventsApi.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
 import { AdminIntegrationsApi, ArrAppApi, ArrWebhookApi, IntegrationRpcs } from "./integrationsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
+import { AdminNotificationsApi, NotificationPreferencesApi, NotificationRpcs } from "./notifications.js"
 import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
 import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "./oidc.js"
 import { PlaybackApi, PlaybackRpcs, PlaybackSignedApi } from "./playback.js"
@@ -50,6 +51,8 @@ export class MediaApi extends HttpApi.make("media")
   .add(AdminIntegrationsApi)
   .add(ArrAppApi)
   .add(ArrWebhookApi)
+  .add(AdminNotificationsApi)
+  .add(NotificationPreferencesApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
@@ -77,4 +80,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(SearchRpcs)
   .merge(IntegrationRpcs)
   .merge(EventsRpcs, AdminActivityRpcs)
+  .merge(NotificationRpcs)
 export type AllRpcs = typeof AllRpcs

@@ -224,6 +224,10 @@ export const appConfig = Config.all({
   // SSE stream sends a comment this often so proxies and browsers keep it open.
   eventsRetention: Config.duration("EVENTS_RETENTION").pipe(Config.withDefault(Duration.hours(24))),
   eventsHeartbeat: Config.duration("EVENTS_HEARTBEAT").pipe(Config.withDefault(Duration.seconds(15))),
+  // Notifications (notifications/): an agent sends at most NOTIFY_BURST messages one by one per
+  // NOTIFY_COALESCE_WINDOW; further events of that window go out as one digest when it ends.
+  notifyCoalesceWindow: Config.duration("NOTIFY_COALESCE_WINDOW").pipe(Config.withDefault(Duration.seconds(10))),
+  notifyBurst: positiveInt("NOTIFY_BURST").pipe(Config.withDefault(5)),
   scanHistoryRetention: Config.duration("SCAN_HISTORY_RETENTION").pipe(Config.withDefault(Duration.days(30))),
   cleanupBatchSize: positiveInt("CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
   /** A play past this share of the duration marks the movie or episode watched. */

@@ -27,6 +27,11 @@ export interface ProviderEndpoint {
   readonly json: (path: string, query?: Readonly<Record<string, string | undefined>>) => Effect.Effect<unknown, ProviderError>
   /** Another method with a JSON body (the *arr apps' commands and adds); the JSON answer. */
   readonly send: (method: "POST" | "PUT" | "DELETE", path: string, body: unknown) => Effect.Effect<unknown, ProviderError>
+  /**
+   * POST `body` to an absolute URL with these extra headers (a notification agent's target); any 2xx
+   * is success and the answer's body is not read as JSON.
+   */
+  readonly post: (url: string, body: string, headers: Readonly<Record<string, string>>) => Effect.Effect<void, ProviderError>
   /** GET an absolute URL (an image host of the provider); at most `maxBytes`. */
   readonly bytes: (url: string, maxBytes: number) => Effect.Effect<{ readonly bytes: Uint8Array; readonly contentType: string }, ProviderError>
   readonly circuit: Effect.Effect<CircuitSnapshot>
@@ -36,6 +41,7 @@ export interface ProviderEndpoint {
 interface Outgoing {
   readonly method: string
   readonly body: string
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 interface Answer {
@@ -103,7 +109,8 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
                   headers: {
                     accept: "application/json, image/*",
                     ...(out === undefined ? {} : { "content-type": "application/json" }),
-                    ...profile.headers
+                    ...profile.headers,
+                    ...out?.headers
                   },
                   signal,
                   headersTimeout: timeoutMs,
@@ -178,7 +185,10 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               return { bytes: answer.body, contentType: Option.getOrElse(Option.fromNullable(header(answer, "content-type")), () => "application/octet-stream") }
             })
 
-          return { name: provider, json, send: sendJson, bytes, circuit: breaker.snapshot } satisfies ProviderEndpoint
+          const post = (raw: string, body: string, headers: Readonly<Record<string, string>>) =>
+            Effect.flatMap(parseUrl(raw), (url) => Effect.asVoid(call(url, `POST ${url.host}`, 0, { method: "POST", body, headers })))
+
+          return { name: provider, json, send: sendJson, post, bytes, circuit: breaker.snapshot } satisfies ProviderEndpoint
         })
 
       return { endpoint }
