@@ -79,6 +79,12 @@ export const retryAfterMs = (value: string | undefined, now: number): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
+/** The start of a refusal's body, without line breaks (`: {"status_message":"Invalid API key..."}`), or nothing. */
+const refusal = (body: Uint8Array): string => {
+  const text = new TextDecoder().decode(body.subarray(0, 300)).replace(/\s+/g, " ").trim()
+  return text === "" ? "" : `: ${text.slice(0, 200)}`
+}
+
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}${"code" in error ? ` (${String(error.code)})` : ""}` : String(error)
 
@@ -187,7 +193,9 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               yield* breaker.success
               if (status >= 200 && status < 300) return answer
               const reason = status === 401 || status === 403 ? "unauthorized" : status === 404 || status === 410 ? "not_found" : "invalid"
-              return yield* new ProviderRejected({ provider, reason, status, message: `${what}: ${provider} answered ${status}` })
+              // A refusal of our credentials says why (shown in the provider's state); other bodies stay out of messages.
+              const why = reason === "unauthorized" ? refusal(answer.body) : ""
+              return yield* new ProviderRejected({ provider, reason, status, message: `${what}: ${provider} answered ${status}${why}` })
             })
 
           // A URL that does not parse (a bad base URL or a stored image path) is the provider's refusal, not a crash.
