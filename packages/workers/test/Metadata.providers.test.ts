@@ -3,7 +3,8 @@
  * 127.0.0.1 server with fixtures written from their API documentation: admins set priorities per
  * field group (REST and RPC), a movie and a series refreshed get the merged record those priorities
  * say (each provider finding the item by the ids TMDb gave), fanart.tv's art goes into the images
- * pipeline, and a provider refusing its key shows it in its state and is not called again.
+ * pipeline, TVDb's login token is renewed before it expires, and a provider refusing its key shows it
+ * in its state and is not called again.
  */
 import { FetchHttpClient } from "@effect/platform"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
@@ -28,6 +29,10 @@ const OMDB_KEY = "test-omdb-key"
 const FANART_KEY = "test-fanart-key"
 const FANART_LOGO = "/fanart_fanart__movies__603__hdmovielogo__the-matrix-5033d29b30a05.png"
 const FANART_TV_LOGO = "/fanart_fanart__tv__81189__hdtvlogo__breaking-bad-504c0b7a7f8ba.png"
+const TVDB_KEY = "test-tvdb-key"
+/** A TVDb login token (a JWT as TVDb issues them) expiring at `exp` (seconds). */
+const jwt = (exp: number) =>
+  ["eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9", Buffer.from(JSON.stringify({ apikey: TVDB_KEY, exp, id: "123456", tenant: "tvdb" })).toString("base64url"), "c2lnbmF0dXJl"].join(".")
 const TVMAZE_POSTER = "/tvmaze_uploads__images__original_untouched__501__1253519.jpg"
 
 describe("metadata providers beside TMDb", () => {
@@ -35,6 +40,21 @@ describe("metadata providers beside TMDb", () => {
     Effect.gen(function* () {
       const { server, env, jpeg } = yield* fakeTmdb()
       const image = { body: jpeg, headers: { "content-type": "image/jpeg" } }
+      // TVDb: the first token expires within the day (renewed at once), the second in a month.
+      const tokens: Array<string> = []
+      const login: Route = {
+        method: "POST", path: "/tvdb/v4/login", match: { json: { apikey: TVDB_KEY } },
+        response: () => {
+          tokens.push(jwt(Math.floor(Date.now() / 1000) + (tokens.length === 0 ? 3600 : 30 * 86400)))
+          return { body: { status: "success", data: { token: tokens.at(-1) } } }
+        }
+      }
+      const tvdb = (path: string, file: string): Route => ({
+        method: "GET", path,
+        response: (r) => (tokens.some((t) => r.headers["authorization"] === `Bearer ${t}`)
+          ? { body: fixture(`tvdb/${file}`) }
+          : { status: 401, body: { status: "failure", message: "Unauthorized", data: null } })
+      })
       const routes: ReadonlyArray<Route> = [
         { method: "GET", path: "/omdb/", match: { query: { i: "tt0133093", apikey: OMDB_KEY } }, response: { body: fixture("omdb/title_tt0133093.json") } },
         { method: "GET", path: "/omdb/", match: { query: { i: "tt0903747", apikey: OMDB_KEY } }, response: { body: fixture("omdb/title_tt0903747.json") } },
@@ -49,13 +69,20 @@ describe("metadata providers beside TMDb", () => {
         { method: "GET", path: "/fanart/v3/movies/603", match: { query: { api_key: FANART_KEY } }, response: { body: fixture("fanart/movie_603.json") } },
         { method: "GET", path: "/fanart/v3/tv/81189", match: { query: { api_key: FANART_KEY } }, response: { body: fixture("fanart/tv_81189.json") } },
         { method: "GET", path: "/fanart/v3/*", response: envelope("fanart/ERROR_401_invalid_api_key.json") },
-        { method: "GET", path: "/fanart-assets/*", response: image }
+        { method: "GET", path: "/fanart-assets/*", response: image },
+        login,
+        tvdb("/tvdb/v4/series/81189/extended", "series_81189_extended.json"),
+        tvdb("/tvdb/v4/series/81189/translations/eng", "series_81189_translations_eng.json"),
+        { method: "GET", path: "/tvdb/v4/search/remoteid/*", response: envelope("tvdb/ERROR_404_not_found.json") }
       ]
       yield* Effect.forEach([...routes].reverse(), server.addRoute, { discard: true })
       const { url, sql, admin } = yield* libraryNode("meta_providers", {
         ...env,
         DATA_DIR: yield* dataDir,
-        METADATA_PROVIDERS: "tmdb,omdb,tvmaze,fanart",
+        METADATA_PROVIDERS: "tmdb,omdb,tvmaze,fanart,tvdb",
+        TVDB_API_KEY: TVDB_KEY,
+        TVDB_BASE_URL: `${server.url}/tvdb/v4`,
+        TVDB_IMAGE_BASE_URL: `${server.url}/tvdb-artworks`,
         OMDB_API_KEY: OMDB_KEY,
         OMDB_BASE_URL: `${server.url}/omdb`,
         TVMAZE_BASE_URL: `${server.url}/tvmaze`,
@@ -64,6 +91,7 @@ describe("metadata providers beside TMDb", () => {
         FANART_BASE_URL: `${server.url}/fanart/v3`,
         FANART_IMAGE_BASE_URL: `${server.url}/fanart-assets`
       })
+      const requestsOf = (prefix: string) => Effect.map(server.requests, (all) => all.filter((r) => r.path.startsWith(prefix)))
       const patch = (name: string, body: unknown, auth = admin) => request(url, "PATCH", `/api/v1/admin/metadata/providers/${name}`, { auth, body })
 
       // Settings: admins only; a known provider; a key only where one is used; the key never shown.
@@ -133,8 +161,14 @@ describe("metadata providers beside TMDb", () => {
       const kinds = yield* sql<{ provider: string; kind: string }>`SELECT DISTINCT provider, kind FROM images WHERE provider <> 'tmdb' ORDER BY 1, 2`
       expect(kinds).toEqual(expect.arrayContaining([
         { provider: "fanart", kind: "banner" }, { provider: "fanart", kind: "clearart" }, { provider: "fanart", kind: "disc" },
-        { provider: "fanart", kind: "logo" }, { provider: "tvmaze", kind: "poster" }
+        { provider: "fanart", kind: "logo" }, { provider: "tvdb", kind: "clearart" }, { provider: "tvdb", kind: "banner" },
+        { provider: "tvmaze", kind: "poster" }
       ]))
+      // TVDb: logged in once, and once more at the first use after, the token being a day from its expiry.
+      expect(tokens.length).toBe(2)
+      const tvdbCalls = (yield* requestsOf("/tvdb/v4/")).filter((r) => r.method === "GET").map((r) => r.headers["authorization"])
+      expect(tvdbCalls.length).toBeGreaterThanOrEqual(3)
+      expect(tvdbCalls).toEqual([`Bearer ${tokens[0]}`, ...tvdbCalls.slice(1).map(() => `Bearer ${tokens[1]}`)])
       const [tvmazePoster] = yield* sql<{ provider: string }>`SELECT provider FROM images WHERE path = ${TVMAZE_POSTER}`
       expect(tvmazePoster?.provider).toBe("tvmaze")
       const requests = yield* server.requests
@@ -145,7 +179,7 @@ describe("metadata providers beside TMDb", () => {
       const statuses = (yield* request(url, "GET", "/api/v1/metadata/providers", { auth: admin })).body
       expect(statuses).toMatchObject([
         { name: "tmdb", healthy: true }, { name: "omdb", healthy: true, keySet: true, requestsLastHour: 2 },
-        { name: "tvmaze", healthy: true, keySet: false }, { name: "fanart", healthy: true },
+        { name: "tvmaze", healthy: true, keySet: false }, { name: "fanart", healthy: true }, { name: "tvdb", healthy: true, keySet: true },
         { name: "letterboxd", healthy: false, unavailable: expect.stringContaining("no public API") }
       ])
 

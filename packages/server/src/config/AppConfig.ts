@@ -202,6 +202,10 @@ export const appConfig = Config.all({
   tvmaze: providerEnv("TVMAZE", "https://api.tvmaze.com", 2),
   tvmazeImageBaseUrl: Config.string("TVMAZE_IMAGE_BASE_URL").pipe(Config.withDefault("https://static.tvmaze.com")),
   fanart: providerEnv("FANART", "https://webservice.fanart.tv/v3", 5),
+  /** TheTVDB v4 (key; a subscriber's PIN is not needed for project keys); the order of its seasons' episodes. */
+  tvdb: providerEnv("TVDB", "https://api4.thetvdb.com/v4", 10),
+  tvdbImageBaseUrl: Config.string("TVDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://artworks.thetvdb.com")),
+  tvdbEpisodeOrder: Config.literal("default", "dvd", "absolute")("TVDB_EPISODE_ORDER").pipe(Config.withDefault("default" as const)),
   fanartImageBaseUrl: Config.string("FANART_IMAGE_BASE_URL").pipe(Config.withDefault("https://assets.fanart.tv")),
   /** Providers enabled by default, in merge order (first wins a field); an admin's settings override; unknown names are ignored. */
   metadataProviders: Config.array(Config.string(), "METADATA_PROVIDERS").pipe(Config.withDefault(DEFAULT_PROVIDERS)),

@@ -22,6 +22,7 @@ import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { makeFanart } from "./providers/Fanart.js"
 import { makeOmdb } from "./providers/Omdb.js"
+import { makeTvdb } from "./providers/Tvdb.js"
 import { makeTvmaze } from "./providers/Tvmaze.js"
 import { type StoredSettings, ProviderSettings } from "./ProviderSettings.js"
 import { imageOwner, type MetadataProvider, type ProviderAccess } from "./provider/Provider.js"
@@ -73,8 +74,9 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
       const omdb: Registration = { name: "omdb", needsKey: true, envKey: config.omdb.apiKey, ratePerSecond: config.omdb.rateLimit, unavailable: null }
       const tvmaze: Registration = { name: "tvmaze", needsKey: false, envKey: Option.none(), ratePerSecond: config.tvmaze.rateLimit, unavailable: null }
       const fanart: Registration = { name: "fanart", needsKey: true, envKey: config.fanart.apiKey, ratePerSecond: config.fanart.rateLimit, unavailable: null }
+      const tvdb: Registration = { name: "tvdb", needsKey: true, envKey: config.tvdb.apiKey, ratePerSecond: config.tvdb.rateLimit, unavailable: null }
       const letterboxd: Registration = { name: "letterboxd", needsKey: false, envKey: Option.none(), ratePerSecond: 0, unavailable: LETTERBOXD }
-      const registrations: ReadonlyArray<Registration> = [tmdb, omdb, tvmaze, fanart, letterboxd]
+      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, letterboxd]
       const names = registrations.map((r) => r.name)
       const rank = (name: string) => {
         const index = config.metadataProviders.indexOf(name)
@@ -106,6 +108,7 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
       })
       const built = new Map<string, MetadataProvider>([
         ["tmdb", yield* makeTmdb(access(tmdb))],
+        ["tvdb", (yield* makeTvdb(access(tvdb))).provider],
         ["omdb", yield* makeOmdb(access(omdb))],
         ["tvmaze", yield* makeTvmaze(access(tvmaze))],
         ["fanart", yield* makeFanart(access(fanart))]
