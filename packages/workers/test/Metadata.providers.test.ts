@@ -33,6 +33,11 @@ const TVDB_KEY = "test-tvdb-key"
 /** A TVDb login token (a JWT as TVDb issues them) expiring at `exp` (seconds). */
 const jwt = (exp: number) =>
   ["eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9", Buffer.from(JSON.stringify({ apikey: TVDB_KEY, exp, id: "123456", tenant: "tvdb" })).toString("base64url"), "c2lnbmF0dXJl"].join(".")
+const ATTACK_ON_TITAN = {
+  id: 1429, name: "Attack on Titan", original_name: "進撃の巨人", original_language: "ja", first_air_date: "2013-04-07",
+  overview: "Many years ago, the last remnants of humanity were forced to retreat behind the towering walls of a fortified city.",
+  vote_average: 8.7, genre_ids: [16], origin_country: ["JP"], popularity: 120.5, poster_path: "/hTP1DtLGFamjfu8WqjnuQdP1n4i.jpg"
+}
 const TVMAZE_POSTER = "/tvmaze_uploads__images__original_untouched__501__1253519.jpg"
 
 describe("metadata providers beside TMDb", () => {
@@ -68,18 +73,35 @@ describe("metadata providers beside TMDb", () => {
         { method: "GET", path: "/tvmaze-static/*", response: image },
         { method: "GET", path: "/fanart/v3/movies/603", match: { query: { api_key: FANART_KEY } }, response: { body: fixture("fanart/movie_603.json") } },
         { method: "GET", path: "/fanart/v3/tv/81189", match: { query: { api_key: FANART_KEY } }, response: { body: fixture("fanart/tv_81189.json") } },
+        { method: "GET", path: "/fanart/v3/tv/267440", response: envelope("fanart/ERROR_404_not_found.json") },
         { method: "GET", path: "/fanart/v3/*", response: envelope("fanart/ERROR_401_invalid_api_key.json") },
         { method: "GET", path: "/fanart-assets/*", response: image },
         login,
         tvdb("/tvdb/v4/series/81189/extended", "series_81189_extended.json"),
         tvdb("/tvdb/v4/series/81189/translations/eng", "series_81189_translations_eng.json"),
-        { method: "GET", path: "/tvdb/v4/search/remoteid/*", response: envelope("tvdb/ERROR_404_not_found.json") }
+        { method: "GET", path: "/tvdb/v4/search/remoteid/*", response: envelope("tvdb/ERROR_404_not_found.json") },
+        { method: "GET", path: "/tvdb/v4/series/267440/*", response: envelope("tvdb/ERROR_404_not_found.json") },
+        // An anime: TMDb knows it (original language Japanese), AniList matches it by title and year.
+        {
+          method: "GET", path: "/3/search/tv", match: { query: { query: "Attack on Titan" } },
+          response: { body: { page: 1, total_pages: 1, total_results: 1, results: [ATTACK_ON_TITAN] } }
+        },
+        {
+          method: "GET", path: "/3/tv/1429",
+          response: { body: { ...ATTACK_ON_TITAN, external_ids: { imdb_id: "tt2560140", tvdb_id: 267440 }, genres: [{ id: 16, name: "Animation" }] } }
+        },
+        { method: "POST", path: "/anilist/", match: { json: { variables: { search: "Attack on Titan" } } }, response: envelope("anilist/search_Attack_on_Titan.json") },
+        { method: "POST", path: "/anilist/", match: { json: { variables: { id: 16498 } } }, response: envelope("anilist/media_16498.json") },
+        { method: "POST", path: "/anilist/", response: envelope("anilist/ERROR_404_not_found.json") },
+        { method: "GET", path: "/anilist-cdn/*", response: image }
       ]
       yield* Effect.forEach([...routes].reverse(), server.addRoute, { discard: true })
       const { url, sql, admin } = yield* libraryNode("meta_providers", {
         ...env,
         DATA_DIR: yield* dataDir,
-        METADATA_PROVIDERS: "tmdb,omdb,tvmaze,fanart,tvdb",
+        METADATA_PROVIDERS: "tmdb,omdb,tvmaze,fanart,tvdb,anilist",
+        ANILIST_BASE_URL: `${server.url}/anilist`,
+        ANILIST_IMAGE_BASE_URL: `${server.url}/anilist-cdn`,
         TVDB_API_KEY: TVDB_KEY,
         TVDB_BASE_URL: `${server.url}/tvdb/v4`,
         TVDB_IMAGE_BASE_URL: `${server.url}/tvdb-artworks`,
@@ -120,7 +142,7 @@ describe("metadata providers beside TMDb", () => {
       expect(stored[0]?.api_key).not.toContain(FANART_KEY)
 
       const movies = yield* tree({ "The Matrix (1999)/The Matrix (1999).mkv": "" })
-      const shows = yield* tree({ "Breaking Bad/Season 01/Breaking Bad S01E01.mkv": "" })
+      const shows = yield* tree({ "Breaking Bad/Season 01/Breaking Bad S01E01.mkv": "", "Attack on Titan/Season 01/Attack on Titan S01E01.mkv": "" })
       const movieLibrary = yield* createLibrary(url, admin, { name: "Movies", kind: "movie", paths: [movies] })
       const showLibrary = yield* createLibrary(url, admin, { name: "Shows", kind: "tvshow", paths: [shows] })
       yield* scanNow(url, admin, movieLibrary.id)
@@ -153,16 +175,22 @@ describe("metadata providers beside TMDb", () => {
       ])
       // The series: TVMaze found by the IMDb id TMDb gave (its lookup redirects), fanart.tv by the TVDb id.
       const [series] = yield* sql<{ title: string; overview: string; rating: number; logo_path: string; poster_path: string; ratings: unknown }>`
-        SELECT title, overview, rating, logo_path, poster_path, ratings FROM series`
+        SELECT title, overview, rating, logo_path, poster_path, ratings FROM series WHERE tmdb_id = '1396'`
       expect(series).toMatchObject({ title: "Breaking Bad", rating: 9.5, logo_path: FANART_TV_LOGO })
       expect(series?.overview).toMatch(/^Breaking Bad follows protagonist Walter White/)
       expect(series?.overview).not.toContain("<p>")
+      // The anime: AniList found by title and year (its score beside TMDb's, its banner among the images).
+      const [anime] = yield* sql<{ title: string; ratings: ReadonlyArray<{ source: string; value: number }> }>`SELECT title, ratings FROM series WHERE tmdb_id = '1429'`
+      expect(anime?.title).toBe("Attack on Titan")
+      expect(anime?.ratings).toContainEqual({ source: "anilist", value: 85, max: 100, votes: null })
+      const searched = (yield* requestsOf("/anilist/")).map((r) => JSON.parse(r.body).variables)
+      expect(searched).toEqual([{ search: "Attack on Titan" }, { id: 16498 }])
       // Every provider's images, each under its own provider, kinds beyond TMDb's (clear art, disc, banner).
       const kinds = yield* sql<{ provider: string; kind: string }>`SELECT DISTINCT provider, kind FROM images WHERE provider <> 'tmdb' ORDER BY 1, 2`
       expect(kinds).toEqual(expect.arrayContaining([
         { provider: "fanart", kind: "banner" }, { provider: "fanart", kind: "clearart" }, { provider: "fanart", kind: "disc" },
         { provider: "fanart", kind: "logo" }, { provider: "tvdb", kind: "clearart" }, { provider: "tvdb", kind: "banner" },
-        { provider: "tvmaze", kind: "poster" }
+        { provider: "tvmaze", kind: "poster" }, { provider: "anilist", kind: "banner" }
       ]))
       // TVDb: logged in once, and once more at the first use after, the token being a day from its expiry.
       expect(tokens.length).toBe(2)
@@ -178,8 +206,9 @@ describe("metadata providers beside TMDb", () => {
 
       const statuses = (yield* request(url, "GET", "/api/v1/metadata/providers", { auth: admin })).body
       expect(statuses).toMatchObject([
-        { name: "tmdb", healthy: true }, { name: "omdb", healthy: true, keySet: true, requestsLastHour: 2 },
+        { name: "tmdb", healthy: true }, { name: "omdb", healthy: true, keySet: true, requestsLastHour: 3 },
         { name: "tvmaze", healthy: true, keySet: false }, { name: "fanart", healthy: true }, { name: "tvdb", healthy: true, keySet: true },
+        { name: "anilist", healthy: true, requestsLastHour: 2, rateLimitRemaining: 88 },
         { name: "letterboxd", healthy: false, unavailable: expect.stringContaining("no public API") }
       ])
 

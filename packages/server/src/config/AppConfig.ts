@@ -205,6 +205,9 @@ export const appConfig = Config.all({
   /** TheTVDB v4 (key; a subscriber's PIN is not needed for project keys); the order of its seasons' episodes. */
   tvdb: providerEnv("TVDB", "https://api4.thetvdb.com/v4", 10),
   tvdbImageBaseUrl: Config.string("TVDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://artworks.thetvdb.com")),
+  /** AniList's GraphQL endpoint (no key; 90 requests a minute) and its image host. */
+  anilist: providerEnv("ANILIST", "https://graphql.anilist.co", 1),
+  anilistImageBaseUrl: Config.string("ANILIST_IMAGE_BASE_URL").pipe(Config.withDefault("https://s4.anilist.co")),
   tvdbEpisodeOrder: Config.literal("default", "dvd", "absolute")("TVDB_EPISODE_ORDER").pipe(Config.withDefault("default" as const)),
   fanartImageBaseUrl: Config.string("FANART_IMAGE_BASE_URL").pipe(Config.withDefault("https://assets.fanart.tv")),
   /** Providers enabled by default, in merge order (first wins a field); an admin's settings override; unknown names are ignored. */

@@ -9,7 +9,7 @@
  */
 import type { ExternalIds, FieldGroup, ProviderError } from "@mediaserver/domain"
 import { Effect, Option } from "effect"
-import type { Lookup, MetadataProvider } from "./provider/Provider.js"
+import type { ItemHint, Lookup, MetadataProvider } from "./provider/Provider.js"
 import type { ChainLink, ProviderChain } from "./Providers.js"
 
 const present = (value: unknown): boolean =>
@@ -47,7 +47,7 @@ export interface MergeSpec<A> {
   readonly fields: ReadonlyArray<MergedField<A>>
   readonly originalLanguage: (a: A) => string | null
   /** How the other providers find the item: its kind and ids in the first answer (absent: the first provider only). */
-  readonly crossLink?: { readonly kind: "movie" | "tv"; readonly ids: (a: A) => ExternalIds }
+  readonly crossLink?: { readonly kind: "movie" | "tv"; readonly ids: (a: A) => ExternalIds; readonly hint: (a: A) => ItemHint }
 }
 
 /** The merged answer, and every provider's answer in a group's order (to gather lists such as images). */
@@ -71,12 +71,11 @@ export const fetchMerged = <A extends object>(
     const skipped = (provider: MetadataProvider) => (e: ProviderError) =>
       Effect.as(Effect.logDebug(`metadata merge: ${provider.name} skipped: ${e.message}`), [])
     const crossLink = spec.crossLink
-    const ids = crossLink === undefined ? undefined : crossLink.ids(first.value)
     // Each other provider's id for the item, resolved once (None: it does not know the item).
-    const linked = crossLink === undefined || ids === undefined
+    const linked = crossLink === undefined
       ? []
       : (yield* Effect.forEach(others, (link) =>
-        link.provider.resolveId(ids, crossLink.kind).pipe(
+        link.provider.resolveId(crossLink.ids(first.value), crossLink.kind, crossLink.hint(first.value)).pipe(
           Effect.map(Option.match({ onNone: (): ReadonlyArray<readonly [ChainLink, string]> => [], onSome: (theirs) => [[link, theirs] as const] })),
           Effect.catchAll(skipped(link.provider))
         ), { concurrency: 4 })).flat()
@@ -91,9 +90,10 @@ export const fetchMerged = <A extends object>(
     const original = spec.originalLanguage(first.value)
     const missing = spec.fields.some(({ field }) => !present(merged[field]))
     if (original === null || sameLanguage(original, spec.language) || !missing) return { value: merged, ordered }
-    // Fall back to the original language for what the asked one lacks (providers with their own language are not asked again).
+    // Fall back to the original language for what the asked one lacks (providers with their own language, or
+    // whose answers do not depend on it, are not asked again).
     const primaryLink: readonly [ChainLink, string] = [primary, id]
-    const again = [primaryLink, ...linked].filter(([link]) => link.language === null)
+    const again = [primaryLink, ...linked].filter(([link]) => link.language === null && link.provider.translates)
     const fallback = (yield* Effect.forEach(again, ([link, theirId]) => ask(link, theirId, original))).flat()
     const missingOnly = spec.fields.filter(({ field }) => !present(merged[field]))
     return { value: mergeFields({ value: merged, priorities: primary.priorities }, fallback, missingOnly), ordered }

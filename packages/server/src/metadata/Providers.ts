@@ -20,6 +20,7 @@ import {
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
+import { makeAnilist } from "./providers/Anilist.js"
 import { makeFanart } from "./providers/Fanart.js"
 import { makeOmdb } from "./providers/Omdb.js"
 import { makeTvdb } from "./providers/Tvdb.js"
@@ -75,8 +76,9 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
       const tvmaze: Registration = { name: "tvmaze", needsKey: false, envKey: Option.none(), ratePerSecond: config.tvmaze.rateLimit, unavailable: null }
       const fanart: Registration = { name: "fanart", needsKey: true, envKey: config.fanart.apiKey, ratePerSecond: config.fanart.rateLimit, unavailable: null }
       const tvdb: Registration = { name: "tvdb", needsKey: true, envKey: config.tvdb.apiKey, ratePerSecond: config.tvdb.rateLimit, unavailable: null }
+      const anilist: Registration = { name: "anilist", needsKey: false, envKey: Option.none(), ratePerSecond: config.anilist.rateLimit, unavailable: null }
       const letterboxd: Registration = { name: "letterboxd", needsKey: false, envKey: Option.none(), ratePerSecond: 0, unavailable: LETTERBOXD }
-      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, letterboxd]
+      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, letterboxd]
       const names = registrations.map((r) => r.name)
       const rank = (name: string) => {
         const index = config.metadataProviders.indexOf(name)
@@ -111,7 +113,8 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
         ["tvdb", (yield* makeTvdb(access(tvdb))).provider],
         ["omdb", yield* makeOmdb(access(omdb))],
         ["tvmaze", yield* makeTvmaze(access(tvmaze))],
-        ["fanart", yield* makeFanart(access(fanart))]
+        ["fanart", yield* makeFanart(access(fanart))],
+        ["anilist", yield* makeAnilist(access(anilist))]
       ])
 
       interface Effective {

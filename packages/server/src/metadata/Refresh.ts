@@ -44,7 +44,7 @@ import { type ImageOwner, type Item, type ItemKind, ItemsRepo } from "./ItemsRep
 import { decide } from "./Matching.js"
 import { fetchMerged, type Merged, type MergedField } from "./Merge.js"
 import { type CreditOwner, PeopleRepo } from "./PeopleRepo.js"
-import type { MetadataProvider } from "./provider/Provider.js"
+import type { ItemHint, MetadataProvider } from "./provider/Provider.js"
 import { MetadataProviders } from "./Providers.js"
 
 export type RefreshError = ProviderError | NotFound | DatabaseError | JobPayloadInvalid | StorageError
@@ -57,6 +57,11 @@ const TITLED_FIELDS: ReadonlyArray<MergedField<MetadataMovie> & MergedField<Meta
   { field: "rating", group: "ratings" }, { field: "voteCount", group: "ratings" }, { field: "awards", group: "ratings" },
   { field: "credits", group: "people" }
 ]
+
+const hint = (item: MetadataMovie | MetadataSeries, date: string | null): ItemHint => {
+  const year = date === null ? NaN : Number(date.slice(0, 4))
+  return { title: item.title, year: Number.isInteger(year) ? year : null, originalLanguage: item.originalLanguage }
+}
 
 /** Images and scores of every provider, in their groups' order (the first of a path or source stays). */
 const gathered = <A extends MetadataMovie | MetadataSeries>(merged: Merged<A>): A => ({
@@ -150,7 +155,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               language: item.language, fresh: true,
               fields: [...TITLED_FIELDS, { field: "releaseDate", group: "titles" }, { field: "runtimeMinutes", group: "titles" }],
               originalLanguage: (m) => m.originalLanguage,
-              crossLink: { kind: "movie", ids: (m) => m.externalIds }
+              crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate) }
             }).pipe(Effect.map(gathered), notFoundMarks(mark))
             const collectionId = yield* jobs.withTransaction(Effect.gen(function* () {
               const collectionId = movie.collection === null ? null : yield* items.upsertCollection(movie.collection)
@@ -171,7 +176,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           const series = yield* fetchMerged(chosen, providerId, (p, pid, lookup) => p.tv(pid, lookup), {
             language: item.language, fresh: true, fields: [...TITLED_FIELDS, { field: "firstAirDate", group: "titles" }],
             originalLanguage: (s) => s.originalLanguage,
-            crossLink: { kind: "tv", ids: (s) => s.externalIds }
+            crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate) }
           }).pipe(Effect.map(gathered), notFoundMarks(mark))
           yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeries(item, series)

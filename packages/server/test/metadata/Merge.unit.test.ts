@@ -13,6 +13,7 @@ const endpoint = {
 /** A provider whose id of the item is `their-<tmdb id>` (none for "stranger"). */
 const stub = (name: string): MetadataProvider => ({
   ...partialProvider(name, endpoint),
+  translates: true,
   resolveId: (ids) => Effect.succeed(name === "stranger" ? Option.none() : Option.fromNullable(ids.tmdb).pipe(Option.map((id) => `their-${id}`)))
 })
 const all = (n: number): FieldPriorities => ({ titles: n, overview: n, images: n, ratings: n, people: n })
@@ -50,7 +51,8 @@ const fetch = (provider: MetadataProvider, id: string, lookup: Lookup) => {
   return answer === undefined ? unsupported : Effect.succeed(answer)
 }
 const spec = (fields: ReadonlyArray<MergedField<Item>> = FIELDS) => ({
-  language: "de", fresh: true, fields, originalLanguage: (i: Item) => i.originalLanguage, crossLink: { kind: "movie" as const, ids: () => ids }
+  language: "de", fresh: true, fields, originalLanguage: (i: Item) => i.originalLanguage,
+  crossLink: { kind: "movie" as const, ids: () => ids, hint: (i: Item) => ({ title: i.title ?? "", year: null, originalLanguage: i.originalLanguage }) }
 })
 
 describe("metadata merge", () => {

@@ -21,6 +21,13 @@ import { Effect, Option } from "effect"
 import type { CircuitSnapshot } from "./CircuitBreaker.js"
 import type { EndpointStats, ProviderEndpoint } from "./ProviderHttp.js"
 
+/** What the first provider said of the item, for providers that match by title (AniList). */
+export interface ItemHint {
+  readonly title: string
+  readonly year: number | null
+  readonly originalLanguage: string | null
+}
+
 export interface Lookup {
   /** ISO 639-1, optionally with a region (`en`, `pt-BR`). */
   readonly language: string
@@ -43,12 +50,14 @@ export interface MetadataProvider {
   readonly name: string
   readonly circuit: Effect.Effect<CircuitSnapshot>
   readonly stats: Effect.Effect<EndpointStats>
+  /** Its answers depend on the asked language (asked again in the original language for what is missing). */
+  readonly translates: boolean
   /**
    * The provider's own id of an item another provider found, from that item's ids (cross-linking):
    * TMDb's is the tmdb id; OMDb's the IMDb id; TVMaze looks its show up by IMDb or TVDb id.
    * None: the provider does not know the item (it is skipped by the merge).
    */
-  readonly resolveId: (ids: ExternalIds, kind: "movie" | "tv") => Effect.Effect<Option.Option<string>, ProviderError>
+  readonly resolveId: (ids: ExternalIds, kind: "movie" | "tv", item: ItemHint) => Effect.Effect<Option.Option<string>, ProviderError>
   readonly searchMovie: (query: SearchQuery, lookup: Lookup) => Effect.Effect<SearchPage, ProviderError>
   readonly searchTv: (query: SearchQuery, lookup: Lookup) => Effect.Effect<SearchPage, ProviderError>
   readonly searchPerson: (query: SearchQuery, lookup: Lookup) => Effect.Effect<SearchPage, ProviderError>
@@ -74,6 +83,7 @@ export const partialProvider = (name: string, endpoint: ProviderEndpoint): Metad
     name,
     circuit: endpoint.circuit,
     stats: endpoint.stats,
+    translates: false,
     resolveId: () => Effect.succeed(Option.none()),
     searchMovie: no("movie search"),
     searchTv: no("series search"),

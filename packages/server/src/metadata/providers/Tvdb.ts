@@ -217,6 +217,7 @@ export const makeTvdb = (access: ProviderAccess) =>
 
     const provider: MetadataProvider = {
       ...partialProvider(PROVIDER, endpoint),
+      translates: true,
       resolveId: (ids, kind) =>
         kind === "tv" && ids.tvdb !== null
           ? Effect.succeed(Option.some(ids.tvdb))

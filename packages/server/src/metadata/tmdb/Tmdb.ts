@@ -91,6 +91,7 @@ export const makeTmdb = (access: ProviderAccess) => Effect.gen(function* () {
     name: Mapping.PROVIDER,
     circuit: endpoint.circuit,
     stats: endpoint.stats,
+    translates: true,
     resolveId: (ids) => Effect.succeed(Option.fromNullable(ids.tmdb)),
     searchMovie: search("movie"),
     searchTv: search("tv"),
