@@ -2,9 +2,19 @@
  * OMDb (https://www.omdbapi.com): by IMDb id, the IMDb rating and votes, the Rotten Tomatoes and
  * Metacritic scores, awards, plot and rating certificate of a movie or series. Key as `apikey`; a
  * wrong key is a 401 (`{"Response":"False","Error":"Invalid API key!"}`); an unknown id is a 200 with
- * `Response: "False"`, taken as not found. Posters are OMDb's paid API and are left out.
+ * `Response: "False"`, taken as not found. Its daily limit is also a 401 (`"Request limit reached!"`): that
+ * one is retryable after the next midnight UTC, not a refused key. Posters are OMDb's paid API and are left out.
  */
-import { Certification, ExternalIds, type MetadataMovie, type MetadataSeries, ProviderRejected, RatingScore } from "@mediaserver/domain"
+import {
+  Certification,
+  ExternalIds,
+  type MetadataMovie,
+  type MetadataSeries,
+  type ProviderError,
+  ProviderRejected,
+  ProviderUnavailable,
+  RatingScore
+} from "@mediaserver/domain"
 import { Effect, Option, Schema } from "effect"
 import { AppConfig } from "../../config/AppConfig.js"
 import { type MetadataProvider, partialProvider, type ProviderAccess, requireKey } from "../provider/Provider.js"
@@ -78,6 +88,14 @@ export const movie = (body: OmdbTitle): MetadataMovie =>
 export const series = (body: OmdbTitle): MetadataSeries =>
   blankSeries(PROVIDER, body.imdbID, body.Title, { ...common(body), firstAirDate: day(body.Released) })
 
+/** OMDb's daily limit (a 401 too) as retryable after the next midnight UTC; other failures unchanged. */
+export const dailyLimit = (e: ProviderError, now: number): ProviderError => {
+  if (e._tag !== "ProviderRejected" || e.reason !== "unauthorized" || !e.message.includes("Request limit reached")) return e
+  const midnight = new Date(now)
+  midnight.setUTCHours(24, 0, 0, 0)
+  return new ProviderUnavailable({ provider: PROVIDER, message: `OMDb's daily request limit is reached`, status: 401, retryAfterMs: midnight.getTime() - now })
+}
+
 export const makeOmdb = (access: ProviderAccess) =>
   Effect.gen(function* () {
     const config = yield* AppConfig
@@ -85,7 +103,7 @@ export const makeOmdb = (access: ProviderAccess) =>
     const endpoint = yield* http.endpoint({
       name: PROVIDER, baseUrl: config.omdb.baseUrl.replace(/\/+$/, ""), timeout: config.omdb.timeout, ratePerSecond: config.omdb.rateLimit
     })
-    const get = yield* makeGet(PROVIDER, endpoint, access)
+    const get = yield* makeGet(PROVIDER, endpoint, access, (e) => dailyLimit(e, Date.now()))
     const title = (imdbId: string, type: "movie" | "series", fresh: boolean | undefined) =>
       Effect.gen(function* () {
         const apikey = yield* requireKey(PROVIDER, access)

@@ -11,7 +11,13 @@ import type { CallHeaders, ProviderEndpoint } from "../provider/ProviderHttp.js"
 export type Query = Readonly<Record<string, string | undefined>>
 
 /** GET and decode through a cache (10 minutes per node, a day shared); `fresh` asks the provider again. */
-export const makeGet = (name: string, endpoint: ProviderEndpoint, access: ProviderAccess) =>
+export const makeGet = (
+  name: string,
+  endpoint: ProviderEndpoint,
+  access: ProviderAccess,
+  /** The provider's own reading of a failure, before a 401/403 counts as a refused key. */
+  reclassify: (e: ProviderError) => ProviderError = (e) => e
+) =>
   Effect.map(
     CacheAside.make({ namespace: `metadata-${name}`, schema: Schema.Unknown, ttl: { l1: "10 minutes", l2: "24 hours" } }),
     (cache) =>
@@ -20,7 +26,7 @@ export const makeGet = (name: string, endpoint: ProviderEndpoint, access: Provid
           // The cache key leaves credentials out (`secret`): they are sent, never stored.
           const key = `${path}?${Object.entries(query).filter(([, v]) => v !== undefined).sort().map(([k, v]) => `${k}=${v}`).join("&")}`
           if (options.fresh === true) yield* cache.invalidate(key)
-          const body = yield* cache.get(key, access.refused(endpoint.json(path, { ...query, ...options.secret }, options.headers)))
+          const body = yield* cache.get(key, access.refused(Effect.mapError(endpoint.json(path, { ...query, ...options.secret }, options.headers), reclassify)))
           return yield* Schema.decodeUnknown(schema)(body).pipe(
             Effect.mapError((e) => new ProviderRejected({ provider: name, reason: "invalid", message: `${path}: unexpected body: ${e.message}` }))
           )
