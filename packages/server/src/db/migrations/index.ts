@@ -21,6 +21,7 @@ import searchReindex from "./0051_search_reindex.js"
 import arrIntegrations from "./0055_arr_integrations.js"
 import eventOutbox from "./0060_event_outbox.js"
 import notifications from "./0065_notifications.js"
+import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -48,5 +49,6 @@ export const migrations = Migrator.fromRecord({
   "0051_search_reindex": searchReindex,
   "0055_arr_integrations": arrIntegrations,
   "0060_event_outbox": eventOutbox,
-  "0065_notifications": notifications
+  "0065_notifications": notifications,
+  "0075_metadata_provider_settings": metadataProviderSettings
 })
