@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
+import { createServer, type Server } from "node:http"
 import type { Page } from "playwright-core"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
@@ -44,6 +45,24 @@ const addAndScan = async (page: Page, name: string, folder: string) => {
   await page.locator(`[data-testid="scan-${name}"][data-status="completed"]`).waitFor({ timeout: 60_000 })
 }
 
+/** A webhook receiver on 127.0.0.1 that answers 204 and keeps each request's signature header. */
+const hookReceiver = Effect.acquireRelease(
+  Effect.async<{ readonly url: string; readonly received: Array<{ readonly signature: string | undefined }>; readonly server: Server }>((resume) => {
+    const received: Array<{ readonly signature: string | undefined }> = []
+    const server = createServer((req, res) => {
+      const signature = req.headers["x-mediaserver-signature"]
+      received.push({ signature: typeof signature === "string" ? signature : undefined })
+      req.resume()
+      req.on("end", () => res.writeHead(204).end())
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      resume(Effect.succeed({ url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/hook`, received, server }))
+    })
+  }),
+  (r) => Effect.async<void>((resume) => { r.server.close(() => resume(Effect.void)) })
+)
+
 describe("web client", () => {
   it.scopedLive("first run, admin, libraries, access, browse, search, play and resume", () =>
     Effect.gen(function* () {
@@ -57,6 +76,7 @@ describe("web client", () => {
       })
       const secretDir = yield* tree({ "Hidden Gem (2003)/Hidden Gem (2003).mp4": { copyOf: media.mp4 } })
       const { url, sql } = yield* webNode("web_e2e")
+      const receiver = yield* hookReceiver
       const browser = yield* launchBrowser
       const page = yield* Effect.promise(() => newPage(browser))
       const problems: Array<string> = []
@@ -143,6 +163,20 @@ describe("web client", () => {
         await page.goto(`${url}/admin/sign-in`)
         await page.getByRole("button", { name: "Delete Corp ID" }).click()
         await page.getByText("No providers: people sign in with a password.").waitFor()
+        // A notification agent: a signed webhook to a receiver here, tested from the page, then deleted.
+        await page.getByRole("link", { name: "Notifications" }).click()
+        await page.getByText("No agents: nothing is sent anywhere.").waitFor()
+        await page.getByLabel("Kind").selectOption({ label: "Signed webhook" })
+        await page.getByLabel("Name", { exact: true }).fill("Home hook")
+        await page.getByLabel("Receiver URL").fill(receiver.url)
+        await page.getByLabel("Signing key (HMAC-SHA256)").fill("hook key")
+        await page.getByRole("button", { name: "Add agent" }).click()
+        await page.getByRole("button", { name: "Send a test through Home hook" }).click()
+        await page.getByText("Test sent through Home hook.").waitFor()
+        expect(receiver.received.at(-1)?.signature).toMatch(/^sha256=[0-9a-f]{64}$/)
+        await checkPage(page, "04-admin-notifications")
+        await page.getByRole("button", { name: "Delete Home hook" }).click()
+        await page.getByText("No agents: nothing is sent anywhere.").waitFor()
         // Server settings: a valid value is saved, an invalid one is refused with the server's reason.
         await page.getByRole("link", { name: "Settings" }).click()
         await page.getByRole("heading", { name: "Server settings" }).waitFor()
