@@ -42,6 +42,7 @@ const AdminLibraries = lazy(() => import("./pages/AdminLibraries.js").then((m) =
 const AdminUsers = lazy(() => import("./pages/AdminUsers.js").then((m) => m.AdminUsers))
 const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJobs))
 const AdminSignIn = lazy(() => import("./pages/AdminSignIn.js").then((m) => m.AdminSignIn))
+const AdminIntegrations = lazy(() => import("./pages/AdminIntegrations.js").then((m) => m.AdminIntegrations))
 const AdminNotifications = lazy(() => import("./pages/AdminNotifications.js").then((m) => m.AdminNotifications))
 const AdminSettings = lazy(() => import("./pages/AdminSettings.js").then((m) => m.AdminSettings))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
@@ -62,7 +63,7 @@ const Screen = (props: { readonly session: Session }) => {
     ["/collection/:id", (p) => <Collection id={p["id"] ?? ""} />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
-      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/notifications", () => <AdminNotifications />], ["/admin/settings", () => <AdminSettings />]] as const
+      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/integrations", () => <AdminIntegrations />], ["/admin/notifications", () => <AdminNotifications />], ["/admin/settings", () => <AdminSettings />]] as const
       : [])
   ]
   const player = match("/play/:kind/:id", path)
