@@ -29,8 +29,8 @@ export const makeIdentityOperations = Effect.gen(function* () {
   const email = yield* EmailFlows
   const limits = yield* RequestLimits
   // Counted before anything happens: a refused request sends no mail and spends no token.
-  const limited = (action: LimitedAction, address?: string) =>
-    Effect.flatMap(RequestClient, (from) => limits.hit(action, from.ip, address))
+  const limited = (action: LimitedAction, mailTo?: string) =>
+    Effect.flatMap(RequestClient, (from) => limits.hit(action, from.ip, mailTo === undefined ? undefined : { mailTo }))
   return IdentityRpcs.of({
     AuthVerifyEmail: ({ token }) => Effect.zipRight(limited("verifyEmail"), orUnavailable(email.verifyEmail(token))),
     AuthResendVerification: (request) =>
