@@ -20,6 +20,7 @@ import search from "./0050_search.js"
 import searchReindex from "./0051_search_reindex.js"
 import arrIntegrations from "./0055_arr_integrations.js"
 import eventOutbox from "./0060_event_outbox.js"
+import userDisabled from "./0070_user_disabled.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -46,5 +47,6 @@ export const migrations = Migrator.fromRecord({
   "0050_search": search,
   "0051_search_reindex": searchReindex,
   "0055_arr_integrations": arrIntegrations,
-  "0060_event_outbox": eventOutbox
+  "0060_event_outbox": eventOutbox,
+  "0070_user_disabled": userDisabled
 })
