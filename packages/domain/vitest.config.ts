@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: "domain",
     include: ["test/**/*.test.ts"],
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

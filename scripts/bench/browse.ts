@@ -10,21 +10,18 @@
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_RATE (1000), BENCH_BROWSE_MOVIES (5000),
  * BENCH_BROWSE_SERIES (500).
  */
-import { PgClient } from "@effect/sql-pg"
 import { Config, Effect, Redacted, Schema } from "effect"
-import { seedContent } from "@mediaserver/server/dev"
-import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
 import { seededRandom } from "@mediaserver/testkit/Random"
 import { emit, progress, round } from "./report.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
 import { failedRequests, runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
+import { accounts, seedForBench } from "./support/seeded.js"
 
 const BENCH = "browse"
 const USERS = 50
 const SEQUENCE = 600
-const PASSWORD = "a benchmark passphrase"
 
 const settings = Config.all({
   durationS: Config.number("BENCH_DURATION_S").pipe(Config.withDefault(10)),
@@ -34,10 +31,6 @@ const settings = Config.all({
   series: Config.integer("BENCH_BROWSE_SERIES").pipe(Config.withDefault(500))
 })
 
-const call = callJson
-
-
-const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
 
 export const run = Effect.scoped(
   Effect.gen(function* () {
@@ -45,44 +38,22 @@ export const run = Effect.scoped(
     progress("starting the gateway (caches on) and a second one with CACHE_ENABLED=false, same database")
     const { cached: warm, db, uncached: cold } = yield* cachedAndUncached("benchbrowse", "CACHE_ENABLED")
 
-    const register = (name: string) =>
-      call("POST", `${warm.url}/api/v1/auth/register`, { username: name, email: `${name}@example.test`, password: PASSWORD }, Schema.Struct({ id: Schema.String }))
-    const login = (name: string) =>
-      call("POST", `${warm.url}/api/v1/auth/login`, { username: name, password: PASSWORD }, Schema.Struct({ accessToken: Schema.String }))
+    const { login, register, viewer } = accounts(warm.url)
     yield* register("admin")
-    const admin = { authorization: `Bearer ${(yield* login("admin")).accessToken}` }
+    const admin = yield* login("admin")
 
     progress(`seeding ${movies} movies and ${series} series of 4 seasons x 10 episodes`)
-    const started = Date.now()
-    const seeded = yield* Effect.provide(
-      Effect.zipLeft(
-        seedContent({ movies, series, seasonsPerSeries: 4, episodesPerSeason: 10 }),
-        Effect.flatMap(PgClient.PgClient, (sql) => sql`ANALYZE`)
-      ),
-      databaseLayer(Redacted.value(db.url))
-    )
-    progress(`seeded in ${round((Date.now() - started) / 1000, 1)} s`)
-    const movieIds = yield* Effect.provide(
-      Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT id FROM movies ORDER BY id`),
-      databaseLayer(Redacted.value(db.url))
-    ).pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
-    const seriesIds = yield* Effect.provide(
-      Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT id FROM series ORDER BY id`),
-      databaseLayer(Redacted.value(db.url))
-    ).pipe(Effect.flatMap(Schema.decodeUnknown(Ids)))
+    const { movieIds, seeded, seriesIds } = yield* seedForBench(Redacted.value(db.url), { movies, series, seasonsPerSeries: 4, episodesPerSeason: 10 })
 
     progress(`creating ${USERS} users with access and some progress each`)
     const random = seededRandom(42)
     const pickOf = <A>(values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!
     const users = yield* Effect.forEach(Array.from({ length: USERS }, (_, i) => `viewer${i}`), (name) =>
       Effect.gen(function* () {
-        const { id } = yield* register(name)
-        for (const libraryId of [seeded.movieLibrary, seeded.tvLibrary]) {
-          yield* call("POST", `${warm.url}/api/v1/libraries/${libraryId}/permissions`, { userId: id }, Schema.Unknown, admin)
-        }
-        const headers = { authorization: `Bearer ${(yield* login(name)).accessToken}` }
+        yield* viewer(admin, name, [seeded.movieLibrary, seeded.tvLibrary])
+        const headers = yield* login(name)
         for (let k = 0; k < 3; k++) {
-          yield* call("POST", `${warm.url}/api/v1/movies/${pickOf(movieIds).id}/progress`, { positionSeconds: 600, durationSeconds: 6000 }, Schema.Unknown, headers)
+          yield* callJson("POST", `${warm.url}/api/v1/movies/${pickOf(movieIds).id}/progress`, { positionSeconds: 600, durationSeconds: 6000 }, Schema.Unknown, headers)
         }
         return headers
       }), { concurrency: 4 })

@@ -8,22 +8,18 @@
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_RATE (100).
  */
-import { PgClient } from "@effect/sql-pg"
-import { Config, Effect, Redacted, Schema } from "effect"
-import { seedContent } from "@mediaserver/server/dev"
-import { databaseLayer } from "@mediaserver/testkit/DatabaseLayer"
+import { Config, Effect, Redacted } from "effect"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { startServer } from "@mediaserver/testkit/TestServer"
 import { seededRandom } from "@mediaserver/testkit/Random"
 import { emit, progress, round } from "./report.js"
-import { callJson } from "./support/http.js"
 import { failedRequests, runLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
+import { accounts, seedForBench } from "./support/seeded.js"
 
 const BENCH = "search"
 const USERS = 10
 const SEQUENCE = 400
-const PASSWORD = "a benchmark passphrase"
 
 const settings = Config.all({
   durationS: Config.number("BENCH_DURATION_S").pipe(Config.withDefault(10)),
@@ -39,8 +35,7 @@ const FAMOUS = `
   UPDATE movies SET title = 'Оттепель', original_title = 'Ottepel' WHERE match_key = 'seed-4';
   UPDATE movies SET title = '올드보이', original_title = 'Oldboy' WHERE match_key = 'seed-5';
   UPDATE series SET title = 'Breaking Bad' WHERE match_key = 'seed-1';
-  UPDATE people SET name = 'Keanu Reeves' WHERE tmdb_id = 'seed-1';
-  ANALYZE;
+  UPDATE people SET name = 'Keanu Reeves' WHERE tmdb_id = 'seed-1'
 `
 const QUERIES = [
   "matrx", "the matrix", "spirted away", "sen to chihiro", "千と千尋", "amelie", "оттепель", "올드보이", "breakng bad", "brea",
@@ -48,41 +43,27 @@ const QUERIES = [
 ]
 const prefixes = (q: string) => [2, 3, 4, 6].filter((n) => n <= q.length).map((n) => q.slice(0, n))
 
-const Ids = Schema.Array(Schema.Struct({ id: Schema.String }))
-
 export const run = Effect.scoped(
   Effect.gen(function* () {
     const { durationS, rate, warmupS } = yield* settings
     const db = yield* freshDatabase("benchsearch")
     progress("starting the gateway with CACHE_ENABLED=false")
     const server = yield* startServer({ DATABASE_URL: Redacted.value(db.url), CACHE_ENABLED: "false", LOG_LEVEL: "warn" })
-    const call = callJson
-    const register = (name: string) =>
-      call("POST", `${server.url}/api/v1/auth/register`, { username: name, email: `${name}@example.test`, password: PASSWORD }, Schema.Struct({ id: Schema.String }))
-    const login = (name: string) =>
-      call("POST", `${server.url}/api/v1/auth/login`, { username: name, password: PASSWORD }, Schema.Struct({ accessToken: Schema.String }))
+    const { login, register, viewer } = accounts(server.url)
     yield* register("admin")
-    const admin = { authorization: `Bearer ${(yield* login("admin")).accessToken}` }
+    const admin = yield* login("admin")
 
-    progress("seeding 5,000 movies, 500 series x 4 seasons x 10 episodes, 30,000 people")
-    const started = Date.now()
-    const inDb = <A, E>(effect: Effect.Effect<A, E, PgClient.PgClient>) => Effect.provide(effect, databaseLayer(Redacted.value(db.url)))
-    const seeded = yield* inDb(seedContent({ movies: 5000, series: 500, seasonsPerSeries: 4, episodesPerSeason: 10, people: 30000 }))
-    yield* inDb(Effect.flatMap(PgClient.PgClient, (sql) => sql.unsafe(FAMOUS)))
-    progress(`seeded in ${round((Date.now() - started) / 1000, 1)} s (search documents written by the same statements)`)
-    const movieIds = yield* inDb(Effect.flatMap(PgClient.PgClient, (sql) => sql`SELECT id FROM movies ORDER BY id`)).pipe(
-      Effect.flatMap(Schema.decodeUnknown(Ids)))
+    progress("seeding 5,000 movies, 500 series x 4 seasons x 10 episodes, 30,000 people (search documents written by the same statements)")
+    const { movieIds, seeded } = yield* seedForBench(
+      Redacted.value(db.url),
+      { movies: 5000, series: 500, seasonsPerSeries: 4, episodesPerSeason: 10, people: 30000 },
+      FAMOUS
+    )
 
     const names = Array.from({ length: USERS }, (_, i) => `viewer${i}`)
-    yield* Effect.forEach(names, (name) =>
-      Effect.gen(function* () {
-        const { id } = yield* register(name)
-        for (const libraryId of [seeded.movieLibrary, seeded.tvLibrary]) {
-          yield* call("POST", `${server.url}/api/v1/libraries/${libraryId}/permissions`, { userId: id }, Schema.Unknown, admin)
-        }
-      }), { concurrency: 2 })
+    yield* Effect.forEach(names, (name) => viewer(admin, name, [seeded.movieLibrary, seeded.tvLibrary]), { concurrency: 2 })
     // Signed in again before each run: on a loaded machine a whole run outlasts an access token.
-    const signedIn = Effect.forEach(names, (name) => Effect.map(login(name), (t) => ({ authorization: `Bearer ${t.accessToken}` })))
+    const signedIn = Effect.forEach(names, login)
 
     const random = seededRandom(7)
     const pick = <A>(values: ReadonlyArray<A>): A => values[Math.floor(random() * values.length)]!

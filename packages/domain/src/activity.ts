@@ -25,7 +25,8 @@ export const ActivityAction = Schema.Literal(
   "rbac.role_assigned",
   "rbac.role_removed",
   "rbac.role_permissions_changed",
-  "integration.changed"
+  "integration.changed",
+  "notification_agent.changed"
 )
 export type ActivityAction = typeof ActivityAction.Type
 

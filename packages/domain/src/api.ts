@@ -1,13 +1,14 @@
 import { HttpApi, OpenApi } from "@effect/platform"
 import { HttpBadRequest, HttpConfigurationError, HttpInternalError, HttpNotFound, HttpPayloadTooLarge } from "./errors.js"
 import { ApiKeysApi, AuthApi, IdentityRpcs, SessionsApi } from "./auth.js"
-import { CollectionsApi, GenresApi, MoviesApi, TvShowsApi } from "./browseApi.js"
+import { CollectionsApi, GenresApi, MoviesApi, PeopleApi, TvShowsApi } from "./browseApi.js"
 import { BrowseRpcs } from "./browseRpcs.js"
 import { AdminActivityApi, AdminActivityRpcs } from "./activity.js"
 import { EventsRpcs } from "./eventsApi.js"
 import { AdminJobsApi, AdminJobsRpcs } from "./jobsApi.js"
 import { AdminIntegrationsApi, ArrAppApi, ArrWebhookApi, IntegrationRpcs } from "./integrationsApi.js"
 import { LibrariesApi, LibraryRpcs } from "./librariesApi.js"
+import { AdminNotificationsApi, NotificationPreferencesApi, NotificationRpcs } from "./notifications.js"
 import { MfaApi, MfaLoginApi, MfaLoginRpcs, MfaRpcs } from "./mfa.js"
 import { AdminOidcApi, OidcAccountRpcs, OidcApi, OidcLinksApi, OidcRpcs } from "./oidc.js"
 import { PlaybackApi, PlaybackRpcs, PlaybackSignedApi } from "./playback.js"
@@ -38,6 +39,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(RbacApi)
   .add(MoviesApi)
   .add(CollectionsApi)
+  .add(PeopleApi)
   .add(TvShowsApi)
   .add(GenresApi)
   .add(PlaybackApi)
@@ -49,6 +51,8 @@ export class MediaApi extends HttpApi.make("media")
   .add(AdminIntegrationsApi)
   .add(ArrAppApi)
   .add(ArrWebhookApi)
+  .add(AdminNotificationsApi)
+  .add(NotificationPreferencesApi)
   .addError(HttpBadRequest)
   .addError(HttpNotFound)
   .addError(HttpPayloadTooLarge)
@@ -78,4 +82,5 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(SearchRpcs)
   .merge(IntegrationRpcs)
   .merge(EventsRpcs, AdminActivityRpcs)
+  .merge(NotificationRpcs)
 export type AllRpcs = typeof AllRpcs

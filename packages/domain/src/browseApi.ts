@@ -8,6 +8,7 @@ import {
   BulkWatchedRequest,
   CastMember,
   CollectionDetails,
+  PersonDetails,
   Company,
   ContentKind,
   ContinueEpisode,
@@ -38,7 +39,7 @@ import {
   UserMark,
   WatchedRequest
 } from "./content.js"
-import { CollectionId, EpisodeId, MovieId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
+import { CollectionId, EpisodeId, MovieId, PersonId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
 import { HttpForbidden, HttpNotFound, HttpUnavailable } from "./errors.js"
 import { Authentication } from "./identity.js"
 
@@ -114,6 +115,14 @@ export class CollectionsApi extends HttpApiGroup.make("collections")
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}
 
+/** People of the caller's titles (cast and crew pages). */
+export class PeopleApi extends HttpApiGroup.make("people")
+  .add(HttpApiEndpoint.get("get", "/people/:personId").setPath(Schema.Struct({ personId: PersonId })).addSuccess(PersonDetails))
+  .middleware(Authentication)
+  .addError(HttpNotFound)
+  .addError(HttpForbidden)
+  .addError(HttpUnavailable) {}
+
 export class TvShowsApi extends HttpApiGroup.make("tvshows")
   .add(HttpApiEndpoint.get("list", "/tvshows").setUrlParams(ListUrlQuery).addSuccess(SeriesPage))
   .add(HttpApiEndpoint.get("search", "/tvshows/search").setUrlParams(SearchUrlQuery).addSuccess(SeriesPage))
@@ -123,6 +132,7 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
       .setUrlParams(LimitUrlQuery)
       .addSuccess(Schema.Array(ContinueEpisode))
   )
+  .add(HttpApiEndpoint.get("nextUp", "/tvshows/next-up").setUrlParams(LimitUrlQuery).addSuccess(Schema.Array(Episode)))
   .add(HttpApiEndpoint.get("stats", "/tvshows/stats").addSuccess(TvStats))
   .add(HttpApiEndpoint.get("favorites", "/tvshows/favorites").setUrlParams(LimitUrlQuery).addSuccess(SeriesPage))
   .add(HttpApiEndpoint.get("recentEpisodes", "/tvshows/episodes/recent").setUrlParams(DatedUrlQuery).addSuccess(EpisodePage))

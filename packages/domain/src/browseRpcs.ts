@@ -5,6 +5,7 @@ import {
   BulkWatchedRequest,
   CastMember,
   CollectionDetails,
+  PersonDetails,
   Company,
   ContentKind,
   ContinueEpisode,
@@ -32,7 +33,7 @@ import {
   TvStats,
   UserMark
 } from "./content.js"
-import { CollectionId, EpisodeId, MovieId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
+import { CollectionId, EpisodeId, MovieId, PersonId, SeasonId, SeriesId, WatchProgress } from "./contentIds.js"
 import { BadRequest, Forbidden, NotFound, Unavailable } from "./errors.js"
 import { RpcAuthentication } from "./identity.js"
 
@@ -74,10 +75,13 @@ export class BrowseRpcs extends RpcGroup.make(
   get("MoviesSetFavorite", { ...Movie, favorite: Schema.Boolean }, UserMark),
   get("CollectionsGet", { collectionId: CollectionId }, CollectionDetails),
   get("CollectionsMovies", { collectionId: CollectionId, ...limitFields }, MoviePage),
+  get("PeopleGet", { personId: PersonId }, PersonDetails),
   Rpc.make("TvShowsList", { payload: ListQuery, success: SeriesPage, error: ListErrors }),
   Rpc.make("TvShowsSearch", { payload: Search, success: SeriesPage, error: ListErrors }),
   Rpc.make("TvShowsRecentlyAdded", { payload: Paged, success: SeriesPage, error: ListErrors }),
   Rpc.make("TvShowsContinueWatching", { payload: Paged, success: Schema.Array(ContinueEpisode), error: Mine }),
+  /** For each series being watched (none in progress), the next episode, most recently watched series first. */
+  Rpc.make("TvShowsNextUp", { payload: Paged, success: Schema.Array(Episode), error: Mine }),
   Rpc.make("TvShowsStats", { success: TvStats, error: Mine }),
   Rpc.make("TvShowsRecentEpisodes", { payload: Dated, success: EpisodePage, error: Mine }),
   Rpc.make("TvShowsUpcomingEpisodes", { payload: Dated, success: EpisodePage, error: Mine }),

@@ -191,6 +191,31 @@ export class CollectionDetails extends Schema.Class<CollectionDetails>("Collecti
   movieCount: Schema.Int
 }) {}
 
+/** A person's part in a title: characters played and jobs done, joined ("Ellen Ripley, Producer"). */
+export class PersonMovieRole extends Schema.Class<PersonMovieRole>("PersonMovieRole")({
+  movie: MovieSummary,
+  role: Schema.NullOr(Schema.String)
+}) {}
+
+export class PersonSeriesRole extends Schema.Class<PersonSeriesRole>("PersonSeriesRole")({
+  series: SeriesSummary,
+  role: Schema.NullOr(Schema.String)
+}) {}
+
+/** A person as the caller sees them: only credits on titles in libraries the caller may see. */
+export class PersonDetails extends Schema.Class<PersonDetails>("PersonDetails")({
+  id: PersonId,
+  name: Schema.String,
+  biography: Schema.NullOr(Schema.String),
+  birthday: Schema.NullOr(Day),
+  deathday: Schema.NullOr(Day),
+  placeOfBirth: Schema.NullOr(Schema.String),
+  knownForDepartment: Schema.NullOr(Schema.String),
+  profilePath: Schema.NullOr(Schema.String),
+  movies: Schema.Array(PersonMovieRole),
+  series: Schema.Array(PersonSeriesRole)
+}) {}
+
 /** A page of a listing. `nextCursor` continues after the last item (stable under inserts). */
 const pageOf = <A, I>(item: Schema.Schema<A, I>) => ({
   items: Schema.Array(item),

@@ -8,6 +8,8 @@ import { EpisodeId, MovieId, PersonId, SeasonId, SeriesId } from "./contentIds.j
 import type { ErrorFamily } from "./errors.js"
 import { ArrInstanceId } from "./integrations.js"
 import { LibraryId, ScanId } from "./libraries.js"
+import { DomainEvent } from "./events.js"
+import { NotificationAgentId } from "./notifications.js"
 import { ReindexScope } from "./search.js"
 
 /** Queues and how many handlers of each may run at once on one node (configurable per node). */
@@ -349,6 +351,24 @@ export const ArrWebhookJob = defineJob({
   unique: {}
 })
 
+// --- notifications -----------------------------------------------------------------------------
+
+/**
+ * One event to one notification agent (unique by agent and event): 429, 5xx and timeouts retry with
+ * backoff (Retry-After honoured), any other refusal discards at once. `digest`: the event opens a
+ * coalesced message (the agent's burst is spent) that also carries every event held for the agent
+ * until its window ends. The event is in the payload, so a discarded send shows what it was.
+ */
+export const NotifyDispatchJob = defineJob({
+  name: "notify.dispatch",
+  payload: Schema.Struct({ agentId: NotificationAgentId, seq: Schema.Number, event: DomainEvent, digest: Schema.Boolean }),
+  queue: "high",
+  maxAttempts: 5,
+  backoff: { base: "2 seconds", max: "5 minutes" },
+  timeout: "2 minutes",
+  unique: {}
+})
+
 /** Every kind, by name. Every runner registers a workflow for each (workers enforce a handler each). */
 export const JobCatalogue = {
   [AuthCleanupJob.name]: AuthCleanupJob,
@@ -366,6 +386,7 @@ export const JobCatalogue = {
   ...MetadataJobs,
   [ArrSyncJob.name]: ArrSyncJob,
   [ArrSyncAllJob.name]: ArrSyncAllJob,
-  [ArrWebhookJob.name]: ArrWebhookJob
+  [ArrWebhookJob.name]: ArrWebhookJob,
+  [NotifyDispatchJob.name]: NotifyDispatchJob
 }
 export type JobCatalogue = typeof JobCatalogue

@@ -13,24 +13,71 @@ const Day = Schema.NullOr(Schema.String)
 export const MediaType = Schema.Literal("movie", "tv", "person")
 export type MediaType = typeof MediaType.Type
 
-export const ImageKind = Schema.Literal("poster", "backdrop", "logo", "still", "profile")
+export const ImageKind = Schema.Literal("poster", "backdrop", "logo", "still", "profile", "banner", "clearart", "disc")
 export type ImageKind = typeof ImageKind.Type
 
 /** Sizes the image endpoint serves (width in pixels, or the stored original). */
 export const ImageSize = Schema.Literal("w92", "w154", "w185", "w300", "w342", "w500", "w780", "w1280", "original")
 export type ImageSize = typeof ImageSize.Type
 
+/** The groups of fields a provider's priority is set for (lower comes first in the merge). */
+export const FieldGroup = Schema.Literal("titles", "overview", "images", "ratings", "people")
+export type FieldGroup = typeof FieldGroup.Type
+
+const Priority = Schema.Int.pipe(Schema.between(1, 100))
+export const FieldPriorities = Schema.Struct({
+  titles: Priority,
+  overview: Priority,
+  images: Priority,
+  ratings: Priority,
+  people: Priority
+})
+export type FieldPriorities = typeof FieldPriorities.Type
+
 export class ProviderStatus extends Schema.Class<ProviderStatus>("ProviderStatus")({
   name: Schema.String,
-  /** Lower comes first when fields are merged. */
+  /** Lower comes first when fields are merged (the titles group's priority). */
   priority: Schema.Int,
   enabled: Schema.Boolean,
-  /** Has what it needs to run (an API key). */
+  /** Has what it needs to run (an API key, unless it needs none). */
   configured: Schema.Boolean,
-  /** Enabled, configured and its circuit is not open. */
+  /** Enabled, configured, no configuration error and its circuit is not open. */
   healthy: Schema.Boolean,
   circuit: Schema.Literal("closed", "open", "half_open"),
-  lastError: Text
+  lastError: Text,
+  /** An API key is set (stored sealed or given by the environment); never shown. */
+  keySet: Schema.Boolean,
+  /** The provider refused our credentials (401/403): it is not called until its settings change. */
+  configurationError: Text,
+  /** Why a provider cannot be used at all (e.g. no public API), else null. */
+  unavailable: Text,
+  language: Text,
+  priorities: FieldPriorities,
+  /** Calls this node made to it in the last hour. */
+  requestsLastHour: Schema.Int,
+  /** Calls left in the provider's current window, from its last rate-limit headers (null: it sends none). */
+  rateLimitRemaining: Schema.NullOr(Schema.Int),
+  /** Calls per second this node allows itself. */
+  ratePerSecond: Schema.Number
+}) {}
+
+/** An admin's change to a provider's settings; absent fields stay as they are; a null key or language clears it. */
+export class UpdateProviderSettings extends Schema.Class<UpdateProviderSettings>("UpdateProviderSettings")({
+  enabled: Schema.optional(Schema.Boolean),
+  apiKey: Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)))),
+  language: Schema.optional(Schema.NullOr(Schema.String.pipe(
+    Schema.pattern(/^[a-z]{2}(-[A-Z]{2})?$/, { message: () => "a language like en or en-US" })
+  ))),
+  priorities: Schema.optional(Schema.partial(FieldPriorities))
+}) {}
+
+/** A score from one source (IMDb, Rotten Tomatoes, Metacritic, TMDb...), on the source's own scale. */
+export class RatingScore extends Schema.Class<RatingScore>("RatingScore")({
+  source: Schema.String,
+  value: Schema.Number,
+  /** The top of the source's scale (10, 100). */
+  max: Schema.Number,
+  votes: Num
 }) {}
 
 export class ExternalIds extends Schema.Class<ExternalIds>("ExternalIds")({
@@ -128,7 +175,10 @@ const titledFields = {
   certifications: Schema.Array(Certification),
   externalIds: ExternalIds,
   credits: Schema.Array(MetadataCredit),
-  images: Schema.Array(MetadataImage)
+  images: Schema.Array(MetadataImage),
+  /** Scores of other sources (IMDb, Rotten Tomatoes, Metacritic) where a provider gives them. */
+  ratings: Schema.optionalWith(Schema.Array(RatingScore), { default: () => [] }),
+  awards: Schema.optionalWith(Text, { default: () => null })
 }
 
 export class MetadataMovie extends Schema.Class<MetadataMovie>("MetadataMovie")({

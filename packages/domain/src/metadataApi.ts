@@ -39,7 +39,8 @@ import {
   PersonCredit,
   ProviderStatus,
   RefreshQueued,
-  SearchPage
+  SearchPage,
+  UpdateProviderSettings
 } from "./metadata.js"
 
 /** A provider's numeric id, as in `/metadata/movie/603`. */
@@ -68,8 +69,19 @@ const episodePath = Schema.Struct({ id: ProviderItemId, seasonNumber: IntParam(0
 const get = <const Name extends string, S extends Schema.Schema.Any>(name: Name, path: `/${string}`, success: S) =>
   HttpApiEndpoint.get(name, `/metadata${path}`).addSuccess(success)
 
+/** A metadata provider's name, as in `/admin/metadata/providers/tvdb`. */
+export const ProviderName = Schema.String.pipe(Schema.pattern(/^[a-z]{2,20}$/, { message: () => "a provider name like tmdb" }))
+const providerPath = Schema.Struct({ name: ProviderName })
+
 export class MetadataApi extends HttpApiGroup.make("metadata")
   .add(get("providers", "/providers", Schema.Array(ProviderStatus)))
+  .add(
+    HttpApiEndpoint.patch("updateProvider", "/admin/metadata/providers/:name")
+      .setPath(providerPath)
+      .setPayload(UpdateProviderSettings)
+      .addSuccess(ProviderStatus)
+      .addError(HttpBadRequest)
+  )
   .add(get("searchMovie", "/search/movie", SearchPage).setUrlParams(SearchParams))
   .add(get("movie", "/movie/:id", MetadataMovie).setPath(idPath).setUrlParams(LanguageParams))
   .add(get("movieCredits", "/movie/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath))
@@ -188,6 +200,11 @@ const ImageBytes = Schema.Struct({ contentType: Schema.String, etag: Schema.Stri
 /** The same capabilities over RPC: sub-resources (credits, images, ids, ratings) come with their item. */
 export class MetadataRpcs extends RpcGroup.make(
   Rpc.make("MetadataProviders", { success: Schema.Array(ProviderStatus), error: Errors }),
+  Rpc.make("MetadataUpdateProvider", {
+    payload: { name: ProviderName, settings: UpdateProviderSettings },
+    success: ProviderStatus,
+    error: Schema.Union(Forbidden, NotFound, BadRequest, Unavailable)
+  }),
   lookup("MetadataSearchMovie", searchFields, SearchPage),
   lookup("MetadataSearchTv", searchFields, SearchPage),
   lookup("MetadataSearchPerson", searchFields, SearchPage),

@@ -14,6 +14,7 @@ import { NodeIdentity } from "./cluster/NodeIdentity.js"
 import { IdentityLive } from "./auth/index.js"
 import { MfaGateLive, MfaLive } from "./mfa/index.js"
 import { IntegrationsLive } from "./integrations/index.js"
+import { NotificationsLive } from "./notifications/index.js"
 import { OidcLive } from "./oidc/index.js"
 import { SettingsLive } from "./settings/index.js"
 import { ProfileLive } from "./users/index.js"
@@ -130,7 +131,7 @@ export const makeNodeLive = <A, E, R>(background: Layer.Layer<A, E, R>) => Layer
   Layer.provide(ProfileLive),
   // Second factors and single sign-on: they start sessions through Accounts. Radarr/Sonarr instances,
   // sync and webhooks (sealed secrets, like OIDC; their jobs run in background).
-  Layer.provideMerge(Layer.mergeAll(MfaLive, OidcLive, IntegrationsLive)),
+  Layer.provideMerge(Layer.mergeAll(MfaLive, OidcLive, IntegrationsLive, NotificationsLive)),
   Layer.provideMerge(IdentityLive),
   // Accounts asks this gate whether a correct password still needs a second factor.
   Layer.provideMerge(MfaGateLive),

@@ -13,6 +13,8 @@ import { ResetPassword, VerifyEmail } from "./pages/EmailLinks.js"
 import { MovieDetails, SeriesDetails } from "./pages/Details.js"
 import { Home } from "./pages/Home.js"
 import { Library } from "./pages/Library.js"
+import { Collection } from "./pages/Collection.js"
+import { Person } from "./pages/Person.js"
 import { Search } from "./pages/Search.js"
 import { Failed, Shell, Status } from "./ui/Shell.js"
 
@@ -40,6 +42,7 @@ const AdminLibraries = lazy(() => import("./pages/AdminLibraries.js").then((m) =
 const AdminUsers = lazy(() => import("./pages/AdminUsers.js").then((m) => m.AdminUsers))
 const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJobs))
 const AdminSignIn = lazy(() => import("./pages/AdminSignIn.js").then((m) => m.AdminSignIn))
+const AdminSettings = lazy(() => import("./pages/AdminSettings.js").then((m) => m.AdminSettings))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
 
 const PUBLIC = new Set(["/login", "/register", "/forgot", "/setup", "/reset-password"])
@@ -54,9 +57,11 @@ const Screen = (props: { readonly session: Session }) => {
     ["/movie/:id", (p) => <MovieDetails id={p["id"] ?? ""} />],
     ["/series/:id", (p) => <SeriesDetails id={p["id"] ?? ""} />],
     ["/search", () => <Search />],
+    ["/person/:id", (p) => <Person id={p["id"] ?? ""} />],
+    ["/collection/:id", (p) => <Collection id={p["id"] ?? ""} />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
-      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />]] as const
+      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/settings", () => <AdminSettings />]] as const
       : [])
   ]
   const player = match("/play/:kind/:id", path)
@@ -79,10 +84,10 @@ export const App = () => {
     setFirstRun(false)
     if (then !== undefined) navigate(then, { replace: true })
   }
+  // A whole page load: nothing the last user saw (grids kept for back navigation, answers) stays in memory.
   const signOut = async () => {
     await call((api) => api.auth.logout())
-    setSession(null)
-    navigate("/login", { replace: true })
+    location.replace("/login")
   }
   useEffect(() => {
     whenSignedOut(() => setSession(null))

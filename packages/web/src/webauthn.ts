@@ -37,7 +37,7 @@ const CreationOptions = Schema.Struct({
 })
 
 const descriptor = (d: typeof Descriptor.Type): PublicKeyCredentialDescriptor => ({ id: b64(d.id), type: d.type })
-const attachment = (value: string | null) => (value === "platform" || value === "cross-platform" ? value : undefined)
+const attachment = (value: string | null): "platform" | "cross-platform" | undefined => (value === "platform" || value === "cross-platform" ? value : undefined)
 
 export type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
 
@@ -47,6 +47,18 @@ const failed = (error: unknown): Outcome<never> => ({
     ? "The security key step was cancelled or timed out."
     : `The security key could not be used: ${error instanceof Error ? error.message : String(error)}`
 })
+
+/** What both ceremonies send back: the credential's ids and attachment, with the response of its kind. */
+const credentialJson = <R>(credential: PublicKeyCredential, response: R) => {
+  const kind = attachment(credential.authenticatorAttachment)
+  return {
+    id: credential.id,
+    rawId: text(credential.rawId),
+    type: "public-key" as const,
+    ...(kind === undefined ? {} : { authenticatorAttachment: kind }),
+    response
+  }
+}
 
 export const supported = () => typeof PublicKeyCredential !== "undefined" && navigator.credentials !== undefined
 
@@ -70,21 +82,14 @@ export const authenticate = async (options: unknown): Promise<Outcome<Authentica
     }
     const r = credential.response
     const handle = r.userHandle
-    const kind = attachment(credential.authenticatorAttachment)
     return {
       ok: true,
-      value: {
-        id: credential.id,
-        rawId: text(credential.rawId),
-        type: "public-key",
-        ...(kind === undefined ? {} : { authenticatorAttachment: kind }),
-        response: {
-          clientDataJSON: text(r.clientDataJSON),
-          authenticatorData: text(r.authenticatorData),
-          signature: text(r.signature),
-          ...(handle === null ? {} : { userHandle: text(handle) })
-        }
-      }
+      value: credentialJson(credential, {
+        clientDataJSON: text(r.clientDataJSON),
+        authenticatorData: text(r.authenticatorData),
+        signature: text(r.signature),
+        ...(handle === null ? {} : { userHandle: text(handle) })
+      })
     }
   } catch (error) {
     return failed(error)
@@ -113,16 +118,9 @@ export const register = async (options: unknown): Promise<Outcome<RegistrationRe
       return { ok: false, message: "No security key answered." }
     }
     const r = credential.response
-    const kind = attachment(credential.authenticatorAttachment)
     return {
       ok: true,
-      value: {
-        id: credential.id,
-        rawId: text(credential.rawId),
-        type: "public-key",
-        ...(kind === undefined ? {} : { authenticatorAttachment: kind }),
-        response: { clientDataJSON: text(r.clientDataJSON), attestationObject: text(r.attestationObject), transports: r.getTransports() }
-      }
+      value: credentialJson(credential, { clientDataJSON: text(r.clientDataJSON), attestationObject: text(r.attestationObject), transports: r.getTransports() })
     }
   } catch (error) {
     return failed(error)

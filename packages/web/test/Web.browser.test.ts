@@ -87,7 +87,7 @@ describe("web client", () => {
         expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
         await addAndScan(page, "Movies", moviesDir)
         await addAndScan(page, "Secret", secretDir)
-        expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 new")
+        expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 files seen")
         // Editing a library: periodic scans off, stored by the server.
         await page.getByText("Edit Secret").click()
         const edit = page.getByRole("form", { name: "Edit Secret" })
@@ -143,11 +143,57 @@ describe("web client", () => {
         await page.goto(`${url}/admin/sign-in`)
         await page.getByRole("button", { name: "Delete Corp ID" }).click()
         await page.getByText("No providers: people sign in with a password.").waitFor()
+        // Server settings: a valid value is saved, an invalid one is refused with the server's reason.
+        await page.getByRole("link", { name: "Settings" }).click()
+        await page.getByRole("heading", { name: "Server settings" }).waitFor()
+        const scans = page.locator("form.setting", { has: page.getByLabel("Minutes between scheduled library scans") })
+        await scans.getByLabel("Minutes between scheduled library scans").fill("1")
+        await scans.getByRole("button", { name: "Save" }).click()
+        await scans.getByRole("alert").waitFor()
+        const name = page.locator("form.setting", { has: page.getByLabel("Name shown to clients") })
+        await name.getByLabel("Name shown to clients").fill("Family server")
+        await name.getByRole("button", { name: "Save" }).click()
+        await name.getByText("Saved.").waitFor()
+        await checkPage(page, "04-admin-settings")
+        // Details edited by hand are locked against refreshes, and can be handed back to them.
+        await page.goto(`${url}/search?q=Hidden`)
+        await page.getByTestId("grid").getByRole("link", { name: /Hidden Gem/ }).click()
+        await page.getByRole("heading", { name: "Hidden Gem" }).waitFor()
+        await page.getByText("Manage").click()
+        await page.getByText("Edit details").click()
+        await page.getByLabel("Tagline", { exact: true }).fill("A small treasure.")
+        await page.getByRole("button", { name: "Save details" }).click()
+        await page.getByText("Saved. Locked against refreshes: tagline.").waitFor()
+        await page.locator(".tagline", { hasText: "A small treasure." }).waitFor()
+        await checkPage(page, "04-admin-edit-details")
+        await page.getByLabel("Let refreshes change tagline again").check()
+        await page.getByRole("button", { name: "Save details" }).click()
+        await page.getByText("Saved.", { exact: true }).waitFor()
+        // Unlocked: the label loses its "(locked)" once the metadata is read again.
+        await page.getByLabel("Tagline", { exact: true }).waitFor()
         await signOut(page)
       })
 
+      const stored = yield* sql<{ key: string; value: unknown }>`SELECT key, value FROM server_settings ORDER BY key`
+      expect(stored.map((r) => [r.key, r.value])).toEqual([["general.serverName", "Family server"]])
+
       // The viewer: "Movies" in the rail and on home, "Secret" nowhere (not even by search or its URL).
       const secretId = (yield* sql<{ id: string }>`SELECT id FROM movies WHERE title = 'Hidden Gem'`)[0]?.id ?? ""
+      // Two people: one in Beta Run (visible to the viewer), one only in Hidden Gem (not visible).
+      const shyId = "00000000-0000-4000-8000-0000000000e2"
+      yield* sql`
+        INSERT INTO people (id, name, known_for_department) VALUES
+          ('00000000-0000-4000-8000-0000000000e1', 'Gemma Star', 'Acting'), (${shyId}, 'Shy Person', 'Acting')
+      `
+      yield* sql`
+        INSERT INTO credits (id, person_id, movie_id, kind, character, position)
+        SELECT gen_random_uuid(), '00000000-0000-4000-8000-0000000000e1'::uuid, id, 'cast', 'Runner', 0 FROM movies WHERE title = 'Beta Run'
+        UNION ALL
+        SELECT gen_random_uuid(), ${shyId}::uuid, id, 'cast', 'Gem', 0 FROM movies WHERE title = 'Hidden Gem'
+      `
+      // Beta Run belongs to a collection (with Hidden Gem, which the viewer cannot see).
+      yield* sql`INSERT INTO collections (id, name, overview) VALUES ('00000000-0000-4000-8000-0000000000c1', 'Run Collection', 'Films that run.')`
+      yield* sql`UPDATE movies SET collection_id = '00000000-0000-4000-8000-0000000000c1' WHERE title IN ('Beta Run', 'Hidden Gem')`
       yield* run(async () => {
         await signIn(page, VIEWER)
         const rail = page.getByRole("navigation", { name: "Main" })
@@ -162,8 +208,8 @@ describe("web client", () => {
         expect(await page.getByTestId("grid").getByRole("link").count()).toBe(2)
         await checkPage(page, "06-library-grid")
 
-        await page.getByLabel("Search titles").fill("Hidden")
-        await page.getByLabel("Search titles").press("Enter")
+        await page.getByLabel("Search titles and people").fill("Hidden")
+        await page.getByLabel("Search titles and people").press("Enter")
         await page.getByRole("heading", { name: "Results for “Hidden”" }).waitFor()
         await page.getByText("0 titles").first().waitFor()
         expect(await page.getByText("Hidden Gem").count()).toBe(0)
@@ -171,12 +217,52 @@ describe("web client", () => {
         await page.getByRole("alert").waitFor()
         expect(await page.getByText("Hidden Gem").count()).toBe(0)
 
-        await page.getByLabel("Search titles").fill("Beta")
-        await page.getByLabel("Search titles").press("Enter")
+        // Suggestions while typing: the arrow keys choose one, Enter opens it.
+        const box = page.getByRole("combobox", { name: "Search titles and people" })
+        await box.fill("Bet")
+        await page.getByRole("option", { name: /Beta Run/ }).waitFor()
+        expect(await page.getByRole("option", { name: /Hidden Gem/ }).count()).toBe(0)
+        await box.press("ArrowDown")
+        await page.waitForFunction(() => document.querySelector("#search-box")?.getAttribute("aria-activedescendant")?.startsWith("suggest-movie-") === true)
+        await box.press("Enter")
+        await page.getByRole("heading", { name: "Beta Run" }).waitFor()
+
+        // The results page: people first, counts per kind, facets that narrow.
+        await box.fill("Beta")
+        await box.press("Enter")
         await page.getByRole("heading", { name: "Results for “Beta”" }).waitFor()
-        await page.getByRole("link", { name: /Beta Run/ }).click()
+        await page.getByRole("link", { name: "Movies (1)" }).waitFor()
+        await page.getByRole("link", { name: "Series (0)" }).waitFor()
+        await page.getByRole("button", { name: /2000s/ }).click()
+        await page.waitForURL(/decade=2000/)
+        await page.getByRole("button", { name: /2000s/, pressed: true }).waitFor()
+        await page.getByTestId("grid").getByRole("link", { name: /Beta Run/ }).waitFor()
+        await checkPage(page, "06b-search")
+        await box.fill("Gemma")
+        await box.press("Enter")
+        await page.getByRole("region", { name: "People" }).getByRole("link", { name: /Gemma Star/ }).click()
+        await page.getByRole("heading", { name: "Gemma Star" }).waitFor()
+        await page.getByRole("link", { name: /Beta Run.*2002 · Runner/ }).waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+        await checkPage(page, "06c-person")
+        // Someone credited only on a title the viewer cannot see does not exist for them.
+        await page.goto(`${url}/person/${shyId}`)
+        await page.getByRole("alert").waitFor()
+        expect(await page.getByText("Shy Person").count()).toBe(0)
+
+        await page.goto(`${url}/search?q=Beta`)
+        await page.getByRole("heading", { name: "Results for “Beta”" }).waitFor()
+        await page.getByTestId("grid").getByRole("link", { name: /Beta Run/ }).click()
         await page.getByRole("heading", { name: "Beta Run" }).waitFor()
         await checkPage(page, "07-details")
+        await page.getByRole("link", { name: "Run Collection" }).click()
+        await page.getByRole("heading", { name: "Run Collection" }).waitFor()
+        await page.getByText("1 movie", { exact: true }).waitFor()
+        await page.getByRole("region", { name: "Movies" }).getByRole("link", { name: /Beta Run/ }).waitFor()
+        expect(await page.getByText("Hidden Gem").count()).toBe(0)
+        await checkPage(page, "07b-collection")
+        await page.goBack()
+        await page.getByRole("heading", { name: "Beta Run" }).waitFor()
         const details = page.url()
         // The viewer's own rating is stored and shown again on the next visit.
         const rated = page.waitForResponse((r) => r.url().endsWith("/rating") && r.request().method() === "PUT")
@@ -188,6 +274,9 @@ describe("web client", () => {
         await page.getByRole("link", { name: VIEWER.username }).click()
         await page.getByRole("heading", { name: "Sessions" }).waitFor()
         await page.getByText("(this one)").waitFor()
+        // A preference of the viewer's own, saved from the profile.
+        await page.getByLabel("Play the next episode when one ends").uncheck()
+        await page.locator(".setting", { has: page.getByLabel("Play the next episode when one ends") }).getByText("Saved.").waitFor()
         // An API key: its secret is shown once, it is listed by name, and it can be revoked.
         await page.getByLabel("Key name").fill("my script")
         await page.getByRole("button", { name: "Create key" }).click()

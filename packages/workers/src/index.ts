@@ -3,6 +3,7 @@
  * runner (all runners on one database must register the same workflows and entities).
  */
 import { AdminJobs } from "@mediaserver/server/jobs"
+import { NotificationDispatcherLive } from "@mediaserver/server/notifications"
 import { Layer } from "effect"
 import { JobHandlersLive } from "./jobs/Registry.js"
 import { LibraryWatcherLive } from "./library/LibraryWatcher.js"
@@ -16,5 +17,7 @@ export const WorkersLive = Layer.mergeAll(
   SchedulesLive,
   LibraryScanEntityLive.pipe(Layer.provide(AdminJobs.layer)),
   ScanScheduleLive,
-  LibraryWatcherLive
+  LibraryWatcherLive,
+  // Relayed events to notification jobs (the jobs' handler is registered with the others).
+  NotificationDispatcherLive
 )

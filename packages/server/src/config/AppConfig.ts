@@ -59,6 +59,15 @@ const queueSize = (queue: JobQueue) =>
 /** Embedded default of SECRETS_KEY: fine on a laptop, public knowledge everywhere else. */
 export const DEFAULT_SECRETS_KEY = "mediaserver embedded default secrets key"
 const DEFAULT_PROVIDERS: Array<string> = ["tmdb"]
+
+/** A metadata provider's key, where it is and how fast to call it: `<PREFIX>_API_KEY`, `_BASE_URL`, `_RATE_LIMIT`, `_TIMEOUT`. */
+const providerEnv = (prefix: string, baseUrl: string, ratePerSecond: number) =>
+  Config.all({
+    apiKey: Config.option(Config.redacted(`${prefix}_API_KEY`)),
+    baseUrl: Config.string(`${prefix}_BASE_URL`).pipe(Config.withDefault(baseUrl)),
+    rateLimit: positiveInt(`${prefix}_RATE_LIMIT`).pipe(Config.withDefault(ratePerSecond)),
+    timeout: Config.duration(`${prefix}_TIMEOUT`).pipe(Config.withDefault(Duration.seconds(10)))
+  })
 const NONE: Array<string> = []
 
 export const appConfig = Config.all({
@@ -197,7 +206,20 @@ export const appConfig = Config.all({
   tmdbImageBaseUrl: Config.option(Config.string("TMDB_IMAGE_BASE_URL")),
   tmdbRateLimit: positiveInt("TMDB_RATE_LIMIT").pipe(Config.withDefault(40)),
   tmdbTimeout: Config.duration("TMDB_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
-  /** Providers in merge order (first wins a field); unknown names are ignored. */
+  /** The other providers (metadata/providers/): OMDb (key), TVMaze (no key, 20 calls per 10 s), fanart.tv (key). */
+  omdb: providerEnv("OMDB", "https://www.omdbapi.com", 5),
+  tvmaze: providerEnv("TVMAZE", "https://api.tvmaze.com", 2),
+  tvmazeImageBaseUrl: Config.string("TVMAZE_IMAGE_BASE_URL").pipe(Config.withDefault("https://static.tvmaze.com")),
+  fanart: providerEnv("FANART", "https://webservice.fanart.tv/v3", 5),
+  /** TheTVDB v4 (key; a subscriber's PIN is not needed for project keys); the order of its seasons' episodes. */
+  tvdb: providerEnv("TVDB", "https://api4.thetvdb.com/v4", 10),
+  tvdbImageBaseUrl: Config.string("TVDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://artworks.thetvdb.com")),
+  /** AniList's GraphQL endpoint (no key; 90 requests a minute) and its image host. */
+  anilist: providerEnv("ANILIST", "https://graphql.anilist.co", 1),
+  anilistImageBaseUrl: Config.string("ANILIST_IMAGE_BASE_URL").pipe(Config.withDefault("https://s4.anilist.co")),
+  tvdbEpisodeOrder: Config.literal("default", "dvd", "absolute")("TVDB_EPISODE_ORDER").pipe(Config.withDefault("default" as const)),
+  fanartImageBaseUrl: Config.string("FANART_IMAGE_BASE_URL").pipe(Config.withDefault("https://assets.fanart.tv")),
+  /** Providers enabled by default, in merge order (first wins a field); an admin's settings override; unknown names are ignored. */
   metadataProviders: Config.array(Config.string(), "METADATA_PROVIDERS").pipe(Config.withDefault(DEFAULT_PROVIDERS)),
   /** Language of provider lookups when the caller or library names none. */
   metadataLanguage: Config.string("METADATA_LANGUAGE").pipe(Config.withDefault("en")),
@@ -233,6 +255,10 @@ export const appConfig = Config.all({
   // SSE stream sends a comment this often so proxies and browsers keep it open.
   eventsRetention: Config.duration("EVENTS_RETENTION").pipe(Config.withDefault(Duration.hours(24))),
   eventsHeartbeat: Config.duration("EVENTS_HEARTBEAT").pipe(Config.withDefault(Duration.seconds(15))),
+  // Notifications (notifications/): an agent sends at most NOTIFY_BURST messages one by one per
+  // NOTIFY_COALESCE_WINDOW; further events of that window go out as one digest when it ends.
+  notifyCoalesceWindow: Config.duration("NOTIFY_COALESCE_WINDOW").pipe(Config.withDefault(Duration.seconds(10))),
+  notifyBurst: positiveInt("NOTIFY_BURST").pipe(Config.withDefault(5)),
   scanHistoryRetention: Config.duration("SCAN_HISTORY_RETENTION").pipe(Config.withDefault(Duration.days(30))),
   cleanupBatchSize: positiveInt("CLEANUP_BATCH_SIZE").pipe(Config.withDefault(500)),
   /** A play past this share of the duration marks the movie or episode watched. */

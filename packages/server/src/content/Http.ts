@@ -39,6 +39,9 @@ const CollectionsHttp = HttpApiBuilder.group(MediaApi, "collections", (handlers)
       .handle("movies", ({ path, urlParams }) => op.CollectionsMovies({ ...path, ...urlParams }))
   ))
 
+const PeopleHttp = HttpApiBuilder.group(MediaApi, "people", (handlers) =>
+  Effect.map(makeBrowseOperations, (op) => handlers.handle("get", ({ path }) => op.PeopleGet(path))))
+
 const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
   Effect.map(makeBrowseOperations, (op) =>
     handlers
@@ -46,6 +49,7 @@ const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
       .handle("search", ({ urlParams }) => op.TvShowsSearch(urlParams))
       .handle("recentlyAdded", ({ urlParams }) => op.TvShowsRecentlyAdded(urlParams))
       .handle("continueWatching", ({ urlParams }) => op.TvShowsContinueWatching(urlParams))
+      .handle("nextUp", ({ urlParams }) => op.TvShowsNextUp(urlParams))
       .handle("stats", () => op.TvShowsStats())
       .handle("favorites", ({ urlParams }) => op.TvShowsFavorites(urlParams))
       .handle("mark", ({ path }) => op.TvShowsMark(path))
@@ -77,4 +81,4 @@ const TvShowsHttp = HttpApiBuilder.group(MediaApi, "tvshows", (handlers) =>
 const GenresHttp = HttpApiBuilder.group(MediaApi, "genres", (handlers) =>
   Effect.map(makeBrowseOperations, (op) => handlers.handle("list", ({ urlParams }) => op.GenresList(urlParams))))
 
-export const BrowseHttpLive = Layer.mergeAll(MoviesHttp, CollectionsHttp, TvShowsHttp, GenresHttp)
+export const BrowseHttpLive = Layer.mergeAll(MoviesHttp, CollectionsHttp, PeopleHttp, TvShowsHttp, GenresHttp)

@@ -16,6 +16,7 @@ import { Effect } from "effect"
 import { asCaller, canRead, canWrite } from "../access/Policy.js"
 import { Genres } from "./Genres.js"
 import { Movies } from "./Movies.js"
+import { People } from "./People.js"
 import { Series } from "./Series.js"
 import { UserMarks } from "./UserMarks.js"
 import { Watching } from "./Watching.js"
@@ -26,6 +27,7 @@ const DEFAULT_DAYS = 7
 export const makeBrowseOperations = Effect.gen(function* () {
   const movies = yield* Movies
   const series = yield* Series
+  const people = yield* People
   const watching = yield* Watching
   const genres = yield* Genres
   const watch = yield* UserProgress
@@ -78,10 +80,12 @@ export const makeBrowseOperations = Effect.gen(function* () {
       write((u) => Effect.zipRight(movies.get(u, movieId), marks.setFavorite(u.userId, "movie", movieId, favorite))),
     CollectionsGet: ({ collectionId }) => read((u) => movies.collection(u, collectionId)),
     CollectionsMovies: ({ collectionId, ...paging }) => read((u) => movies.collectionMovies(u, collectionId, paging)),
+    PeopleGet: ({ personId }) => read((u) => people.get(u, personId)),
     TvShowsList: (query) => read((u) => series.list(u, query)),
     TvShowsSearch: ({ q, ...paging }) => read((u) => series.list(u, { q, ...paging })),
     TvShowsRecentlyAdded: (paging) => read((u) => series.list(u, { ...paging, sort: "added", order: "desc" })),
     TvShowsContinueWatching: (paging) => read((u) => watching.continueEpisodes(u, paging)),
+    TvShowsNextUp: (paging) => read((u) => watching.nextUp(u, paging)),
     TvShowsStats: () => read((u) => watching.tvStats(u)),
     TvShowsRecentEpisodes: ({ days, ...paging }) => read((u) => series.dated(u, "recent", days ?? DEFAULT_DAYS, paging)),
     TvShowsUpcomingEpisodes: ({ days, ...paging }) => read((u) => series.dated(u, "upcoming", days ?? DEFAULT_DAYS, paging)),

@@ -65,6 +65,8 @@ export class Watching extends Context.Tag("@mediaserver/content/Watching")<
     readonly seriesStats: (user: Principal, id: SeriesId) => Effect.Effect<SeriesWatchStats, NotFound | DatabaseError>
     /** The first unwatched episode after the furthest watched one (specials excluded). */
     readonly nextEpisode: (user: Principal, id: SeriesId) => Effect.Effect<NextEpisode, NotFound | DatabaseError>
+    /** nextEpisode of every series watched lately that has no episode in progress (that one is "continue watching"). */
+    readonly nextUp: (user: Principal, paging: Paging) => Effect.Effect<ReadonlyArray<Episode>, DatabaseError>
   }
 >() {
   static readonly layer = Layer.scoped(
@@ -89,6 +91,7 @@ export class Watching extends Context.Tag("@mediaserver/content/Watching")<
       const tvStatsCache = yield* cache("watch-tv-stats", TvStats)
       const seriesStatsCache = yield* cache("watch-series-stats", SeriesWatchStats)
       const nextCache = yield* cache("watch-next", NextEpisode)
+      const nextUpCache = yield* cache("watch-next-up", Schema.Array(Episode))
 
       const inProgress = sql.literal(
         `w.position_seconds > 0 AND (w.duration_seconds IS NULL OR w.position_seconds < w.duration_seconds * ${threshold} / 100.0)`
@@ -234,7 +237,37 @@ export class Watching extends Context.Tag("@mediaserver/content/Watching")<
             ))
         )
 
-      return { continueMovies, continueEpisodes, history, movieStats, tvStats, seriesStats, nextEpisode }
+      const nextUp = (user: Principal, paging: Paging) =>
+        withAccess(user, (accessible, key) => {
+          const { limit, offset } = pagingOf(paging)
+          return nextUpCache.get(
+            { ...key, limit, offset },
+            sql`WITH furthest AS (
+                  SELECT DISTINCT ON (e.series_id) e.series_id, e.season_number, coalesce(e.episode_number, 0) AS n
+                  FROM watch_state w JOIN episodes e ON e.id = w.episode_id
+                  WHERE w.user_id = ${user.userId} AND w.watched AND e.season_number > 0
+                  ORDER BY e.series_id, e.season_number DESC, n DESC
+                ), lately AS (
+                  SELECT w.series_id, max(w.updated_at) AS at FROM watch_state w
+                  WHERE w.user_id = ${user.userId} AND w.series_id IS NOT NULL GROUP BY w.series_id
+                )
+                SELECT nx.j FROM furthest f
+                JOIN series s ON s.id = f.series_id
+                JOIN lately l ON l.series_id = f.series_id
+                JOIN LATERAL (
+                  SELECT ${sql.literal(J.episode)} AS j FROM episodes e
+                  WHERE e.series_id = f.series_id AND e.season_number > 0
+                    AND (e.season_number, coalesce(e.episode_number, 0)) > (f.season_number, f.n)
+                    AND NOT EXISTS (SELECT 1 FROM watch_state w WHERE w.user_id = ${user.userId} AND w.episode_id = e.id AND w.watched)
+                  ORDER BY e.season_number, e.episode_number NULLS LAST, e.air_date NULLS LAST LIMIT 1
+                ) nx ON true
+                WHERE ${accessFilter(sql, "s.library_id", accessible)}
+                  AND NOT EXISTS (SELECT 1 FROM watch_state w WHERE w.user_id = ${user.userId} AND w.series_id = f.series_id AND ${inProgress})
+                ORDER BY l.at DESC, s.id LIMIT ${limit} OFFSET ${offset}`.pipe(decodeJson(Episode, "watching.nextUp"))
+          )
+        })
+
+      return { continueMovies, continueEpisodes, history, movieStats, tvStats, seriesStats, nextEpisode, nextUp }
     })
   )
 }

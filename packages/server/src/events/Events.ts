@@ -37,6 +37,8 @@ interface OutboxRow {
 
 export interface EventsShape {
   readonly publish: (event: DomainEvent) => Effect.Effect<void>
+  /** Many events in one statement (a scan's new items), in their order. */
+  readonly publishAll: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void>
   /** Live events of every node, as relayed (envelopes carry the resume id). */
   readonly live: Effect.Effect<Stream.Stream<EventEnvelope>, never, Scope.Scope>
   /** Live events only (tests and in-process listeners). */
@@ -113,12 +115,16 @@ export class Events extends Context.Tag("@mediaserver/events/Events")<Events, Ev
         Effect.zipRight(Effect.race(Queue.take(wake), Effect.sleep(POLL)), relay)
       ))
 
-      const publish = (event: DomainEvent): Effect.Effect<void> =>
-        sql`INSERT INTO event_outbox (type, payload) VALUES (${event._tag}, ${JSON.stringify(encodeEvent(event))}::jsonb)`.pipe(
-          wrapSql("events.publish"),
+      const publishAll = (events: ReadonlyArray<DomainEvent>): Effect.Effect<void> =>
+        events.length === 0 ? Effect.void : sql`
+          INSERT INTO event_outbox (type, payload)
+          SELECT e->>'_tag', e FROM jsonb_array_elements(${JSON.stringify(events.map((event) => encodeEvent(event)))}::jsonb) WITH ORDINALITY AS t(e, n)
+          ORDER BY n`.pipe(
+          wrapSql("events.publishAll"),
           Effect.zipRight(afterCommit(Effect.asVoid(Queue.offer(wake, undefined)))),
-          Effect.catchAll((e) => Effect.logError(`event ${event._tag} not recorded: ${e.message}`))
+          Effect.catchAll((e) => Effect.logError(`events ${[...new Set(events.map((event) => event._tag))].join(", ")} not recorded: ${e.message}`))
         )
+      const publish = (event: DomainEvent): Effect.Effect<void> => publishAll([event])
 
       const live = Effect.map(PubSub.subscribe(hub), Stream.fromQueue)
 
@@ -130,6 +136,7 @@ export class Events extends Context.Tag("@mediaserver/events/Events")<Events, Ev
 
       return {
         publish,
+        publishAll,
         live,
         subscribe: Effect.map(live, Stream.map((envelope) => envelope.event)),
         since,

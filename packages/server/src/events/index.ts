@@ -3,6 +3,8 @@ export { Events } from "./Events.js"
 export { EventsRpcLive } from "./Rpc.js"
 export { EVENTS_PATH, EventsSseRoute } from "./Sse.js"
 export { pruneEventOutbox } from "./Retention.js"
+export { type EmailSubscriber, EventPreferences } from "./Preferences.js"
+export { eventVisibleTo } from "./Visibility.js"
 
 import { Layer } from "effect"
 import { RedisConnection } from "../redis/Redis.js"

@@ -12,6 +12,7 @@ import { EventsRpcLive, EventsSseRoute } from "../events/index.js"
 import { AdminJobsHttpLive } from "../jobs/Http.js"
 import { AdminJobsRpcLive } from "../jobs/Rpc.js"
 import { IntegrationsHttpLive, IntegrationsRpcLive } from "../integrations/index.js"
+import { NotificationsHttpLive, NotificationsRpcLive } from "../notifications/index.js"
 import { LibrariesHttpLive, LibraryRpcLive } from "../library/index.js"
 import { MetadataHttpLive, MetadataRpcLive } from "../metadata/index.js"
 import { MfaAllRpcLive, MfaHttpLive } from "../mfa/index.js"
@@ -46,7 +47,9 @@ const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PA
   // Search: movies, series, episodes, people; reindex.
   Layer.provide(SearchHttpLive.pipe(Layer.provide(AuthenticationLive))),
   // Radarr/Sonarr administration, and their webhooks (the instance's secret is their credential).
-  Layer.provide(IntegrationsHttpLive.pipe(Layer.provide(AuthenticationLive)))
+  Layer.provide(IntegrationsHttpLive.pipe(Layer.provide(AuthenticationLive))),
+  // Notification agents (admin) and each user's notification preferences.
+  Layer.provide(NotificationsHttpLive.pipe(Layer.provide(AuthenticationLive)))
 )
 
 const DocsRoutes = HttpApiScalar.layerHttpLayerRouter({ api: MediaApi, path: "/api/docs" })
@@ -72,7 +75,7 @@ const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
   Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive, EventsRpcLive, AdminActivityRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
-  Layer.provide([MfaAllRpcLive, OidcAllRpcLive, IntegrationsRpcLive])
+  Layer.provide([MfaAllRpcLive, OidcAllRpcLive, IntegrationsRpcLive, NotificationsRpcLive])
 )
 
 /** A worker node serves probes and metrics only. */

@@ -23,7 +23,7 @@ code{background:#f2f2f2;padding:0 .3em}</style></head>
 <li><a href="/metrics">Metrics</a></li></ul></body></html>`
 
 /** Paths of the client's router (packages/web/src/routes.ts): a reload or deep link gets index.html. */
-const CLIENT_ROUTES: ReadonlyArray<`/${string}`> = ["/login", "/setup", "/register", "/forgot", "/verify-email", "/reset-password", "/search", "/profile", "/library/*", "/movie/*", "/series/*", "/play/*", "/admin", "/admin/*"]
+const CLIENT_ROUTES: ReadonlyArray<`/${string}`> = ["/login", "/setup", "/register", "/forgot", "/verify-email", "/reset-password", "/search", "/profile", "/library/*", "/movie/*", "/series/*", "/person/*", "/collection/*", "/play/*", "/admin", "/admin/*"]
 
 const IMMUTABLE = "public, max-age=31536000, immutable"
 const TYPES: Record<string, string> = {

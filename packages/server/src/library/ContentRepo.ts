@@ -66,10 +66,11 @@ export interface FileUpsert {
   readonly version: string | null
 }
 
-/** Ids by match key (or by path for files), and how many rows were new. */
+/** Ids by match key (or by path for files), and how many rows were new (and which keys). */
 export interface Upserted {
   readonly ids: ReadonlyMap<string, string>
   readonly inserted: number
+  readonly insertedKeys: ReadonlySet<string>
 }
 
 const KnownRow = Schema.Struct({
@@ -86,7 +87,8 @@ const decodeKeys = decodeRows(KeyRow)
 
 const toUpserted = (rows: ReadonlyArray<typeof KeyRow.Type>): Upserted => ({
   ids: new Map(rows.map((row) => [row.key, row.id])),
-  inserted: rows.filter((row) => row.inserted).length
+  inserted: rows.filter((row) => row.inserted).length,
+  insertedKeys: new Set(rows.filter((row) => row.inserted).map((row) => row.key))
 })
 
 export interface CleanedUp {
@@ -259,4 +261,4 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
   )
 }
 
-const empty: Upserted = { ids: new Map(), inserted: 0 }
+const empty: Upserted = { ids: new Map(), inserted: 0, insertedKeys: new Set() }

@@ -1,6 +1,7 @@
 /** Libraries: CRUD, permissions and scans (the scan itself runs in workers). */
 import { Layer } from "effect"
 import { Events } from "../events/Events.js"
+import { EventPreferences } from "../events/Preferences.js"
 import { ContentRepo } from "./ContentRepo.js"
 import { LibrariesRepo } from "./LibrariesRepo.js"
 import { Libraries } from "./Libraries.js"
@@ -24,5 +25,5 @@ export { discFolderOf, discKindOfName, discTitle, type DiscTitle } from "./Disc.
 
 /** Every library service a node offers to its handlers and to background work. */
 export const LibraryLive = Layer.mergeAll(Libraries.layer, LibraryScans.layer).pipe(
-  Layer.provideMerge(Layer.mergeAll(LibraryAccess.layer, ScansRepo.layer, LibrariesRepo.layer, ContentRepo.layer, Events.layer))
+  Layer.provideMerge(Layer.mergeAll(LibraryAccess.layer, ScansRepo.layer, LibrariesRepo.layer, ContentRepo.layer, Events.layer, EventPreferences.layer))
 )

@@ -11,6 +11,7 @@ const MetadataHttp = HttpApiBuilder.group(MediaApi, "metadata", (handlers) =>
     // REST offers an item's parts (credits, images, ids) on their own paths; RPC answers them with the item.
     return handlers
       .handle("providers", () => op.MetadataProviders())
+      .handle("updateProvider", ({ path, payload }) => op.MetadataUpdateProvider({ name: path.name, settings: payload }))
       .handle("searchMovie", ({ urlParams }) => op.MetadataSearchMovie(urlParams))
       .handle("movie", ({ path, urlParams }) => op.MetadataMovie({ ...path, ...urlParams }))
       .handle("movieCredits", ({ path }) => Effect.map(op.MetadataMovie(path), (m) => m.credits))

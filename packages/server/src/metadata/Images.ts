@@ -69,11 +69,11 @@ export class Images extends Context.Tag("@mediaserver/metadata/Images")<
         Effect.gen(function* () {
           const { path } = row
           if (row.content_hash !== null) return { ...row, content_hash: row.content_hash }
-          const provider = providers.usable.find((p) => p.name === row.provider)
-          if (provider === undefined) {
+          const usable = yield* providers.usable(row.provider)
+          if (Option.isNone(usable)) {
             return yield* new ProviderRejected({ provider: row.provider, reason: "not_configured", message: `${row.provider} is not configured` })
           }
-          const { bytes } = yield* provider.image(path, maxBytes)
+          const { bytes } = yield* usable.value.image(path, maxBytes)
           const meta = yield* Effect.tryPromise({ try: () => sharp(bytes).metadata(), catch: (e) => unreadable(row.provider, path, String(e)) })
           if (!isFormat(meta.format) || meta.width === undefined || meta.height === undefined) {
             return yield* unreadable(row.provider, path, `format ${meta.format ?? "unknown"}`)

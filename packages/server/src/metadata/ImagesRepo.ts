@@ -17,6 +17,8 @@ const decodeImages = decodeRows(ImageRow)
 export interface KnownImage {
   readonly path: string
   readonly kind: ImageKind
+  /** Its provider when not the one `record` is given (an image another provider of the merge gave). */
+  readonly provider?: string
 }
 
 export interface StoredImage {
@@ -54,7 +56,8 @@ export class ImagesRepo extends Context.Tag("@mediaserver/metadata/ImagesRepo")<
             if (unique.length === 0) return []
             yield* sql`
               INSERT INTO images (path, provider, kind)
-              SELECT x.path, ${provider}, x.kind FROM jsonb_to_recordset(${jsonb(unique)}::jsonb) AS x(path text, kind text)
+              SELECT x.path, coalesce(x.provider, ${provider}), x.kind
+              FROM jsonb_to_recordset(${jsonb(unique)}::jsonb) AS x(path text, kind text, provider text)
               ON CONFLICT (path) DO NOTHING
             `.pipe(wrapSql("images.record"))
             return (yield* missing(unique.map((i) => i.path))).map((row) => row.path)

@@ -133,6 +133,8 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
         locked("certification", "certification", certificationFor(m.certifications, item.country)),
         sql`original_language = ${m.originalLanguage}`,
         sql`rating = ${m.rating}`,
+        sql`ratings = ${jsonb(m.ratings)}::jsonb`,
+        sql`awards = ${m.awards}`,
         sql`vote_count = ${asInt(m.voteCount)}`,
         sql`popularity = ${m.popularity}`,
         sql`status = ${m.status}`,

@@ -5,6 +5,8 @@
  * configured is 503.
  */
 import {
+  type BadRequest,
+  type DatabaseError,
   type MetadataCollection,
   type MetadataEpisode,
   type MetadataMovie,
@@ -16,7 +18,8 @@ import {
   type ProviderError,
   type ProviderStatus,
   type SearchPage,
-  Unavailable
+  Unavailable,
+  type UpdateProviderSettings
 } from "@mediaserver/domain"
 import { Context, Effect, Layer } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
@@ -41,7 +44,8 @@ export interface SearchInput extends SearchQuery {
 export class MetadataLookups extends Context.Tag("@mediaserver/metadata/MetadataLookups")<
   MetadataLookups,
   {
-    readonly providers: Effect.Effect<ReadonlyArray<ProviderStatus>>
+    readonly providers: Effect.Effect<ReadonlyArray<ProviderStatus>, DatabaseError>
+    readonly updateProvider: (name: string, change: UpdateProviderSettings) => Effect.Effect<ProviderStatus, NotFound | BadRequest | DatabaseError>
     readonly searchMovie: (input: SearchInput) => Effect.Effect<SearchPage, LookupError>
     readonly searchTv: (input: SearchInput) => Effect.Effect<SearchPage, LookupError>
     readonly searchPerson: (input: SearchInput) => Effect.Effect<SearchPage, LookupError>
@@ -63,13 +67,14 @@ export class MetadataLookups extends Context.Tag("@mediaserver/metadata/Metadata
       const fallbackLanguage = (yield* AppConfig).metadataLanguage
       const ask = <A>(language: string | undefined, call: Ask<A>) =>
         providers.chain.pipe(
-          Effect.flatMap(([primary]) => call(primary, { language: language ?? fallbackLanguage })),
+          Effect.flatMap(([primary]) => call(primary.provider, { language: primary.language ?? language ?? fallbackLanguage })),
           Effect.mapError(toApiError)
         )
       const search = (which: "searchMovie" | "searchTv" | "searchPerson") => (input: SearchInput) =>
         ask(input.language, (p, lookup) => p[which]({ query: input.query, year: input.year, page: input.page }, lookup))
       return {
         providers: providers.statuses,
+        updateProvider: providers.update,
         searchMovie: search("searchMovie"),
         searchTv: search("searchTv"),
         searchPerson: search("searchPerson"),

@@ -1,21 +1,40 @@
 /**
- * Metadata from several sources in one record: the sources are ordered by language (the one asked
- * for first, the item's original language last) and, within a language, by provider priority; each
- * merged field takes the first source that has it. The first provider must answer; the others add
- * what they know (their refusals are logged and skipped).
+ * Metadata from several sources in one record. The first provider (TMDb) must answer, by its id; the
+ * others find the item through the ids of that answer (`resolveId`: IMDb, TVDb, TMDb ids) and add what
+ * they know (their refusals are logged and skipped). Each merged field takes the first source that has
+ * it, the sources ordered by their priority for the field's group (titles, overview, images, ratings,
+ * people; the first provider wins ties); `ordered` gives the answers in a group's order, for lists that
+ * gather every source's entries (images, scores). A provider with a language setting is asked in it. What the asked language lacks is then
+ * looked for in the item's original language.
  */
-import type { ProviderError } from "@mediaserver/domain"
-import { Effect } from "effect"
-import type { Lookup, MetadataProvider } from "./provider/Provider.js"
+import type { ExternalIds, FieldGroup, ProviderError } from "@mediaserver/domain"
+import { Effect, Option } from "effect"
+import type { ItemHint, Lookup, MetadataProvider } from "./provider/Provider.js"
+import type { ChainLink, ProviderChain } from "./Providers.js"
 
 const present = (value: unknown): boolean =>
   value !== null && value !== undefined && value !== "" && !(Array.isArray(value) && value.length === 0)
 
-/** `first` with each listed field taken from the first source that has it. */
-export const mergeFields = <A extends object>(first: A, rest: ReadonlyArray<A>, fields: ReadonlyArray<keyof A>): A => {
-  const merged = { ...first }
-  for (const field of fields) {
-    const found = [first, ...rest].find((source) => present(source[field]))
+/** An answer and the priorities of the provider that gave it. */
+export interface Source<A> {
+  readonly value: A
+  readonly priorities: ChainLink["priorities"]
+}
+
+export interface MergedField<A> {
+  readonly field: keyof A
+  readonly group: FieldGroup
+}
+
+const inOrder = <A>(sources: ReadonlyArray<Source<A>>, group: FieldGroup): ReadonlyArray<A> =>
+  // Stable: on equal priorities the first provider stays first.
+  sources.map((s, i) => ({ s, i })).sort((a, b) => a.s.priorities[group] - b.s.priorities[group] || a.i - b.i).map((x) => x.s.value)
+
+/** `first` with each listed field taken from the sources in the order of their priority for its group. */
+export const mergeFields = <A extends object>(first: Source<A>, rest: ReadonlyArray<Source<A>>, fields: ReadonlyArray<MergedField<A>>): A => {
+  const merged = { ...first.value }
+  for (const { field, group } of fields) {
+    const found = inOrder([first, ...rest], group).find((source) => present(source[field]))
     if (found !== undefined) merged[field] = found[field]
   }
   return merged
@@ -24,33 +43,58 @@ export const mergeFields = <A extends object>(first: A, rest: ReadonlyArray<A>, 
 export interface MergeSpec<A> {
   readonly language: string
   readonly fresh: boolean
-  /** Fields that depend on the language (titles, overviews) or that a provider may lack. */
-  readonly fields: ReadonlyArray<keyof A>
+  /** Fields that depend on the language (titles, overviews) or that a provider may lack, with their group. */
+  readonly fields: ReadonlyArray<MergedField<A>>
   readonly originalLanguage: (a: A) => string | null
+  /** How the other providers find the item: its kind and ids in the first answer (absent: the first provider only). */
+  readonly crossLink?: { readonly kind: "movie" | "tv"; readonly ids: (a: A) => ExternalIds; readonly hint: (a: A) => ItemHint }
+}
+
+/** The merged answer, and every provider's answer in a group's order (to gather lists such as images). */
+export interface Merged<A> {
+  readonly value: A
+  readonly ordered: (group: FieldGroup) => ReadonlyArray<A>
 }
 
 const sameLanguage = (a: string, b: string) => a.slice(0, 2) === b.slice(0, 2)
 
 export const fetchMerged = <A extends object>(
-  providers: readonly [MetadataProvider, ...ReadonlyArray<MetadataProvider>],
-  fetch: (provider: MetadataProvider, lookup: Lookup) => Effect.Effect<A, ProviderError>,
+  chain: ProviderChain,
+  id: string,
+  fetch: (provider: MetadataProvider, id: string, lookup: Lookup) => Effect.Effect<A, ProviderError>,
   spec: MergeSpec<A>
-): Effect.Effect<A, ProviderError> =>
+): Effect.Effect<Merged<A>, ProviderError> =>
   Effect.gen(function* () {
-    const [primary, ...others] = providers
-    const lookup = { language: spec.language, fresh: spec.fresh }
-    const first = yield* fetch(primary, lookup)
-    const optional = (provider: MetadataProvider, l: Lookup) =>
-      fetch(provider, l).pipe(
-        Effect.map((a): ReadonlyArray<A> => [a]),
-        Effect.catchAll((e) => Effect.as(Effect.logDebug(`metadata merge: ${provider.name} skipped: ${e.message}`), []))
+    const [primary, ...others] = chain
+    const lookupFor = (link: ChainLink, language: string): Lookup => ({ language: link.language ?? language, fresh: spec.fresh })
+    const first: Source<A> = { value: yield* fetch(primary.provider, id, lookupFor(primary, spec.language)), priorities: primary.priorities }
+    const skipped = (provider: MetadataProvider) => (e: ProviderError) =>
+      Effect.as(Effect.logDebug(`metadata merge: ${provider.name} skipped: ${e.message}`), [])
+    const crossLink = spec.crossLink
+    // Each other provider's id for the item, resolved once (None: it does not know the item).
+    const linked = crossLink === undefined
+      ? []
+      : (yield* Effect.forEach(others, (link) =>
+        link.provider.resolveId(crossLink.ids(first.value), crossLink.kind, crossLink.hint(first.value)).pipe(
+          Effect.map(Option.match({ onNone: (): ReadonlyArray<readonly [ChainLink, string]> => [], onSome: (theirs) => [[link, theirs] as const] })),
+          Effect.catchAll(skipped(link.provider))
+        ), { concurrency: 4 })).flat()
+    const ask = (link: ChainLink, theirId: string, language: string) =>
+      fetch(link.provider, theirId, lookupFor(link, language)).pipe(
+        Effect.map((value): ReadonlyArray<Source<A>> => [{ value, priorities: link.priorities }]),
+        Effect.catchAll(skipped(link.provider))
       )
-    const more = (yield* Effect.forEach(others, (p) => optional(p, lookup))).flat()
+    const more = (yield* Effect.forEach(linked, ([link, theirId]) => ask(link, theirId, spec.language), { concurrency: 4 })).flat()
     const merged = mergeFields(first, more, spec.fields)
-    const original = spec.originalLanguage(first)
-    const missing = spec.fields.some((field) => !present(merged[field]))
-    if (original === null || sameLanguage(original, spec.language) || !missing) return merged
-    // Fall back to the original language for what the asked one lacks.
-    const fallback = (yield* Effect.forEach(providers, (p) => optional(p, { language: original, fresh: spec.fresh }))).flat()
-    return mergeFields(merged, fallback, spec.fields)
+    const ordered = (group: FieldGroup) => inOrder([first, ...more], group)
+    const original = spec.originalLanguage(first.value)
+    const missing = spec.fields.some(({ field }) => !present(merged[field]))
+    if (original === null || sameLanguage(original, spec.language) || !missing) return { value: merged, ordered }
+    // Fall back to the original language for what the asked one lacks (providers with their own language, or
+    // whose answers do not depend on it, are not asked again).
+    const primaryLink: readonly [ChainLink, string] = [primary, id]
+    const again = [primaryLink, ...linked].filter(([link]) => link.language === null && link.provider.translates)
+    const fallback = (yield* Effect.forEach(again, ([link, theirId]) => ask(link, theirId, original))).flat()
+    const missingOnly = spec.fields.filter(({ field }) => !present(merged[field]))
+    return { value: mergeFields({ value: merged, priorities: primary.priorities }, fallback, missingOnly), ordered }
   })

@@ -5,7 +5,7 @@
  */
 import { type ImageKind, type ImageSize, MetadataRpcs } from "@mediaserver/domain"
 import { Effect } from "effect"
-import { canRead, withPolicy } from "../access/Policy.js"
+import { canRead, requireAdmin, withPolicy } from "../access/Policy.js"
 import { LibraryAccess } from "../library/LibraryAccess.js"
 import { Images } from "./Images.js"
 import { MetadataLookups } from "./Lookups.js"
@@ -28,6 +28,7 @@ const makeAll = Effect.gen(function* () {
     withPolicy(canRead)(images.serve(type, `/${path}`, size, accept))
   const rpc = MetadataRpcs.of({
     MetadataProviders: () => lookup(lookups.providers),
+    MetadataUpdateProvider: ({ name, settings }) => withPolicy(requireAdmin)(lookups.updateProvider(name, settings)),
     MetadataSearchMovie: (input) => lookup(lookups.searchMovie(input)),
     MetadataSearchTv: (input) => lookup(lookups.searchTv(input)),
     MetadataSearchPerson: (input) => lookup(lookups.searchPerson(input)),

@@ -42,16 +42,33 @@ import { Images } from "./Images.js"
 import { ImagesRepo, type KnownImage } from "./ImagesRepo.js"
 import { type ImageOwner, type Item, type ItemKind, ItemsRepo } from "./ItemsRepo.js"
 import { decide } from "./Matching.js"
-import { fetchMerged } from "./Merge.js"
+import { fetchMerged, type Merged, type MergedField } from "./Merge.js"
 import { type CreditOwner, PeopleRepo } from "./PeopleRepo.js"
-import type { MetadataProvider } from "./provider/Provider.js"
+import type { ItemHint, MetadataProvider } from "./provider/Provider.js"
 import { MetadataProviders } from "./Providers.js"
 
 export type RefreshError = ProviderError | NotFound | DatabaseError | JobPayloadInvalid | StorageError
 
-const TITLED_FIELDS: ReadonlyArray<keyof MetadataMovie & keyof MetadataSeries> = [
-  "title", "originalTitle", "overview", "tagline", "posterPath", "backdropPath", "logoPath", "homepage"
+/** The merged fields of movies and series and their groups (whose priorities order the providers). */
+const TITLED_FIELDS: ReadonlyArray<MergedField<MetadataMovie> & MergedField<MetadataSeries>> = [
+  { field: "title", group: "titles" }, { field: "originalTitle", group: "titles" }, { field: "tagline", group: "titles" },
+  { field: "homepage", group: "titles" }, { field: "overview", group: "overview" },
+  { field: "posterPath", group: "images" }, { field: "backdropPath", group: "images" }, { field: "logoPath", group: "images" },
+  { field: "rating", group: "ratings" }, { field: "voteCount", group: "ratings" }, { field: "awards", group: "ratings" },
+  { field: "credits", group: "people" }
 ]
+
+const hint = (item: MetadataMovie | MetadataSeries, date: string | null): ItemHint => {
+  const year = date === null ? NaN : Number(date.slice(0, 4))
+  return { title: item.title, year: Number.isInteger(year) ? year : null, originalLanguage: item.originalLanguage }
+}
+
+/** Images and scores of every provider, in their groups' order (the first of a path or source stays). */
+const gathered = <A extends MetadataMovie | MetadataSeries>(merged: Merged<A>): A => ({
+  ...merged.value,
+  images: [...new Map(merged.ordered("images").flatMap((a) => a.images).map((i) => [i.path, i] as const)).values()],
+  ratings: [...new Map(merged.ordered("ratings").flatMap((a) => a.ratings).map((r) => [r.source, r] as const)).values()]
+})
 
 const known = (kind: ImageKind, path: string | null): ReadonlyArray<KnownImage> => (path === null ? [] : [{ path, kind }])
 const listed = (images: ReadonlyArray<MetadataImage>): ReadonlyArray<KnownImage> => images.map((i) => ({ path: i.path, kind: i.kind }))
@@ -68,7 +85,7 @@ const isNotFound = (e: { readonly _tag: string }) => e._tag === "ProviderRejecte
 export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/MetadataRefresh")<
   MetadataRefresh,
   {
-    readonly library: (libraryId: LibraryId) => Effect.Effect<number, ProviderRejected | DatabaseError | JobPayloadInvalid>
+    readonly library: (libraryId: LibraryId) => Effect.Effect<number, ProviderError | DatabaseError | JobPayloadInvalid>
     readonly movie: (id: MovieId) => Effect.Effect<void, RefreshError>
     /** Its seasons are refreshed by jobs of the same trigger (a manual refresh is not deduplicated by a scan's). */
     readonly series: (id: SeriesId, trigger: RefreshTrigger) => Effect.Effect<void, RefreshError>
@@ -93,6 +110,9 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
       const changed = (change: Parameters<typeof contentChanged>[0]) => Effect.provide(contentChanged(change), context)
 
       const chain = providers.chain
+      /** Records images under the provider each came from (by its path), else `primary`. */
+      const record = (primary: string, list: ReadonlyArray<KnownImage>) =>
+        imagesRepo.record(primary, list.map((i) => ({ ...i, provider: providers.ownerOf(i.path, primary) })))
       const missing = (what: string, id: string) => new NotFound({ message: `No ${what} ${id}` })
       const load = <A>(what: string, id: string, lookup: Effect.Effect<Option.Option<A>, DatabaseError>) =>
         Effect.flatMap(lookup, Option.match({ onNone: () => Effect.fail(missing(what, id)), onSome: Effect.succeed }))
@@ -126,22 +146,24 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
         Effect.gen(function* () {
           const item = yield* load(kind, id, kind === "movie" ? items.movie(id) : items.series(id))
           const chosen = yield* chain
-          const tmdbId = item.tmdb_id !== null ? Option.some(item.tmdb_id) : yield* match(kind, item, chosen[0])
+          const tmdbId = item.tmdb_id !== null ? Option.some(item.tmdb_id) : yield* match(kind, item, chosen[0].provider)
           if (Option.isNone(tmdbId)) return
           const providerId = tmdbId.value
           const mark = items.setState(kind, id, "not_found", null)
           if (kind === "movie") {
-            const movie = yield* fetchMerged(chosen, (p, lookup) => p.movie(providerId, lookup), {
-              language: item.language, fresh: true, fields: [...TITLED_FIELDS, "releaseDate", "runtimeMinutes"],
-              originalLanguage: (m) => m.originalLanguage
-            }).pipe(notFoundMarks(mark))
+            const movie = yield* fetchMerged(chosen, providerId, (p, pid, lookup) => p.movie(pid, lookup), {
+              language: item.language, fresh: true,
+              fields: [...TITLED_FIELDS, { field: "releaseDate", group: "titles" }, { field: "runtimeMinutes", group: "titles" }],
+              originalLanguage: (m) => m.originalLanguage,
+              crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate) }
+            }).pipe(Effect.map(gathered), notFoundMarks(mark))
             const collectionId = yield* jobs.withTransaction(Effect.gen(function* () {
               const collectionId = movie.collection === null ? null : yield* items.upsertCollection(movie.collection)
               yield* items.writeMovie(item, movie, collectionId)
               yield* items.linkGenres("movie", id, movie.genres)
               yield* items.linkCompanies("movie", id, movie.studios)
               yield* people.replaceCredits("movie", [{ id, credits: movie.credits }])
-              yield* imagesRepo.record(chosen[0].name, [
+              yield* record(chosen[0].provider.name, [
                 ...listed(movie.images), ...known("poster", movie.posterPath), ...known("backdrop", movie.backdropPath),
                 ...known("logo", movie.logoPath), ...known("poster", movie.collection?.posterPath ?? null),
                 ...known("backdrop", movie.collection?.backdropPath ?? null), ...profiles(movie.credits)
@@ -151,16 +173,17 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             }))
             return yield* changed({ movies: [id], collections: collectionId === null ? [] : [collectionId] })
           }
-          const series = yield* fetchMerged(chosen, (p, lookup) => p.tv(providerId, lookup), {
-            language: item.language, fresh: true, fields: [...TITLED_FIELDS, "firstAirDate"],
-            originalLanguage: (s) => s.originalLanguage
-          }).pipe(notFoundMarks(mark))
+          const series = yield* fetchMerged(chosen, providerId, (p, pid, lookup) => p.tv(pid, lookup), {
+            language: item.language, fresh: true, fields: [...TITLED_FIELDS, { field: "firstAirDate", group: "titles" }],
+            originalLanguage: (s) => s.originalLanguage,
+            crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate) }
+          }).pipe(Effect.map(gathered), notFoundMarks(mark))
           yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeries(item, series)
             yield* items.linkGenres("series", id, series.genres)
             yield* items.linkCompanies("series", id, series.networks)
             yield* people.replaceCredits("series", [{ id, credits: series.credits }])
-            yield* imagesRepo.record(chosen[0].name, [
+            yield* record(chosen[0].provider.name, [
               ...listed(series.images), ...known("poster", series.posterPath), ...known("backdrop", series.backdropPath),
               ...known("logo", series.logoPath), ...series.seasons.flatMap((s) => known("poster", s.posterPath)), ...profiles(series.credits)
             ])
@@ -192,13 +215,14 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           if (row.series_tmdb_id === null) return yield* unmatchedSeries(row.series_id)
           const seriesTmdb = row.series_tmdb_id
           const chosen = yield* chain
-          const data = yield* fetchMerged(chosen, (p, lookup) => p.season(seriesTmdb, row.season_number, lookup), {
-            language: row.language, fresh: true, fields: ["name", "overview", "posterPath"], originalLanguage: () => null
+          const { value: data } = yield* fetchMerged(chosen, seriesTmdb, (p, pid, lookup) => p.season(pid, row.season_number, lookup), {
+            language: row.language, fresh: true, originalLanguage: () => null,
+            fields: [{ field: "name", group: "titles" }, { field: "overview", group: "overview" }, { field: "posterPath", group: "images" }]
           })
           yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeason(id, data)
-            yield* writeEpisodes(id, chosen[0].name, data.episodes)
-            yield* imagesRepo.record(chosen[0].name, [...known("poster", data.posterPath), ...listed(data.images)])
+            yield* writeEpisodes(id, chosen[0].provider.name, data.episodes)
+            yield* record(chosen[0].provider.name, [...known("poster", data.posterPath), ...listed(data.images)])
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "season", id })
           }))
           yield* changed({ series: [row.series_id] })
@@ -214,11 +238,12 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           const seriesTmdb = row.series_tmdb_id
           const number = row.episode_number
           const chosen = yield* chain
-          const data = yield* fetchMerged(chosen, (p, lookup) => p.episode(seriesTmdb, row.season_number, number, lookup), {
-            language: row.language, fresh: true, fields: ["title", "overview", "stillPath"], originalLanguage: () => null
+          const { value: data } = yield* fetchMerged(chosen, seriesTmdb, (p, pid, lookup) => p.episode(pid, row.season_number, number, lookup), {
+            language: row.language, fresh: true, originalLanguage: () => null,
+            fields: [{ field: "title", group: "titles" }, { field: "overview", group: "overview" }, { field: "stillPath", group: "images" }]
           })
           yield* jobs.withTransaction(Effect.gen(function* () {
-            yield* writeEpisodes(row.season_id, chosen[0].name, [data])
+            yield* writeEpisodes(row.season_id, chosen[0].provider.name, [data])
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "episode", id })
           }))
           yield* changed({ series: [row.series_id] })
@@ -232,15 +257,18 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           }
           const tmdbId = row.tmdb_id
           const chosen = yield* chain
-          const data = yield* fetchMerged(chosen, (p, lookup) => p.person(tmdbId, lookup), {
-            language: config.metadataLanguage, fresh: true, fields: ["biography", "birthday", "deathday", "placeOfBirth", "profilePath"],
-            originalLanguage: () => null
+          const { value: data } = yield* fetchMerged(chosen, tmdbId, (p, pid, lookup) => p.person(pid, lookup), {
+            language: config.metadataLanguage, fresh: true, originalLanguage: () => null,
+            fields: [
+              { field: "biography", group: "people" }, { field: "birthday", group: "people" }, { field: "deathday", group: "people" },
+              { field: "placeOfBirth", group: "people" }, { field: "profilePath", group: "images" }
+            ]
           }).pipe(notFoundMarks(people.setState(id, "not_found")))
           yield* jobs.withTransaction(Effect.gen(function* () {
             yield* people.write(id, data)
-            const pending = yield* imagesRepo.record(chosen[0].name, [...known("profile", data.profilePath), ...listed(data.images)])
+            const pending = yield* record(chosen[0].provider.name, [...known("profile", data.profilePath), ...listed(data.images)])
             if (data.profilePath !== null && pending.includes(data.profilePath)) {
-              yield* jobs.enqueue(MetadataDownloadImageJob, { provider: chosen[0].name, path: data.profilePath })
+              yield* jobs.enqueue(MetadataDownloadImageJob, { provider: chosen[0].provider.name, path: data.profilePath })
             }
           }))
         })

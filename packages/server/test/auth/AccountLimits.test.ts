@@ -2,7 +2,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { smtpSink } from "../support/SmtpSink.js"
+import { smtpSink } from "@mediaserver/testkit/SmtpSink"
 import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { account, login, request } from "@mediaserver/testkit/Http"
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { IdentityRpcs } from "@mediaserver/domain"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { smtpSink, tokenIn } from "../support/SmtpSink.js"
+import { smtpSink, tokenIn } from "@mediaserver/testkit/SmtpSink"
 import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 import { account, login, PASSWORD, register, request, sansRequestId } from "@mediaserver/testkit/Http"
 

@@ -17,7 +17,7 @@ const Details = Schema.Struct({
   ...Movie.fields,
   genres: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String })),
   studios: Schema.Array(Schema.Struct({ name: Schema.String })),
-  cast: Schema.Array(Person),
+  cast: Schema.Array(Schema.Struct({ ...Person.fields, character: Schema.NullOr(Schema.String) })),
   crew: Schema.Array(Person),
   collection: Schema.NullOr(Schema.Struct({ id: Schema.String, name: Schema.String })),
   files: Schema.Array(Schema.Struct({ id: Schema.String, durationSeconds: Schema.NullOr(Schema.Number), container: Schema.NullOr(Schema.String) }))
@@ -114,9 +114,18 @@ describe("browsing movies", () => {
       expect(similar.status).toBe(200)
       expect((yield* read(Schema.Array(Movie))(similar)).every((m) => m.id !== movie.id)).toBe(true)
 
+      // A person of the cast: their page lists this movie with the character played.
+      const actor = movie.cast[0]!
+      const person = yield* read(Schema.Struct({
+        name: Schema.String,
+        movies: Schema.Array(Schema.Struct({ movie: Schema.Struct({ id: Schema.String }), role: Schema.NullOr(Schema.String) }))
+      }))(yield* request(s.url, "GET", `/api/v1/people/${actor.personId}`, { auth: s.viewer }))
+      expect(person.name).toBe(actor.name)
+      expect(person.movies.find((m) => m.movie.id === movie.id)?.role).toContain(actor.character ?? "")
+
       // The outsider has no grant: the same ids are 404, lists are empty.
       for (const path of [`/api/v1/movies/${movie.id}`, `/api/v1/movies/${movie.id}/cast`, `/api/v1/movies/${movie.id}/progress`,
-        `/api/v1/collections/${movie.collection!.id}`]) {
+        `/api/v1/collections/${movie.collection!.id}`, `/api/v1/people/${actor.personId}`]) {
         expect((yield* request(s.url, "GET", path, { auth: s.outsider })).status, path).toBe(404)
       }
       expect((yield* request(s.url, "POST", `/api/v1/movies/${movie.id}/progress`, { auth: s.outsider, body: { positionSeconds: 10 } })).status).toBe(404)

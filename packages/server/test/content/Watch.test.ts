@@ -71,25 +71,32 @@ describe("series and watch state", () => {
       expect(e1Files.status).toBe(200)
       expect(e1Files.body).toEqual(partOf((yield* call("GET", `/api/v1/tvshows/episodes/${s1[0]!.id}`)).body, "files"))
 
-      // Nothing watched: the next episode is the first.
+      const nextUp = Effect.flatMap(call("GET", "/api/v1/tvshows/next-up"), read(Schema.Array(Episode)))
+      // Nothing watched: the next episode is the first; nothing is "next up" yet.
+      expect(yield* nextUp).toEqual([])
       expect((yield* read(Next)(yield* call("GET", `/api/v1/tvshows/${show.id}/next-episode`))).episode?.id).toBe(s1[0]!.id)
       // Half of episode 1: continue watching lists it; progress reads back.
       const half = yield* read(Progress)(yield* call("PUT", `/api/v1/tvshows/episodes/${s1[0]!.id}/progress`, { positionSeconds: 1350 }))
       expect(half).toMatchObject({ positionSeconds: 1350, durationSeconds: 2700, percent: 50, watched: false })
       const continuing = yield* read(Schema.Array(ContinueEpisode))(yield* call("GET", "/api/v1/tvshows/continue-watching"))
       expect(continuing.map((c) => c.episode.id)).toEqual([s1[0]!.id])
+      // A series with an episode in progress is "continue watching", not "next up".
+      expect(yield* nextUp).toEqual([])
       // Past 90%: watched, counted once however many heartbeats follow; it leaves continue watching.
       yield* call("PUT", `/api/v1/tvshows/episodes/${s1[0]!.id}/progress`, { positionSeconds: 2500 })
       const done = yield* read(Progress)(yield* call("PUT", `/api/v1/tvshows/episodes/${s1[0]!.id}/progress`, { positionSeconds: 2600 }))
       expect(done).toMatchObject({ watched: true, playCount: 1 })
       expect(yield* read(Schema.Array(ContinueEpisode))(yield* call("GET", "/api/v1/tvshows/continue-watching"))).toEqual([])
       expect((yield* read(Next)(yield* call("GET", `/api/v1/tvshows/${show.id}/next-episode`))).episode?.id).toBe(s1[1]!.id)
+      expect((yield* nextUp).map((e) => e.id)).toEqual([s1[1]!.id])
 
       // The rest of season 1 in bulk: next is season 2 episode 1.
       const bulk = yield* call("POST", "/api/v1/tvshows/episodes/bulk-watched", { episodeIds: s1.slice(1).map((e) => e.id), watched: true })
       expect(bulk.status).toBe(200)
       const next = yield* read(Next)(yield* call("GET", `/api/v1/tvshows/${show.id}/next-episode`))
       expect(next.episode).toMatchObject({ seasonNumber: 2, episodeNumber: 1 })
+      expect((yield* nextUp).map((e) => e.id)).toEqual([next.episode?.id])
+      expect(yield* read(Schema.Array(Episode))(yield* request(s.url, "GET", "/api/v1/tvshows/next-up", { auth: s.outsider }))).toEqual([])
       const stats = yield* read(Schema.Struct({ episodes: Schema.Number, watchedEpisodes: Schema.Number, percent: Schema.Number }))(
         yield* call("GET", `/api/v1/tvshows/${show.id}/watch-stats`)
       )

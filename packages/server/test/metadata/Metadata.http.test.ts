@@ -105,7 +105,12 @@ describe("metadata operations over REST", () => {
       expect((yield* get("/metadata/search/movie?query=The%20Matrix", user)).status).toBe(200)
 
       const providers = yield* get("/metadata/providers")
-      expect(providers.body).toEqual([{ name: "tmdb", priority: 1, enabled: true, configured: true, healthy: true, circuit: "closed", lastError: null }])
+      // TMDb first; the other providers listed (not enabled by METADATA_PROVIDERS, Letterboxd never usable).
+      expect(providers.body).toMatchObject([
+        { name: "tmdb", priority: 1, enabled: true, configured: true, healthy: true, circuit: "closed", lastError: null, keySet: true, configurationError: null },
+        { name: "tvdb", enabled: false }, { name: "omdb", enabled: false }, { name: "tvmaze", enabled: false }, { name: "fanart", enabled: false },
+        { name: "anilist", enabled: false }, { name: "letterboxd", enabled: false, healthy: false, unavailable: expect.stringContaining("no public API") }
+      ])
 
       // Search, details and their sub-resources.
       const search = yield* get("/metadata/search/movie?query=The%20Matrix&year=1999")
@@ -190,6 +195,16 @@ describe("metadata operations over REST", () => {
       const refused = yield* get("/metadata/movie/604")
       expect(refused.status).toBe(503)
       expect(refused.body).toMatchObject({ code: "Unavailable", details: { reason: "unauthorized" } })
+      // ...and it is called no more: the refusal is TMDb's configuration error until an admin changes its settings.
+      expect((yield* get("/metadata/providers")).body).toMatchObject([
+        { name: "tmdb", healthy: false, configurationError: expect.stringContaining("refused our credentials") }, {}, {}, {}, {}, {}, {}
+      ])
+      const afterRefusal = (yield* server.requests).length
+      expect((yield* get("/metadata/movie/604")).status).toBe(503)
+      expect((yield* server.requests).length).toBe(afterRefusal)
+      const resetKey = yield* request(url, "PATCH", "/api/v1/admin/metadata/providers/tmdb", { auth: admin, body: { apiKey: env.TMDB_API_KEY } })
+      expect(resetKey.status).toBe(200)
+      expect(resetKey.body).toMatchObject({ name: "tmdb", keySet: true, configurationError: null, healthy: true })
       // 5xx twice opens the circuit: the third call fails at once, without a request.
       yield* server.setRoutes([{ method: "*", path: "*", response: { status: 502, body: "bad gateway" } }])
       expect((yield* get("/metadata/movie/605")).status).toBe(503)
@@ -199,7 +214,7 @@ describe("metadata operations over REST", () => {
       expect(fast.status).toBe(503)
       expect(JSON.stringify(fast.body)).toContain("circuit open")
       expect((yield* server.requests).length).toBe(before)
-      expect((yield* get("/metadata/providers")).body).toMatchObject([{ name: "tmdb", healthy: false, circuit: "open" }])
+      expect((yield* get("/metadata/providers")).body).toMatchObject([{ name: "tmdb", healthy: false, circuit: "open" }, {}, {}, {}, {}, {}, {}])
     }), { timeout: 60_000 })
 
   it.scopedLive("without TMDB_API_KEY the provider is listed as not configured and lookups are 503", () =>
@@ -207,7 +222,7 @@ describe("metadata operations over REST", () => {
       const { url } = yield* startServerWithDatabase({ DATA_DIR: yield* tempDir })
       const admin = (yield* account(url, "admin")).auth
       expect((yield* request(url, "GET", "/api/v1/metadata/providers", { auth: admin })).body).toMatchObject([
-        { name: "tmdb", configured: false, healthy: false }
+        { name: "tmdb", configured: false, keySet: false, healthy: false }, {}, {}, {}, {}, {}, {}
       ])
       const lookup = yield* request(url, "GET", "/api/v1/metadata/movie/603", { auth: admin })
       expect(lookup.status).toBe(503)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { account, PASSWORD, register, request } from "@mediaserver/testkit/Http"
-import { smtpSink, tokenIn } from "../support/SmtpSink.js"
+import { smtpSink, tokenIn } from "@mediaserver/testkit/SmtpSink"
 import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 
 describe("server settings that rule accounts", () => {

@@ -74,12 +74,12 @@ const MoviePage = (props: { readonly id: MovieId }) => {
         </div>
         {error === null ? null : <p class="error" role="alert">{error}</p>}
       </Hero>
-      {session?.isAdmin === true ? <AdminTools target={{ kind: "movie", id: m.id }} title={m.title} year={m.year} /> : null}
-      {m.collection === null ? null : <p class="collection">Part of <strong>{m.collection.name}</strong></p>}
+      {session?.isAdmin === true ? <AdminTools target={{ kind: "movie", id: m.id }} title={m.title} year={m.year} shown={m} changed={retry} /> : null}
+      {m.collection === null ? null : <p class="collection">Part of <a href={`/collection/${m.collection.id}`}><strong>{m.collection.name}</strong></a></p>}
       {m.tagline === null ? null : <p class="tagline">{m.tagline}</p>}
       {m.overview === null ? null : <p class="overview">{m.overview}</p>}
       {m.cast.length > 0 ? (
-        <section aria-label="Cast"><h2>Cast</h2><ul class="cast">{m.cast.slice(0, 20).map((c) => <li>{c.name}{c.character === null ? "" : ` as ${c.character}`}</li>)}</ul></section>
+        <section aria-label="Cast"><h2>Cast</h2><ul class="cast">{m.cast.slice(0, 20).map((c) => <li><a href={`/person/${c.personId}`}>{c.name}</a>{c.character === null ? "" : ` as ${c.character}`}</li>)}</ul></section>
       ) : null}
       <Crew crew={m.crew} />
       <SimilarMovies id={m.id} />
@@ -132,7 +132,7 @@ const SeriesPage = (props: { readonly id: SeriesId }) => {
         </div>
         {error === null ? null : <p class="error" role="alert">{error}</p>}
       </Hero>
-      {session?.isAdmin === true ? <AdminTools target={{ kind: "series", id: s.id }} title={s.title} year={s.year} /> : null}
+      {session?.isAdmin === true ? <AdminTools target={{ kind: "series", id: s.id }} title={s.title} year={s.year} shown={s} changed={retry} /> : null}
       {s.overview === null ? null : <p class="overview">{s.overview}</p>}
       {list.length === 0 ? null : (
         <label class="season-pick">Season{" "}

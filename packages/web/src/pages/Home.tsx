@@ -1,5 +1,6 @@
 /**
- * Home: continue watching (movies and episodes in progress), then what was added recently, one row per
+ * Home: continue watching (movies and episodes in progress), next up (the next episode of each series
+ * being watched), then what was added recently, one row per
  * library the viewer may see, each loaded on its own so a slow or failing library delays only its row.
  */
 import type { Library } from "@mediaserver/domain"
@@ -56,8 +57,27 @@ export const Home = () => {
           ))}
         </Row>
       ) : null}
+      <NextUp />
       {libraries.map((library) => <RecentlyAdded library={library} key={library.id} />)}
     </div>
+  )
+}
+
+const NextUp = () => {
+  const [next] = useLoad(() => call((api) => api.tvshows.nextUp({ urlParams: { limit: ROW } })), [])
+  if (next.state !== "ready" || next.value.length === 0) return null
+  return (
+    <Row title="Next up">
+      {next.value.map((episode) => (
+        <Poster
+          href={`/play/episode/${episode.id}`}
+          title={episode.seriesTitle}
+          subtitle={`S${episode.seasonNumber}E${episode.episodeNumber ?? "?"}${episode.title === null ? "" : ` · ${episode.title}`}`}
+          path={episode.stillPath}
+          eager
+        />
+      ))}
+    </Row>
   )
 }
 

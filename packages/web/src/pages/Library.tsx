@@ -12,7 +12,7 @@ import { Poster } from "../ui/Poster.js"
 import { Failed, Status } from "../ui/Shell.js"
 
 type Item = MovieSummary | SeriesSummary
-interface Page {
+export interface Page {
   readonly items: ReadonlyArray<Item>
   readonly total: number
   readonly nextCursor: string | null
@@ -78,7 +78,7 @@ export const Library = (props: { readonly id: string }) => {
         </select></label>
         <label>Genre <input type="text" value={grid.genre ?? ""} onChange={(e) => set("genre", e.currentTarget.value)} /></label>
       </div>
-      <Grid kind={kind} query={grid} key={`${props.id}?${query.toString()}`} />
+      <Grid kind={kind} cacheKey={`browse:${JSON.stringify(grid)}`} load={(cursor) => loadPage(kind, grid, cursor)} key={`${props.id}?${query.toString()}`} />
     </div>
   )
 }
@@ -105,8 +105,14 @@ interface View {
  * in the DOM: the loaded height is reserved and the visible rows are placed in it, so scrolling a
  * 5,000-title library costs the same per page as the first page.
  */
-export const Grid = (props: { readonly kind: "movie" | "tvshow"; readonly query: GridQuery }) => {
-  const cacheKey = `${props.kind}:${JSON.stringify(props.query)}`
+export const Grid = (props: {
+  readonly kind: "movie" | "tvshow"
+  /** Names the query: a grid seen before under this key comes back as it was left. */
+  readonly cacheKey: string
+  /** The page after `cursor` (browsing's keyset cursor; search carries its offset in it). */
+  readonly load: (cursor: string | undefined) => Promise<Result<Page>>
+}) => {
+  const cacheKey = `${props.kind}:${props.cacheKey}`
   const [saved] = useState(() => visited.get(cacheKey))
   const [items, setItems] = useState<ReadonlyArray<Item>>(saved?.items ?? [])
   const [total, setTotal] = useState<number | null>(saved?.total ?? null)
@@ -120,7 +126,7 @@ export const Grid = (props: { readonly kind: "movie" | "tvshow"; readonly query:
   const more = async () => {
     if (loading.current || cursor === null) return
     loading.current = true
-    const page = await loadPage(props.kind, props.query, cursor)
+    const page = await props.load(cursor)
     loading.current = false
     if (!page.ok) return setError(page.error.message)
     setItems((before) => [...before, ...page.value.items])

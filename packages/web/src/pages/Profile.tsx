@@ -1,4 +1,4 @@
-/** Profile: avatar, password, theme, two-factor sign-in, API keys, sessions. */
+/** Profile: avatar, password, theme, preferences, two-factor sign-in, API keys, sessions. */
 import { Redacted } from "effect"
 import { useState } from "preact/hooks"
 import { call } from "../api.js"
@@ -9,6 +9,7 @@ import { Failed, Status } from "../ui/Shell.js"
 import { ApiKeys } from "./profile/ApiKeys.js"
 import { Appearance } from "./profile/Appearance.js"
 import { Avatar } from "./profile/Avatar.js"
+import { Preferences } from "./profile/Preferences.js"
 import { TwoFactor } from "./profile/TwoFactor.js"
 
 export const Profile = () => {
@@ -48,6 +49,7 @@ export const Profile = () => {
         <button class="primary">Change password</button>
       </form>
       <Appearance />
+      <Preferences />
       <TwoFactor />
       <ApiKeys isAdmin={session?.isAdmin === true} />
       <section class="panel" aria-labelledby="sessions">

@@ -1,28 +1,20 @@
 /** The frame of every signed-in screen: skip link, navigation rail (libraries by name), search, account. */
 import type { ComponentChildren } from "preact"
-import { useState } from "preact/hooks"
-import { navigate, useLocation } from "../router.js"
+import { useLocation } from "../router.js"
 import { useSession } from "../session.js"
+import { SearchBox } from "./SearchBox.js"
 
 export const Shell = (props: { readonly children: ComponentChildren }) => {
   const { session, signOut } = useSession()
   const { path, query } = useLocation()
-  const [q, setQ] = useState(path === "/search" ? query.get("q") ?? "" : "")
   if (session === null) return <>{props.children}</>
   const here = (href: string) => (path === href ? "page" : undefined)
-  const search = (event: Event) => {
-    event.preventDefault()
-    if (q.trim() !== "") navigate(`/search?q=${encodeURIComponent(q.trim())}`)
-  }
   return (
     <div class="shell">
       <a class="skip" href="#main">Skip to content</a>
       <header class="top">
         <a class="brand" href="/">Media server</a>
-        <form role="search" class="search" onSubmit={search}>
-          <label for="search-box" class="visually-hidden">Search titles</label>
-          <input id="search-box" type="search" placeholder="Search titles" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-        </form>
+        <SearchBox initial={path === "/search" ? query.get("q") ?? "" : ""} />
         <nav aria-label="Account" class="account">
           <a href="/profile" aria-current={here("/profile")}>{session.user.displayName ?? session.user.username}</a>
           <button type="button" class="link" onClick={() => void signOut()}>Sign out</button>

@@ -14,6 +14,7 @@ import type { AppConfig } from "@mediaserver/server/config"
 import type { ContentRepo, Events, Libraries, ScansRepo } from "@mediaserver/server/library"
 import type { MetadataRefresh } from "@mediaserver/server/metadata"
 import type { ArrInstances, ArrSyncService, ArrWebhooks } from "@mediaserver/server/integrations"
+import { NotificationDispatch } from "@mediaserver/server/notifications"
 import { MediaProbe } from "@mediaserver/server/library"
 import { ProbesRepo, pruneScanHistory } from "@mediaserver/server/library"
 import { PlaybackSessions } from "@mediaserver/server/playback"
@@ -28,6 +29,7 @@ import {
   downloadImageJob,
   enrichJob,
   refreshEpisodeJob,
+  refreshGaveUp,
   refreshLibraryJob,
   refreshMovieJob,
   refreshPersonJob,
@@ -41,7 +43,7 @@ type Registration = Layer.Layer<
   never,
   | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobCancels | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
   | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions | MetadataRefresh
-  | ArrInstances | ArrSyncService | ArrWebhooks
+  | ArrInstances | ArrSyncService | ArrWebhooks | NotificationDispatch
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
@@ -63,17 +65,22 @@ const registrations: Registrations = {
     Layer.provide([ProbesRepo.layer, MediaProbe.layer])
   ),
   "metadata.refresh_library": jobWorkflowLayer(JobCatalogue["metadata.refresh_library"], refreshLibraryJob),
-  "metadata.refresh_movie": jobWorkflowLayer(JobCatalogue["metadata.refresh_movie"], refreshMovieJob),
-  "metadata.refresh_series": jobWorkflowLayer(JobCatalogue["metadata.refresh_series"], refreshSeriesJob),
-  "metadata.refresh_season": jobWorkflowLayer(JobCatalogue["metadata.refresh_season"], refreshSeasonJob),
-  "metadata.refresh_episode": jobWorkflowLayer(JobCatalogue["metadata.refresh_episode"], refreshEpisodeJob),
-  "metadata.refresh_person": jobWorkflowLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob),
+  "metadata.refresh_movie": jobWorkflowLayer(JobCatalogue["metadata.refresh_movie"], refreshMovieJob, refreshGaveUp("movie", (p) => p.movieId)),
+  "metadata.refresh_series": jobWorkflowLayer(JobCatalogue["metadata.refresh_series"], refreshSeriesJob, refreshGaveUp("series", (p) => p.seriesId)),
+  "metadata.refresh_season": jobWorkflowLayer(JobCatalogue["metadata.refresh_season"], refreshSeasonJob, refreshGaveUp("season", (p) => p.seasonId)),
+  "metadata.refresh_episode": jobWorkflowLayer(JobCatalogue["metadata.refresh_episode"], refreshEpisodeJob, refreshGaveUp("episode", (p) => p.episodeId)),
+  "metadata.refresh_person": jobWorkflowLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob, refreshGaveUp("person", (p) => p.personId)),
   "metadata.enrich": jobWorkflowLayer(JobCatalogue["metadata.enrich"], enrichJob),
   "metadata.download_image": jobWorkflowLayer(JobCatalogue["metadata.download_image"], downloadImageJob),
   "search.reindex": jobWorkflowLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId)),
   "arr.sync": jobWorkflowLayer(JobCatalogue["arr.sync"], arrSyncJob),
   "arr.sync_all": jobWorkflowLayer(JobCatalogue["arr.sync_all"], arrSyncAllJob),
-  "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob)
+  "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob),
+  "notify.dispatch": jobWorkflowLayer(
+    JobCatalogue["notify.dispatch"],
+    (payload) => Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.deliver(payload)),
+    (payload) => Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.gaveUp(payload))
+  )
 }
 
 /** Every catalogue kind's workflow, registered on this runner. */

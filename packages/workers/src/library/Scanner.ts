@@ -4,7 +4,7 @@
  * missing past the grace period. An unchanged file costs no parse, no probe and no write.
  */
 import { type DatabaseError, type Library, ScanCounts, ScanIssue } from "@mediaserver/domain"
-import { ContentRepo } from "@mediaserver/server/library"
+import { ContentRepo, type Events } from "@mediaserver/server/library"
 import type { ScanProgress } from "@mediaserver/server/library"
 import { RequestPriority } from "@mediaserver/server/system"
 import { Duration, Effect, Fiber, Schedule } from "effect"
@@ -66,7 +66,7 @@ class Tally {
 const chunks = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
 
-export const runScan = (library: Library, options: ScanOptions): Effect.Effect<ScanOutcome, DatabaseError, ContentRepo> =>
+export const runScan = (library: Library, options: ScanOptions): Effect.Effect<ScanOutcome, DatabaseError, ContentRepo | Events> =>
   Effect.gen(function* () {
     const repo = yield* ContentRepo
     const tally = new Tally()

@@ -1,6 +1,18 @@
-/** Writes one batch of matched files: content rows first (their ids), then the files linked to them. */
-import type { DatabaseError, LibraryId } from "@mediaserver/domain"
-import { ContentRepo, type FileUpsert } from "@mediaserver/server/library"
+/**
+ * Writes one batch of matched files: content rows first (their ids), then the files linked to them.
+ * Each new movie, series and episode is announced (`movie.added`, ...) once its rows are written.
+ */
+import {
+  type DatabaseError,
+  EpisodeAdded,
+  EpisodeId,
+  type LibraryId,
+  MovieAdded,
+  MovieId,
+  SeriesAdded,
+  SeriesId
+} from "@mediaserver/domain"
+import { ContentRepo, Events, type FileUpsert } from "@mediaserver/server/library"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import type { EpisodeFile, MovieFile } from "./Matcher.js"
@@ -28,7 +40,7 @@ const unmatchedRows = (unmatched: ReadonlyArray<Unmatched>) =>
   unmatched.map((u) => fileRow(u.file, { matched: false, matchError: u.reason }))
 
 /** Returns how many movies were new. */
-export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo> =>
+export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo | Events> =>
   Effect.gen(function* () {
     const repo = yield* ContentRepo
     const movies = new Map(files.map((f) => [f.movie.matchKey, f.movie]))
@@ -37,11 +49,18 @@ export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile
       ...files.map((f) => fileRow(f.file, { movieId: upserted.ids.get(f.movie.matchKey) ?? null, part: f.part, version: f.version })),
       ...unmatchedRows(unmatched)
     ])
+    const events = yield* Events
+    yield* events.publishAll([...movies.values()].flatMap((movie) => {
+      const id = upserted.ids.get(movie.matchKey)
+      return id === undefined || !upserted.insertedKeys.has(movie.matchKey)
+        ? []
+        : [new MovieAdded({ libraryId, movieId: MovieId.make(id), title: movie.year === null ? movie.title : `${movie.title} (${movie.year})` })]
+    }))
     return upserted.inserted
   })
 
 /** Returns how many series and episodes were new. */
-export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<EpisodeFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo> =>
+export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<EpisodeFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo | Events> =>
   Effect.gen(function* () {
     const repo = yield* ContentRepo
     const seriesByKey = new Map(files.map((f) => [f.series.matchKey, f.series]))
@@ -54,9 +73,13 @@ export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<Episode
     const seasons = yield* repo.upsertSeasons([...seasonKeys.values()].map((s) => ({ id: randomUUID(), ...s })))
     const seasonId = (f: EpisodeFile, seasonNumber: number) => seasons.ids.get(`${seriesId(f)}/${seasonNumber}`) ?? ""
     const episodeRows = new Map<string, Parameters<ContentRepo["Type"]["upsertEpisodes"]>[0][number]>()
+    const episodeNames = new Map<string, string>()
     for (const f of files) {
       for (const e of f.episodes) {
         const season = seasonId(f, e.seasonNumber)
+        const number = e.episodeNumber === null ? e.episodeKey : `E${String(e.episodeNumber).padStart(2, "0")}`
+        episodeNames.set(`${season}/${e.episodeKey}`,
+          `${f.series.title} S${String(e.seasonNumber).padStart(2, "0")}${number}${e.title === null ? "" : ` - ${e.title}`}`)
         episodeRows.set(`${season}/${e.episodeKey}`, {
           id: randomUUID(),
           seriesId: seriesId(f),
@@ -82,5 +105,22 @@ export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<Episode
       }))
     ).filter((link) => link.fileId !== "" && link.episodeId !== "")
     yield* repo.linkEpisodes(links, [...written.ids.values()])
+    const events = yield* Events
+    yield* events.publishAll([
+      ...[...seriesByKey.values()].flatMap((s) => {
+        const id = series.ids.get(s.matchKey)
+        return id === undefined || !series.insertedKeys.has(s.matchKey)
+          ? []
+          : [new SeriesAdded({ libraryId, seriesId: SeriesId.make(id), title: s.title })]
+      }),
+      ...[...episodeRows.entries()].flatMap(([key, row]) => {
+        const id = episodes.ids.get(key)
+        return id === undefined || !episodes.insertedKeys.has(key)
+          ? []
+          : [new EpisodeAdded({
+            libraryId, seriesId: SeriesId.make(row.seriesId), episodeId: EpisodeId.make(id), title: episodeNames.get(key) ?? row.seriesId
+          })]
+      })
+    ])
     return series.inserted + episodes.inserted
   })

@@ -3,16 +3,18 @@
  * MetadataRefresh). Provider 404s and refusals fail with ProviderRejected, which the kinds discard;
  * timeouts, 5xx and 429 fail with ProviderUnavailable and are retried with backoff.
  */
-import type {
-  MetadataDownloadImageJob,
-  MetadataEnrichJob,
-  MetadataRefreshEpisodeJob,
-  MetadataRefreshLibraryJob,
-  MetadataRefreshMovieJob,
-  MetadataRefreshPersonJob,
-  MetadataRefreshSeasonJob,
-  MetadataRefreshSeriesJob
+import {
+  type MetadataDownloadImageJob,
+  type MetadataEnrichJob,
+  type MetadataRefreshEpisodeJob,
+  type MetadataRefreshLibraryJob,
+  type MetadataRefreshMovieJob,
+  type MetadataRefreshPersonJob,
+  type MetadataRefreshSeasonJob,
+  MetadataRefreshFailed,
+  type MetadataRefreshSeriesJob
 } from "@mediaserver/domain"
+import { Events } from "@mediaserver/server/events"
 import { MetadataRefresh } from "@mediaserver/server/metadata"
 import { Effect } from "effect"
 
@@ -40,3 +42,8 @@ export const enrichJob = (payload: typeof MetadataEnrichJob.payload.Type) =>
 
 export const downloadImageJob = (payload: typeof MetadataDownloadImageJob.payload.Type) =>
   Effect.flatMap(MetadataRefresh, (r) => r.downloadImage(payload.path))
+
+/** A refresh that gave up (out of attempts, or refused by the provider): `metadata.refresh_failed`. */
+export const refreshGaveUp = <A>(itemKind: "movie" | "series" | "season" | "episode" | "person", idOf: (payload: A) => string) =>
+(payload: A, reason: string) =>
+  Effect.flatMap(Events, (events) => events.publish(new MetadataRefreshFailed({ libraryId: null, itemKind, itemId: idOf(payload), reason })))

@@ -20,7 +20,9 @@ import search from "./0050_search.js"
 import searchReindex from "./0051_search_reindex.js"
 import arrIntegrations from "./0055_arr_integrations.js"
 import eventOutbox from "./0060_event_outbox.js"
+import notifications from "./0065_notifications.js"
 import userDisabled from "./0070_user_disabled.js"
+import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -48,5 +50,7 @@ export const migrations = Migrator.fromRecord({
   "0051_search_reindex": searchReindex,
   "0055_arr_integrations": arrIntegrations,
   "0060_event_outbox": eventOutbox,
-  "0070_user_disabled": userDisabled
+  "0065_notifications": notifications,
+  "0070_user_disabled": userDisabled,
+  "0075_metadata_provider_settings": metadataProviderSettings
 })

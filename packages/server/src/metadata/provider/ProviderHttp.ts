@@ -3,7 +3,8 @@
  * and credentials, a timeout, a rate limiter, a circuit breaker and one classification of failures:
  * timeouts, connection errors, 5xx and 429 are ProviderUnavailable (retryable; a 429 pauses the
  * provider for its Retry-After and, when short enough, is retried in place), 401/404/410/other 4xx are
- * ProviderRejected (discard). Provider modules only build paths and map bodies.
+ * ProviderRejected (discard; 401 and 403 as "unauthorized"). Provider modules only build paths and map bodies.
+ * Each endpoint counts its calls of the last hour and keeps the provider's last rate-limit headroom.
  */
 import { type ProviderError, ProviderRejected, ProviderUnavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, RateLimiter, Ref, Schema, type Scope } from "effect"
@@ -21,22 +22,43 @@ export interface ProviderProfile {
   readonly headers?: Readonly<Record<string, string>>
 }
 
+/** Calls made in the last hour and the headroom the provider's last rate-limit headers gave. */
+export interface EndpointStats {
+  readonly requestsLastHour: number
+  readonly rateLimitRemaining: number | null
+}
+
+/** Per-call headers (credentials read at call time, e.g. a key an admin may change). */
+export type CallHeaders = Readonly<Record<string, string>>
+
 export interface ProviderEndpoint {
   readonly name: string
   /** GET `path` under the base URL; the JSON body. */
-  readonly json: (path: string, query?: Readonly<Record<string, string | undefined>>) => Effect.Effect<unknown, ProviderError>
+  readonly json: (path: string, query?: Readonly<Record<string, string | undefined>>, headers?: CallHeaders) => Effect.Effect<unknown, ProviderError>
   /** Another method with a JSON body (the *arr apps' commands and adds); the JSON answer. */
-  readonly send: (method: "POST" | "PUT" | "DELETE", path: string, body: unknown) => Effect.Effect<unknown, ProviderError>
+  readonly send: (method: "POST" | "PUT" | "DELETE", path: string, body: unknown, headers?: CallHeaders) => Effect.Effect<unknown, ProviderError>
+  /**
+   * POST `body` to an absolute URL with these extra headers (a notification agent's target); any 2xx
+   * is success and the answer's body is not read as JSON.
+   */
+  readonly post: (url: string, body: string, headers: Readonly<Record<string, string>>) => Effect.Effect<void, ProviderError>
   /** GET an absolute URL (an image host of the provider); at most `maxBytes`. */
   readonly bytes: (url: string, maxBytes: number) => Effect.Effect<{ readonly bytes: Uint8Array; readonly contentType: string }, ProviderError>
   readonly circuit: Effect.Effect<CircuitSnapshot>
+  readonly stats: Effect.Effect<EndpointStats>
 }
 
-/** A request other than a plain GET: its method and JSON body. */
+/** A request's method and JSON body (none for a plain GET) and its per-call headers. */
 interface Outgoing {
   readonly method: string
-  readonly body: string
+  readonly body?: string
+  readonly headers?: CallHeaders
 }
+
+const HOUR_MS = 3_600_000
+const REDIRECTS = [301, 302, 303, 307, 308]
+const MAX_REDIRECTS = 3
+const REMAINING_HEADERS = ["x-ratelimit-remaining", "ratelimit-remaining", "x-rate-limit-remaining"]
 
 interface Answer {
   readonly status: number
@@ -60,6 +82,12 @@ export const retryAfterMs = (value: string | undefined, now: number): number | u
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** The start of a refusal's body, without line breaks (`: {"status_message":"Invalid API key..."}`), or nothing. */
+const refusal = (body: Uint8Array): string => {
+  const text = new TextDecoder().decode(body.subarray(0, 300)).replace(/\s+/g, " ").trim()
+  return text === "" ? "" : `: ${text.slice(0, 200)}`
 }
 
 const describe = (error: unknown): string =>
@@ -89,6 +117,25 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
           const breaker: CircuitBreaker = yield* makeCircuitBreaker(provider, config.metadataCircuitFailures, config.metadataCircuitCooldown)
           // A 429 pauses every call of this provider until its Retry-After has passed.
           const notBefore = yield* Ref.make(0)
+          // Calls per minute of the last hour: [minute, calls], oldest first.
+          const perMinute = yield* Ref.make<ReadonlyArray<readonly [number, number]>>([])
+          const remaining = yield* Ref.make<number | null>(null)
+          const recent = (minutes: ReadonlyArray<readonly [number, number]>, now: number) =>
+            minutes.filter(([minute]) => minute > Math.floor((now - HOUR_MS) / 60_000))
+          const count = Effect.suspend(() => {
+            const minute = Math.floor(Date.now() / 60_000)
+            return Ref.update(perMinute, (minutes) => {
+              const last = minutes.at(-1)
+              return last !== undefined && last[0] === minute
+                ? [...minutes.slice(0, -1), [minute, last[1] + 1] as const]
+                : [...recent(minutes, Date.now()), [minute, 1] as const]
+            })
+          })
+          const noteHeadroom = (answer: Answer) => {
+            const raw = REMAINING_HEADERS.map((name) => header(answer, name)).find((v) => v !== undefined)
+            const value = raw === undefined ? NaN : Number(raw)
+            return Number.isInteger(value) ? Ref.set(remaining, value) : Effect.void
+          }
           const timeoutMs = Duration.toMillis(profile.timeout)
           const unavailable = (message: string, extra: { status?: number; retryAfterMs?: number } = {}) =>
             new ProviderUnavailable({ provider, message, ...extra })
@@ -98,12 +145,13 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               try: async (signal) => {
                 const response = await request(url, {
                   dispatcher: agent,
-                  method: out === undefined ? "GET" : out.method,
-                  ...(out === undefined ? {} : { body: out.body }),
+                  method: out?.method ?? "GET",
+                  ...(out?.body === undefined ? {} : { body: out.body }),
                   headers: {
                     accept: "application/json, image/*",
-                    ...(out === undefined ? {} : { "content-type": "application/json" }),
-                    ...profile.headers
+                    ...(out?.body === undefined ? {} : { "content-type": "application/json" }),
+                    ...profile.headers,
+                    ...out?.headers
                   },
                   signal,
                   headersTimeout: timeoutMs,
@@ -121,20 +169,27 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
             return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
           })
 
-          const call = (url: URL, what: string, attempt = 0, out?: Outgoing): Effect.Effect<Answer, ProviderError> =>
+          const call = (url: URL, what: string, attempt = 0, out?: Outgoing, redirects = 0): Effect.Effect<Answer, ProviderError> =>
             Effect.gen(function* () {
               yield* waitPause
               yield* breaker.guard
-              const answer = yield* limit(send(url, what, out)).pipe(Effect.tapError((e) => breaker.failure(e.message)))
+              const answer = yield* limit(Effect.zipRight(count, send(url, what, out))).pipe(Effect.tapError((e) => breaker.failure(e.message)))
+              yield* noteHeadroom(answer)
               const status = answer.status
               if (status === 429) {
                 const wait = retryAfterMs(header(answer, "retry-after"), Date.now()) ?? DEFAULT_RETRY_AFTER_MS
                 yield* Ref.update(notBefore, (at) => Math.max(at, Date.now() + wait))
                 if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429) {
                   yield* Effect.logInfo(`${provider}: 429 on ${what}, waiting ${wait} ms as asked`)
-                  return yield* call(url, what, attempt + 1, out)
+                  return yield* call(url, what, attempt + 1, out, redirects)
                 }
                 return yield* unavailable(`${what}: rate limited (429)`, { status, retryAfterMs: wait })
+              }
+              const location = header(answer, "location")
+              if (REDIRECTS.includes(status) && location !== undefined && redirects < MAX_REDIRECTS) {
+                // TVMaze's lookups answer with a redirect to the item.
+                const next = yield* parseUrl(new URL(location, url).toString())
+                return yield* call(next, `GET ${next.pathname}`, attempt, out, redirects + 1)
               }
               if (status >= 500) {
                 yield* breaker.failure(`${what}: ${status}`)
@@ -142,8 +197,10 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               }
               yield* breaker.success
               if (status >= 200 && status < 300) return answer
-              const reason = status === 401 ? "unauthorized" : status === 404 || status === 410 ? "not_found" : "invalid"
-              return yield* new ProviderRejected({ provider, reason, status, message: `${what}: ${provider} answered ${status}` })
+              const reason = status === 401 || status === 403 ? "unauthorized" : status === 404 || status === 410 ? "not_found" : "invalid"
+              // A refusal of our credentials says why (shown in the provider's state); other bodies stay out of messages.
+              const why = reason === "unauthorized" ? refusal(answer.body) : ""
+              return yield* new ProviderRejected({ provider, reason, status, message: `${what}: ${provider} answered ${status}${why}` })
             })
 
           // A URL that does not parse (a bad base URL or a stored image path) is the provider's refusal, not a crash.
@@ -153,20 +210,21 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               catch: () => new ProviderRejected({ provider, reason: "invalid", message: `not a URL: ${raw}` })
             })
 
-          const exchange = (method: string, path: string, query: Readonly<Record<string, string | undefined>>, body?: string) =>
+          const exchange = (method: string, path: string, query: Readonly<Record<string, string | undefined>>, body?: string, headers?: CallHeaders) =>
             Effect.gen(function* () {
               const url = yield* parseUrl(`${profile.baseUrl}${path}`)
               for (const [key, value] of Object.entries({ ...query, ...profile.query })) {
                 if (value !== undefined) url.searchParams.set(key, value)
               }
-              const answer = yield* call(url, `${method} ${path}`, 0, body === undefined ? undefined : { method, body })
+              const answer = yield* call(url, `${method} ${path}`, 0, { method, ...(body === undefined ? {} : { body }), ...(headers === undefined ? {} : { headers }) })
               return yield* decodeJson(new TextDecoder().decode(answer.body)).pipe(
                 Effect.mapError(() => new ProviderRejected({ provider, reason: "invalid", message: `${method} ${path}: the body is not JSON` }))
               )
             })
-          const json = (path: string, query: Readonly<Record<string, string | undefined>> = {}) => exchange("GET", path, query)
-          const sendJson = (method: "POST" | "PUT" | "DELETE", path: string, body: unknown) =>
-            exchange(method, path, {}, JSON.stringify(body) ?? "null")
+          const json = (path: string, query: Readonly<Record<string, string | undefined>> = {}, headers?: CallHeaders) =>
+            exchange("GET", path, query, undefined, headers)
+          const sendJson = (method: "POST" | "PUT" | "DELETE", path: string, body: unknown, headers?: CallHeaders) =>
+            exchange(method, path, {}, JSON.stringify(body) ?? "null", headers)
 
           const bytes = (raw: string, maxBytes: number) =>
             Effect.gen(function* () {
@@ -178,7 +236,14 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               return { bytes: answer.body, contentType: Option.getOrElse(Option.fromNullable(header(answer, "content-type")), () => "application/octet-stream") }
             })
 
-          return { name: provider, json, send: sendJson, bytes, circuit: breaker.snapshot } satisfies ProviderEndpoint
+          const post = (raw: string, body: string, headers: Readonly<Record<string, string>>) =>
+            Effect.flatMap(parseUrl(raw), (url) => Effect.asVoid(call(url, `POST ${url.host}`, 0, { method: "POST", body, headers })))
+
+          const stats = Effect.zipWith(Ref.get(perMinute), Ref.get(remaining), (minutes, rateLimitRemaining): EndpointStats => ({
+            requestsLastHour: recent(minutes, Date.now()).reduce((sum, [, calls]) => sum + calls, 0),
+            rateLimitRemaining
+          }))
+          return { name: provider, json, send: sendJson, post, bytes, circuit: breaker.snapshot, stats } satisfies ProviderEndpoint
         })
 
       return { endpoint }

@@ -1,13 +1,14 @@
 /**
  * The TMDb provider: API v3 paths and parameters, decoded with TmdbSchemas and mapped by TmdbMap.
  * Answers are cached (L1, and L2 for the expensive detail calls with appended sub-resources); a
- * refresh (`fresh`) asks TMDb again. Without TMDB_API_KEY every call is ProviderRejected("not_configured").
+ * refresh (`fresh`) asks TMDb again. Its key is read at call time (an admin's setting, else TMDB_API_KEY);
+ * without one every call is ProviderRejected("not_configured").
  */
 import { ProviderRejected } from "@mediaserver/domain"
-import { Effect, Option, Redacted, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { CacheAside } from "../../cache/index.js"
 import { AppConfig } from "../../config/AppConfig.js"
-import type { Lookup, MetadataProvider, SearchQuery } from "../provider/Provider.js"
+import { type Lookup, type MetadataProvider, type ProviderAccess, requireKey, type SearchQuery } from "../provider/Provider.js"
 import { ProviderHttp } from "../provider/ProviderHttp.js"
 import * as Mapping from "./TmdbMap.js"
 import * as T from "./TmdbSchemas.js"
@@ -16,26 +17,23 @@ const MOVIE_APPEND = "credits,images,external_ids,release_dates"
 const TV_APPEND = "credits,images,external_ids,content_ratings"
 
 /** A v4 read access token is a JWT (sent as a bearer token); a v3 key is a query parameter. */
-const credentials = (key: string) =>
-  key.includes(".") ? { headers: { authorization: `Bearer ${key}` } } : { query: { api_key: key } }
+const credentials = (key: string): { readonly headers: Readonly<Record<string, string>>; readonly query: Readonly<Record<string, string>> } =>
+  key.includes(".") ? { headers: { authorization: `Bearer ${key}` }, query: {} } : { headers: {}, query: { api_key: key } }
 
 /** Images in the asked language, English and without text (TMDb's `null`). */
 const imageLanguages = (language: string) => [...new Set([language.slice(0, 2), "en", "null"])].join(",")
 
-export const makeTmdb = Effect.gen(function* () {
+export const makeTmdb = (access: ProviderAccess) => Effect.gen(function* () {
   const config = yield* AppConfig
   const http = yield* ProviderHttp
-  const key = Option.map(config.tmdbApiKey, Redacted.value)
   const endpoint = yield* http.endpoint({
     name: Mapping.PROVIDER,
     baseUrl: config.tmdbBaseUrl.replace(/\/+$/, ""),
     timeout: config.tmdbTimeout,
-    ratePerSecond: config.tmdbRateLimit,
-    ...Option.match(key, { onNone: () => ({}), onSome: credentials })
+    ratePerSecond: config.tmdbRateLimit
   })
   const cheap = yield* CacheAside.make({ namespace: "metadata-tmdb", schema: Schema.Unknown, ttl: { l1: "10 minutes", l2: "10 minutes" } })
   const expensive = yield* CacheAside.make({ namespace: "metadata-tmdb-details", schema: Schema.Unknown, ttl: { l1: "10 minutes", l2: "24 hours" } })
-  const usable = config.tmdbEnabled && Option.isSome(key)
 
   const get = <A, I>(
     schema: Schema.Schema<A, I>,
@@ -45,15 +43,9 @@ export const makeTmdb = Effect.gen(function* () {
     cache = cheap
   ) =>
     Effect.gen(function* () {
-      if (!usable) {
-        return yield* new ProviderRejected({
-          provider: Mapping.PROVIDER,
-          reason: "not_configured",
-          message: config.tmdbEnabled ? "TMDb has no API key (TMDB_API_KEY)" : "TMDb is disabled (TMDB_ENABLED)"
-        })
-      }
+      const auth = credentials(yield* requireKey(Mapping.PROVIDER, access))
       const key = `${path}?${Object.entries(query).filter(([, v]) => v !== undefined).sort().map(([k, v]) => `${k}=${v}`).join("&")}`
-      const call = endpoint.json(path, query)
+      const call = access.refused(endpoint.json(path, { ...query, ...auth.query }, auth.headers))
       // A refresh asks TMDb again and leaves its answer for the lookups that follow.
       if (lookup.fresh === true) yield* cache.invalidate(key)
       const body = yield* cache.get(key, call)
@@ -97,9 +89,10 @@ export const makeTmdb = Effect.gen(function* () {
 
   const provider: MetadataProvider = {
     name: Mapping.PROVIDER,
-    enabled: config.tmdbEnabled,
-    configured: Option.isSome(key),
     circuit: endpoint.circuit,
+    stats: endpoint.stats,
+    translates: true,
+    resolveId: (ids) => Effect.succeed(Option.fromNullable(ids.tmdb)),
     searchMovie: search("movie"),
     searchTv: search("tv"),
     searchPerson: search("person"),

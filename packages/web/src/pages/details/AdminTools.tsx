@@ -1,15 +1,22 @@
 /**
- * For admins and the library's managers: refresh the metadata, or fix a wrong match by searching the
- * provider and choosing the right title. The server decides who may (403 shows as a message).
+ * For admins and the library's managers: refresh the metadata, fix a wrong match by searching the
+ * provider and choosing the right title, or edit the details by hand (locking what is edited). The server decides who may (403 shows as a message).
  */
 import type { MovieId, SearchResult, SeriesId } from "@mediaserver/domain"
 import { useState } from "preact/hooks"
 import { call } from "../../api.js"
 import { ErrorLine, Field } from "../../ui/Form.js"
+import { EditMetadata, type Shown } from "./EditMetadata.js"
 
 type Target = { readonly kind: "movie"; readonly id: MovieId } | { readonly kind: "series"; readonly id: SeriesId }
 
-export const AdminTools = (props: { readonly target: Target; readonly title: string; readonly year: number | null }) => {
+export const AdminTools = (props: {
+  readonly target: Target
+  readonly title: string
+  readonly year: number | null
+  readonly shown: Shown
+  readonly changed: () => void
+}) => {
   const [message, setMessage] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [query, setQuery] = useState(props.title)
@@ -58,6 +65,10 @@ export const AdminTools = (props: { readonly target: Target; readonly title: str
       )}
       {message === null ? null : <p role="status">{message}</p>}
       <ErrorLine message={error} />
+      <details class="edit">
+        <summary>Edit details</summary>
+        <EditMetadata target={t} shown={props.shown} saved={props.changed} />
+      </details>
     </details>
   )
 }

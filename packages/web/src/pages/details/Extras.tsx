@@ -58,7 +58,7 @@ export const Crew = (props: { readonly crew: ReadonlyArray<CrewMember> }) => {
   if (shown.length === 0) return null
   return (
     <section aria-label="Crew"><h2>Crew</h2>
-      <ul class="cast">{shown.map((c) => <li>{c.name} ({c.job})</li>)}</ul>
+      <ul class="cast">{shown.map((c) => <li><a href={`/person/${c.personId}`}>{c.name}</a> ({c.job})</li>)}</ul>
     </section>
   )
 }

@@ -5,7 +5,7 @@
 import { Duration, Effect, type Scope } from "effect"
 import { SMTPServer } from "smtp-server"
 import type { AddressInfo } from "node:net"
-import { eventually } from "@mediaserver/testkit/Poll"
+import { eventually } from "./Poll.js"
 
 export interface ReceivedMail {
   readonly from: string
