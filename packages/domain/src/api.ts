@@ -64,7 +64,9 @@ export class MediaApi extends HttpApi.make("media")
     OpenApi.annotations({
       title: "Media server API",
       version: "1",
-      description: "REST gateway of the media server. Errors are JSON bodies { code, message, details? }."
+      description: "REST gateway of the media server. Errors are JSON bodies { code, message, details? }.",
+      // The document is served by the server it describes: paths are relative to wherever it was fetched.
+      servers: [{ url: "/", description: "This server" }]
     })
   ) {}
 

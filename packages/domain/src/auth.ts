@@ -21,8 +21,8 @@ import {
   Unavailable,
   Unprocessable
 } from "./errors.js"
-import { ApiKeyId, ApiKeyScope, Authentication, RpcAuthentication, SessionId } from "./identity.js"
-import { Email, PageParams, User, Username, UsersPage } from "./users.js"
+import { ApiKeyId, ApiKeyScope, Authentication, RpcAuthentication, SessionId, UserId } from "./identity.js"
+import { Email, User, Username, UsersListParams, UsersPage } from "./users.js"
 
 const Secret = Schema.Redacted(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024)))
 
@@ -268,8 +268,14 @@ export class IdentityRpcs extends RpcGroup.make(
   Rpc.make("AuthResetPassword", { payload: ResetPasswordRequest, error: Schema.Union(Unprocessable, TooManyRequests, Unavailable) }),
   Rpc.make("UsersMe", { success: User, error: Schema.Union(Forbidden, NotFound, Unavailable) }).middleware(RpcAuthentication),
   Rpc.make("UsersList", {
-    payload: PageParams.pipe(Schema.typeSchema),
+    payload: UsersListParams.pipe(Schema.typeSchema),
     success: UsersPage,
     error: Schema.Union(Forbidden, Unavailable)
+  }).middleware(RpcAuthentication),
+  /** Admins: disable (sessions end, keys refused, no sign-in) or enable an account; not one's own. */
+  Rpc.make("UsersSetDisabled", {
+    payload: Schema.Struct({ userId: UserId, disabled: Schema.Boolean }),
+    success: User,
+    error: Schema.Union(Forbidden, NotFound, Conflict, Unavailable)
   }).middleware(RpcAuthentication)
 ) {}

@@ -1,6 +1,7 @@
 /**
  * Job visibility for admins (REST and RPC): list runs by kind, queue and state (newest first), get one,
- * retry a failed or discarded one (as a new run), cancel a queued or running one.
+ * retry a failed or discarded one (as a new run), cancel a queued or running one; the schedules with
+ * their next run, and running a scheduled job now.
  */
 import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Rpc, RpcGroup } from "@effect/rpc"
@@ -36,8 +37,29 @@ export class JobRunsPage extends Schema.Class<JobRunsPage>("JobRunsPage")({
 
 export const JobRunId = Schema.Struct({ runId: Schema.UUID })
 
+/** A periodic job (the schedule table with the node's JOB_SCHEDULE_OVERRIDES). */
+export class JobScheduleInfo extends Schema.Class<JobScheduleInfo>("JobScheduleInfo")({
+  name: Schema.String,
+  /** The job kind each run enqueues. */
+  kind: Schema.String,
+  /** Cron expression, UTC. */
+  cron: Schema.String,
+  runOnStart: Schema.Boolean,
+  /** When the next tick is due. */
+  nextRunAt: Schema.DateTimeUtc
+}) {}
+
+export const ScheduleName = Schema.Struct({ name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100)) })
+
 export class AdminJobsApi extends HttpApiGroup.make("adminJobs")
   .add(HttpApiEndpoint.get("list", "/admin/jobs").setUrlParams(JobRunsUrlParams).addSuccess(JobRunsPage))
+  .add(HttpApiEndpoint.get("schedules", "/admin/jobs/schedules").addSuccess(Schema.Array(JobScheduleInfo)))
+  .add(
+    HttpApiEndpoint.post("runSchedule", "/admin/jobs/schedules/:name")
+      .setPath(ScheduleName)
+      .addSuccess(JobRun, { status: 201 })
+      .addError(HttpNotFound)
+  )
   .add(HttpApiEndpoint.get("get", "/admin/jobs/:runId").setPath(JobRunId).addSuccess(JobRun).addError(HttpNotFound))
   .add(
     HttpApiEndpoint.post("retry", "/admin/jobs/:runId/retry")
@@ -65,6 +87,8 @@ export class AdminJobsRpcs extends RpcGroup.make(
     success: JobRun,
     error: Schema.Union(Forbidden, NotFound, Conflict, Unavailable)
   }),
+  Rpc.make("JobsSchedules", { success: Schema.Array(JobScheduleInfo), error: Schema.Union(Forbidden, Unavailable) }),
+  Rpc.make("JobsRunSchedule", { payload: ScheduleName, success: JobRun, error: Schema.Union(Forbidden, NotFound, Unavailable) }),
   Rpc.make("JobsCancel", {
     payload: JobRunId,
     success: JobRun,

@@ -54,6 +54,11 @@ export class MfaProof extends Schema.Class<MfaProof>("MfaProof")({
   password: Schema.optional(Schema.Redacted(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024))))
 }) {}
 
+/** The password, to remove every second factor at once (a lost authenticator needs no code). */
+export class MfaPassword extends Schema.Class<MfaPassword>("MfaPassword")({
+  password: Schema.Redacted(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024)))
+}) {}
+
 export class BackupCodes extends Schema.Class<BackupCodes>("BackupCodes")({
   /** Shown once: only their hashes are stored. Each works once. */
   codes: Schema.Array(Schema.String)
@@ -153,6 +158,7 @@ export class MfaApi extends HttpApiGroup.make("mfa")
   .add(HttpApiEndpoint.post("backupRegenerate", "/mfa/backup-codes/regenerate").addSuccess(BackupCodes))
   .add(HttpApiEndpoint.post("enable", "/mfa/enable").addSuccess(MfaStatus))
   .add(HttpApiEndpoint.post("disable", "/mfa/disable").setPayload(MfaProof).addSuccess(MfaStatus))
+  .add(HttpApiEndpoint.post("removeAll", "/mfa/remove-all").setPayload(MfaPassword).addSuccess(MfaStatus))
   .add(HttpApiEndpoint.post("webauthnRegisterBegin", "/mfa/webauthn/register/begin").addSuccess(WebAuthnOptions))
   .add(
     HttpApiEndpoint.post("webauthnRegisterFinish", "/mfa/webauthn/register/finish")
@@ -204,6 +210,7 @@ export class MfaRpcs extends RpcGroup.make(
   Rpc.make("MfaBackupRegenerate", { success: BackupCodes, error: MfaErrors }),
   Rpc.make("MfaEnable", { success: MfaStatus, error: MfaErrors }),
   Rpc.make("MfaDisable", { payload: MfaProof, success: MfaStatus, error: MfaErrors }),
+  Rpc.make("MfaRemoveAll", { payload: MfaPassword, success: MfaStatus, error: MfaErrors }),
   Rpc.make("MfaWebAuthnRegisterBegin", { success: WebAuthnOptions, error: MfaErrors }),
   Rpc.make("MfaWebAuthnRegisterFinish", { payload: WebAuthnRegisterFinish, success: WebAuthnCredentialInfo, error: MfaErrors }),
   Rpc.make("MfaWebAuthnCredentials", { success: Schema.Array(WebAuthnCredentialInfo), error: MfaErrors }),

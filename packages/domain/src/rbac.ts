@@ -82,7 +82,15 @@ export class RbacApi extends HttpApiGroup.make("rbac")
   .add(HttpApiEndpoint.get("listRoles", "/rbac/roles").addSuccess(Schema.Array(RoleInfo)))
   .add(HttpApiEndpoint.post("createRole", "/rbac/roles").setPayload(CreateRoleRequest).addSuccess(RoleInfo, { status: 201 }))
   .add(HttpApiEndpoint.get("getRole", "/rbac/roles/:roleName").setPath(roleNamePath).addSuccess(RoleInfo))
-  .add(HttpApiEndpoint.del("deleteRole", "/rbac/roles/:roleName").setPath(roleNamePath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.del("deleteRole", "/rbac/roles/:roleName")
+      .setPath(roleNamePath)
+      .setUrlParams(Schema.Struct({
+        /** "true": also take the role from the users who hold it (else 409 while any does). */
+        unassign: Schema.optional(Schema.BooleanFromString)
+      }))
+      .addSuccess(HttpApiSchema.NoContent)
+  )
   .add(
     HttpApiEndpoint.put("setPermissions", "/rbac/roles/:roleName/permissions")
       .setPath(roleNamePath)
@@ -117,7 +125,10 @@ export class RbacRpcs extends RpcGroup.make(
   Rpc.make("RbacListRoles", { success: Schema.Array(RoleInfo), error: RbacErrors }),
   Rpc.make("RbacCreateRole", { payload: CreateRoleRequest, success: RoleInfo, error: RbacErrors }),
   Rpc.make("RbacGetRole", { payload: roleNamePath, success: RoleInfo, error: RbacErrors }),
-  Rpc.make("RbacDeleteRole", { payload: roleNamePath, error: RbacErrors }),
+  Rpc.make("RbacDeleteRole", {
+    payload: Schema.Struct({ roleName: Schema.String, unassign: Schema.optional(Schema.Boolean) }),
+    error: RbacErrors
+  }),
   Rpc.make("RbacSetPermissions", {
     payload: Schema.Struct({ roleName: Schema.String, permissions: Schema.Array(Permission) }),
     success: RoleInfo,

@@ -39,6 +39,8 @@ export class User extends Schema.Class<User>("User")({
   emailVerified: Schema.Boolean,
   /** Where the avatar is served (changes with each upload); null: none. */
   avatarUrl: Schema.NullOr(Schema.String),
+  /** Disabled by an admin: cannot sign in, and its sessions and API keys are refused. */
+  disabled: Schema.Boolean,
   createdAt: Schema.DateTimeUtc
 }) {}
 
@@ -54,7 +56,18 @@ export class UsersPage extends Schema.Class<UsersPage>("UsersPage")({
 
 export const PageParams = Schema.Struct(pageUrlFields)
 
-const userIdPath = Schema.Struct({ userId: UserId })
+/** The admin's user list: a page, filtered by a search of name or email and by role. */
+export const UsersListParams = Schema.Struct({
+  ...pageUrlFields,
+  /** Part of the username, email or display name (any case). */
+  search: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100))),
+  /** Only users with this role (built-in or custom). */
+  role: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)))
+})
+
+export const userIdParams = Schema.Struct({ userId: UserId })
+
+const userIdPath = userIdParams
 
 /** A user's preferences: every user setting (see settings.ts) by key, defaults included. */
 export const Preferences = Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -99,7 +112,21 @@ export class UsersApi extends HttpApiGroup.make("users")
   .addError(HttpUnavailable) {}
 
 export class AdminUsersApi extends HttpApiGroup.make("adminUsers")
-  .add(HttpApiEndpoint.get("list", "/admin/users").setUrlParams(PageParams).addSuccess(UsersPage))
+  .add(HttpApiEndpoint.get("list", "/admin/users").setUrlParams(UsersListParams).addSuccess(UsersPage))
+  .add(
+    HttpApiEndpoint.post("disable", "/admin/users/:userId/disable")
+      .setPath(userIdPath)
+      .addSuccess(User)
+      .addError(HttpNotFound)
+      .addError(HttpConflict)
+  )
+  .add(
+    HttpApiEndpoint.post("enable", "/admin/users/:userId/enable")
+      .setPath(userIdPath)
+      .addSuccess(User)
+      .addError(HttpNotFound)
+      .addError(HttpConflict)
+  )
   .add(
     HttpApiEndpoint.del("delete", "/admin/users/:userId")
       .setPath(userIdPath)

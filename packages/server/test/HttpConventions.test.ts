@@ -36,6 +36,10 @@ describe("HTTP conventions", () => {
       expect(page.headers.get("content-security-policy")).toContain("script-src 'self'")
       expect((yield* raw(`${url}/api/docs`)).headers.get("content-security-policy")).toContain("frame-ancestors 'none'")
 
+      // The API description names its server (relative: the one it was fetched from).
+      const openapi = yield* request(url, "GET", "/api/openapi.json")
+      expect(openapi.body).toMatchObject({ servers: [{ url: "/" }] })
+
       // Per-user answers are not stored by caches.
       const info = yield* raw(`${url}/api/v1/system/info`)
       expect(info.headers.get("cache-control")).toBe("private, no-store")

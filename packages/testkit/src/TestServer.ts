@@ -26,7 +26,11 @@ export const testNode = <A, E, R>(env: Record<string, string>, background: Layer
       Layer.setConfigProvider(
         ConfigProvider.fromMap(new Map(Object.entries({
           // PATH as a spawned node has it (NodeProcess): ffmpeg and ffprobe are looked for there.
-          HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "Warning", SECRETS_KEY: "test secrets key", PATH: process.env.PATH ?? "", ...env
+          HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "Warning", SECRETS_KEY: "test secrets key", PATH: process.env.PATH ?? "",
+          // Tests and benchmarks drive one address (127.0.0.1) far past any real client: the general
+          // per-client limit is off unless a test sets it (the test of that limit does).
+          HTTP_RATE_LIMIT: "0",
+          ...env
         })))
       )
     )

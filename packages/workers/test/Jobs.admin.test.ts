@@ -48,6 +48,30 @@ layer(jobsNode("jobs_admin"), { excludeTestServices: true })("job visibility (ad
       expect((yield* request(url, "GET", "/api/v1/admin/jobs/nope", { auth: admin })).status).toBe(400)
     }))
 
+  it.effect("schedules with their next run; an admin runs one now (each request a new run)", () =>
+    Effect.gen(function* () {
+      const { admin, url, user } = yield* accounts
+      expect((yield* request(url, "GET", "/api/v1/admin/jobs/schedules", { auth: user })).status).toBe(403)
+      expect((yield* request(url, "POST", "/api/v1/admin/jobs/schedules/jobs.retention", { auth: user })).status).toBe(403)
+      const listed = yield* request(url, "GET", "/api/v1/admin/jobs/schedules", { auth: admin })
+      const schedules = yield* read(Schema.Array(Schema.Struct({ name: Schema.String, kind: Schema.String, cron: Schema.String, nextRunAt: Schema.String })))(listed)
+      const retention = schedules.find((s) => s.name === "jobs.retention")
+      expect(retention).toMatchObject({ kind: "jobs.retention", cron: "30 * * * *" })
+      // Hourly at :30: due within the next hour.
+      const due = Date.parse(retention?.nextRunAt ?? "") - Date.now()
+      expect(due).toBeGreaterThan(0)
+      expect(due).toBeLessThanOrEqual(3_600_000)
+      expect(new Date(retention?.nextRunAt ?? "").getUTCMinutes()).toBe(30)
+
+      const first = yield* readRun(yield* request(url, "POST", "/api/v1/admin/jobs/schedules/jobs.retention", { auth: admin }))
+      const second = yield* readRun(yield* request(url, "POST", "/api/v1/admin/jobs/schedules/jobs.retention", { auth: admin }))
+      expect(first.kind).toBe("jobs.retention")
+      expect(second.id).not.toBe(first.id)
+      const done = yield* awaitRun(first.id)
+      expect(done.state).toBe("completed")
+      expect((yield* request(url, "POST", "/api/v1/admin/jobs/schedules/nosuch", { auth: admin })).status).toBe(404)
+    }))
+
   it.effect("lists runs by kind, queue and state, newest first, paginated, with attempts and last error", () =>
     Effect.gen(function* () {
       const { admin, url } = yield* accounts

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Cron, Effect, Either } from "effect"
-import { OVERRIDES_KEY, resolveSchedules, scheduleConfig } from "../src/schedules/ScheduleConfig.js"
-import { JobScheduleTable } from "../src/schedules/ScheduleTable.js"
+import { JobScheduleTable, OVERRIDES_KEY, resolveSchedules, scheduleConfig } from "@mediaserver/server/jobs"
 
 const read = (overrides?: string) =>
   Effect.withConfigProvider(

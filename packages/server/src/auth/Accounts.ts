@@ -67,7 +67,7 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
       client: ClientInfo
     ) => Effect.Effect<LoginResult, Unauthorized | Forbidden | TooManyRequests | DatabaseError>
     /** A new session for a user whose sign-in is complete (password + second factor, or single sign-on). */
-    readonly startSession: (user: UserRow, device: string | null, client: ClientInfo) => Effect.Effect<AuthTokens, DatabaseError>
+    readonly startSession: (user: UserRow, device: string | null, client: ClientInfo) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
     readonly refresh: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<AuthTokens, Unauthorized | DatabaseError>
     readonly changePassword: (
       caller: Principal,
@@ -118,6 +118,10 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
 
       const startSession = (user: UserRow, device: string | null, client: ClientInfo) =>
         Effect.gen(function* () {
+          // Every way in (password, second factor, single sign-on) ends here.
+          if (user.disabled_at !== null) {
+            return yield* new Unauthorized({ message: "This account is disabled", details: { reason: "account_disabled" } })
+          }
           const now = Date.now()
           const access = newAccessToken()
           const refresh = newRefreshToken()
@@ -192,6 +196,10 @@ export class Accounts extends Context.Tag("@mediaserver/auth/Accounts")<
               return yield* BAD_LOGIN
             }
             const user = found.value
+            if (user.disabled_at !== null) {
+              yield* failed("account_disabled")
+              return yield* new Forbidden({ message: "This account is disabled", details: { reason: "account_disabled" } })
+            }
             // Admins are exempt: an admin who turned the rule on must not lock themselves out.
             if (user.role !== "admin" && user.email_verified_at === null && (yield* serverFlag("security.requireEmailVerification"))) {
               yield* failed("email_not_verified")

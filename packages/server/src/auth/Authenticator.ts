@@ -56,6 +56,7 @@ const unauthorized = (message: string) => new Unauthorized({ message })
 const MISSING = unauthorized("Missing credentials: send Authorization: Bearer <token> or X-Api-Key: <key>")
 const INVALID_TOKEN = unauthorized("Invalid or expired access token")
 const INVALID_KEY = unauthorized("Invalid, revoked or expired API key")
+const DISABLED = new Unauthorized({ message: "This account is disabled", details: { reason: "account_disabled" } })
 
 
 export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator")<
@@ -107,7 +108,7 @@ export class Authenticator extends Context.Tag("@mediaserver/auth/Authenticator"
           Effect.mapError(unavailable),
           Effect.flatMap(Option.match({
             onNone: () => Effect.fail(unauthorized("The account no longer exists")),
-            onSome: (grants) =>
+            onSome: (grants) => grants.disabled ? Effect.fail(DISABLED) :
               Effect.succeed(new Principal({ ...holder, via, role: grants.role, permissions: grants.permissions }, true))
           }))
         )

@@ -9,6 +9,7 @@
 import { Clock, Duration, Effect, Option, Schema } from "effect"
 import type { Redis } from "ioredis"
 import { LRUCache } from "lru-cache"
+import { redisTry } from "../redis/Redis.js"
 
 export interface AccountKeys {
   readonly fail: string
@@ -73,7 +74,7 @@ const decodeFail = Schema.decodeUnknown(Schema.Number)
 
 export const redisLimitStore = (client: Redis): LimitStore => ({
   admit: (ip, lock, windowMs) =>
-    Effect.tryPromise(() => client.eval(ADMIT, 2, ip ?? "-", lock, windowMs, ip === null ? "0" : "1")).pipe(
+    redisTry("EVAL (limit admit)", () => client.eval(ADMIT, 2, ip ?? "-", lock, windowMs, ip === null ? "0" : "1")).pipe(
       Effect.flatMap(decodeAdmit),
       Effect.map(([ipCount, ipTtl, lockTtl]) => ({
         ipCount,
@@ -82,10 +83,10 @@ export const redisLimitStore = (client: Redis): LimitStore => ({
       }))
     ),
   fail: (keys, p) =>
-    Effect.tryPromise(() =>
+    redisTry("EVAL (limit failure)", () =>
       client.eval(FAIL, 3, keys.fail, keys.level, keys.lock, p.windowMs, p.maxFailures, p.baseMs, p.maxMs, p.levelTtlMs)
     ).pipe(Effect.flatMap(decodeFail)),
-  reset: (keys) => Effect.asVoid(Effect.tryPromise(() => client.del(keys.fail, keys.level)))
+  reset: (keys) => Effect.asVoid(redisTry("DEL", () => client.del(keys.fail, keys.level)))
 })
 
 // ---------------------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ export const limitRunner = (maxEntries: number, redis: Option.Option<Redis>) => 
       ? Effect.orDie(op(memory))
       : op(store).pipe(
         Effect.timeoutFail({ duration: REDIS_TIMEOUT, onTimeout: () => "timeout" }),
-        Effect.tapError(() => Effect.logDebug("request limits: Redis unavailable, using local counters")),
+        Effect.tapError((e) => Effect.logDebug(`request limits: using local counters (${e === "timeout" ? "Redis timed out" : e instanceof Error ? e.message : String(e)})`)),
         Effect.orElse(() => Effect.orDie(op(memory)))
       )
 }

@@ -29,8 +29,8 @@ export const makeIdentityOperations = Effect.gen(function* () {
   const email = yield* EmailFlows
   const limits = yield* RequestLimits
   // Counted before anything happens: a refused request sends no mail and spends no token.
-  const limited = (action: LimitedAction, address?: string) =>
-    Effect.flatMap(RequestClient, (from) => limits.hit(action, from.ip, address))
+  const limited = (action: LimitedAction, mailTo?: string) =>
+    Effect.flatMap(RequestClient, (from) => limits.hit(action, from.ip, mailTo === undefined ? undefined : { mailTo }))
   return IdentityRpcs.of({
     AuthVerifyEmail: ({ token }) => Effect.zipRight(limited("verifyEmail"), orUnavailable(email.verifyEmail(token))),
     AuthResendVerification: (request) =>
@@ -43,7 +43,16 @@ export const makeIdentityOperations = Effect.gen(function* () {
       refreshToken === undefined ? Effect.fail(MISSING_REFRESH) : orUnavailable(accounts.refresh(refreshToken)),
     AuthRegister: (request) => orUnavailable(accounts.register(request)),
     UsersMe: () => asCaller(canRead)((me) => users.get(me.userId)),
-    UsersList: (page) => withPolicy(requireAdmin)(users.list(page))
+    UsersList: (query) => withPolicy(requireAdmin)(users.list(query)),
+    // Like delete: an admin does not lock themselves out by accident.
+    UsersSetDisabled: ({ disabled, userId }) =>
+      asCaller(requireAdmin)((me) =>
+        Effect.gen(function* () {
+          if (me.userId === userId && disabled) {
+            return yield* new Conflict({ message: "You cannot disable your own account", details: { field: "userId" } })
+          }
+          return yield* orUnavailable(users.setDisabled(userId, disabled))
+        }))
   })
 })
 

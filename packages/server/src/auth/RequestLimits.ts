@@ -1,9 +1,11 @@
 /**
  * Limits on the account operations around the login (AUTH_STRICT_* / AUTH_MAIL_INTERVAL): mails
- * (forgot-password, resend verification) and token checks (verify, reset), per client address, and for
- * mails per address too, so nobody floods an inbox through us. Counters are shared like the login
- * limiter's (Redis, or this node's when Redis fails). Addresses count by digest, whether or not an
- * account has them: a 429 says nothing about who exists.
+ * (forgot-password, resend verification), token checks (verify, reset) and the second step of a login
+ * (codes, WebAuthn ceremonies), per client address; mails per address too, so nobody floods an inbox
+ * through us, and second-factor steps per account, so a spread-out attack is bounded as well. Plus the
+ * general per-client limit on every request (HTTP_RATE_LIMIT per HTTP_RATE_WINDOW, generous).
+ * Counters are shared like the login limiter's (Redis, or this node's when Redis fails). Addresses
+ * count by digest, whether or not an account has them: a 429 says nothing about who exists.
  */
 import { TooManyRequests } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer } from "effect"
@@ -12,13 +14,18 @@ import { RedisConnection } from "../redis/Redis.js"
 import { limitRunner } from "./LimitStore.js"
 import { digest } from "./Tokens.js"
 
-export type LimitedAction = "forgotPassword" | "resendVerification" | "verifyEmail" | "resetPassword"
+export type LimitedAction = "forgotPassword" | "resendVerification" | "verifyEmail" | "resetPassword" | "secondFactor" | "webauthn"
+
+/** Whom else a request is counted against: the mail address it sends to, or the account it tries. */
+export type LimitSubject = { readonly mailTo: string } | { readonly account: string }
 
 export class RequestLimits extends Context.Tag("@mediaserver/auth/RequestLimits")<
   RequestLimits,
   {
-    /** Counts one `action` from `ip` (and for the mail `address`, when it sends one); TooManyRequests past a limit. */
-    readonly hit: (action: LimitedAction, ip: string | null, address?: string) => Effect.Effect<void, TooManyRequests>
+    /** Counts one `action` from `ip` (and against its `subject`, when given); TooManyRequests past a limit. */
+    readonly hit: (action: LimitedAction, ip: string | null, subject?: LimitSubject) => Effect.Effect<void, TooManyRequests>
+    /** Counts any request from `ip` (the general limit; off when HTTP_RATE_LIMIT is 0). */
+    readonly request: (ip: string | null) => Effect.Effect<void, TooManyRequests>
   }
 >() {
   static readonly layer = Layer.effect(
@@ -33,18 +40,28 @@ export class RequestLimits extends Context.Tag("@mediaserver/auth/RequestLimits"
       const count = (key: string, windowMs: number) => run((s) => s.admit(key, NO_LOCK, windowMs))
       const tooMany = (ms: number, what: string) =>
         new TooManyRequests({ message: `Too many ${what}; try again later`, retryAfterMs: Math.max(1, Math.ceil(ms)) })
+      const generalWindow = Duration.toMillis(config.httpRateWindow)
       return {
-        hit: (action, ip, address) =>
+        hit: (action, ip, subject) =>
           Effect.gen(function* () {
             if (ip !== null) {
               const seen = yield* count(`${prefix}${action}:ip:${digest(ip)}`, ipWindow)
               if (seen.ipCount > config.authStrictMax) return yield* tooMany(seen.ipRemainingMs, "requests from this address")
             }
-            if (address !== undefined) {
-              const seen = yield* count(`${prefix}mail:${action}:${digest(address.trim().toLowerCase())}`, mailWindow)
+            if (subject !== undefined && "mailTo" in subject) {
+              const seen = yield* count(`${prefix}mail:${action}:${digest(subject.mailTo.trim().toLowerCase())}`, mailWindow)
               if (seen.ipCount > 1) return yield* tooMany(seen.ipRemainingMs, "mails to this address")
             }
-          })
+            if (subject !== undefined && "account" in subject) {
+              const seen = yield* count(`${prefix}${action}:account:${digest(subject.account)}`, ipWindow)
+              if (seen.ipCount > config.authStrictMax) return yield* tooMany(seen.ipRemainingMs, "attempts for this account")
+            }
+          }),
+        request: (ip) =>
+          ip === null || config.httpRateLimit === 0
+            ? Effect.void
+            : Effect.flatMap(count(`${prefix}any:ip:${digest(ip)}`, generalWindow), (seen) =>
+              seen.ipCount > config.httpRateLimit ? tooMany(seen.ipRemainingMs, "requests from this address") : Effect.void)
       }
     })
   )

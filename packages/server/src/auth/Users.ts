@@ -1,4 +1,4 @@
-/** Users: the caller's profile, user by id, and the admin's list and delete. */
+/** Users: the caller's profile, user by id, and the admin's list (search, role), disable/enable and delete. */
 import {
   type Conflict,
   type DatabaseError,
@@ -10,10 +10,11 @@ import {
   UsersPage
 } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option } from "effect"
+import { Enforcer } from "../rbac/Enforcer.js"
 import { Authenticator } from "./Authenticator.js"
 import { EmailFlows } from "./EmailFlows.js"
 import { UserCache } from "../access/UserCache.js"
-import { toUser, type UserRow, UsersRepo } from "./UsersRepo.js"
+import { toUser, type UserListQuery, type UserRow, UsersRepo } from "./UsersRepo.js"
 
 const DEFAULT_PAGE_SIZE = 50
 
@@ -22,7 +23,12 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
   {
     readonly get: (id: UserId) => Effect.Effect<User, NotFound | DatabaseError>
     readonly updateMe: (caller: Principal, request: UpdateMeRequest) => Effect.Effect<User, NotFound | Conflict | DatabaseError>
-    readonly list: (page: { readonly page?: number | undefined; readonly pageSize?: number | undefined }) => Effect.Effect<UsersPage, DatabaseError>
+    readonly list: (query: Partial<UserListQuery>) => Effect.Effect<UsersPage, DatabaseError>
+    /**
+     * Disabling ends the account's sessions and refuses its API keys, on every node at once (the
+     * authenticator reads the flag from the RBAC grants, whose cache entry is dropped everywhere).
+     */
+    readonly setDisabled: (id: UserId, disabled: boolean) => Effect.Effect<User, NotFound | DatabaseError>
     /** Their sessions and keys go with them, on every node at once. */
     readonly delete: (id: UserId) => Effect.Effect<void, NotFound | Conflict | DatabaseError>
   }
@@ -34,6 +40,7 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
       const authenticator = yield* Authenticator
       const email = yield* EmailFlows
       const cache = yield* UserCache
+      const enforcer = yield* Enforcer
       const found = (id: UserId) =>
         Option.match({
           onNone: () => Effect.fail(new NotFound({ message: `No user ${id}` })),
@@ -58,9 +65,17 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
         list: (params) => {
           const page = params.page ?? 1
           const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE
-          return Effect.map(repo.list(page, pageSize), ({ rows, total }) =>
+          return Effect.map(repo.list({ page, pageSize, search: params.search, role: params.role }), ({ rows, total }) =>
             new UsersPage({ items: rows.map(toUser), page, pageSize, total }))
         },
+        setDisabled: (id, disabled) =>
+          Effect.gen(function* () {
+            const changed = yield* repo.setDisabled(id, disabled)
+            yield* enforcer.forgetUser(id)
+            yield* cache.forget(id)
+            yield* authenticator.forgetSessions(Option.match(changed, { onNone: () => [], onSome: (c) => c.accessHashes }))
+            return yield* found(id)(Option.map(changed, (c) => c.row))
+          }),
         delete: (id) =>
           Effect.gen(function* () {
             const gone = yield* repo.delete(id)

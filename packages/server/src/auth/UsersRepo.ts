@@ -14,6 +14,7 @@ const UserRow = Schema.Struct({
   email_verified_at: Schema.NullOr(Schema.DateFromSelf),
   avatar_type: Schema.NullOr(Schema.String),
   avatar_updated_at: Schema.NullOr(Schema.DateFromSelf),
+  disabled_at: Schema.NullOr(Schema.DateFromSelf),
   created_at: Schema.DateFromSelf
 })
 export type UserRow = typeof UserRow.Type
@@ -29,8 +30,17 @@ export const toUser = (row: UserRow): User =>
     avatarUrl: row.avatar_type === null || row.avatar_updated_at === null
       ? null
       : `/api/v1/users/${row.id}/avatar?v=${row.avatar_updated_at.getTime()}`,
+    disabled: row.disabled_at !== null,
     createdAt: DateTime.unsafeFromDate(row.created_at)
   })
+
+/** The admin's user list: a page, optionally only users whose name or email contains `search`, or who have `role`. */
+export interface UserListQuery {
+  readonly page: number
+  readonly pageSize: number
+  readonly search?: string | undefined
+  readonly role?: string | undefined
+}
 
 const UNIQUE = { users_username_lower: "username", users_email_lower: "email" }
 
@@ -73,7 +83,12 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
       id: UserId,
       changes: { readonly email?: string | undefined; readonly displayName?: string | null | undefined }
     ) => Effect.Effect<Option.Option<UserRow>, DatabaseError | Conflict>
-    readonly list: (page: number, pageSize: number) => Effect.Effect<{ readonly rows: ReadonlyArray<UserRow>; readonly total: number }, DatabaseError>
+    readonly list: (query: UserListQuery) => Effect.Effect<{ readonly rows: ReadonlyArray<UserRow>; readonly total: number }, DatabaseError>
+    /**
+     * Disables (ending every session: their access hashes are returned) or enables the account; None
+     * when there is no such user.
+     */
+    readonly setDisabled: (id: UserId, disabled: boolean) => Effect.Effect<Option.Option<{ readonly row: UserRow; readonly accessHashes: ReadonlyArray<string> }>, DatabaseError>
     /** Deletes the user with their sessions and keys; the last admin stays (Conflict). */
     readonly delete: (id: UserId) => Effect.Effect<DeletedCredentials, DatabaseError | NotFound | Conflict>
   }
@@ -143,16 +158,35 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
             WHERE id = ${id}
             RETURNING *
           `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSqlUnique("users.updateProfile", UNIQUE)),
-        list: (page, pageSize) =>
-          Effect.all({
-            rows: sql`SELECT * FROM users ORDER BY created_at, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.pipe(
+        list: ({ page, pageSize, role, search }) => {
+          // The search is a substring of name, email or display name, any case (LIKE wildcards taken literally).
+          const pattern = search === undefined ? null : `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+          const where = sql`
+            WHERE (${pattern}::text IS NULL
+                OR (lower(username) || ' ' || lower(email) || ' ' || lower(COALESCE(display_name, ''))) LIKE ${pattern})
+              AND (${role ?? null}::text IS NULL
+                OR role = ${role ?? null} OR EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = users.id AND ur.role = ${role ?? null}))
+          `
+          return Effect.all({
+            rows: sql`SELECT * FROM users ${where} ORDER BY created_at, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.pipe(
               Effect.flatMap(decodeUsers)
             ),
-            total: sql`SELECT count(*)::text AS n FROM users`.pipe(
+            total: sql`SELECT count(*)::text AS n FROM users ${where}`.pipe(
               Effect.flatMap(decodeCount),
               Effect.map((rows) => rows[0]?.n ?? 0)
             )
-          }).pipe(wrapSql("users.list")),
+          }).pipe(wrapSql("users.list"))
+        },
+        setDisabled: (id, disabled) =>
+          Effect.gen(function* () {
+            const row = one(yield* sql`
+              UPDATE users SET disabled_at = CASE WHEN ${disabled} THEN COALESCE(disabled_at, now()) END, updated_at = now()
+              WHERE id = ${id} RETURNING *
+            `.pipe(Effect.flatMap(decodeUsers)))
+            if (Option.isNone(row) || !disabled) return Option.map(row, (r) => ({ row: r, accessHashes: [] }))
+            const ended = yield* sql`DELETE FROM sessions WHERE user_id = ${id} RETURNING access_hash AS value`.pipe(Effect.flatMap(decodeHashes))
+            return Option.some({ row: row.value, accessHashes: ended.map((r) => r.value) })
+          }).pipe(sql.withTransaction, wrapSql("users.setDisabled")),
         delete: (id) =>
           Effect.gen(function* () {
             // Lock the admins first: two admins deleting each other must not leave none.

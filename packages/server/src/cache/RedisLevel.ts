@@ -6,6 +6,7 @@
  */
 import { Duration, Effect, Option } from "effect"
 import type { Redis } from "ioredis"
+import { redisErrorText } from "../redis/Redis.js"
 import type { CacheCounters } from "./CacheMetrics.js"
 
 /** What `invalidate(key)` leaves in L2 for a moment, so a lookup that started earlier cannot refill it. */
@@ -60,7 +61,7 @@ export const makeRedisLevel = (
       lastLog = now
       const count = unlogged
       unlogged = 0
-      return Effect.logWarning(`cache: Redis ${op} failed (${count} failures since last report): ${String(cause)}`)
+      return Effect.logWarning(`cache: Redis ${op} failed (${count} failures since last report): ${redisErrorText(cause)}`)
     })
 
   // A plain timer race, not Effect.timeout: this runs on every L2 read and a fiber per call shows.
@@ -89,7 +90,7 @@ export const makeRedisLevel = (
             counters.l2Skipped++
             return Option.none<A>()
           })
-          : Effect.tryPromise(() => withTimeout(f(redis))).pipe(
+          : Effect.tryPromise({ try: () => withTimeout(f(redis)), catch: (cause) => cause }).pipe(
             Effect.map(Option.some),
             Effect.catchAll((cause) => Effect.as(failed(op)(cause), Option.none<A>()))
           )

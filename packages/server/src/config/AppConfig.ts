@@ -29,6 +29,9 @@ const port = (name: string) =>
 const positiveInt = (name: string) =>
   Config.integer(name).pipe(Config.validate({ message: "Expected a positive integer", validation: (n) => n > 0 }))
 
+const nonNegativeInt = (name: string) =>
+  Config.integer(name).pipe(Config.validate({ message: "Expected an integer of 0 or more", validation: (n) => n >= 0 }))
+
 const levels: Record<string, LogLevel.LogLevel> = {
   all: LogLevel.All,
   trace: LogLevel.Trace,
@@ -140,6 +143,12 @@ export const appConfig = Config.all({
   authStrictWindow: Config.duration("AUTH_STRICT_WINDOW").pipe(Config.withDefault(Duration.minutes(15))),
   /** At most one forgot-password mail, and one verification mail, per address in this time. */
   authMailInterval: Config.duration("AUTH_MAIL_INTERVAL").pipe(Config.withDefault(Duration.minutes(5))),
+  /**
+   * The general limit: requests per client address in HTTP_RATE_WINDOW, on every route but the probes
+   * (generous: a browsing client and its player stay far below it). 0: off.
+   */
+  httpRateLimit: nonNegativeInt("HTTP_RATE_LIMIT").pipe(Config.withDefault(3000)),
+  httpRateWindow: Config.duration("HTTP_RATE_WINDOW").pipe(Config.withDefault(Duration.minutes(1))),
   authLimiterMaxEntries: positiveInt("AUTH_LIMITER_MAX_ENTRIES").pipe(Config.withDefault(100_000)),
   // Auth cleanup job: expired sessions, revoked or expired API keys, kept this long after they end.
   authCleanupRetention: Config.duration("AUTH_CLEANUP_RETENTION").pipe(Config.withDefault(Duration.days(7))),

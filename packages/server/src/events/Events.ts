@@ -15,7 +15,7 @@ import type { Redis } from "ioredis"
 import { AppConfig } from "../config/AppConfig.js"
 import { afterCommit } from "../db/AfterCommit.js"
 import { wrapSql } from "../db/Sql.js"
-import { RedisConnection } from "../redis/Redis.js"
+import { RedisConnection, redisTry } from "../redis/Redis.js"
 
 const BUFFER = 4096
 const CLAIM_BATCH = 500
@@ -76,9 +76,9 @@ export class Events extends Context.Tag("@mediaserver/events/Events")<Events, Ev
           onNone: () => Effect.asVoid(deliverLocally(envelope)),
           // Redis unreachable: this node's clients still get it; the others resume from the outbox.
           onSome: (client) =>
-            Effect.tryPromise(() => client.publish(channel, encodeEnvelope(envelope))).pipe(
+            redisTry("PUBLISH", () => client.publish(channel, encodeEnvelope(envelope))).pipe(
               Effect.asVoid,
-              Effect.catchAll(() => Effect.asVoid(deliverLocally(envelope)))
+              Effect.catchAll((e) => Effect.zipRight(Effect.logDebug(`events: ${e.message}; delivered on this node only`), Effect.asVoid(deliverLocally(envelope))))
             )
         })
 

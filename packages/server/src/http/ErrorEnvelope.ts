@@ -15,6 +15,8 @@ import {
 } from "@effect/platform"
 import { statusOfTag, type ErrorBody } from "@mediaserver/domain"
 import { Cause, Effect, FiberRef, LogLevel, Metric, MetricLabel, Option, Predicate } from "effect"
+import { clientAddress, proxyTrust } from "../auth/ClientInfo.js"
+import { RequestLimits } from "../auth/RequestLimits.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { RequestPriority } from "../system/RequestPriority.js"
 import { httpDuration, httpRequests } from "../observability/Metrics.js"
@@ -22,7 +24,7 @@ import { currentRequestNote, type RequestNote } from "../observability/RequestNo
 import { finish, hasBody, mediaTypeOf, optionsResponse, REQUEST_ID_HEADER, requestIdOf } from "./Conventions.js"
 import { refusedBodyType, RouteIndex } from "./RouteIndex.js"
 
-export const errorResponse = (status: number, body: ErrorBody) =>
+export const errorResponse = (status: number, body: ErrorBody & { readonly retryAfterMs?: number | undefined }) =>
   HttpServerResponse.unsafeJson(body, { status, headers: { "cache-control": "no-store" } })
 
 const hasTag = (u: unknown): u is { readonly _tag: string; readonly message?: unknown; readonly details?: unknown } =>
@@ -153,11 +155,15 @@ const unsupported = (types: ReadonlyArray<string>) =>
 
 /**
  * The one global middleware: every request gets its id (log annotation, header, error bodies), the
- * conventions of Conventions.ts, OPTIONS/405/415 answers, the error envelope, one log line and metrics.
+ * conventions of Conventions.ts, the general per-client limit (429), OPTIONS/405/415 answers, the error
+ * envelope, one log line and metrics.
  */
 export const ErrorEnvelope = HttpLayerRouter.middleware(
   Effect.gen(function* () {
-    const { maxBodyBytes, corsOrigins } = yield* AppConfig
+    const config = yield* AppConfig
+    const { maxBodyBytes, corsOrigins } = config
+    const trust = proxyTrust(config)
+    const limits = yield* RequestLimits
     const priority = yield* RequestPriority
     const routes = yield* RouteIndex
     const cors = { origins: new Set(corsOrigins) }
@@ -174,7 +180,9 @@ export const ErrorEnvelope = HttpLayerRouter.middleware(
           Effect.catchAllCause((cause) => fromCause(routes, request, cause))
         )
         const refused = hasBody(request) ? refusedBodyType(request.method, request.url, mediaTypeOf(request)) : undefined
-        const response = request.method === "OPTIONS" && routes.allowed(request.url).length > 0
+        // Probes are the orchestrator's, not a client's: never limited.
+        const admitted = QUIET_PATHS.has(request.url.split("?")[0] ?? "") ? Effect.void : limits.request(clientAddress(request, trust))
+        const answer = request.method === "OPTIONS" && routes.allowed(request.url).length > 0
           ? Effect.succeed(optionsResponse(cors, request, [...routes.allowed(request.url), "OPTIONS"]))
           // A chunked body without Content-Length is cut by MaxBodySize once it passes the limit: the
           // platform destroys the stream, so that client sees the connection close instead of a 413.
@@ -187,6 +195,10 @@ export const ErrorEnvelope = HttpLayerRouter.middleware(
           : refused !== undefined
           ? Effect.succeed(unsupported(refused))
           : priority.serving(handle(httpEffect))
+        const response = Effect.zipRight(admitted, answer).pipe(
+          Effect.catchTag("TooManyRequests", (e) =>
+            Effect.succeed(errorResponse(429, { code: "TooManyRequests", message: e.message, retryAfterMs: e.retryAfterMs })))
+        )
         return response.pipe(
           Effect.map((res) => finish(cors, request, requestId, stampError(res, requestId))),
           Effect.tap((res) => record(request, res.status, (performance.now() - started) / 1000, note)),

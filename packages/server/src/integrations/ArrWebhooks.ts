@@ -175,7 +175,7 @@ export class ArrWebhooks extends Context.Tag("@mediaserver/integrations/ArrWebho
               yield* Effect.forEach(body.renamedMovieFiles ?? body.renamedEpisodeFiles ?? [], (f) =>
                 Effect.flatMap(libraryOf(map(f.path)), Option.match({
                   onNone: () => Effect.void,
-                  onSome: (libraryId) => library.renameFile(libraryId, map(f.previousPath), map(f.path))
+                  onSome: (libraryId) => Effect.asVoid(library.renameFile(libraryId, map(f.previousPath), map(f.path)))
                 })), { discard: true })
               break
             case "fileDeleted":

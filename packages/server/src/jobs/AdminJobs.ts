@@ -4,21 +4,26 @@
  * re-running that id would return the stored failure; a new run also keeps the failed one as history.
  * Cancel marks the row first (the guards in `JobRuns` keep it cancelled and stop further attempts),
  * then asks the engine to interrupt the execution (which takes effect when it next suspends).
+ * Schedules: the node's table (with its overrides) and each one's next tick; running one now enqueues
+ * its kind as an admin's explicit run (not deduplicated, like a retry).
  */
 import { WorkflowEngine } from "@effect/workflow"
 import {
   Conflict,
   DatabaseError,
+  JobCatalogue,
+  JobScheduleInfo,
   type JobRun,
   type JobRunsQuery,
   type JobRunState,
   JobRunsPage,
   NotFound
 } from "@mediaserver/domain"
-import { Context, Effect, Layer, Option } from "effect"
+import { Context, Cron, DateTime, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { JobRuns } from "./JobRuns.js"
 import { jobExecutionId, jobWorkflow, startRun } from "./JobWorkflow.js"
+import { scheduleConfig } from "./ScheduleConfig.js"
 
 const retryable: ReadonlyArray<JobRunState> = ["failed", "discarded"]
 
@@ -28,6 +33,9 @@ export interface AdminJobsShape {
   /** Returns the new run. */
   readonly retry: (runId: string) => Effect.Effect<JobRun, NotFound | Conflict | DatabaseError>
   readonly cancel: (runId: string) => Effect.Effect<JobRun, NotFound | Conflict | DatabaseError>
+  readonly schedules: Effect.Effect<ReadonlyArray<JobScheduleInfo>>
+  /** Returns the new run of the schedule's kind. */
+  readonly runSchedule: (name: string) => Effect.Effect<JobRun, NotFound | DatabaseError>
 }
 
 const notFound = (runId: string) => new NotFound({ message: `No job run ${runId}` })
@@ -38,6 +46,7 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
     Effect.gen(function* () {
       const runs = yield* JobRuns
       const engine = yield* WorkflowEngine.WorkflowEngine
+      const table = yield* scheduleConfig
 
       const get = (runId: string) =>
         Effect.flatMap(runs.get(runId), Option.match({ onNone: () => Effect.fail(notFound(runId)), onSome: Effect.succeed }))
@@ -50,27 +59,46 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
           return new JobRunsPage({ items, page, pageSize, total })
         })
 
-      // An admin's explicit retry is not deduplicated (no unique key): the operator asked for this run.
+      /**
+       * An admin's explicit run (a retry, a schedule run now) is not deduplicated (no unique key): the
+       * operator asked for this run. The row first, then the send (as Jobs.enqueue: a send never waits
+       * inside a transaction; a lost send is delivered by the resend sweep).
+       */
+      const startExplicit = (run: Pick<JobRun, "kind" | "queue" | "maxAttempts" | "payload">) =>
+        Effect.gen(function* () {
+          const id = randomUUID()
+          yield* runs.insert({ ...run, id, uniqueKey: null, executionId: jobExecutionId(run.kind, id) })
+          yield* startRun(engine, run.kind, id, run.payload)
+          return yield* get(id)
+        })
+
       const retry = (runId: string) =>
         Effect.gen(function* () {
           const old = yield* get(runId)
           if (!retryable.includes(old.state)) {
             return yield* new Conflict({ message: `Only failed or discarded runs can be retried; this one is ${old.state}` })
           }
-          const id = randomUUID()
-          // The row first, then the send (as Jobs.enqueue: a send never waits inside a transaction; a
-          // lost send is delivered by the resend sweep).
-          yield* runs.insert({
-            id,
-            kind: old.kind,
-            queue: old.queue,
-            uniqueKey: null,
-            maxAttempts: old.maxAttempts,
-            payload: old.payload,
-            executionId: jobExecutionId(old.kind, id)
-          })
-          yield* startRun(engine, old.kind, id, old.payload)
-          return yield* get(id)
+          return yield* startExplicit(old)
+        })
+
+      const schedules = Effect.map(DateTime.now, (now) =>
+        table.map((s) => new JobScheduleInfo({
+          name: s.name,
+          kind: s.kind,
+          cron: s.expression,
+          runOnStart: s.runOnStart,
+          nextRunAt: DateTime.unsafeFromDate(Cron.next(s.cron, now))
+        })))
+
+      const runSchedule = (name: string) =>
+        Effect.gen(function* () {
+          const schedule = table.find((s) => s.name === name)
+          if (schedule === undefined) return yield* new NotFound({ message: `No schedule ${name}`, details: { field: "name" } })
+          const kind = JobCatalogue[schedule.kind]
+          // ScheduleConfig checked at start-up that the kind takes the empty payload.
+          const schema: Schema.Schema.AnyNoContext = kind.payload
+          const payload = yield* Schema.decodeUnknown(schema)({}).pipe(Effect.flatMap(Schema.encodeUnknown(schema)), Effect.orDie)
+          return yield* startExplicit({ kind: kind.name, queue: kind.queue, maxAttempts: kind.maxAttempts, payload })
         })
 
       const cancel = (runId: string) =>
@@ -84,7 +112,7 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
           return yield* get(runId)
         })
 
-      return { list, get, retry, cancel }
+      return { list, get, retry, cancel, schedules, runSchedule }
     })
   )
 }

@@ -12,4 +12,6 @@ export const AdminJobsHttpLive = HttpApiBuilder.group(MediaApi, "adminJobs", (ha
       .handle("get", ({ path }) => op.JobsGet(path))
       .handle("retry", ({ path }) => op.JobsRetry(path))
       .handle("cancel", ({ path }) => op.JobsCancel(path))
+      .handle("schedules", () => op.JobsSchedules())
+      .handle("runSchedule", ({ path }) => op.JobsRunSchedule(path))
   )).pipe(Layer.provide(AdminJobs.layer))

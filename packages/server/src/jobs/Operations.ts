@@ -11,6 +11,8 @@ export const makeAdminJobsOperations = Effect.gen(function* () {
     JobsList: (query) => admin(jobs.list(query)),
     JobsGet: ({ runId }) => admin(jobs.get(runId)),
     JobsRetry: ({ runId }) => admin(jobs.retry(runId)),
-    JobsCancel: ({ runId }) => admin(jobs.cancel(runId))
+    JobsCancel: ({ runId }) => admin(jobs.cancel(runId)),
+    JobsSchedules: () => admin(jobs.schedules),
+    JobsRunSchedule: ({ name }) => admin(jobs.runSchedule(name))
   })
 })

@@ -16,6 +16,8 @@ export { JobQueues } from "./JobQueues.js"
 export { JobRetention } from "./JobRetention.js"
 export { JobRuns } from "./JobRuns.js"
 export { Jobs, type ScheduleTick } from "./Jobs.js"
+export * from "./ScheduleConfig.js"
+export * from "./ScheduleTable.js"
 export * from "./JobWorkflow.js"
 
 export const JobsLive = Jobs.layer.pipe(

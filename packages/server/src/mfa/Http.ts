@@ -22,6 +22,7 @@ const MfaHttp = HttpApiBuilder.group(MediaApi, "mfa", (handlers) =>
       .handle("backupRegenerate", () => op.MfaBackupRegenerate())
       .handle("enable", () => op.MfaEnable())
       .handle("disable", ({ payload }) => limited(op.MfaDisable(payload)))
+      .handle("removeAll", ({ payload }) => limited(op.MfaRemoveAll(payload)))
       .handle("webauthnRegisterBegin", () => op.MfaWebAuthnRegisterBegin())
       .handle("webauthnRegisterFinish", ({ payload }) => op.MfaWebAuthnRegisterFinish(payload))
       .handle("webauthnCredentials", () => op.MfaWebAuthnCredentials())
@@ -38,7 +39,7 @@ const MfaLoginHttp = HttpApiBuilder.group(MediaApi, "mfaLogin", (handlers) =>
     const answer = (cookie: boolean | undefined) => loginAnswer(cookieSettingsOf(config), cookie)
     return handlers
       .handle("login", ({ payload }) => answer(payload.cookie)(fromClient(op.MfaLogin(payload))))
-      .handle("webauthnLoginBegin", ({ payload }) => op.MfaWebAuthnLoginBegin(payload))
+      .handle("webauthnLoginBegin", ({ payload }) => withRetryAfter(fromClient(op.MfaWebAuthnLoginBegin(payload))))
       .handle("webauthnLoginFinish", ({ payload }) => answer(payload.cookie)(fromClient(op.MfaWebAuthnLoginFinish(payload))))
   })
 )

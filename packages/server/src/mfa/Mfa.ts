@@ -9,6 +9,7 @@ import {
   type ConfigurationError,
   type DatabaseError,
   MfaStatus,
+  type MfaPassword,
   type MfaProof,
   NotFound,
   type Principal,
@@ -63,6 +64,8 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
     readonly backupCodes: (caller: Principal, regenerate: boolean) => Effect.Effect<BackupCodes, Failure>
     readonly enable: (caller: Principal) => Effect.Effect<MfaStatus, Failure>
     readonly disable: (caller: Principal, proof: MfaProof, ip: string | null) => Effect.Effect<MfaStatus, Failure>
+    /** Every factor removed and MFA off, confirmed with the password. */
+    readonly removeAll: (caller: Principal, password: MfaPassword["password"], ip: string | null) => Effect.Effect<MfaStatus, Failure>
     readonly registerBegin: (caller: Principal) => Effect.Effect<Readonly<Record<string, unknown>>, Failure>
     readonly registerFinish: (caller: Principal, name: string | undefined, response: RegistrationResponse) => Effect.Effect<WebAuthnCredentialInfo, Failure>
     readonly credentials: (caller: Principal) => Effect.Effect<ReadonlyArray<WebAuthnCredentialInfo>, DatabaseError>
@@ -157,6 +160,12 @@ export class Mfa extends Context.Tag("@mediaserver/mfa/Mfa")<
             yield* factor.checkProof(caller.userId, proof, ip)
             yield* repo.setEnabled(caller.userId, false)
             return yield* changed(caller, "auth.mfa_disabled", {})
+          }),
+        removeAll: (caller, password, ip) =>
+          Effect.gen(function* () {
+            yield* factor.checkProof(caller.userId, { password }, ip)
+            yield* repo.removeAll(caller.userId)
+            return yield* changed(caller, "auth.mfa_disabled", { removed: "all" })
           }),
         registerBegin: (caller) =>
           Effect.gen(function* () {

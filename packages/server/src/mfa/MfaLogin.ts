@@ -1,7 +1,8 @@
 /**
  * The second step of a password login: the MFA token and a TOTP/backup code, or a WebAuthn assertion,
  * turn into a session (Accounts.startSession). A wrong factor leaves the token usable (retry) but is
- * counted by the limiter; the right one uses the token up, once, on any node.
+ * counted by the limiter; the right one uses the token up, once, on any node. Every step (code,
+ * WebAuthn begin and finish) is also under the strict limits per client address and per account.
  */
 import {
   type AuthenticationResponse,
@@ -15,6 +16,7 @@ import {
 import { Context, Effect, Layer, Option, type Redacted } from "effect"
 import { Accounts } from "../auth/Accounts.js"
 import type { ClientInfo } from "../auth/ClientInfo.js"
+import { type LimitedAction, RequestLimits } from "../auth/RequestLimits.js"
 import { digest } from "../auth/Tokens.js"
 import { UsersRepo } from "../auth/UsersRepo.js"
 import { MfaChallenges, type PendingLogin } from "./MfaChallenges.js"
@@ -32,7 +34,7 @@ export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
   MfaLogin,
   {
     readonly withCode: (token: Redacted.Redacted<string>, code: string, client: ClientInfo) => Effect.Effect<AuthTokens, Failure>
-    readonly webauthnBegin: (token: Redacted.Redacted<string>) => Effect.Effect<Readonly<Record<string, unknown>>, Failure>
+    readonly webauthnBegin: (token: Redacted.Redacted<string>, client: ClientInfo) => Effect.Effect<Readonly<Record<string, unknown>>, Failure>
     readonly webauthnFinish: (token: Redacted.Redacted<string>, response: AuthenticationResponse, client: ClientInfo) => Effect.Effect<AuthTokens, Failure>
   }
 >() {
@@ -45,9 +47,17 @@ export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
       const users = yield* UsersRepo
       const accounts = yield* Accounts
       const webauthn = yield* WebAuthn
+      const limits = yield* RequestLimits
 
-      const pending = (token: Redacted.Redacted<string>) =>
-        Effect.flatMap(challenges.pending(token), Option.match({ onNone: () => Effect.fail(EXPIRED), onSome: Effect.succeed }))
+      /** The pending login of `token`, counted against the client's address first, then its account. */
+      const pending = (token: Redacted.Redacted<string>, action: LimitedAction, client: ClientInfo) =>
+        Effect.gen(function* () {
+          yield* limits.hit(action, client.ip)
+          const login = yield* challenges.pending(token)
+          if (Option.isNone(login)) return yield* EXPIRED
+          yield* limits.hit(action, null, { account: login.value.userId })
+          return login.value
+        })
 
       /** Uses the token up and starts the session (the user may have been deleted meanwhile). */
       const finish = (token: Redacted.Redacted<string>, client: ClientInfo) =>
@@ -64,13 +74,13 @@ export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
       return {
         withCode: (token, code, client) =>
           Effect.gen(function* () {
-            const login = yield* pending(token)
+            const login = yield* pending(token, "secondFactor", client)
             if (Option.isNone(yield* factor.checkCode(login.userId, code, client.ip))) return yield* WRONG_CODE
             return yield* finish(token, client)
           }),
-        webauthnBegin: (token) =>
+        webauthnBegin: (token, client) =>
           Effect.gen(function* () {
-            const login = yield* pending(token)
+            const login = yield* pending(token, "webauthn", client)
             const credentials = yield* repo.credentials(login.userId)
             if (credentials.length === 0) return yield* new Unauthorized({ message: "No security key is registered for this account" })
             const begun = yield* webauthn.authenticationOptions(credentials)
@@ -79,7 +89,7 @@ export class MfaLogin extends Context.Tag("@mediaserver/mfa/MfaLogin")<
           }),
         webauthnFinish: (token, response, client) =>
           Effect.gen(function* () {
-            const login = yield* pending(token)
+            const login = yield* pending(token, "webauthn", client)
             const verify = Effect.gen(function* () {
               const challenge = yield* challenges.takeCeremony(ceremonyKey(token))
               const credential = Option.filter(yield* repo.credential(response.id), (c) => c.user_id === login.userId)

@@ -57,6 +57,8 @@ export class MfaRepo extends Context.Tag("@mediaserver/mfa/MfaRepo")<
     readonly useTotpStep: (userId: UserId, step: number) => Effect.Effect<boolean, DatabaseError>
     readonly deleteTotp: (userId: UserId) => Effect.Effect<void, DatabaseError>
     readonly setEnabled: (userId: UserId, enabled: boolean) => Effect.Effect<void, DatabaseError>
+    /** Every factor gone at once: TOTP (set up or pending), backup codes, WebAuthn credentials; MFA off. */
+    readonly removeAll: (userId: UserId) => Effect.Effect<void, DatabaseError>
     /** Replaces the codes; with `onlyIfNone`, only when no unused code is left (false otherwise). */
     readonly replaceBackupCodes: (userId: UserId, hashes: ReadonlyArray<string>, onlyIfNone: boolean) => Effect.Effect<boolean, DatabaseError>
     readonly useBackupCode: (userId: UserId, hash: string) => Effect.Effect<boolean, DatabaseError>
@@ -74,12 +76,16 @@ export class MfaRepo extends Context.Tag("@mediaserver/mfa/MfaRepo")<
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const ensure = (userId: UserId) => sql`INSERT INTO user_mfa (user_id) VALUES (${userId}) ON CONFLICT (user_id) DO NOTHING`
-      // With no factor left, MFA turns itself off (a login could not be completed).
-      const offWithoutFactor = (userId: UserId) => sql`
-        UPDATE user_mfa SET enabled = false, updated_at = now()
-        WHERE user_id = ${userId} AND totp_secret IS NULL
+      // With no factor left, MFA turns itself off (a login could not be completed), and the backup codes
+      // go with it: they would otherwise come back to life with the next enrolment.
+      const noFactor = (userId: UserId) => sql`
+        NOT EXISTS (SELECT 1 FROM user_mfa WHERE user_id = ${userId} AND totp_secret IS NOT NULL)
           AND NOT EXISTS (SELECT 1 FROM webauthn_credentials WHERE user_id = ${userId})
       `
+      const offWithoutFactor = (userId: UserId) => Effect.zipRight(
+        sql`UPDATE user_mfa SET enabled = false, updated_at = now() WHERE user_id = ${userId} AND ${noFactor(userId)}`,
+        sql`DELETE FROM mfa_backup_codes WHERE user_id = ${userId} AND ${noFactor(userId)}`
+      )
       return {
         state: (userId) =>
           sql`
@@ -112,6 +118,12 @@ export class MfaRepo extends Context.Tag("@mediaserver/mfa/MfaRepo")<
             sql`UPDATE user_mfa SET totp_secret = NULL, totp_pending = NULL, updated_at = now() WHERE user_id = ${userId}`,
             offWithoutFactor(userId)
           ).pipe(sql.withTransaction, Effect.asVoid, wrapSql("mfa.deleteTotp")),
+        removeAll: (userId) =>
+          Effect.all([
+            sql`DELETE FROM webauthn_credentials WHERE user_id = ${userId}`,
+            sql`DELETE FROM mfa_backup_codes WHERE user_id = ${userId}`,
+            sql`UPDATE user_mfa SET totp_secret = NULL, totp_pending = NULL, enabled = false, updated_at = now() WHERE user_id = ${userId}`
+          ], { discard: true }).pipe(sql.withTransaction, wrapSql("mfa.removeAll")),
         setEnabled: (userId, enabled) =>
           Effect.zipRight(ensure(userId), sql`UPDATE user_mfa SET enabled = ${enabled}, updated_at = now() WHERE user_id = ${userId}`).pipe(
             Effect.asVoid,

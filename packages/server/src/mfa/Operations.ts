@@ -26,6 +26,7 @@ export const makeMfaOperations = Effect.gen(function* () {
     MfaBackupRegenerate: () => mine((me) => mfa.backupCodes(me, true)),
     MfaEnable: () => mine((me) => mfa.enable(me)),
     MfaDisable: (proof) => mine((me) => Effect.flatMap(ip, (from) => mfa.disable(me, proof, from))),
+    MfaRemoveAll: ({ password }) => mine((me) => Effect.flatMap(ip, (from) => mfa.removeAll(me, password, from))),
     MfaWebAuthnRegisterBegin: () => mine((me) => mfa.registerBegin(me)),
     MfaWebAuthnRegisterFinish: ({ name, response }) => mine((me) => mfa.registerFinish(me, name, response)),
     MfaWebAuthnCredentials: () => mine((me) => mfa.credentials(me)),
@@ -38,7 +39,7 @@ export const makeMfaLoginOperations = Effect.gen(function* () {
   const login = yield* MfaLogin
   return MfaLoginRpcs.of({
     MfaLogin: ({ code, mfaToken }) => orUnavailable(Effect.flatMap(RequestClient, (from) => login.withCode(mfaToken, code, from))),
-    MfaWebAuthnLoginBegin: ({ mfaToken }) => orUnavailable(login.webauthnBegin(mfaToken)),
+    MfaWebAuthnLoginBegin: ({ mfaToken }) => orUnavailable(Effect.flatMap(RequestClient, (from) => login.webauthnBegin(mfaToken, from))),
     MfaWebAuthnLoginFinish: ({ mfaToken, response }) =>
       orUnavailable(Effect.flatMap(RequestClient, (from) => login.webauthnFinish(mfaToken, response, from)))
   })

@@ -10,7 +10,8 @@ const MfaRpcLive = MfaRpcs.toLayer(
       ...op,
       MfaTotpVerify: (request, { headers }) => fromRpcClient(headers)(op.MfaTotpVerify(request)),
       MfaTotpDelete: (proof, { headers }) => fromRpcClient(headers)(op.MfaTotpDelete(proof)),
-      MfaDisable: (proof, { headers }) => fromRpcClient(headers)(op.MfaDisable(proof))
+      MfaDisable: (proof, { headers }) => fromRpcClient(headers)(op.MfaDisable(proof)),
+      MfaRemoveAll: (request, { headers }) => fromRpcClient(headers)(op.MfaRemoveAll(request))
     }))
 )
 
@@ -19,6 +20,7 @@ const MfaLoginRpcLive = MfaLoginRpcs.toLayer(
     MfaLoginRpcs.of({
       ...op,
       MfaLogin: (request, { headers }) => fromRpcClient(headers)(op.MfaLogin(request)),
+      MfaWebAuthnLoginBegin: (request, { headers }) => fromRpcClient(headers)(op.MfaWebAuthnLoginBegin(request)),
       MfaWebAuthnLoginFinish: (request, { headers }) => fromRpcClient(headers)(op.MfaWebAuthnLoginFinish(request))
     }))
 )

@@ -11,7 +11,7 @@ export const RbacHttpLive = HttpApiBuilder.group(MediaApi, "rbac", (handlers) =>
       .handle("listRoles", () => op.RbacListRoles())
       .handle("createRole", ({ payload }) => op.RbacCreateRole(payload))
       .handle("getRole", ({ path }) => op.RbacGetRole(path))
-      .handle("deleteRole", ({ path }) => op.RbacDeleteRole(path))
+      .handle("deleteRole", ({ path, urlParams }) => op.RbacDeleteRole({ ...path, unassign: urlParams.unassign }))
       .handle("setPermissions", ({ path, payload }) => op.RbacSetPermissions({ ...path, ...payload }))
       .handle("userRoles", ({ path }) => op.RbacUserRoles(path))
       .handle("assignRole", ({ path, payload }) => op.RbacAssignRole({ ...path, ...payload }))

@@ -13,7 +13,7 @@ export const makeRbacOperations = Effect.gen(function* () {
     RbacListRoles: () => admin(rbac.listRoles),
     RbacCreateRole: (request) => asAdmin((actor) => rbac.createRole(actor, request)),
     RbacGetRole: ({ roleName }) => admin(rbac.getRole(roleName)),
-    RbacDeleteRole: ({ roleName }) => asAdmin((actor) => rbac.deleteRole(actor, roleName)),
+    RbacDeleteRole: ({ roleName, unassign }) => asAdmin((actor) => rbac.deleteRole(actor, roleName, unassign ?? false)),
     RbacSetPermissions: ({ permissions, roleName }) => asAdmin((actor) => rbac.setPermissions(actor, roleName, permissions)),
     RbacUserRoles: ({ userId }) => admin(rbac.userRoles(userId)),
     RbacAssignRole: ({ role, userId }) => asAdmin((actor) => rbac.assignRole(actor, userId, role)),

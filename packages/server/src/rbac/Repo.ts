@@ -6,6 +6,8 @@ import { decodeRows, wrapSql, wrapSqlUnique } from "../db/Sql.js"
 
 export const Grants = Schema.Struct({
   role: Role,
+  /** Disabled by an admin: the authenticator refuses every credential of the user. */
+  disabled: Schema.Boolean,
   roles: Schema.Array(Schema.String),
   permissions: Schema.Array(Permission)
 })
@@ -34,7 +36,11 @@ export class RbacRepo extends Context.Tag("@mediaserver/rbac/RbacRepo")<
     readonly listRoles: Effect.Effect<ReadonlyArray<RoleRow>, DatabaseError>
     readonly findRole: (name: string) => Effect.Effect<Option.Option<RoleRow>, DatabaseError>
     readonly createRole: (role: { readonly name: string; readonly description: string; readonly permissions: ReadonlyArray<Permission> }) => Effect.Effect<void, DatabaseError | Conflict>
-    readonly deleteRole: (name: string) => Effect.Effect<void, DatabaseError>
+    /**
+     * Deletes the role, and with `unassign` takes it from its users first; without, a role users still
+     * hold stays: the answer is how many hold it (0: deleted).
+     */
+    readonly deleteRole: (name: string, unassign: boolean) => Effect.Effect<number, DatabaseError>
     readonly setPermissions: (name: string, permissions: ReadonlyArray<Permission>) => Effect.Effect<void, DatabaseError>
     readonly addPermission: (name: string, permission: Permission) => Effect.Effect<void, DatabaseError>
     /** False when the role did not have it. */
@@ -67,7 +73,7 @@ export class RbacRepo extends Context.Tag("@mediaserver/rbac/RbacRepo")<
       return {
         grants: (userId) =>
           sql`
-            SELECT u.role,
+            SELECT u.role, u.disabled_at IS NOT NULL AS disabled,
               COALESCE((SELECT array_agg(ur.role ORDER BY ur.role) FROM user_roles ur WHERE ur.user_id = u.id), '{}') AS roles,
               COALESCE((
                 SELECT array_agg(DISTINCT rp.permission ORDER BY rp.permission) FROM role_permissions rp
@@ -86,7 +92,19 @@ export class RbacRepo extends Context.Tag("@mediaserver/rbac/RbacRepo")<
             sql`INSERT INTO roles (name, description) VALUES (${role.name}, ${role.description})`,
             insertPermissions(role.name, role.permissions)
           ).pipe(sql.withTransaction, wrapSqlUnique("rbac.createRole", { roles_pkey: "name" })),
-        deleteRole: (name) => sql`DELETE FROM roles WHERE name = ${name} AND NOT builtin`.pipe(Effect.asVoid, wrapSql("rbac.deleteRole")),
+        deleteRole: (name, unassign) =>
+          Effect.gen(function* () {
+            // The role row locked first: an assignment racing the delete waits, then sees it gone.
+            yield* sql`SELECT 1 FROM roles WHERE name = ${name} FOR UPDATE`
+            const holders = yield* sql`SELECT count(*)::text AS name FROM user_roles WHERE role = ${name}`.pipe(
+              Effect.flatMap(decodeNames),
+              Effect.map((rows) => Number(rows[0]?.name ?? 0))
+            )
+            if (holders > 0 && !unassign) return holders
+            yield* sql`DELETE FROM user_roles WHERE role = ${name}`
+            yield* sql`DELETE FROM roles WHERE name = ${name} AND NOT builtin`
+            return 0
+          }).pipe(sql.withTransaction, wrapSql("rbac.deleteRole")),
         setPermissions: (name, permissions) =>
           Effect.zipRight(sql`DELETE FROM role_permissions WHERE role = ${name}`, insertPermissions(name, permissions)).pipe(
             sql.withTransaction,

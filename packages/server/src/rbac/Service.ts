@@ -40,7 +40,8 @@ export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
     readonly listRoles: Effect.Effect<ReadonlyArray<RoleInfo>, DatabaseError>
     readonly getRole: (name: string) => Effect.Effect<RoleInfo, NotFound | DatabaseError>
     readonly createRole: (actor: Principal, role: { readonly name: string; readonly description: string; readonly permissions: ReadonlyArray<Permission> }) => Effect.Effect<RoleInfo, Failure>
-    readonly deleteRole: (actor: Principal, name: string) => Effect.Effect<void, Failure>
+    /** Refused (Conflict) while users hold the role, unless `unassign` takes it from them too. */
+    readonly deleteRole: (actor: Principal, name: string, unassign: boolean) => Effect.Effect<void, Failure>
     readonly setPermissions: (actor: Principal, name: string, permissions: ReadonlyArray<Permission>) => Effect.Effect<RoleInfo, Failure>
     readonly userRoles: (userId: UserId) => Effect.Effect<UserRoles, NotFound | DatabaseError>
     readonly assignRole: (actor: RoleActor, userId: UserId, role: string) => Effect.Effect<UserRoles, Failure>
@@ -98,11 +99,17 @@ export class Rbac extends Context.Tag("@mediaserver/rbac/Rbac")<
             yield* activity.record({ action: "rbac.role_permissions_changed", userId: actor.userId, resourceType: "role", resourceId: role.name, details: { created: true, permissions: role.permissions } })
             return yield* getRole(role.name)
           }),
-        deleteRole: (actor, name) =>
+        deleteRole: (actor, name, unassign) =>
           Effect.gen(function* () {
             const role = yield* getRole(name)
             if (role.builtin) return yield* new Conflict({ message: `The built-in role ${name} cannot be deleted`, details: { field: "role", role: name } })
-            yield* repo.deleteRole(name)
+            const holders = yield* repo.deleteRole(name, unassign)
+            if (holders > 0) {
+              return yield* new Conflict({
+                message: `The role ${name} is assigned to ${holders} user(s): remove it from them first, or delete with unassign=true`,
+                details: { field: "unassign", role: name, users: holders }
+              })
+            }
             yield* permissionsChanged(actor, name, { deleted: true })
           }),
         setPermissions: (actor, name, permissions) =>

@@ -3,9 +3,24 @@
  * fast while disconnected (no offline queue) and ioredis reconnects in the background, so a Redis
  * outage degrades the node instead of stalling it.
  */
+import { Unavailable } from "@mediaserver/domain"
 import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { Redis } from "ioredis"
 import { AppConfig } from "../config/AppConfig.js"
+
+/** What a failed command says: ioredis's own message (connection closed, timeout, a Redis error reply). */
+export const redisErrorText = (cause: unknown): string =>
+  cause instanceof Error ? `${cause.name === "Error" ? "" : `${cause.name}: `}${cause.message}` : String(cause)
+
+/**
+ * One Redis command as an Effect whose failure names the command and the reason ("Redis MGET failed:
+ * Connection is closed."), never Effect's bare "UnknownException: An unknown error occurred".
+ */
+export const redisTry = <A>(op: string, command: () => Promise<A>): Effect.Effect<A, Unavailable> =>
+  Effect.tryPromise({
+    try: command,
+    catch: (cause) => new Unavailable({ message: `Redis ${op} failed: ${redisErrorText(cause)}` })
+  })
 
 export class RedisConnection extends Context.Tag("@mediaserver/redis/RedisConnection")<
   RedisConnection,
@@ -44,7 +59,7 @@ export const redisStatus = (timeout: Duration.DurationInput): Effect.Effect<Redi
     Option.match(redis, {
       onNone: () => Effect.succeed<RedisStatus>("absent"),
       onSome: (client) =>
-        Effect.tryPromise(() => client.ping()).pipe(
+        redisTry("PING", () => client.ping()).pipe(
           Effect.timeout(timeout),
           Effect.as<RedisStatus>("ok"),
           Effect.orElseSucceed((): RedisStatus => "degraded")

@@ -34,6 +34,8 @@ const AdminUsersHttp = HttpApiBuilder.group(MediaApi, "adminUsers", (handlers) =
     return handlers
       .handle("list", ({ urlParams }) => identity.UsersList(urlParams))
       .handle("delete", ({ path }) => account.AdminUsersDelete(path))
+      .handle("disable", ({ path }) => identity.UsersSetDisabled({ ...path, disabled: true }))
+      .handle("enable", ({ path }) => identity.UsersSetDisabled({ ...path, disabled: false }))
   })
 )
 

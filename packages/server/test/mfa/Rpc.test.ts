@@ -51,5 +51,10 @@ describe("MFA and OIDC over RPC", () => {
       if (!(signedIn instanceof AuthTokens)) return yield* Effect.dieMessage("expected a session")
       expect(signedIn.user.username).toBe("viarpc")
       expect((yield* rpc.OidcLinks().pipe(bearer(signedIn.accessToken))).map((l) => l.subject)).toEqual(["rpc-1"])
+
+      // Every factor off at once with the password; then the password alone signs in.
+      const cleared = yield* rpc.MfaRemoveAll({ password: Redacted.make(PASSWORD) }).pipe(bearer(done.accessToken))
+      expect(cleared).toMatchObject({ enabled: false, totp: false, backupCodesRemaining: 0 })
+      expect(yield* rpc.AuthLogin({ username: "rpcuser", password: Redacted.make(PASSWORD) })).toBeInstanceOf(AuthTokens)
     }))
 })

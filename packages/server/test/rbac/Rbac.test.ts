@@ -90,7 +90,9 @@ describe("rbac", () => {
       yield* request(url, "POST", "/api/v1/rbac/roles", { auth: admin.auth, body: { name: "operator", permissions: ["system:admin"] } })
       yield* request(url, "POST", `/api/v1/rbac/users/${bob.user.id}/roles`, { auth: admin.auth, body: { role: "operator" } })
       expect((yield* request(url, "GET", "/api/v1/admin/users", { auth: bob.auth })).status).toBe(200)
-      expect((yield* request(url, "DELETE", "/api/v1/rbac/roles/operator", { auth: admin.auth })).status).toBe(204)
+      // Still assigned: refused unless the request takes it from its users.
+      expect((yield* request(url, "DELETE", "/api/v1/rbac/roles/operator", { auth: admin.auth })).status).toBe(409)
+      expect((yield* request(url, "DELETE", "/api/v1/rbac/roles/operator?unassign=true", { auth: admin.auth })).status).toBe(204)
       expect((yield* request(url, "GET", "/api/v1/admin/users", { auth: bob.auth })).status).toBe(403)
       expect((yield* request(url, "DELETE", "/api/v1/rbac/roles/auditor", { auth: admin.auth })).status).toBe(204)
       expect((yield* request(url, "GET", "/api/v1/rbac/roles/auditor", { auth: admin.auth })).status).toBe(404)

@@ -8,9 +8,8 @@
  */
 import type { Sharding } from "@effect/cluster"
 import { JobCatalogue, JobPayloadInvalid, type JobKind } from "@mediaserver/domain"
-import { Jobs, type ScheduleTick } from "@mediaserver/server/jobs"
+import { Jobs, type JobSchedule, scheduleConfig, type ScheduleTick } from "@mediaserver/server/jobs"
 import { DateTime, Effect, Layer, Schema } from "effect"
-import { type JobSchedule, scheduleConfig } from "./ScheduleConfig.js"
 import { tickCron } from "./TickCron.js"
 
 /** One run of `kind` with the empty payload (ScheduleConfig checked at start-up that it decodes). */

@@ -21,6 +21,7 @@ import searchReindex from "./0051_search_reindex.js"
 import arrIntegrations from "./0055_arr_integrations.js"
 import eventOutbox from "./0060_event_outbox.js"
 import notifications from "./0065_notifications.js"
+import userDisabled from "./0070_user_disabled.js"
 import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 
 /**
@@ -50,5 +51,6 @@ export const migrations = Migrator.fromRecord({
   "0055_arr_integrations": arrIntegrations,
   "0060_event_outbox": eventOutbox,
   "0065_notifications": notifications,
+  "0070_user_disabled": userDisabled,
   "0075_metadata_provider_settings": metadataProviderSettings
 })

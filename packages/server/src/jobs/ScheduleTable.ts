@@ -2,6 +2,7 @@
  * The schedule table: which catalogue kinds run periodically, when, and which also run at start-up.
  * Plain data (cron strings, parsed at start-up) so a node's config can override or add entries
  * (`JOB_SCHEDULE_OVERRIDES`, see ScheduleConfig.ts) and tests can run their own per-second ones.
+ * Workers run them (workers/src/schedules); API nodes show them to admins and run one on request.
  */
 import type { JobCatalogue } from "@mediaserver/domain"
 

@@ -19,6 +19,8 @@ export interface JobSchedule {
   readonly name: string
   readonly kind: keyof JobCatalogue
   readonly cron: Cron.Cron
+  /** The cron as written (shown to admins). */
+  readonly expression: string
   readonly runOnStart: boolean
 }
 
@@ -46,7 +48,7 @@ const resolveOne = (name: string, spec: JobScheduleSpec): Either.Either<JobSched
     const payload: Schema.Schema.AnyNoContext = JobCatalogue[spec.kind].payload
     yield* Either.mapLeft(Schema.decodeUnknownEither(payload)({}), () =>
       invalid(name, `kind ${spec.kind} needs a payload; only kinds with an empty payload can be scheduled`))
-    return { name, kind: spec.kind, cron, runOnStart: spec.runOnStart }
+    return { name, kind: spec.kind, cron, expression: spec.cron, runOnStart: spec.runOnStart }
   })
 
 /** A table with overrides applied, every entry parsed. Tests use it to build schedules of their own. */
