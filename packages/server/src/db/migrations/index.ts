@@ -26,7 +26,7 @@ import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0052.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0076.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
