@@ -15,7 +15,9 @@ describe("metadata over RPC (the SDK)", () => {
       const { url } = yield* startServerWithDatabase(env)
       const admin = yield* client(url, (yield* account(url, "admin")).accessToken)
       const providers = yield* admin.MetadataProviders()
-      expect(providers.map((p) => [p.name, p.healthy])).toEqual([["tmdb", true]])
+      // TMDb is configured (the fake); the other providers are listed too, each with its own state.
+      expect(providers.find((p) => p.name === "tmdb")?.healthy).toBe(true)
+      expect(providers.map((p) => p.name)).toEqual(expect.arrayContaining(["tmdb", "omdb", "tvdb", "letterboxd"]))
       const found = yield* admin.MetadataSearchMovie({ query: "The Matrix", year: 1999 })
       expect(found.results[0]?.id).toBe("603")
       const movie = yield* admin.MetadataMovie({ id: "603" })
