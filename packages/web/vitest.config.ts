@@ -4,7 +4,6 @@ export default defineProject({
   test: {
     name: "web",
     include: ["test/**/*.test.ts"],
-    isolate: false,
     testTimeout: 180_000,
     hookTimeout: 120_000
   }

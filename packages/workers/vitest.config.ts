@@ -4,7 +4,6 @@ export default defineProject({
   test: {
     name: "workers",
     include: ["test/**/*.test.ts"],
-    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000
   }
