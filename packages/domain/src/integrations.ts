@@ -12,7 +12,8 @@ export type ArrApp = typeof ArrApp.Type
 export const ArrInstanceId = Schema.UUID.pipe(Schema.brand("ArrInstanceId"))
 export type ArrInstanceId = typeof ArrInstanceId.Type
 
-const HttpUrl = Schema.String.pipe(
+/** An absolute http(s) URL (where this server calls an app or a notification target). */
+export const HttpUrl = Schema.String.pipe(
   Schema.filter((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: () => "an http(s) URL" })
 )
 const AbsolutePath = Schema.String.pipe(Schema.pattern(/^\//, { message: () => "an absolute path" }))

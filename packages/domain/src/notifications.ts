@@ -22,6 +22,7 @@ import {
   Unprocessable
 } from "./errors.js"
 import { DomainEventType } from "./events.js"
+import { HttpUrl } from "./integrations.js"
 import { Authentication, RpcAuthentication } from "./identity.js"
 
 export const NotificationAgentId = Schema.UUID.pipe(Schema.brand("NotificationAgentId"))
@@ -69,9 +70,6 @@ export class NotificationAgent extends Schema.Class<NotificationAgent>("Notifica
 }) {}
 
 const Name = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100))
-const HttpUrl = Schema.String.pipe(
-  Schema.filter((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: () => "an http(s) URL" })
-)
 const Secret = Schema.Redacted(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(500)))
 const Email = Schema.String.pipe(Schema.pattern(/^[^\s@]+@[^\s@]+$/, { message: () => "an email address" }))
 const Topic = Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/, { message: () => "an ntfy topic (letters, digits, - and _)" }))
