@@ -5,7 +5,7 @@ import { DEFAULT_SECRETS_KEY } from "../../src/config/AppConfig.js"
 import { account, login, request } from "@mediaserver/testkit/Http"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { startServer, testNode } from "@mediaserver/testkit/TestServer"
-import { codeAt, readSetup } from "../mfa/Mfa.js"
+import { codeNow, readSetup } from "../mfa/Mfa.js"
 
 describe("SecretBox", () => {
   it.scopedLive("one SecretBox per node: built once, so its start-up warning is logged once", () =>
@@ -40,7 +40,7 @@ describe("SecretBox", () => {
       const second = `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`
       const tokens = yield* login(second, "sam")
       const verify = () =>
-        request(second, "POST", "/api/v1/mfa/totp/verify", { auth: { token: tokens.accessToken }, body: { code: codeAt(setup.secret, 0) } })
+        request(second, "POST", "/api/v1/mfa/totp/verify", { auth: { token: tokens.accessToken }, body: { code: codeNow(setup.secret) } })
       const answers = [yield* verify(), yield* verify()]
       for (const answer of answers) {
         expect(answer.status).toBe(500)
@@ -48,6 +48,6 @@ describe("SecretBox", () => {
       }
       expect(lines.filter((line) => line.includes("cannot be decrypted with SECRETS_KEY"))).toHaveLength(1)
       // Where the key is right, the same secret opens.
-      expect((yield* request(first.url, "POST", "/api/v1/mfa/totp/verify", { auth: me.auth, body: { code: codeAt(setup.secret, 0) } })).status).toBe(200)
+      expect((yield* request(first.url, "POST", "/api/v1/mfa/totp/verify", { auth: me.auth, body: { code: codeNow(setup.secret) } })).status).toBe(200)
     }))
 })

@@ -17,6 +17,12 @@ export const startMfaServer = (env: Record<string, string> = {}) => Effect.withC
 export const codeAt = (secret: string, offsetSeconds: number) =>
   TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: NOW + offsetSeconds * 1000 })
 
+/**
+ * The code of this moment on the real clock, for servers that do not run on NOW. (NOW is fixed when
+ * this module loads, and test files share loaded modules: for another file it may be minutes old.)
+ */
+export const codeNow = (secret: string) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: Date.now() })
+
 const Setup = Schema.Struct({ secret: Schema.String, otpauthUrl: Schema.String, qrCode: Schema.String })
 export const readSetup = read(Setup)
 
