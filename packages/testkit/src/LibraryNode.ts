@@ -87,6 +87,24 @@ export const awaitScan = (url: string, auth: Auth, libraryId: string, scanId: st
 export const scanNow = (url: string, auth: Auth, libraryId: string) =>
   Effect.flatMap(startScan(url, auth, libraryId), (scan) => awaitScan(url, auth, libraryId, scan.id))
 
+/** A movie library and a TV library ("Movies", "Shows") on these folders, each scanned once. */
+export const scannedLibraries = (url: string, auth: Auth, folders: { readonly movies: string; readonly shows: string }) =>
+  Effect.gen(function* () {
+    const movies = yield* createLibrary(url, auth, { name: "Movies", kind: "movie", paths: [folders.movies] })
+    const shows = yield* createLibrary(url, auth, { name: "Shows", kind: "tvshow", paths: [folders.shows] })
+    yield* scanNow(url, auth, movies.id)
+    yield* scanNow(url, auth, shows.id)
+    return { movies, shows }
+  })
+
+/** Everything the metadata pipeline started has finished: no run queued, running or retrying. */
+export const metadataIdle = (sql: SqlClient.SqlClient) =>
+  eventually(
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE kind LIKE 'metadata.%' AND state IN ('queued', 'running', 'retrying')`,
+    (rows) => rows[0]?.n === 0,
+    { what: "metadata jobs finished", timeout: Duration.seconds(60), interval: Duration.millis(200) }
+  )
+
 /** The library's whole scan history, once every scan has finished. */
 export const allScansFinished = (url: string, auth: Auth, libraryId: string) =>
   eventually(

@@ -1,9 +1,10 @@
 /** Ids from the URL, checked by the domain's schemas (a malformed one is "not found", not a request). */
-import { EpisodeId, MovieId, PersonId, SeriesId } from "@mediaserver/domain"
+import { CollectionId, EpisodeId, MovieId, PersonId, SeriesId } from "@mediaserver/domain"
 import { Option, Schema } from "effect"
 
 export const movieId = (raw: string) => Option.getOrNull(Schema.decodeUnknownOption(MovieId)(raw))
 export const seriesId = (raw: string) => Option.getOrNull(Schema.decodeUnknownOption(SeriesId)(raw))
+export const collectionId = (raw: string) => Option.getOrNull(Schema.decodeUnknownOption(CollectionId)(raw))
 export const personId = (raw: string) => Option.getOrNull(Schema.decodeUnknownOption(PersonId)(raw))
 export const episodeId = (raw: string) => Option.getOrNull(Schema.decodeUnknownOption(EpisodeId)(raw))
 

@@ -8,7 +8,7 @@ import { read, request } from "@mediaserver/testkit/Http"
 import { fixture } from "@mediaserver/testkit/FakeHttp"
 import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
+import { libraryNode, metadataIdle, scanNow, scannedLibraries, tree } from "@mediaserver/testkit/LibraryNode"
 
 const dataDir = Effect.acquireRelease(
   Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ms-metadata-"))),
@@ -52,18 +52,10 @@ describe("metadata refresh pipeline", () => {
         "Breaking Bad/Season 01/Breaking Bad S01E01.mkv": "",
         "Breaking Bad/Season 01/Breaking Bad S01E02.mkv": ""
       })
-      const movieLibrary = yield* createLibrary(url, admin, { name: "Movies", kind: "movie", paths: [movies] })
-      const showLibrary = yield* createLibrary(url, admin, { name: "Shows", kind: "tvshow", paths: [shows] })
-      yield* scanNow(url, admin, movieLibrary.id)
-      yield* scanNow(url, admin, showLibrary.id)
+      const { shows: showLibrary } = yield* scannedLibraries(url, admin, { movies, shows })
 
       const settled = { timeout: Duration.seconds(60), interval: Duration.millis(200) }
-      // Everything the pipeline starts has finished: no run queued, running or retrying.
-      const idle = eventually(
-        sql<{ n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE kind LIKE 'metadata.%' AND state IN ('queued', 'running', 'retrying')`,
-        (rows) => rows[0]?.n === 0,
-        { what: "metadata jobs finished", ...settled }
-      )
+      const idle = metadataIdle(sql)
       yield* eventually(
         sql<{ n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE kind = 'metadata.download_image' AND state = 'completed'`,
         (rows) => (rows[0]?.n ?? 0) > 0,

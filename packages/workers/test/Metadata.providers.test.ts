@@ -18,7 +18,7 @@ import { account, request } from "@mediaserver/testkit/Http"
 import { envelope, fixture, type Route } from "@mediaserver/testkit/FakeHttp"
 import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
+import { libraryNode, metadataIdle, scannedLibraries, tree } from "@mediaserver/testkit/LibraryNode"
 
 const dataDir = Effect.acquireRelease(
   Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ms-providers-"))),
@@ -143,16 +143,9 @@ describe("metadata providers beside TMDb", () => {
 
       const movies = yield* tree({ "The Matrix (1999)/The Matrix (1999).mkv": "" })
       const shows = yield* tree({ "Breaking Bad/Season 01/Breaking Bad S01E01.mkv": "", "Attack on Titan/Season 01/Attack on Titan S01E01.mkv": "" })
-      const movieLibrary = yield* createLibrary(url, admin, { name: "Movies", kind: "movie", paths: [movies] })
-      const showLibrary = yield* createLibrary(url, admin, { name: "Shows", kind: "tvshow", paths: [shows] })
-      yield* scanNow(url, admin, movieLibrary.id)
-      yield* scanNow(url, admin, showLibrary.id)
+      yield* scannedLibraries(url, admin, { movies, shows })
       const settled = { timeout: Duration.seconds(60), interval: Duration.millis(200) }
-      const idle = eventually(
-        sql<{ n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE kind LIKE 'metadata.%' AND state IN ('queued', 'running', 'retrying')`,
-        (rows) => rows[0]?.n === 0,
-        { what: "metadata jobs finished", ...settled }
-      )
+      const idle = metadataIdle(sql)
       yield* eventually(
         sql<{ n: number }>`SELECT count(*)::int AS n FROM images WHERE path = ${FANART_LOGO} AND content_hash IS NOT NULL`,
         (rows) => rows[0]?.n === 1,

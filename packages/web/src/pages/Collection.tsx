@@ -1,13 +1,10 @@
 /** A collection (a film series): its overview and the movies of it you may see, in release order. */
 import type { CollectionId } from "@mediaserver/domain"
-import { CollectionId as CollectionIdSchema } from "@mediaserver/domain"
-import { Option, Schema } from "effect"
 import { call, imageUrl } from "../api.js"
+import { collectionId } from "../ids.js"
 import { useLoad } from "../load.js"
 import { Poster } from "../ui/Poster.js"
 import { Failed, Status } from "../ui/Shell.js"
-
-const collectionId = (raw: string) => Option.getOrNull(Schema.decodeUnknownOption(CollectionIdSchema)(raw))
 
 export const Collection = (props: { readonly id: string }) => {
   const id = collectionId(props.id)

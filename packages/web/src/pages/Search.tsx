@@ -66,14 +66,7 @@ const Results = (props: { readonly q: string; readonly kind: Kind; readonly para
   const other: Kind = props.kind === "movies" ? "series" : "movies"
   const [otherFacets] = useLoad(() => facetsOf(other, search), [])
   const [people] = useLoad(() => call((api) => api.search.multi({ urlParams: { q: props.q, limit: 8 } })), [])
-  const set = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(props.params)
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === null || value === "") next.delete(key)
-      else next.set(key, value)
-    }
-    navigate(`/search?${next.toString()}`, { replace: true })
-  }
+  const set = (changes: Record<string, string | null>) => navigate(hrefWith(props.params, changes), { replace: true })
   const count = (f: typeof facets) => (f.state === "ready" ? ` (${f.value.total})` : "")
   return (
     <div class="search-results">
@@ -118,7 +111,7 @@ const Results = (props: { readonly q: string; readonly kind: Kind; readonly para
 const hrefWith = (params: URLSearchParams, changes: Record<string, string | null>) => {
   const next = new URLSearchParams(params)
   for (const [key, value] of Object.entries(changes)) {
-    if (value === null) next.delete(key)
+    if (value === null || value === "") next.delete(key)
     else next.set(key, value)
   }
   // Facet values of one kind mean nothing for the other: switching kinds starts unfiltered.
