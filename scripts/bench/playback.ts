@@ -6,10 +6,12 @@
  *  - transcode_first_segment_s: the same for the 720p variant of a client limited to 720p;
  *  - seek_s: in that session, the segment at 50% of the duration (ffmpeg restarts there);
  *  - ratio_to_ffmpeg: transcode_first_segment_s over a bare ffmpeg producing the same first segment
- *    (the same arguments, timed from spawn to the segment file).
+ *    (the same arguments, timed from spawn to the segment file);
+ *  - idle_session_cpu_ms_per_s: the node's CPU per open session that nobody reads from (segment 0
+ *    served, ffmpeg throttled or done), over the node's own idle CPU (idle_node_cpu_ms_per_s).
  */
 import { SqlClient } from "@effect/sql"
-import { Config, Context, Effect, Redacted, Schema } from "effect"
+import { Config, Context, Effect, Option, Redacted, Schema } from "effect"
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -20,13 +22,18 @@ import { hlsArgs } from "@mediaserver/server/playback"
 import { account, request } from "@mediaserver/testkit/Http"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
-import { createSession, fetchRaw, playableMovies } from "@mediaserver/testkit/PlaybackNode"
+import { createSession, fetchRaw, ffmpegPids, playableMovies, processState } from "@mediaserver/testkit/PlaybackNode"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { emit, progress, round } from "./report.js"
+import { withCpu } from "./support/cpu.js"
 import { startNode } from "./support/jobs-node.js"
 
 const BENCH = "playback"
 const DURATION = 30
 const SEGMENT = 3
+/** Open sessions, and seconds of CPU watched, for the idle figure: enough to rise above the 10 ms CPU tick. */
+const IDLE_SESSIONS = 8
+const IDLE_WINDOW_S = 5
 
 const median = (values: ReadonlyArray<number>) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -150,8 +157,25 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
   }
 
 
+  // Idle sessions: opened, segment 0 served, then left alone once every ffmpeg is throttled (stopped) or done.
+  const idleCpuMsPerS = Effect.map(withCpu(process.pid, Effect.sleep(`${IDLE_WINDOW_S} seconds`)), ({ cpuS }) =>
+    Option.getOrElse(Option.map(cpuS, (s) => (s * 1000) / IDLE_WINDOW_S), () => Number.NaN))
+  const nodeIdle = yield* idleCpuMsPerS
+  const open = yield* Effect.forEach(Array.from({ length: IDLE_SESSIONS }), () =>
+    Effect.map(firstSegment(remux, "original"), ({ value }) => value.id))
+  yield* eventually(
+    Effect.flatMap(ffmpegPids(transcodes), (pids) => Effect.forEach(pids, processState)),
+    (states) => states.every((s) => s === "T" || s === "gone"),
+    { what: "every session's ffmpeg throttled or done", timeout: "60 seconds", interval: "200 millis" }
+  )
+  const withSessions = yield* idleCpuMsPerS
+  yield* Effect.forEach(open, stop)
+  progress(`idle: node ${round(nodeIdle, 2)} ms/s, with ${IDLE_SESSIONS} open sessions ${round(withSessions, 2)} ms/s`)
+
   emit(BENCH, "remux_first_segment_s", round(median(remuxS), 3), "s")
   emit(BENCH, "transcode_first_segment_s", round(median(transcodeS), 3), "s")
   emit(BENCH, "seek_s", round(median(seekS), 3), "s")
   emit(BENCH, "ratio_to_ffmpeg", round(median(transcodeS) / median(bareS), 2), "ratio")
+  emit(BENCH, "idle_node_cpu_ms_per_s", round(nodeIdle, 2), "ms/s")
+  emit(BENCH, "idle_session_cpu_ms_per_s", round((withSessions - nodeIdle) / IDLE_SESSIONS, 3), "ms/s")
 }).pipe(Effect.scoped)
