@@ -11,7 +11,7 @@
  *    served, ffmpeg throttled or done), over the node's own idle CPU (idle_node_cpu_ms_per_s).
  */
 import { SqlClient } from "@effect/sql"
-import { Config, Context, Effect, Option, Redacted, Schema } from "effect"
+import { Config, Context, Effect, Redacted, Schema } from "effect"
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -25,15 +25,18 @@ import { TestMedia } from "@mediaserver/testkit/TestMedia"
 import { createSession, fetchRaw, ffmpegPids, playableMovies, processState } from "@mediaserver/testkit/PlaybackNode"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { emit, progress, round } from "./report.js"
-import { withCpu } from "./support/cpu.js"
 import { startNode } from "./support/jobs-node.js"
 
 const BENCH = "playback"
 const DURATION = 30
 const SEGMENT = 3
-/** Open sessions, and seconds of CPU watched, for the idle figure: enough to rise above the 10 ms CPU tick. */
-const IDLE_SESSIONS = 8
-const IDLE_WINDOW_S = 5
+/**
+ * Open sessions, and the windows of the idle figure: its median, since the first window after opening
+ * the sessions still holds their aftermath (garbage collection, connections going idle).
+ */
+const IDLE_SESSIONS = 16
+const IDLE_WINDOW_MS = 2000
+const IDLE_WINDOWS = 5
 
 const median = (values: ReadonlyArray<number>) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -158,11 +161,17 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
 
 
   // Idle sessions: opened, segment 0 served, then left alone once every ffmpeg is throttled (stopped) or done.
-  const idleCpuMsPerS = Effect.map(withCpu(process.pid, Effect.sleep(`${IDLE_WINDOW_S} seconds`)), ({ cpuS }) =>
-    Option.getOrElse(Option.map(cpuS, (s) => (s * 1000) / IDLE_WINDOW_S), () => Number.NaN))
+  // The node runs in this process: its own CPU clock, in microseconds.
+  const window = Effect.gen(function* () {
+    const before = process.cpuUsage()
+    yield* Effect.sleep(IDLE_WINDOW_MS)
+    const used = process.cpuUsage(before)
+    return (used.user + used.system) / 1000 / (IDLE_WINDOW_MS / 1000)
+  })
+  const idleCpuMsPerS = Effect.map(Effect.replicateEffect(window, IDLE_WINDOWS), median)
   const nodeIdle = yield* idleCpuMsPerS
   const open = yield* Effect.forEach(Array.from({ length: IDLE_SESSIONS }), () =>
-    Effect.map(firstSegment(remux, "original"), ({ value }) => value.id))
+    Effect.map(firstSegment(remux, "original"), ({ value }) => value.id), { concurrency: 4 })
   yield* eventually(
     Effect.flatMap(ffmpegPids(transcodes), (pids) => Effect.forEach(pids, processState)),
     (states) => states.every((s) => s === "T" || s === "gone"),
