@@ -7,7 +7,7 @@ import { Duration, Effect, type Redacted, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { type Auth, read, request } from "./Http.js"
+import { type Auth, type JsonResponse, read, request } from "./Http.js"
 import { eventually } from "./Poll.js"
 import { queryRows } from "./TestDatabase.js"
 import { TestMedia } from "./TestMedia.js"
@@ -95,9 +95,11 @@ export const playableMovies = (
     return { libraryId: library.id, movies: Object.fromEntries(rows.map((r) => [r.title, r.id])) }
   })
 
+const created = (res: JsonResponse) =>
+  res.status === 201 ? read(Session)(res) : Effect.die(`create session answered ${res.status}: ${JSON.stringify(res.body)}`)
+
 export const createSession = (url: string, auth: Auth, body: Record<string, unknown>) =>
-  Effect.flatMap(request(url, "POST", "/api/v1/playback/sessions", { auth, body }), (res) =>
-    res.status === 201 ? read(Session)(res) : Effect.die(`create session answered ${res.status}: ${JSON.stringify(res.body)}`))
+  Effect.flatMap(request(url, "POST", "/api/v1/playback/sessions", { auth, body }), created)
 
 /**
  * The movie id of the long clip, in a movie library of its own, on a node started as a process
@@ -121,7 +123,7 @@ export const movieSession = (url: string, auth: Auth, movie: string, client: Rec
       (r) => r.status !== 409,
       { what: "file probed", timeout: Duration.seconds(30), interval: Duration.millis(200) }
     ),
-    read(Session)
+    created
   )
 
 export const getSession = (url: string, auth: Auth, id: string) =>
