@@ -5,11 +5,11 @@
 import { type SqlClient } from "@effect/sql"
 import { Duration, Effect, type Redacted, Schema } from "effect"
 import * as Fs from "node:fs"
-import * as Os from "node:os"
 import * as Path from "node:path"
 import { type Auth, type JsonResponse, read, request } from "./Http.js"
 import { eventually } from "./Poll.js"
 import { queryRows } from "./TestDatabase.js"
+import { tempDir } from "./TempDir.js"
 import { TestMedia } from "./TestMedia.js"
 import { createLibrary, scanNow, tree } from "./LibraryNode.js"
 
@@ -31,11 +31,7 @@ export const Session = Schema.Struct({
 })
 export type Session = typeof Session.Type
 
-export const tempDir = (prefix: string) =>
-  Effect.acquireRelease(
-    Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), prefix))),
-    (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
-  )
+export { tempDir } from "./TempDir.js"
 
 /** A 30 s H.264/AAC clip (320x180, a keyframe every 2 s) for seeking; made in about a second. */
 export const longClip = (dir: string) =>

@@ -2,8 +2,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 import * as Fs from "node:fs"
-import * as Os from "node:os"
 import * as Path from "node:path"
+import { tempDir } from "@mediaserver/testkit/TempDir"
 import { makeChanges, watchDir } from "../../src/playback/DirChanges.js"
 
 const woken = <A>(fiber: Fiber.RuntimeFiber<A>) =>
@@ -12,10 +12,7 @@ const woken = <A>(fiber: Fiber.RuntimeFiber<A>) =>
 describe("session directory changes", () => {
   it.scopedLive("a file named in the directory wakes every waiter armed before it; a closed watcher wakes nobody", () =>
     Effect.gen(function* () {
-      const dir = yield* Effect.acquireRelease(
-        Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "ms-dirchanges-"))),
-        (d) => Effect.sync(() => Fs.rmSync(d, { recursive: true, force: true }))
-      )
+      const dir = yield* tempDir("ms-dirchanges-")
       const changes = yield* makeChanges
       const watch = yield* watchDir(dir, changes.notify)
       expect(watch.watching()).toBe(true)
