@@ -168,7 +168,10 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
     const used = process.cpuUsage(before)
     return (used.user + used.system) / 1000 / (IDLE_WINDOW_MS / 1000)
   })
-  const idleCpuMsPerS = Effect.map(Effect.replicateEffect(window, IDLE_WINDOWS), median)
+  const idleCpuMsPerS = Effect.map(Effect.replicateEffect(window, IDLE_WINDOWS), (windows) => {
+    progress(`idle CPU windows (ms/s): ${windows.map((w) => round(w, 1)).join(" ")}`)
+    return median(windows)
+  })
   const nodeIdle = yield* idleCpuMsPerS
   const open = yield* Effect.forEach(Array.from({ length: IDLE_SESSIONS }), () =>
     Effect.map(firstSegment(remux, "original"), ({ value }) => value.id), { concurrency: 4 })
