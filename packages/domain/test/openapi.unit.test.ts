@@ -1,0 +1,58 @@
+/**
+ * The OpenAPI document the gateway serves (built from MediaApi the same way) passes Redocly's
+ * recommended lint without error, and explains every operation: summary, description, tag, errors.
+ */
+import { OpenApi } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Schema } from "effect"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import { createRequire } from "node:module"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { MediaApi } from "../src/index.js"
+
+const LintReport = Schema.parseJson(Schema.Struct({
+  totals: Schema.Struct({ errors: Schema.Number, warnings: Schema.Number }),
+  problems: Schema.Array(Schema.Struct({ ruleId: Schema.String, severity: Schema.String, message: Schema.String }))
+}))
+
+const redocly = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js")
+
+const lint = (spec: OpenApi.OpenAPISpec) => {
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "openapi-lint-"))
+  const file = Path.join(dir, "openapi.json")
+  Fs.writeFileSync(file, JSON.stringify(spec))
+  // The exit status says only whether errors were found: the JSON report says which.
+  const run = ChildProcess.spawnSync(process.execPath, [redocly, "lint", file, "--extends=recommended", "--format=json"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" }
+  })
+  Fs.rmSync(dir, { recursive: true, force: true })
+  return Schema.decodeUnknownSync(LintReport)(run.stdout)
+}
+
+describe("OpenAPI document", () => {
+  const spec = OpenApi.fromApi(MediaApi)
+
+  it("passes Redocly's recommended rules without error", () => {
+    const report = lint(spec)
+    const errors = report.problems.filter((p) => p.severity === "error").map((p) => `${p.ruleId}: ${p.message}`)
+    expect(errors).toEqual([])
+    expect(report.totals.errors).toBe(0)
+  })
+
+  it("describes every operation and its errors, and every tag", () => {
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })))
+    expect(operations.length).toBeGreaterThan(200)
+    for (const { name, op } of operations) {
+      expect(op.summary, name).toMatch(/\S/)
+      expect(op.description, name).toMatch(/\S/)
+      expect(op.tags, name).toHaveLength(1)
+      expect(Object.keys(op.responses).some((status) => /^[45]\d\d$/.test(status)), name).toBe(true)
+    }
+    for (const tag of spec.tags) expect(tag.description, tag.name).toMatch(/\S/)
+  })
+})
