@@ -75,6 +75,8 @@ export class PolicyRule extends Schema.Class<PolicyRule>("PolicyRule")({
   permission: Permission
 }) {}
 
+/** The rule to remove, in the query: a Struct, as OpenAPI lists a Struct's fields as parameters (not a class's). */
+const PolicyRuleParams = Schema.Struct(PolicyRule.fields)
 const roleNamePath = Schema.Struct({ roleName: Schema.String })
 const userIdPath = Schema.Struct({ userId: UserId })
 
@@ -127,8 +129,8 @@ export class RbacApi extends HttpApiGroup.make("rbac")
   .add(
     HttpApiEndpoint.del("removeRole", "/rbac/users/:userId/roles/:role")
       .setPath(Schema.Struct({ userId: UserId, role: Schema.String }))
-      .addSuccess(UserRoles)
-      .annotateContext(doc("Remove a role from a user", "Takes a role from a user and answers the roles left."))
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Remove a role from a user", "Takes a role from a user (read the roles left with `GET /rbac/users/{userId}/roles`). Refused (409) for the last admin."))
   )
   .add(
     HttpApiEndpoint.get("listPolicies", "/rbac/policies").addSuccess(Schema.Array(PolicyRule))
@@ -139,7 +141,7 @@ export class RbacApi extends HttpApiGroup.make("rbac")
       .annotateContext(doc("Add a policy rule", "Grants a permission to a role."))
   )
   .add(
-    HttpApiEndpoint.del("removePolicy", "/rbac/policies").setUrlParams(PolicyRule).addSuccess(HttpApiSchema.NoContent)
+    HttpApiEndpoint.del("removePolicy", "/rbac/policies").setUrlParams(PolicyRuleParams).addSuccess(HttpApiSchema.NoContent)
       .annotateContext(doc("Remove a policy rule", "Takes a permission from a role; the rule is named by the `role` and `permission` query parameters."))
   )
   .middleware(Authentication)

@@ -2,9 +2,9 @@
  * The OpenAPI document the gateway serves (built from MediaApi the same way) passes Redocly's
  * recommended lint without error, and explains every operation: summary, description, tag, errors.
  */
-import { OpenApi } from "@effect/platform"
+import { HttpApi, OpenApi } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Schema } from "effect"
+import { Option, Schema, SchemaAST } from "effect"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import { createRequire } from "node:module"
@@ -54,5 +54,26 @@ describe("OpenAPI document", () => {
       expect(Object.keys(op.responses).some((status) => /^[45]\d\d$/.test(status)), name).toBe(true)
     }
     for (const tag of spec.tags) expect(tag.description, tag.name).toMatch(/\S/)
+  })
+
+  it("declares every query parameter an operation reads", () => {
+    const declared = new Map(Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => [
+        `${method.toUpperCase()} ${path}`,
+        op.parameters.filter((p) => p.in === "query").map((p) => p.name).sort()
+      ])))
+    const checked: Array<string> = []
+    HttpApi.reflect(MediaApi, {
+      onGroup() {},
+      onEndpoint({ endpoint }) {
+        Option.map(endpoint.urlParamsSchema, (schema) => {
+          const name = `${endpoint.method} ${endpoint.path.replace(/:(\w+)/g, "{$1}")}`
+          const read = SchemaAST.getPropertySignatures(SchemaAST.encodedAST(schema.ast)).map((p) => String(p.name))
+          expect(declared.get(name), name).toEqual(read.sort())
+          checked.push(name)
+        })
+      }
+    })
+    expect(checked).toContain("DELETE /api/v1/rbac/policies")
   })
 })
