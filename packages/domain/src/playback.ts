@@ -39,12 +39,29 @@ export type PlayMethod = typeof PlayMethod.Type
 export const SegmentFormat = Schema.Literal("ts", "fmp4")
 export type SegmentFormat = typeof SegmentFormat.Type
 
-/** What the client plays as is. Codec names are ffprobe's (`h264`, `hevc`, `aac`, `ac3`, ...). */
+/**
+ * The names a client profile may use, lower case: the containers and codecs probing gives files
+ * (ffprobe's codec names), and the aliases players use for them (`avc1` is `h264`, `matroska` is `mkv`).
+ * Enumerated, so a client learns the vocabulary from the API document and a typo is a 400, not a
+ * silent transcode.
+ */
+export const ClientContainer = Schema.Literal("mp4", "m4v", "mov", "mkv", "matroska", "webm", "ts", "avi", "flv", "wmv", "ogg")
+export type ClientContainer = typeof ClientContainer.Type
+export const ClientVideoCodec = Schema.Literal(
+  "h264", "avc", "avc1", "hevc", "h265", "hvc1", "hev1", "av1", "vp8", "vp9", "mpeg4", "mpeg2video", "mpeg1video", "vc1", "theora", "wmv3"
+)
+export type ClientVideoCodec = typeof ClientVideoCodec.Type
+export const ClientAudioCodec = Schema.Literal(
+  "aac", "mp3", "mp2", "ac3", "eac3", "dts", "truehd", "opus", "vorbis", "flac", "alac", "pcm_s16le", "pcm_s24le", "wmav2"
+)
+export type ClientAudioCodec = typeof ClientAudioCodec.Type
+
+/** What the client plays as is. */
 export class ClientProfile extends Schema.Class<ClientProfile>("ClientProfile")({
-  /** Containers it plays directly (`mp4`, `mkv`, `webm`, ...). */
-  containers: Schema.Array(Schema.String),
-  videoCodecs: Schema.Array(Schema.String),
-  audioCodecs: Schema.Array(Schema.String),
+  /** Containers it plays directly. */
+  containers: Schema.Array(ClientContainer),
+  videoCodecs: Schema.Array(ClientVideoCodec),
+  audioCodecs: Schema.Array(ClientAudioCodec),
   maxHeight: Schema.optional(Schema.Int.pipe(Schema.positive())),
   /** Bits per second. */
   maxBitrate: Schema.optional(Schema.Int.pipe(Schema.positive())),
