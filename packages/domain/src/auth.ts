@@ -206,8 +206,8 @@ export class SessionsApi extends HttpApiGroup.make("sessions")
         /** `true`: revoke every session but the one making the request. */
         keepCurrent: Schema.optional(Schema.BooleanFromString)
       }))
-      .addSuccess(RevokedCount)
-      .annotateContext(doc("Revoke my sessions", "Ends every session of the caller, or every one but the current with `keepCurrent=true`, and answers how many ended."))
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Revoke my sessions", "Ends every session of the caller, or every one but the current with `keepCurrent=true`."))
   )
   .add(
     HttpApiEndpoint.del("revoke", "/sessions/:sessionId")

@@ -2,7 +2,7 @@
  * Browsing over REST: movies, collections, series (seasons, episodes) and genres, each answer
  * filtered by the caller's library access (content of a library the caller cannot see is 404).
  */
-import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import {
   BulkWatchedRequest,
@@ -127,15 +127,23 @@ export class MoviesApi extends HttpApiGroup.make("movies")
       .annotateContext(doc("Get movie progress", "The caller's watch progress on the movie (position, watched, play count)."))
   )
   .add(
-    HttpApiEndpoint.post("setProgress", "/movies/:movieId/progress")
+    HttpApiEndpoint.put("setProgress", "/movies/:movieId/progress")
       .setPath(movie)
       .setPayload(ProgressRequest)
       .addSuccess(WatchProgress)
-      .annotateContext(doc("Set movie progress", "Records the caller's position in the movie; past the watched threshold it counts as watched."))
+      .annotateContext(doc("Set movie progress", "Records the caller's position in the movie; past the watched threshold it counts as watched. The same method as for episodes."))
   )
   .add(
-    HttpApiEndpoint.del("deleteProgress", "/movies/:movieId/progress").setPath(movie).addSuccess(WatchProgress)
-      .annotateContext(doc("Clear movie progress", "Forgets the caller's position and watched state for the movie, and answers the cleared progress."))
+    // The reference's method, kept for its clients: PUT is the one convention (as for episodes).
+    HttpApiEndpoint.post("setProgressPost", "/movies/:movieId/progress")
+      .setPath(movie)
+      .setPayload(ProgressRequest)
+      .addSuccess(WatchProgress)
+      .annotateContext(doc("Set movie progress (POST)", "The same as `PUT /movies/{movieId}/progress`, kept for older clients.", { deprecated: true }))
+  )
+  .add(
+    HttpApiEndpoint.del("deleteProgress", "/movies/:movieId/progress").setPath(movie).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Clear movie progress", "Forgets the caller's position and watched state for the movie."))
   )
   .add(
     HttpApiEndpoint.post("watched", "/movies/:movieId/watched")
@@ -153,8 +161,8 @@ export class MoviesApi extends HttpApiGroup.make("movies")
       .annotateContext(doc("Rate a movie", "Sets the caller's own rating (1-10) of the movie."))
   )
   .add(
-    HttpApiEndpoint.del("unrate", "/movies/:movieId/rating").setPath(movie).addSuccess(UserMark)
-      .annotateContext(doc("Remove my rating", "Removes the caller's rating of the movie, and answers the mark left."))
+    HttpApiEndpoint.del("unrate", "/movies/:movieId/rating").setPath(movie).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Remove my rating", "Removes the caller's rating of the movie; the favourite flag stays."))
   )
   .add(
     HttpApiEndpoint.put("favorite", "/movies/:movieId/favorite").setPath(movie).setPayload(FavoriteRequest).addSuccess(UserMark)
@@ -286,8 +294,8 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
       .annotateContext(doc("Rate a series", "Sets the caller's own rating (1-10) of the series."))
   )
   .add(
-    HttpApiEndpoint.del("unrate", "/tvshows/:seriesId/rating").setPath(series).addSuccess(UserMark)
-      .annotateContext(doc("Remove my rating", "Removes the caller's rating of the series, and answers the mark left."))
+    HttpApiEndpoint.del("unrate", "/tvshows/:seriesId/rating").setPath(series).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Remove my rating", "Removes the caller's rating of the series; the favourite flag stays."))
   )
   .add(
     HttpApiEndpoint.put("favorite", "/tvshows/:seriesId/favorite").setPath(series).setPayload(FavoriteRequest).addSuccess(UserMark)
@@ -321,8 +329,8 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
       .annotateContext(doc("Set episode progress", "Records the caller's position in the episode; past the watched threshold it counts as watched."))
   )
   .add(
-    HttpApiEndpoint.del("deleteEpisodeProgress", "/tvshows/episodes/:episodeId/progress").setPath(episode).addSuccess(WatchProgress)
-      .annotateContext(doc("Clear episode progress", "Forgets the caller's position and watched state for the episode, and answers the cleared progress."))
+    HttpApiEndpoint.del("deleteEpisodeProgress", "/tvshows/episodes/:episodeId/progress").setPath(episode).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Clear episode progress", "Forgets the caller's position and watched state for the episode."))
   )
   .add(
     HttpApiEndpoint.post("episodeWatched", "/tvshows/episodes/:episodeId/watched")

@@ -80,7 +80,7 @@ export class LibrariesApi extends HttpApiGroup.make("libraries")
   .add(
     HttpApiEndpoint.del("cancelScan", "/libraries/:libraryId/scan")
       .setPath(libraryPath)
-      .addSuccess(LibraryScan)
+      .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpConflict)
       .annotateContext(doc("Cancel a scan", "Cancels the library's running scan. 409 when none is running."))
   )

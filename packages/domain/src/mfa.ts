@@ -165,7 +165,7 @@ export class MfaApi extends HttpApiGroup.make("mfa")
       .annotateContext(doc("Confirm TOTP enrolment", "Confirms the secret of `totp/setup` with a code from the authenticator app; from then on login asks for a second factor."))
   )
   .add(
-    HttpApiEndpoint.del("totpDelete", "/mfa/totp").setPayload(MfaProof).addSuccess(MfaStatus)
+    HttpApiEndpoint.del("totpDelete", "/mfa/totp").setPayload(MfaProof).addSuccess(HttpApiSchema.NoContent)
       .annotateContext(doc("Remove TOTP", "Removes the TOTP factor, given a current code or the password. When no other factor remains the backup codes are removed too."))
   )
   .add(
