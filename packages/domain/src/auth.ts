@@ -240,12 +240,14 @@ export class ApiKeyInfo extends Schema.Class<ApiKeyInfo>("ApiKeyInfo")({
   expiresAt: Schema.NullOr(Schema.DateTimeUtc)
 }) {}
 
-export class CreateApiKeyRequest extends Schema.Class<CreateApiKeyRequest>("CreateApiKeyRequest")({
-  name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100)),
-  scopes: Schema.NonEmptyArray(ApiKeyScope),
-  /** Lifetime in days; none: does not expire. */
-  expiresInDays: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(1, 3650)))
-}) {}
+export class CreateApiKeyRequest extends Schema.Class<CreateApiKeyRequest>("CreateApiKeyRequest")(
+  Schema.Struct({
+    name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100)),
+    scopes: Schema.NonEmptyArray(ApiKeyScope),
+    /** Lifetime in days; none: does not expire. */
+    expiresInDays: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(1, 3650)))
+  }).annotations({ examples: [{ name: "backup script", scopes: ["read"], expiresInDays: 90 }] })
+) {}
 
 export class CreatedApiKey extends Schema.Class<CreatedApiKey>("CreatedApiKey")({
   key: ApiKeyInfo,

@@ -57,17 +57,19 @@ export const ClientAudioCodec = Schema.Literal(
 export type ClientAudioCodec = typeof ClientAudioCodec.Type
 
 /** What the client plays as is. */
-export class ClientProfile extends Schema.Class<ClientProfile>("ClientProfile")({
-  /** Containers it plays directly. */
-  containers: Schema.Array(ClientContainer),
-  videoCodecs: Schema.Array(ClientVideoCodec),
-  audioCodecs: Schema.Array(ClientAudioCodec),
-  maxHeight: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  /** Bits per second. */
-  maxBitrate: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  /** HLS segments: MPEG-TS (default) or fragmented MP4. */
-  segmentFormat: Schema.optional(SegmentFormat)
-}) {}
+export class ClientProfile extends Schema.Class<ClientProfile>("ClientProfile")(
+  Schema.Struct({
+    /** Containers it plays directly. */
+    containers: Schema.Array(ClientContainer),
+    videoCodecs: Schema.Array(ClientVideoCodec),
+    audioCodecs: Schema.Array(ClientAudioCodec),
+    maxHeight: Schema.optional(Schema.Int.pipe(Schema.positive())),
+    /** Bits per second. */
+    maxBitrate: Schema.optional(Schema.Int.pipe(Schema.positive())),
+    /** HLS segments: MPEG-TS (default) or fragmented MP4. */
+    segmentFormat: Schema.optional(SegmentFormat)
+  }).annotations({ examples: [{ containers: ["mp4", "webm"], videoCodecs: ["h264", "vp9"], audioCodecs: ["aac", "opus"], maxHeight: 1080 }] })
+) {}
 
 export class CreatePlaybackSessionRequest extends Schema.Class<CreatePlaybackSessionRequest>(
   "CreatePlaybackSessionRequest"
@@ -157,10 +159,12 @@ export class PlaybackSession extends Schema.Class<PlaybackSession>("PlaybackSess
   lastActiveAt: Schema.DateTimeUtc
 }) {}
 
-export class PlaybackHeartbeat extends Schema.Class<PlaybackHeartbeat>("PlaybackHeartbeat")({
-  positionSeconds: Schema.Number.pipe(Schema.nonNegative()),
-  paused: Schema.Boolean
-}) {}
+export class PlaybackHeartbeat extends Schema.Class<PlaybackHeartbeat>("PlaybackHeartbeat")(
+  Schema.Struct({
+    positionSeconds: Schema.Number.pipe(Schema.nonNegative()),
+    paused: Schema.Boolean
+  }).annotations({ examples: [{ positionSeconds: 754.2, paused: false }] })
+) {}
 
 /** 416: a Range header that does not fit the file; `details.size` is the file's size. */
 export class RangeNotSatisfiable extends Schema.TaggedError<RangeNotSatisfiable>()("RangeNotSatisfiable", {
@@ -171,7 +175,10 @@ export class RangeNotSatisfiable extends Schema.TaggedError<RangeNotSatisfiable>
     return "Discard"
   }
 }
-export const HttpRangeNotSatisfiable = httpError(RangeNotSatisfiable, "RangeNotSatisfiable", 416)
+export const HttpRangeNotSatisfiable = httpError(RangeNotSatisfiable, "RangeNotSatisfiable", 416, {
+  description: "The Range header does not fit the file; `details.size` is the file's size.",
+  example: { code: "RangeNotSatisfiable", message: "The range is outside the file", details: { size: 1048576 } }
+})
 
 const sessionPath = Schema.Struct({ sessionId: PlaybackSessionId })
 const mpegUrl = HttpApiSchema.Text({ contentType: "application/vnd.apple.mpegurl" })

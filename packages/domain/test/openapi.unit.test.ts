@@ -52,8 +52,19 @@ describe("OpenAPI document", () => {
       expect(op.description, name).toMatch(/\S/)
       expect(op.tags, name).toHaveLength(1)
       expect(Object.keys(op.responses).some((status) => /^[45]\d\d$/.test(status)), name).toBe(true)
+      // Every error body shows an example (request and success bodies where one helps).
+      expect(JSON.stringify(op.responses), name).toContain('"examples"')
     }
     for (const tag of spec.tags) expect(tag.description, tag.name).toMatch(/\S/)
+  })
+
+  it("enumerates what a client may name: the playback profile's containers and codecs, sort fields", () => {
+    const profile = JSON.stringify(spec.components.schemas["ClientProfile"])
+    for (const field of ["containers", "videoCodecs", "audioCodecs"]) {
+      expect(profile).toMatch(new RegExp(`"${field}":\\{"type":"array","items":\\{"type":"string","enum":\\[`))
+    }
+    const sort = spec.paths["/api/v1/movies"]?.get?.parameters.find((p) => p.name === "sort")
+    expect(sort?.schema).toMatchObject({ enum: expect.arrayContaining(["title", "added"]) })
   })
 
   it("declares every query parameter an operation reads", () => {
