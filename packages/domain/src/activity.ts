@@ -112,7 +112,7 @@ export class AdminActivityApi extends HttpApiGroup.make("adminActivity")
   )
   .add(
     HttpApiEndpoint.get("stats", "/admin/activity/stats").setUrlParams(ActivityStatsQuery).addSuccess(ActivityStats)
-      .annotateContext(doc("Activity statistics", "Counts of actions per action and per day over a time range."))
+      .annotateContext(doc("Activity statistics", "Totals over a time range: entries, distinct users, and counts per action and per day."))
   )
   .add(
     HttpApiEndpoint.get("actions", "/admin/activity/actions").addSuccess(ActivityActions)

@@ -85,7 +85,7 @@ export class MoviesApi extends HttpApiGroup.make("movies")
   )
   .add(
     HttpApiEndpoint.get("stats", "/movies/stats").addSuccess(MovieStats)
-      .annotateContext(doc("Movie statistics", "Counts of the caller's movies: total, watched, by genre and by decade."))
+      .annotateContext(doc("Movie statistics", "The caller's movies: total, watched and in progress, runtime (all and watched) and plays."))
   )
   .add(
     HttpApiEndpoint.get("favorites", "/movies/favorites").setUrlParams(LimitUrlQuery).addSuccess(MoviePage)
@@ -196,7 +196,7 @@ export class PeopleApi extends HttpApiGroup.make("people")
   .annotateContext(about("People of the caller's titles: cast and crew."))
   .add(
     HttpApiEndpoint.get("get", "/people/:personId").setPath(Schema.Struct({ personId: PersonId })).addSuccess(PersonDetails)
-      .annotateContext(doc("Get a person", "A person of the caller's titles, with biography and the caller's titles they appear in."))
+      .annotateContext(doc("Get a person", "A person of the caller's titles, with biography, birth and death dates, and their roles in the caller's movies and series."))
   )
   .middleware(Authentication)
   .addError(HttpNotFound)
@@ -229,7 +229,7 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
   )
   .add(
     HttpApiEndpoint.get("stats", "/tvshows/stats").addSuccess(TvStats)
-      .annotateContext(doc("Series statistics", "Counts of the caller's series, seasons and episodes, watched and not."))
+      .annotateContext(doc("Series statistics", "The caller's series and episodes: counts, watched and in progress episodes, completed series and plays."))
   )
   .add(
     HttpApiEndpoint.get("favorites", "/tvshows/favorites").setUrlParams(LimitUrlQuery).addSuccess(SeriesPage)
@@ -279,7 +279,7 @@ export class TvShowsApi extends HttpApiGroup.make("tvshows")
   )
   .add(
     HttpApiEndpoint.get("watchStats", "/tvshows/:seriesId/watch-stats").setPath(series).addSuccess(SeriesWatchStats)
-      .annotateContext(doc("Series watch statistics", "How much of the series the caller watched: episodes watched and total, per season."))
+      .annotateContext(doc("Series watch statistics", "How much of the series the caller watched: episodes watched of the total, percent, in progress, and when last watched."))
   )
   .add(
     HttpApiEndpoint.get("nextEpisode", "/tvshows/:seriesId/next-episode").setPath(series).addSuccess(NextEpisode)

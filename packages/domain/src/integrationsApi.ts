@@ -52,7 +52,7 @@ export class AdminIntegrationsApi extends HttpApiGroup.make("adminIntegrations")
   )
   .add(
     HttpApiEndpoint.post("create", "/admin/integrations/instances").setPayload(CreateArrInstance).addSuccess(ArrInstance, { status: 201 })
-      .annotateContext(doc("Add an integration instance", "Configures a Radarr or Sonarr instance from its URL and API key; answers its webhook secret once."))
+      .annotateContext(doc("Add an integration instance", "Configures a Radarr or Sonarr instance from its URL, API key and webhook secret (both stored sealed, never shown again), the library it syncs into and its path mappings."))
   )
   .add(
     HttpApiEndpoint.get("get", "/admin/integrations/instances/:instanceId").setPath(idPath).addSuccess(ArrInstance)

@@ -60,7 +60,7 @@ export class AdminJobsApi extends HttpApiGroup.make("adminJobs")
   )
   .add(
     HttpApiEndpoint.get("schedules", "/admin/jobs/schedules").addSuccess(Schema.Array(JobScheduleInfo))
-      .annotateContext(doc("List schedules", "Every scheduled job with its cron expression, its last run and when it runs next."))
+      .annotateContext(doc("List schedules", "Every scheduled job with its kind, cron expression and when it runs next."))
   )
   .add(
     HttpApiEndpoint.post("runSchedule", "/admin/jobs/schedules/:name")

@@ -82,7 +82,7 @@ export class UsersApi extends HttpApiGroup.make("users")
   .annotateContext(about("The caller's profile, preferences and avatar, and other users' public profiles."))
   .add(
     HttpApiEndpoint.get("me", "/users/me").addSuccess(User)
-      .annotateContext(doc("Get my profile", "The caller's account: name, email, roles, verification and avatar."))
+      .annotateContext(doc("Get my profile", "The caller's account: name, email, role, whether the email is verified, and the avatar URL."))
   )
   .add(
     HttpApiEndpoint.put("updateMe", "/users/me")
