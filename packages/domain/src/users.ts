@@ -109,7 +109,7 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addSuccess(User)
       .addError(HttpUnprocessable)
       .addError(HttpPayloadTooLarge)
-      .annotateContext(doc("Upload my avatar", "The body is the image itself (PNG, JPEG or WebP, with its Content-Type); it is resized and stored. 413 over the size limit."))
+      .annotateContext(doc("Upload my avatar", "The body is the image itself (PNG, JPEG, WebP or GIF, with its Content-Type, which must match the bytes); it replaces the previous avatar. 413 over the size limit."))
   )
   .add(
     HttpApiEndpoint.get("avatar", "/users/:userId/avatar")
