@@ -91,7 +91,7 @@ export class ArrAppApi extends HttpApiGroup.make("arrIntegration")
   )
   .add(
     HttpApiEndpoint.post("sync", "/admin/integrations/:app/sync").setPath(appPath).setUrlParams(which).addSuccess(ArrSyncStarted, { status: 202 })
-      .annotateContext(doc("Sync with the instance", "Queues a sync of the instance's library with ours (202); unique per instance every 5 minutes."))
+      .annotateContext(doc("Sync with the instance", "Queues a sync of the instance's library with ours (202)."))
   )
   .add(
     HttpApiEndpoint.get("qualityProfiles", "/admin/integrations/:app/quality-profiles").setPath(appPath).setUrlParams(which)

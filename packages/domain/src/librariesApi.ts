@@ -52,7 +52,7 @@ export class LibrariesApi extends HttpApiGroup.make("libraries")
       .addSuccess(Library, { status: 201 })
       .addError(HttpConflict)
       .addError(HttpUnprocessable)
-      .annotateContext(doc("Create a library", "Adds a library of movies or series from one or more folders; a first scan is queued. 409 when the name is taken, 422 when a folder cannot be read."))
+      .annotateContext(doc("Create a library", "Adds a library of movies or series from one or more folders; scan it with `POST /libraries/{libraryId}/scan`, or let its schedule do it. 409 when the name is taken, 422 when a folder cannot be read."))
   )
   .add(
     HttpApiEndpoint.get("get", "/libraries/:libraryId").setPath(libraryPath).addSuccess(Library)

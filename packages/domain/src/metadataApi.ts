@@ -192,7 +192,7 @@ export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
   .annotateContext(about("Refresh, edit and match the metadata of the caller's movies and series."))
   .add(
     HttpApiEndpoint.post("refreshMovie", "/movies/:id/refresh").setPath(moviePath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable)
-      .annotateContext(doc("Refresh a movie's metadata", "Queues a metadata refresh of the movie from the providers (202); locked fields are kept. At most one refresh per item per 30 minutes."))
+      .annotateContext(doc("Refresh a movie's metadata", "Queues a metadata refresh of the movie from the providers (202); locked fields are kept."))
   )
   .add(
     HttpApiEndpoint.post("refreshSeries", "/tvshows/:id/refresh").setPath(seriesPath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable)
