@@ -57,7 +57,8 @@ const IntParam = (min: number, max: number) =>
 export const SearchParams = Schema.Struct({
   query: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
   year: Schema.optional(IntParam(1870, 2200)),
-  page: Schema.optional(IntParam(1, 500)),
+  /** The provider's own page (its size is the provider's): these lookups pass through, they list nothing of ours. */
+  page: Schema.optional(IntParam(1, 500)).annotations({ description: "The provider's page of results, from 1 (the provider sets its size)." }),
   language: Schema.optional(Language)
 })
 export type SearchParams = typeof SearchParams.Type

@@ -67,6 +67,20 @@ describe("OpenAPI document", () => {
     expect(sort?.schema).toMatchObject({ enum: expect.arrayContaining(["title", "added"]) })
   })
 
+  it("keeps one convention per concern: DELETE answers 204, lists page by limit/offset, progress is set with PUT", () => {
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      const remove = methods.delete
+      if (remove !== undefined) expect(Object.keys(remove.responses).filter((s) => s.startsWith("2")), `DELETE ${path}`).toEqual(["204"])
+      const query = (methods.get?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name)
+      // Metadata lookups pass the provider's own pages through; every list of ours takes limit/offset.
+      if (query.includes("page") && !path.startsWith("/api/v1/metadata/")) {
+        expect(query, `GET ${path}`).toEqual(expect.arrayContaining(["limit", "offset"]))
+      }
+    }
+    expect(spec.paths["/api/v1/movies/{movieId}/progress"]?.put?.summary).toBe("Set movie progress")
+    expect(spec.paths["/api/v1/tvshows/episodes/{episodeId}/progress"]?.put?.summary).toBe("Set episode progress")
+  })
+
   it("declares every query parameter an operation reads", () => {
     const declared = new Map(Object.entries(spec.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => [
