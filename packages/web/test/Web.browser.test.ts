@@ -204,6 +204,14 @@ describe("web client", () => {
         await name.getByRole("button", { name: "Save" }).click()
         await name.getByText("Saved.").waitFor()
         await checkPage(page, "04-admin-settings")
+        // Statistics: aggregated on request (the job), then the sizes of the server and its libraries.
+        await page.getByRole("link", { name: "Statistics" }).click()
+        await page.getByRole("heading", { name: "Statistics" }).waitFor()
+        await page.getByRole("button", { name: "Aggregate now" }).click()
+        await page.getByText(/^Aggregated /).waitFor()
+        await page.getByRole("row", { name: /^Whole server/ }).waitFor()
+        await page.getByRole("row", { name: /^Movies/ }).waitFor()
+        await checkPage(page, "04-admin-statistics")
         // Details edited by hand are locked against refreshes, and can be handed back to them.
         await page.goto(`${url}/search?q=Hidden`)
         await page.getByTestId("grid").getByRole("link", { name: /Hidden Gem/ }).click()
