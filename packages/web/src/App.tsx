@@ -6,6 +6,7 @@
 import type { ComponentType } from "preact"
 import { useEffect, useState } from "preact/hooks"
 import { call, whenSignedOut } from "./api.js"
+import { connectLiveEvents } from "./events.js"
 import { match, navigate, useLocation } from "./router.js"
 import { bootstrap, loadSession, type Session, SessionContext } from "./session.js"
 import { Forgot, Login, Register } from "./pages/Auth.js"
@@ -93,6 +94,8 @@ export const App = () => {
     await call((api) => api.auth.logout())
     location.replace("/login")
   }
+  const signedIn = session !== null && session !== undefined
+  useEffect(() => connectLiveEvents(signedIn), [signedIn])
   useEffect(() => {
     whenSignedOut(() => setSession(null))
     void reload().then(() => setFirstRun(bootstrap().firstRun))

@@ -107,6 +107,8 @@ describe("web client", () => {
         expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0)
         await addAndScan(page, "Movies", moviesDir)
         await addAndScan(page, "Secret", secretDir)
+        // The live events stream tells the page when a scan ends.
+        await page.getByRole("list", { name: "Notices" }).getByText("Scan of Secret finished: 1 new.").waitFor()
         expect(await page.getByTestId("scan-Movies").textContent()).toContain("2 files seen")
         // Editing a library: periodic scans off, stored by the server.
         await page.getByText("Edit Secret").click()
