@@ -16,6 +16,7 @@ import { ImagesApi, MetadataApi, MetadataRefreshApi, MetadataRpcs } from "./meta
 import { RbacApi, RbacRpcs } from "./rbac.js"
 import { SearchApi, SearchRpcs } from "./search.js"
 import { SettingsApi, SettingsRpcs } from "./settings.js"
+import { AdminStatisticsApi, AdminStatisticsRpcs } from "./statistics.js"
 import { SystemApi, SystemRpcs } from "./system.js"
 import { AdminUsersApi, ProfileRpcs, UsersApi } from "./users.js"
 
@@ -34,6 +35,7 @@ export class MediaApi extends HttpApi.make("media")
   .add(AdminUsersApi)
   .add(AdminJobsApi)
   .add(AdminActivityApi)
+  .add(AdminStatisticsApi)
   .add(LibrariesApi)
   .add(SettingsApi)
   .add(RbacApi)
@@ -81,6 +83,6 @@ export const AllRpcs = SystemRpcs.merge(IdentityRpcs, AdminJobsRpcs, SettingsRpc
   .merge(MetadataRpcs)
   .merge(SearchRpcs)
   .merge(IntegrationRpcs)
-  .merge(EventsRpcs, AdminActivityRpcs)
+  .merge(EventsRpcs, AdminActivityRpcs, AdminStatisticsRpcs)
   .merge(NotificationRpcs)
 export type AllRpcs = typeof AllRpcs

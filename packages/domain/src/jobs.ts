@@ -170,8 +170,8 @@ export class JobRun extends Schema.Class<JobRun>("JobRun")({
 
 const NoPayload = Schema.Struct({})
 
-/** Cleanups: 3 attempts, low queue; unique per hour so a run-on-start and a tick do not both run. */
-const cleanup = <const Name extends string>(name: Name) =>
+/** Periodic upkeep (cleanups, syncs, statistics): 3 attempts, low queue; unique per hour so a run-on-start and a tick do not both run. */
+const periodic = <const Name extends string>(name: Name) =>
   defineJob({
     name,
     payload: NoPayload,
@@ -182,12 +182,14 @@ const cleanup = <const Name extends string>(name: Name) =>
     unique: { period: "1 hour" }
   })
 
-export const AuthCleanupJob = cleanup("auth.cleanup")
-export const ActivityCleanupJob = cleanup("activity.cleanup")
+export const AuthCleanupJob = periodic("auth.cleanup")
+export const ActivityCleanupJob = periodic("activity.cleanup")
 /** Relayed events past the resume window (EVENTS_RETENTION). */
-export const EventsCleanupJob = cleanup("events.cleanup")
-export const ScanHistoryCleanupJob = cleanup("scan_history.cleanup")
-export const JobRetentionJob = cleanup("jobs.retention")
+export const EventsCleanupJob = periodic("events.cleanup")
+export const ScanHistoryCleanupJob = periodic("scan_history.cleanup")
+export const JobRetentionJob = periodic("jobs.retention")
+/** Hourly: the statistics of the hours and days since the last run (StatisticsAggregate). */
+export const StatisticsAggregateJob = periodic("statistics.aggregate")
 
 export const PlaybackHealthJob = defineJob({
   name: "playback.health",
@@ -338,7 +340,7 @@ export const ArrSyncJob = defineJob({
 })
 
 /** The schedule's tick (hourly by default): a sync of every enabled instance. */
-export const ArrSyncAllJob = cleanup("arr.sync_all")
+export const ArrSyncAllJob = periodic("arr.sync_all")
 
 /** One recorded webhook event, processed once (the event's identity is its id). */
 export const ArrWebhookJob = defineJob({
@@ -377,6 +379,7 @@ export const JobCatalogue = {
   [ScanHistoryCleanupJob.name]: ScanHistoryCleanupJob,
   [PlaybackHealthJob.name]: PlaybackHealthJob,
   [JobRetentionJob.name]: JobRetentionJob,
+  [StatisticsAggregateJob.name]: StatisticsAggregateJob,
   [NoopJob.name]: NoopJob,
   [LibraryScanJob.name]: LibraryScanJob,
   [LibraryProbeJob.name]: LibraryProbeJob,

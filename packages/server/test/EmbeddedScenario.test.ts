@@ -49,9 +49,15 @@ describe("embedded default under a newcomer's load", () => {
       const second = yield* spawnNode({ DATA_DIR: dataDir })
       yield* waitFor200(second, "/readyz", Duration.seconds(90))
       const again = api(second, yield* adminToken(second))
-      // The interrupted scan is not left "running"; a new one completes and lists every movie.
+      // The interrupted scan is not left "running"; a new one completes and lists every movie. The node
+      // came back on another port: the shards its dead self held are its own at once (no 503 while
+      // their locks expire).
       const started = yield* again(`/libraries/${libraryId}/scan`, { method: "POST" }).pipe(
-        Effect.flatMap((res) => Schema.decodeUnknown(Scan)(res.body))
+        Effect.flatMap((res) =>
+          Schema.decodeUnknown(Scan)(res.body).pipe(
+            Effect.mapError(() => `scan start answered ${res.status}: ${JSON.stringify(res.body)}\n${second.output().slice(-3000)}`)
+          )
+        )
       )
       const finished = yield* again(`/libraries/${libraryId}/scans`).pipe(
         Effect.flatMap((res) => Schema.decodeUnknown(Schema.Struct({ items: Schema.Array(Scan) }))(res.body)),

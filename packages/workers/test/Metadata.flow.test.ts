@@ -170,5 +170,19 @@ describe("metadata refresh pipeline", () => {
       )
       expect(third[0]?.title).toBe("...And the Bag's in the River")
       yield* idle
+
+      // A refresh that gives up says so once, with the library of its item (people are in none): here a
+      // series matched to an id TMDb does not know.
+      const seriesId = series?.id ?? ""
+      yield* sql`UPDATE series SET tmdb_id = '999999999' WHERE id = ${seriesId}`
+      expect((yield* request(url, "POST", `/api/v1/tvshows/${seriesId}/refresh`, { auth: admin })).status).toBe(202)
+      const failures = yield* eventually(
+        sql<{ payload: { readonly itemKind: string; readonly itemId: string; readonly libraryId: string | null } }>`
+          SELECT payload FROM event_outbox WHERE type = 'metadata.refresh_failed' ORDER BY id`,
+        (rows) => rows.some((r) => r.payload.itemKind === "series"),
+        { what: "the series' refresh_failed event", ...settled }
+      )
+      expect(failures.filter((r) => r.payload.itemKind === "person").every((r) => r.payload.libraryId === null)).toBe(true)
+      expect(failures.filter((r) => r.payload.itemKind === "series").map((r) => [r.payload.itemId, r.payload.libraryId])).toEqual([[seriesId, showLibrary.id]])
     }), { timeout: 120_000 })
 })

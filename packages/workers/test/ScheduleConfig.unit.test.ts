@@ -9,7 +9,7 @@ const read = (overrides?: string) =>
   )
 
 describe("schedule config", () => {
-  it("the table as declared: seven schedules, run on start for auth cleanup only", () => {
+  it("the table as declared: eight schedules, run on start for auth cleanup only", () => {
     const schedules = Either.getOrElse(resolveSchedules(JobScheduleTable), () => [])
     expect(schedules.map((s) => [s.name, s.runOnStart])).toEqual([
       ["auth.cleanup", true],
@@ -18,6 +18,7 @@ describe("schedule config", () => {
       ["scan_history.cleanup", false],
       ["playback.health", false],
       ["jobs.retention", false],
+      ["statistics.aggregate", false],
       ["arr.sync_all", false]
     ])
     const health = schedules.find((s) => s.name === "playback.health")

@@ -9,8 +9,10 @@ import { RunnerAddress, SingleRunner } from "@effect/cluster"
 import { NodeClusterSocket } from "@effect/platform-node"
 import { StartupError } from "@mediaserver/domain"
 import { Effect, Layer, Option } from "effect"
-import { AppConfig, isSingleRunner, shardLockTimings } from "../config/AppConfig.js"
+import { AppConfig, isEmbedded, isSingleRunner, shardLockTimings } from "../config/AppConfig.js"
 import { MigrationsDone } from "../db/Migrations.js"
+
+const EMBEDDED_RUNNER = RunnerAddress.make("embedded", 0)
 
 const toStartupError = (error: { readonly message: string }) =>
   new StartupError({ component: "cluster", message: error.message })
@@ -30,7 +32,18 @@ export const ClusterLive = Layer.unwrapEffect(
     }
     if (isSingleRunner(config) || Option.isNone(config.runnerHost)) {
       yield* Effect.logInfo("cluster: single runner")
-      return SingleRunner.layer({ runnerStorage: "sql", shardingConfig: timings }).pipe(
+      // The shard locks are held in the name of the runner's address. Left to itself, SingleRunner reads
+      // HOST/PORT from the environment: restarted on another port after a crash, the node would wait up
+      // to a lock expiration (60 s) for the shards its dead self still holds, and every scan or playback
+      // call would time out meanwhile. The embedded data directory is locked to one process, so its
+      // runner can keep one name for good; a single runner on Postgres is named by its HTTP address.
+      const runnerAddress = isEmbedded(config)
+        ? EMBEDDED_RUNNER
+        : RunnerAddress.make(config.host, config.port)
+      return SingleRunner.layer({
+        runnerStorage: "sql",
+        shardingConfig: { ...timings, runnerAddress: Option.some(runnerAddress) }
+      }).pipe(
         Layer.mapError(toStartupError)
       )
     }

@@ -8,6 +8,7 @@ import { AppConfig } from "../config/AppConfig.js"
 import { AuthenticationLive, IdentityHttpLive, IdentityRpcLive, RpcAuthenticationLive } from "../auth/index.js"
 import { BrowseHttpLive, BrowseRpcLive } from "../content/index.js"
 import { AdminActivityHttpLive, AdminActivityRpcLive } from "../activity/index.js"
+import { AdminStatisticsHttpLive, AdminStatisticsRpcLive } from "../statistics/index.js"
 import { EventsRpcLive, EventsSseRoute } from "../events/index.js"
 import { AdminJobsHttpLive } from "../jobs/Http.js"
 import { AdminJobsRpcLive } from "../jobs/Rpc.js"
@@ -32,7 +33,7 @@ import { WebClientRoutes } from "./WebClient.js"
 export const OPENAPI_PATH = "/api/openapi.json"
 
 const ApiRoutes = HttpLayerRouter.addHttpApi(MediaApi, { openapiPath: OPENAPI_PATH }).pipe(
-  Layer.provide([SystemHttpLive, IdentityHttpLive, UsersHttpLive, AdminJobsHttpLive, AdminActivityHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
+  Layer.provide([SystemHttpLive, IdentityHttpLive, UsersHttpLive, AdminJobsHttpLive, AdminActivityHttpLive, AdminStatisticsHttpLive, SettingsHttpLive, RbacHttpLive, LibrariesHttpLive]),
   Layer.provide(AuthenticationLive),
   // Browsing: movies, collections, series, genres, watch state.
   Layer.provide(BrowseHttpLive.pipe(Layer.provide(AuthenticationLive))),
@@ -72,7 +73,7 @@ const RpcProtocol = Layer.effect(
 
 const RpcRoutes = RpcServer.layer(AllRpcs).pipe(
   Layer.provide(RpcProtocol),
-  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive, EventsRpcLive, AdminActivityRpcLive]),
+  Layer.provide([SystemRpcLive, IdentityRpcLive, AdminJobsRpcLive, SettingsRpcLive, ProfileRpcLive, RbacRpcLive, LibraryRpcLive, BrowseRpcLive, PlaybackRpcLive, MetadataRpcLive, SearchRpcLive, EventsRpcLive, AdminActivityRpcLive, AdminStatisticsRpcLive]),
   Layer.provide(RpcAuthenticationLive),
   Layer.provide(RpcSerialization.layerNdjson),
   Layer.provide([MfaAllRpcLive, OidcAllRpcLive, IntegrationsRpcLive, NotificationsRpcLive])

@@ -28,6 +28,9 @@ export const JobScheduleTable: Readonly<Record<string, JobScheduleSpec>> = {
   "scan_history.cleanup": { kind: "scan_history.cleanup", cron: "30 3 * * *", runOnStart: false },
   "playback.health": { kind: "playback.health", cron: "*/5 * * * *", runOnStart: false },
   "jobs.retention": { kind: "jobs.retention", cron: "30 * * * *", runOnStart: false },
+  // Hourly, just after the hour ends. A run covers every hour since the last one written, so ticks
+  // missed while the cluster was down are caught up by the next.
+  "statistics.aggregate": { kind: "statistics.aggregate", cron: "2 * * * *", runOnStart: false },
   // Radarr/Sonarr: a full sync of every enabled instance hourly (webhooks keep it current between).
   "arr.sync_all": { kind: "arr.sync_all", cron: "45 * * * *", runOnStart: false }
 }

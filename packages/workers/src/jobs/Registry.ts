@@ -25,6 +25,7 @@ import { probeJob } from "../library/ProbeJob.js"
 import { scanGaveUp, scanJob } from "../library/ScanJob.js"
 import { CacheStore } from "@mediaserver/server/cache"
 import { runReindex } from "@mediaserver/server/search"
+import { aggregateStatistics } from "@mediaserver/server/statistics"
 import {
   downloadImageJob,
   enrichJob,
@@ -59,6 +60,7 @@ const registrations: Registrations = {
   "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
   "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
     Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run))),
+  "statistics.aggregate": jobWorkflowLayer(JobCatalogue["statistics.aggregate"], () => Effect.asVoid(aggregateStatistics)),
   "library.scan": jobWorkflowLayer(JobCatalogue["library.scan"], scanJob, scanGaveUp),
   "library.match_file": jobWorkflowLayer(JobCatalogue["library.match_file"], matchFileJob),
   "library.probe": jobWorkflowLayer(JobCatalogue["library.probe"], probeJob).pipe(

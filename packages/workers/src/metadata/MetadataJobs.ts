@@ -12,11 +12,13 @@ import {
   type MetadataRefreshPersonJob,
   type MetadataRefreshSeasonJob,
   MetadataRefreshFailed,
-  type MetadataRefreshSeriesJob
+  type MetadataRefreshSeriesJob,
+  LibraryId
 } from "@mediaserver/domain"
+import { SqlClient } from "@effect/sql"
 import { Events } from "@mediaserver/server/events"
 import { MetadataRefresh } from "@mediaserver/server/metadata"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 
 export const refreshLibraryJob = ({ libraryId }: typeof MetadataRefreshLibraryJob.payload.Type) =>
   Effect.flatMap(MetadataRefresh, (r) =>
@@ -43,7 +45,33 @@ export const enrichJob = (payload: typeof MetadataEnrichJob.payload.Type) =>
 export const downloadImageJob = (payload: typeof MetadataDownloadImageJob.payload.Type) =>
   Effect.flatMap(MetadataRefresh, (r) => r.downloadImage(payload.path))
 
+type RefreshedKind = "movie" | "series" | "season" | "episode" | "person"
+
+/**
+ * The library an item is in, for the event (people belong to none). A lookup that fails leaves it
+ * null: the event still goes out.
+ */
+const libraryOfItem = (kind: RefreshedKind, id: string) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const query = {
+      movie: sql`SELECT library_id FROM movies WHERE id = ${id}`,
+      series: sql`SELECT library_id FROM series WHERE id = ${id}`,
+      season: sql`SELECT s.library_id FROM seasons se JOIN series s ON s.id = se.series_id WHERE se.id = ${id}`,
+      episode: sql`SELECT s.library_id FROM episodes e JOIN series s ON s.id = e.series_id WHERE e.id = ${id}`,
+      person: null
+    }[kind]
+    if (query === null) return null
+    const rows = yield* query
+    return Option.getOrNull(Schema.decodeUnknownOption(LibraryId)(rows[0]?.library_id))
+  }).pipe(Effect.orElseSucceed(() => null))
+
 /** A refresh that gave up (out of attempts, or refused by the provider): `metadata.refresh_failed`. */
-export const refreshGaveUp = <A>(itemKind: "movie" | "series" | "season" | "episode" | "person", idOf: (payload: A) => string) =>
+export const refreshGaveUp = <A>(itemKind: RefreshedKind, idOf: (payload: A) => string) =>
 (payload: A, reason: string) =>
-  Effect.flatMap(Events, (events) => events.publish(new MetadataRefreshFailed({ libraryId: null, itemKind, itemId: idOf(payload), reason })))
+  Effect.gen(function* () {
+    const itemId = idOf(payload)
+    const libraryId = yield* libraryOfItem(itemKind, itemId)
+    const events = yield* Events
+    yield* events.publish(new MetadataRefreshFailed({ libraryId, itemKind, itemId, reason }))
+  })
