@@ -86,6 +86,11 @@ export const run = Effect.scoped(
         })
       )
 
+    // The first load after start-up runs cold (JIT of a large program, the cluster's start-up work): prime
+    // the gateway on both paths, unmeasured, as the auth bench does.
+    for (const path of [INFO, HEALTHZ]) {
+      yield* runLoad(new LoadRequest({ title: `priming ${path} (not measured)`, url: `${gateway.url}${path}`, connections, durationS: 3, warmupS: 0 }))
+    }
     // Each gateway run is followed at once by the floor's on the same path: their ratio sees the same machine.
     const gatewayInfo = yield* load("gateway info", `${gateway.url}${INFO}`, process.pid)
     const floorInfo = yield* load("effect floor info", `${floor.url}${INFO}`, floor.pid)
