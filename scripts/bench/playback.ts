@@ -6,7 +6,9 @@
  *  - transcode_first_segment_s: the same for the 720p variant of a client limited to 720p;
  *  - seek_s: in that session, the segment at 50% of the duration (ffmpeg restarts there);
  *  - ratio_to_ffmpeg: transcode_first_segment_s over a bare ffmpeg producing the same first segment
- *    (the same arguments, timed from spawn to the segment file).
+ *    (the same arguments, timed from spawn to the segment file);
+ *  - idle_session_cpu_ms_per_s: the node's CPU per open session that nobody reads from (segment 0
+ *    served, ffmpeg throttled or done), over the node's own idle CPU (idle_node_cpu_ms_per_s).
  */
 import { SqlClient } from "@effect/sql"
 import { Config, Context, Effect, Redacted, Schema } from "effect"
@@ -20,13 +22,21 @@ import { hlsArgs } from "@mediaserver/server/playback"
 import { account, request } from "@mediaserver/testkit/Http"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { TestMedia } from "@mediaserver/testkit/TestMedia"
-import { createSession, fetchRaw, playableMovies } from "@mediaserver/testkit/PlaybackNode"
+import { createSession, fetchRaw, ffmpegPids, playableMovies, processState } from "@mediaserver/testkit/PlaybackNode"
+import { eventually } from "@mediaserver/testkit/Poll"
 import { emit, progress, round } from "./report.js"
 import { startNode } from "./support/jobs-node.js"
 
 const BENCH = "playback"
 const DURATION = 30
 const SEGMENT = 3
+/**
+ * Open sessions, and the windows of the idle figure: its median, since the first window after opening
+ * the sessions still holds their aftermath (garbage collection, connections going idle).
+ */
+const IDLE_SESSIONS = 16
+const IDLE_WINDOW_MS = 2000
+const IDLE_WINDOWS = 5
 
 const median = (values: ReadonlyArray<number>) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -150,8 +160,34 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
   }
 
 
+  // Idle sessions: opened, segment 0 served, then left alone once every ffmpeg is throttled (stopped) or done.
+  // The node runs in this process: its own CPU clock, in microseconds.
+  const window = Effect.gen(function* () {
+    const before = process.cpuUsage()
+    yield* Effect.sleep(IDLE_WINDOW_MS)
+    const used = process.cpuUsage(before)
+    return (used.user + used.system) / 1000 / (IDLE_WINDOW_MS / 1000)
+  })
+  const idleCpuMsPerS = Effect.map(Effect.replicateEffect(window, IDLE_WINDOWS), (windows) => {
+    progress(`idle CPU windows (ms/s): ${windows.map((w) => round(w, 1)).join(" ")}`)
+    return median(windows)
+  })
+  const nodeIdle = yield* idleCpuMsPerS
+  const open = yield* Effect.forEach(Array.from({ length: IDLE_SESSIONS }), () =>
+    Effect.map(firstSegment(remux, "original"), ({ value }) => value.id), { concurrency: 4 })
+  yield* eventually(
+    Effect.flatMap(ffmpegPids(transcodes), (pids) => Effect.forEach(pids, processState)),
+    (states) => states.every((s) => s === "T" || s === "gone"),
+    { what: "every session's ffmpeg throttled or done", timeout: "60 seconds", interval: "200 millis" }
+  )
+  const withSessions = yield* idleCpuMsPerS
+  yield* Effect.forEach(open, stop)
+  progress(`idle: node ${round(nodeIdle, 2)} ms/s, with ${IDLE_SESSIONS} open sessions ${round(withSessions, 2)} ms/s`)
+
   emit(BENCH, "remux_first_segment_s", round(median(remuxS), 3), "s")
   emit(BENCH, "transcode_first_segment_s", round(median(transcodeS), 3), "s")
   emit(BENCH, "seek_s", round(median(seekS), 3), "s")
   emit(BENCH, "ratio_to_ffmpeg", round(median(transcodeS) / median(bareS), 2), "ratio")
+  emit(BENCH, "idle_node_cpu_ms_per_s", round(nodeIdle, 2), "ms/s")
+  emit(BENCH, "idle_session_cpu_ms_per_s", round((withSessions - nodeIdle) / IDLE_SESSIONS, 3), "ms/s")
 }).pipe(Effect.scoped)

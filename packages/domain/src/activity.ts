@@ -5,6 +5,7 @@ import { Schema } from "effect"
 import { Forbidden, HttpForbidden, HttpUnavailable, Unavailable } from "./errors.js"
 import { Authentication, RpcAuthentication, UserId } from "./identity.js"
 import { pageFields, pageResultFields, pageUrlFields } from "./paging.js"
+import { about, doc } from "./apiDocs.js"
 
 export const ActivityAction = Schema.Literal(
   "auth.register",
@@ -93,16 +94,30 @@ const UserPath = Schema.Struct({ userId: UserId })
 const ResourcePath = Schema.Struct({ resourceType: Schema.String, resourceId: Schema.String })
 
 export class AdminActivityApi extends HttpApiGroup.make("adminActivity")
-  .add(HttpApiEndpoint.get("list", "/admin/activity").setUrlParams(ActivityUrlParams).addSuccess(ActivityPage))
-  .add(HttpApiEndpoint.get("byUser", "/admin/activity/users/:userId").setPath(UserPath).setUrlParams(RangeUrlParams).addSuccess(ActivityPage))
+  .annotateContext(about("Admin: the activity log of user and admin actions, filtered by time, action, user or resource, and its statistics."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/activity").setUrlParams(ActivityUrlParams).addSuccess(ActivityPage)
+      .annotateContext(doc("List activity", "Activity entries by page, newest first, filtered by time range, action, user and resource."))
+  )
+  .add(
+    HttpApiEndpoint.get("byUser", "/admin/activity/users/:userId").setPath(UserPath).setUrlParams(RangeUrlParams).addSuccess(ActivityPage)
+      .annotateContext(doc("List a user's activity", "The activity of one user by page, newest first."))
+  )
   .add(
     HttpApiEndpoint.get("byResource", "/admin/activity/resources/:resourceType/:resourceId")
       .setPath(ResourcePath)
       .setUrlParams(RangeUrlParams)
       .addSuccess(ActivityPage)
+      .annotateContext(doc("List a resource's activity", "The activity on one resource (for example a library or a user) by page, newest first."))
   )
-  .add(HttpApiEndpoint.get("stats", "/admin/activity/stats").setUrlParams(ActivityStatsQuery).addSuccess(ActivityStats))
-  .add(HttpApiEndpoint.get("actions", "/admin/activity/actions").addSuccess(ActivityActions))
+  .add(
+    HttpApiEndpoint.get("stats", "/admin/activity/stats").setUrlParams(ActivityStatsQuery).addSuccess(ActivityStats)
+      .annotateContext(doc("Activity statistics", "Totals over a time range: entries, distinct users, and counts per action and per day."))
+  )
+  .add(
+    HttpApiEndpoint.get("actions", "/admin/activity/actions").addSuccess(ActivityActions)
+      .annotateContext(doc("List activity actions", "The action names the log records, for filters."))
+  )
   .middleware(Authentication)
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}

@@ -23,6 +23,7 @@ import {
 } from "./errors.js"
 import { ApiKeyId, ApiKeyScope, Authentication, RpcAuthentication, SessionId, UserId } from "./identity.js"
 import { Email, User, Username, UsersListParams, UsersPage } from "./users.js"
+import { about, doc } from "./apiDocs.js"
 
 const Secret = Schema.Redacted(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(1024)))
 
@@ -102,12 +103,14 @@ export const LoginResult = Schema.Union(AuthTokens, MfaRequired)
 export type LoginResult = typeof LoginResult.Type
 
 export class AuthApi extends HttpApiGroup.make("auth")
+  .annotateContext(about("Accounts and credentials: register, log in (with a second factor when enrolled), refresh and end sessions, verify an email address, reset or change a password. Login, verification and reset are rate-limited per client and per account (429 with Retry-After)."))
   .add(
     HttpApiEndpoint.post("register", "/auth/register")
       .setPayload(RegisterRequest)
       .addSuccess(User, { status: 201 })
       .addError(HttpConflict)
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Register an account", "Creates an account from a name, an email address and a password (checked against the password policy). A verification mail is sent when mail is configured. 409 when the name or email is taken."))
   )
   .add(
     HttpApiEndpoint.post("login", "/auth/login")
@@ -115,10 +118,15 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(AuthTokens)
       .addSuccess(MfaRequired)
       .addError(HttpTooManyRequests)
+      .annotateContext(doc("Log in", "Exchanges a username or email and a password for an access token and a refresh token. For an account with a second factor it answers a challenge instead (`mfaRequired`), to complete with `/mfa/login` or the WebAuthn login steps."))
   )
-  .add(HttpApiEndpoint.post("refresh", "/auth/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens))
+  .add(
+    HttpApiEndpoint.post("refresh", "/auth/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens)
+      .annotateContext(doc("Refresh tokens", "Exchanges a refresh token for a new access token and refresh token; the old refresh token stops working."))
+  )
   .add(
     HttpApiEndpoint.post("logout", "/auth/logout").addSuccess(HttpApiSchema.NoContent).middleware(Authentication)
+      .annotateContext(doc("Log out", "Ends the caller's current session: its tokens stop working on every node."))
   )
   .add(
     HttpApiEndpoint.post("verifyEmail", "/auth/verify-email")
@@ -126,18 +134,21 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(User)
       .addError(HttpUnprocessable)
       .addError(HttpTooManyRequests)
+      .annotateContext(doc("Verify an email address", "Confirms the account's email address with the token of the verification mail."))
   )
   .add(
     HttpApiEndpoint.post("resendVerification", "/auth/resend-verification")
       .setPayload(EmailRequest)
       .addSuccess(Accepted, { status: 202 })
       .addError(HttpTooManyRequests)
+      .annotateContext(doc("Resend the verification mail", "Sends the verification mail again. The answer is the same whether or not the address has an account."))
   )
   .add(
     HttpApiEndpoint.post("forgotPassword", "/auth/forgot-password")
       .setPayload(EmailRequest)
       .addSuccess(Accepted, { status: 202 })
       .addError(HttpTooManyRequests)
+      .annotateContext(doc("Request a password reset", "Mails a reset link to the address if it has an account. The answer is the same either way; one mail per address per few minutes."))
   )
   .add(
     HttpApiEndpoint.post("resetPassword", "/auth/reset-password")
@@ -145,6 +156,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpUnprocessable)
       .addError(HttpTooManyRequests)
+      .annotateContext(doc("Reset a password", "Sets a new password with the token of the reset mail; every session of the account ends."))
   )
   .add(
     HttpApiEndpoint.post("changePassword", "/auth/change-password")
@@ -152,6 +164,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpUnprocessable)
       .middleware(Authentication)
+      .annotateContext(doc("Change the password", "Changes the caller's password, given the current one; the caller's other sessions end."))
   )
   .addError(HttpUnauthorized)
   .addError(HttpForbidden)
@@ -174,28 +187,43 @@ export class SessionInfo extends Schema.Class<SessionInfo>("SessionInfo")({
 export class RevokedCount extends Schema.Class<RevokedCount>("RevokedCount")({ revoked: Schema.Number }) {}
 
 export class SessionsApi extends HttpApiGroup.make("sessions")
-  .add(HttpApiEndpoint.get("list", "/sessions").addSuccess(Schema.Array(SessionInfo)))
-  .add(HttpApiEndpoint.get("current", "/sessions/current").addSuccess(SessionInfo))
-  .add(HttpApiEndpoint.del("revokeCurrent", "/sessions/current").addSuccess(HttpApiSchema.NoContent))
+  .annotateContext(about("The caller's login sessions (one per device): list them, see the current one, revoke one, all, or all but this one."))
+  .add(
+    HttpApiEndpoint.get("list", "/sessions").addSuccess(Schema.Array(SessionInfo))
+      .annotateContext(doc("List my sessions", "The caller's active sessions (device, address, last use), the current one marked."))
+  )
+  .add(
+    HttpApiEndpoint.get("current", "/sessions/current").addSuccess(SessionInfo)
+      .annotateContext(doc("Get the current session", "The session the request was made with."))
+  )
+  .add(
+    HttpApiEndpoint.del("revokeCurrent", "/sessions/current").addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Revoke the current session", "Ends the session the request was made with (the same as logging out)."))
+  )
   .add(
     HttpApiEndpoint.del("revokeAll", "/sessions")
       .setUrlParams(Schema.Struct({
         /** `true`: revoke every session but the one making the request. */
         keepCurrent: Schema.optional(Schema.BooleanFromString)
       }))
-      .addSuccess(RevokedCount)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Revoke my sessions", "Ends every session of the caller, or every one but the current with `keepCurrent=true`."))
   )
   .add(
     HttpApiEndpoint.del("revoke", "/sessions/:sessionId")
       .setPath(Schema.Struct({ sessionId: SessionId }))
       .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpNotFound)
+      .annotateContext(doc("Revoke a session", "Ends one of the caller's sessions; its tokens stop working on every node."))
   )
   // Only the endpoints above: refresh authenticates with the refresh token itself.
   .middlewareEndpoints(Authentication)
   .addError(HttpForbidden)
   .addError(HttpUnavailable)
-  .add(HttpApiEndpoint.post("refresh", "/sessions/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens))
+  .add(
+    HttpApiEndpoint.post("refresh", "/sessions/refresh").setPayload(RefreshRequest).addSuccess(AuthTokens)
+      .annotateContext(doc("Refresh a session", "Exchanges a refresh token for a new token pair (the same as `/auth/refresh`)."))
+  )
   .addError(HttpUnauthorized) {}
 
 // ---------------------------------------------------------------------------------------------------------
@@ -212,12 +240,14 @@ export class ApiKeyInfo extends Schema.Class<ApiKeyInfo>("ApiKeyInfo")({
   expiresAt: Schema.NullOr(Schema.DateTimeUtc)
 }) {}
 
-export class CreateApiKeyRequest extends Schema.Class<CreateApiKeyRequest>("CreateApiKeyRequest")({
-  name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100)),
-  scopes: Schema.NonEmptyArray(ApiKeyScope),
-  /** Lifetime in days; none: does not expire. */
-  expiresInDays: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(1, 3650)))
-}) {}
+export class CreateApiKeyRequest extends Schema.Class<CreateApiKeyRequest>("CreateApiKeyRequest")(
+  Schema.Struct({
+    name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100)),
+    scopes: Schema.NonEmptyArray(ApiKeyScope),
+    /** Lifetime in days; none: does not expire. */
+    expiresInDays: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(1, 3650)))
+  }).annotations({ examples: [{ name: "backup script", scopes: ["read"], expiresInDays: 90 }] })
+) {}
 
 export class CreatedApiKey extends Schema.Class<CreatedApiKey>("CreatedApiKey")({
   key: ApiKeyInfo,
@@ -228,20 +258,29 @@ export class CreatedApiKey extends Schema.Class<CreatedApiKey>("CreatedApiKey")(
 const keyIdPath = Schema.Struct({ keyId: ApiKeyId })
 
 export class ApiKeysApi extends HttpApiGroup.make("apiKeys")
-  .add(HttpApiEndpoint.get("list", "/apikeys").addSuccess(Schema.Array(ApiKeyInfo)))
+  .annotateContext(about("API keys for scripts and other programs: an `X-API-Key` header authenticates as their owner, limited to their scopes."))
+  .add(
+    HttpApiEndpoint.get("list", "/apikeys").addSuccess(Schema.Array(ApiKeyInfo))
+      .annotateContext(doc("List my API keys", "The caller's API keys: name, scopes, creation, last use and expiry. The secret is never shown again."))
+  )
   .add(
     HttpApiEndpoint.post("create", "/apikeys")
       .setPayload(CreateApiKeyRequest)
       .addSuccess(CreatedApiKey, { status: 201 })
       // The owner holds AUTH_API_KEYS_PER_USER live keys already.
       .addError(HttpConflict)
+      .annotateContext(doc("Create an API key", "Creates a key with a name, scopes (no more than the caller may do) and an optional expiry. The answer holds the secret, shown only this once. 409 when the caller already holds the maximum number of keys."))
   )
-  .add(HttpApiEndpoint.get("get", "/apikeys/:keyId").setPath(keyIdPath).addSuccess(ApiKeyInfo).addError(HttpNotFound))
+  .add(
+    HttpApiEndpoint.get("get", "/apikeys/:keyId").setPath(keyIdPath).addSuccess(ApiKeyInfo).addError(HttpNotFound)
+      .annotateContext(doc("Get an API key", "One of the caller's API keys, without its secret."))
+  )
   .add(
     HttpApiEndpoint.del("revoke", "/apikeys/:keyId")
       .setPath(keyIdPath)
       .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpNotFound)
+      .annotateContext(doc("Revoke an API key", "Deletes one of the caller's API keys; it stops working on every node at once."))
   )
   .middleware(Authentication)
   .addError(HttpForbidden)

@@ -281,10 +281,12 @@ export class NextEpisode extends Schema.Class<NextEpisode>("NextEpisode")({
 // Requests
 
 const Position = Schema.Number.pipe(Schema.between(0, 7 * 24 * 3600))
-export class ProgressRequest extends Schema.Class<ProgressRequest>("ProgressRequest")({
-  positionSeconds: Position,
-  durationSeconds: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(7 * 24 * 3600)))
-}) {}
+export class ProgressRequest extends Schema.Class<ProgressRequest>("ProgressRequest")(
+  Schema.Struct({
+    positionSeconds: Position,
+    durationSeconds: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(7 * 24 * 3600)))
+  }).annotations({ examples: [{ positionSeconds: 1350, durationSeconds: 5400 }] })
+) {}
 
 export class WatchedRequest extends Schema.Class<WatchedRequest>("WatchedRequest")({
   watched: Schema.Boolean
@@ -326,22 +328,31 @@ export type ListQuery = typeof ListQuery.Type
 
 const UrlInt = (min: number, max: number) => Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
 
-/** The same as URL parameters (numbers and booleans arrive as strings). */
+/** The same as URL parameters (numbers and booleans arrive as strings), described for the API document. */
+const urlParam = <S extends Schema.Schema.Any>(schema: S, description: string) => Schema.optional(schema).annotations({ description })
+const limitUrlFields = {
+  limit: urlParam(UrlInt(1, 100), "How many items to answer, 1-100 (default 24)."),
+  offset: urlParam(UrlInt(0, 100_000), "How many items to skip.")
+}
 export const ListUrlQuery = Schema.Struct({
   ...listFields,
-  limit: Schema.optional(UrlInt(1, 100)),
-  offset: Schema.optional(UrlInt(0, 100_000)),
-  yearFrom: Schema.optional(UrlInt(1800, 3000)),
-  yearTo: Schema.optional(UrlInt(1800, 3000)),
-  minRating: Schema.optional(Schema.NumberFromString.pipe(Schema.between(0, 10))),
-  watched: Schema.optional(Schema.BooleanFromString)
+  ...limitUrlFields,
+  cursor: urlParam(listFields.cursor.from, "Where the next page starts: the `nextCursor` of the previous page (stable while items are added)."),
+  sort: urlParam(SortField, "The field to sort by."),
+  order: urlParam(SortOrder, "The sort direction."),
+  genre: urlParam(listFields.genre.from, "Only titles of this genre (its name)."),
+  yearFrom: urlParam(UrlInt(1800, 3000), "Only titles released in or after this year."),
+  yearTo: urlParam(UrlInt(1800, 3000), "Only titles released in or before this year."),
+  minRating: urlParam(Schema.NumberFromString.pipe(Schema.between(0, 10)), "Only titles rated at least this (0-10)."),
+  network: urlParam(listFields.network.from, "Only series aired on this network (its name)."),
+  status: urlParam(listFields.status.from, "Only series with this status (for example `Ended`)."),
+  libraryId: urlParam(LibraryId, "Only titles of this library."),
+  watched: urlParam(Schema.BooleanFromString, "`true`: only titles the caller watched; `false`: only the others."),
+  q: urlParam(listFields.q.from, "Only titles whose title contains this text.")
 })
 
 export const limitFields = { limit: Schema.optional(Int(1, 100)), offset: Schema.optional(Int(0, 100_000)) }
-export const LimitUrlQuery = Schema.Struct({
-  limit: Schema.optional(UrlInt(1, 100)),
-  offset: Schema.optional(UrlInt(0, 100_000))
-})
+export const LimitUrlQuery = Schema.Struct(limitUrlFields)
 
 export const ContentKind = Schema.Literal("movie", "tvshow")
 export type ContentKind = typeof ContentKind.Type

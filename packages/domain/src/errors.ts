@@ -141,19 +141,30 @@ export interface ErrorEncoded<Tag extends string> {
   readonly details?: unknown
 }
 
+const errorBodyFields = <Tag extends string>(tag: Tag) => ({
+  code: Schema.Literal(tag),
+  message: Schema.String,
+  details: Schema.optional(Schema.Unknown)
+})
+
 /**
  * The HTTP face of a tagged error: encodes it as `{ code, message, details?, ...extra }` with its
  * status, so the OpenAPI document describes exactly what clients receive. RPC keeps the tagged form.
+ * `description` says when an operation answers it and `example` shows a body, in the document;
  * `extra` declares the error's own fields (a 429's `retryAfterMs`) for the body.
  */
 export const httpError = <A, Tag extends string, I extends ErrorEncoded<Tag>, const Extra extends Schema.Struct.Fields = {}>(
   schema: Schema.Schema<A, I>,
   tag: Tag,
   status: number,
+  doc: {
+    readonly description: string
+    readonly example: Schema.Struct.Type<ReturnType<typeof errorBodyFields<Tag>>> & Schema.Struct.Type<Extra>
+  },
   extra?: Extra
 ) =>
   Schema.transformOrFail(
-    Schema.Struct({ ...extra, code: Schema.Literal(tag), message: Schema.String, details: Schema.optional(Schema.Unknown) }),
+    Schema.Struct({ ...extra, ...errorBodyFields(tag) }).annotations({ examples: [doc.example] }),
     schema,
     {
       // Not strict: the body and the error differ only in `code` / `_tag`, and the other side's schema
@@ -162,19 +173,64 @@ export const httpError = <A, Tag extends string, I extends ErrorEncoded<Tag>, co
       decode: (body) => ParseResult.succeed({ ...body, _tag: tag }),
       encode: ({ _tag, ...fields }) => ParseResult.succeed({ ...fields, code: tag })
     }
-  ).annotations(HttpApiSchema.annotations({ status }))
+  ).annotations({ ...HttpApiSchema.annotations({ status }), description: doc.description })
 
-export const HttpBadRequest = httpError(BadRequest, "BadRequest", 400)
-export const HttpUnauthorized = httpError(Unauthorized, "Unauthorized", 401)
-export const HttpForbidden = httpError(Forbidden, "Forbidden", 403)
-export const HttpNotFound = httpError(NotFound, "NotFound", 404)
-export const HttpConflict = httpError(Conflict, "Conflict", 409)
-export const HttpPayloadTooLarge = httpError(PayloadTooLarge, "PayloadTooLarge", 413)
-export const HttpUnprocessable = httpError(Unprocessable, "Unprocessable", 422)
-export const HttpUnavailable = httpError(Unavailable, "Unavailable", 503)
-export const HttpInternalError = httpError(InternalError, "InternalError", 500)
-export const HttpTooManyRequests = httpError(TooManyRequests, "TooManyRequests", 429, { retryAfterMs: Schema.optional(Schema.Number) })
-export const HttpConfigurationError = httpError(ConfigurationError, "ConfigurationError", 500, { variable: Schema.String })
+export const HttpBadRequest = httpError(BadRequest, "BadRequest", 400, {
+  description: "The request is malformed: a parameter or the body does not match its schema.",
+  example: { code: "BadRequest", message: "The request body is not valid JSON" }
+})
+export const HttpUnauthorized = httpError(Unauthorized, "Unauthorized", 401, {
+  description: "No credentials, or they are invalid, expired or revoked.",
+  example: { code: "Unauthorized", message: "The access token has expired" }
+})
+export const HttpForbidden = httpError(Forbidden, "Forbidden", 403, {
+  description: "Authenticated, but not allowed to do this.",
+  example: { code: "Forbidden", message: "This operation needs the admin role" }
+})
+export const HttpNotFound = httpError(NotFound, "NotFound", 404, {
+  description: "Not found, or not visible to the caller (the two answer alike).",
+  example: { code: "NotFound", message: "Movie not found" }
+})
+export const HttpConflict = httpError(Conflict, "Conflict", 409, {
+  description: "Conflicts with the current state: a duplicate, or the wrong state for this.",
+  example: { code: "Conflict", message: "A library with this name exists" }
+})
+export const HttpPayloadTooLarge = httpError(PayloadTooLarge, "PayloadTooLarge", 413, {
+  description: "The body is over the size limit.",
+  example: { code: "PayloadTooLarge", message: "The body is over 5 MB" }
+})
+export const HttpUnprocessable = httpError(Unprocessable, "Unprocessable", 422, {
+  description: "Well-formed, but not acceptable; `details.field` names the field.",
+  example: { code: "Unprocessable", message: "The password is too short", details: { field: "password" } }
+})
+export const HttpUnavailable = httpError(Unavailable, "Unavailable", 503, {
+  description: "A dependency (database, cluster, provider) is unavailable right now: retry later.",
+  example: { code: "Unavailable", message: "The database is unavailable" }
+})
+export const HttpInternalError = httpError(InternalError, "InternalError", 500, {
+  description: "An unexpected failure on the server.",
+  example: { code: "InternalError", message: "An unexpected error occurred" }
+})
+export const HttpTooManyRequests = httpError(
+  TooManyRequests,
+  "TooManyRequests",
+  429,
+  {
+    description: "Too many requests: come back after `retryAfterMs` (also in the Retry-After header).",
+    example: { code: "TooManyRequests", message: "Too many attempts", retryAfterMs: 30_000 }
+  },
+  { retryAfterMs: Schema.optional(Schema.Number) }
+)
+export const HttpConfigurationError = httpError(
+  ConfigurationError,
+  "ConfigurationError",
+  500,
+  {
+    description: "The server's configuration does not allow this; `variable` names the setting to fix.",
+    example: { code: "ConfigurationError", message: "SECRETS_KEY cannot open a stored secret", variable: "SECRETS_KEY" }
+  },
+  { variable: Schema.String }
+)
 
 /** Status of each API error tag, for the gateway's last-resort mapping. */
 export const statusOfTag: Readonly<Record<ApiError["_tag"], number>> = {

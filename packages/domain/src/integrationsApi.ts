@@ -39,19 +39,37 @@ import {
   CreateArrInstance,
   UpdateArrInstance
 } from "./integrations.js"
+import { about, doc } from "./apiDocs.js"
 
 const idPath = Schema.Struct({ instanceId: ArrInstanceId })
 const which = Schema.Struct({ instanceId: Schema.optional(ArrInstanceId) })
 
 export class AdminIntegrationsApi extends HttpApiGroup.make("adminIntegrations")
-  .add(HttpApiEndpoint.get("list", "/admin/integrations/instances").addSuccess(Schema.Array(ArrInstance)))
-  .add(HttpApiEndpoint.post("create", "/admin/integrations/instances").setPayload(CreateArrInstance).addSuccess(ArrInstance, { status: 201 }))
-  .add(HttpApiEndpoint.get("get", "/admin/integrations/instances/:instanceId").setPath(idPath).addSuccess(ArrInstance))
+  .annotateContext(about("Admin: Radarr and Sonarr instances: add, configure and remove them, and see what they want."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/integrations/instances").addSuccess(Schema.Array(ArrInstance))
+      .annotateContext(doc("List integration instances", "Every configured Radarr and Sonarr instance; API keys and webhook secrets are never shown."))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/admin/integrations/instances").setPayload(CreateArrInstance).addSuccess(ArrInstance, { status: 201 })
+      .annotateContext(doc("Add an integration instance", "Configures a Radarr or Sonarr instance from its URL, API key and webhook secret (both stored sealed, never shown again), the library it syncs into and its path mappings."))
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/admin/integrations/instances/:instanceId").setPath(idPath).addSuccess(ArrInstance)
+      .annotateContext(doc("Get an integration instance", "One configured Radarr or Sonarr instance."))
+  )
   .add(
     HttpApiEndpoint.patch("update", "/admin/integrations/instances/:instanceId").setPath(idPath).setPayload(UpdateArrInstance).addSuccess(ArrInstance)
+      .annotateContext(doc("Update an integration instance", "Changes the given fields of an instance's configuration."))
   )
-  .add(HttpApiEndpoint.del("delete", "/admin/integrations/instances/:instanceId").setPath(idPath).addSuccess(HttpApiSchema.NoContent))
-  .add(HttpApiEndpoint.get("wanted", "/admin/integrations/wanted").addSuccess(Schema.Array(ArrWanted)))
+  .add(
+    HttpApiEndpoint.del("delete", "/admin/integrations/instances/:instanceId").setPath(idPath).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Delete an integration instance", "Removes an instance; its webhooks stop being accepted."))
+  )
+  .add(
+    HttpApiEndpoint.get("wanted", "/admin/integrations/wanted").addSuccess(Schema.Array(ArrWanted))
+      .annotateContext(doc("List wanted titles", "Titles the instances monitor but have no file for."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpConflict)
@@ -66,22 +84,35 @@ const appPath = Schema.Struct({ app: ArrApp })
  * one group for both apps, the app a path parameter.
  */
 export class ArrAppApi extends HttpApiGroup.make("arrIntegration")
-  .add(HttpApiEndpoint.get("status", "/admin/integrations/:app/status").setPath(appPath).setUrlParams(which).addSuccess(ArrStatus))
-  .add(HttpApiEndpoint.post("sync", "/admin/integrations/:app/sync").setPath(appPath).setUrlParams(which).addSuccess(ArrSyncStarted, { status: 202 }))
+  .annotateContext(about("Admin: one Radarr or Sonarr instance (`{app}`): status, sync, quality profiles, root folders and titles."))
+  .add(
+    HttpApiEndpoint.get("status", "/admin/integrations/:app/status").setPath(appPath).setUrlParams(which).addSuccess(ArrStatus)
+      .annotateContext(doc("Get instance status", "Whether the instance answers, its version and its last sync. `instanceId` picks an instance when there are several of the app."))
+  )
+  .add(
+    HttpApiEndpoint.post("sync", "/admin/integrations/:app/sync").setPath(appPath).setUrlParams(which).addSuccess(ArrSyncStarted, { status: 202 })
+      .annotateContext(doc("Sync with the instance", "Queues a sync of the instance's library with ours (202)."))
+  )
   .add(
     HttpApiEndpoint.get("qualityProfiles", "/admin/integrations/:app/quality-profiles").setPath(appPath).setUrlParams(which)
       .addSuccess(Schema.Array(ArrQualityProfile))
+      .annotateContext(doc("List quality profiles", "The instance's quality profiles, for adding titles."))
   )
   .add(
     HttpApiEndpoint.get("rootFolders", "/admin/integrations/:app/root-folders").setPath(appPath).setUrlParams(which)
       .addSuccess(Schema.Array(ArrRootFolder))
+      .annotateContext(doc("List root folders", "The instance's root folders with their free space, for adding titles."))
   )
-  .add(HttpApiEndpoint.post("addTitle", "/admin/integrations/:app/titles").setPath(appPath).setPayload(AddArrTitle).addSuccess(ArrTitleState, { status: 201 }))
+  .add(
+    HttpApiEndpoint.post("addTitle", "/admin/integrations/:app/titles").setPath(appPath).setPayload(AddArrTitle).addSuccess(ArrTitleState, { status: 201 })
+      .annotateContext(doc("Add a title to the instance", "Asks the instance to monitor (and search for) a movie or series."))
+  )
   .add(
     HttpApiEndpoint.get("title", "/admin/integrations/:app/titles/:arrId")
       .setPath(Schema.Struct({ app: ArrApp, arrId: Schema.NumberFromString }))
       .setUrlParams(which)
       .addSuccess(ArrTitleState)
+      .annotateContext(doc("Get a title's state", "What the instance knows of one title: monitored, downloaded, queued."))
   )
   .middleware(Authentication)
   .addError(HttpNotFound)
@@ -101,13 +132,16 @@ const webhookHeaders = Schema.Struct({ [WebhookSecretHeader]: Schema.optional(Sc
  * checked, so a caller without the secret learns nothing from a 400.
  */
 export class ArrWebhookApi extends HttpApiGroup.make("arrWebhook")
+  .annotateContext(about("Webhooks Radarr and Sonarr call on their events; the instance's secret (header `X-Webhook-Secret`, or `secret`/`apikey` query parameter) authenticates them."))
   .add(
     HttpApiEndpoint.post("receive", "/webhooks/:app").setPath(appPath).setUrlParams(webhookQuery).setHeaders(webhookHeaders)
       .setPayload(Schema.Unknown).addSuccess(ArrWebhookAccepted)
+      .annotateContext(doc("Receive a webhook", "Where Radarr or Sonarr posts its events (grab, download, rename, delete) when a single instance of the app is configured."))
   )
   .add(
     HttpApiEndpoint.post("receiveFor", "/webhooks/:app/:instanceId").setPath(Schema.Struct({ app: ArrApp, instanceId: ArrInstanceId }))
       .setUrlParams(webhookQuery).setHeaders(webhookHeaders).setPayload(Schema.Unknown).addSuccess(ArrWebhookAccepted)
+      .annotateContext(doc("Receive a webhook for an instance", "Where one Radarr or Sonarr instance posts its events."))
   )
   .addError(HttpBadRequest)
   .addError(HttpUnauthorized)

@@ -10,6 +10,7 @@ import { Conflict, Forbidden, HttpConflict, HttpForbidden, HttpNotFound, HttpUna
 import { Authentication, RpcAuthentication } from "./identity.js"
 import { JobQueue, JobRun, JobRunState } from "./jobs.js"
 import { pageFields, pageResultFields, pageUrlFields } from "./paging.js"
+import { about, doc } from "./apiDocs.js"
 
 const filterFields = {
   kind: Schema.optional(Schema.String),
@@ -52,21 +53,33 @@ export class JobScheduleInfo extends Schema.Class<JobScheduleInfo>("JobScheduleI
 export const ScheduleName = Schema.Struct({ name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(100)) })
 
 export class AdminJobsApi extends HttpApiGroup.make("adminJobs")
-  .add(HttpApiEndpoint.get("list", "/admin/jobs").setUrlParams(JobRunsUrlParams).addSuccess(JobRunsPage))
-  .add(HttpApiEndpoint.get("schedules", "/admin/jobs/schedules").addSuccess(Schema.Array(JobScheduleInfo)))
+  .annotateContext(about("Admin: background job runs (scans, metadata, sync, cleanup): list them by kind and state, see attempts and last error, retry or cancel them, and run a scheduled job now."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/jobs").setUrlParams(JobRunsUrlParams).addSuccess(JobRunsPage)
+      .annotateContext(doc("List job runs", "Job runs by page, filtered by kind, queue and state, newest first."))
+  )
+  .add(
+    HttpApiEndpoint.get("schedules", "/admin/jobs/schedules").addSuccess(Schema.Array(JobScheduleInfo))
+      .annotateContext(doc("List schedules", "Every scheduled job with its kind, cron expression and when it runs next."))
+  )
   .add(
     HttpApiEndpoint.post("runSchedule", "/admin/jobs/schedules/:name")
       .setPath(ScheduleName)
       .addSuccess(JobRun, { status: 201 })
       .addError(HttpNotFound)
+      .annotateContext(doc("Run a scheduled job now", "Starts the scheduled job `{name}` at once, outside its schedule, and answers the new run."))
   )
-  .add(HttpApiEndpoint.get("get", "/admin/jobs/:runId").setPath(JobRunId).addSuccess(JobRun).addError(HttpNotFound))
+  .add(
+    HttpApiEndpoint.get("get", "/admin/jobs/:runId").setPath(JobRunId).addSuccess(JobRun).addError(HttpNotFound)
+      .annotateContext(doc("Get a job run", "One run with its arguments, state, attempts and last error."))
+  )
   .add(
     HttpApiEndpoint.post("retry", "/admin/jobs/:runId/retry")
       .setPath(JobRunId)
       .addSuccess(JobRun, { status: 201 })
       .addError(HttpNotFound)
       .addError(HttpConflict)
+      .annotateContext(doc("Retry a job run", "Starts a failed, discarded or cancelled run again as a new run. 409 while it is queued or running."))
   )
   .add(
     HttpApiEndpoint.post("cancel", "/admin/jobs/:runId/cancel")
@@ -74,6 +87,7 @@ export class AdminJobsApi extends HttpApiGroup.make("adminJobs")
       .addSuccess(JobRun)
       .addError(HttpNotFound)
       .addError(HttpConflict)
+      .annotateContext(doc("Cancel a job run", "Cancels a queued or running run. 409 when it has already finished."))
   )
   .middleware(Authentication)
   .addError(HttpForbidden)

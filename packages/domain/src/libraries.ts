@@ -59,14 +59,16 @@ const Language = Schema.String.pipe(Schema.pattern(/^[a-z]{2}$/, { message: () =
 const Country = Schema.String.pipe(Schema.pattern(/^[A-Z]{2}$/, { message: () => "an ISO 3166-1 code like US" }))
 const Paths = Schema.Array(RootPath).pipe(Schema.minItems(1), Schema.maxItems(20))
 
-export class CreateLibraryRequest extends Schema.Class<CreateLibraryRequest>("CreateLibraryRequest")({
-  name: Name,
-  kind: LibraryKind,
-  paths: Paths,
-  scan: Schema.optional(ScanSettings),
-  language: Schema.optional(Language),
-  country: Schema.optional(Country)
-}) {}
+export class CreateLibraryRequest extends Schema.Class<CreateLibraryRequest>("CreateLibraryRequest")(
+  Schema.Struct({
+    name: Name,
+    kind: LibraryKind,
+    paths: Paths,
+    scan: Schema.optional(ScanSettings),
+    language: Schema.optional(Language),
+    country: Schema.optional(Country)
+  }).annotations({ examples: [{ name: "Movies", kind: "movie", paths: ["/media/movies"] }] })
+) {}
 
 export class UpdateLibraryRequest extends Schema.Class<UpdateLibraryRequest>("UpdateLibraryRequest")({
   name: Schema.optional(Name),

@@ -42,6 +42,7 @@ import {
   SearchPage,
   UpdateProviderSettings
 } from "./metadata.js"
+import { about, doc } from "./apiDocs.js"
 
 /** A provider's numeric id, as in `/metadata/movie/603`. */
 export const ProviderItemId = Schema.String.pipe(
@@ -56,7 +57,8 @@ const IntParam = (min: number, max: number) =>
 export const SearchParams = Schema.Struct({
   query: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
   year: Schema.optional(IntParam(1870, 2200)),
-  page: Schema.optional(IntParam(1, 500)),
+  /** The provider's own page (its size is the provider's): these lookups pass through, they list nothing of ours. */
+  page: Schema.optional(IntParam(1, 500)).annotations({ description: "The provider's page of results, from 1 (the provider sets its size)." }),
   language: Schema.optional(Language)
 })
 export type SearchParams = typeof SearchParams.Type
@@ -74,43 +76,110 @@ export const ProviderName = Schema.String.pipe(Schema.pattern(/^[a-z]{2,20}$/, {
 const providerPath = Schema.Struct({ name: ProviderName })
 
 export class MetadataApi extends HttpApiGroup.make("metadata")
-  .add(get("providers", "/providers", Schema.Array(ProviderStatus)))
+  .annotateContext(about("Lookups in the configured metadata providers (TMDB-style ids): search, movies, series, seasons, episodes, people, images and external ids."))
+  .add(
+    get("providers", "/providers", Schema.Array(ProviderStatus))
+      .annotateContext(doc("List metadata providers", "The configured metadata providers with their priority, whether enabled, and their health (circuit breaker state)."))
+  )
   .add(
     HttpApiEndpoint.patch("updateProvider", "/admin/metadata/providers/:name")
       .setPath(providerPath)
       .setPayload(UpdateProviderSettings)
       .addSuccess(ProviderStatus)
       .addError(HttpBadRequest)
+      .annotateContext(doc("Configure a metadata provider", "Admin: enables or disables a provider, or changes its priority."))
   )
-  .add(get("searchMovie", "/search/movie", SearchPage).setUrlParams(SearchParams))
-  .add(get("movie", "/movie/:id", MetadataMovie).setPath(idPath).setUrlParams(LanguageParams))
-  .add(get("movieCredits", "/movie/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath))
-  .add(get("movieImages", "/movie/:id/images", Schema.Array(MetadataImage)).setPath(idPath))
-  .add(get("movieSimilar", "/movie/:id/similar", SearchPage).setPath(idPath).setUrlParams(LanguageParams))
-  .add(get("movieRecommendations", "/movie/:id/recommendations", SearchPage).setPath(idPath).setUrlParams(LanguageParams))
-  .add(get("movieExternalIds", "/movie/:id/external-ids", ExternalIds).setPath(idPath))
-  .add(get("collection", "/collection/:id", MetadataCollection).setPath(idPath).setUrlParams(LanguageParams))
-  .add(get("searchTv", "/search/tv", SearchPage).setUrlParams(SearchParams))
-  .add(get("tv", "/tv/:id", MetadataSeries).setPath(idPath).setUrlParams(LanguageParams))
-  .add(get("tvCredits", "/tv/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath))
-  .add(get("tvImages", "/tv/:id/images", Schema.Array(MetadataImage)).setPath(idPath))
-  .add(get("tvContentRatings", "/tv/:id/content-ratings", Schema.Array(Certification)).setPath(idPath))
-  .add(get("tvExternalIds", "/tv/:id/external-ids", ExternalIds).setPath(idPath))
-  .add(get("season", "/tv/:id/season/:seasonNumber", MetadataSeason).setPath(seasonPath).setUrlParams(LanguageParams))
-  .add(get("seasonImages", "/tv/:id/season/:seasonNumber/images", Schema.Array(MetadataImage)).setPath(seasonPath))
+  .add(
+    get("searchMovie", "/search/movie", SearchPage).setUrlParams(SearchParams)
+      .annotateContext(doc("Search provider movies", "Searches the providers for movies by title (and year); used to match a file by hand."))
+  )
+  .add(
+    get("movie", "/movie/:id", MetadataMovie).setPath(idPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider movie", "A movie's metadata as the providers have it, in `language` when given."))
+  )
+  .add(
+    get("movieCredits", "/movie/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath)
+      .annotateContext(doc("Get provider movie credits", "A movie's cast and crew as the providers have them."))
+  )
+  .add(
+    get("movieImages", "/movie/:id/images", Schema.Array(MetadataImage)).setPath(idPath)
+      .annotateContext(doc("Get provider movie images", "Posters, backdrops and logos of a movie the providers offer."))
+  )
+  .add(
+    get("movieSimilar", "/movie/:id/similar", SearchPage).setPath(idPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider similar movies", "Movies the providers consider similar."))
+  )
+  .add(
+    get("movieRecommendations", "/movie/:id/recommendations", SearchPage).setPath(idPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider recommendations", "Movies the providers recommend after this one."))
+  )
+  .add(
+    get("movieExternalIds", "/movie/:id/external-ids", ExternalIds).setPath(idPath)
+      .annotateContext(doc("Get movie external ids", "The movie's ids elsewhere (IMDb, TMDB, TVDB, Wikidata)."))
+  )
+  .add(
+    get("collection", "/collection/:id", MetadataCollection).setPath(idPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider collection", "A collection (saga) as the providers have it."))
+  )
+  .add(
+    get("searchTv", "/search/tv", SearchPage).setUrlParams(SearchParams)
+      .annotateContext(doc("Search provider series", "Searches the providers for series by title (and first-air year)."))
+  )
+  .add(
+    get("tv", "/tv/:id", MetadataSeries).setPath(idPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider series", "A series' metadata as the providers have it."))
+  )
+  .add(
+    get("tvCredits", "/tv/:id/credits", Schema.Array(MetadataCredit)).setPath(idPath)
+      .annotateContext(doc("Get provider series credits", "A series' cast and crew as the providers have them."))
+  )
+  .add(
+    get("tvImages", "/tv/:id/images", Schema.Array(MetadataImage)).setPath(idPath)
+      .annotateContext(doc("Get provider series images", "Posters, backdrops and logos of a series the providers offer."))
+  )
+  .add(
+    get("tvContentRatings", "/tv/:id/content-ratings", Schema.Array(Certification)).setPath(idPath)
+      .annotateContext(doc("Get series content ratings", "A series' age certifications per country."))
+  )
+  .add(
+    get("tvExternalIds", "/tv/:id/external-ids", ExternalIds).setPath(idPath)
+      .annotateContext(doc("Get series external ids", "The series' ids elsewhere (IMDb, TMDB, TVDB)."))
+  )
+  .add(
+    get("season", "/tv/:id/season/:seasonNumber", MetadataSeason).setPath(seasonPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider season", "A season's metadata with its episodes, as the providers have it."))
+  )
+  .add(
+    get("seasonImages", "/tv/:id/season/:seasonNumber/images", Schema.Array(MetadataImage)).setPath(seasonPath)
+      .annotateContext(doc("Get provider season images", "Posters of a season the providers offer."))
+  )
   .add(
     get("episode", "/tv/:id/season/:seasonNumber/episode/:episodeNumber", MetadataEpisode)
       .setPath(episodePath)
       .setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider episode", "An episode's metadata as the providers have it."))
   )
   .add(
     get("episodeImages", "/tv/:id/season/:seasonNumber/episode/:episodeNumber/images", Schema.Array(MetadataImage))
       .setPath(episodePath)
+      .annotateContext(doc("Get provider episode images", "Stills of an episode the providers offer."))
   )
-  .add(get("searchPerson", "/search/person", SearchPage).setUrlParams(SearchParams))
-  .add(get("person", "/person/:id", MetadataPerson).setPath(idPath).setUrlParams(LanguageParams))
-  .add(get("personCredits", "/person/:id/credits", Schema.Array(PersonCredit)).setPath(idPath))
-  .add(get("personImages", "/person/:id/images", Schema.Array(MetadataImage)).setPath(idPath))
+  .add(
+    get("searchPerson", "/search/person", SearchPage).setUrlParams(SearchParams)
+      .annotateContext(doc("Search provider people", "Searches the providers for people by name."))
+  )
+  .add(
+    get("person", "/person/:id", MetadataPerson).setPath(idPath).setUrlParams(LanguageParams)
+      .annotateContext(doc("Get provider person", "A person's metadata as the providers have it."))
+  )
+  .add(
+    get("personCredits", "/person/:id/credits", Schema.Array(PersonCredit)).setPath(idPath)
+      .annotateContext(doc("Get provider person credits", "The movies and series a person worked on, as the providers have them."))
+  )
+  .add(
+    get("personImages", "/person/:id/images", Schema.Array(MetadataImage)).setPath(idPath)
+      .annotateContext(doc("Get provider person images", "Profile pictures of a person the providers offer."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpForbidden)
@@ -121,16 +190,30 @@ const seriesPath = Schema.Struct({ id: SeriesId })
 
 /** Refresh, edit (locks the fields) and match operations on library items: admins and the library's managers. */
 export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
-  .add(HttpApiEndpoint.post("refreshMovie", "/movies/:id/refresh").setPath(moviePath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable))
-  .add(HttpApiEndpoint.post("refreshSeries", "/tvshows/:id/refresh").setPath(seriesPath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable))
-  .add(HttpApiEndpoint.get("movieMetadata", "/movies/:id/metadata").setPath(moviePath).addSuccess(ItemMetadata))
-  .add(HttpApiEndpoint.get("seriesMetadata", "/tvshows/:id/metadata").setPath(seriesPath).addSuccess(ItemMetadata))
+  .annotateContext(about("Refresh, edit and match the metadata of the caller's movies and series."))
+  .add(
+    HttpApiEndpoint.post("refreshMovie", "/movies/:id/refresh").setPath(moviePath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable)
+      .annotateContext(doc("Refresh a movie's metadata", "Queues a metadata refresh of the movie from the providers (202); locked fields are kept."))
+  )
+  .add(
+    HttpApiEndpoint.post("refreshSeries", "/tvshows/:id/refresh").setPath(seriesPath).addSuccess(RefreshQueued, { status: 202 }).addError(HttpUnprocessable)
+      .annotateContext(doc("Refresh a series' metadata", "Queues a metadata refresh of the series, its seasons and episodes (202); locked fields are kept."))
+  )
+  .add(
+    HttpApiEndpoint.get("movieMetadata", "/movies/:id/metadata").setPath(moviePath).addSuccess(ItemMetadata)
+      .annotateContext(doc("Get a movie's stored metadata", "The movie's metadata as stored, with its match and which fields are locked."))
+  )
+  .add(
+    HttpApiEndpoint.get("seriesMetadata", "/tvshows/:id/metadata").setPath(seriesPath).addSuccess(ItemMetadata)
+      .annotateContext(doc("Get a series' stored metadata", "The series' metadata as stored, with its match and which fields are locked."))
+  )
   .add(
     HttpApiEndpoint.patch("editMovie", "/movies/:id/metadata")
       .setPath(moviePath)
       .setPayload(MetadataEdit)
       .addSuccess(ItemMetadata)
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Edit a movie's metadata", "Changes the given fields of the movie; edited fields are locked against refreshes until unlocked."))
   )
   .add(
     HttpApiEndpoint.patch("editSeries", "/tvshows/:id/metadata")
@@ -138,6 +221,7 @@ export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
       .setPayload(MetadataEdit)
       .addSuccess(ItemMetadata)
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Edit a series' metadata", "Changes the given fields of the series; edited fields are locked against refreshes until unlocked."))
   )
   .add(
     HttpApiEndpoint.post("matchMovie", "/movies/:id/match")
@@ -145,6 +229,7 @@ export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
       .setPayload(ConfirmMatch)
       .addSuccess(RefreshQueued, { status: 202 })
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Match a movie by hand", "Sets the provider id the movie is matched to and queues a refresh from it (202)."))
   )
   .add(
     HttpApiEndpoint.post("matchSeries", "/tvshows/:id/match")
@@ -152,6 +237,7 @@ export class MetadataRefreshApi extends HttpApiGroup.make("metadataRefresh")
       .setPayload(ConfirmMatch)
       .addSuccess(RefreshQueued, { status: 202 })
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Match a series by hand", "Sets the provider id the series is matched to and queues a refresh from it (202)."))
   )
   .middleware(Authentication)
   .addError(HttpNotFound)
@@ -169,11 +255,13 @@ const imagePath = Schema.Struct({
 export type ImagePath = typeof imagePath.Type
 
 export class ImagesApi extends HttpApiGroup.make("images")
+  .annotateContext(about("Artwork (posters, backdrops, stills, profiles) resized on demand and served with long-lived cache headers."))
   .add(
     HttpApiEndpoint.get("image", "/images/:type/:size/:path")
       .setPath(imagePath)
       .addSuccess(HttpApiSchema.Uint8Array({ contentType: "image/jpeg" }))
       .addError(HttpBadRequest)
+      .annotateContext(doc("Get an image", "An artwork file at a size (`original` or a width such as `w500`), resized on demand and cached; public and immutable."))
   )
   .middleware(Authentication)
   .addError(HttpNotFound)

@@ -25,6 +25,7 @@ import {
   Unprocessable
 } from "./errors.js"
 import { Authentication, RpcAuthentication, UserId } from "./identity.js"
+import { about, doc } from "./apiDocs.js"
 
 /** A 6-digit TOTP code. */
 export const TotpCode = Schema.String.pipe(Schema.pattern(/^\d{6}$/, { message: () => "6 digits" }))
@@ -150,32 +151,69 @@ const statusParams = Schema.Struct({
 // HTTP
 
 export class MfaApi extends HttpApiGroup.make("mfa")
-  .add(HttpApiEndpoint.get("status", "/mfa/status").setUrlParams(statusParams).addSuccess(MfaStatus))
-  .add(HttpApiEndpoint.post("totpSetup", "/mfa/totp/setup").addSuccess(TotpSetup))
-  .add(HttpApiEndpoint.post("totpVerify", "/mfa/totp/verify").setPayload(TotpVerifyRequest).addSuccess(MfaStatus))
-  .add(HttpApiEndpoint.del("totpDelete", "/mfa/totp").setPayload(MfaProof).addSuccess(MfaStatus))
-  .add(HttpApiEndpoint.post("backupGenerate", "/mfa/backup-codes/generate").addSuccess(BackupCodes))
-  .add(HttpApiEndpoint.post("backupRegenerate", "/mfa/backup-codes/regenerate").addSuccess(BackupCodes))
-  .add(HttpApiEndpoint.post("enable", "/mfa/enable").addSuccess(MfaStatus))
-  .add(HttpApiEndpoint.post("disable", "/mfa/disable").setPayload(MfaProof).addSuccess(MfaStatus))
-  .add(HttpApiEndpoint.post("removeAll", "/mfa/remove-all").setPayload(MfaPassword).addSuccess(MfaStatus))
-  .add(HttpApiEndpoint.post("webauthnRegisterBegin", "/mfa/webauthn/register/begin").addSuccess(WebAuthnOptions))
+  .annotateContext(about("Second factors of the caller's account: TOTP (authenticator apps), backup codes and WebAuthn security keys or passkeys."))
+  .add(
+    HttpApiEndpoint.get("status", "/mfa/status").setUrlParams(statusParams).addSuccess(MfaStatus)
+      .annotateContext(doc("Get second-factor status", "Which second factors the caller has (TOTP, WebAuthn credentials, backup codes left). Admins may ask for another user with `userId`."))
+  )
+  .add(
+    HttpApiEndpoint.post("totpSetup", "/mfa/totp/setup").addSuccess(TotpSetup)
+      .annotateContext(doc("Start TOTP enrolment", "Makes a new TOTP secret and answers it with an `otpauth://` URI and a QR code for an authenticator app; it takes effect once verified."))
+  )
+  .add(
+    HttpApiEndpoint.post("totpVerify", "/mfa/totp/verify").setPayload(TotpVerifyRequest).addSuccess(MfaStatus)
+      .annotateContext(doc("Confirm TOTP enrolment", "Confirms the secret of `totp/setup` with a code from the authenticator app; from then on login asks for a second factor."))
+  )
+  .add(
+    HttpApiEndpoint.del("totpDelete", "/mfa/totp").setPayload(MfaProof).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Remove TOTP", "Removes the TOTP factor, given a current code or the password. When no other factor remains the backup codes are removed too."))
+  )
+  .add(
+    HttpApiEndpoint.post("backupGenerate", "/mfa/backup-codes/generate").addSuccess(BackupCodes)
+      .annotateContext(doc("Generate backup codes", "Makes the caller's first set of single-use backup codes, shown only in this answer."))
+  )
+  .add(
+    HttpApiEndpoint.post("backupRegenerate", "/mfa/backup-codes/regenerate").addSuccess(BackupCodes)
+      .annotateContext(doc("Regenerate backup codes", "Replaces the caller's backup codes with a new set; the old codes stop working."))
+  )
+  .add(
+    HttpApiEndpoint.post("enable", "/mfa/enable").addSuccess(MfaStatus)
+      .annotateContext(doc("Turn second factors on", "Requires a second factor at login again, once at least one factor is enrolled."))
+  )
+  .add(
+    HttpApiEndpoint.post("disable", "/mfa/disable").setPayload(MfaProof).addSuccess(MfaStatus)
+      .annotateContext(doc("Turn second factors off", "Stops asking for a second factor at login, given a current code or the password; enrolled factors are kept."))
+  )
+  .add(
+    HttpApiEndpoint.post("removeAll", "/mfa/remove-all").setPayload(MfaPassword).addSuccess(MfaStatus)
+      .annotateContext(doc("Remove every second factor", "Removes TOTP, backup codes and every WebAuthn credential of the caller, given the password."))
+  )
+  .add(
+    HttpApiEndpoint.post("webauthnRegisterBegin", "/mfa/webauthn/register/begin").addSuccess(WebAuthnOptions)
+      .annotateContext(doc("Start registering a security key", "Answers the WebAuthn creation options to pass to `navigator.credentials.create()`."))
+  )
   .add(
     HttpApiEndpoint.post("webauthnRegisterFinish", "/mfa/webauthn/register/finish")
       .setPayload(WebAuthnRegisterFinish)
       .addSuccess(WebAuthnCredentialInfo, { status: 201 })
+      .annotateContext(doc("Finish registering a security key", "Verifies the browser's attestation and stores the new credential under the given name."))
   )
-  .add(HttpApiEndpoint.get("webauthnCredentials", "/mfa/webauthn/credentials").addSuccess(Schema.Array(WebAuthnCredentialInfo)))
+  .add(
+    HttpApiEndpoint.get("webauthnCredentials", "/mfa/webauthn/credentials").addSuccess(Schema.Array(WebAuthnCredentialInfo))
+      .annotateContext(doc("List my security keys", "The caller's WebAuthn credentials (name, creation, last use)."))
+  )
   .add(
     HttpApiEndpoint.del("webauthnDelete", "/mfa/webauthn/credentials/:credentialId")
       .setPath(credentialPath)
       .addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Delete a security key", "Removes one of the caller's WebAuthn credentials."))
   )
   .add(
     HttpApiEndpoint.patch("webauthnRename", "/mfa/webauthn/credentials/:credentialId")
       .setPath(credentialPath)
       .setPayload(RenameCredential)
       .addSuccess(WebAuthnCredentialInfo)
+      .annotateContext(doc("Rename a security key", "Changes the name of one of the caller's WebAuthn credentials."))
   )
   .middleware(Authentication)
   .addError(HttpNotFound)
@@ -187,9 +225,19 @@ export class MfaApi extends HttpApiGroup.make("mfa")
 
 /** The second step of a password login: no session yet, the MFA token authenticates. */
 export class MfaLoginApi extends HttpApiGroup.make("mfaLogin")
-  .add(HttpApiEndpoint.post("login", "/mfa/login").setPayload(MfaLoginRequest).addSuccess(AuthTokens))
-  .add(HttpApiEndpoint.post("webauthnLoginBegin", "/mfa/webauthn/login/begin").setPayload(WebAuthnLoginBegin).addSuccess(WebAuthnOptions))
-  .add(HttpApiEndpoint.post("webauthnLoginFinish", "/mfa/webauthn/login/finish").setPayload(WebAuthnLoginFinish).addSuccess(AuthTokens))
+  .annotateContext(about("The second step of a login for an account with a second factor: a TOTP or backup code, or a WebAuthn assertion, in exchange for the challenge token `login` answered."))
+  .add(
+    HttpApiEndpoint.post("login", "/mfa/login").setPayload(MfaLoginRequest).addSuccess(AuthTokens)
+      .annotateContext(doc("Complete login with a code", "Completes a login that answered `mfaRequired`, with its challenge token and a TOTP or backup code; answers the tokens."))
+  )
+  .add(
+    HttpApiEndpoint.post("webauthnLoginBegin", "/mfa/webauthn/login/begin").setPayload(WebAuthnLoginBegin).addSuccess(WebAuthnOptions)
+      .annotateContext(doc("Start login with a security key", "Answers the WebAuthn request options for the challenge token of `login`, to pass to `navigator.credentials.get()`."))
+  )
+  .add(
+    HttpApiEndpoint.post("webauthnLoginFinish", "/mfa/webauthn/login/finish").setPayload(WebAuthnLoginFinish).addSuccess(AuthTokens)
+      .annotateContext(doc("Finish login with a security key", "Verifies the browser's assertion and completes the login; answers the tokens."))
+  )
   .addError(HttpUnauthorized)
   .addError(HttpTooManyRequests)
   .addError(HttpUnavailable) {}

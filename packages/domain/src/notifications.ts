@@ -24,6 +24,7 @@ import {
 import { DomainEventType } from "./events.js"
 import { HttpUrl } from "./integrations.js"
 import { Authentication, RpcAuthentication } from "./identity.js"
+import { about, doc } from "./apiDocs.js"
 
 export const NotificationAgentId = Schema.UUID.pipe(Schema.brand("NotificationAgentId"))
 export type NotificationAgentId = typeof NotificationAgentId.Type
@@ -118,15 +119,32 @@ export type UpdateNotificationPreferences = typeof UpdateNotificationPreferences
 const idPath = Schema.Struct({ agentId: NotificationAgentId })
 
 export class AdminNotificationsApi extends HttpApiGroup.make("adminNotifications")
-  .add(HttpApiEndpoint.get("list", "/admin/notifications/agents").addSuccess(Schema.Array(NotificationAgent)))
-  .add(HttpApiEndpoint.post("create", "/admin/notifications/agents").setPayload(CreateNotificationAgent).addSuccess(NotificationAgent, { status: 201 }))
-  .add(HttpApiEndpoint.get("get", "/admin/notifications/agents/:agentId").setPath(idPath).addSuccess(NotificationAgent))
+  .annotateContext(about("Admin: notification agents (Discord, Gotify, ntfy, webhook, email, SSE) and the events they receive."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/notifications/agents").addSuccess(Schema.Array(NotificationAgent))
+      .annotateContext(doc("List notification agents", "Every configured agent with its kind, events and whether enabled; secrets are never shown."))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/admin/notifications/agents").setPayload(CreateNotificationAgent).addSuccess(NotificationAgent, { status: 201 })
+      .annotateContext(doc("Add a notification agent", "Configures an agent (Discord, Gotify, ntfy, webhook, email) and the events it receives."))
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/admin/notifications/agents/:agentId").setPath(idPath).addSuccess(NotificationAgent)
+      .annotateContext(doc("Get a notification agent", "One configured agent."))
+  )
   .add(
     HttpApiEndpoint.patch("update", "/admin/notifications/agents/:agentId").setPath(idPath).setPayload(UpdateNotificationAgent)
       .addSuccess(NotificationAgent)
+      .annotateContext(doc("Update a notification agent", "Changes the given fields of an agent."))
   )
-  .add(HttpApiEndpoint.del("delete", "/admin/notifications/agents/:agentId").setPath(idPath).addSuccess(HttpApiSchema.NoContent))
-  .add(HttpApiEndpoint.post("test", "/admin/notifications/agents/:agentId/test").setPath(idPath).addSuccess(NotificationTestSent))
+  .add(
+    HttpApiEndpoint.del("delete", "/admin/notifications/agents/:agentId").setPath(idPath).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Delete a notification agent", "Removes an agent."))
+  )
+  .add(
+    HttpApiEndpoint.post("test", "/admin/notifications/agents/:agentId/test").setPath(idPath).addSuccess(NotificationTestSent)
+      .annotateContext(doc("Send a test notification", "Sends a test message through the agent and answers whether it was delivered."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpConflict)
@@ -135,8 +153,15 @@ export class AdminNotificationsApi extends HttpApiGroup.make("adminNotifications
   .addError(HttpUnavailable) {}
 
 export class NotificationPreferencesApi extends HttpApiGroup.make("notificationPreferences")
-  .add(HttpApiEndpoint.get("get", "/users/me/notifications").addSuccess(NotificationPreferences))
-  .add(HttpApiEndpoint.put("set", "/users/me/notifications").setPayload(UpdateNotificationPreferences).addSuccess(NotificationPreferences))
+  .annotateContext(about("Which notifications the caller receives."))
+  .add(
+    HttpApiEndpoint.get("get", "/users/me/notifications").addSuccess(NotificationPreferences)
+      .annotateContext(doc("Get my notification preferences", "Which events the caller is notified of, and how."))
+  )
+  .add(
+    HttpApiEndpoint.put("set", "/users/me/notifications").setPayload(UpdateNotificationPreferences).addSuccess(NotificationPreferences)
+      .annotateContext(doc("Set my notification preferences", "Changes which events the caller is notified of."))
+  )
   .middleware(Authentication)
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}

@@ -22,6 +22,7 @@ import {
   Unprocessable
 } from "./errors.js"
 import { Authentication, Role, RpcAuthentication } from "./identity.js"
+import { about, doc } from "./apiDocs.js"
 
 export const OidcProviderId = Schema.UUID.pipe(Schema.brand("OidcProviderId"))
 export type OidcProviderId = typeof OidcProviderId.Type
@@ -136,10 +137,15 @@ const idPath = Schema.Struct({ providerId: OidcProviderId })
 // HTTP
 
 export class OidcApi extends HttpApiGroup.make("oidc")
-  .add(HttpApiEndpoint.get("providers", "/oidc/providers").addSuccess(Schema.Array(OidcProviderSummary)))
+  .annotateContext(about("Single sign-on with OpenID Connect providers configured by an admin: list them, start a login and receive its callback."))
+  .add(
+    HttpApiEndpoint.get("providers", "/oidc/providers").addSuccess(Schema.Array(OidcProviderSummary))
+      .annotateContext(doc("List sign-on providers", "The enabled OpenID Connect providers a user may log in with (slug, display name, whether it is the default)."))
+  )
   .add(
     // Answers 302 to the provider's authorization endpoint.
     HttpApiEndpoint.get("authorize", "/oidc/auth/:provider").setPath(slugPath).addSuccess(HttpApiSchema.Empty(302))
+      .annotateContext(doc("Start single sign-on", "Redirects (302) the browser to the provider's authorization page; the provider then returns to the callback."))
   )
   .add(
     HttpApiEndpoint.get("callback", "/oidc/callback/:provider")
@@ -147,6 +153,7 @@ export class OidcApi extends HttpApiGroup.make("oidc")
       .setUrlParams(CallbackParams)
       .addSuccess(AuthTokens)
       .addSuccess(OidcLink)
+      .annotateContext(doc("Single sign-on callback", "Where the provider returns the browser: logs in (answering tokens), or completes linking the provider to the caller's account. Accounts are matched by linked identity, never by email alone."))
   )
   .addError(HttpNotFound)
   .addError(HttpUnauthorized)
@@ -155,9 +162,19 @@ export class OidcApi extends HttpApiGroup.make("oidc")
   .addError(HttpUnavailable) {}
 
 export class OidcLinksApi extends HttpApiGroup.make("oidcLinks")
-  .add(HttpApiEndpoint.get("list", "/users/me/oidc").addSuccess(Schema.Array(OidcLink)))
-  .add(HttpApiEndpoint.post("link", "/users/me/oidc/:provider/link").setPath(slugPath).addSuccess(AuthorizationRedirect))
-  .add(HttpApiEndpoint.del("unlink", "/users/me/oidc/:provider").setPath(slugPath).addSuccess(HttpApiSchema.NoContent))
+  .annotateContext(about("The caller's links to OpenID Connect accounts (log in through them instead of a password)."))
+  .add(
+    HttpApiEndpoint.get("list", "/users/me/oidc").addSuccess(Schema.Array(OidcLink))
+      .annotateContext(doc("List my linked providers", "The OpenID Connect accounts linked to the caller's account."))
+  )
+  .add(
+    HttpApiEndpoint.post("link", "/users/me/oidc/:provider/link").setPath(slugPath).addSuccess(AuthorizationRedirect)
+      .annotateContext(doc("Link a provider", "Starts linking an OpenID Connect account: answers the provider's authorization URL to open; its callback completes the link."))
+  )
+  .add(
+    HttpApiEndpoint.del("unlink", "/users/me/oidc/:provider").setPath(slugPath).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Unlink a provider", "Removes the link to an OpenID Connect account. Refused (409) when it is the account's only way to log in."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpConflict)
@@ -165,19 +182,42 @@ export class OidcLinksApi extends HttpApiGroup.make("oidcLinks")
   .addError(HttpUnavailable) {}
 
 export class AdminOidcApi extends HttpApiGroup.make("adminOidc")
-  .add(HttpApiEndpoint.get("list", "/admin/oidc/providers").addSuccess(Schema.Array(OidcProvider)))
-  .add(HttpApiEndpoint.post("create", "/admin/oidc/providers").setPayload(CreateOidcProvider).addSuccess(OidcProvider, { status: 201 }))
-  .add(HttpApiEndpoint.get("get", "/admin/oidc/providers/:providerId").setPath(idPath).addSuccess(OidcProvider))
+  .annotateContext(about("Admin: configure the OpenID Connect providers users may log in with."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/oidc/providers").addSuccess(Schema.Array(OidcProvider))
+      .annotateContext(doc("List providers", "Every configured OpenID Connect provider, enabled or not; client secrets are never shown."))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/admin/oidc/providers").setPayload(CreateOidcProvider).addSuccess(OidcProvider, { status: 201 })
+      .annotateContext(doc("Add a provider", "Configures an OpenID Connect provider from its issuer URL, client id and secret, scopes and claim mapping."))
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/admin/oidc/providers/:providerId").setPath(idPath).addSuccess(OidcProvider)
+      .annotateContext(doc("Get a provider", "One configured OpenID Connect provider."))
+  )
   .add(
     HttpApiEndpoint.patch("update", "/admin/oidc/providers/:providerId")
       .setPath(idPath)
       .setPayload(UpdateOidcProvider)
       .addSuccess(OidcProvider)
+      .annotateContext(doc("Update a provider", "Changes the given fields of a provider's configuration."))
   )
-  .add(HttpApiEndpoint.del("delete", "/admin/oidc/providers/:providerId").setPath(idPath).addSuccess(HttpApiSchema.NoContent))
-  .add(HttpApiEndpoint.post("enable", "/admin/oidc/providers/:providerId/enable").setPath(idPath).addSuccess(OidcProvider))
-  .add(HttpApiEndpoint.post("disable", "/admin/oidc/providers/:providerId/disable").setPath(idPath).addSuccess(OidcProvider))
-  .add(HttpApiEndpoint.post("setDefault", "/admin/oidc/providers/:providerId/default").setPath(idPath).addSuccess(OidcProvider))
+  .add(
+    HttpApiEndpoint.del("delete", "/admin/oidc/providers/:providerId").setPath(idPath).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Delete a provider", "Removes a provider and the links of users to it."))
+  )
+  .add(
+    HttpApiEndpoint.post("enable", "/admin/oidc/providers/:providerId/enable").setPath(idPath).addSuccess(OidcProvider)
+      .annotateContext(doc("Enable a provider", "Offers the provider for login."))
+  )
+  .add(
+    HttpApiEndpoint.post("disable", "/admin/oidc/providers/:providerId/disable").setPath(idPath).addSuccess(OidcProvider)
+      .annotateContext(doc("Disable a provider", "Stops offering the provider for login; its configuration and links are kept."))
+  )
+  .add(
+    HttpApiEndpoint.post("setDefault", "/admin/oidc/providers/:providerId/default").setPath(idPath).addSuccess(OidcProvider)
+      .annotateContext(doc("Make a provider the default", "The login page offers the default provider first."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpConflict)

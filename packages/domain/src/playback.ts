@@ -24,6 +24,7 @@ import {
 } from "./errors.js"
 import { MediaFileId, WatchItem } from "./contentIds.js"
 import { Authentication, RpcAuthentication, UserId } from "./identity.js"
+import { about, doc } from "./apiDocs.js"
 
 export const PlaybackSessionId = Schema.UUID.pipe(Schema.brand("PlaybackSessionId"))
 export type PlaybackSessionId = typeof PlaybackSessionId.Type
@@ -38,18 +39,37 @@ export type PlayMethod = typeof PlayMethod.Type
 export const SegmentFormat = Schema.Literal("ts", "fmp4")
 export type SegmentFormat = typeof SegmentFormat.Type
 
-/** What the client plays as is. Codec names are ffprobe's (`h264`, `hevc`, `aac`, `ac3`, ...). */
-export class ClientProfile extends Schema.Class<ClientProfile>("ClientProfile")({
-  /** Containers it plays directly (`mp4`, `mkv`, `webm`, ...). */
-  containers: Schema.Array(Schema.String),
-  videoCodecs: Schema.Array(Schema.String),
-  audioCodecs: Schema.Array(Schema.String),
-  maxHeight: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  /** Bits per second. */
-  maxBitrate: Schema.optional(Schema.Int.pipe(Schema.positive())),
-  /** HLS segments: MPEG-TS (default) or fragmented MP4. */
-  segmentFormat: Schema.optional(SegmentFormat)
-}) {}
+/**
+ * The names a client profile may use, lower case: the containers and codecs probing gives files
+ * (ffprobe's codec names), and the aliases players use for them (`avc1` is `h264`, `matroska` is `mkv`).
+ * Enumerated, so a client learns the vocabulary from the API document and a typo is a 400, not a
+ * silent transcode.
+ */
+export const ClientContainer = Schema.Literal("mp4", "m4v", "mov", "mkv", "matroska", "webm", "ts", "avi", "flv", "wmv", "ogg")
+export type ClientContainer = typeof ClientContainer.Type
+export const ClientVideoCodec = Schema.Literal(
+  "h264", "avc", "avc1", "hevc", "h265", "hvc1", "hev1", "av1", "vp8", "vp9", "mpeg4", "mpeg2video", "mpeg1video", "vc1", "theora", "wmv3"
+)
+export type ClientVideoCodec = typeof ClientVideoCodec.Type
+export const ClientAudioCodec = Schema.Literal(
+  "aac", "mp3", "mp2", "ac3", "eac3", "dts", "truehd", "opus", "vorbis", "flac", "alac", "pcm_s16le", "pcm_s24le", "wmav2"
+)
+export type ClientAudioCodec = typeof ClientAudioCodec.Type
+
+/** What the client plays as is. */
+export class ClientProfile extends Schema.Class<ClientProfile>("ClientProfile")(
+  Schema.Struct({
+    /** Containers it plays directly. */
+    containers: Schema.Array(ClientContainer),
+    videoCodecs: Schema.Array(ClientVideoCodec),
+    audioCodecs: Schema.Array(ClientAudioCodec),
+    maxHeight: Schema.optional(Schema.Int.pipe(Schema.positive())),
+    /** Bits per second. */
+    maxBitrate: Schema.optional(Schema.Int.pipe(Schema.positive())),
+    /** HLS segments: MPEG-TS (default) or fragmented MP4. */
+    segmentFormat: Schema.optional(SegmentFormat)
+  }).annotations({ examples: [{ containers: ["mp4", "webm"], videoCodecs: ["h264", "vp9"], audioCodecs: ["aac", "opus"], maxHeight: 1080 }] })
+) {}
 
 export class CreatePlaybackSessionRequest extends Schema.Class<CreatePlaybackSessionRequest>(
   "CreatePlaybackSessionRequest"
@@ -139,10 +159,12 @@ export class PlaybackSession extends Schema.Class<PlaybackSession>("PlaybackSess
   lastActiveAt: Schema.DateTimeUtc
 }) {}
 
-export class PlaybackHeartbeat extends Schema.Class<PlaybackHeartbeat>("PlaybackHeartbeat")({
-  positionSeconds: Schema.Number.pipe(Schema.nonNegative()),
-  paused: Schema.Boolean
-}) {}
+export class PlaybackHeartbeat extends Schema.Class<PlaybackHeartbeat>("PlaybackHeartbeat")(
+  Schema.Struct({
+    positionSeconds: Schema.Number.pipe(Schema.nonNegative()),
+    paused: Schema.Boolean
+  }).annotations({ examples: [{ positionSeconds: 754.2, paused: false }] })
+) {}
 
 /** 416: a Range header that does not fit the file; `details.size` is the file's size. */
 export class RangeNotSatisfiable extends Schema.TaggedError<RangeNotSatisfiable>()("RangeNotSatisfiable", {
@@ -153,45 +175,61 @@ export class RangeNotSatisfiable extends Schema.TaggedError<RangeNotSatisfiable>
     return "Discard"
   }
 }
-export const HttpRangeNotSatisfiable = httpError(RangeNotSatisfiable, "RangeNotSatisfiable", 416)
+export const HttpRangeNotSatisfiable = httpError(RangeNotSatisfiable, "RangeNotSatisfiable", 416, {
+  description: "The Range header does not fit the file; `details.size` is the file's size.",
+  example: { code: "RangeNotSatisfiable", message: "The range is outside the file", details: { size: 1048576 } }
+})
 
 const sessionPath = Schema.Struct({ sessionId: PlaybackSessionId })
 const mpegUrl = HttpApiSchema.Text({ contentType: "application/vnd.apple.mpegurl" })
 const bytes = HttpApiSchema.Uint8Array({ contentType: "application/octet-stream" })
 
 export class PlaybackApi extends HttpApiGroup.make("playback")
+  .annotateContext(about("Playback sessions: the server decides between direct play, remux and transcode for the client's profile, then serves the file, or HLS playlists, segments and subtitles."))
   .add(
     HttpApiEndpoint.post("create", "/playback/sessions")
       .setPayload(CreatePlaybackSessionRequest)
       .addSuccess(PlaybackSession, { status: 201 })
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Start playback", "Starts a session for a movie or episode: the server compares the file with the client's profile (containers, codecs, height, bitrate) and decides direct play, remux or transcode, with the reasons. The answer holds the URLs to play (file with Range, or HLS master playlist). 422 when the file cannot be played."))
   )
-  .add(HttpApiEndpoint.get("get", "/playback/sessions/:sessionId").setPath(sessionPath).addSuccess(PlaybackSession))
+  .add(
+    HttpApiEndpoint.get("get", "/playback/sessions/:sessionId").setPath(sessionPath).addSuccess(PlaybackSession)
+      .annotateContext(doc("Get a playback session", "The session's decision, chosen tracks, position and URLs."))
+  )
   .add(
     HttpApiEndpoint.del("stop", "/playback/sessions/:sessionId").setPath(sessionPath).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Stop playback", "Ends the session and its transcoder; the last position is kept as progress."))
   )
   .add(
     HttpApiEndpoint.post("heartbeat", "/playback/sessions/:sessionId/heartbeat")
       .setPath(sessionPath)
       .setPayload(PlaybackHeartbeat)
       .addSuccess(PlaybackSession)
+      .annotateContext(doc("Report playback position", "Tells the server the session is alive and where the player is (and whether paused); the position is saved as progress. A session without heartbeats ends after its idle timeout."))
   )
   .add(
     HttpApiEndpoint.get("direct", "/playback/stream/:sessionId/direct")
       .setPath(sessionPath)
       .addSuccess(bytes)
       .addError(HttpRangeNotSatisfiable)
+      .annotateContext(doc("Stream the file", "The file as is, for direct play, with HTTP Range (206 partial content; 416 for a range outside the file)."))
   )
-  .add(HttpApiEndpoint.get("master", "/playback/stream/:sessionId/master.m3u8").setPath(sessionPath).addSuccess(mpegUrl))
+  .add(
+    HttpApiEndpoint.get("master", "/playback/stream/:sessionId/master.m3u8").setPath(sessionPath).addSuccess(mpegUrl)
+      .annotateContext(doc("Get the HLS master playlist", "The HLS master playlist of a remux or transcode session: one variant per offered profile, and the subtitle renditions."))
+  )
   .add(
     HttpApiEndpoint.get("subtitles", "/playback/stream/:sessionId/subtitles/:name")
       .setPath(Schema.Struct({ sessionId: PlaybackSessionId, name: Schema.String }))
       .addSuccess(bytes)
+      .annotateContext(doc("Get a subtitle track", "A text subtitle track of the session as WebVTT (or its playlist)."))
   )
   .add(
     HttpApiEndpoint.get("media", "/playback/stream/:sessionId/:profile/:name")
       .setPath(Schema.Struct({ sessionId: PlaybackSessionId, profile: Schema.String, name: Schema.String }))
       .addSuccess(bytes)
+      .annotateContext(doc("Get an HLS playlist or segment", "A variant playlist (`index.m3u8`) or a segment of the profile `{profile}`; segments are produced on demand."))
   )
   .middleware(Authentication)
   .addError(HttpBadRequest)
@@ -259,17 +297,23 @@ const signedPath = Schema.Struct({ token: Schema.String })
 
 /** The session's stream by its signed URL (see PlaybackUrls): no Authentication, the token is the credential. */
 export class PlaybackSignedApi extends HttpApiGroup.make("playbackSigned")
-  .add(HttpApiEndpoint.get("signedMaster", "/playback/signed/:token/master.m3u8").setPath(signedPath).addSuccess(mpegUrl))
+  .annotateContext(about("The streams of a playback session by signed URL, for players that cannot send a header or cookie: the token in the path is the credential."))
+  .add(
+    HttpApiEndpoint.get("signedMaster", "/playback/signed/:token/master.m3u8").setPath(signedPath).addSuccess(mpegUrl)
+      .annotateContext(doc("Get the HLS master playlist (signed)", "The session's master playlist by signed URL; the playlists it names are signed too."))
+  )
   .add(
     HttpApiEndpoint.get("signedDirect", "/playback/signed/:token/direct")
       .setPath(signedPath)
       .addSuccess(bytes)
       .addError(HttpRangeNotSatisfiable)
+      .annotateContext(doc("Stream the file (signed)", "The file as is by signed URL, with HTTP Range."))
   )
   .add(
     HttpApiEndpoint.get("signedMedia", "/playback/signed/:token/:profile/:name")
       .setPath(Schema.Struct({ token: Schema.String, profile: Schema.String, name: Schema.String }))
       .addSuccess(bytes)
+      .annotateContext(doc("Get an HLS playlist or segment (signed)", "A variant playlist or segment by signed URL."))
   )
   .addError(HttpBadRequest)
   .addError(HttpUnauthorized)

@@ -17,6 +17,7 @@ import {
   Unavailable
 } from "./errors.js"
 import { Authentication, Permission, Role, RpcAuthentication, UserId } from "./identity.js"
+import { about, doc } from "./apiDocs.js"
 
 export const RoleName = Schema.String.pipe(
   Schema.pattern(/^[a-z][a-z0-9_-]{1,31}$/, { message: () => "2-32 characters: a-z, 0-9, '_' or '-', starting with a letter" })
@@ -74,14 +75,29 @@ export class PolicyRule extends Schema.Class<PolicyRule>("PolicyRule")({
   permission: Permission
 }) {}
 
+/** The rule to remove, in the query: a Struct, as OpenAPI lists a Struct's fields as parameters (not a class's). */
+const PolicyRuleParams = Schema.Struct(PolicyRule.fields)
 const roleNamePath = Schema.Struct({ roleName: Schema.String })
 const userIdPath = Schema.Struct({ userId: UserId })
 
 export class RbacApi extends HttpApiGroup.make("rbac")
-  .add(HttpApiEndpoint.get("permissions", "/rbac/permissions").addSuccess(Schema.Array(PermissionInfo)))
-  .add(HttpApiEndpoint.get("listRoles", "/rbac/roles").addSuccess(Schema.Array(RoleInfo)))
-  .add(HttpApiEndpoint.post("createRole", "/rbac/roles").setPayload(CreateRoleRequest).addSuccess(RoleInfo, { status: 201 }))
-  .add(HttpApiEndpoint.get("getRole", "/rbac/roles/:roleName").setPath(roleNamePath).addSuccess(RoleInfo))
+  .annotateContext(about("Role-based access control: roles, the permissions they grant, who holds them, and the policy rules."))
+  .add(
+    HttpApiEndpoint.get("permissions", "/rbac/permissions").addSuccess(Schema.Array(PermissionInfo))
+      .annotateContext(doc("List permissions", "Every permission a role can grant, with what it allows."))
+  )
+  .add(
+    HttpApiEndpoint.get("listRoles", "/rbac/roles").addSuccess(Schema.Array(RoleInfo))
+      .annotateContext(doc("List roles", "Every role with its permissions, built in or not."))
+  )
+  .add(
+    HttpApiEndpoint.post("createRole", "/rbac/roles").setPayload(CreateRoleRequest).addSuccess(RoleInfo, { status: 201 })
+      .annotateContext(doc("Create a role", "Adds a role with a name, a description and permissions. 409 when the name is taken."))
+  )
+  .add(
+    HttpApiEndpoint.get("getRole", "/rbac/roles/:roleName").setPath(roleNamePath).addSuccess(RoleInfo)
+      .annotateContext(doc("Get a role", "One role with its permissions."))
+  )
   .add(
     HttpApiEndpoint.del("deleteRole", "/rbac/roles/:roleName")
       .setPath(roleNamePath)
@@ -90,28 +106,44 @@ export class RbacApi extends HttpApiGroup.make("rbac")
         unassign: Schema.optional(Schema.BooleanFromString)
       }))
       .addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Delete a role", "Deletes a role that is not built in. Refused (409) while users hold it, unless `unassign=true` takes it from them."))
   )
   .add(
     HttpApiEndpoint.put("setPermissions", "/rbac/roles/:roleName/permissions")
       .setPath(roleNamePath)
       .setPayload(SetPermissionsRequest)
       .addSuccess(RoleInfo)
+      .annotateContext(doc("Set a role's permissions", "Replaces the permissions of a role."))
   )
-  .add(HttpApiEndpoint.get("userRoles", "/rbac/users/:userId/roles").setPath(userIdPath).addSuccess(UserRoles))
+  .add(
+    HttpApiEndpoint.get("userRoles", "/rbac/users/:userId/roles").setPath(userIdPath).addSuccess(UserRoles)
+      .annotateContext(doc("List a user's roles", "The roles a user holds, and the permissions they add up to."))
+  )
   .add(
     HttpApiEndpoint.post("assignRole", "/rbac/users/:userId/roles")
       .setPath(userIdPath)
       .setPayload(AssignRoleRequest)
       .addSuccess(UserRoles)
+      .annotateContext(doc("Assign a role", "Gives a user a role."))
   )
   .add(
     HttpApiEndpoint.del("removeRole", "/rbac/users/:userId/roles/:role")
       .setPath(Schema.Struct({ userId: UserId, role: Schema.String }))
-      .addSuccess(UserRoles)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Remove a role from a user", "Takes a role from a user (read the roles left with `GET /rbac/users/{userId}/roles`). Refused (409) for the last admin."))
   )
-  .add(HttpApiEndpoint.get("listPolicies", "/rbac/policies").addSuccess(Schema.Array(PolicyRule)))
-  .add(HttpApiEndpoint.post("addPolicy", "/rbac/policies").setPayload(PolicyRule).addSuccess(PolicyRule, { status: 201 }))
-  .add(HttpApiEndpoint.del("removePolicy", "/rbac/policies").setUrlParams(PolicyRule).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.get("listPolicies", "/rbac/policies").addSuccess(Schema.Array(PolicyRule))
+      .annotateContext(doc("List policy rules", "Every (role, permission) rule."))
+  )
+  .add(
+    HttpApiEndpoint.post("addPolicy", "/rbac/policies").setPayload(PolicyRule).addSuccess(PolicyRule, { status: 201 })
+      .annotateContext(doc("Add a policy rule", "Grants a permission to a role."))
+  )
+  .add(
+    HttpApiEndpoint.del("removePolicy", "/rbac/policies").setUrlParams(PolicyRuleParams).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Remove a policy rule", "Takes a permission from a role; the rule is named by the `role` and `permission` query parameters."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpConflict)

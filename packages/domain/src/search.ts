@@ -11,6 +11,7 @@ import { PersonId } from "./contentIds.js"
 import { BadRequest, Forbidden, HttpForbidden, HttpNotFound, HttpUnavailable, NotFound, Unavailable } from "./errors.js"
 import { Authentication, RpcAuthentication } from "./identity.js"
 import { LibraryId } from "./libraries.js"
+import { about, doc } from "./apiDocs.js"
 
 /** What a user typed: 1-200 characters, no control characters (any script, any punctuation). */
 export const SearchText = Schema.Trim.pipe(
@@ -135,21 +136,50 @@ export class ReindexProgress extends Schema.Class<ReindexProgress>("ReindexProgr
 }) {}
 
 export class SearchApi extends HttpApiGroup.make("search")
-  .add(HttpApiEndpoint.get("movies", "/search/movies").setUrlParams(SearchUrlQuery).addSuccess(MoviePage))
-  .add(HttpApiEndpoint.get("moviesAutocomplete", "/search/movies/autocomplete").setUrlParams(SuggestUrlQuery).addSuccess(Schema.Array(Suggestion)))
-  .add(HttpApiEndpoint.get("moviesFacets", "/search/movies/facets").setUrlParams(FacetsUrlQuery).addSuccess(SearchFacets))
-  .add(HttpApiEndpoint.post("reindex", "/search/reindex").addSuccess(ReindexQueued, { status: 202 }))
+  .annotateContext(about("Full-text search of movies and series (typo-tolerant autocomplete, facets, multi-type search) and rebuilding the search index (admin)."))
+  .add(
+    HttpApiEndpoint.get("movies", "/search/movies").setUrlParams(SearchUrlQuery).addSuccess(MoviePage)
+      .annotateContext(doc("Search movies", "Full-text search of the caller's movies (title, original title, overview, people), with browsing filters; sorted by relevance unless `sort` says otherwise."))
+  )
+  .add(
+    HttpApiEndpoint.get("moviesAutocomplete", "/search/movies/autocomplete").setUrlParams(SuggestUrlQuery).addSuccess(Schema.Array(Suggestion))
+      .annotateContext(doc("Autocomplete movie titles", "Typo-tolerant title suggestions for what the user is typing."))
+  )
+  .add(
+    HttpApiEndpoint.get("moviesFacets", "/search/movies/facets").setUrlParams(FacetsUrlQuery).addSuccess(SearchFacets)
+      .annotateContext(doc("Movie search facets", "Counts per genre, year, rating and more for a movie search, to build filters; `facets` names which."))
+  )
+  .add(
+    HttpApiEndpoint.post("reindex", "/search/reindex").addSuccess(ReindexQueued, { status: 202 })
+      .annotateContext(doc("Rebuild the movie search index", "Admin: queues a rebuild of the movie search index (202) and answers the job run to follow."))
+  )
   .add(
     HttpApiEndpoint.get("reindexProgress", "/search/reindex/:jobRunId")
       .setPath(Schema.Struct({ jobRunId: Schema.String.pipe(Schema.maxLength(100)) }))
       .addSuccess(ReindexProgress)
       .addError(HttpNotFound)
+      .annotateContext(doc("Get reindex progress", "Admin: the state and progress of a reindex job run."))
   )
-  .add(HttpApiEndpoint.post("tvshowsReindex", "/search/tvshows/reindex").addSuccess(ReindexQueued, { status: 202 }))
-  .add(HttpApiEndpoint.get("tvshows", "/search/tvshows").setUrlParams(SearchUrlQuery).addSuccess(SeriesPage))
-  .add(HttpApiEndpoint.get("tvshowsAutocomplete", "/search/tvshows/autocomplete").setUrlParams(SuggestUrlQuery).addSuccess(Schema.Array(Suggestion)))
-  .add(HttpApiEndpoint.get("tvshowsFacets", "/search/tvshows/facets").setUrlParams(FacetsUrlQuery).addSuccess(SearchFacets))
-  .add(HttpApiEndpoint.get("multi", "/search/multi").setUrlParams(SuggestUrlQuery).addSuccess(MultiSearchResult))
+  .add(
+    HttpApiEndpoint.post("tvshowsReindex", "/search/tvshows/reindex").addSuccess(ReindexQueued, { status: 202 })
+      .annotateContext(doc("Rebuild the series search index", "Admin: queues a rebuild of the series search index (202) and answers the job run to follow."))
+  )
+  .add(
+    HttpApiEndpoint.get("tvshows", "/search/tvshows").setUrlParams(SearchUrlQuery).addSuccess(SeriesPage)
+      .annotateContext(doc("Search series", "Full-text search of the caller's series, with browsing filters; sorted by relevance unless `sort` says otherwise."))
+  )
+  .add(
+    HttpApiEndpoint.get("tvshowsAutocomplete", "/search/tvshows/autocomplete").setUrlParams(SuggestUrlQuery).addSuccess(Schema.Array(Suggestion))
+      .annotateContext(doc("Autocomplete series titles", "Typo-tolerant title suggestions for what the user is typing."))
+  )
+  .add(
+    HttpApiEndpoint.get("tvshowsFacets", "/search/tvshows/facets").setUrlParams(FacetsUrlQuery).addSuccess(SearchFacets)
+      .annotateContext(doc("Series search facets", "Counts per genre, year, network, status and more for a series search."))
+  )
+  .add(
+    HttpApiEndpoint.get("multi", "/search/multi").setUrlParams(SuggestUrlQuery).addSuccess(MultiSearchResult)
+      .annotateContext(doc("Search everything", "Movies, series, episodes and people matching `q`, a few of each, for a global search box."))
+  )
   .middleware(Authentication)
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}

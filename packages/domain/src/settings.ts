@@ -16,6 +16,7 @@ import {
   Unprocessable
 } from "./errors.js"
 import { Authentication, RpcAuthentication } from "./identity.js"
+import { about, doc } from "./apiDocs.js"
 
 export interface SettingDef {
   readonly key: string
@@ -82,15 +83,35 @@ export const SettingsFilter = Schema.Struct({ category: Schema.optional(Schema.S
 const keyPath = Schema.Struct({ key: Schema.String.pipe(Schema.maxLength(128)) })
 
 export class SettingsApi extends HttpApiGroup.make("settings")
-  .add(HttpApiEndpoint.get("listServer", "/settings/server").setUrlParams(SettingsFilter).addSuccess(Schema.Array(Setting)))
-  .add(HttpApiEndpoint.get("getServer", "/settings/server/:key").setPath(keyPath).addSuccess(Setting))
+  .annotateContext(about("Server settings (admin) and the caller's own settings, by key; each key has a type and a default."))
+  .add(
+    HttpApiEndpoint.get("listServer", "/settings/server").setUrlParams(SettingsFilter).addSuccess(Schema.Array(Setting))
+      .annotateContext(doc("List server settings", "Every server setting with its value, type and default, optionally of one category."))
+  )
+  .add(
+    HttpApiEndpoint.get("getServer", "/settings/server/:key").setPath(keyPath).addSuccess(Setting)
+      .annotateContext(doc("Get a server setting", "One server setting by key."))
+  )
   .add(
     HttpApiEndpoint.put("setServer", "/settings/server/:key").setPath(keyPath).setPayload(SetSettingRequest).addSuccess(Setting)
+      .annotateContext(doc("Set a server setting", "Changes a server setting; the value is checked against the setting's type (422 otherwise)."))
   )
-  .add(HttpApiEndpoint.get("listUser", "/settings/user").setUrlParams(SettingsFilter).addSuccess(Schema.Array(Setting)))
-  .add(HttpApiEndpoint.get("getUser", "/settings/user/:key").setPath(keyPath).addSuccess(Setting))
-  .add(HttpApiEndpoint.put("setUser", "/settings/user/:key").setPath(keyPath).setPayload(SetSettingRequest).addSuccess(Setting))
-  .add(HttpApiEndpoint.del("resetUser", "/settings/user/:key").setPath(keyPath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.get("listUser", "/settings/user").setUrlParams(SettingsFilter).addSuccess(Schema.Array(Setting))
+      .annotateContext(doc("List my settings", "The caller's settings with their values, types and defaults, optionally of one category."))
+  )
+  .add(
+    HttpApiEndpoint.get("getUser", "/settings/user/:key").setPath(keyPath).addSuccess(Setting)
+      .annotateContext(doc("Get my setting", "One of the caller's settings by key."))
+  )
+  .add(
+    HttpApiEndpoint.put("setUser", "/settings/user/:key").setPath(keyPath).setPayload(SetSettingRequest).addSuccess(Setting)
+      .annotateContext(doc("Set my setting", "Changes one of the caller's settings; the value is checked against the setting's type."))
+  )
+  .add(
+    HttpApiEndpoint.del("resetUser", "/settings/user/:key").setPath(keyPath).addSuccess(HttpApiSchema.NoContent)
+      .annotateContext(doc("Reset my setting", "Returns one of the caller's settings to its default."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpUnprocessable)

@@ -9,6 +9,7 @@ import { Schema } from "effect"
 import { BadRequest, Forbidden, HttpForbidden, HttpUnavailable, Unavailable } from "./errors.js"
 import { Authentication, RpcAuthentication } from "./identity.js"
 import { LibraryId } from "./libraries.js"
+import { about, doc } from "./apiDocs.js"
 
 export const StatisticsGranularity = Schema.Literal("hour", "day")
 export type StatisticsGranularity = typeof StatisticsGranularity.Type
@@ -63,7 +64,11 @@ export const StatisticsQuery = Schema.Struct(queryFields)
 export type StatisticsQuery = typeof StatisticsQuery.Type
 
 export class AdminStatisticsApi extends HttpApiGroup.make("adminStatistics")
-  .add(HttpApiEndpoint.get("list", "/admin/statistics").setUrlParams(StatisticsQuery).addSuccess(StatisticsReport))
+  .annotateContext(about("Admin: server statistics for a dashboard: plays, watch time, active users, direct play/remux/transcode and library sizes, per hour or UTC day, for the server and per library."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/statistics").setUrlParams(StatisticsQuery).addSuccess(StatisticsReport)
+      .annotateContext(doc("Get server statistics", "Statistics per period (`granularity` hour or day) from `from` (default: 30 days before `to` by day, 48 hours by hour) to `to` (default: now), for the whole server and each library, or for one `libraryId`. Aggregated hourly from the playback sessions; `aggregatedAt` says when. A range too long for its granularity is a 400 naming the field."))
+  )
   .middleware(Authentication)
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}

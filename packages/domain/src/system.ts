@@ -2,6 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { Rpc, RpcGroup } from "@effect/rpc"
 import { Schema } from "effect"
 import { HttpInternalError, HttpUnavailable, InternalError, Unavailable } from "./errors.js"
+import { about, doc } from "./apiDocs.js"
 
 export const NodeRole = Schema.Literal("api", "worker", "all")
 export type NodeRole = typeof NodeRole.Type
@@ -49,7 +50,11 @@ export class SystemRpcs extends RpcGroup.make(
 ) {}
 
 export class SystemApi extends HttpApiGroup.make("system")
-  .add(HttpApiEndpoint.get("info", "/system/info").addSuccess(SystemInfo))
+  .annotateContext(about("The server itself: its version and a cluster round trip."))
+  .add(
+    HttpApiEndpoint.get("info", "/system/info").addSuccess(SystemInfo)
+      .annotateContext(doc("Server information", "The server's name, version and the node that answered."))
+  )
   .add(
     HttpApiEndpoint.post("ping", "/system/ping/:id")
       .setPath(Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)) }))
@@ -57,4 +62,5 @@ export class SystemApi extends HttpApiGroup.make("system")
       .addSuccess(PingResult)
       .addError(HttpUnavailable)
       .addError(HttpInternalError)
+      .annotateContext(doc("Ping a cluster entity", "Sends a message to the test entity `{id}` through the cluster and answers which node handled it and how many messages it has seen: a check that sharding works end to end."))
   ) {}

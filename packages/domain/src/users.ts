@@ -18,6 +18,7 @@ import {
 } from "./errors.js"
 import { Authentication, Role, RpcAuthentication, UserId } from "./identity.js"
 import { pageResultFields, pageUrlFields } from "./paging.js"
+import { about, doc } from "./apiDocs.js"
 
 export const Username = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/, {
@@ -78,19 +79,28 @@ export const AvatarType = Schema.Literal("image/png", "image/jpeg", "image/webp"
 export type AvatarType = typeof AvatarType.Type
 
 export class UsersApi extends HttpApiGroup.make("users")
-  .add(HttpApiEndpoint.get("me", "/users/me").addSuccess(User))
+  .annotateContext(about("The caller's profile, preferences and avatar, and other users' public profiles."))
+  .add(
+    HttpApiEndpoint.get("me", "/users/me").addSuccess(User)
+      .annotateContext(doc("Get my profile", "The caller's account: name, email, role, whether the email is verified, and the avatar URL."))
+  )
   .add(
     HttpApiEndpoint.put("updateMe", "/users/me")
       .setPayload(UpdateMeRequest)
       .addSuccess(User)
       .addError(HttpConflict)
+      .annotateContext(doc("Update my profile", "Changes the caller's display name or email address (a new address must be verified again). 409 when the email is taken."))
   )
-  .add(HttpApiEndpoint.get("preferences", "/users/me/preferences").addSuccess(Preferences))
+  .add(
+    HttpApiEndpoint.get("preferences", "/users/me/preferences").addSuccess(Preferences)
+      .annotateContext(doc("Get my preferences", "The caller's preferences: language, subtitles, audio, playback and interface choices."))
+  )
   .add(
     HttpApiEndpoint.put("updatePreferences", "/users/me/preferences")
       .setPayload(Preferences)
       .addSuccess(Preferences)
       .addError(HttpUnprocessable)
+      .annotateContext(doc("Update my preferences", "Replaces the caller's preferences."))
   )
   .add(
     // The body is the image itself, with its Content-Type (not multipart).
@@ -99,26 +109,36 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addSuccess(User)
       .addError(HttpUnprocessable)
       .addError(HttpPayloadTooLarge)
+      .annotateContext(doc("Upload my avatar", "The body is the image itself (PNG, JPEG, WebP or GIF, with its Content-Type, which must match the bytes); it replaces the previous avatar. 413 over the size limit."))
   )
   .add(
     HttpApiEndpoint.get("avatar", "/users/:userId/avatar")
       .setPath(userIdPath)
       .addSuccess(HttpApiSchema.Uint8Array({ contentType: "image/png" }))
+      .annotateContext(doc("Get a user's avatar", "The user's avatar image."))
   )
-  .add(HttpApiEndpoint.get("get", "/users/:userId").setPath(userIdPath).addSuccess(User))
+  .add(
+    HttpApiEndpoint.get("get", "/users/:userId").setPath(userIdPath).addSuccess(User)
+      .annotateContext(doc("Get a user", "Another user's public profile (name and avatar)."))
+  )
   .middleware(Authentication)
   .addError(HttpNotFound)
   .addError(HttpForbidden)
   .addError(HttpUnavailable) {}
 
 export class AdminUsersApi extends HttpApiGroup.make("adminUsers")
-  .add(HttpApiEndpoint.get("list", "/admin/users").setUrlParams(UsersListParams).addSuccess(UsersPage))
+  .annotateContext(about("Admin: list, search, disable, enable and delete user accounts."))
+  .add(
+    HttpApiEndpoint.get("list", "/admin/users").setUrlParams(UsersListParams).addSuccess(UsersPage)
+      .annotateContext(doc("List users", "Users by page, searched by name or email and filtered by role."))
+  )
   .add(
     HttpApiEndpoint.post("disable", "/admin/users/:userId/disable")
       .setPath(userIdPath)
       .addSuccess(User)
       .addError(HttpNotFound)
       .addError(HttpConflict)
+      .annotateContext(doc("Disable a user", "The account can no longer log in, and its sessions and API keys stop working at once on every node."))
   )
   .add(
     HttpApiEndpoint.post("enable", "/admin/users/:userId/enable")
@@ -126,6 +146,7 @@ export class AdminUsersApi extends HttpApiGroup.make("adminUsers")
       .addSuccess(User)
       .addError(HttpNotFound)
       .addError(HttpConflict)
+      .annotateContext(doc("Enable a user", "The account may log in again."))
   )
   .add(
     HttpApiEndpoint.del("delete", "/admin/users/:userId")
@@ -133,6 +154,7 @@ export class AdminUsersApi extends HttpApiGroup.make("adminUsers")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(HttpNotFound)
       .addError(HttpConflict)
+      .annotateContext(doc("Delete a user", "Deletes an account and its sessions, keys and personal data. An admin cannot delete their own account here (409)."))
   )
   .middleware(Authentication)
   .addError(HttpForbidden)

@@ -3,12 +3,13 @@
  * and a look at the ffmpeg processes of a session (by its transcode directory on their command line).
  */
 import { type SqlClient } from "@effect/sql"
-import { Duration, Effect, Schema } from "effect"
+import { Duration, Effect, type Redacted, Schema } from "effect"
 import * as Fs from "node:fs"
-import * as Os from "node:os"
 import * as Path from "node:path"
-import { type Auth, read, request } from "./Http.js"
+import { type Auth, type JsonResponse, read, request } from "./Http.js"
 import { eventually } from "./Poll.js"
+import { queryRows } from "./TestDatabase.js"
+import { tempDir } from "./TempDir.js"
 import { TestMedia } from "./TestMedia.js"
 import { createLibrary, scanNow, tree } from "./LibraryNode.js"
 
@@ -30,11 +31,7 @@ export const Session = Schema.Struct({
 })
 export type Session = typeof Session.Type
 
-export const tempDir = (prefix: string) =>
-  Effect.acquireRelease(
-    Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), prefix))),
-    (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
-  )
+export { tempDir } from "./TempDir.js"
 
 /** A 30 s H.264/AAC clip (320x180, a keyframe every 2 s) for seeking; made in about a second. */
 export const longClip = (dir: string) =>
@@ -94,9 +91,36 @@ export const playableMovies = (
     return { libraryId: library.id, movies: Object.fromEntries(rows.map((r) => [r.title, r.id])) }
   })
 
+const created = (res: JsonResponse) =>
+  res.status === 201 ? read(Session)(res) : Effect.die(`create session answered ${res.status}: ${JSON.stringify(res.body)}`)
+
 export const createSession = (url: string, auth: Auth, body: Record<string, unknown>) =>
-  Effect.flatMap(request(url, "POST", "/api/v1/playback/sessions", { auth, body }), (res) =>
-    res.status === 201 ? read(Session)(res) : Effect.die(`create session answered ${res.status}: ${JSON.stringify(res.body)}`))
+  Effect.flatMap(request(url, "POST", "/api/v1/playback/sessions", { auth, body }), created)
+
+/**
+ * The movie id of the long clip, in a movie library of its own, on a node started as a process
+ * (`spawnNode`) on the database at `db` (where the id is read).
+ */
+export const longClipMovie = (url: string, auth: Auth, db: Redacted.Redacted<string>) =>
+  Effect.gen(function* () {
+    const media = yield* tempDir("ms-clip-")
+    const root = yield* tree({ "Long (2020)/Long (2020).mp4": { copyOf: yield* longClip(media) } })
+    const library = yield* createLibrary(url, auth, { name: "Movies", kind: "movie", paths: [root] })
+    yield* scanNow(url, auth, library.id)
+    const [movie] = yield* queryRows(db, "SELECT id FROM movies LIMIT 1")
+    return typeof movie === "object" && movie !== null && "id" in movie ? String(movie.id) : ""
+  })
+
+/** A session on a movie scanned a moment ago: its file, not probed yet, is probed by the request (no 409 to wait out). */
+export const movieSession = (url: string, auth: Auth, movie: string, client: Record<string, unknown>) =>
+  Effect.flatMap(
+    eventually(
+      request(url, "POST", "/api/v1/playback/sessions", { auth, body: { item: { _tag: "movie", id: movie }, client } }),
+      (r) => r.status !== 409,
+      { what: "file probed", timeout: Duration.seconds(30), interval: Duration.millis(200) }
+    ),
+    created
+  )
 
 export const getSession = (url: string, auth: Auth, id: string) =>
   Effect.flatMap(request(url, "GET", `/api/v1/playback/sessions/${id}`, { auth }), read(Session))

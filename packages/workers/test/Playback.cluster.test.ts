@@ -2,24 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Redacted, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import pg from "pg"
-import { account, read, request } from "@mediaserver/testkit/Http"
+import { account, request } from "@mediaserver/testkit/Http"
 import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { freshDatabase, redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
-import { createLibrary, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
-import { fetchRaw, ffmpegPids, getSession, longClip, Session, tempDir } from "@mediaserver/testkit/PlaybackNode"
-
-const firstMovieId = (url: string) =>
-  Effect.acquireUseRelease(
-    Effect.promise(async () => {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      return client
-    }),
-    (client) => Effect.promise(() => client.query<{ id: string }>("SELECT id FROM movies LIMIT 1")),
-    (client) => Effect.promise(() => client.end())
-  ).pipe(Effect.map((result) => result.rows[0]?.id ?? ""))
+import { fetchRaw, ffmpegPids, getSession, longClipMovie, movieSession, Session, tempDir } from "@mediaserver/testkit/PlaybackNode"
 
 describe("playback on a cluster", () => {
   it.scopedLive("a session whose node dies continues on the other runner from the saved position", () =>
@@ -38,17 +25,8 @@ describe("playback on a cluster", () => {
       yield* waitFor200(b, "/readyz")
       const admin = (yield* account(a.url, "admin")).auth
 
-      const media = yield* tempDir("ms-clip-")
-      const root = yield* tree({ "Long (2020)/Long (2020).mp4": { copyOf: yield* longClip(media) } })
-      const library = yield* createLibrary(a.url, admin, { name: "Movies", kind: "movie", paths: [root] })
-      yield* scanNow(a.url, admin, library.id)
-      const movieId = yield* firstMovieId(Redacted.value(db.url))
-      const body = { item: { _tag: "movie", id: movieId }, client: { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] } }
-      // A file not probed yet is probed by the request itself: no 409 to wait out.
-      const created = yield* eventually(request(a.url, "POST", "/api/v1/playback/sessions", { auth: admin, body }), (r) => r.status !== 409, {
-        what: "file probed", timeout: Duration.seconds(30), interval: Duration.millis(200)
-      })
-      const session = yield* read(Session)(created)
+      const movie = yield* longClipMovie(a.url, admin, db.url)
+      const session = yield* movieSession(a.url, admin, movie, { containers: ["mp4"], videoCodecs: ["vp9"], audioCodecs: ["aac"] })
       const base = `/api/v1/playback/stream/${session.id}/original`
       expect((yield* fetchRaw(a.url, `${base}/index.m3u8`, admin)).status).toBe(200)
       expect((yield* fetchRaw(a.url, `${base}/0.ts`, admin)).status).toBe(200)
@@ -59,13 +37,13 @@ describe("playback on a cluster", () => {
 
       // Kill the node running the session's entity (and so its ffmpeg).
       const owner = (yield* getSession(a.url, admin, session.id)).node
-      const [dead, alive, aliveDir] = owner === `127.0.0.1:${portA}` ? [a, b, txB] : [b, a, txA]
+      const [dead, deadDir, alive, aliveDir] = owner === `127.0.0.1:${portA}` ? [a, txA, b, txB] : [b, txB, a, txA]
       expect(owner === `127.0.0.1:${portA}` || owner === `127.0.0.1:${portB}`).toBe(true)
+      expect(yield* ffmpegPids(deadDir)).toHaveLength(1)
       yield* dead.signal("SIGKILL")
       yield* dead.exited
-      // Its orphaned ffmpeg is not the survivor's business; end it for the test machine's sake.
-      yield* Effect.addFinalizer(() =>
-        Effect.flatMap(ffmpegPids(session.id), (pids) => Effect.sync(() => pids.forEach((pid) => process.kill(Number(pid), "SIGKILL")))))
+      // Its ffmpeg goes with it, within seconds (Playback.orphans tests the packaged ffmpeg).
+      yield* eventually(ffmpegPids(deadDir), (pids) => pids.length === 0, { what: "the dead node's ffmpeg gone", timeout: Duration.seconds(5) })
 
       // The next playlist request reaches the entity on the survivor, which starts ffmpeg at the saved position.
       yield* eventually(fetchRaw(alive.url, `${base}/index.m3u8`, admin), (r) => r.status === 200, {

@@ -13,6 +13,7 @@ import {
   type ActivityQuery,
   ActivityStats,
   type DatabaseError,
+  pageWindow,
   UserId
 } from "@mediaserver/domain"
 import { Context, DateTime, Effect, Layer } from "effect"
@@ -69,16 +70,15 @@ export class AdminActivity extends Context.Tag("@mediaserver/activity/AdminActiv
 
       const list = (query: ActivityQuery) =>
         Effect.gen(function* () {
-          const page = query.page ?? 1
-          const pageSize = query.pageSize ?? 50
+          const window = pageWindow(query, 50)
           const filter = where(query)
           const rows = yield* sql<Row>`
             SELECT id::float8 AS id, (extract(epoch FROM at) * 1000)::float8 AS "atMs", user_id, action,
               resource_type, resource_id, ip, user_agent, details
             FROM activity_log WHERE ${filter}
-            ORDER BY at DESC, id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`
+            ORDER BY at DESC, id DESC LIMIT ${window.limit} OFFSET ${window.offset}`
           const [count] = yield* sql<{ readonly total: number }>`SELECT count(*)::float8 AS total FROM activity_log WHERE ${filter}`
-          return new ActivityPage({ items: rows.map(toEntry), page, pageSize, total: count?.total ?? 0 })
+          return new ActivityPage({ items: rows.map(toEntry), total: count?.total ?? 0, ...window })
         }).pipe(wrapSql("activity.list"))
 
       const stats = (range: Range) =>

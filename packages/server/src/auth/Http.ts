@@ -55,7 +55,7 @@ const SessionsHttp = HttpApiBuilder.group(MediaApi, "sessions", (handlers) =>
       .handle("list", () => account.SessionsList())
       .handle("current", () => account.SessionsCurrent())
       .handle("revokeCurrent", () => account.AuthLogout())
-      .handle("revokeAll", ({ urlParams }) => account.SessionsRevokeAll(urlParams))
+      .handle("revokeAll", ({ urlParams }) => Effect.asVoid(account.SessionsRevokeAll(urlParams)))
       .handle("revoke", ({ path }) => account.SessionsRevoke(path))
       .handle("refresh", ({ payload }) => op.AuthRefresh(payload))
   })

@@ -3,6 +3,7 @@ import {
   type Conflict,
   type DatabaseError,
   NotFound,
+  pageWindow,
   type Principal,
   type UpdateMeRequest,
   type User,
@@ -23,7 +24,9 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
   {
     readonly get: (id: UserId) => Effect.Effect<User, NotFound | DatabaseError>
     readonly updateMe: (caller: Principal, request: UpdateMeRequest) => Effect.Effect<User, NotFound | Conflict | DatabaseError>
-    readonly list: (query: Partial<UserListQuery>) => Effect.Effect<UsersPage, DatabaseError>
+    readonly list: (
+      query: Parameters<typeof pageWindow>[0] & Omit<Partial<UserListQuery>, "limit" | "offset">
+    ) => Effect.Effect<UsersPage, DatabaseError>
     /**
      * Disabling ends the account's sessions and refuses its API keys, on every node at once (the
      * authenticator reads the flag from the RBAC grants, whose cache entry is dropped everywhere).
@@ -63,10 +66,9 @@ export class Users extends Context.Tag("@mediaserver/auth/Users")<
             return yield* found(caller.userId)(updated)
           }),
         list: (params) => {
-          const page = params.page ?? 1
-          const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE
-          return Effect.map(repo.list({ page, pageSize, search: params.search, role: params.role }), ({ rows, total }) =>
-            new UsersPage({ items: rows.map(toUser), page, pageSize, total }))
+          const window = pageWindow(params, DEFAULT_PAGE_SIZE)
+          return Effect.map(repo.list({ ...window, search: params.search, role: params.role }), ({ rows, total }) =>
+            new UsersPage({ items: rows.map(toUser), total, ...window }))
         },
         setDisabled: (id, disabled) =>
           Effect.gen(function* () {

@@ -36,8 +36,8 @@ export const toUser = (row: UserRow): User =>
 
 /** The admin's user list: a page, optionally only users whose name or email contains `search`, or who have `role`. */
 export interface UserListQuery {
-  readonly page: number
-  readonly pageSize: number
+  readonly limit: number
+  readonly offset: number
   readonly search?: string | undefined
   readonly role?: string | undefined
 }
@@ -158,7 +158,7 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
             WHERE id = ${id}
             RETURNING *
           `.pipe(Effect.flatMap(decodeUsers), Effect.map(one), wrapSqlUnique("users.updateProfile", UNIQUE)),
-        list: ({ page, pageSize, role, search }) => {
+        list: ({ limit, offset, role, search }) => {
           // The search is a substring of name, email or display name, any case (LIKE wildcards taken literally).
           const pattern = search === undefined ? null : `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
           const where = sql`
@@ -168,7 +168,7 @@ export class UsersRepo extends Context.Tag("@mediaserver/auth/UsersRepo")<
                 OR role = ${role ?? null} OR EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = users.id AND ur.role = ${role ?? null}))
           `
           return Effect.all({
-            rows: sql`SELECT * FROM users ${where} ORDER BY created_at, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`.pipe(
+            rows: sql`SELECT * FROM users ${where} ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`.pipe(
               Effect.flatMap(decodeUsers)
             ),
             total: sql`SELECT count(*)::text AS n FROM users ${where}`.pipe(

@@ -28,14 +28,17 @@ export interface L1Store<A> {
 }
 
 export const makeL1 = <A>(maxEntries: number, now: () => number): L1Store<A> => {
+  // Made on the first write: lru-cache allocates its arrays for `max` entries up front (about 8 ms and
+  // a megabyte for 50,000), and most of a node's namespaces are never written on a given node.
+  let lru: LRUCache<string, L1Entry<A>> | undefined
   // ttlResolution 0: read the clock on every check (lru-cache otherwise keeps one reading for 1 ms
   // of real time, which a TestClock adjustment would not move).
-  const lru = new LRUCache<string, L1Entry<A>>({ max: maxEntries, perf: { now }, ttlResolution: 0 })
+  const made = () => (lru ??= new LRUCache<string, L1Entry<A>>({ max: maxEntries, perf: { now }, ttlResolution: 0 }))
   return {
-    get: (key) => lru.get(key),
-    set: (key, entry, ttlMs) => void lru.set(key, entry, { ttl: ttlMs }),
-    delete: (key) => void lru.delete(key),
-    clear: () => lru.clear(),
-    size: () => lru.size
+    get: (key) => lru?.get(key),
+    set: (key, entry, ttlMs) => void made().set(key, entry, { ttl: ttlMs }),
+    delete: (key) => void lru?.delete(key),
+    clear: () => lru?.clear(),
+    size: () => lru?.size ?? 0
   }
 }

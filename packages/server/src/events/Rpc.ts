@@ -1,5 +1,6 @@
 /** RPC handlers of `EventsRpcs`: the operations of Operations.ts. */
 import { EventsRpcs } from "@mediaserver/domain"
+import { Effect } from "effect"
 import { makeEventsOperations } from "./Operations.js"
 
-export const EventsRpcLive = EventsRpcs.toLayer(makeEventsOperations)
+export const EventsRpcLive = EventsRpcs.toLayer(Effect.map(makeEventsOperations, (op) => op.rpc))

@@ -12,12 +12,13 @@ import {
   Conflict,
   DatabaseError,
   JobCatalogue,
-  JobScheduleInfo,
   type JobRun,
+  JobRunsPage,
   type JobRunsQuery,
   type JobRunState,
-  JobRunsPage,
-  NotFound
+  JobScheduleInfo,
+  NotFound,
+  pageWindow
 } from "@mediaserver/domain"
 import { Context, Cron, DateTime, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
@@ -53,10 +54,9 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
 
       const list = (query: JobRunsQuery) =>
         Effect.gen(function* () {
-          const page = query.page ?? 1
-          const pageSize = query.pageSize ?? 50
-          const { items, total } = yield* runs.list(query, pageSize, (page - 1) * pageSize)
-          return new JobRunsPage({ items, page, pageSize, total })
+          const window = pageWindow(query, 50)
+          const { items, total } = yield* runs.list(query, window.limit, window.offset)
+          return new JobRunsPage({ items, total, ...window })
         })
 
       /**

@@ -6,11 +6,12 @@
 import {
   type Conflict,
   type DatabaseError,
-  LibraryScanEntity,
   type LibraryId,
   type LibraryScan,
+  LibraryScanEntity,
   LibraryScansPage,
   NotFound,
+  pageWindow,
   type ScanTrigger,
   Unavailable
 } from "@mediaserver/domain"
@@ -29,7 +30,7 @@ export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans
     /** The new scan, or the one already running. */
     readonly start: (libraryId: LibraryId, trigger: ScanTrigger) => Effect.Effect<LibraryScan, NotFound | Unavailable>
     readonly cancel: (libraryId: LibraryId) => Effect.Effect<LibraryScan, NotFound | Conflict | Unavailable>
-    readonly page: (libraryId: LibraryId, params: { readonly page?: number | undefined; readonly pageSize?: number | undefined }) => Effect.Effect<LibraryScansPage, DatabaseError>
+    readonly page: (libraryId: LibraryId, params: Parameters<typeof pageWindow>[0]) => Effect.Effect<LibraryScansPage, DatabaseError>
     /**
      * The latest scan now and once a second while it runs; ends when it is no longer running. Watchers
      * of one library on a node share one poll.
@@ -54,10 +55,9 @@ export class LibraryScans extends Context.Tag("@mediaserver/library/LibraryScans
         start: (libraryId, trigger) => viaEntity(libraryId, client(libraryId).Start({ trigger })),
         cancel: (libraryId) => viaEntity(libraryId, client(libraryId).Cancel()),
         page: (libraryId, params) => {
-          const page = params.page ?? 1
-          const pageSize = params.pageSize ?? DEFAULT_PAGE_SIZE
-          return Effect.map(repo.page(libraryId, page, pageSize), ({ items, total }) =>
-            new LibraryScansPage({ items, total, page, pageSize }))
+          const window = pageWindow(params, DEFAULT_PAGE_SIZE)
+          return Effect.map(repo.page(libraryId, window.limit, window.offset), ({ items, total }) =>
+            new LibraryScansPage({ items, total, ...window }))
         },
         watch
       }

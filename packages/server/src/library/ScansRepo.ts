@@ -73,7 +73,7 @@ export class ScansRepo extends Context.Tag("@mediaserver/library/ScansRepo")<
     readonly running: (libraryId: LibraryId) => Effect.Effect<Option.Option<LibraryScan>, DatabaseError>
     readonly get: (id: ScanId) => Effect.Effect<Option.Option<LibraryScan>, DatabaseError>
     readonly latest: (libraryId: LibraryId) => Effect.Effect<Option.Option<LibraryScan>, DatabaseError>
-    readonly page: (libraryId: LibraryId, page: number, pageSize: number) => Effect.Effect<{ readonly items: ReadonlyArray<LibraryScan>; readonly total: number }, DatabaseError>
+    readonly page: (libraryId: LibraryId, limit: number, offset: number) => Effect.Effect<{ readonly items: ReadonlyArray<LibraryScan>; readonly total: number }, DatabaseError>
     /** Only while the scan is still running: a cancelled scan's late progress is dropped. */
     readonly progress: (id: ScanId, progress: ScanProgress) => Effect.Effect<void, DatabaseError>
     readonly finish: (id: ScanId, status: FinalScanStatus, message: string | null, progress?: ScanProgress) => Effect.Effect<Option.Option<LibraryScan>, DatabaseError>
@@ -116,11 +116,11 @@ export class ScansRepo extends Context.Tag("@mediaserver/library/ScansRepo")<
           maybeOne("scans.latest")(
             sql`SELECT * FROM library_scans WHERE library_id = ${libraryId} ORDER BY started_at DESC LIMIT 1`
           ),
-        page: (libraryId, page, pageSize) =>
+        page: (libraryId, limit, offset) =>
           Effect.all({
             items: sql`
               SELECT * FROM library_scans WHERE library_id = ${libraryId}
-              ORDER BY started_at DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+              ORDER BY started_at DESC LIMIT ${limit} OFFSET ${offset}
             `.pipe(Effect.flatMap(decodeScans), Effect.map((rows) => rows.map(toScan))),
             total: sql<{ n: number }>`SELECT count(*)::int AS n FROM library_scans WHERE library_id = ${libraryId}`.pipe(
               Effect.map((rows) => rows[0]?.n ?? 0)

@@ -17,7 +17,7 @@ const MfaHttp = HttpApiBuilder.group(MediaApi, "mfa", (handlers) =>
       .handle("status", ({ urlParams }) => op.MfaStatus(urlParams))
       .handle("totpSetup", () => op.MfaTotpSetup())
       .handle("totpVerify", ({ payload }) => limited(op.MfaTotpVerify(payload)))
-      .handle("totpDelete", ({ payload }) => limited(op.MfaTotpDelete(payload)))
+      .handle("totpDelete", ({ payload }) => Effect.asVoid(limited(op.MfaTotpDelete(payload))))
       .handle("backupGenerate", () => op.MfaBackupGenerate())
       .handle("backupRegenerate", () => op.MfaBackupRegenerate())
       .handle("enable", () => op.MfaEnable())

@@ -18,7 +18,7 @@ import {
   type SegmentPart,
   Unavailable
 } from "@mediaserver/domain"
-import { DateTime, Deferred, Duration, Effect, Layer, Option, Schedule, Schema } from "effect"
+import { DateTime, Deferred, Duration, Effect, Layer, Option, Schema } from "effect"
 import * as Path from "node:path"
 import { orUnavailable } from "../access/Policy.js"
 import { CacheStore } from "../cache/index.js"
@@ -28,6 +28,7 @@ import { UserProgress } from "../content/UserProgress.js"
 import { locateTool } from "../system/ToolPaths.js"
 import { Events } from "../events/Events.js"
 import { sessionAudio, variantOf } from "./Decision.js"
+import { type DirWatch, makeChanges, watchDir } from "./DirChanges.js"
 import { extractWebvtt, type FfmpegProcess, hlsArgs, startFfmpeg } from "./Ffmpeg.js"
 import { type Layout, layoutOf } from "./Layout.js"
 import { segmentName } from "./Playlists.js"
@@ -37,10 +38,13 @@ import { type SessionRecord, SessionsRepo, sessionTag } from "./SessionsRepo.js"
 
 /** A request this many segments past what the run has produced is a seek: restart there. */
 const SEEK_GAP = 2
+/** The shortest wait between two idle checks. */
 const TICK = Duration.millis(200)
 /** Segments kept behind the last one requested. */
 const KEEP_BEHIND = 10
-/** How often a request waiting for a segment looks for it. */
+/** How often a request waiting for a segment, or a running ffmpeg's pacing, looks without being woken. */
+const RECHECK = Duration.seconds(1)
+/** The same when the run's directory cannot be watched. */
 const POLL = Duration.millis(20)
 
 export const transcodeRoot = (config: AppConfigShape) =>
@@ -53,6 +57,8 @@ interface Run {
   readonly layout: Layout
   readonly dir: string
   readonly process: FfmpegProcess
+  /** The watcher of `dir`, which wakes the session's waiters. */
+  readonly watch: DirWatch
 }
 
 const SEGMENT = /^(\d+)\.(ts|m4s)$/
@@ -94,6 +100,8 @@ const build = Effect.gen(function* () {
   const lock = yield* Effect.makeSemaphore(1)
   // One extraction at a time: a second request for a track waits for the first and reads its file.
   const subtitleLock = yield* Effect.makeSemaphore(1)
+  // What the waiters of this session wait on (see DirChanges).
+  const changes = yield* makeChanges
 
   let record: SessionRecord | null = null
   let lastActive = Date.now()
@@ -147,31 +155,33 @@ const build = Effect.gen(function* () {
    * The last segment of the unbroken series the run has ready, counted from its start (or from the
    * oldest one pruning keeps). Files of earlier runs further on count only once the series reaches them.
    */
-  const produced = (r: Run) =>
-    listDir(r.dir).pipe(
-      Effect.map((names) => {
-        const ready = new Set(names.map(segmentNumber))
-        if (inPlace && !finished(r)) ready.delete(Math.max(-1, ...[...ready].flatMap((n) => (n === null ? [] : [n]))))
-        let next = r.layout.files(Math.max(r.start, lastRequested - KEEP_BEHIND))[0]
-        while (ready.has(next)) next++
-        // The segment of the first missing file is not complete yet.
-        return r.layout.segmentOfFile(next) - 1
-      })
-    )
+  const lastProduced = (r: Run, names: ReadonlyArray<string>) => {
+    const ready = new Set(names.map(segmentNumber))
+    if (inPlace && !finished(r)) ready.delete(Math.max(-1, ...[...ready].flatMap((n) => (n === null ? [] : [n]))))
+    let next = r.layout.files(Math.max(r.start, lastRequested - KEEP_BEHIND))[0]
+    while (ready.has(next)) next++
+    // The segment of the first missing file is not complete yet.
+    return r.layout.segmentOfFile(next) - 1
+  }
+  const produced = (r: Run) => Effect.map(listDir(r.dir), (names) => lastProduced(r, names))
+  const recheck = (r: Run) => (r.watch.watching() ? RECHECK : POLL)
 
   const stopRun = Effect.suspend(() => {
     const current = run
     run = null
-    return current === null ? Effect.void : current.process.kill
+    return current === null ? Effect.void : Effect.zipRight(current.process.kill, current.watch.close)
   })
 
+  /** Uninterruptible: a request given up halfway must not leave an ffmpeg or a watcher that no run holds. */
   const startRun = (r: SessionRecord, profile: PlaybackProfile, start: number) =>
-    Effect.gen(function* () {
+    Effect.uninterruptible(Effect.gen(function* () {
       yield* stopRun
       const video = r.info.video
       if (video === null) return yield* new NotFound({ message: "The file has no video stream" })
       const runDir = Path.join(dir, profile)
       yield* makeDir(runDir)
+      // Watched before ffmpeg starts: none of its files can appear unseen.
+      const watch = yield* watchDir(runDir, changes.notify)
       const burn = r.options.burnSubtitle
         ? r.options.sources.find((s) => s.id === r.options.subtitle)?.index ?? null
         : null
@@ -196,32 +206,34 @@ const build = Effect.gen(function* () {
       })
       const process = yield* startFfmpeg(binary, args)
       yield* Effect.logDebug(`playback ${id}: ffmpeg ${process.pid} for ${profile} from segment ${start}`)
-      const started: Run = { profile, start, layout, dir: runDir, process }
+      const started: Run = { profile, start, layout, dir: runDir, process, watch }
       run = started
       // The player asks for the run's first segment next: throttle from there.
       lastRequested = start
+      changes.notify()
       return started
-    })
+    }))
 
-  /** Segments well behind the player are deleted (a film's worth would fill the disk); a seek back re-encodes. */
-  const prune = Effect.suspend(() => {
+  /**
+   * Keeps ffmpeg at most THROTTLE segments ahead of the player (suspended beyond, resumed below), and
+   * deletes segments well behind the player (a film's worth would fill the disk; a seek back re-encodes).
+   */
+  const pace = Effect.suspend(() => {
     const current = run
     if (current === null) return Effect.void
-    const keepFrom = current.layout.files(Math.max(0, lastRequested - KEEP_BEHIND))[0]
-    return Effect.flatMap(listDir(current.dir), (names) =>
-      removeFiles(current.dir, names.filter((name) => {
+    return Effect.flatMap(listDir(current.dir), (names) => {
+      const keepFrom = current.layout.files(Math.max(0, lastRequested - KEEP_BEHIND))[0]
+      const behind = names.filter((name) => {
         const n = segmentNumber(name)
         return n !== null && n < keepFrom
-      })))
-  })
-
-  /** Keeps ffmpeg at most THROTTLE segments ahead of the player: suspended beyond, resumed below. */
-  const throttle = Effect.suspend(() => {
-    const current = run
-    if (current === null || finished(current)) return Effect.void
-    return Effect.flatMap(produced(current), (last) => {
-      const step = throttleStep(last, lastRequested, config.playbackThrottleSegments, current.process.suspended())
-      return step === "suspend" ? current.process.suspend : step === "resume" ? current.process.resume : Effect.void
+      })
+      const step = finished(current)
+        ? "keep"
+        : throttleStep(lastProduced(current, names), lastRequested, config.playbackThrottleSegments, current.process.suspended())
+      return Effect.zipRight(
+        behind.length === 0 ? Effect.void : removeFiles(current.dir, behind),
+        step === "suspend" ? current.process.suspend : step === "resume" ? current.process.resume : Effect.void
+      )
     })
   })
 
@@ -250,17 +262,20 @@ const build = Effect.gen(function* () {
       return current !== null && current.dir === Path.dirname(path) && finished(current)
     })
 
+  /** Looks again at each change in the session (or ffmpeg's end), until the file is whole or the deadline. */
   const waitFor = (path: string, r: Run) =>
     Effect.gen(function* () {
       const deadline = Date.now() + Duration.toMillis(config.playbackSegmentTimeout)
       for (;;) {
+        const change = yield* changes.next
         if (yield* whole(path)) return
         if (finished(r)) {
           const code = yield* Deferred.await(r.process.exited)
           return yield* new Unavailable({ message: `ffmpeg ended (${code}) without producing it: ${r.process.stderr().trim()}` })
         }
-        if (Date.now() > deadline) return yield* new Unavailable({ message: "ffmpeg did not produce the segment in time" })
-        yield* Effect.sleep(POLL)
+        const left = deadline - Date.now()
+        if (left <= 0) return yield* new Unavailable({ message: "ffmpeg did not produce the segment in time" })
+        yield* Effect.raceAll([change, Deferred.await(r.process.exited), Effect.sleep(Math.min(left, Duration.toMillis(recheck(r))))])
       }
     })
 
@@ -287,16 +302,26 @@ const build = Effect.gen(function* () {
 
   yield* Effect.addFinalizer(() => Effect.zipRight(Effect.suspend(() => stopRun), removeDir(dir)))
 
-  // Throttling, pruning and the idle timeout (no heartbeat nor stream request for PLAYBACK_IDLE_TIMEOUT)
-  // run as long as the entity.
+  // Pacing runs at each change in the session; while ffmpeg produces, it also looks again now and
+  // then (a missed event costs a few segments ahead at most). A throttled or finished run costs nothing.
+  yield* Effect.forkScoped(Effect.forever(Effect.gen(function* () {
+    const change = yield* changes.next
+    yield* Effect.ignoreLogged(pace)
+    const current = run
+    yield* current !== null && !finished(current) && !current.process.suspended()
+      ? Effect.raceFirst(change, Effect.sleep(recheck(current)))
+      : change
+  })))
+  // The idle timeout (no heartbeat nor stream request for PLAYBACK_IDLE_TIMEOUT), checked when it may be due.
+  const timeoutMs = Duration.toMillis(config.playbackIdleTimeout)
+  const open = () => record !== null && record.session.state === "active"
   const idle = Effect.suspend(() =>
-    record !== null && record.session.state === "active" && inFlight === 0 && isIdle(lastActive, Date.now(), config.playbackIdleTimeout)
-      ? stop("idle")
-      : Effect.void
+    open() && inFlight === 0 && isIdle(lastActive, Date.now(), config.playbackIdleTimeout) ? stop("idle") : Effect.void
   )
-  yield* Effect.forkScoped(
-    Effect.all([throttle, prune, idle], { discard: true }).pipe(Effect.ignoreLogged, Effect.repeat(Schedule.spaced(TICK)))
+  const untilDue = Effect.suspend(() =>
+    Effect.sleep(open() ? Math.max(Duration.toMillis(TICK), lastActive + timeoutMs - Date.now() + 1) : timeoutMs)
   )
+  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(untilDue, Effect.ignoreLogged(idle))))
 
   return {
     Prepare: ({ payload }: { readonly payload: { readonly profile: PlaybackProfile } }) =>
@@ -315,7 +340,11 @@ const build = Effect.gen(function* () {
         if (part === "init" ? r.options.segmentFormat !== "fmp4" : part >= layout.count) {
           return yield* new NotFound({ message: `No segment ${part}` })
         }
-        if (typeof part === "number") lastRequested = part
+        if (typeof part === "number") {
+          lastRequested = part
+          // Pacing follows the player: resume a throttled ffmpeg, delete what is now far behind.
+          changes.notify()
+        }
         const initPath = Path.join(dir, profile, "init.mp4")
         const paths = part === "init" ? [initPath] : segmentFiles(profile, part, r)
         // ffmpeg writes init.mp4 in place: it is complete once the run's first segment is.
@@ -325,12 +354,9 @@ const build = Effect.gen(function* () {
         const ready = yield* Effect.forEach(paths, whole)
         if (initPending || ready.includes(false)) {
           const producing = yield* runFor(r, profile, part)
-          yield* throttle
           // Files appear in order, each once complete: the segment's last one means all of it.
           const last = part === "init" ? segmentFiles(profile, producing.start, r).at(-1) : paths.at(-1)
           yield* waitFor(last ?? initPath, producing)
-        } else {
-          yield* throttle
         }
         return joined(yield* Effect.forEach(paths, readBytes))
       })),

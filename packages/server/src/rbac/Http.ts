@@ -15,7 +15,7 @@ export const RbacHttpLive = HttpApiBuilder.group(MediaApi, "rbac", (handlers) =>
       .handle("setPermissions", ({ path, payload }) => op.RbacSetPermissions({ ...path, ...payload }))
       .handle("userRoles", ({ path }) => op.RbacUserRoles(path))
       .handle("assignRole", ({ path, payload }) => op.RbacAssignRole({ ...path, ...payload }))
-      .handle("removeRole", ({ path }) => op.RbacRemoveRole(path))
+      .handle("removeRole", ({ path }) => Effect.asVoid(op.RbacRemoveRole(path)))
       .handle("listPolicies", () => op.RbacListPolicies())
       .handle("addPolicy", ({ payload }) => op.RbacAddPolicy(payload))
       .handle("removePolicy", ({ urlParams }) => op.RbacRemovePolicy(urlParams))

@@ -45,7 +45,7 @@ describe("account safety", () => {
       yield* enableTotp(url, nina.auth)
       expect((yield* request(url, "POST", "/api/v1/mfa/backup-codes/generate", { auth: nina.auth })).status).toBe(200)
       expect((yield* status(url, nina.auth)).backupCodesRemaining).toBe(10)
-      expect((yield* request(url, "DELETE", "/api/v1/mfa/totp", { auth: nina.auth, body: { password: PASSWORD } })).status).toBe(200)
+      expect((yield* request(url, "DELETE", "/api/v1/mfa/totp", { auth: nina.auth, body: { password: PASSWORD } })).status).toBe(204)
       expect(yield* status(url, nina.auth)).toMatchObject({ enabled: false, totp: false, backupCodesRemaining: 0 })
 
       const olga = yield* account(url, "olga")

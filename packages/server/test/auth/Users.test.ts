@@ -28,6 +28,9 @@ describe("users", () => {
       expect(page.body).toMatchObject({ page: 1, pageSize: 1, total: 2, items: [{ username: "olivia" }] })
       const second = yield* request(url, "GET", "/api/v1/admin/users?page=2&pageSize=1", { auth: admin.auth })
       expect(second.body).toMatchObject({ items: [{ username: "peggy" }] })
+      // limit/offset, as every list pages; the answer states its window in both forms.
+      const byOffset = yield* request(url, "GET", "/api/v1/admin/users?limit=1&offset=1", { auth: admin.auth })
+      expect(byOffset.body).toMatchObject({ limit: 1, offset: 1, page: 2, pageSize: 1, total: 2, items: [{ username: "peggy" }] })
       // The admin's read-only key is not enough for admin operations.
       const readKey = yield* Effect.flatMap(
         request(url, "POST", "/api/v1/apikeys", { auth: admin.auth, body: { name: "ro", scopes: ["read"] } }),

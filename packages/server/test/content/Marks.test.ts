@@ -22,7 +22,8 @@ describe("ratings and favourites", () => {
       yield* call("PUT", `/api/v1/movies/${b!.id}/favorite`, { favorite: true })
       const favourites = yield* read(Page)(yield* call("GET", "/api/v1/movies/favorites"))
       expect(favourites.items.map((m) => m.id)).toEqual([b!.id, a!.id])
-      expect(yield* read(Mark)(yield* call("DELETE", `/api/v1/movies/${a!.id}/rating`))).toEqual({ rating: null, favorite: true })
+      expect((yield* call("DELETE", `/api/v1/movies/${a!.id}/rating`)).status).toBe(204)
+      expect(yield* read(Mark)(yield* call("GET", `/api/v1/movies/${a!.id}/mark`))).toEqual({ rating: null, favorite: true })
       yield* call("PUT", `/api/v1/movies/${b!.id}/favorite`, { favorite: false })
       expect((yield* read(Page)(yield* call("GET", "/api/v1/movies/favorites"))).items.map((m) => m.id)).toEqual([a!.id])
 

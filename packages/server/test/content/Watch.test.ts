@@ -111,15 +111,16 @@ describe("series and watch state", () => {
       // Movies: progress, continue watching, watched, history, stats, watched filter.
       const movies = yield* read(MoviePage)(yield* call("GET", "/api/v1/movies?limit=3"))
       const [m1, m2] = movies.items
-      yield* call("POST", `/api/v1/movies/${m1!.id}/progress`, { positionSeconds: 60, durationSeconds: 6000 })
+      // PUT, as for episodes; the reference's POST still sets it too.
+      expect((yield* read(Progress)(yield* call("PUT", `/api/v1/movies/${m1!.id}/progress`, { positionSeconds: 60, durationSeconds: 6000 }))).positionSeconds).toBe(60)
       yield* call("POST", `/api/v1/movies/${m2!.id}/progress`, { positionSeconds: 120, durationSeconds: 6000 })
       const cw = yield* read(Schema.Array(ContinueMovie))(yield* call("GET", "/api/v1/movies/continue-watching"))
       expect(cw.map((c) => c.movie.id)).toEqual([m2!.id, m1!.id])
       const marked = yield* read(Progress)(yield* call("POST", `/api/v1/movies/${m1!.id}/watched`, { watched: true }))
       expect(marked).toMatchObject({ watched: true, playCount: 1, positionSeconds: 0 })
       expect((yield* read(Schema.Array(ContinueMovie))(yield* call("GET", "/api/v1/movies/continue-watching"))).map((c) => c.movie.id)).toEqual([m2!.id])
-      const cleared = yield* read(Progress)(yield* call("DELETE", `/api/v1/movies/${m2!.id}/progress`))
-      expect(cleared.positionSeconds).toBe(0)
+      expect((yield* call("DELETE", `/api/v1/movies/${m2!.id}/progress`)).status).toBe(204)
+      expect((yield* read(Progress)(yield* call("GET", `/api/v1/movies/${m2!.id}/progress`))).positionSeconds).toBe(0)
       expect(yield* read(Schema.Array(ContinueMovie))(yield* call("GET", "/api/v1/movies/continue-watching"))).toEqual([])
       const history = yield* read(History)(yield* call("GET", "/api/v1/movies/watch-history"))
       expect(history.items.map((h) => h.movie?.id)).toEqual([m1!.id])

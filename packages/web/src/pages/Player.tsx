@@ -5,7 +5,7 @@
  * changing the audio track starts a new session at the current position. Subtitles are chosen from a
  * menu; at the end of an episode the next one is offered.
  */
-import { type Episode, knownLanguage, type MediaFileInfo, type PlaybackSession, type SeriesId, type WatchItem } from "@mediaserver/domain"
+import { type ClientAudioCodec, type ClientContainer, type ClientVideoCodec, type Episode, knownLanguage, type MediaFileInfo, type PlaybackSession, type SeriesId, type WatchItem } from "@mediaserver/domain"
 import { useEffect, useRef, useState } from "preact/hooks"
 import { call, type Result } from "../api.js"
 import { clock, episodeId, movieId } from "../ids.js"
@@ -17,11 +17,15 @@ const HEARTBEAT_MS = 10_000
 const clientProfile = () => {
   const probe = document.createElement("video")
   const can = (type: string) => (typeof MediaSource !== "undefined" && MediaSource.isTypeSupported(type)) || probe.canPlayType(type) !== ""
-  const videoCodecs = [["h264", 'video/mp4; codecs="avc1.640028"'], ["hevc", 'video/mp4; codecs="hvc1.1.6.L93.B0"'], ["vp9", 'video/webm; codecs="vp9"'], ["av1", 'video/mp4; codecs="av01.0.05M.08"']]
-    .filter(([, type]) => can(type ?? "")).map(([codec]) => codec ?? "")
-  const audioCodecs = [["aac", 'audio/mp4; codecs="mp4a.40.2"'], ["mp3", "audio/mpeg"], ["opus", 'audio/webm; codecs="opus"'], ["flac", "audio/flac"]]
-    .filter(([, type]) => can(type ?? "")).map(([codec]) => codec ?? "")
-  const containers = ["mp4", ...(can('video/webm; codecs="vp9"') ? ["webm"] : [])]
+  const video: ReadonlyArray<readonly [ClientVideoCodec, string]> = [
+    ["h264", 'video/mp4; codecs="avc1.640028"'], ["hevc", 'video/mp4; codecs="hvc1.1.6.L93.B0"'], ["vp9", 'video/webm; codecs="vp9"'], ["av1", 'video/mp4; codecs="av01.0.05M.08"']
+  ]
+  const audio: ReadonlyArray<readonly [ClientAudioCodec, string]> = [
+    ["aac", 'audio/mp4; codecs="mp4a.40.2"'], ["mp3", "audio/mpeg"], ["opus", 'audio/webm; codecs="opus"'], ["flac", "audio/flac"]
+  ]
+  const videoCodecs = video.filter(([, type]) => can(type)).map(([codec]) => codec)
+  const audioCodecs = audio.filter(([, type]) => can(type)).map(([codec]) => codec)
+  const containers: Array<ClientContainer> = can('video/webm; codecs="vp9"') ? ["mp4", "webm"] : ["mp4"]
   return { containers, videoCodecs, audioCodecs }
 }
 

@@ -7,7 +7,8 @@ import { Poster } from "../../ui/Poster.js"
 
 type Target = { readonly kind: "movie"; readonly id: MovieId } | { readonly kind: "series"; readonly id: SeriesId }
 
-const rate = (target: Target, rating: number | null): Promise<Result<UserMark>> => {
+/** Rating answers the mark; removing it answers nothing (204, as every DELETE): the caller reloads either way. */
+const rate = (target: Target, rating: number | null): Promise<Result<UserMark | void>> => {
   if (target.kind === "movie") {
     const path = { movieId: target.id }
     return rating === null ? call((api) => api.movies.unrate({ path })) : call((api) => api.movies.rate({ path, payload: { rating } }))
