@@ -44,6 +44,8 @@ const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJ
 const AdminSignIn = lazy(() => import("./pages/AdminSignIn.js").then((m) => m.AdminSignIn))
 const AdminIntegrations = lazy(() => import("./pages/AdminIntegrations.js").then((m) => m.AdminIntegrations))
 const AdminNotifications = lazy(() => import("./pages/AdminNotifications.js").then((m) => m.AdminNotifications))
+const AdminStatistics = lazy(() => import("./pages/AdminStatistics.js").then((m) => m.AdminStatistics))
+const AdminRoles = lazy(() => import("./pages/AdminRoles.js").then((m) => m.AdminRoles))
 const AdminSettings = lazy(() => import("./pages/AdminSettings.js").then((m) => m.AdminSettings))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
 
@@ -63,7 +65,7 @@ const Screen = (props: { readonly session: Session }) => {
     ["/collection/:id", (p) => <Collection id={p["id"] ?? ""} />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
-      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/integrations", () => <AdminIntegrations />], ["/admin/notifications", () => <AdminNotifications />], ["/admin/settings", () => <AdminSettings />]] as const
+      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/roles", () => <AdminRoles />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/integrations", () => <AdminIntegrations />], ["/admin/notifications", () => <AdminNotifications />], ["/admin/settings", () => <AdminSettings />], ["/admin/statistics", () => <AdminStatistics />]] as const
       : [])
   ]
   const player = match("/play/:kind/:id", path)
