@@ -27,6 +27,9 @@ Layer.launch(MainLive).pipe(
   ),
   NodeRuntime.runMain({
     disableErrorReporting: true,
+    // The node's own logger (LOG_FORMAT) writes every entry once; runMain's pretty logger would add a
+    // second, multi-line copy of each.
+    disablePrettyLogger: true,
     // A config error ends with an empty cause (already printed); the default teardown counts an empty
     // cause as "interrupted only" and exits 0.
     teardown: (exit, onExit) =>
