@@ -214,7 +214,8 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
        * Every kind in one statement (one round trip). People are ranked first and checked for
        * visibility in rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0`
        * keeps the check out of it) feeds the LIMIT without a second sort, so a common name no
-       * longer checks the credits of every person it matches.
+       * longer checks the credits of every person it matches. Documents are matched on their own
+       * indexes first, as in `hits`.
        */
       const multiStatement = (m: Match, movies: Listing, series: Listing, accessible: Accessible, limit: number) => sql`
         SELECT (${pageStatement("movies", movies, true, m, accessible)}) AS movies,
@@ -228,10 +229,9 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           (SELECT coalesce(json_agg(json_build_object('id', y.id, 'name', y.name, 'knownForDepartment', y.known_for_department,
               'profilePath', y.profile_path) ORDER BY y.score DESC, y.popularity DESC, y.id), '[]'::json) FROM (
             SELECT x.* FROM (
-              SELECT p.id, p.name, p.known_for_department, p.profile_path, ${m.score} AS score, coalesce(p.popularity, 0) AS popularity
-              FROM search_people d JOIN people p ON p.id = d.person_id
-              WHERE ${m.where}
-              ORDER BY score DESC, popularity DESC, p.id OFFSET 0
+              SELECT p.id, p.name, p.known_for_department, p.profile_path, d.score, coalesce(p.popularity, 0) AS popularity
+              FROM (SELECT d.person_id, ${m.score} AS score FROM search_people d WHERE ${m.where} OFFSET 0) d JOIN people p ON p.id = d.person_id
+              ORDER BY d.score DESC, popularity DESC, p.id OFFSET 0
             ) x
             WHERE ${personVisible(accessible)}
             ORDER BY x.score DESC, x.popularity DESC, x.id LIMIT ${limit}
