@@ -194,9 +194,10 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         return sql`
           SELECT json_build_object('kind', ${s.kind}::text, 'id', ${sql.literal(s.a)}.id, 'title', ${sql.literal(s.a)}.title,
             'year', ${sql.literal(s.a)}.year, 'subtitle', NULL) AS j
-          FROM ${sql.literal(`${table} ${s.a}`)} JOIN ${sql.literal(`${s.docs} d ON d.${s.key} = ${s.a}.id`)}
-          WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where}
-          ORDER BY ${m.score} DESC, ${sql.literal(s.a)}.sort_title, ${sql.literal(s.a)}.id LIMIT ${limit}
+          FROM (SELECT ${sql.literal(`d.${s.key}`)} AS id, ${m.score} AS score FROM ${sql.literal(`${s.docs} d`)}
+            WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0) x
+          JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = x.id
+          ORDER BY x.score DESC, ${sql.literal(s.a)}.sort_title, ${sql.literal(s.a)}.id LIMIT ${limit}
         `.pipe(Effect.flatMap(Json(Suggestion)), Effect.map((rows) => rows.map((r) => r.j)))
       }
 
@@ -215,16 +216,17 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
        * visibility in rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0`
        * keeps the check out of it) feeds the LIMIT without a second sort, so a common name no
        * longer checks the credits of every person it matches. Documents are matched on their own
-       * indexes first, as in `hits`.
+       * indexes first, as in `hits` (joined first, a whole table of documents was filtered).
        */
       const multiStatement = (m: Match, movies: Listing, series: Listing, accessible: Accessible, limit: number) => sql`
         SELECT (${pageStatement("movies", movies, true, m, accessible)}) AS movies,
           (${pageStatement("series", series, true, m, accessible)}) AS series,
           (SELECT coalesce(json_agg(x.j ORDER BY x.score DESC, x.id), '[]'::json) FROM (
-            SELECT ${sql.literal(J.episode)} AS j, ${m.score} AS score, e.id
-            FROM search_episodes d JOIN episodes e ON e.id = d.episode_id JOIN series s ON s.id = e.series_id
-            WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where}
-            ORDER BY 2 DESC, e.id LIMIT ${limit}
+            SELECT ${sql.literal(J.episode)} AS j, d.score, e.id
+            FROM (SELECT d.episode_id, ${m.score} AS score FROM search_episodes d
+              WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0) d
+            JOIN episodes e ON e.id = d.episode_id JOIN series s ON s.id = e.series_id
+            ORDER BY d.score DESC, e.id LIMIT ${limit}
           ) x) AS episodes,
           (SELECT coalesce(json_agg(json_build_object('id', y.id, 'name', y.name, 'knownForDepartment', y.known_for_department,
               'profilePath', y.profile_path) ORDER BY y.score DESC, y.popularity DESC, y.id), '[]'::json) FROM (
