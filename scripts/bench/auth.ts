@@ -4,7 +4,9 @@
  * - session token: as fast as it answers (cached_rps) and at a fixed 1,000 req/s (cached_p99_ms);
  * - API key: the same (apikey_rps, apikey_p99_ms);
  * - baseline in the same run: a second server on the same database with AUTH_CACHE_ENABLED=false (every
- *   request validates its token and roles in Postgres), as fast as it answers: ratio_cached_to_uncached.
+ *   request validates its token and roles in Postgres), as fast as it answers: ratio_cached_to_uncached;
+ * - the cached server's trivial endpoint (trivial_rps, GET /api/v1/system/info), the ceiling of an
+ *   authenticated request (ratio_cached_to_trivial).
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (50), BENCH_RATE (1000).
  */
@@ -13,7 +15,7 @@ import { emit, progress, round } from "./report.js"
 import { withCpu } from "./support/cpu.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
-import { failedRequests, runLoad } from "./support/load.js"
+import { failedRequests, runLoad, trivialLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
 
 const BENCH = "auth"
@@ -89,6 +91,7 @@ export const run = Effect.scoped(
     const keyMax = yield* load("API key, cached", cached.url, apiKey)
     const keyRate = yield* load(`API key, cached, ${rate} req/s`, cached.url, apiKey, rate)
     const uncachedMax = yield* load("session, auth cache off", uncached.url, session)
+    const trivial = yield* trivialLoad(cached.url, connections, durationS, warmupS)
 
     emit(BENCH, "cached_rps", round(sessionMax.rps, 1), "req/s")
     emit(BENCH, "cached_p50_ms", sessionRate.p50Ms, "ms")
@@ -100,7 +103,9 @@ export const run = Effect.scoped(
     emit(BENCH, "uncached_rps", round(uncachedMax.rps, 1), "req/s")
     emit(BENCH, "uncached_p99_ms", uncachedMax.p99Ms, "ms")
     emit(BENCH, "ratio_cached_to_uncached", round(sessionMax.rps / uncachedMax.rps, 3), "ratio")
-    emit(BENCH, "failed_requests", failedRequests(sessionMax, sessionRate, keyMax, keyRate, uncachedMax), "count")
+    emit(BENCH, "trivial_rps", round(trivial.rps, 1), "req/s")
+    emit(BENCH, "ratio_cached_to_trivial", round(sessionMax.rps / trivial.rps, 3), "ratio")
+    emit(BENCH, "failed_requests", failedRequests(sessionMax, sessionRate, keyMax, keyRate, uncachedMax, trivial), "count")
     progress("tearing down (servers, database)")
   })
 )

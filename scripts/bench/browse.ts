@@ -5,7 +5,9 @@
  * as one of the 50 users, by autocannon in a child process against the real gateway in this process.
  * - warm: caches on (L1 + Redis), primed by a first pass: as fast as it answers (warm_rps,
  *   warm_saturated_p99_ms) and at a fixed BENCH_RATE (warm_p50_ms, warm_p99_ms);
- * - cold, in the same run: a second server on the same database with CACHE_ENABLED=false (cold_rps).
+ * - cold, in the same run: a second server on the same database with CACHE_ENABLED=false (cold_rps);
+ * - the warm server's trivial endpoint (trivial_rps, GET /api/v1/system/info), the ceiling a page
+ *   approaches (ratio_warm_to_trivial).
  *
  * Settings (env): BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_RATE (1000), BENCH_BROWSE_MOVIES (5000),
  * BENCH_BROWSE_SERIES (500).
@@ -15,7 +17,7 @@ import { seededRandom } from "@mediaserver/testkit/Random"
 import { emit, progress, round } from "./report.js"
 import { cachedAndUncached } from "./support/gateways.js"
 import { callJson } from "./support/http.js"
-import { failedRequests, runLoad } from "./support/load.js"
+import { failedRequests, runLoad, trivialLoad } from "./support/load.js"
 import { LoadRequest } from "./support/protocol.js"
 import { accounts, seedForBench } from "./support/seeded.js"
 
@@ -92,6 +94,7 @@ export const run = Effect.scoped(
     const warmMax = yield* load("warm, as fast as it answers", warm.url)
     const warmRate = yield* load(`warm, ${rate} req/s`, warm.url, rate)
     const coldMax = yield* load("cold (CACHE_ENABLED=false), as fast as it answers", cold.url)
+    const trivial = yield* trivialLoad(warm.url, USERS, durationS, warmupS)
 
     emit(BENCH, "warm_rps", round(warmMax.rps, 1), "req/s")
     emit(BENCH, "warm_p50_ms", warmRate.p50Ms, "ms")
@@ -100,7 +103,9 @@ export const run = Effect.scoped(
     emit(BENCH, "cold_rps", round(coldMax.rps, 1), "req/s")
     emit(BENCH, "cold_p99_ms", coldMax.p99Ms, "ms")
     emit(BENCH, "ratio_warm_to_cold", round(warmMax.rps / coldMax.rps, 3), "ratio")
-    emit(BENCH, "failed_requests", failedRequests(warmMax, warmRate, coldMax), "count")
+    emit(BENCH, "trivial_rps", round(trivial.rps, 1), "req/s")
+    emit(BENCH, "ratio_warm_to_trivial", round(warmMax.rps / trivial.rps, 3), "ratio")
+    emit(BENCH, "failed_requests", failedRequests(warmMax, warmRate, coldMax, trivial), "count")
     progress("tearing down (servers, database)")
   })
 )

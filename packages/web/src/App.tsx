@@ -6,6 +6,7 @@
 import type { ComponentType } from "preact"
 import { useEffect, useState } from "preact/hooks"
 import { call, whenSignedOut } from "./api.js"
+import { connectLiveEvents } from "./events.js"
 import { match, navigate, useLocation } from "./router.js"
 import { bootstrap, loadSession, type Session, SessionContext } from "./session.js"
 import { Forgot, Login, Register } from "./pages/Auth.js"
@@ -44,6 +45,8 @@ const AdminJobs = lazy(() => import("./pages/AdminJobs.js").then((m) => m.AdminJ
 const AdminSignIn = lazy(() => import("./pages/AdminSignIn.js").then((m) => m.AdminSignIn))
 const AdminIntegrations = lazy(() => import("./pages/AdminIntegrations.js").then((m) => m.AdminIntegrations))
 const AdminNotifications = lazy(() => import("./pages/AdminNotifications.js").then((m) => m.AdminNotifications))
+const AdminStatistics = lazy(() => import("./pages/AdminStatistics.js").then((m) => m.AdminStatistics))
+const AdminRoles = lazy(() => import("./pages/AdminRoles.js").then((m) => m.AdminRoles))
 const AdminSettings = lazy(() => import("./pages/AdminSettings.js").then((m) => m.AdminSettings))
 const Profile = lazy(() => import("./pages/Profile.js").then((m) => m.Profile))
 
@@ -63,7 +66,7 @@ const Screen = (props: { readonly session: Session }) => {
     ["/collection/:id", (p) => <Collection id={p["id"] ?? ""} />],
     ["/profile", () => <Profile />],
     ...(props.session.isAdmin
-      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/integrations", () => <AdminIntegrations />], ["/admin/notifications", () => <AdminNotifications />], ["/admin/settings", () => <AdminSettings />]] as const
+      ? [["/admin", () => <AdminLibraries />], ["/admin/libraries", () => <AdminLibraries />], ["/admin/users", () => <AdminUsers />], ["/admin/roles", () => <AdminRoles />], ["/admin/jobs", () => <AdminJobs />], ["/admin/sign-in", () => <AdminSignIn />], ["/admin/integrations", () => <AdminIntegrations />], ["/admin/notifications", () => <AdminNotifications />], ["/admin/settings", () => <AdminSettings />], ["/admin/statistics", () => <AdminStatistics />]] as const
       : [])
   ]
   const player = match("/play/:kind/:id", path)
@@ -91,6 +94,8 @@ export const App = () => {
     await call((api) => api.auth.logout())
     location.replace("/login")
   }
+  const signedIn = session !== null && session !== undefined
+  useEffect(() => connectLiveEvents(signedIn), [signedIn])
   useEffect(() => {
     whenSignedOut(() => setSession(null))
     void reload().then(() => setFirstRun(bootstrap().firstRun))

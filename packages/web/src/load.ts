@@ -1,5 +1,5 @@
 /** Loading data for a screen: the answer, or the failure to show, or still waiting. */
-import { useEffect, useState } from "preact/hooks"
+import { useCallback, useEffect, useState } from "preact/hooks"
 import type { Failure, Result } from "./api.js"
 
 export type Loaded<A> = { readonly state: "loading" } | { readonly state: "failed"; readonly error: Failure } | { readonly state: "ready"; readonly value: A }
@@ -16,5 +16,7 @@ export const useLoad = <A>(load: () => Promise<Result<A>>, deps: ReadonlyArray<u
       live = false
     }
   }, [...deps, round])
-  return [loaded, () => setRound((n) => n + 1)]
+  // The same function on every render, so callers can keep it (debounce it, list it as a dependency).
+  const retry = useCallback(() => setRound((n) => n + 1), [])
+  return [loaded, retry]
 }

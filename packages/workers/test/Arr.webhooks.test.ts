@@ -5,7 +5,7 @@ import { FakeHttp, fixtureRoutes, readFixtureJson } from "@mediaserver/testkit/F
 import { account, request } from "@mediaserver/testkit/Http"
 import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { Context, Effect, Fiber, Stream } from "effect"
+import { Context, Effect, Fiber, Schema, Stream } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 
@@ -165,5 +165,26 @@ describe("*arr webhooks and admin", () => {
       expect(missing.status).toBe(404)
       expect((yield* request(url, "GET", "/api/v1/admin/integrations/radarr/titles/1", { auth: admin })).body).toMatchObject({ title: "The Matrix", hasFile: true })
       expect((yield* request(url, "GET", "/api/v1/admin/integrations/lidarr/status", { auth: admin })).status).toBe(400)
+
+      // Adding a title: the app's lookup, then its add with the chosen quality profile and root folder.
+      const matrix = Schema.decodeUnknownSync(Schema.Record({ key: Schema.String, value: Schema.Unknown }))(
+        yield* Effect.orDie(readFixtureJson("radarr/GET_api_v3_movie_1.json")))
+      yield* fake.addRoute({ method: "GET", path: "/api/v3/movie/lookup/tmdb?tmdbId=603", response: { body: { ...matrix, id: 0, hasFile: false, monitored: false } } })
+      yield* fake.addRoute({ method: "POST", path: "/api/v3/movie", response: { status: 201, body: { ...matrix, id: 77, hasFile: false, monitored: true } } })
+      const add = (body: Record<string, unknown>) => request(url, "POST", "/api/v1/admin/integrations/radarr/titles", { auth: admin, body })
+      const addedTitle = yield* add({ tmdbId: 603, qualityProfileId: 1, rootFolderPath: "/data/media/movies" })
+      expect(addedTitle.status).toBe(201)
+      expect(addedTitle.body).toMatchObject({ arrId: 77, title: "The Matrix", monitored: true, hasFile: false })
+      const posted = (yield* fake.requests).filter((r) => r.method === "POST" && r.path === "/api/v3/movie")
+      expect(posted).toHaveLength(1)
+      expect(JSON.parse(posted[0]?.body ?? "{}")).toMatchObject({
+        tmdbId: 603, title: "The Matrix", qualityProfileId: 1, rootFolderPath: "/data/media/movies", monitored: true, addOptions: { searchForMovie: true }
+      })
+      // A title the app does not know is a 404; a Radarr add without its TMDb id is refused before any call.
+      yield* fake.addRoute({ method: "GET", path: "/api/v3/movie/lookup/tmdb?tmdbId=999999", response: { status: 404, body: { message: "NotFound" } } })
+      expect((yield* add({ tmdbId: 999999, qualityProfileId: 1, rootFolderPath: "/data/media/movies" })).status).toBe(404)
+      const noId = yield* add({ tvdbId: 81189, qualityProfileId: 1, rootFolderPath: "/data/media/movies" })
+      expect(noId.status).toBe(422)
+      expect(JSON.stringify(noId.body)).toContain("tmdbId")
     }), { timeout: 60_000 })
 })

@@ -34,3 +34,10 @@ export const runLoad = (request: LoadRequest): Effect.Effect<LoadResult, ChildEr
 /** Requests of the given runs that were not served (non-2xx answers, errors, timeouts): a figure of its own. */
 export const failedRequests = (...results: ReadonlyArray<LoadResult>): number =>
   results.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0)
+
+/** The gateway's trivial endpoint: what a page or a login on the same server can at best approach. */
+export const TRIVIAL_PATH = "/api/v1/system/info"
+
+/** The trivial endpoint's rate on `baseUrl`, measured in the run that quotes it (as fast as it answers). */
+export const trivialLoad = (baseUrl: string, connections: number, durationS: number, warmupS: number) =>
+  runLoad(new LoadRequest({ title: `trivial endpoint (${TRIVIAL_PATH})`, url: `${baseUrl}${TRIVIAL_PATH}`, connections, durationS, warmupS }))

@@ -26,6 +26,8 @@ export class RequestLimits extends Context.Tag("@mediaserver/auth/RequestLimits"
     readonly hit: (action: LimitedAction, ip: string | null, subject?: LimitSubject) => Effect.Effect<void, TooManyRequests>
     /** Counts any request from `ip` (the general limit; off when HTTP_RATE_LIMIT is 0). */
     readonly request: (ip: string | null) => Effect.Effect<void, TooManyRequests>
+    /** Whether `request` counts at all: when it does not, nobody needs the caller's address for it. */
+    readonly requestLimited: boolean
   }
 >() {
   static readonly layer = Layer.effect(
@@ -57,6 +59,7 @@ export class RequestLimits extends Context.Tag("@mediaserver/auth/RequestLimits"
               if (seen.ipCount > config.authStrictMax) return yield* tooMany(seen.ipRemainingMs, "attempts for this account")
             }
           }),
+        requestLimited: config.httpRateLimit > 0,
         request: (ip) =>
           ip === null || config.httpRateLimit === 0
             ? Effect.void

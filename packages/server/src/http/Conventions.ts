@@ -56,7 +56,11 @@ const DOCS_CSP = [
 
 export const DOCS_PATH = "/api/docs"
 
-const pathOf = (url: string) => url.split("?")[0] ?? "/"
+/** The path of a request's URL (its query left out). */
+export const pathOf = (url: string) => {
+  const query = url.indexOf("?")
+  return query === -1 ? url : url.slice(0, query)
+}
 
 /** Answers of the API and RPC are per caller unless the route said otherwise (images, avatars). */
 const isPerCaller = (path: string) => path.startsWith("/api/") || path === "/rpc"
@@ -101,11 +105,14 @@ export const optionsResponse = (policy: CorsPolicy, request: HttpServerRequest.H
 export const finish = (
   policy: CorsPolicy,
   request: HttpServerRequest.HttpServerRequest,
+  path: string,
   requestId: string,
   response: HttpServerResponse.HttpServerResponse
 ): HttpServerResponse.HttpServerResponse => {
-  const path = pathOf(request.url)
-  const extra: Record<string, string> = { ...SECURITY_HEADERS, [REQUEST_ID_HEADER]: requestId, ...corsHeaders(policy, request.headers["origin"]) }
+  // One object, filled in place: this runs for every answer of the node.
+  const extra: Record<string, string> = { ...SECURITY_HEADERS, [REQUEST_ID_HEADER]: requestId }
+  const origin = request.headers["origin"]
+  if (origin !== undefined) Object.assign(extra, corsHeaders(policy, origin))
   if (policy.origins.size > 0) extra["vary"] = response.headers["vary"] === undefined ? "Origin" : `${response.headers["vary"]}, Origin`
   if (isHtml(response)) extra["content-security-policy"] = path === DOCS_PATH ? DOCS_CSP : PAGE_CSP
   if (isPerCaller(path) && response.headers["cache-control"] === undefined) extra["cache-control"] = "private, no-store"

@@ -13,15 +13,15 @@ import {
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
-import { statusOfTag, type ErrorBody } from "@mediaserver/domain"
-import { Cause, Effect, FiberRef, LogLevel, Metric, MetricLabel, Option, Predicate } from "effect"
+import { type TooManyRequests, statusOfTag, type ErrorBody } from "@mediaserver/domain"
+import { Cause, Context, Effect, FiberRef, HashMap, LogLevel, Metric, MetricLabel, Option, Predicate } from "effect"
 import { clientAddress, proxyTrust } from "../auth/ClientInfo.js"
 import { RequestLimits } from "../auth/RequestLimits.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { RequestPriority } from "../system/RequestPriority.js"
 import { httpDuration, httpRequests } from "../observability/Metrics.js"
 import { currentRequestNote, type RequestNote } from "../observability/RequestNote.js"
-import { finish, hasBody, mediaTypeOf, optionsResponse, REQUEST_ID_HEADER, requestIdOf } from "./Conventions.js"
+import { finish, hasBody, mediaTypeOf, optionsResponse, pathOf, REQUEST_ID_HEADER, requestIdOf } from "./Conventions.js"
 import { refusedBodyType, RouteIndex } from "./RouteIndex.js"
 
 export const errorResponse = (status: number, body: ErrorBody & { readonly retryAfterMs?: number | undefined }) =>
@@ -117,26 +117,26 @@ const seriesFor = (method: string, route: string, status: number) => {
   return found
 }
 
-const record = (request: HttpServerRequest.HttpServerRequest, status: number, seconds: number, note: RequestNote) =>
-  Effect.withFiberRuntime<void>((fiber) => {
-    const route = routeLabel(request.url, status)
-    const { count, duration } = seriesFor(request.method, route, status)
-    count.unsafeUpdate(1, [])
-    duration.unsafeUpdate(seconds, [])
-    const level = QUIET_PATHS.has(route) && status < 400 ? LogLevel.Debug : LogLevel.Info
-    // Skip building annotations for a line the minimum level would drop anyway.
-    if (LogLevel.lessThan(level, fiber.getFiberRef(FiberRef.currentMinimumLogLevel))) return Effect.void
-    // One line per request; the request id is already an annotation of every line of the request.
-    return Effect.logWithLevel(level, "http").pipe(
-      Effect.annotateLogs({
-        method: request.method,
-        route,
-        status,
-        durationMs: Math.round(seconds * 1e4) / 10,
-        ...(note.userId === undefined ? {} : { userId: note.userId })
-      })
-    )
-  })
+/** Counts the request; the log line (one per request) when its level is on. */
+const record = (request: HttpServerRequest.HttpServerRequest, status: number, seconds: number, note: RequestNote, minimum: LogLevel.LogLevel) => {
+  const route = routeLabel(request.url, status)
+  const { count, duration } = seriesFor(request.method, route, status)
+  count.unsafeUpdate(1, [])
+  duration.unsafeUpdate(seconds, [])
+  const level = QUIET_PATHS.has(route) && status < 400 ? LogLevel.Debug : LogLevel.Info
+  // Skip building annotations for a line the minimum level would drop anyway.
+  if (LogLevel.lessThan(level, minimum)) return Effect.void
+  // The request id is already an annotation of every line of the request.
+  return Effect.logWithLevel(level, "http").pipe(
+    Effect.annotateLogs({
+      method: request.method,
+      route,
+      status,
+      durationMs: Math.round(seconds * 1e4) / 10,
+      ...(note.userId === undefined ? {} : { userId: note.userId })
+    })
+  )
+}
 
 /** Error bodies name the request (`requestId`), and a 429 says when to come back (`Retry-After`). */
 const stampError = (response: HttpServerResponse.HttpServerResponse, requestId: string) => {
@@ -167,21 +167,24 @@ export const ErrorEnvelope = HttpLayerRouter.middleware(
     const priority = yield* RequestPriority
     const routes = yield* RouteIndex
     const cors = { origins: new Set(corsOrigins) }
+    const tooMany = (e: TooManyRequests) =>
+      Effect.succeed(errorResponse(429, { code: "TooManyRequests", message: e.message, retryAfterMs: e.retryAfterMs }))
     return (
       httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled>
-    ): Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled, HttpServerRequest.HttpServerRequest> =>
-      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    ): Effect.Effect<HttpServerResponse.HttpServerResponse, HttpLayerRouter.unhandled, HttpServerRequest.HttpServerRequest> => {
+      // Every request pays for each step of this pipeline: the success path takes as few as it can.
+      const handled = priority.serving(Effect.matchCauseEffect(httpEffect, {
+        onFailure: (cause) => Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => fromCause(routes, request, cause)),
+        onSuccess: (response) => Effect.succeed(reshapeDecodeError(response))
+      }))
+      return Effect.withFiberRuntime((fiber) => {
+        const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
         const started = performance.now()
         const requestId = requestIdOf(request.headers[REQUEST_ID_HEADER])
         const note: RequestNote = { userId: undefined }
+        const path = pathOf(request.url)
         const declared = Number(request.headers["content-length"] ?? "0")
-        const handle = (effect: typeof httpEffect) => effect.pipe(
-          Effect.map(reshapeDecodeError),
-          Effect.catchAllCause((cause) => fromCause(routes, request, cause))
-        )
         const refused = hasBody(request) ? refusedBodyType(request.method, request.url, mediaTypeOf(request)) : undefined
-        // Probes are the orchestrator's, not a client's: never limited.
-        const admitted = QUIET_PATHS.has(request.url.split("?")[0] ?? "") ? Effect.void : limits.request(clientAddress(request, trust))
         const answer = request.method === "OPTIONS" && routes.allowed(request.url).length > 0
           ? Effect.succeed(optionsResponse(cors, request, [...routes.allowed(request.url), "OPTIONS"]))
           // A chunked body without Content-Length is cut by MaxBodySize once it passes the limit: the
@@ -194,18 +197,23 @@ export const ErrorEnvelope = HttpLayerRouter.middleware(
           )
           : refused !== undefined
           ? Effect.succeed(unsupported(refused))
-          : priority.serving(handle(httpEffect))
-        const response = Effect.zipRight(admitted, answer).pipe(
-          Effect.catchTag("TooManyRequests", (e) =>
-            Effect.succeed(errorResponse(429, { code: "TooManyRequests", message: e.message, retryAfterMs: e.retryAfterMs })))
-        )
-        return response.pipe(
-          Effect.map((res) => finish(cors, request, requestId, stampError(res, requestId))),
-          Effect.tap((res) => record(request, res.status, (performance.now() - started) / 1000, note)),
-          Effect.locally(currentRequestNote, note),
-          Effect.annotateLogs("requestId", requestId)
+          : handled
+        // Probes are the orchestrator's, not a client's: never limited.
+        const admitted = limits.requestLimited && !QUIET_PATHS.has(path)
+          ? Effect.matchEffect(limits.request(clientAddress(request, trust)), { onFailure: tooMany, onSuccess: () => answer })
+          : answer
+        const minimum = fiber.getFiberRef(FiberRef.currentMinimumLogLevel)
+        // This fiber serves this one request and ends with it: its note and log annotation need no restoring.
+        return FiberRef.set(currentRequestNote, note).pipe(
+          Effect.zipRight(FiberRef.update(FiberRef.currentLogAnnotations, (annotations) => HashMap.set(annotations, "requestId", requestId))),
+          Effect.zipRight(admitted),
+          Effect.flatMap((res) => {
+            const done = finish(cors, request, path, requestId, stampError(res, requestId))
+            return Effect.as(record(request, done.status, (performance.now() - started) / 1000, note, minimum), done)
+          })
         )
       })
+    }
   }),
   { global: true }
 )

@@ -5,6 +5,8 @@
  */
 import type { Library } from "@mediaserver/domain"
 import { call, type Result } from "../api.js"
+import { useMemo } from "preact/hooks"
+import { debounced, useLiveEvents } from "../events.js"
 import { useLoad } from "../load.js"
 import { useSession } from "../session.js"
 import { Poster } from "../ui/Poster.js"
@@ -84,7 +86,7 @@ const NextUp = () => {
 const RecentlyAdded = (props: { readonly library: Library }) => {
   const { library } = props
   const urlParams = { libraryId: library.id, sort: "added", order: "desc", limit: ROW } as const
-  const [recent] = useLoad(async () => {
+  const [recent, reload] = useLoad(async () => {
     if (library.kind === "movie") {
       const page = await call((api) => api.movies.list({ urlParams }))
       return page.ok ? { ok: true, value: page.value.items.map((m) => ({ href: `/movie/${m.id}`, title: m.title, year: m.year, posterPath: m.posterPath })) } : page
@@ -92,6 +94,11 @@ const RecentlyAdded = (props: { readonly library: Library }) => {
     const page = await call((api) => api.tvshows.list({ urlParams }))
     return page.ok ? { ok: true, value: page.value.items.map((s) => ({ href: `/series/${s.id}`, title: s.title, year: s.year, posterPath: s.posterPath })) } : page
   }, [library.id])
+  // Titles added while the page is open show up (once per burst: a scan adds many at once).
+  const refresh = useMemo(() => debounced(reload, 1000), [reload])
+  useLiveEvents(["movie.added", "series.added"], (event) => {
+    if (event.data["libraryId"] === library.id) refresh()
+  }, [library.id, refresh])
   if (recent.state !== "ready" || recent.value.length === 0) return null
   return (
     <Row title={`Recently added in ${library.name}`}>
