@@ -30,7 +30,7 @@ import {
 import { Context, Effect, Layer, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import * as J from "../content/ContentJson.js"
-import { accessFilter, listing, type Table } from "../content/Listing.js"
+import { accessFilter, type Listing, listing, type Table } from "../content/Listing.js"
 import { accessKey } from "../content/Query.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
 import { type Accessible, LibraryAccess } from "../library/LibraryAccess.js"
@@ -61,7 +61,13 @@ const specs: Readonly<Record<SearchTable, TableSpec>> = {
 
 const Json = <A, I>(schema: Schema.Schema<A, I>) => decodeRows(Schema.Struct({ j: schema }))
 const PageJson = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ total: Schema.Int, items: Schema.Array(item) })
-const Config = Schema.Struct({ c: Schema.String })
+const MultiJson = Schema.Struct({
+  movies: PageJson(MovieSummary),
+  series: PageJson(SeriesSummary),
+  episodes: Schema.Array(Episode),
+  people: Schema.Array(PersonHit)
+})
+const Configs = Schema.Struct({ c: Schema.Array(Schema.String) })
 
 /** The filters of a search as a browsing listing takes them (relevance is not a listing sort). */
 const asListQuery = (query: SearchQuery): ListQuery => ({
@@ -108,15 +114,19 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         multi: yield* cached("search-multi", MultiSearchResult)
       }
 
-      /** One bounded statement: its own transaction with a timeout, index scans preferred over full scans. */
+      /**
+       * One bounded transaction: a timeout, index scans preferred over full scans, and the libraries'
+       * text configurations, all in one round trip before the query (settings are local to it).
+       */
       const bounded = <A, E, R>(operation: string, effect: (m: (q: string) => Match) => Effect.Effect<A, E, R>) =>
         Effect.gen(function* () {
-          yield* sql`
+          const setup = yield* sql`
             SELECT set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true), set_config('enable_seqscan', 'off', true),
-              set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true)
-          `
-          const configs = yield* sql`SELECT DISTINCT search_config(language)::text AS c FROM libraries`.pipe(Effect.flatMap(decodeRows(Config)))
-          return yield* effect((q) => match(sql, q, configs.map((c) => c.c)))
+              set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY)}, true),
+              coalesce((SELECT array_agg(DISTINCT search_config(language)::text) FROM libraries), '{}') AS c
+          `.pipe(Effect.flatMap(decodeRows(Configs)))
+          const configs = setup[0]?.c ?? []
+          return yield* effect((q) => match(sql, q, configs))
         }).pipe(sql.withTransaction, wrapSql(`search.${operation}`))
 
       /**
@@ -135,23 +145,28 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         `
       }
 
+      /** One page of ranked matches and their total, as one JSON value `j` ({ total, items }). */
+      const pageStatement = (table: SearchTable, l: Listing, relevance: boolean, m: Match, accessible: Accessible) => {
+        const s = specs[table]
+        const order = relevance ? sql.literal(`h.score DESC, ${s.a}.id`) : l.orderBy
+        return sql`
+          WITH h AS MATERIALIZED (${hits(table, m, accessible, l.where)}),
+          p AS (
+            SELECT h.id, row_number() OVER (ORDER BY ${order}) AS rn FROM h JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = h.id
+            ORDER BY ${order} LIMIT ${l.limit} OFFSET ${l.offset}
+          )
+          SELECT json_build_object('total', (SELECT count(*) FROM h),
+            'items', coalesce((SELECT json_agg(${sql.literal(s.shape)} ORDER BY p.rn) FROM p JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = p.id), '[]'::json)) AS j
+        `
+      }
+
       const page = <A, I>(table: SearchTable, item: Schema.Schema<A, I>) => (user: Principal, query: SearchQuery) =>
         Effect.gen(function* () {
-          const s = specs[table]
           const accessible = yield* access.accessible(user)
-          const l = yield* listing(sql, table, s.a, asListQuery(query), user.userId, accessible)
+          const l = yield* listing(sql, table, specs[table].a, asListQuery(query), user.userId, accessible)
           const relevance = query.sort === undefined || query.sort === "relevance"
-          const order = relevance ? sql.literal(`h.score DESC, ${s.a}.id`) : l.orderBy
           const found = yield* bounded(`${table}.page`, (mk) =>
-            sql`
-              WITH h AS MATERIALIZED (${hits(table, mk(query.q), accessible, l.where)}),
-              p AS (
-                SELECT h.id, row_number() OVER (ORDER BY ${order}) AS rn FROM h JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = h.id
-                ORDER BY ${order} LIMIT ${l.limit} OFFSET ${l.offset}
-              )
-              SELECT json_build_object('total', (SELECT count(*) FROM h),
-                'items', coalesce((SELECT json_agg(${sql.literal(s.shape)} ORDER BY p.rn) FROM p JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = p.id), '[]'::json)) AS j
-            `.pipe(Effect.flatMap(Json(PageJson(item)))))
+            pageStatement(table, l, relevance, mk(query.q), accessible).pipe(Effect.flatMap(Json(PageJson(item)))))
           const result = found[0]?.j ?? { total: 0, items: [] }
           return { items: result.items, total: result.total, limit: l.limit, offset: l.offset, nextCursor: null }
         })
@@ -179,13 +194,14 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         return sql`
           SELECT json_build_object('kind', ${s.kind}::text, 'id', ${sql.literal(s.a)}.id, 'title', ${sql.literal(s.a)}.title,
             'year', ${sql.literal(s.a)}.year, 'subtitle', NULL) AS j
-          FROM ${sql.literal(`${table} ${s.a}`)} JOIN ${sql.literal(`${s.docs} d ON d.${s.key} = ${s.a}.id`)}
-          WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where}
-          ORDER BY ${m.score} DESC, ${sql.literal(s.a)}.sort_title, ${sql.literal(s.a)}.id LIMIT ${limit}
+          FROM (SELECT ${sql.literal(`d.${s.key}`)} AS id, ${m.score} AS score FROM ${sql.literal(`${s.docs} d`)}
+            WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0) x
+          JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = x.id
+          ORDER BY x.score DESC, ${sql.literal(s.a)}.sort_title, ${sql.literal(s.a)}.id LIMIT ${limit}
         `.pipe(Effect.flatMap(Json(Suggestion)), Effect.map((rows) => rows.map((r) => r.j)))
       }
 
-      // People are visible through a credit on something the caller may see.
+      // People are visible through a credit on something the caller may see (`x` is a matched person).
       const personVisible = (accessible: Accessible) =>
         accessible === "all" ? sql`true` : sql`EXISTS (
           SELECT 1 FROM credits c
@@ -193,36 +209,52 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           LEFT JOIN series cs ON cs.id = c.series_id
           LEFT JOIN episodes ce ON ce.id = c.episode_id
           LEFT JOIN series ces ON ces.id = ce.series_id
-          WHERE c.person_id = p.id AND ${accessFilter(sql, "coalesce(cm.library_id, cs.library_id, ces.library_id)", accessible)})`
+          WHERE c.person_id = x.id AND ${accessFilter(sql, "coalesce(cm.library_id, cs.library_id, ces.library_id)", accessible)})`
+
+      /**
+       * Every kind in one statement (one round trip). People are ranked first and checked for
+       * visibility in rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0`
+       * keeps the check out of it) feeds the LIMIT without a second sort, so a common name no
+       * longer checks the credits of every person it matches. Documents are matched on their own
+       * indexes first, as in `hits` (joined first, a whole table of documents was filtered).
+       */
+      const multiStatement = (m: Match, movies: Listing, series: Listing, accessible: Accessible, limit: number) => sql`
+        SELECT (${pageStatement("movies", movies, true, m, accessible)}) AS movies,
+          (${pageStatement("series", series, true, m, accessible)}) AS series,
+          (SELECT coalesce(json_agg(x.j ORDER BY x.score DESC, x.id), '[]'::json) FROM (
+            SELECT ${sql.literal(J.episode)} AS j, d.score, e.id
+            FROM (SELECT d.episode_id, ${m.score} AS score FROM search_episodes d
+              WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0) d
+            JOIN episodes e ON e.id = d.episode_id JOIN series s ON s.id = e.series_id
+            ORDER BY d.score DESC, e.id LIMIT ${limit}
+          ) x) AS episodes,
+          (SELECT coalesce(json_agg(json_build_object('id', y.id, 'name', y.name, 'knownForDepartment', y.known_for_department,
+              'profilePath', y.profile_path) ORDER BY y.score DESC, y.popularity DESC, y.id), '[]'::json) FROM (
+            SELECT x.* FROM (
+              SELECT p.id, p.name, p.known_for_department, p.profile_path, d.score, coalesce(p.popularity, 0) AS popularity
+              FROM (SELECT d.person_id, ${m.score} AS score FROM search_people d WHERE ${m.where} OFFSET 0) d JOIN people p ON p.id = d.person_id
+              ORDER BY d.score DESC, popularity DESC, p.id OFFSET 0
+            ) x
+            WHERE ${personVisible(accessible)}
+            ORDER BY x.score DESC, x.popularity DESC, x.id LIMIT ${limit}
+          ) y) AS people
+      `
 
       const multi = (user: Principal, query: SuggestQuery) =>
         Effect.gen(function* () {
           const accessible = yield* access.accessible(user)
           const limit = query.limit ?? DEFAULT_MULTI
-          const kinds = { ...query, limit }
-          const [movies, series] = yield* Effect.all([moviePage(user, kinds), seriesPage(user, kinds)], { concurrency: 2 })
-          const rest = yield* bounded("multi", (mk) => {
-            const m = mk(query.q)
-            return Effect.all([
-              sql`
-                SELECT ${sql.literal(J.episode)} AS j FROM search_episodes d JOIN episodes e ON e.id = d.episode_id JOIN series s ON s.id = e.series_id
-                WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where}
-                ORDER BY ${m.score} DESC, e.id LIMIT ${limit}
-              `.pipe(Effect.flatMap(Json(Episode))),
-              sql`
-                SELECT json_build_object('id', p.id, 'name', p.name, 'knownForDepartment', p.known_for_department, 'profilePath', p.profile_path) AS j
-                FROM search_people d JOIN people p ON p.id = d.person_id
-                WHERE ${m.where} AND ${personVisible(accessible)}
-                ORDER BY ${m.score} DESC, coalesce(p.popularity, 0) DESC, p.id LIMIT ${limit}
-              `.pipe(Effect.flatMap(Json(PersonHit)))
-            ])
-          })
-          const [episodes, people] = rest
+          const kinds = asListQuery({ ...query, limit })
+          const movies = yield* listing(sql, "movies", specs.movies.a, kinds, user.userId, accessible)
+          const series = yield* listing(sql, "series", specs.series.a, kinds, user.userId, accessible)
+          const found = yield* bounded("multi", (mk) =>
+            multiStatement(mk(query.q), movies, series, accessible, limit).pipe(Effect.flatMap(decodeRows(MultiJson))))
+          const row = found[0]
           return new MultiSearchResult({
-            movies: movies.items,
-            series: series.items,
-            episodes: episodes.map((r) => r.j),
-            people: people.map((r) => r.j)
+            movies: row?.movies.items ?? [],
+            series: row?.series.items ?? [],
+            episodes: row?.episodes ?? [],
+            people: row?.people ?? []
           })
         })
 
