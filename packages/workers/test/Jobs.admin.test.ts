@@ -1,11 +1,11 @@
-import { FetchHttpClient, HttpServer } from "@effect/platform"
-import { RpcClient, RpcSerialization } from "@effect/rpc"
+import { HttpServer } from "@effect/platform"
 import { expect, layer } from "@effect/vitest"
 import { AdminJobsRpcs, Forbidden, JobRun, JobRunsPage } from "@mediaserver/domain"
 import { Jobs, jobWorkflow } from "@mediaserver/server/jobs"
-import { Deferred, Duration, Effect, Layer, Option, Schema } from "effect"
+import { Deferred, Duration, Effect, Option, Schema } from "effect"
 import { account, read, request } from "@mediaserver/testkit/Http"
 import { eventually } from "@mediaserver/testkit/Poll"
+import { rpcAuth, rpcClient } from "@mediaserver/testkit/Rpc"
 import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, SimpleJob, SlowBackoffJob, UniqueJob } from "./support/TestJobs.js"
 
 const serverUrl = Effect.map(HttpServer.HttpServer, (server) =>
@@ -208,24 +208,18 @@ layer(jobsNode("jobs_admin"), { excludeTestServices: true })("job visibility (ad
   it.effect("RPC: the same operations, admin only", () =>
     Effect.gen(function* () {
       const { admin, url, user } = yield* accounts
-      const rpc = yield* RpcClient.make(AdminJobsRpcs).pipe(
-        Effect.provide(
-          RpcClient.layerProtocolHttp({ url: `${url}/rpc` }).pipe(Layer.provide([FetchHttpClient.layer, RpcSerialization.layerNdjson]))
-        )
-      )
-      const bearer = (auth: { readonly token: string } | { readonly apiKey: string }) =>
-        RpcClient.withHeaders("token" in auth ? { authorization: `Bearer ${auth.token}` } : { "x-api-key": auth.apiKey })
+      const rpc = yield* rpcClient(AdminJobsRpcs, url)
       const jobs = yield* Jobs
       const id = yield* jobs.enqueue(SimpleJob, { key: "admin-rpc" })
       yield* awaitRun(id)
-      const page = yield* rpc.JobsList({ kind: "test.simple", pageSize: 200 }).pipe(bearer(admin))
+      const page = yield* rpc.JobsList({ kind: "test.simple", pageSize: 200 }).pipe(rpcAuth(admin))
       expect(page.items.some((r) => r.id === id)).toBe(true)
-      const run = yield* rpc.JobsGet({ runId: id }).pipe(bearer(admin))
+      const run = yield* rpc.JobsGet({ runId: id }).pipe(rpcAuth(admin))
       expect(run.state).toBe("completed")
       expect(run.insertedAt).toBeInstanceOf(Date)
-      const forbidden = yield* Effect.flip(rpc.JobsList({}).pipe(bearer(user)))
+      const forbidden = yield* Effect.flip(rpc.JobsList({}).pipe(rpcAuth(user)))
       expect(forbidden).toBeInstanceOf(Forbidden)
-      const conflict = yield* Effect.flip(rpc.JobsCancel({ runId: id }).pipe(bearer(admin)))
+      const conflict = yield* Effect.flip(rpc.JobsCancel({ runId: id }).pipe(rpcAuth(admin)))
       expect(conflict._tag).toBe("Conflict")
     }).pipe(Effect.scoped))
 

@@ -4,16 +4,15 @@
  * and per day, for the server and per library, over REST and RPC; a second run writes the same numbers;
  * admins only, and a bad range is a 400 naming the field.
  */
-import { FetchHttpClient } from "@effect/platform"
-import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, it } from "@effect/vitest"
 import { AdminStatisticsRpcs, LibraryId } from "@mediaserver/domain"
-import { Duration, Effect, Layer, Schema } from "effect"
+import { Duration, Effect, Schema } from "effect"
 import * as Fs from "node:fs/promises"
 import { account, type Auth, read, request } from "@mediaserver/testkit/Http"
 import { createLibrary, libraryNode } from "@mediaserver/testkit/LibraryNode"
 import { createSession, longClip, playableMovies, tempDir } from "@mediaserver/testkit/PlaybackNode"
 import { eventually } from "@mediaserver/testkit/Poll"
+import { rpcAuth, rpcClient } from "@mediaserver/testkit/Rpc"
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -144,13 +143,10 @@ describe("statistics", () => {
       expect(again.items.filter((p) => periods.includes(p.startsAt))).toEqual(hours.items)
 
       // The same operation over RPC.
-      const rpc = yield* RpcClient.make(AdminStatisticsRpcs).pipe(
-        Effect.provide(RpcClient.layerProtocolHttp({ url: `${url}/rpc` }).pipe(Layer.provide([FetchHttpClient.layer, RpcSerialization.layerNdjson])))
-      )
-      const bearer = (auth: Auth) => RpcClient.withHeaders("token" in auth ? { authorization: `Bearer ${auth.token}` } : { "x-api-key": auth.apiKey })
-      const viaRpc = yield* rpc.StatisticsList({ granularity: "day", libraryId: LibraryId.make(libraryId) }).pipe(bearer(admin))
+      const rpc = yield* rpcClient(AdminStatisticsRpcs, url)
+      const viaRpc = yield* rpc.StatisticsList({ granularity: "day", libraryId: LibraryId.make(libraryId) }).pipe(rpcAuth(admin))
       expect(viaRpc.items.reduce((sum, p) => sum + p.plays, 0)).toBe(3)
-      expect((yield* Effect.flip(rpc.StatisticsList({}).pipe(bearer(bob.auth))))._tag).toBe("Forbidden")
+      expect((yield* Effect.flip(rpc.StatisticsList({}).pipe(rpcAuth(bob.auth))))._tag).toBe("Forbidden")
 
       // Admins only; a bad range names its field.
       expect((yield* get("granularity=day", bob.auth)).status).toBe(403)

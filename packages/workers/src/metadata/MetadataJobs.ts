@@ -53,16 +53,15 @@ type RefreshedKind = "movie" | "series" | "season" | "episode" | "person"
  */
 const libraryOfItem = (kind: RefreshedKind, id: string) =>
   Effect.gen(function* () {
+    if (kind === "person") return null
     const sql = yield* SqlClient.SqlClient
-    const query = {
-      movie: sql`SELECT library_id FROM movies WHERE id = ${id}`,
-      series: sql`SELECT library_id FROM series WHERE id = ${id}`,
-      season: sql`SELECT s.library_id FROM seasons se JOIN series s ON s.id = se.series_id WHERE se.id = ${id}`,
-      episode: sql`SELECT s.library_id FROM episodes e JOIN series s ON s.id = e.series_id WHERE e.id = ${id}`,
-      person: null
-    }[kind]
-    if (query === null) return null
-    const rows = yield* query
+    const rows = yield* (kind === "movie"
+      ? sql`SELECT library_id FROM movies WHERE id = ${id}`
+      : kind === "series"
+      ? sql`SELECT library_id FROM series WHERE id = ${id}`
+      : kind === "season"
+      ? sql`SELECT s.library_id FROM seasons se JOIN series s ON s.id = se.series_id WHERE se.id = ${id}`
+      : sql`SELECT s.library_id FROM episodes e JOIN series s ON s.id = e.series_id WHERE e.id = ${id}`)
     return Option.getOrNull(Schema.decodeUnknownOption(LibraryId)(rows[0]?.library_id))
   }).pipe(Effect.orElseSucceed(() => null))
 
