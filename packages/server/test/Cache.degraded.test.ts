@@ -7,7 +7,7 @@ import { Duration, Effect, Option, Schema } from "effect"
 import { cacheNode, cleanupPrefix, redisReady, source, subscribed } from "@mediaserver/testkit/CacheNodes"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { StallProxy } from "./support/StallProxy.js"
-import { TcpProxy } from "./support/TcpProxy.js"
+import { TcpProxy } from "@mediaserver/testkit/TcpProxy"
 import { redisPrefix, redisUrl } from "@mediaserver/testkit/TestDatabase"
 import { startServerWithDatabase } from "@mediaserver/testkit/TestServer"
 

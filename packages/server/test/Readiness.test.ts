@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Exit, Fiber, Option, Redacted, Schema, Scope } from "effect"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { TcpProxy } from "./support/TcpProxy.js"
+import { TcpProxy } from "@mediaserver/testkit/TcpProxy"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { startServer } from "@mediaserver/testkit/TestServer"
 
