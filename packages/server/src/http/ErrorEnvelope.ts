@@ -138,15 +138,29 @@ const record = (request: HttpServerRequest.HttpServerRequest, status: number, se
   )
 }
 
-/** Error bodies name the request (`requestId`), and a 429 says when to come back (`Retry-After`). */
+/**
+ * A 503 without a time of its own (the database or the cluster is away): clients come back after this.
+ * Short, since a node is ready again within seconds of its dependency answering.
+ */
+const UNAVAILABLE_RETRY_AFTER_S = 5
+
+/** When a refused request may be tried again (seconds), from the body's `retryAfterMs`; only 429 and 503 say. */
+const retryAfterSeconds = (status: number, retryAfterMs: unknown): number | undefined =>
+  (status === 429 || status === 503) && typeof retryAfterMs === "number"
+    ? Math.max(1, Math.ceil(retryAfterMs / 1000))
+    : status === 503
+    ? UNAVAILABLE_RETRY_AFTER_S
+    : undefined
+
+/** Error bodies name the request (`requestId`), and a 429 or 503 says when to come back (`Retry-After`). */
 const stampError = (response: HttpServerResponse.HttpServerResponse, requestId: string) => {
   if (response.status < 400 || response.body._tag !== "Uint8Array" || !(response.body.contentType ?? "").includes("json")) return response
   const parsed = Option.getOrUndefined(parseJson(new TextDecoder().decode(response.body.body)))
   if (!Predicate.isRecord(parsed)) return response
   const stamped = HttpServerResponse.setBody(response, HttpBody.unsafeJson({ ...parsed, requestId }))
-  const retryAfterMs = parsed["retryAfterMs"]
-  return response.status === 429 && typeof retryAfterMs === "number" && response.headers["retry-after"] === undefined
-    ? HttpServerResponse.setHeader(stamped, "retry-after", String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+  const retryAfter = retryAfterSeconds(response.status, parsed["retryAfterMs"])
+  return retryAfter !== undefined && response.headers["retry-after"] === undefined
+    ? HttpServerResponse.setHeader(stamped, "retry-after", String(retryAfter))
     : stamped
 }
 
