@@ -1,7 +1,7 @@
 // `npm start`: bundles the server's TypeScript with esbuild (about 0.2 s; dependencies stay in
 // node_modules) and runs it with plain node, which starts in half the time of a TS loader.
 // Files are written under a temporary name and renamed, so nodes started together never read a half file.
-import { build } from "esbuild"
+import { build, stop as stopEsbuild } from "esbuild"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
@@ -41,4 +41,6 @@ await buildWeb().then(
   (built) => built && console.log("web client built into dist/web"),
   (error) => console.error(`web client not built: ${error instanceof Error ? error.message : String(error)}`)
 )
+// esbuild keeps its service process (about 80 MB) alive for further builds: none come, so end it.
+await stopEsbuild()
 await import(pathToFileURL(outfile).href)

@@ -54,7 +54,15 @@ export const startEmbeddedPostgres = (dataDirInput: string) =>
 
     const db = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => PGlite.create(Path.join(dataDir, "pg"), { extensions: { pg_trgm } }),
+        // Postgres' 128 MB shared buffers live in the process's WebAssembly memory, which never shrinks:
+        // a small server fills them over days and keeps them (files are cached by the OS anyway). Each
+        // table and index file Postgres touches stays open in this process, up to max_files_per_process
+        // (1000 by default): bounded lower, the server's descriptors stop growing with the schema.
+        try: () =>
+          PGlite.create(Path.join(dataDir, "pg"), {
+            extensions: { pg_trgm },
+            postgresqlconf: ["shared_buffers = 32MB", "max_files_per_process = 100"]
+          }),
         catch: fail(`cannot open the embedded database in ${dataDir}`)
       }),
       (db) => Effect.promise(() => db.close()).pipe(Effect.orDie)
