@@ -31,6 +31,11 @@ export const connectRedis = (url: string): Effect.Effect<Redis, never, Scope.Sco
     (client) => Effect.promise(() => client.quit().catch(() => client.disconnect()))
   )
 
+/** `connectRedis`, once the connection is ready for commands. */
+export const connectedRedis = (url: string, timeout: Duration.DurationInput = Duration.seconds(5)) =>
+  Effect.tap(connectRedis(url), (client) =>
+    eventually(Effect.sync(() => client.status), (status) => status === "ready", { what: "the test's Redis connection", timeout }))
+
 export interface CacheNode {
   readonly store: CacheStoreShape
   readonly client: Option.Option<Redis>

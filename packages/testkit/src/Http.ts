@@ -1,8 +1,7 @@
 /** Small HTTP helpers for the identity tests: JSON requests, accounts and sign-in. */
 import { migratedDatabase } from "./MigratedDatabase.js"
-import { Duration, Effect, Redacted, Schema } from "effect"
-import { cleanupPrefix, connectRedis, subscribed } from "./CacheNodes.js"
-import { eventually } from "./Poll.js"
+import { Effect, Redacted, Schema } from "effect"
+import { cleanupPrefix, connectedRedis, subscribed } from "./CacheNodes.js"
 import { redisPrefix, redisUrl } from "./TestDatabase.js"
 import { startServer } from "./TestServer.js"
 
@@ -79,12 +78,7 @@ export const twoNodes = (extraEnv: Record<string, string> = {}) => Effect.gen(fu
   // One after the other: the first applies the migrations.
   const a = yield* startServer(env)
   const b = yield* startServer(env)
-  const client = yield* connectRedis(redis)
-  yield* eventually(Effect.sync(() => client.status), (status) => status === "ready", {
-    what: "the test's Redis connection",
-    timeout: Duration.seconds(5)
-  })
-  yield* subscribed(client, prefix, 2)
+  yield* subscribed(yield* connectedRedis(redis), prefix, 2)
   return { a: a.url, b: b.url, database: db }
 })
 
