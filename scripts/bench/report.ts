@@ -5,7 +5,7 @@
  */
 import { Data } from "effect"
 
-export type Unit = "req/s" | "ops/s" | "files/s" | "ms" | "µs" | "ms/s" | "s" | "ratio" | "count" | "KB"
+export type Unit = "MB" | "%" | "req/s" | "ops/s" | "files/s" | "ms" | "µs" | "ms/s" | "s" | "ratio" | "count" | "KB"
 
 export interface Figure {
   readonly bench: string

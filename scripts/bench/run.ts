@@ -21,7 +21,9 @@ const benchmarks = {
   playback: () => import("./playback.js"),
   embedded: () => import("./embedded.js"),
   web: () => import("./web.js"),
-  events: () => import("./events.js")
+  events: () => import("./events.js"),
+  soak: () => import("./soak.js"),
+  cluster: () => import("./cluster.js")
 } satisfies Record<string, () => Promise<BenchModule>>
 
 const isBenchmark = (name: string): name is keyof typeof benchmarks => Object.hasOwn(benchmarks, name)
