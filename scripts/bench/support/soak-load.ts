@@ -4,7 +4,7 @@
  * it is doing (a session is always ended with DELETE), so no work is cut off half way.
  * Every request that does not get the answer it expects counts as an error (with its description).
  */
-import { Duration, Effect, Ref, Schema } from "effect"
+import { Duration, Effect, Either, Ref, Schema } from "effect"
 
 export interface Tally {
   requests: number
@@ -61,12 +61,10 @@ export const call = (client: Client, method: string, path: string, expect: Reado
 
 export const decode = <A, I>(client: Client, what: string, schema: Schema.Schema<A, I>) => (answer: Answer | undefined) => {
   if (answer === undefined) return undefined
-  try {
-    return Schema.decodeUnknownSync(Schema.parseJson(schema))(answer.text)
-  } catch (cause) {
-    failed(client.tally, `${what}: unexpected body ${String(cause).slice(0, 200)}`)
-    return undefined
-  }
+  const decoded = Schema.decodeUnknownEither(Schema.parseJson(schema))(answer.text)
+  if (Either.isRight(decoded)) return decoded.right
+  failed(client.tally, `${what}: unexpected body ${decoded.left.message.slice(0, 200)}`)
+  return undefined
 }
 
 /** Runs `step` again and again until `stop` holds (checked between steps). */
