@@ -79,8 +79,8 @@ const FEW_CANDIDATES = 200
 const Json = <A, I>(schema: Schema.Schema<A, I>) => decodeRows(Schema.Struct({ j: schema }))
 const PageJson = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ total: Schema.Int, items: Schema.Array(item) })
 const MultiJson = Schema.Struct({
-  movies: PageJson(MovieSummary),
-  series: PageJson(SeriesSummary),
+  movies: Schema.Array(MovieSummary),
+  series: Schema.Array(SeriesSummary),
   episodes: Schema.Array(Episode),
   people: Schema.Array(PersonHit)
 })
@@ -174,20 +174,20 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
       }
 
       /** The best matches under the listing's filters, best first. */
-      const hits = (table: SearchTable, m: Match, accessible: Accessible, where: Statement.Fragment, cap = CANDIDATES) => {
+      const hits = (table: SearchTable, m: Match, accessible: Accessible, where: Statement.Fragment) => {
         const s = specs[table]
         return sql`
-          SELECT h.id, h.score FROM (${candidates(s, m, accessible, { table, a: s.a, where }, cap)}) h
+          SELECT h.id, h.score FROM (${candidates(s, m, accessible, { table, a: s.a, where }, CANDIDATES)}) h
           ORDER BY h.score DESC, h.id
         `
       }
 
       /** One page of ranked matches and their total, as one JSON value `j` ({ total, items }). */
-      const pageStatement = (table: SearchTable, l: Listing, relevance: boolean, m: Match, accessible: Accessible, cap = CANDIDATES) => {
+      const pageStatement = (table: SearchTable, l: Listing, relevance: boolean, m: Match, accessible: Accessible) => {
         const s = specs[table]
         const order = relevance ? sql.literal(`h.score DESC, ${s.a}.id`) : l.orderBy
         return sql`
-          WITH h AS MATERIALIZED (${hits(table, m, accessible, l.where, cap)}),
+          WITH h AS MATERIALIZED (${hits(table, m, accessible, l.where)}),
           p AS (
             SELECT h.id, row_number() OVER (ORDER BY ${order}) AS rn FROM h JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = h.id
             ORDER BY ${order} LIMIT ${l.limit} OFFSET ${l.offset}
@@ -197,9 +197,8 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         `
       }
 
-      const page = <A, I>(table: SearchTable, item: Schema.Schema<A, I>) => (user: Principal, query: SearchQuery) =>
+      const page = <A, I>(table: SearchTable, item: Schema.Schema<A, I>) => (user: Principal, query: SearchQuery, accessible: Accessible) =>
         Effect.gen(function* () {
-          const accessible = yield* access.accessible(user)
           const l = yield* listing(sql, table, specs[table].a, asListQuery(query), user.userId, accessible)
           const relevance = query.sort === undefined || query.sort === "relevance"
           const found = yield* bounded(`${table}.page`, (mk) =>
@@ -210,10 +209,9 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
       const moviePage = page("movies", MovieSummary)
       const seriesPage = page("series", SeriesSummary)
 
-      const facets = (user: Principal, table: SearchTable, query: FacetsQuery) =>
+      const facets = (user: Principal, table: SearchTable, query: FacetsQuery, accessible: Accessible) =>
         Effect.gen(function* () {
           const s = specs[table]
-          const accessible = yield* access.accessible(user)
           const l = yield* listing(sql, table, s.a, asListQuery(query), user.userId, accessible)
           const wanted = new Set<FacetName>(query.facets ?? FACET_NAMES)
           const parts = facetQueries(sql, table, s.a)
@@ -247,20 +245,25 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           LEFT JOIN series ces ON ces.id = ce.series_id
           WHERE c.person_id = x.id AND ${accessFilter(sql, "coalesce(cm.library_id, cs.library_id, ces.library_id)", accessible)})`
 
+      /** The `limit` best candidates of `docs`, best first (`x.id`, `x.score`), to be shaped after the limit. */
+      const top = (docs: DocSpec, m: Match, accessible: Accessible, limit: number) =>
+        sql`SELECT c.id, c.score FROM (${candidates(docs, m, accessible, null, FEW_CANDIDATES)}) c ORDER BY c.score DESC, c.id LIMIT ${limit}`
+
       /**
-       * Every kind in one statement (one round trip), each ranked over its few best candidates.
-       * Episodes are shaped after the limit (shaped before it, the planner hashed every file of the
-       * library to answer `hasFile` for rows it then dropped). People are checked for visibility in
-       * rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0` keeps the check
-       * out of it) feeds the LIMIT without a second sort.
+       * Every kind in one statement (one round trip), each ranked over its few best candidates and
+       * shaped after the limit (shaped before it, the planner hashed every file of the library to
+       * answer an episode's `hasFile` for rows it then dropped). People are checked for visibility
+       * in rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0` keeps the
+       * check out of it) feeds the LIMIT without a second sort.
        */
-      const multiStatement = (m: Match, movies: Listing, series: Listing, accessible: Accessible, limit: number) => sql`
-        SELECT (${pageStatement("movies", movies, true, m, accessible, FEW_CANDIDATES)}) AS movies,
-          (${pageStatement("series", series, true, m, accessible, FEW_CANDIDATES)}) AS series,
-          (SELECT coalesce(json_agg(${sql.literal(J.episode)} ORDER BY x.score DESC, x.id), '[]'::json) FROM (
-            SELECT c.id, c.score FROM (${candidates(episodeDocs, m, accessible, null, FEW_CANDIDATES)}) c
-            ORDER BY c.score DESC, c.id LIMIT ${limit}
-          ) x JOIN episodes e ON e.id = x.id JOIN series s ON s.id = e.series_id) AS episodes,
+      const multiStatement = (m: Match, accessible: Accessible, limit: number) => sql`
+        SELECT
+          (SELECT coalesce(json_agg(${sql.literal(J.movieSummary)} ORDER BY x.score DESC, x.id), '[]'::json)
+            FROM (${top(specs.movies, m, accessible, limit)}) x JOIN movies m ON m.id = x.id) AS movies,
+          (SELECT coalesce(json_agg(${sql.literal(J.seriesSummary)} ORDER BY x.score DESC, x.id), '[]'::json)
+            FROM (${top(specs.series, m, accessible, limit)}) x JOIN series s ON s.id = x.id) AS series,
+          (SELECT coalesce(json_agg(${sql.literal(J.episode)} ORDER BY x.score DESC, x.id), '[]'::json)
+            FROM (${top(episodeDocs, m, accessible, limit)}) x JOIN episodes e ON e.id = x.id JOIN series s ON s.id = e.series_id) AS episodes,
           (SELECT coalesce(json_agg(json_build_object('id', y.id, 'name', y.name, 'knownForDepartment', y.known_for_department,
               'profilePath', y.profile_path) ORDER BY y.score DESC, y.popularity DESC, y.id), '[]'::json) FROM (
             SELECT x.* FROM (
@@ -273,35 +276,35 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           ) y) AS people
       `
 
-      const multi = (user: Principal, query: SuggestQuery) =>
+      const multi = (query: SuggestQuery, accessible: Accessible) =>
         Effect.gen(function* () {
-          const accessible = yield* access.accessible(user)
-          const limit = query.limit ?? DEFAULT_MULTI
-          const kinds = asListQuery({ ...query, limit })
-          const movies = yield* listing(sql, "movies", specs.movies.a, kinds, user.userId, accessible)
-          const series = yield* listing(sql, "series", specs.series.a, kinds, user.userId, accessible)
           const found = yield* bounded("multi", (mk) =>
-            multiStatement(mk(query.q), movies, series, accessible, limit).pipe(Effect.flatMap(decodeRows(MultiJson))))
+            multiStatement(mk(query.q), accessible, query.limit ?? DEFAULT_MULTI).pipe(Effect.flatMap(decodeRows(MultiJson))))
           const row = found[0]
           return new MultiSearchResult({
-            movies: row?.movies.items ?? [],
-            series: row?.series.items ?? [],
+            movies: row?.movies ?? [],
+            series: row?.series ?? [],
             episodes: row?.episodes ?? [],
             people: row?.people ?? []
           })
         })
 
-      const keyed = <A, E>(cache: { readonly get: <E2, R>(k: { readonly access: string; readonly query: unknown }, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> }, user: Principal, query: unknown, lookup: Effect.Effect<A, E>) =>
-        Effect.flatMap(access.accessible(user), (accessible) => cache.get({ access: accessKey(accessible), query }, lookup))
+      /** The caller's access, asked once: it keys the cache and filters the lookup. */
+      const keyed = <A, E>(
+        cache: { readonly get: <E2, R>(k: { readonly access: string; readonly query: unknown }, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> },
+        user: Principal,
+        query: unknown,
+        lookup: (accessible: Accessible) => Effect.Effect<A, E>
+      ) => Effect.flatMap(access.accessible(user), (accessible) => cache.get({ access: accessKey(accessible), query }, lookup(accessible)))
 
       return {
-        movies: (user, query) => keyed(caches.movies, user, query, Effect.map(moviePage(user, query), (p) => new MoviePage(p))),
-        series: (user, query) => keyed(caches.series, user, query, Effect.map(seriesPage(user, query), (p) => new SeriesPage(p))),
-        facets: (user, table, query) => keyed(caches.facets, user, { table, ...query }, facets(user, table, query)),
+        movies: (user, query) => keyed(caches.movies, user, query, (a) => Effect.map(moviePage(user, query, a), (p) => new MoviePage(p))),
+        series: (user, query) => keyed(caches.series, user, query, (a) => Effect.map(seriesPage(user, query, a), (p) => new SeriesPage(p))),
+        facets: (user, table, query) => keyed(caches.facets, user, { table, ...query }, (a) => facets(user, table, query, a)),
         suggest: (user, table, query) =>
-          keyed(caches.suggest, user, { table, ...query }, Effect.flatMap(access.accessible(user), (accessible) =>
-            bounded(`${table}.suggest`, (m) => suggestions(table, accessible, query.limit ?? DEFAULT_SUGGESTIONS, m(query.q))))),
-        multi: (user, query) => keyed(caches.multi, user, query, multi(user, query))
+          keyed(caches.suggest, user, { table, ...query }, (a) =>
+            bounded(`${table}.suggest`, (m) => suggestions(table, a, query.limit ?? DEFAULT_SUGGESTIONS, m(query.q)))),
+        multi: (user, query) => keyed(caches.multi, user, query, (a) => multi(query, a))
       }
     })
   )
