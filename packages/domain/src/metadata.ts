@@ -176,6 +176,8 @@ const titledFields = {
   externalIds: ExternalIds,
   credits: Schema.Array(MetadataCredit),
   images: Schema.Array(MetadataImage),
+  /** Other titles it is known by (other countries, working titles): search finds it by them. */
+  alternativeTitles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
   /** Scores of other sources (IMDb, Rotten Tomatoes, Metacritic) where a provider gives them. */
   ratings: Schema.optionalWith(Schema.Array(RatingScore), { default: () => [] }),
   awards: Schema.optionalWith(Text, { default: () => null })
