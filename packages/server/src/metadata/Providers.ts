@@ -17,9 +17,10 @@ import {
   ProviderUnavailable,
   type UpdateProviderSettings
 } from "@mediaserver/domain"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
+import { makeAnidb } from "./providers/Anidb.js"
 import { makeAnilist } from "./providers/Anilist.js"
 import { makeFanart } from "./providers/Fanart.js"
 import { makeOmdb } from "./providers/Omdb.js"
@@ -77,8 +78,12 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
       const fanart: Registration = { name: "fanart", needsKey: true, envKey: config.fanart.apiKey, ratePerSecond: config.fanart.rateLimit, unavailable: null }
       const tvdb: Registration = { name: "tvdb", needsKey: true, envKey: config.tvdb.apiKey, ratePerSecond: config.tvdb.rateLimit, unavailable: null }
       const anilist: Registration = { name: "anilist", needsKey: false, envKey: Option.none(), ratePerSecond: config.anilist.rateLimit, unavailable: null }
+      // AniDB's rate is the installation's (one request per ANIDB_REQUEST_INTERVAL across nodes).
+      const anidb: Registration = {
+        name: "anidb", needsKey: true, envKey: config.anidb.apiKey, ratePerSecond: 1000 / Duration.toMillis(config.anidbRequestInterval), unavailable: null
+      }
       const letterboxd: Registration = { name: "letterboxd", needsKey: false, envKey: Option.none(), ratePerSecond: 0, unavailable: LETTERBOXD }
-      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, letterboxd]
+      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, anidb, letterboxd]
       const names = registrations.map((r) => r.name)
       const rank = (name: string) => {
         const index = config.metadataProviders.indexOf(name)
@@ -114,7 +119,8 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
         ["omdb", yield* makeOmdb(access(omdb))],
         ["tvmaze", yield* makeTvmaze(access(tvmaze))],
         ["fanart", yield* makeFanart(access(fanart))],
-        ["anilist", yield* makeAnilist(access(anilist))]
+        ["anilist", yield* makeAnilist(access(anilist))],
+        ["anidb", yield* makeAnidb(access(anidb))]
       ])
 
       interface Effective {

@@ -155,7 +155,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               language: item.language, fresh: true,
               fields: [...TITLED_FIELDS, { field: "releaseDate", group: "titles" }, { field: "runtimeMinutes", group: "titles" }],
               originalLanguage: (m) => m.originalLanguage,
-              crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate) }
+              crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate), withIds: (m, externalIds) => ({ ...m, externalIds }) }
             }).pipe(Effect.map(gathered), notFoundMarks(mark))
             const collectionId = yield* jobs.withTransaction(Effect.gen(function* () {
               const collectionId = movie.collection === null ? null : yield* items.upsertCollection(movie.collection)
@@ -176,7 +176,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           const series = yield* fetchMerged(chosen, providerId, (p, pid, lookup) => p.tv(pid, lookup), {
             language: item.language, fresh: true, fields: [...TITLED_FIELDS, { field: "firstAirDate", group: "titles" }],
             originalLanguage: (s) => s.originalLanguage,
-            crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate) }
+            crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate), withIds: (s, externalIds) => ({ ...s, externalIds }) }
           }).pipe(Effect.map(gathered), notFoundMarks(mark))
           yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeries(item, series)

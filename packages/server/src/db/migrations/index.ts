@@ -24,6 +24,7 @@ import notifications from "./0065_notifications.js"
 import userDisabled from "./0070_user_disabled.js"
 import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 import statistics from "./0082_statistics.js"
+import providerSlots from "./0085_provider_slots.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -54,5 +55,6 @@ export const migrations = Migrator.fromRecord({
   "0065_notifications": notifications,
   "0070_user_disabled": userDisabled,
   "0075_metadata_provider_settings": metadataProviderSettings,
-  "0082_statistics": statistics
+  "0082_statistics": statistics,
+  "0085_provider_slots": providerSlots
 })

@@ -20,6 +20,8 @@ export interface ProviderProfile {
   /** Query parameters and headers carrying the credentials (never logged: errors name the path only). */
   readonly query?: Readonly<Record<string, string>>
   readonly headers?: Readonly<Record<string, string>>
+  /** False: a short 429 is not waited out and retried here (a provider whose every request must take its own slot). */
+  readonly retryInPlace?: boolean
 }
 
 /** Calls made in the last hour and the headroom the provider's last rate-limit headers gave. */
@@ -179,7 +181,7 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               if (status === 429) {
                 const wait = retryAfterMs(header(answer, "retry-after"), Date.now()) ?? DEFAULT_RETRY_AFTER_MS
                 yield* Ref.update(notBefore, (at) => Math.max(at, Date.now() + wait))
-                if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429) {
+                if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429 && profile.retryInPlace !== false) {
                   yield* Effect.logInfo(`${provider}: 429 on ${what}, waiting ${wait} ms as asked`)
                   return yield* call(url, what, attempt + 1, out, redirects)
                 }

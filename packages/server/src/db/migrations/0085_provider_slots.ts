@@ -1,0 +1,28 @@
+import { SqlClient } from "@effect/sql"
+import { Effect } from "effect"
+
+/**
+ * Metadata providers with strict rules (AniDB: one request per 2 s for the whole installation, the same
+ * answer asked at most once a day) keep them through the database every node shares, Postgres or the
+ * embedded one: `metadata_provider_slots` holds the earliest time the provider's next request may go
+ * (each node reserves its slot with one UPDATE, so two nodes never take the same one), and
+ * `metadata_provider_answers` keeps the provider's answers with the time they were fetched.
+ */
+export default Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`
+    CREATE TABLE metadata_provider_slots (
+      name text PRIMARY KEY,
+      next_at timestamptz NOT NULL
+    )
+  `
+  yield* sql`
+    CREATE TABLE metadata_provider_answers (
+      provider text NOT NULL,
+      key text NOT NULL,
+      body text NOT NULL,
+      fetched_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (provider, key)
+    )
+  `
+})
