@@ -38,6 +38,7 @@ import type { CacheStore } from "../cache/CacheStore.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { contentChanged } from "../content/ContentCache.js"
 import { Jobs } from "../jobs/Jobs.js"
+import { AbsoluteNumbers, orderFor } from "./AbsoluteNumbers.js"
 import { Images } from "./Images.js"
 import { ImagesRepo, type KnownImage } from "./ImagesRepo.js"
 import { type ImageOwner, type Item, type ItemKind, ItemsRepo } from "./ItemsRepo.js"
@@ -101,6 +102,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
     Effect.gen(function* () {
       const providers = yield* MetadataProviders
       const items = yield* ItemsRepo
+      const absolute = yield* AbsoluteNumbers
       const people = yield* PeopleRepo
       const imagesRepo = yield* ImagesRepo
       const images = yield* Images
@@ -178,8 +180,12 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             originalLanguage: (s) => s.originalLanguage,
             crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate), withIds: (s, externalIds) => ({ ...s, externalIds }) }
           }).pipe(Effect.map(gathered), notFoundMarks(mark))
+          // Episodes a scan placed by their absolute number only (anime) move to the season the order says.
+          const unplaced = yield* absolute.unplaced(id)
+          const order = unplaced.length === 0 ? null : yield* orderFor(chosen, providerId, series, hint(series, series.firstAirDate))
           yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeries(item, series)
+            if (order !== null) yield* absolute.place(id, order)
             yield* items.linkGenres("series", id, series.genres)
             yield* items.linkCompanies("series", id, series.networks)
             yield* people.replaceCredits("series", [{ id, credits: series.credits }])

@@ -225,6 +225,7 @@ export const makeTvdb = (access: ProviderAccess) =>
           ? byRemote(ids.imdb, kind)
           : Effect.succeed(Option.none()),
       findByImdb: byRemote,
+      absoluteOrder: (id) => Effect.map(episodes(id, "default", false), (aired) => Option.some(absoluteMap(aired))),
       tv: (id, lookup) =>
         Effect.zipWith(
           authorized(Envelope(Series), `/series/${id}/extended`, { short: "true" }, lookup.fresh),
@@ -256,5 +257,5 @@ export const makeTvdb = (access: ProviderAccess) =>
           onSome: (url) => endpoint.bytes(url, maxBytes)
         })
     }
-    return { provider, episodes, absolute: (id: string, fresh: boolean) => Effect.map(episodes(id, "default", fresh), absoluteMap) }
+    return { provider, episodes }
   })
