@@ -230,6 +230,13 @@ export const appConfig = Config.all({
   anidbCacheTtl: Config.duration("ANIDB_CACHE_TTL").pipe(Config.withDefault(Duration.hours(24))),
   anidbBanPause: Config.duration("ANIDB_BAN_PAUSE").pipe(Config.withDefault(Duration.hours(6))),
   anidbImageBaseUrl: Config.string("ANIDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://cdn-eu.anidb.net")),
+  /** MyAnimeList API v2 (client id as key), Kitsu (no key), Trakt (client id as key), Simkl (client id as key). */
+  mal: providerEnv("MAL", "https://api.myanimelist.net/v2", 2),
+  malImageBaseUrl: Config.string("MAL_IMAGE_BASE_URL").pipe(Config.withDefault("https://cdn.myanimelist.net")),
+  kitsu: providerEnv("KITSU", "https://kitsu.io/api/edge", 5),
+  kitsuImageBaseUrl: Config.string("KITSU_IMAGE_BASE_URL").pipe(Config.withDefault("https://media.kitsu.app")),
+  trakt: providerEnv("TRAKT", "https://api.trakt.tv", 3),
+  simkl: providerEnv("SIMKL", "https://api.simkl.com", 2),
   tvdbEpisodeOrder: Config.literal("default", "dvd", "absolute")("TVDB_EPISODE_ORDER").pipe(Config.withDefault("default" as const)),
   fanartImageBaseUrl: Config.string("FANART_IMAGE_BASE_URL").pipe(Config.withDefault("https://assets.fanart.tv")),
   /** Providers enabled by default, in merge order (first wins a field); an admin's settings override; unknown names are ignored. */

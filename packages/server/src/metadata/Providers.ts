@@ -23,7 +23,11 @@ import { AppConfig } from "../config/AppConfig.js"
 import { makeAnidb } from "./providers/Anidb.js"
 import { makeAnilist } from "./providers/Anilist.js"
 import { makeFanart } from "./providers/Fanart.js"
+import { makeKitsu } from "./providers/Kitsu.js"
+import { makeMal } from "./providers/Mal.js"
 import { makeOmdb } from "./providers/Omdb.js"
+import { makeSimkl } from "./providers/Simkl.js"
+import { makeTrakt } from "./providers/Trakt.js"
 import { makeTvdb } from "./providers/Tvdb.js"
 import { makeTvmaze } from "./providers/Tvmaze.js"
 import { type StoredSettings, ProviderSettings } from "./ProviderSettings.js"
@@ -82,8 +86,14 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
       const anidb: Registration = {
         name: "anidb", needsKey: true, envKey: config.anidb.apiKey, ratePerSecond: 1000 / Duration.toMillis(config.anidbRequestInterval), unavailable: null
       }
+      const keyed = (name: string, env: { readonly apiKey: Option.Option<Redacted.Redacted<string>>; readonly rateLimit: number }): Registration =>
+        ({ name, needsKey: true, envKey: env.apiKey, ratePerSecond: env.rateLimit, unavailable: null })
+      const mal = keyed("mal", config.mal)
+      const kitsu: Registration = { name: "kitsu", needsKey: false, envKey: Option.none(), ratePerSecond: config.kitsu.rateLimit, unavailable: null }
+      const trakt = keyed("trakt", config.trakt)
+      const simkl = keyed("simkl", config.simkl)
       const letterboxd: Registration = { name: "letterboxd", needsKey: false, envKey: Option.none(), ratePerSecond: 0, unavailable: LETTERBOXD }
-      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, anidb, letterboxd]
+      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, anidb, mal, kitsu, trakt, simkl, letterboxd]
       const names = registrations.map((r) => r.name)
       const rank = (name: string) => {
         const index = config.metadataProviders.indexOf(name)
@@ -120,7 +130,11 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
         ["tvmaze", yield* makeTvmaze(access(tvmaze))],
         ["fanart", yield* makeFanart(access(fanart))],
         ["anilist", yield* makeAnilist(access(anilist))],
-        ["anidb", yield* makeAnidb(access(anidb))]
+        ["anidb", yield* makeAnidb(access(anidb))],
+        ["mal", yield* makeMal(access(mal))],
+        ["kitsu", yield* makeKitsu(access(kitsu))],
+        ["trakt", yield* makeTrakt(access(trakt))],
+        ["simkl", yield* makeSimkl(access(simkl))]
       ])
 
       interface Effective {

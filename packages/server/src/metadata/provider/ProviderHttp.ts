@@ -95,6 +95,11 @@ const refusal = (body: Uint8Array): string => {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}${"code" in error ? ` (${String(error.code)})` : ""}` : String(error)
 
+/** Trakt's rate limit is one JSON header: `X-Ratelimit: {"name":...,"limit":1000,"remaining":999,...}`. */
+const RateLimitJson = Schema.parseJson(Schema.Struct({ remaining: Schema.Number }))
+const jsonRemaining = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : Option.getOrUndefined(Option.map(Schema.decodeUnknownOption(RateLimitJson)(value), (v) => String(v.remaining)))
+
 const JsonBody = Schema.parseJson()
 const decodeJson = Schema.decodeUnknown(JsonBody)
 
@@ -134,7 +139,7 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
             })
           })
           const noteHeadroom = (answer: Answer) => {
-            const raw = REMAINING_HEADERS.map((name) => header(answer, name)).find((v) => v !== undefined)
+            const raw = REMAINING_HEADERS.map((name) => header(answer, name)).find((v) => v !== undefined) ?? jsonRemaining(header(answer, "x-ratelimit"))
             const value = raw === undefined ? NaN : Number(raw)
             return Number.isInteger(value) ? Ref.set(remaining, value) : Effect.void
           }
