@@ -51,6 +51,8 @@ describe("anime providers", () => {
         },
         { method: "GET", path: "/kitsu/anime/7442", match: { query: { include: "mappings" } }, response: { body: fixture("kitsu/anime_7442_include_mappings.json") } },
         { method: "GET", path: "/kitsu/*", response: envelope("kitsu/ERROR_404_not_found.json") },
+        // Trakt's first answer is a 429 with Retry-After: 2 s, waited out in place.
+        { method: "GET", path: "/trakt/search/imdb/tt2560140", times: 1, response: envelope("trakt/ERROR_429_rate_limited.json") },
         { method: "GET", path: "/trakt/search/imdb/tt2560140", match: { headers: { "trakt-api-key": TRAKT_KEY, "trakt-api-version": "2" } }, response: envelope("trakt/search_imdb_tt2560140_show.json") },
         { method: "GET", path: "/trakt/shows/60300", match: { query: { extended: "full" } }, response: envelope("trakt/shows_60300_extended_full.json") },
         { method: "GET", path: "/trakt/*", response: envelope("trakt/ERROR_404_not_found.json") },
@@ -96,6 +98,7 @@ describe("anime providers", () => {
       expect(first?.ratings).toContainEqual({ source: "anidb", value: 8.32, max: 10, votes: 25136 })
       expect(first?.ratings).toContainEqual({ source: "kitsu", value: 84.8, max: 100, votes: 155743 })
       expect((yield* requestsOf("/kitsu/mappings")).length).toBe(1)
+      expect((yield* requestsOf("/trakt/search/")).length).toBe(2)
       expect((yield* requestsOf("/anidb/")).map((r) => r.query["aid"])).toEqual(["9541"])
       // MyAnimeList refused the client id: its state says so.
       const states = (yield* request(url, "GET", "/api/v1/metadata/providers", { auth: admin })).body
