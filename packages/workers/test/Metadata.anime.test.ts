@@ -1,7 +1,7 @@
 /**
  * An anime series with the anime databases enabled, each faked with fixtures written from its API
- * documentation: ids cross-link in rounds (TMDb's title leads AniList to the item, AniList's MyAnimeList
- * id leads MyAnimeList and Kitsu to it, Kitsu's mappings lead AniDB to it), every source's score is
+ * documentation: ids cross-link in rounds (TMDb's title leads AniList and AniDB, through its title dump,
+ * to the item; AniList's MyAnimeList id leads MyAnimeList and Kitsu to it), every source's score is
  * merged; MyAnimeList refusing its client id shows in its state and is not called again until an admin
  * sets a new one; AniDB's answer is kept (a second refresh does not ask it again); the states show each
  * provider (Trakt's JSON rate-limit header as headroom, Letterboxd unavailable).
@@ -34,6 +34,7 @@ describe("anime providers", () => {
       const { server, env, jpeg } = yield* fakeTmdb()
       const image = { body: jpeg, headers: { "content-type": "image/jpeg" } }
       const anidbXml = new Uint8Array(gzipSync(yield* readFixture("anidb/anime_9541.xml")))
+      const titleDump = new Uint8Array(gzipSync(yield* readFixture("anidb/anime-titles.xml")))
       const routes: ReadonlyArray<Route> = [
         {
           method: "GET", path: "/3/search/tv", match: { query: { query: "Attack on Titan" } },
@@ -64,6 +65,7 @@ describe("anime providers", () => {
           response: { headers: { "content-type": "text/xml", "content-encoding": "gzip" }, body: anidbXml }
         },
         { method: "GET", path: "/anidb/httpapi", response: { body: "<error>Anime not found</error>", headers: { "content-type": "text/xml" } } },
+        { method: "GET", path: "/anidb-dump/anime-titles.xml.gz", response: { body: titleDump, headers: { "content-type": "application/gzip" } } },
         { method: "GET", path: "/cdn/*", response: image }
       ]
       yield* Effect.forEach([...routes].reverse(), server.addRoute, { discard: true })
@@ -81,7 +83,8 @@ describe("anime providers", () => {
         KITSU_BASE_URL: `${server.url}/kitsu`, KITSU_IMAGE_BASE_URL: cdn,
         TRAKT_API_KEY: TRAKT_KEY, TRAKT_BASE_URL: `${server.url}/trakt`,
         SIMKL_API_KEY: SIMKL_KEY, SIMKL_BASE_URL: `${server.url}/simkl`,
-        ANIDB_API_KEY: ANIDB_CLIENT, ANIDB_BASE_URL: `${server.url}/anidb/httpapi`, ANIDB_IMAGE_BASE_URL: cdn
+        ANIDB_API_KEY: ANIDB_CLIENT, ANIDB_BASE_URL: `${server.url}/anidb/httpapi`, ANIDB_IMAGE_BASE_URL: cdn,
+        ANIDB_TITLES_URL: `${server.url}/anidb-dump/anime-titles.xml.gz`
       })
       const requestsOf = (prefix: string) => Effect.map(server.requests, (all) => all.filter((r) => r.path.startsWith(prefix)))
       const shows = yield* tree({ "Attack on Titan/Season 01/Attack on Titan S01E01.mkv": "" })
@@ -92,7 +95,7 @@ describe("anime providers", () => {
       const scores = sql<{ id: string; ratings: ReadonlyArray<{ source: string; value: number }> }>`SELECT id, ratings FROM series`
       const [first] = yield* scores
       const sources = (first?.ratings ?? []).map((r) => r.source)
-      // Round 1: AniList (title) and Trakt (IMDb id); round 2: Kitsu through AniList's MyAnimeList id; round 3: AniDB through Kitsu's mapping.
+      // Round 1: AniList (title), AniDB (title, in its title dump) and Trakt (IMDb id); round 2: Kitsu through AniList's MyAnimeList id.
       expect(sources).toEqual(expect.arrayContaining(["anilist", "trakt", "kitsu", "anidb"]))
       expect(sources).not.toContain("mal")
       expect(first?.ratings).toContainEqual({ source: "anidb", value: 8.32, max: 10, votes: 25136 })
@@ -100,12 +103,13 @@ describe("anime providers", () => {
       expect((yield* requestsOf("/kitsu/mappings")).length).toBe(1)
       expect((yield* requestsOf("/trakt/search/")).length).toBe(2)
       expect((yield* requestsOf("/anidb/")).map((r) => r.query["aid"])).toEqual(["9541"])
+      expect((yield* requestsOf("/anidb-dump/")).length).toBe(1)
       // MyAnimeList refused the client id: its state says so.
       const states = (yield* request(url, "GET", "/api/v1/metadata/providers", { auth: admin })).body
       expect(states).toEqual(expect.arrayContaining([
         expect.objectContaining({ name: "mal", healthy: false, configurationError: expect.stringContaining("refused our credentials") }),
         expect.objectContaining({ name: "trakt", healthy: true, keySet: true, rateLimitRemaining: 997 }),
-        expect.objectContaining({ name: "anidb", healthy: true, keySet: true, ratePerSecond: 0.4, requestsLastHour: 1 }),
+        expect.objectContaining({ name: "anidb", healthy: true, keySet: true, ratePerSecond: 0.4, requestsLastHour: 2 }),
         expect.objectContaining({ name: "kitsu", healthy: true, keySet: false }),
         expect.objectContaining({ name: "simkl", enabled: false }),
         expect.objectContaining({ name: "letterboxd", healthy: false, unavailable: expect.stringContaining("no public API") })

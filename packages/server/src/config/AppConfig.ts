@@ -229,6 +229,8 @@ export const appConfig = Config.all({
   anidbMaxWait: Config.duration("ANIDB_MAX_WAIT").pipe(Config.withDefault(Duration.seconds(30))),
   anidbCacheTtl: Config.duration("ANIDB_CACHE_TTL").pipe(Config.withDefault(Duration.hours(24))),
   anidbBanPause: Config.duration("ANIDB_BAN_PAUSE").pipe(Config.withDefault(Duration.hours(6))),
+  /** AniDB's daily title dump, the only way to find an anime by title (downloaded at most once a day). */
+  anidbTitlesUrl: Config.string("ANIDB_TITLES_URL").pipe(Config.withDefault("http://anidb.net/api/anime-titles.xml.gz")),
   anidbImageBaseUrl: Config.string("ANIDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://cdn-eu.anidb.net")),
   /** MyAnimeList API v2 (client id as key), Kitsu (no key), Trakt (client id as key), Simkl (client id as key). */
   mal: providerEnv("MAL", "https://api.myanimelist.net/v2", 2),

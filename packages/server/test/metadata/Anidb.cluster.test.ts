@@ -5,7 +5,7 @@
  * a ban pauses both, and the same shared slot works on the embedded database (PGlite).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { type ProviderError } from "@mediaserver/domain"
+import { ExternalIds, type ProviderError } from "@mediaserver/domain"
 import { ConfigProvider, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
@@ -13,7 +13,7 @@ import * as Path from "node:path"
 import { gzipSync } from "node:zlib"
 import { AppConfig } from "../../src/config/AppConfig.js"
 import { DatabaseLive } from "../../src/db/Database.js"
-import { migrate } from "../../src/db/Migrations.js"
+import providerSlots from "../../src/db/migrations/0085_provider_slots.js"
 import { ProviderHttp } from "../../src/metadata/provider/ProviderHttp.js"
 import { makeSharedSlot } from "../../src/metadata/provider/SharedSlot.js"
 import { makeAnidb } from "../../src/metadata/providers/Anidb.js"
@@ -30,6 +30,7 @@ const node = (url: string, anidbUrl: string) =>
     const config = AppConfig.layerWith({
       anidb: { apiKey: Option.some(Redacted.make(CLIENT)), baseUrl: `${anidbUrl}/httpapi`, rateLimit: 1, timeout: Duration.seconds(5) },
       anidbImageBaseUrl: `${anidbUrl}/cdn`,
+      anidbTitlesUrl: `${anidbUrl}/api/anime-titles.xml.gz`,
       anidbBanPause: Duration.hours(1)
     })
     const context = yield* Layer.build(Layer.mergeAll(ProviderHttp.layer.pipe(Layer.provide(config)), config, databaseLayer(url)))
@@ -80,6 +81,26 @@ describe("AniDB across nodes", () => {
       expect(arrivals.map((r) => r.aid)).not.toContain("103")
     }), { timeout: 60_000 })
 
+  it.scopedLive("an anime's title through AniDB's title dump, downloaded once a day for every node", () =>
+    Effect.gen(function* () {
+      const dump = new Uint8Array(gzipSync(yield* readFixture("anidb/anime-titles.xml")))
+      const server = yield* FakeHttp.make([{ method: "GET", path: "/api/anime-titles.xml.gz", response: { body: dump, headers: { "content-type": "application/gzip" } } }])
+      const db = yield* migratedDatabase("anidbtitles")
+      const url = Redacted.value(db.url)
+      const [a, b] = yield* Effect.all([node(url, server.url), node(url, server.url)])
+      const anime = (title: string) => ({ title, year: 2013, originalLanguage: "ja" })
+      const none = new ExternalIds({ tmdb: "1429", imdb: null, tvdb: null, wikidata: null })
+      // Official titles before synonyms (the OVA's synonym does not make it doubtful); normalised ("進撃の巨人", punctuation).
+      expect(yield* a.resolveId(none, "tv", anime("Attack on Titan"))).toEqual(Option.some("9541"))
+      expect(yield* b.resolveId(none, "tv", anime("shingeki no kyojin!"))).toEqual(Option.some("9541"))
+      expect(yield* b.resolveId(none, "tv", anime("進撃の巨人"))).toEqual(Option.some("9541"))
+      // Two anime of that title: no match rather than a guess; an unknown title none; not an anime: not looked up.
+      expect(yield* a.resolveId(none, "tv", anime("Hunter x Hunter"))).toEqual(Option.none())
+      expect(yield* a.resolveId(none, "tv", anime("Breaking Bad"))).toEqual(Option.none())
+      expect(yield* a.resolveId(none, "tv", { ...anime("Attack on Titan"), originalLanguage: "en" })).toEqual(Option.none())
+      expect((yield* server.requests).length).toBe(1)
+    }), { timeout: 60_000 })
+
   it.scopedLive("the shared slot on the embedded database", () =>
     Effect.gen(function* () {
       const dataDir = yield* Effect.acquireRelease(
@@ -91,7 +112,8 @@ describe("AniDB across nodes", () => {
         Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["DATA_DIR", dataDir]]))))
       )
       const context = yield* Layer.build(embedded)
-      yield* Effect.provide(migrate, context)
+      // Only the slots' migration: the others are not what this checks (and take seconds on PGlite).
+      yield* Effect.provide(providerSlots, context)
       const [one, two] = yield* Effect.provide(Effect.all([
         makeSharedSlot("anidb", Duration.millis(300), Duration.seconds(1)),
         makeSharedSlot("anidb", Duration.millis(300), Duration.seconds(1))

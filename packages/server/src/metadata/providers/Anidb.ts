@@ -1,6 +1,7 @@
 /**
  * AniDB (HTTP API, `GET /httpapi?request=anime&client=&clientver=&protover=1&aid=`; XML, gzip-compressed):
- * an anime by its AniDB id (found through another provider's cross-linked ids), with its titles in the
+ * an anime by its AniDB id (found through another provider's cross-linked ids, else by title in AniDB's
+ * title dump, AnidbTitles.ts), with its titles in the
  * asked language, description, permanent rating, picture (flat paths `/anidb_...`), its MyAnimeList and
  * IMDb ids, and its episodes (regular ones as season 1, specials as season 0). AniDB's rules are strict
  * (one request per 2 s, the same anime at most once a day, bans for abuse), so every request takes a
@@ -28,6 +29,7 @@ import { imagePath, imageUrl, type Lookup, type MetadataProvider, partialProvide
 import { ProviderHttp } from "../provider/ProviderHttp.js"
 import { makeSharedAnswers } from "../provider/SharedAnswers.js"
 import { makeSharedSlot } from "../provider/SharedSlot.js"
+import { makeAnidbTitles } from "./AnidbTitles.js"
 import { type AnidbAnime, type AnidbEpisode, type AnidbTitle, parseAnidb } from "./AnidbXml.js"
 import { blankMovie, blankSeries } from "./Shared.js"
 
@@ -105,6 +107,7 @@ export const makeAnidb = (access: ProviderAccess) =>
     })
     const slot = yield* makeSharedSlot(PROVIDER, config.anidbRequestInterval, config.anidbMaxWait)
     const answers = yield* makeSharedAnswers(PROVIDER)
+    const titles = yield* makeAnidbTitles({ endpoint, slot, answers, url: config.anidbTitlesUrl, maxAge: config.anidbCacheTtl })
     const kept = (key: string) =>
       answers.get(key, config.anidbCacheTtl).pipe(
         Effect.mapError((e) => new ProviderUnavailable({ provider: PROVIDER, message: `kept answers unavailable: ${e.message}` }))
@@ -149,7 +152,13 @@ export const makeAnidb = (access: ProviderAccess) =>
 
     const provider: MetadataProvider = {
       ...partialProvider(PROVIDER, endpoint),
-      resolveId: (ids) => Effect.succeed(Option.fromNullable(ids.anidb)),
+      // By its id (another provider's cross-link), else an anime's title through AniDB's title dump.
+      resolveId: (ids, _kind, item) =>
+        ids.anidb !== null
+          ? Effect.succeed(Option.some(ids.anidb))
+          : item.originalLanguage === "ja"
+          ? Effect.flatMap(requireKey(PROVIDER, access), () => titles.match(item.title))
+          : Effect.succeed(Option.none()),
       tv: (aid, lookup) => Effect.map(anime(aid), (a) => series(a, lookup.language, config.anidbImageBaseUrl)),
       movie: (aid, lookup) => Effect.map(anime(aid), (a) => movie(a, lookup.language, config.anidbImageBaseUrl)),
       season: (aid, seasonNumber, lookup) =>
