@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Either, Option } from "effect"
 import { readFixture } from "@mediaserver/testkit/FakeHttp"
-import { episode, series } from "../../src/metadata/providers/Anidb.js"
+import { episode, readAnswer, series } from "../../src/metadata/providers/Anidb.js"
 import { parseAnidb } from "../../src/metadata/providers/AnidbXml.js"
 
 const anime = Effect.flatMap(readFixture("anidb/anime_9541.xml"), (xml) => {
@@ -37,5 +37,11 @@ describe("AniDB answers", () => {
       expect(parseAnidb(yield* readFixture("anidb/ERROR_anime_not_found.xml"))).toEqual({ kind: "error", code: null, message: "Anime not found" })
       expect(parseAnidb(yield* readFixture("anidb/ERROR_client_invalid.xml"))).toMatchObject({ kind: "error", code: "302" })
       expect(parseAnidb("<html>Service Unavailable</html>")).toEqual({ kind: "unreadable" })
+      // Classified as HTTP errors are: a ban retryable after the pause, not found discarded, a refused client the key's refusal.
+      const left = (file: string) => Effect.map(readFixture(`anidb/${file}`), (xml) => Either.getLeft(readAnswer("1", xml, 60_000)))
+      expect(yield* left("ERROR_banned.xml")).toMatchObject(Option.some({ _tag: "ProviderUnavailable", retryAfterMs: 60_000 }))
+      expect(yield* left("ERROR_anime_not_found.xml")).toMatchObject(Option.some({ _tag: "ProviderRejected", reason: "not_found" }))
+      expect(yield* left("ERROR_client_invalid.xml")).toMatchObject(Option.some({ _tag: "ProviderRejected", reason: "unauthorized" }))
+      expect(Either.getLeft(readAnswer("1", "<html>Bad Gateway</html>", 0))).toMatchObject(Option.some({ _tag: "ProviderRejected", reason: "invalid" }))
     }))
 })

@@ -22,7 +22,7 @@ import {
   ProviderUnavailable,
   RatingScore
 } from "@mediaserver/domain"
-import { Duration, Effect, Option } from "effect"
+import { Duration, Effect, Either, Option } from "effect"
 import { gunzipSync } from "node:zlib"
 import { AppConfig } from "../../config/AppConfig.js"
 import { imagePath, imageUrl, type Lookup, type MetadataProvider, partialProvider, type ProviderAccess, requireKey } from "../provider/Provider.js"
@@ -90,6 +90,24 @@ export const episode = (e: AnidbEpisode, language: string): MetadataEpisode =>
     airDate: e.airDate, runtimeMinutes: e.lengthMinutes, rating: e.rating, voteCount: null, stillPath: null, credits: [], images: []
   })
 
+const BANNED = "every node pauses"
+const isBan = (e: ProviderError) => e._tag === "ProviderUnavailable" && e.message.endsWith(BANNED)
+
+/**
+ * An answer as the anime, or its error (AniDB's errors come with HTTP 200): a ban is retryable after the
+ * pause, `Anime not found` not found, a refused client the key's refusal (401-like), the rest retryable.
+ */
+export const readAnswer = (aid: string, xml: string, banPauseMs: number): Either.Either<AnidbAnime, ProviderError> => {
+  const answer = parseAnidb(xml)
+  if (answer.kind === "anime") return Either.right(answer.anime)
+  if (answer.kind === "unreadable") return Either.left(new ProviderRejected({ provider: PROVIDER, reason: "invalid", message: `anime ${aid}: unreadable answer` }))
+  const message = `anime ${aid}: AniDB answered "${answer.message}"`
+  if (/banned/i.test(answer.message)) return Either.left(new ProviderUnavailable({ provider: PROVIDER, message: `${message}; ${BANNED}`, retryAfterMs: banPauseMs }))
+  if (/not found/i.test(answer.message)) return Either.left(new ProviderRejected({ provider: PROVIDER, reason: "not_found", message }))
+  if (/client/i.test(answer.message)) return Either.left(new ProviderRejected({ provider: PROVIDER, reason: "unauthorized", message }))
+  return Either.left(new ProviderUnavailable({ provider: PROVIDER, message }))
+}
+
 const gunzipped = (bytes: Uint8Array) =>
   Effect.try({
     // AniDB compresses every answer; a plain one (a proxy that already decompressed) is read as it is.
@@ -113,21 +131,12 @@ export const makeAnidb = (access: ProviderAccess) =>
         Effect.mapError((e) => new ProviderUnavailable({ provider: PROVIDER, message: `kept answers unavailable: ${e.message}` }))
       )
 
-    const read = (aid: string, xml: string): Effect.Effect<AnidbAnime, ProviderError> => {
-      const answer = parseAnidb(xml)
-      if (answer.kind === "anime") return Effect.succeed(answer.anime)
-      if (answer.kind === "unreadable") return Effect.fail(new ProviderRejected({ provider: PROVIDER, reason: "invalid", message: `anime ${aid}: unreadable answer` }))
-      const message = `anime ${aid}: AniDB answered "${answer.message}"`
-      if (/banned/i.test(answer.message)) {
-        return Effect.zipRight(
-          slot.pause(config.anidbBanPause),
-          Effect.fail(new ProviderUnavailable({ provider: PROVIDER, message: `${message}; every node pauses`, retryAfterMs: Duration.toMillis(config.anidbBanPause) }))
-        )
-      }
-      if (/not found/i.test(answer.message)) return Effect.fail(new ProviderRejected({ provider: PROVIDER, reason: "not_found", message }))
-      if (/client/i.test(answer.message)) return Effect.fail(new ProviderRejected({ provider: PROVIDER, reason: "unauthorized", message }))
-      return Effect.fail(new ProviderUnavailable({ provider: PROVIDER, message }))
-    }
+    const read = (aid: string, xml: string): Effect.Effect<AnidbAnime, ProviderError> =>
+      Either.match(readAnswer(aid, xml, Duration.toMillis(config.anidbBanPause)), {
+        onRight: Effect.succeed,
+        // A ban stops every node, not only this call.
+        onLeft: (e) => (isBan(e) ? Effect.zipRight(slot.pause(config.anidbBanPause), Effect.fail(e)) : Effect.fail(e))
+      })
 
     const anime = (aid: string): Effect.Effect<AnidbAnime, ProviderError> =>
       Effect.gen(function* () {
