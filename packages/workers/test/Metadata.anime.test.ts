@@ -2,7 +2,7 @@
  * An anime series with the anime databases enabled, each faked with fixtures written from its API
  * documentation: ids cross-link in rounds (TMDb's title leads AniList and AniDB, through its title dump,
  * to the item; AniList's MyAnimeList id leads MyAnimeList and Kitsu to it), every source's score is
- * merged; MyAnimeList refusing its client id shows in its state and is not called again until an admin
+ * merged and the admins' priorities per field group pick fields among them; MyAnimeList refusing its client id shows in its state and is not called again until an admin
  * sets a new one; AniDB's answer is kept (a second refresh does not ask it again); the states show each
  * provider (Trakt's JSON rate-limit header as headroom, Letterboxd unavailable).
  */
@@ -133,11 +133,18 @@ describe("anime providers", () => {
       const patch = (name: string, body: unknown) => request(url, "PATCH", `/api/v1/admin/metadata/providers/${name}`, { auth: admin, body })
       expect((yield* patch("mal", { apiKey: MAL_CLIENT })).body).toMatchObject({ name: "mal", keySet: true, configurationError: null })
       expect((yield* patch("simkl", { enabled: true })).body).toMatchObject({ name: "simkl", enabled: true })
+      // And priorities per field group: Kitsu's synopsis first, MyAnimeList's picture first.
+      expect((yield* patch("kitsu", { priorities: { overview: 1 } })).body).toMatchObject({ priorities: { overview: 1 } })
+      expect((yield* patch("tmdb", { priorities: { overview: 2, images: 2 } })).body).toMatchObject({ priorities: { overview: 2, images: 2 } })
+      expect((yield* patch("mal", { priorities: { images: 1 } })).body).toMatchObject({ priorities: { images: 1 } })
       yield* metadataIdle(sql)
       // A manual refresh is unique per item for a while: a confirmed match refreshes again.
       expect((yield* request(url, "POST", `/api/v1/tvshows/${first?.id ?? ""}/match`, { auth: admin, body: { tmdbId: "1429" } })).status).toBeLessThan(300)
       yield* completed(3)
       const [after] = yield* scores
+      const [text] = yield* sql<{ overview: string; poster_path: string }>`SELECT overview, poster_path FROM series`
+      expect(text?.overview).toMatch(/^Several hundred years ago, humans were nearly exterminated by titans\./)
+      expect(text?.poster_path).toBe("/mal_images__anime__10__47347l.jpg")
       expect((after?.ratings ?? []).map((r) => r.source)).toEqual(expect.arrayContaining(["anilist", "trakt", "kitsu", "anidb", "mal", "simkl"]))
       expect((yield* requestsOf("/mal/")).filter((r) => r.headers["x-mal-client-id"] === MAL_CLIENT).length).toBe(1)
       expect((yield* requestsOf("/anidb/")).length).toBe(1)
