@@ -20,7 +20,7 @@ import { AppConfig } from "../../config/AppConfig.js"
 import { decide } from "../Matching.js"
 import { imagePath, imageUrl, type MetadataProvider, partialProvider, type ProviderAccess } from "../provider/Provider.js"
 import { ProviderHttp } from "../provider/ProviderHttp.js"
-import { blankMovie, blankSeries, plainText } from "./Shared.js"
+import { blankMovie, blankSeries, noneIfNotFound, plainText } from "./Shared.js"
 
 export const PROVIDER = "anilist"
 
@@ -119,9 +119,7 @@ export const makeAnilist = (_access: ProviderAccess) =>
         ids.anilist !== null
           ? Effect.succeed(Option.some(ids.anilist))
           : ids.mal !== null
-          ? Effect.map(graphql(MediaAnswer, MEDIA_QUERY, { idMal: Number(ids.mal) }), (a) => Option.some(String(a.data.Media.id))).pipe(
-            Effect.catchIf((e) => e._tag === "ProviderRejected" && e.reason === "not_found", () => Effect.succeed(Option.none<string>()))
-          )
+          ? noneIfNotFound(Effect.map(graphql(MediaAnswer, MEDIA_QUERY, { idMal: Number(ids.mal) }), (a) => Option.some(String(a.data.Media.id))))
           : item.originalLanguage !== "ja"
           ? Effect.succeed(Option.none())
           : Effect.map(graphql(SearchAnswer, SEARCH_QUERY, { search: item.title }), (answer) => {
