@@ -123,6 +123,8 @@ export const makeAnidb = (access: ProviderAccess) =>
     const endpoint = yield* http.endpoint({
       name: PROVIDER, baseUrl, timeout: config.anidb.timeout, ratePerSecond: config.anidb.rateLimit, retryInPlace: false
     })
+    // Images come from AniDB's CDN, not its API: their own limiter, so a download never delays an API call past its slot.
+    const cdn = yield* http.endpoint({ name: PROVIDER, baseUrl: config.anidbImageBaseUrl, timeout: config.anidb.timeout, ratePerSecond: config.anidb.rateLimit })
     const slot = yield* makeSharedSlot(PROVIDER, config.anidbRequestInterval, config.anidbMaxWait)
     const answers = yield* makeSharedAnswers(PROVIDER)
     const titles = yield* makeAnidbTitles({ endpoint, slot, answers, url: config.anidbTitlesUrl, maxAge: config.anidbCacheTtl })
@@ -185,7 +187,7 @@ export const makeAnidb = (access: ProviderAccess) =>
       image: (path, maxBytes) =>
         Option.match(imageUrl(PROVIDER, config.anidbImageBaseUrl, path), {
           onNone: () => Effect.fail(new ProviderRejected({ provider: PROVIDER, reason: "invalid", message: `${path} is not an AniDB image` })),
-          onSome: (url) => endpoint.bytes(url, maxBytes)
+          onSome: (url) => cdn.bytes(url, maxBytes)
         })
     }
     return provider
