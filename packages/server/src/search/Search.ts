@@ -3,7 +3,7 @@
  * movies and series with the browsing filters, facets, autocomplete and one query over every kind.
  * Every statement runs with a statement timeout and a bounded candidate set (the best CANDIDATES
  * matches), and every answer is filtered by the caller's library access, counts included. Answers
- * are cached per access set and query in namespaces any content change drops (ContentCache).
+ * are cached per access set and query, tagged by the libraries they cover (ContentCache).
  */
 import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
@@ -30,6 +30,7 @@ import {
 import { Context, Effect, Layer, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import * as J from "../content/ContentJson.js"
+import { searchTags } from "../content/ContentCache.js"
 import { accessFilter, type Listing, listing, type Table } from "../content/Listing.js"
 import { accessKey } from "../content/Query.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
@@ -64,6 +65,11 @@ const specs: Readonly<Record<SearchTable, TableSpec>> = {
 }
 const episodeDocs: DocSpec = { docs: "search_episodes", key: "episode_id", library: true }
 const peopleDocs: DocSpec = { docs: "search_people", key: "person_id", library: false }
+/** A cached answer is the query's for one access set, and is dropped when one of its libraries changes. */
+interface SearchKey {
+  readonly accessible: Accessible
+  readonly query: unknown
+}
 /** Filters over the content table a candidate joins (`a`: its alias in `where`). */
 interface Filter {
   readonly table: SearchTable
@@ -121,7 +127,8 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           namespace,
           schema,
           ttl: { l1: "30 seconds", l2: "5 minutes" },
-          key: (k: { readonly access: string; readonly query: unknown }) => JSON.stringify(k)
+          key: (k: SearchKey) => JSON.stringify({ access: accessKey(k.accessible), query: k.query }),
+          tags: (k: SearchKey) => searchTags(k.accessible)
         })
       const caches = {
         movies: yield* cached("search-movies", MoviePage),
@@ -291,11 +298,11 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
 
       /** The caller's access, asked once: it keys the cache and filters the lookup. */
       const keyed = <A, E>(
-        cache: { readonly get: <E2, R>(k: { readonly access: string; readonly query: unknown }, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> },
+        cache: { readonly get: <E2, R>(k: SearchKey, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> },
         user: Principal,
         query: unknown,
         lookup: (accessible: Accessible) => Effect.Effect<A, E>
-      ) => Effect.flatMap(access.accessible(user), (accessible) => cache.get({ access: accessKey(accessible), query }, lookup(accessible)))
+      ) => Effect.flatMap(access.accessible(user), (accessible) => cache.get({ accessible, query }, lookup(accessible)))
 
       return {
         movies: (user, query) => keyed(caches.movies, user, query, (a) => Effect.map(moviePage(user, query, a), (p) => new MoviePage(p))),
