@@ -25,6 +25,8 @@ import userDisabled from "./0070_user_disabled.js"
 import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 import statistics from "./0082_statistics.js"
 import searchGinPending from "./0083_search_gin_pending.js"
+import providerSlots from "./0085_provider_slots.js"
+import seriesAbsoluteNumbers from "./0086_series_absolute_numbers.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
@@ -56,5 +58,7 @@ export const migrations = Migrator.fromRecord({
   "0070_user_disabled": userDisabled,
   "0075_metadata_provider_settings": metadataProviderSettings,
   "0082_statistics": statistics,
-  "0083_search_gin_pending": searchGinPending
+  "0083_search_gin_pending": searchGinPending,
+  "0085_provider_slots": providerSlots,
+  "0086_series_absolute_numbers": seriesAbsoluteNumbers
 })

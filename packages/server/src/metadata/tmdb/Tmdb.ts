@@ -120,6 +120,8 @@ export const makeTmdb = (access: ProviderAccess) => Effect.gen(function* () {
     findByImdb: (imdbId, kind) =>
       Effect.map(get(T.Find, `/find/${imdbId}`, { external_source: "imdb_id" }), (found) =>
         Option.map(Option.fromNullable((kind === "movie" ? found.movie_results : found.tv_results)[0]), (item) => String(item.id))),
+    // TMDb's absolute orders are per-user episode groups: the seasons' episode counts stand in (AbsoluteNumbers.ts).
+    absoluteOrder: () => Effect.succeed(Option.none()),
     image: (path, maxBytes) => Effect.flatMap(imageBase, (base) => endpoint.bytes(`${base}/original${path}`, maxBytes))
   }
   return provider
