@@ -3,7 +3,8 @@
  * can cut) and a redis-server of the bench's own (which it kills), a library of CLUSTER_MOVIES (300)
  * small files and a 30 s clip. In order:
  *  - browse_rps_one_node / browse_rps_three_nodes: a browsing mix (list pages, titles, search) as fast as
- *    it is answered, on one node, then spread over three; with the CPU per request of the nodes;
+ *    it is answered, on one node, then spread over three; with the CPU per request of the nodes and
+ *    what a node costs idle (idle_cpu_ms_per_s_per_node);
  *  - failover_s: kill -9 of the node running a playback session's entity, to the first segment of that
  *    session served (through a surviving node); errors_during_failover: browsing requests to the
  *    survivors that failed meanwhile;
@@ -40,6 +41,8 @@ const settings = Config.all({
   connections: Config.integer("CLUSTER_CONNECTIONS").pipe(Config.withDefault(12)),
   pgDownS: Config.number("CLUSTER_PG_DOWN_S").pipe(Config.withDefault(5))
 })
+
+const IDLE_WINDOW = Duration.seconds(5)
 
 const load = Effect.sync(() => Os.loadavg().map((n) => n.toFixed(2)).join(" "))
 
@@ -102,6 +105,11 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
   progress(`one node: ${round(one.rps, 1)} req/s, ${round(one.cpuMsPerRequest, 2)} ms CPU per request (load ${yield* load})`)
   const others = yield* Effect.forEach([1, 2], startOne)
   const all = [first, ...others]
+  // What three nodes cost doing nothing (cluster polls, lock refreshes), beside the CPU of requests.
+  const idleBefore = yield* cpuOf(all.map((n) => n.node))
+  yield* Effect.sleep(IDLE_WINDOW)
+  const idleCpuMsPerS = ((yield* cpuOf(all.map((n) => n.node))) - idleBefore) * 1000 / Duration.toSeconds(IDLE_WINDOW) / all.length
+  progress(`idle: ${round(idleCpuMsPerS, 1)} ms CPU per second per node`)
   const three = yield* browseLoad(all.map((n) => n.node))
   progress(`three nodes: ${round(three.rps, 1)} req/s, ${round(three.cpuMsPerRequest, 2)} ms CPU per request (load ${yield* load})`)
 
@@ -187,6 +195,7 @@ export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
   emit(BENCH, "browse_ratio_three_to_one", round(three.rps / one.rps, 2), "ratio")
   emit(BENCH, "browse_cpu_ms_per_request_one_node", round(one.cpuMsPerRequest, 3), "ms")
   emit(BENCH, "browse_cpu_ms_per_request_three_nodes", round(three.cpuMsPerRequest, 3), "ms")
+  emit(BENCH, "idle_cpu_ms_per_s_per_node", round(idleCpuMsPerS, 1), "ms/s")
   emit(BENCH, "browse_failed_requests", one.failed + three.failed, "count")
   emit(BENCH, "failover_s", round(failoverS, 2), "s")
   emit(BENCH, "errors_during_failover", failoverTally.errors, "count")
