@@ -30,7 +30,7 @@ import seriesAbsoluteNumbers from "./0086_series_absolute_numbers.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0084.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0087.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
