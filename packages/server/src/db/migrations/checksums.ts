@@ -29,5 +29,6 @@ export const MIGRATION_CHECKSUMS: Readonly<Record<string, string>> = {
   "0065_notifications": "4d36db895222fae11ce0396c76a69396fea5ae6acfacf196ca43c5b9b5379121",
   "0070_user_disabled": "807b81df72531e386bae6fc6988b68a646b8d6ac0e5e63d984b7c8b03e4f6b35",
   "0075_metadata_provider_settings": "4db56f50a6e87f431c66c9c51926f62a29ec9989f3d485f123bd490460f521b5",
-  "0082_statistics": "4d1d3d0584dea26bec3d542e9682f305c1718ec162c6103ecbc5caf346a5527e"
+  "0082_statistics": "4d1d3d0584dea26bec3d542e9682f305c1718ec162c6103ecbc5caf346a5527e",
+  "0083_job_claims": "dffa71630bab03cb2ef561287f9431d8cb22a839539c823e802f7e682db7c761"
 }
