@@ -11,10 +11,14 @@ import { AppConfig } from "../config/AppConfig.js"
 import { type ClaimedRun, JobLeases } from "./JobLeases.js"
 import { JobQueues } from "./JobQueues.js"
 
-/** What runs one claimed run to its next state; succeeds with the delay of its retry, if it retries. */
+/**
+ * What runs one claimed run to its next state; succeeds with the delay of its retry, if it retries.
+ * `handlerDone` gives the queue slot back as soon as the handler has ended, so the next claim does not
+ * wait for the run's row to be written.
+ */
 export interface SingleStepRunner {
   readonly queue: JobQueue
-  readonly run: (claimed: ClaimedRun) => Effect.Effect<Option.Option<Duration.Duration>>
+  readonly run: (claimed: ClaimedRun, handlerDone: Effect.Effect<void>) => Effect.Effect<Option.Option<Duration.Duration>>
 }
 
 export interface JobDispatchShape {
@@ -53,11 +57,17 @@ export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<Jo
         const runner = runners.get(claimed.kind)
         if (runner === undefined) return queues.release(queue, 1)
         held.add(claimed.id)
-        return runner.run(claimed).pipe(
+        let slotHeld = true
+        const handlerDone = Effect.suspend(() => {
+          if (!slotHeld) return Effect.void
+          slotHeld = false
+          return queues.release(queue, 1)
+        })
+        return runner.run(claimed, handlerDone).pipe(
           Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (delay) => wakeAfter(queue, delay) })),
           Effect.catchAllCause((cause) => Effect.logError(`job ${claimed.kind} ${claimed.id}: run failed; its lease will lapse`, cause)),
           Effect.ensuring(Effect.sync(() => held.delete(claimed.id))),
-          Effect.ensuring(queues.release(queue, 1)),
+          Effect.ensuring(handlerDone),
           Effect.forkIn(scope),
           Effect.asVoid
         )

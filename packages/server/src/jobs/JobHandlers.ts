@@ -38,7 +38,7 @@ const singleStepLayer = <Name extends string, S extends Schema.Schema.AnyNoConte
     const context = yield* Effect.context<R | G | JobRuns | JobCancels>()
     const decode = Schema.decodeUnknown(kind.payload)
 
-    const run = ({ attempt, id, payload }: ClaimedRun) =>
+    const run = ({ attempt, id, payload }: ClaimedRun, handlerDone: Effect.Effect<void>) =>
       Effect.gen(function* () {
         const decoded = yield* Effect.either(decode(payload))
         if (decoded._tag === "Left") {
@@ -49,7 +49,7 @@ const singleStepLayer = <Name extends string, S extends Schema.Schema.AnyNoConte
           Effect.zipRight(onGiveUp === undefined ? Effect.void : onGiveUp(decoded.right, message), endRun(id, kind.name, state, message))
         const exit = yield* Effect.exit(
           Effect.zipRight(priority.yieldToRequests, attemptHandler(kind, handler, id, decoded.right, attempt))
-        )
+        ).pipe(Effect.zipLeft(handlerDone))
         if (Exit.isSuccess(exit)) {
           yield* Effect.orDie(runs.finish(id, "completed", null))
           return Option.none()
