@@ -6,10 +6,11 @@
  * run, their leases are renewed; runs whose lease lapsed anywhere are made ready again.
  */
 import { JobQueue } from "@mediaserver/domain"
-import { Context, Duration, Effect, Layer, Option, Queue, Schedule } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Option, Queue, Schedule } from "effect"
 import { AppConfig } from "../config/AppConfig.js"
 import { type ClaimedRun, JobLeases } from "./JobLeases.js"
 import { JobQueues } from "./JobQueues.js"
+import type { RunLease } from "./JobRuns.js"
 
 /**
  * What runs one claimed run to its next state; succeeds with the delay of its retry, if it retries.
@@ -26,6 +27,18 @@ export interface JobDispatchShape {
   readonly register: (kind: string, runner: SingleStepRunner) => Effect.Effect<void>
   /** Looks for ready runs of `queue` now. */
   readonly wake: (queue: JobQueue) => Effect.Effect<void>
+  /**
+   * Writes a run outside any transaction. When this node runs `kind` and a slot of `queue` is free, the
+   * run is written already claimed by this node (`insert(lease)`) and its handler starts at once, with
+   * no claim statement in between; otherwise it is written ready (`insert(undefined)`) and the queue
+   * woken. `started` says which run the write claimed (none for a duplicate).
+   */
+  readonly enqueueHere: <A, E>(
+    kind: string,
+    queue: JobQueue,
+    insert: (lease: RunLease | undefined) => Effect.Effect<A, E>,
+    started: (written: A) => Option.Option<ClaimedRun>
+  ) => Effect.Effect<A, E>
 }
 
 export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<JobDispatch, JobDispatchShape>() {
@@ -53,6 +66,7 @@ export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<Jo
       const wakeAfter = (queue: JobQueue, delay: Duration.Duration) =>
         Effect.asVoid(Effect.forkIn(Effect.delay(wake(queue), delay), scope))
 
+      /** Runs a claimed run on the slot taken for it. */
       const start = (queue: JobQueue, claimed: ClaimedRun) => {
         const runner = runners.get(claimed.kind)
         if (runner === undefined) return queues.release(queue, 1)
@@ -68,6 +82,8 @@ export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<Jo
           Effect.catchAllCause((cause) => Effect.logError(`job ${claimed.kind} ${claimed.id}: run failed; its lease will lapse`, cause)),
           Effect.ensuring(Effect.sync(() => held.delete(claimed.id))),
           Effect.ensuring(handlerDone),
+          // Started from `enqueueHere`'s uninterruptible region too: the run itself must stay interruptible.
+          Effect.interruptible,
           Effect.forkIn(scope),
           Effect.asVoid
         )
@@ -102,7 +118,24 @@ export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<Jo
       )
       yield* Effect.forkScoped(Effect.repeat(reclaim, Schedule.spaced(Duration.times(jobLease, 1 / 3))))
 
+      const enqueueHere = <A, E>(
+        kind: string,
+        queue: JobQueue,
+        insert: (lease: RunLease | undefined) => Effect.Effect<A, E>,
+        started: (written: A) => Option.Option<ClaimedRun>
+      ) =>
+        Effect.uninterruptibleMask((restore) =>
+          Effect.gen(function* () {
+            const here = runners.has(kind) && (yield* queues.tryTake(queue))
+            if (!here) return yield* Effect.zipLeft(restore(insert(undefined)), wake(queue))
+            const written = yield* Effect.exit(restore(insert(leases.lease)))
+            const claimed = Exit.isSuccess(written) ? started(written.value) : Option.none()
+            yield* Option.isSome(claimed) ? start(queue, claimed.value) : queues.release(queue, 1)
+            return yield* written
+          }))
+
       return {
+        enqueueHere,
         register: (kind, runner) =>
           Effect.suspend(() => {
             runners.set(kind, runner)

@@ -10,6 +10,7 @@ import { Context, Duration, Effect, Layer } from "effect"
 import { randomUUID } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
 import { wrapSql } from "../db/Sql.js"
+import type { RunLease } from "./JobRuns.js"
 
 export interface ClaimedRun {
   readonly id: string
@@ -19,8 +20,8 @@ export interface ClaimedRun {
 }
 
 export interface JobLeasesShape {
-  /** This node's name on its leases. */
-  readonly node: string
+  /** This node's lease, for runs it writes already claimed. */
+  readonly lease: RunLease
   /** Marks up to `limit` ready runs of `kinds` in `queue` running (attempt + 1) under this node's lease. */
   readonly claim: (queue: JobQueue, kinds: ReadonlyArray<string>, limit: number) => Effect.Effect<ReadonlyArray<ClaimedRun>, DatabaseError>
   /** Extends the leases of these runs while this node still holds them. */
@@ -42,7 +43,7 @@ export class JobLeases extends Context.Tag("@mediaserver/jobs/JobLeases")<JobLea
       const node = randomUUID()
       const leaseEnd = sql`now() + make_interval(secs => ${leaseSeconds})`
       return {
-        node,
+        lease: { node, seconds: leaseSeconds },
         claim: (queue, kinds, limit) =>
           sql<ClaimedRun>`
             UPDATE job_runs SET state = 'running', attempt = attempt + 1, started_at = coalesce(started_at, now()),

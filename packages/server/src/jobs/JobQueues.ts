@@ -15,6 +15,8 @@ export interface JobQueuesShape {
   readonly withSlot: (queue: JobQueue) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Waits for one free slot, then takes as many more as are free, up to `max` in all; returns how many. */
   readonly takeUpTo: (queue: JobQueue, max: number) => Effect.Effect<number>
+  /** Takes a slot when one is free (none waits for it); false otherwise. */
+  readonly tryTake: (queue: JobQueue) => Effect.Effect<boolean>
   readonly release: (queue: JobQueue, slots: number) => Effect.Effect<void>
 }
 
@@ -74,6 +76,12 @@ export class JobQueues extends Context.Tag("@mediaserver/jobs/JobQueues")<JobQue
             const more = Math.min(Math.max(0, max - 1), pools[queue].free)
             pools[queue].free -= more
             return 1 + more
+          }),
+        tryTake: (queue) =>
+          Effect.sync(() => {
+            if (pools[queue].free === 0) return false
+            pools[queue].free--
+            return true
           }),
         release
       }

@@ -21,6 +21,13 @@ export interface NewJobRun {
   /** Single-step runs are claimed from this table (ready at once) and have no workflow execution. */
   readonly steps: JobSteps
   readonly executionId: string | null
+  /** A single-step run written already claimed (attempt 1 running) under this lease. */
+  readonly lease?: RunLease | undefined
+}
+
+export interface RunLease {
+  readonly node: string
+  readonly seconds: number
 }
 
 export interface JobRunFilter {
@@ -134,9 +141,13 @@ export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, J
       // The three writes every run makes go through group commit: concurrent runs share a statement.
       const insert = yield* makeBatcher(MAX_BATCH, (batch: ReadonlyArray<NewJobRun>) =>
         sql<{ readonly id: string }>`
-          INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id, run_at)
+          INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id, run_at,
+                                state, attempt, started_at, leased_by, lease_until)
           VALUES ${list(batch.map((run) => sql`(${run.id}, ${run.kind}, ${run.queue}, ${run.uniqueKey}, ${run.maxAttempts},
-                  ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId}, ${run.steps === "single" ? sql`now()` : sql`NULL`})`))}
+                  ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId}, ${run.steps === "single" ? sql`now()` : sql`NULL`},
+                  ${run.lease === undefined
+                    ? sql`'queued', 0, NULL, NULL, NULL`
+                    : sql`'running', 1, now(), ${run.lease.node}, now() + make_interval(secs => ${run.lease.seconds})`})`))}
           ON CONFLICT (kind, unique_key) DO NOTHING
           RETURNING id
         `.pipe(

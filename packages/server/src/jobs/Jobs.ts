@@ -11,7 +11,7 @@ import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@me
 import { Clock, Context, Duration, Effect, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { JobDispatch } from "./JobDispatch.js"
-import { JobRuns } from "./JobRuns.js"
+import { JobRuns, type RunLease } from "./JobRuns.js"
 import { jobExecutionId, startRun } from "./JobWorkflow.js"
 import { afterCommit, inAfterCommitScope, withAfterCommit } from "../db/AfterCommit.js"
 import { wrapSql } from "../db/Sql.js"
@@ -117,30 +117,37 @@ export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>
               Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause)),
               Effect.zipRight(requestPoll)
             )
-          const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {
-            const inserted = yield* runs.insert({
-              id: runId,
-              kind: kind.name,
-              queue: kind.queue,
-              uniqueKey,
-              maxAttempts: kind.maxAttempts,
-              payload: encoded,
-              steps: kind.steps,
-              executionId
+          const write = (lease?: RunLease): Effect.Effect<string, DatabaseError> =>
+            Effect.gen(function* () {
+              const inserted = yield* runs.insert({
+                id: runId,
+                kind: kind.name,
+                queue: kind.queue,
+                uniqueKey,
+                maxAttempts: kind.maxAttempts,
+                payload: encoded,
+                steps: kind.steps,
+                executionId,
+                lease
+              })
+              if (Option.isSome(inserted)) {
+                if (lease === undefined) yield* afterCommit(start)
+                return runId
+              }
+              // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
+              // If that run finished in between (releasing its key), insert again.
+              const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
+              return Option.isSome(existing) ? existing.value : yield* write(lease)
             })
-            if (Option.isSome(inserted)) {
-              yield* afterCommit(start)
-              return runId
-            }
-            // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
-            // If that run finished in between (releasing its key), insert again.
-            const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
-            return Option.isSome(existing) ? existing.value : yield* write
-          })
-          // Inside the caller's transaction the job starts when it commits (see `withTransaction`). On its
-          // own, a single-step run's insert is one statement (shared with concurrent enqueues); a durable
-          // run's insert commits by itself and the send follows it.
-          return (yield* inAfterCommitScope) || executionId === null ? yield* write : yield* withTransaction(write)
+          const inTransaction = (yield* inAfterCommitScope) || Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
+          // Inside the caller's transaction the job starts when it commits (see `withTransaction`).
+          if (inTransaction) return yield* write()
+          // On its own, a durable run's insert commits by itself and the send follows it. A single-step
+          // run's insert is one statement (shared with concurrent enqueues), and this node starts it at
+          // once when it can (written already claimed: its id is the one written).
+          if (executionId !== null) return yield* withTransaction(write())
+          return yield* dispatch.enqueueHere(kind.name, kind.queue, write, (id) =>
+            id === runId ? Option.some({ id, kind: kind.name, attempt: 1, payload: encoded }) : Option.none())
         }).pipe(Effect.withSpan("Jobs.enqueue", { attributes: { kind: kind.name } }))
 
       // Delivers runs whose send after commit was lost (a crash in between); a no-op for runs already sent.
