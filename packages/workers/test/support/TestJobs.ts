@@ -2,6 +2,7 @@
  * Test job kinds (tiny backoffs and timeouts), their handlers, a `Probe` the handlers report to,
  * and a whole node (server + workers + these kinds) on a fresh Postgres database.
  */
+import { HttpServer } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { defineJob, NotFound, TooManyRequests, Unavailable } from "@mediaserver/domain"
 import { Jobs } from "@mediaserver/server/jobs"
@@ -158,7 +159,7 @@ const gated = ({ key }: { readonly key: string }, { attempt }: { readonly attemp
   Effect.gen(function* () {
     const probe = yield* Probe
     yield* probe.record(key, "start", attempt)
-    yield* Deferred.await(yield* probe.gate(key))
+    yield* Effect.onInterrupt(Deferred.await(yield* probe.gate(key)), () => probe.record(key, "interrupted", attempt))
   })
 const capped = ({ key }: { readonly key: string }, { attempt }: { readonly attempt: number }) =>
   Effect.gen(function* () {
@@ -218,3 +219,7 @@ export const countRows = (query: string) =>
     const rows = yield* sql.unsafe<{ readonly n: number }>(query)
     return rows[0]?.n ?? -1
   })
+
+/** The base URL of the test node's HTTP server. */
+export const serverUrl = Effect.map(HttpServer.HttpServer, (server) =>
+  `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`)
