@@ -1,13 +1,15 @@
 /**
  * Runs single-step jobs on this node: per queue, one loop takes the free slots of the queue, claims as
  * many ready runs in one statement (`JobLeases.claim`) and starts a handler for each. It looks again
- * when woken (an enqueue committed on this node, a retry of this node fell due, a kind registered) and
- * at least every JOB_POLL_INTERVAL (runs enqueued elsewhere, retries of other nodes). While handlers
- * run, their leases are renewed; runs whose lease lapsed anywhere are made ready again.
+ * when woken (an enqueue committed on this node, a retry of this node fell due, a kind registered, a
+ * notification that another node enqueued some) and at least every JOB_POLL_INTERVAL (retries falling
+ * due elsewhere, a missed notification). While handlers run, their leases are renewed; runs whose lease
+ * lapsed anywhere are made ready again.
  */
+import { PgClient } from "@effect/sql-pg"
 import { JobQueue } from "@mediaserver/domain"
-import { Context, Duration, Effect, Exit, Layer, Option, Queue, Schedule } from "effect"
-import { AppConfig } from "../config/AppConfig.js"
+import { Context, Duration, Effect, Exit, Layer, Option, Queue, Schedule, Schema, Stream } from "effect"
+import { AppConfig, isSingleRunner } from "../config/AppConfig.js"
 import { type ClaimedRun, JobLeases } from "./JobLeases.js"
 import { JobQueues } from "./JobQueues.js"
 import type { RunLease } from "./JobRuns.js"
@@ -47,7 +49,8 @@ export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<Jo
     Effect.gen(function* () {
       const leases = yield* JobLeases
       const queues = yield* JobQueues
-      const { jobLease, jobPollInterval } = yield* AppConfig
+      const config = yield* AppConfig
+      const { jobLease, jobPollInterval } = config
       const scope = yield* Effect.scope
       const runners = new Map<string, SingleStepRunner>()
       const kindsOf = new Map<JobQueue, Array<string>>()
@@ -106,6 +109,17 @@ export class JobDispatch extends Context.Tag("@mediaserver/jobs/JobDispatch")<Jo
           if (claimed.length < slots) yield* idle(queue)
         })
       for (const queue of JobQueue.literals) yield* Effect.forkScoped(Effect.forever(cycle(queue)))
+
+      // Runs enqueued on other nodes (a trigger notifies their queue at commit). A node alone has no one
+      // else to hear from (and the embedded database never delivers notifications).
+      if (!isSingleRunner(config)) {
+        const pg = yield* PgClient.PgClient
+        const heard = pg.listen("job_runs_ready").pipe(
+          Stream.runForEach((queue) => Schema.is(JobQueue)(queue) ? wake(queue) : Effect.void),
+          Effect.catchAll((error) => Effect.logWarning(`jobs: listening for ready runs failed: ${error.message}`))
+        )
+        yield* Effect.forkScoped(Effect.repeat(heard, Schedule.spaced(jobPollInterval)))
+      }
 
       // Leases are renewed at a third of their length, so two renewals may fail before one lapses.
       const renew = Effect.suspend(() => leases.renew([...held])).pipe(
