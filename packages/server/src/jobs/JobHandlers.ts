@@ -7,7 +7,7 @@
  * row stays cancelled; a node stopping hands its runs back to run that attempt again.
  */
 import type { JobKind } from "@mediaserver/domain"
-import { Cause, Effect, Exit, Layer, Option, Schema } from "effect"
+import { Cause, type Context, Effect, Exit, Layer, Option, Schema } from "effect"
 import { RequestPriority } from "../system/RequestPriority.js"
 import {
   afterFailure,
@@ -34,7 +34,8 @@ const singleStepLayer = <Name extends string, S extends Schema.Schema.AnyNoConte
     const leases = yield* JobLeases
     const runs = yield* JobRuns
     const priority = yield* RequestPriority
-    // The handler's services, captured once: a claimed run runs in the dispatcher's fiber.
+    // The handler's services, captured once: a claimed run runs in a fiber of the dispatcher, and gets
+    // this context as it is (replacing, not merging: a merge copies every service of the node per run).
     const context = yield* Effect.context<R | G | JobRuns | JobCancels>()
     const decode = Schema.decodeUnknown(kind.payload)
 
@@ -70,7 +71,7 @@ const singleStepLayer = <Name extends string, S extends Schema.Schema.AnyNoConte
       }).pipe(
         // Stopping mid-attempt (the node shuts down): the attempt did not end, so it runs again elsewhere.
         Effect.onInterrupt(() => Effect.ignore(leases.handBack(id, attempt))),
-        Effect.provide(context)
+        Effect.mapInputContext((_: Context.Context<never>) => context)
       )
     yield* dispatch.register(kind.name, { queue: kind.queue, run })
   }))
