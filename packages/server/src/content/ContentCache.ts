@@ -1,12 +1,14 @@
 /**
  * How content writes reach browsing caches. Details are tagged by their item (`movie:<id>`,
  * `series:<id>`, `collection:<id>`); listings, counts and genres depend on many items and live in
- * the namespaces below, dropped whole (one generation bump) when any content changes. Writers
- * (scans, metadata refreshes, collection changes) call `contentChanged` once per batch.
+ * the namespaces below, dropped whole (one generation bump) when any content changes; search answers
+ * by the libraries they cover. Writers (scans, metadata refreshes, collection changes) call
+ * `contentChanged` once per batch.
  */
-import type { CollectionId, MovieId, SeriesId } from "@mediaserver/domain"
+import type { CollectionId, LibraryId, MovieId, SeriesId } from "@mediaserver/domain"
 import { Effect } from "effect"
 import { CacheStore } from "../cache/index.js"
+import type { Accessible } from "../library/LibraryAccess.js"
 
 export const movieTag = (id: MovieId | string) => `movie:${id}`
 export const seriesTag = (id: SeriesId | string) => `series:${id}`
@@ -23,14 +25,35 @@ export const LISTING_NAMESPACES = [
   "marks-favorite-series"
 ] as const
 
-/** Search answers (search/): they span many items, so any content change drops them too. */
+/** Search answers (search/): tagged by the libraries they cover, dropped whole when that is not known. */
 export const SEARCH_NAMESPACES = ["search-movies", "search-series", "search-facets", "search-suggest", "search-multi"] as const
+
+/**
+ * A search answer depends on every library its caller may see, and on nothing else: it is tagged
+ * with each (an admin's, which covers every library, with one tag any library's change drops).
+ */
+const searchTag = (library: LibraryId | string) => `search:${library}`
+const SEARCH_EVERY_LIBRARY = "search:*"
+export const searchTags = (accessible: Accessible): ReadonlyArray<string> =>
+  accessible === "all" ? [SEARCH_EVERY_LIBRARY] : accessible.map(searchTag)
 
 export interface ContentChange {
   readonly movies?: ReadonlyArray<MovieId | string>
   readonly series?: ReadonlyArray<SeriesId | string>
   readonly collections?: ReadonlyArray<CollectionId | string>
+  /**
+   * The libraries whose search documents the change touched. Absent: possibly any (a renamed person
+   * is in documents of every library crediting them), so every search answer is dropped.
+   */
+  readonly libraries?: ReadonlyArray<LibraryId | string>
 }
+
+/** Drops the search answers a change of these libraries' documents affects (absent: every answer). */
+export const searchChanged = (libraries?: ReadonlyArray<LibraryId | string>): Effect.Effect<void, never, CacheStore> =>
+  Effect.flatMap(CacheStore, (store) =>
+    libraries === undefined
+      ? Effect.forEach(SEARCH_NAMESPACES, (namespace) => store.invalidateNamespace(namespace), { concurrency: 8, discard: true })
+      : Effect.forEach([...libraries.map(searchTag), SEARCH_EVERY_LIBRARY], (tag) => store.invalidateTag(tag), { concurrency: 8, discard: true }))
 
 export const contentChanged = (change: ContentChange): Effect.Effect<void, never, CacheStore> =>
   Effect.flatMap(CacheStore, (store) =>
@@ -39,7 +62,8 @@ export const contentChanged = (change: ContentChange): Effect.Effect<void, never
         ...(change.movies ?? []).map((id) => store.invalidateTag(movieTag(id))),
         ...(change.series ?? []).map((id) => store.invalidateTag(seriesTag(id))),
         ...(change.collections ?? []).map((id) => store.invalidateTag(collectionTag(id))),
-        ...[...LISTING_NAMESPACES, ...SEARCH_NAMESPACES].map((namespace) => store.invalidateNamespace(namespace))
+        ...LISTING_NAMESPACES.map((namespace) => store.invalidateNamespace(namespace)),
+        searchChanged(change.libraries)
       ],
       { concurrency: 8, discard: true }
     ))
@@ -47,9 +71,16 @@ export const contentChanged = (change: ContentChange): Effect.Effect<void, never
 /** Per-item namespaces, for writers that changed more items than they track (a scan, a probe run). */
 const DETAIL_NAMESPACES = ["content-movie", "content-series", "content-series-episodes", "content-collection"] as const
 
-/** Everything browsing caches: after a scan or probe run changed files or content of a library. */
-export const allContentChanged: Effect.Effect<void, never, CacheStore> = Effect.flatMap(CacheStore, (store) =>
-  Effect.forEach([...LISTING_NAMESPACES, ...SEARCH_NAMESPACES, ...DETAIL_NAMESPACES], (namespace) => store.invalidateNamespace(namespace), {
-    concurrency: 8,
-    discard: true
-  }))
+/**
+ * Everything browsing caches, and the search answers covering `library` (absent: every answer):
+ * after a scan or probe run changed files or content of a library.
+ */
+export const allContentChanged = (library?: LibraryId | string): Effect.Effect<void, never, CacheStore> =>
+  Effect.flatMap(CacheStore, (store) =>
+    Effect.all([
+      Effect.forEach([...LISTING_NAMESPACES, ...DETAIL_NAMESPACES], (namespace) => store.invalidateNamespace(namespace), {
+        concurrency: 8,
+        discard: true
+      }),
+      searchChanged(library === undefined ? undefined : [library])
+    ], { discard: true }))

@@ -93,7 +93,7 @@ export const seedContent = (options: SeedOptions): Effect.Effect<Seeded, Databas
         i * 13 % 5000, (i % 500)::float8, 'Released', ${sql.literal(pick(["G", "PG", "PG-13", "R"], "i"))},
         '/poster' || i || '.jpg', '/backdrop' || i || '.jpg',
         CASE WHEN i % 10 = 0 THEN (SELECT id FROM collections WHERE tmdb_id = 'seed-' || (i / 10)) END,
-        'refreshed', now() - (i || ' minutes')::interval
+        'ready', now() - (i || ' minutes')::interval
       FROM generate_series(1, ${options.movies}) i, LATERAL (SELECT ${sql.literal(title("i"))} AS title) t
     `
     yield* sql`
@@ -133,7 +133,7 @@ export const seedContent = (options: SeedOptions): Effect.Effect<Seeded, Databas
         1990 + i % 35, 'A series about ' || lower(t.title) || '.', make_date(1990 + i % 35, 1 + i % 12, 1 + i % 28),
         current_date + (i % 60 - 30), 30 + i % 30, round(((i * 29 % 90) / 10.0 + 1)::numeric, 1)::float8, i * 7 % 3000,
         CASE WHEN i % 3 = 0 THEN 'Ended' ELSE 'Returning Series' END, 'TV-14', '/tvposter' || i || '.jpg', '/tvbackdrop' || i || '.jpg',
-        'refreshed', now() - (i || ' minutes')::interval
+        'ready', now() - (i || ' minutes')::interval
       FROM generate_series(1, ${options.series}) i, LATERAL (SELECT ${sql.literal(title("i * 3"))} AS title) t
     `
     yield* sql`
@@ -168,7 +168,7 @@ export const seedContent = (options: SeedOptions): Effect.Effect<Seeded, Databas
         CASE WHEN se.season_number = ${options.seasonsPerSeries}
           THEN current_date + (k * 7 - ${options.episodesPerSeason * 4}) + abs(hashtext(se.series_id::text)) % 5
           ELSE se.air_date + k * 7 END,
-        'Chapter ' || k, 'Things happen in chapter ' || k || '.', 45, 7.5, '/still' || k || '.jpg', 'refreshed'
+        'Chapter ' || k, 'Things happen in chapter ' || k || '.', 45, 7.5, '/still' || k || '.jpg', 'ready'
       FROM seasons se JOIN series s ON s.id = se.series_id CROSS JOIN generate_series(1, ${options.episodesPerSeason}) k
       WHERE s.library_id = ${tvLibrary}
     `

@@ -41,6 +41,7 @@ const SeasonItem = Schema.Struct({
   series_id: Schema.String,
   season_number: Schema.Number,
   series_tmdb_id: Schema.NullOr(Schema.String),
+  library_id: Schema.String,
   language: Schema.String
 })
 export type SeasonItem = typeof SeasonItem.Type
@@ -191,12 +192,12 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
         series: item("series"),
         season: (id) =>
           sql`
-            SELECT s.id, s.series_id, s.season_number, sr.tmdb_id AS series_tmdb_id, l.language
+            SELECT s.id, s.series_id, s.season_number, sr.tmdb_id AS series_tmdb_id, sr.library_id, l.language
             FROM seasons s JOIN series sr ON sr.id = s.series_id JOIN libraries l ON l.id = sr.library_id WHERE s.id = ${id}
           `.pipe(Effect.flatMap(decodeSeasons), Effect.map(first), wrapSql("metadata.season")),
         episode: (id) =>
           sql`
-            SELECT e.id, e.series_id, e.season_id, e.season_number, e.episode_number, sr.tmdb_id AS series_tmdb_id, l.language
+            SELECT e.id, e.series_id, e.season_id, e.season_number, e.episode_number, sr.tmdb_id AS series_tmdb_id, sr.library_id, l.language
             FROM episodes e JOIN series sr ON sr.id = e.series_id JOIN libraries l ON l.id = sr.library_id WHERE e.id = ${id}
           `.pipe(Effect.flatMap(decodeEpisodes), Effect.map(first), wrapSql("metadata.episode")),
         pending: (libraryId) =>

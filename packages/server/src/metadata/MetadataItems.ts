@@ -42,6 +42,7 @@ const StateRow = Schema.Struct({
   metadata_updated_at: Schema.NullOr(Schema.DateFromSelf)
 })
 const decodeState = decodeRows(StateRow)
+const decodeLibrary = decodeRows(Schema.Struct({ library_id: Schema.String }))
 
 /** Editable field -> column (movies and series name them alike). */
 const COLUMNS: Readonly<Record<EditableField, string>> = {
@@ -83,8 +84,8 @@ export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataIt
       const context = yield* Effect.context<CacheStore>()
       const table = (kind: ItemKind) => sql(kind === "movie" ? "movies" : "series")
       const missing = (kind: ItemKind, id: string) => new NotFound({ message: `No ${kind === "movie" ? "movie" : "series"} ${id}` })
-      const changed = (kind: ItemKind, id: string) =>
-        Effect.provide(contentChanged(kind === "movie" ? { movies: [id] } : { series: [id] }), context)
+      const changed = (kind: ItemKind, id: string, library: string) =>
+        Effect.provide(contentChanged({ ...(kind === "movie" ? { movies: [id] } : { series: [id] }), libraries: [library] }), context)
 
       const row = (kind: ItemKind, id: string) =>
         sql`
@@ -138,16 +139,18 @@ export class MetadataItems extends Context.Tag("@mediaserver/metadata/MetadataIt
                 WHERE f NOT IN (SELECT jsonb_array_elements_text(${jsonb(unlock)}::jsonb)) ORDER BY f)`,
               sql`updated_at = now()`
             ]
-            const updated = yield* sql`UPDATE ${table(kind)} SET ${sql.csv(assignments)} WHERE id = ${id} RETURNING id`.pipe(wrapSql("metadata.edit"))
-            if (updated.length === 0) return yield* missing(kind, id)
-            yield* changed(kind, id)
+            const updated = yield* sql`UPDATE ${table(kind)} SET ${sql.csv(assignments)} WHERE id = ${id} RETURNING library_id`.pipe(
+              Effect.flatMap(decodeLibrary), wrapSql("metadata.edit"))
+            const edited = updated[0]
+            if (edited === undefined) return yield* missing(kind, id)
+            yield* changed(kind, id, edited.library_id)
             return yield* state(kind, id)
           }),
         confirmMatch: (item, match) =>
           Effect.gen(function* () {
-            yield* row(item.kind, item.id)
+            const { library_id } = yield* row(item.kind, item.id)
             const queued = yield* jobs.withTransaction(Effect.zipRight(items.setMatch(item.kind, item.id, match.tmdbId), refresh(item, "match")))
-            yield* changed(item.kind, item.id)
+            yield* changed(item.kind, item.id, library_id)
             return queued
           })
       }

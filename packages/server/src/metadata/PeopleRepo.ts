@@ -22,6 +22,7 @@ const PersonRow = Schema.Struct({ id: Schema.String, tmdb_id: Schema.NullOr(Sche
 export type PersonRow = typeof PersonRow.Type
 const decodePeople = decodeRows(PersonRow)
 const decodePersonIds = decodeRows(Schema.Struct({ id: PersonId }))
+const decodeRenamed = decodeRows(Schema.Struct({ renamed: Schema.Boolean }))
 
 /** Cast kept per item (billing order), and the crew jobs worth showing. */
 const MAX_CAST = 50
@@ -37,8 +38,10 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
   {
     readonly get: (id: string) => Effect.Effect<Option.Option<PersonRow>, DatabaseError>
     /** Upserts the credited people, then replaces the credits of each owner (all of `kind`). */
-    readonly replaceCredits: (kind: "movie" | "series" | "episode", owners: ReadonlyArray<OwnedCredits>) => Effect.Effect<void, DatabaseError>
-    readonly write: (id: string, person: MetadataPerson) => Effect.Effect<void, DatabaseError>
+    /** Answers whether a person already known got another name (their name is in documents of other libraries). */
+    readonly replaceCredits: (kind: "movie" | "series" | "episode", owners: ReadonlyArray<OwnedCredits>) => Effect.Effect<boolean, DatabaseError>
+    /** Answers whether the person's name changed. */
+    readonly write: (id: string, person: MetadataPerson) => Effect.Effect<boolean, DatabaseError>
     readonly setState: (id: string, state: MetadataState) => Effect.Effect<void, DatabaseError>
     /** People credited on these owners whose details were never fetched. */
     readonly pendingOf: (owners: ReadonlyArray<CreditOwner>) => Effect.Effect<ReadonlyArray<PersonId>, DatabaseError>
@@ -56,26 +59,30 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
             Effect.flatMap(decodePeople), Effect.map((rows) => Option.fromNullable(rows[0])), wrapSql("people.get")),
         replaceCredits: (kind, owners) =>
           Effect.gen(function* () {
-            if (owners.length === 0) return
+            if (owners.length === 0) return false
             const column = `${kind}_id`
             const kept = owners.map((owner) => ({ id: owner.id, credits: keptCredits(owner.credits) }))
             const credited = kept.flatMap((owner) => owner.credits)
             // Sorted: concurrent refreshes lock shared people in one order (no deadlock).
             const people = [...new Map(credited.map((c) => [c.personId, c])).values()].sort((a, b) => a.personId.localeCompare(b.personId))
-            if (people.length > 0) {
-              yield* sql`
-                INSERT INTO people (id, tmdb_id, name, profile_path, known_for_department)
-                SELECT x.id, x.tmdb_id, x.name, x.profile_path, x.department
-                FROM jsonb_to_recordset(${jsonb(people.map((p) => ({
+            // The names before the upsert are read in the same statement (a data-modifying WITH sees the old rows).
+            const renamed = people.length === 0 ? [] : yield* sql`
+              WITH x AS (
+                SELECT * FROM jsonb_to_recordset(${jsonb(people.map((p) => ({
                   id: randomUUID(), tmdb_id: p.personId, name: p.name, profile_path: p.profilePath, department: p.knownForDepartment
                 })))}::jsonb) AS x(id uuid, tmdb_id text, name text, profile_path text, department text)
+              ), upserted AS (
+                INSERT INTO people (id, tmdb_id, name, profile_path, known_for_department)
+                SELECT x.id, x.tmdb_id, x.name, x.profile_path, x.department FROM x
                 ON CONFLICT (tmdb_id) DO UPDATE SET name = EXCLUDED.name,
                   profile_path = coalesce(people.profile_path, EXCLUDED.profile_path),
                   known_for_department = coalesce(people.known_for_department, EXCLUDED.known_for_department)
-              `
-            }
+                RETURNING 1
+              )
+              SELECT 1 FROM people p JOIN x ON x.tmdb_id = p.tmdb_id WHERE p.name IS DISTINCT FROM x.name LIMIT 1
+            `
             yield* sql`DELETE FROM credits WHERE ${sql(column)} IN ${sql.in(owners.map((owner) => owner.id))}`
-            if (credited.length === 0) return
+            if (credited.length === 0) return renamed.length > 0
             yield* sql`
               INSERT INTO credits (id, person_id, ${sql(column)}, kind, character, department, job, position)
               SELECT x.id, p.id, x.owner, x.kind, x.character, x.department, x.job, x.position
@@ -84,7 +91,9 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
               }))))}::jsonb) AS x(id uuid, owner uuid, tmdb_id text, kind text, character text, department text, job text, position int)
               JOIN people p ON p.tmdb_id = x.tmdb_id
             `
+            return renamed.length > 0
           }).pipe(wrapSql("people.replaceCredits")),
+        // `o` is the row as it was (a self-join in UPDATE reads the old version).
         write: (id, p) =>
           sql`
             UPDATE people SET name = ${p.name}, biography = ${p.biography}, birthday = ${p.birthday}::date,
@@ -92,8 +101,9 @@ export class PeopleRepo extends Context.Tag("@mediaserver/metadata/PeopleRepo")<
               known_for_department = ${p.knownForDepartment}, profile_path = ${p.profilePath}, popularity = ${p.popularity},
               imdb_id = ${p.imdbId}, known_for = ${jsonb(p.knownFor)}::jsonb, also_known_as = ${jsonb(p.alsoKnownAs)}::jsonb,
               metadata_state = 'ready', metadata_updated_at = now(), updated_at = now()
-            WHERE id = ${id}
-          `.pipe(Effect.asVoid, wrapSql("people.write")),
+            FROM people o WHERE people.id = ${id} AND o.id = people.id
+            RETURNING o.name IS DISTINCT FROM people.name AS renamed
+          `.pipe(Effect.flatMap(decodeRenamed), Effect.map((rows) => rows[0]?.renamed === true), wrapSql("people.write")),
         setState: (id, state) =>
           sql`UPDATE people SET metadata_state = ${state}, metadata_updated_at = now() WHERE id = ${id}`.pipe(Effect.asVoid, wrapSql("people.setState")),
         pendingOf: (owners) =>

@@ -36,7 +36,7 @@ import {
 import { Context, Effect, Layer, Option } from "effect"
 import type { CacheStore } from "../cache/CacheStore.js"
 import { AppConfig } from "../config/AppConfig.js"
-import { contentChanged } from "../content/ContentCache.js"
+import { contentChanged, searchChanged } from "../content/ContentCache.js"
 import { Jobs } from "../jobs/Jobs.js"
 import { Images } from "./Images.js"
 import { ImagesRepo, type KnownImage } from "./ImagesRepo.js"
@@ -108,6 +108,8 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
       const config = yield* AppConfig
       const context = yield* Effect.context<CacheStore>()
       const changed = (change: Parameters<typeof contentChanged>[0]) => Effect.provide(contentChanged(change), context)
+      /** The search documents a write touched: its library's, or everyone's when a known person was renamed. */
+      const inLibrary = (library: string, renamed: boolean) => (renamed ? {} : { libraries: [library] })
 
       const chain = providers.chain
       /** Records images under the provider each came from (by its path), else `primary`. */
@@ -132,7 +134,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           const outcome = decide(provider.name, item.title, item.year, page.results)
           if (outcome.kind === "matched") return Option.some(outcome.id)
           yield* items.setState(kind, item.id, "unmatched", outcome.candidates)
-          yield* changed(kind === "movie" ? { movies: [item.id] } : { series: [item.id] })
+          yield* changed({ ...(kind === "movie" ? { movies: [item.id] } : { series: [item.id] }), libraries: [item.library_id] })
           yield* Effect.logInfo(`metadata: no confident match for ${kind} "${item.title}" (${item.year ?? "no year"}); ${outcome.candidates.length} candidates kept`)
           return Option.none<string>()
         })
@@ -157,32 +159,32 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               originalLanguage: (m) => m.originalLanguage,
               crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate) }
             }).pipe(Effect.map(gathered), notFoundMarks(mark))
-            const collectionId = yield* jobs.withTransaction(Effect.gen(function* () {
+            const { collectionId, renamed } = yield* jobs.withTransaction(Effect.gen(function* () {
               const collectionId = movie.collection === null ? null : yield* items.upsertCollection(movie.collection)
               yield* items.writeMovie(item, movie, collectionId)
               yield* items.linkGenres("movie", id, movie.genres)
               yield* items.linkCompanies("movie", id, movie.studios)
-              yield* people.replaceCredits("movie", [{ id, credits: movie.credits }])
+              const renamed = yield* people.replaceCredits("movie", [{ id, credits: movie.credits }])
               yield* record(chosen[0].provider.name, [
                 ...listed(movie.images), ...known("poster", movie.posterPath), ...known("backdrop", movie.backdropPath),
                 ...known("logo", movie.logoPath), ...known("poster", movie.collection?.posterPath ?? null),
                 ...known("backdrop", movie.collection?.backdropPath ?? null), ...profiles(movie.credits)
               ])
               yield* jobs.enqueue(MetadataEnrichJob, { kind: "movie", id })
-              return collectionId
+              return { collectionId, renamed }
             }))
-            return yield* changed({ movies: [id], collections: collectionId === null ? [] : [collectionId] })
+            return yield* changed({ movies: [id], collections: collectionId === null ? [] : [collectionId], ...inLibrary(item.library_id, renamed) })
           }
           const series = yield* fetchMerged(chosen, providerId, (p, pid, lookup) => p.tv(pid, lookup), {
             language: item.language, fresh: true, fields: [...TITLED_FIELDS, { field: "firstAirDate", group: "titles" }],
             originalLanguage: (s) => s.originalLanguage,
             crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate) }
           }).pipe(Effect.map(gathered), notFoundMarks(mark))
-          yield* jobs.withTransaction(Effect.gen(function* () {
+          const renamed = yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeries(item, series)
             yield* items.linkGenres("series", id, series.genres)
             yield* items.linkCompanies("series", id, series.networks)
-            yield* people.replaceCredits("series", [{ id, credits: series.credits }])
+            const renamed = yield* people.replaceCredits("series", [{ id, credits: series.credits }])
             yield* record(chosen[0].provider.name, [
               ...listed(series.images), ...known("poster", series.posterPath), ...known("backdrop", series.backdropPath),
               ...known("logo", series.logoPath), ...series.seasons.flatMap((s) => known("poster", s.posterPath)), ...profiles(series.credits)
@@ -191,8 +193,9 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             // With the series' writes, so one at a time: in a transaction there is no group commit to gain.
             yield* Effect.forEach(seasons, (seasonId) => jobs.enqueue(MetadataRefreshSeasonJob, { seasonId, trigger }), { discard: true })
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "series", id })
+            return renamed
           }))
-          yield* changed({ series: [id] })
+          yield* changed({ series: [id], ...inLibrary(item.library_id, renamed) })
         })
 
       const unmatchedSeries = (seriesId: string) =>
@@ -201,12 +204,12 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
       const writeEpisodes = (seasonId: string, provider: string, episodes: ReadonlyArray<MetadataEpisode>) =>
         Effect.gen(function* () {
           const written = yield* items.writeEpisodes(seasonId, episodes)
-          yield* people.replaceCredits("episode", episodes.flatMap((e) => {
+          const renamed = yield* people.replaceCredits("episode", episodes.flatMap((e) => {
             const episodeId = written.get(e.episodeNumber)
             return episodeId === undefined ? [] : [{ id: episodeId, credits: e.credits }]
           }))
           yield* imagesRepo.record(provider, episodes.flatMap((e) => [...known("still", e.stillPath), ...listed(e.images), ...profiles(e.credits)]))
-          return written
+          return renamed
         })
 
       const season = (id: string) =>
@@ -219,13 +222,14 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             language: row.language, fresh: true, originalLanguage: () => null,
             fields: [{ field: "name", group: "titles" }, { field: "overview", group: "overview" }, { field: "posterPath", group: "images" }]
           })
-          yield* jobs.withTransaction(Effect.gen(function* () {
+          const renamed = yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeason(id, data)
-            yield* writeEpisodes(id, chosen[0].provider.name, data.episodes)
+            const renamed = yield* writeEpisodes(id, chosen[0].provider.name, data.episodes)
             yield* record(chosen[0].provider.name, [...known("poster", data.posterPath), ...listed(data.images)])
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "season", id })
+            return renamed
           }))
-          yield* changed({ series: [row.series_id] })
+          yield* changed({ series: [row.series_id], ...inLibrary(row.library_id, renamed) })
         })
 
       const episode = (id: string) =>
@@ -242,11 +246,12 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
             language: row.language, fresh: true, originalLanguage: () => null,
             fields: [{ field: "title", group: "titles" }, { field: "overview", group: "overview" }, { field: "stillPath", group: "images" }]
           })
-          yield* jobs.withTransaction(Effect.gen(function* () {
-            yield* writeEpisodes(row.season_id, chosen[0].provider.name, [data])
+          const renamed = yield* jobs.withTransaction(Effect.gen(function* () {
+            const renamed = yield* writeEpisodes(row.season_id, chosen[0].provider.name, [data])
             yield* jobs.enqueue(MetadataEnrichJob, { kind: "episode", id })
+            return renamed
           }))
-          yield* changed({ series: [row.series_id] })
+          yield* changed({ series: [row.series_id], ...inLibrary(row.library_id, renamed) })
         })
 
       const person = (id: string) =>
@@ -264,13 +269,16 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               { field: "placeOfBirth", group: "people" }, { field: "profilePath", group: "images" }
             ]
           }).pipe(notFoundMarks(people.setState(id, "not_found")))
-          yield* jobs.withTransaction(Effect.gen(function* () {
-            yield* people.write(id, data)
+          const renamed = yield* jobs.withTransaction(Effect.gen(function* () {
+            const renamed = yield* people.write(id, data)
             const pending = yield* record(chosen[0].provider.name, [...known("profile", data.profilePath), ...listed(data.images)])
             if (data.profilePath !== null && pending.includes(data.profilePath)) {
               yield* jobs.enqueue(MetadataDownloadImageJob, { provider: chosen[0].provider.name, path: data.profilePath })
             }
+            return renamed
           }))
+          // Their name is in the documents of every library crediting them.
+          if (renamed) yield* Effect.provide(searchChanged(), context)
         })
 
       const enrich = (kind: ImageOwner, id: string) =>

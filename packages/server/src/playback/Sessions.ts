@@ -154,7 +154,7 @@ export class PlaybackSessions extends Context.Tag("@mediaserver/playback/Playbac
           )
           const external = yield* externalSubtitlesOf([file.path])
           yield* probes.saveAll([{ file: stale, info, external: external.get(file.path) ?? [] }])
-          yield* Effect.provideService(allContentChanged, CacheStore, store)
+          yield* Effect.provideService(allContentChanged(file.library_id), CacheStore, store)
           return info
         }).pipe(
           Effect.catchTags({

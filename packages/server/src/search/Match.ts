@@ -3,6 +3,11 @@
  * word, the last as a prefix, in `simple` and each library language), trigram word similarity of
  * the folded titles (typos), and substrings of them (scripts without word breaks). Rank: text rank
  * (title words weigh most) + title similarity + a bonus when the title is, or starts with, the query.
+ *
+ * Matches come in tiers, so a query reads and ranks only what it can use: titles starting with the
+ * query (a btree range), then other full-text and substring matches, and typo matches only when
+ * neither found anything (a query spelled right does not pay for the thousands of names a trigram
+ * of it resembles).
  */
 import type { Statement } from "@effect/sql"
 import { likePattern } from "../content/Listing.js"
@@ -23,8 +28,12 @@ export const safeConfigs = (configs: ReadonlyArray<string>): ReadonlyArray<strin
   [...new Set(configs)].filter((c) => /^[a-z_]+$/.test(c) && c !== "simple")
 
 export interface Match {
-  /** True for documents the query finds. */
-  readonly where: Statement.Fragment
+  /** Documents whose title starts with the query. */
+  readonly prefix: Statement.Fragment
+  /** Other documents the query finds spelled as typed (full text or substring); null: none beyond `prefix`. */
+  readonly exact: Statement.Fragment | null
+  /** Documents whose names resemble the query (typos); null: none beyond `prefix`. */
+  readonly similar: Statement.Fragment | null
   /** Higher is better. */
   readonly score: Statement.Fragment
 }
@@ -36,9 +45,9 @@ export const match = (sql: Statement.Constructor, q: string, configs: ReadonlyAr
   const terms = tsTerms(q)
   const text = q.normalize("NFC")
   const folded = sql`search_fold(${text})`
-  const prefix = `${likePattern(text).slice(1)}`
+  const prefix = sql`d.title_key LIKE search_fold(${likePattern(text).slice(1)})`
   if ([...text].length < SHORT) {
-    return { where: sql`d.title_key LIKE search_fold(${prefix})`, score: sql`(CASE WHEN d.title_key = ${folded} THEN 3 ELSE 2 END)` }
+    return { prefix, exact: null, similar: null, score: sql`(CASE WHEN d.title_key = ${folded} THEN 3 ELSE 2 END)` }
   }
   const tsquery = terms === null
     ? null
@@ -47,12 +56,13 @@ export const match = (sql: Statement.Constructor, q: string, configs: ReadonlyAr
         ["simple", ...safeConfigs(configs)].map((c) => sql`to_tsquery(${sql.literal(`'${c}'`)}::regconfig, search_fold(${terms}))`)
       )
     })`
-  const similar = sql`${folded} <% d.names`
   const contains = sql`d.names LIKE search_fold(${likePattern(text)})`
   return {
-    where: tsquery === null ? sql`(${similar} OR ${contains})` : sql`(d.document @@ ${tsquery} OR ${similar} OR ${contains})`,
+    prefix,
+    exact: tsquery === null ? contains : sql`(d.document @@ ${tsquery} OR ${contains})`,
+    similar: sql`${folded} <% d.names`,
     score: sql`(${tsquery === null ? sql`0` : sql`ts_rank(d.document, ${tsquery})`}
       + 2 * word_similarity(${folded}, d.names)
-      + CASE WHEN d.title_key = ${folded} THEN 3 WHEN d.title_key LIKE search_fold(${prefix}) THEN 2 ELSE 0 END)`
+      + CASE WHEN d.title_key = ${folded} THEN 3 WHEN ${prefix} THEN 2 ELSE 0 END)`
   }
 }

@@ -3,7 +3,7 @@
  * movies and series with the browsing filters, facets, autocomplete and one query over every kind.
  * Every statement runs with a statement timeout and a bounded candidate set (the best CANDIDATES
  * matches), and every answer is filtered by the caller's library access, counts included. Answers
- * are cached per access set and query in namespaces any content change drops (ContentCache).
+ * are cached per access set and query, tagged by the libraries they cover (ContentCache).
  */
 import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
@@ -30,6 +30,7 @@ import {
 import { Context, Effect, Layer, Schema } from "effect"
 import { CacheAside } from "../cache/index.js"
 import * as J from "../content/ContentJson.js"
+import { searchTags } from "../content/ContentCache.js"
 import { accessFilter, type Listing, listing, type Table } from "../content/Listing.js"
 import { accessKey } from "../content/Query.js"
 import { decodeRows, wrapSql } from "../db/Sql.js"
@@ -47,23 +48,45 @@ const DEFAULT_MULTI = 5
 
 export type SearchTable = Table
 
-interface TableSpec {
-  readonly a: string
+/** A table of search documents: its key column, and whether it has a library (people have none). */
+interface DocSpec {
   readonly docs: string
   readonly key: string
+  readonly library: boolean
+}
+interface TableSpec extends DocSpec {
+  readonly a: string
   readonly shape: string
   readonly kind: "movie" | "series"
 }
 const specs: Readonly<Record<SearchTable, TableSpec>> = {
-  movies: { a: "m", docs: "search_movies", key: "movie_id", shape: J.movieSummary, kind: "movie" },
-  series: { a: "s", docs: "search_series", key: "series_id", shape: J.seriesSummary, kind: "series" }
+  movies: { a: "m", docs: "search_movies", key: "movie_id", library: true, shape: J.movieSummary, kind: "movie" },
+  series: { a: "s", docs: "search_series", key: "series_id", library: true, shape: J.seriesSummary, kind: "series" }
 }
+const episodeDocs: DocSpec = { docs: "search_episodes", key: "episode_id", library: true }
+const peopleDocs: DocSpec = { docs: "search_people", key: "person_id", library: false }
+/** A cached answer is the query's for one access set, and is dropped when one of its libraries changes. */
+interface SearchKey {
+  readonly accessible: Accessible
+  readonly query: unknown
+}
+/** Filters over the content table a candidate joins (`a`: its alias in `where`). */
+interface Filter {
+  readonly table: SearchTable
+  readonly a: string
+  readonly where: Statement.Fragment
+}
+/**
+ * The most matches an autocomplete or one kind of `multi` ranks: enough that titles starting with
+ * the query (the first tier) are all among them, few enough that a common word costs little.
+ */
+const FEW_CANDIDATES = 200
 
 const Json = <A, I>(schema: Schema.Schema<A, I>) => decodeRows(Schema.Struct({ j: schema }))
 const PageJson = <A, I>(item: Schema.Schema<A, I>) => Schema.Struct({ total: Schema.Int, items: Schema.Array(item) })
 const MultiJson = Schema.Struct({
-  movies: PageJson(MovieSummary),
-  series: PageJson(SeriesSummary),
+  movies: Schema.Array(MovieSummary),
+  series: Schema.Array(SeriesSummary),
   episodes: Schema.Array(Episode),
   people: Schema.Array(PersonHit)
 })
@@ -104,7 +127,8 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           namespace,
           schema,
           ttl: { l1: "30 seconds", l2: "5 minutes" },
-          key: (k: { readonly access: string; readonly query: unknown }) => JSON.stringify(k)
+          key: (k: SearchKey) => JSON.stringify({ access: accessKey(k.accessible), query: k.query }),
+          tags: (k: SearchKey) => searchTags(k.accessible)
         })
       const caches = {
         movies: yield* cached("search-movies", MoviePage),
@@ -130,18 +154,38 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         }).pipe(sql.withTransaction, wrapSql(`search.${operation}`))
 
       /**
-       * The ids and scores of the best matches under the listing's filters. Documents are matched
-       * first, on their own indexes (`OFFSET 0` keeps the planner from folding the match into the join).
+       * The ids and scores of at most `cap` matches in the tiers of Match.ts: titles starting with
+       * the query, then other matches as typed, and typo matches only when those found nothing.
+       * Filters (a listing's WHERE over `table`) apply before the cap; scores are computed only for
+       * the rows kept. Each tier matches documents on their own indexes first (`OFFSET 0` keeps the
+       * planner from folding the match into the join: joined first, a whole table was filtered).
        */
+      const candidates = (d: DocSpec, m: Match, accessible: Accessible, filter: Filter | null, cap: number) => {
+        const visible = d.library ? accessFilter(sql, "d.library_id", accessible) : sql`true`
+        const tier = (condition: Statement.Fragment) => {
+          const ids = sql`SELECT ${sql.literal(`d.${d.key}`)} AS id FROM ${sql.literal(`${d.docs} d`)} WHERE ${visible} AND ${condition} OFFSET 0`
+          return filter === null
+            ? ids
+            : sql`SELECT x.id FROM (${ids}) x JOIN ${sql.literal(`${filter.table} ${filter.a}`)} ON ${sql.literal(filter.a)}.id = x.id WHERE ${filter.where}`
+        }
+        const typed = m.exact === null
+          ? sql`(${tier(m.prefix)}) LIMIT ${cap}`
+          : sql`(${tier(m.prefix)}) UNION ALL (${tier(sql`${m.exact} AND NOT ${m.prefix}`)}) LIMIT ${cap}`
+        const typos = m.similar === null ? sql`` : sql`
+          UNION ALL (SELECT id FROM (${tier(sql`${m.similar} AND NOT EXISTS (SELECT 1 FROM c)`)}) t LIMIT ${cap})`
+        return sql`
+          WITH c AS MATERIALIZED (${typed})
+          SELECT y.id, ${m.score} AS score FROM (SELECT id FROM c ${typos}) y
+          JOIN ${sql.literal(`${d.docs} d`)} ON ${sql.literal(`d.${d.key}`)} = y.id
+        `
+      }
+
+      /** The best matches under the listing's filters, best first. */
       const hits = (table: SearchTable, m: Match, accessible: Accessible, where: Statement.Fragment) => {
         const s = specs[table]
         return sql`
-          SELECT x.id, x.score FROM (
-            SELECT ${sql.literal(`d.${s.key}`)} AS id, ${m.score} AS score FROM ${sql.literal(s.docs)} d
-            WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0
-          ) x JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = x.id
-          WHERE ${where}
-          ORDER BY x.score DESC, x.id LIMIT ${CANDIDATES}
+          SELECT h.id, h.score FROM (${candidates(s, m, accessible, { table, a: s.a, where }, CANDIDATES)}) h
+          ORDER BY h.score DESC, h.id
         `
       }
 
@@ -160,9 +204,8 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         `
       }
 
-      const page = <A, I>(table: SearchTable, item: Schema.Schema<A, I>) => (user: Principal, query: SearchQuery) =>
+      const page = <A, I>(table: SearchTable, item: Schema.Schema<A, I>) => (user: Principal, query: SearchQuery, accessible: Accessible) =>
         Effect.gen(function* () {
-          const accessible = yield* access.accessible(user)
           const l = yield* listing(sql, table, specs[table].a, asListQuery(query), user.userId, accessible)
           const relevance = query.sort === undefined || query.sort === "relevance"
           const found = yield* bounded(`${table}.page`, (mk) =>
@@ -173,10 +216,9 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
       const moviePage = page("movies", MovieSummary)
       const seriesPage = page("series", SeriesSummary)
 
-      const facets = (user: Principal, table: SearchTable, query: FacetsQuery) =>
+      const facets = (user: Principal, table: SearchTable, query: FacetsQuery, accessible: Accessible) =>
         Effect.gen(function* () {
           const s = specs[table]
-          const accessible = yield* access.accessible(user)
           const l = yield* listing(sql, table, s.a, asListQuery(query), user.userId, accessible)
           const wanted = new Set<FacetName>(query.facets ?? FACET_NAMES)
           const parts = facetQueries(sql, table, s.a)
@@ -194,8 +236,7 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
         return sql`
           SELECT json_build_object('kind', ${s.kind}::text, 'id', ${sql.literal(s.a)}.id, 'title', ${sql.literal(s.a)}.title,
             'year', ${sql.literal(s.a)}.year, 'subtitle', NULL) AS j
-          FROM (SELECT ${sql.literal(`d.${s.key}`)} AS id, ${m.score} AS score FROM ${sql.literal(`${s.docs} d`)}
-            WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0) x
+          FROM (${candidates(s, m, accessible, null, FEW_CANDIDATES)}) x
           JOIN ${sql.literal(`${table} ${s.a}`)} ON ${sql.literal(s.a)}.id = x.id
           ORDER BY x.score DESC, ${sql.literal(s.a)}.sort_title, ${sql.literal(s.a)}.id LIMIT ${limit}
         `.pipe(Effect.flatMap(Json(Suggestion)), Effect.map((rows) => rows.map((r) => r.j)))
@@ -211,64 +252,66 @@ export class Search extends Context.Tag("@mediaserver/search/Search")<
           LEFT JOIN series ces ON ces.id = ce.series_id
           WHERE c.person_id = x.id AND ${accessFilter(sql, "coalesce(cm.library_id, cs.library_id, ces.library_id)", accessible)})`
 
+      /** The `limit` best candidates of `docs`, best first (`x.id`, `x.score`), to be shaped after the limit. */
+      const top = (docs: DocSpec, m: Match, accessible: Accessible, limit: number) =>
+        sql`SELECT c.id, c.score FROM (${candidates(docs, m, accessible, null, FEW_CANDIDATES)}) c ORDER BY c.score DESC, c.id LIMIT ${limit}`
+
       /**
-       * Every kind in one statement (one round trip). People are ranked first and checked for
-       * visibility in rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0`
-       * keeps the check out of it) feeds the LIMIT without a second sort, so a common name no
-       * longer checks the credits of every person it matches. Documents are matched on their own
-       * indexes first, as in `hits` (joined first, a whole table of documents was filtered).
+       * Every kind in one statement (one round trip), each ranked over its few best candidates and
+       * shaped after the limit (shaped before it, the planner hashed every file of the library to
+       * answer an episode's `hasFile` for rows it then dropped). People are checked for visibility
+       * in rank order, stopping at `limit` visible ones: the sorted subquery (`OFFSET 0` keeps the
+       * check out of it) feeds the LIMIT without a second sort.
        */
-      const multiStatement = (m: Match, movies: Listing, series: Listing, accessible: Accessible, limit: number) => sql`
-        SELECT (${pageStatement("movies", movies, true, m, accessible)}) AS movies,
-          (${pageStatement("series", series, true, m, accessible)}) AS series,
-          (SELECT coalesce(json_agg(x.j ORDER BY x.score DESC, x.id), '[]'::json) FROM (
-            SELECT ${sql.literal(J.episode)} AS j, d.score, e.id
-            FROM (SELECT d.episode_id, ${m.score} AS score FROM search_episodes d
-              WHERE ${accessFilter(sql, "d.library_id", accessible)} AND ${m.where} OFFSET 0) d
-            JOIN episodes e ON e.id = d.episode_id JOIN series s ON s.id = e.series_id
-            ORDER BY d.score DESC, e.id LIMIT ${limit}
-          ) x) AS episodes,
+      const multiStatement = (m: Match, accessible: Accessible, limit: number) => sql`
+        SELECT
+          (SELECT coalesce(json_agg(${sql.literal(J.movieSummary)} ORDER BY x.score DESC, x.id), '[]'::json)
+            FROM (${top(specs.movies, m, accessible, limit)}) x JOIN movies m ON m.id = x.id) AS movies,
+          (SELECT coalesce(json_agg(${sql.literal(J.seriesSummary)} ORDER BY x.score DESC, x.id), '[]'::json)
+            FROM (${top(specs.series, m, accessible, limit)}) x JOIN series s ON s.id = x.id) AS series,
+          (SELECT coalesce(json_agg(${sql.literal(J.episode)} ORDER BY x.score DESC, x.id), '[]'::json)
+            FROM (${top(episodeDocs, m, accessible, limit)}) x JOIN episodes e ON e.id = x.id JOIN series s ON s.id = e.series_id) AS episodes,
           (SELECT coalesce(json_agg(json_build_object('id', y.id, 'name', y.name, 'knownForDepartment', y.known_for_department,
               'profilePath', y.profile_path) ORDER BY y.score DESC, y.popularity DESC, y.id), '[]'::json) FROM (
             SELECT x.* FROM (
-              SELECT p.id, p.name, p.known_for_department, p.profile_path, d.score, coalesce(p.popularity, 0) AS popularity
-              FROM (SELECT d.person_id, ${m.score} AS score FROM search_people d WHERE ${m.where} OFFSET 0) d JOIN people p ON p.id = d.person_id
-              ORDER BY d.score DESC, popularity DESC, p.id OFFSET 0
+              SELECT p.id, p.name, p.known_for_department, p.profile_path, c.score, coalesce(p.popularity, 0) AS popularity
+              FROM (${candidates(peopleDocs, m, accessible, null, FEW_CANDIDATES)}) c JOIN people p ON p.id = c.id
+              ORDER BY c.score DESC, popularity DESC, p.id OFFSET 0
             ) x
             WHERE ${personVisible(accessible)}
             ORDER BY x.score DESC, x.popularity DESC, x.id LIMIT ${limit}
           ) y) AS people
       `
 
-      const multi = (user: Principal, query: SuggestQuery) =>
+      const multi = (query: SuggestQuery, accessible: Accessible) =>
         Effect.gen(function* () {
-          const accessible = yield* access.accessible(user)
-          const limit = query.limit ?? DEFAULT_MULTI
-          const kinds = asListQuery({ ...query, limit })
-          const movies = yield* listing(sql, "movies", specs.movies.a, kinds, user.userId, accessible)
-          const series = yield* listing(sql, "series", specs.series.a, kinds, user.userId, accessible)
           const found = yield* bounded("multi", (mk) =>
-            multiStatement(mk(query.q), movies, series, accessible, limit).pipe(Effect.flatMap(decodeRows(MultiJson))))
+            multiStatement(mk(query.q), accessible, query.limit ?? DEFAULT_MULTI).pipe(Effect.flatMap(decodeRows(MultiJson))))
           const row = found[0]
           return new MultiSearchResult({
-            movies: row?.movies.items ?? [],
-            series: row?.series.items ?? [],
+            movies: row?.movies ?? [],
+            series: row?.series ?? [],
             episodes: row?.episodes ?? [],
             people: row?.people ?? []
           })
         })
 
-      const keyed = <A, E>(cache: { readonly get: <E2, R>(k: { readonly access: string; readonly query: unknown }, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> }, user: Principal, query: unknown, lookup: Effect.Effect<A, E>) =>
-        Effect.flatMap(access.accessible(user), (accessible) => cache.get({ access: accessKey(accessible), query }, lookup))
+      /** The caller's access, asked once: it keys the cache and filters the lookup. */
+      const keyed = <A, E>(
+        cache: { readonly get: <E2, R>(k: SearchKey, lookup: Effect.Effect<A, E2, R>) => Effect.Effect<A, E2, R> },
+        user: Principal,
+        query: unknown,
+        lookup: (accessible: Accessible) => Effect.Effect<A, E>
+      ) => Effect.flatMap(access.accessible(user), (accessible) => cache.get({ accessible, query }, lookup(accessible)))
 
       return {
-        movies: (user, query) => keyed(caches.movies, user, query, Effect.map(moviePage(user, query), (p) => new MoviePage(p))),
-        series: (user, query) => keyed(caches.series, user, query, Effect.map(seriesPage(user, query), (p) => new SeriesPage(p))),
-        facets: (user, table, query) => keyed(caches.facets, user, { table, ...query }, facets(user, table, query)),
+        movies: (user, query) => keyed(caches.movies, user, query, (a) => Effect.map(moviePage(user, query, a), (p) => new MoviePage(p))),
+        series: (user, query) => keyed(caches.series, user, query, (a) => Effect.map(seriesPage(user, query, a), (p) => new SeriesPage(p))),
+        facets: (user, table, query) => keyed(caches.facets, user, { table, ...query }, (a) => facets(user, table, query, a)),
         suggest: (user, table, query) =>
-          keyed(caches.suggest, user, { table, ...query }, Effect.flatMap(access.accessible(user), (accessible) =>
-            bounded(`${table}.suggest`, (m) => suggestions(table, accessible, query.limit ?? DEFAULT_SUGGESTIONS, m(query.q))))),
-        multi: (user, query) => keyed(caches.multi, user, query, multi(user, query))
+          keyed(caches.suggest, user, { table, ...query }, (a) =>
+            bounded(`${table}.suggest`, (m) => suggestions(table, a, query.limit ?? DEFAULT_SUGGESTIONS, m(query.q)))),
+        multi: (user, query) => keyed(caches.multi, user, query, (a) => multi(query, a))
       }
     })
   )

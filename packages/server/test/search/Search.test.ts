@@ -104,6 +104,19 @@ describe("search", () => {
       expect([hidden.movies, hidden.series, hidden.episodes, hidden.people]).toEqual([[], [], [], []])
       // The admin sees everything.
       expect((yield* page("/api/v1/search/movies?q=matrx", s.admin)).items[0]?.title).toBe("The Matrix")
+
+      // Ranked over few candidates, titles starting with the query come first even when the word is
+      // in more names than a multi ranks; typo matches only when nothing is spelled as typed.
+      yield* queryRows(s.db.url, `
+        INSERT INTO people (id, name) SELECT gen_random_uuid(), 'Nora Lighthouse ' || g FROM generate_series(1, 300) g;
+        INSERT INTO people (id, name) VALUES (gen_random_uuid(), 'Lighthouse Keeper'), (gen_random_uuid(), 'Keanu Reaves');
+      `)
+      const people = (q: string) =>
+        Effect.map(Effect.flatMap(get(`/api/v1/search/multi?q=${encodeURIComponent(q)}`, s.admin), read(Multi)), (m) => m.people.map((p) => p.name))
+      expect((yield* people("lighthouse"))[0]).toBe("Lighthouse Keeper")
+      expect(yield* people("keanu reeves")).not.toContain("Keanu Reaves")
+      expect((yield* people("keanu reaves"))[0]).toBe("Keanu Reaves")
+      expect(yield* people("keenu reeves")).toContain("Keanu Reeves")
     }), 240_000)
 
   it.scopedLive("bad input is a 400 naming the field, or results; never a 500; reindex is the admin's", () =>

@@ -44,6 +44,6 @@ export const probeJob = ({ libraryId }: typeof LibraryProbeJob.payload.Type) =>
       const failed = Array.head(retryable)
       if (Option.isSome(failed)) return yield* Effect.fail(failed.value)
     }
-    if (probed + empty > 0) yield* allContentChanged
+    if (probed + empty > 0) yield* allContentChanged(libraryId)
     yield* Effect.logInfo(`library ${libraryId}: probed ${probed} files (${empty} empty ones skipped)`)
   })

@@ -75,7 +75,7 @@ const scan = (libraryId: LibraryId, scanId: ScanId, context: JobContext) =>
     }))
     yield* libraries.markScanned(libraryId)
     const counts = outcome.progress.counts
-    if (counts.new + counts.changed + counts.removed > 0) yield* allContentChanged
+    if (counts.new + counts.changed + counts.removed > 0) yield* allContentChanged(libraryId)
     yield* Effect.logInfo(
       `scan ${scanId} of ${library.name}: ${counts.seen} files (${counts.new} new, ${counts.changed} changed, ` +
         `${counts.removed} removed, ${counts.unmatched} unmatched) at ${outcome.progress.filesPerSecond} files/s`

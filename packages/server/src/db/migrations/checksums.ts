@@ -30,5 +30,6 @@ export const MIGRATION_CHECKSUMS: Readonly<Record<string, string>> = {
   "0070_user_disabled": "807b81df72531e386bae6fc6988b68a646b8d6ac0e5e63d984b7c8b03e4f6b35",
   "0075_metadata_provider_settings": "4db56f50a6e87f431c66c9c51926f62a29ec9989f3d485f123bd490460f521b5",
   "0082_statistics": "4d1d3d0584dea26bec3d542e9682f305c1718ec162c6103ecbc5caf346a5527e",
-  "0083_job_claims": "cbe2444214932ea6acc16155e0ecff136da2ecae809709a1426ec1c8fdb8ae90"
+  "0083_search_gin_pending": "95e6ff51ef4ab268c3788a3b8b8783b51b214e0199e11a9e17dc21c4c48f4f5e",
+  "0084_job_claims": "cbe2444214932ea6acc16155e0ecff136da2ecae809709a1426ec1c8fdb8ae90"
 }

@@ -24,11 +24,12 @@ import notifications from "./0065_notifications.js"
 import userDisabled from "./0070_user_disabled.js"
 import metadataProviderSettings from "./0075_metadata_provider_settings.js"
 import statistics from "./0082_statistics.js"
-import jobClaims from "./0083_job_claims.js"
+import searchGinPending from "./0083_search_gin_pending.js"
+import jobClaims from "./0084_job_claims.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0084.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0085.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
@@ -56,5 +57,6 @@ export const migrations = Migrator.fromRecord({
   "0070_user_disabled": userDisabled,
   "0075_metadata_provider_settings": metadataProviderSettings,
   "0082_statistics": statistics,
-  "0083_job_claims": jobClaims
+  "0083_search_gin_pending": searchGinPending,
+  "0084_job_claims": jobClaims
 })
