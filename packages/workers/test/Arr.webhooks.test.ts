@@ -1,11 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type DomainEvent } from "@mediaserver/domain"
+import { type DomainEvent, LibraryId } from "@mediaserver/domain"
+import { ArrLibrary } from "@mediaserver/server/integrations"
 import { Events } from "@mediaserver/server/library"
 import { FakeHttp, fixtureRoutes, readFixtureJson } from "@mediaserver/testkit/FakeHttp"
 import { account, request } from "@mediaserver/testkit/Http"
 import { createLibrary, libraryNode, scanNow, tree } from "@mediaserver/testkit/LibraryNode"
 import { eventually } from "@mediaserver/testkit/Poll"
-import { Context, Effect, Fiber, Schema, Stream } from "effect"
+import { Context, Effect, Fiber, Option, Schema, Stream } from "effect"
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
 
@@ -83,6 +84,8 @@ describe("*arr webhooks and admin", () => {
       yield* Effect.promise(() => Fs.rename(Path.join(movies, OLD), Path.join(movies, NEW)))
 
       // Download: the file is matched through the library's path; a repeat is not recorded again.
+      // The title is known by its IMDb id here: it is found by id and refreshed.
+      yield* sql`UPDATE movies SET imdb_id = 'tt0133093'`
       expect((yield* post(url, "radarr", download)).body).toMatchObject({ recorded: true, eventType: "Download" })
       expect((yield* post(url, "radarr", download)).body).toMatchObject({ recorded: false })
       yield* eventually(sql<{ quality: string | null; release_group: string | null }>`SELECT quality, release_group FROM arr_links WHERE kind = 'file' AND arr_id = 17`,
@@ -93,6 +96,19 @@ describe("*arr webhooks and admin", () => {
       expect((yield* hook(url, "radarr", "Download_upgrade")).status).toBe(200)
       yield* eventually(byPath(Path.join(movies, UHD)), (rows) => rows[0]?.movie_id != null, { what: "upgrade matched", timeout: "20 seconds" })
       yield* eventually(byPath(Path.join(movies, NEW)), (rows) => rows[0]?.state === "missing", { what: "replaced file missing", timeout: "20 seconds" })
+      yield* eventually(sql<{ n: number }>`SELECT count(*)::int AS n FROM job_runs WHERE kind = 'metadata.refresh_movie'`,
+        (rows) => (rows[0]?.n ?? 0) >= 1, { what: "refresh of the title found by id", timeout: "20 seconds" })
+      // Lookups by id go through the cache: asked again, a hit (the jobs still running may drop the
+      // namespace between two asks, so asked until one is a hit).
+      const arr = Context.get(context, ArrLibrary)
+      const lookup = arr.itemById(LibraryId.make(movieLib.id), "movie", { tmdbId: 603, imdbId: "tt0133093" })
+      const l1Hits = Effect.map(Effect.promise(() => fetch(`${url}/metrics`).then((r) => r.text())), (text) =>
+        Number(text.match(/cache_requests_total\{namespace="arr-item-ids",level="l1",result="hit"\} (\d+)/)?.[1] ?? "0"))
+      const found = yield* lookup
+      expect(Option.isSome(found)).toBe(true)
+      const hitsBefore = yield* l1Hits
+      yield* eventually(Effect.zipRight(lookup, l1Hits), (hits) => hits > hitsBefore, { what: "a cached lookup", timeout: "10 seconds" })
+      expect(yield* lookup).toEqual(found)
 
       // MovieDelete: every file under the folder is marked missing (not deleted).
       expect((yield* hook(url, "radarr", "MovieDelete")).status).toBe(200)

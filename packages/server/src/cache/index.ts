@@ -33,6 +33,7 @@
  * | content-episode, content-season-ref, content-movie-similar, content-genres, content-episodes-dated | episode details, season -> series, similar titles, genre counts, recent/upcoming | id / access set | - | 1 min / 5-60 min | any content change (namespace) |
  * | watch-* (continue, history, stats, next episode, series stats) | per-user answers | user + access set (+ series) | `watch:<user>` | 30 s / 10 min | that user's progress/watched writes; any content change |
  * | search-movies, search-series, search-facets, search-suggest, search-multi | search answers | access set + query | `search:<library>` per library of the access set (`search:*` for every library) | 30 s / 5 min | a change of that library's content (scan, probe, refresh, edit); a renamed person or a reindex drops the namespaces |
+ * | arr-item-ids | a library's movie or series by TMDb / IMDb / TVDb id (*arr webhooks) | library + kind + ids | - | 1 min / 10 min (not found: 2 s) | any content change (namespace) |
  * | playback-session | a session row for its stream requests (the policy is still checked on each) | session id | `playback-session:<id>` | 10 s / 1 min | the session's stop (entity or health job) |
  *
  * Rows to come with their issues: metadata provider responses, image variants.

@@ -14,6 +14,9 @@ export const movieTag = (id: MovieId | string) => `movie:${id}`
 export const seriesTag = (id: SeriesId | string) => `series:${id}`
 export const collectionTag = (id: CollectionId | string) => `collection:${id}`
 
+/** Items by external id for the *arr webhooks (integrations/ArrLibrary): a scan or refresh may give an item its ids. */
+export const ARR_ITEM_IDS_NAMESPACE = "arr-item-ids"
+
 /**
  * Namespaces whose answers span many items, or whose keys cannot name the item they depend on:
  * dropped whole on any content change (scans and refreshes are rare next to reads).
@@ -22,7 +25,7 @@ export const LISTING_NAMESPACES = [
   "content-movie-lists", "content-series-lists", "content-movie-similar", "content-genres", "content-episodes-dated",
   "content-episode", "content-season-ref", "watch-continue-movies", "watch-continue-episodes", "watch-history",
   "watch-movie-stats", "watch-tv-stats", "watch-series-stats", "watch-next", "marks-favorite-movies",
-  "marks-favorite-series"
+  "marks-favorite-series", ARR_ITEM_IDS_NAMESPACE
 ] as const
 
 /** Search answers (search/): tagged by the libraries they cover, dropped whole when that is not known. */

@@ -7,6 +7,8 @@
 import { SqlClient } from "@effect/sql"
 import { type ArrInstanceId, type DatabaseError, LibraryId, type PathMapping } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
+import { CacheAside } from "../cache/index.js"
+import { ARR_ITEM_IDS_NAMESPACE } from "../content/ContentCache.js"
 import { decodeRows, jsonb, optionalRow, wrapSql } from "../db/Sql.js"
 
 /** The app's path as this server sees it: the longest matching mapping's prefix replaced. */
@@ -45,6 +47,7 @@ export interface LinkRow {
 const IdRow = Schema.Struct({ id: Schema.String, tmdb_id: Schema.NullOr(Schema.String), imdb_id: Schema.NullOr(Schema.String), tvdb_id: Schema.NullOr(Schema.String) })
 const FileRow = Schema.Struct({ id: Schema.String, path: Schema.String, item_id: Schema.NullOr(Schema.String) })
 const LibraryRow = Schema.Struct({ id: LibraryId })
+const decodeItemIds = decodeRows(Schema.Struct({ id: Schema.String }))
 
 export class ArrLibrary extends Context.Tag("@mediaserver/integrations/ArrLibrary")<
   ArrLibrary,
@@ -62,10 +65,20 @@ export class ArrLibrary extends Context.Tag("@mediaserver/integrations/ArrLibrar
     readonly markUnseen: (instanceId: ArrInstanceId, syncId: string) => Effect.Effect<number, DatabaseError>
   }
 >() {
-  static readonly layer = Layer.effect(
+  static readonly layer = Layer.scoped(
     ArrLibrary,
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
+      // Webhooks ask for one title at a time, a burst of them for the same few: one targeted query each,
+      // cached (any content change drops the namespace: a scan or refresh may give an item its ids).
+      const itemIds = yield* CacheAside.make({
+        namespace: ARR_ITEM_IDS_NAMESPACE,
+        schema: Schema.String,
+        ttl: { l1: "1 minute", l2: "10 minutes" },
+        notFoundTtl: "2 seconds",
+        key: (k: { readonly libraryId: LibraryId; readonly kind: "movie" | "series"; readonly ids: ItemIds }) =>
+          JSON.stringify([k.libraryId, k.kind, k.ids.tmdbId ?? null, k.ids.imdbId ?? null, k.ids.tvdbId ?? null])
+      })
       const decodeIds = decodeRows(IdRow)
       const decodeFiles = decodeRows(FileRow)
       const decodeLibraries = decodeRows(LibraryRow)
@@ -109,11 +122,18 @@ export class ArrLibrary extends Context.Tag("@mediaserver/integrations/ArrLibrar
             }),
             wrapSql("arr.index")
           ),
-        itemById: (libraryId, kind, ids) =>
-          Effect.flatMap(idsQuery(libraryId, kind), decodeIds).pipe(
-            Effect.map((rows) => Option.fromNullable(byIds(rows)(ids))),
-            wrapSql("arr.itemById")
-          ),
+        itemById: (libraryId, kind, ids) => {
+          const tmdb = ids.tmdbId === undefined ? null : String(ids.tmdbId)
+          const imdb = ids.imdbId ?? null
+          const tvdb = kind === "series" && ids.tvdbId !== undefined ? String(ids.tvdbId) : null
+          // TMDb first, then IMDb, then TVDb, as in the sync's index.
+          const lookup = sql`
+            SELECT id FROM ${sql(kind === "movie" ? "movies" : "series")}
+            WHERE library_id = ${libraryId} AND (tmdb_id = ${tmdb} OR imdb_id = ${imdb} ${kind === "series" ? sql`OR tvdb_id = ${tvdb}` : sql``})
+            ORDER BY CASE WHEN tmdb_id = ${tmdb} THEN 0 WHEN imdb_id = ${imdb} THEN 1 ELSE 2 END, id LIMIT 1
+          `.pipe(Effect.flatMap(decodeItemIds), Effect.map((rows) => Option.map(optionalRow(rows), (r) => r.id)), wrapSql("arr.itemById"))
+          return tmdb === null && imdb === null && tvdb === null ? Effect.succeed(Option.none()) : itemIds.getOption({ libraryId, kind, ids }, lookup)
+        },
         renameFile: (libraryId, from, to) =>
           sql`UPDATE media_files SET path = ${to}, updated_at = now() WHERE library_id = ${libraryId} AND path = ${from} RETURNING id`.pipe(
             Effect.map((rows) => rows.length), wrapSql("arr.renameFile")),

@@ -11,7 +11,7 @@ import { ArrWebhooks } from "./ArrWebhooks.js"
 
 export { IntegrationsHttpLive } from "./Http.js"
 export { IntegrationsRpcLive } from "./Rpc.js"
-export { ArrInstances, ArrRepo, ArrSyncService, ArrWebhooks }
+export { ArrInstances, ArrLibrary, ArrRepo, ArrSyncService, ArrWebhooks }
 export { mapPath } from "./ArrLibrary.js"
 
 /** The integration services (needs SqlClient, Jobs, Events, SecretBox, ActivityLog, AppConfig). */

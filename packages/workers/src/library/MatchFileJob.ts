@@ -11,6 +11,7 @@ import {
   MetadataRefreshLibraryJob,
   NotFound
 } from "@mediaserver/domain"
+import { allContentChanged } from "@mediaserver/server/content"
 import { Jobs } from "@mediaserver/server/jobs"
 import { Libraries } from "@mediaserver/server/library"
 import { discFolderOf, isCandidateFile, parseMediaPath } from "@mediaserver/server/library"
@@ -60,6 +61,8 @@ export const matchFileJob = ({ libraryId, path }: typeof LibraryMatchFileJob.pay
         newItems = yield* writeEpisodes(library.id, [matched.value], [])
         break
     }
+    // Its item's details, the listings and the library's search answers now have this file.
+    yield* allContentChanged(libraryId)
     const jobs = yield* Jobs
     yield* jobs.enqueue(LibraryProbeJob, { libraryId })
     if (newItems > 0) yield* jobs.enqueue(MetadataRefreshLibraryJob, { libraryId })
