@@ -240,7 +240,7 @@ export const appConfig = Config.all({
    * runs; a run of a node that died is taken over once it lapses), and how often a node looks for ready
    * runs besides the wake-ups (an enqueue on this node, a retry falling due here).
    */
-  jobLease: Config.duration("JOB_LEASE").pipe(Config.withDefault(Duration.seconds(30))),
+  jobLease: Config.duration("JOB_LEASE").pipe(Config.withDefault(Duration.seconds(15))),
   jobPollInterval: Config.duration("JOB_POLL_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),
   /** Handlers of each queue running at once on this node (`JOB_QUEUE_<NAME>_CONCURRENCY`). */
   jobQueueConcurrency: Config.all({

@@ -30,7 +30,10 @@ export interface JobLeasesShape {
   readonly retryAfter: (id: string, attempt: number, error: string, delay: Duration.Duration) => Effect.Effect<boolean, DatabaseError>
   /** The node stops before the attempt ended: the run is ready again, and the attempt runs again. */
   readonly handBack: (id: string, attempt: number) => Effect.Effect<void, DatabaseError>
-  /** Runs whose lease lapsed become ready again (same attempt); returns their queues. */
+  /**
+   * Runs of other nodes whose lease lapsed become ready again (same attempt); returns their queues. A
+   * node never takes its own runs back: they are running here, only late in renewing (a busy node).
+   */
   readonly reclaimLapsed: Effect.Effect<ReadonlyArray<JobQueue>, DatabaseError>
 }
 
@@ -78,7 +81,7 @@ export class JobLeases extends Context.Tag("@mediaserver/jobs/JobLeases")<JobLea
         reclaimLapsed: sql<{ readonly queue: JobQueue }>`
           UPDATE job_runs SET state = 'retrying', attempt = attempt - 1, run_at = now(), updated_at = now(),
             last_error = 'attempt ' || attempt || ': its node stopped renewing the lease', leased_by = NULL, lease_until = NULL
-          WHERE run_at IS NOT NULL AND state = 'running' AND lease_until < now()
+          WHERE run_at IS NOT NULL AND state = 'running' AND lease_until < now() AND leased_by <> ${node}
           RETURNING queue
         `.pipe(Effect.map((rows) => [...new Set(rows.map((row) => row.queue))]), wrapSql("job_runs.reclaimLapsed"))
       }
