@@ -80,12 +80,37 @@ export class RatingScore extends Schema.Class<RatingScore>("RatingScore")({
   votes: Num
 }) {}
 
+/** An id another provider may know; absent in older records. */
+const OtherId = Schema.optionalWith(Text, { default: () => null })
+
+/** An item's ids at every provider that knows it: any one of them leads the other providers to the item. */
 export class ExternalIds extends Schema.Class<ExternalIds>("ExternalIds")({
   tmdb: Text,
   imdb: Text,
   tvdb: Text,
-  wikidata: Text
+  wikidata: Text,
+  mal: OtherId,
+  anilist: OtherId,
+  kitsu: OtherId,
+  anidb: OtherId,
+  trakt: OtherId,
+  simkl: OtherId
 }) {}
+
+/** The id kinds of ExternalIds. */
+export const EXTERNAL_ID_KINDS = ["tmdb", "imdb", "tvdb", "wikidata", "mal", "anilist", "kitsu", "anidb", "trakt", "simkl"] as const
+export type ExternalIdKind = typeof EXTERNAL_ID_KINDS[number]
+
+/** `ids` with what `more` knows added (the ids already known stay). */
+export const addIds = (ids: ExternalIds, more: ExternalIds): ExternalIds =>
+  new ExternalIds({
+    tmdb: ids.tmdb ?? more.tmdb, imdb: ids.imdb ?? more.imdb, tvdb: ids.tvdb ?? more.tvdb, wikidata: ids.wikidata ?? more.wikidata,
+    mal: ids.mal ?? more.mal, anilist: ids.anilist ?? more.anilist, kitsu: ids.kitsu ?? more.kitsu, anidb: ids.anidb ?? more.anidb,
+    trakt: ids.trakt ?? more.trakt, simkl: ids.simkl ?? more.simkl
+  })
+
+/** The kinds of id `ids` knows. */
+export const knownIds = (ids: ExternalIds): ReadonlyArray<ExternalIdKind> => EXTERNAL_ID_KINDS.filter((k) => ids[k] !== null)
 
 export class MetadataImage extends Schema.Class<MetadataImage>("MetadataImage")({
   kind: ImageKind,
@@ -176,6 +201,8 @@ const titledFields = {
   externalIds: ExternalIds,
   credits: Schema.Array(MetadataCredit),
   images: Schema.Array(MetadataImage),
+  /** Other titles it is known by (other countries, working titles): search finds it by them. */
+  alternativeTitles: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
   /** Scores of other sources (IMDb, Rotten Tomatoes, Metacritic) where a provider gives them. */
   ratings: Schema.optionalWith(Schema.Array(RatingScore), { default: () => [] }),
   awards: Schema.optionalWith(Text, { default: () => null })

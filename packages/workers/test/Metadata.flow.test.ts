@@ -5,7 +5,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import sharp from "sharp"
 import { read, request } from "@mediaserver/testkit/Http"
-import { fixture } from "@mediaserver/testkit/FakeHttp"
+import { fixture, readFixtureJson } from "@mediaserver/testkit/FakeHttp"
 import { fakeTmdb } from "@mediaserver/testkit/FakeTmdb"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { libraryNode, metadataIdle, scanNow, scannedLibraries, tree } from "@mediaserver/testkit/LibraryNode"
@@ -17,6 +17,22 @@ const dataDir = Effect.acquireRelease(
 
 const POSTER = "f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg"
 
+/**
+ * The Matrix as TMDb answers with `append_to_response=alternative_titles` (the shared fixture was
+ * recorded without it): titles per country, one repeating the title, one listed twice.
+ */
+const withAlternativeTitles = (body: unknown) => ({
+  ...(typeof body === "object" && body !== null ? body : {}),
+  alternative_titles: {
+    titles: [
+      { iso_3166_1: "RU", title: "Матрица", type: "" },
+      { iso_3166_1: "US", title: "The Matrix", type: "" },
+      { iso_3166_1: "DE", title: "Matrix", type: "" },
+      { iso_3166_1: "FR", title: "Matrix", type: "" }
+    ]
+  }
+})
+
 describe("metadata refresh pipeline", () => {
   it.scopedLive("a scan's movie, series, seasons, episodes, cast, people and images are filled from TMDb; 404 discards; 5xx retries; 429 waits; locks hold", () =>
     Effect.gen(function* () {
@@ -24,6 +40,7 @@ describe("metadata refresh pipeline", () => {
       const movieCalls: Array<number> = []
       // Keanu's first lookup meets a 503: his refresh job fails its first attempt and is retried.
       let personCalls = 0
+      const matrix = yield* Effect.orDie(readFixtureJson("tmdb/GET_3_movie_603.json"))
       const { server, env } = yield* fakeTmdb([
         {
           method: "GET",
@@ -42,7 +59,7 @@ describe("metadata refresh pipeline", () => {
             movieCalls.push(Date.now())
             return movieCalls.length === 1
               ? { status: 429, headers: { "retry-after": "1" }, body: { success: false, status_code: 25, status_message: "over the limit" } }
-              : { body: fixture("tmdb/GET_3_movie_603.json") }
+              : { body: withAlternativeTitles(matrix) }
           }
         }
       ])
@@ -78,6 +95,11 @@ describe("metadata refresh pipeline", () => {
         runtime_minutes: 136, metadata_state: "ready", collection: "The Matrix Collection"
       })
       expect(movie?.genres).toBeGreaterThan(0)
+      // Its other titles (asked for with the details) are stored once each, and search finds it by them.
+      expect(yield* sql<{ alternative_titles: ReadonlyArray<string> }>`SELECT alternative_titles FROM movies`)
+        .toEqual([{ alternative_titles: ["Матрица", "Matrix"] }])
+      const found = yield* request(url, "GET", `/api/v1/search/movies?q=${encodeURIComponent("матрица")}`, { auth: admin })
+      expect(JSON.stringify(found.body)).toContain("The Matrix")
       expect(movie?.studios).toBeGreaterThan(0)
       const cast = yield* sql<{ name: string; character: string | null; kind: string }>`
         SELECT p.name, c.character, c.kind FROM credits c JOIN people p ON p.id = c.person_id

@@ -202,6 +202,9 @@ describe("metadata providers beside TMDb", () => {
         { name: "tmdb", healthy: true }, { name: "omdb", healthy: true, keySet: true, requestsLastHour: 3 },
         { name: "tvmaze", healthy: true, keySet: false }, { name: "fanart", healthy: true }, { name: "tvdb", healthy: true, keySet: true },
         { name: "anilist", healthy: true, requestsLastHour: 2, rateLimitRemaining: 88 },
+        // Not enabled here (their own tests: Metadata.anime.test.ts).
+        { name: "anidb", enabled: false }, { name: "mal", enabled: false }, { name: "kitsu", enabled: false },
+        { name: "trakt", enabled: false }, { name: "simkl", enabled: false },
         { name: "letterboxd", healthy: false, unavailable: expect.stringContaining("no public API") }
       ])
 

@@ -217,6 +217,28 @@ export const appConfig = Config.all({
   /** AniList's GraphQL endpoint (no key; 90 requests a minute) and its image host. */
   anilist: providerEnv("ANILIST", "https://graphql.anilist.co", 1),
   anilistImageBaseUrl: Config.string("ANILIST_IMAGE_BASE_URL").pipe(Config.withDefault("https://s4.anilist.co")),
+  /**
+   * AniDB's HTTP API (a registered client name as its key; ANIDB_CLIENT_VERSION its version): one request
+   * per ANIDB_REQUEST_INTERVAL for the whole installation (AniDB allows one per 2 s; the rest absorbs node
+   * timers), a slot further than ANIDB_MAX_WAIT away is retried later, answers are kept ANIDB_CACHE_TTL
+   * (AniDB asks for the same anime at most once a day), a ban pauses every node for ANIDB_BAN_PAUSE.
+   */
+  anidb: providerEnv("ANIDB", "http://api.anidb.net:9001/httpapi", 1),
+  anidbClientVersion: Config.string("ANIDB_CLIENT_VERSION").pipe(Config.withDefault("1")),
+  anidbRequestInterval: Config.duration("ANIDB_REQUEST_INTERVAL").pipe(Config.withDefault(Duration.millis(2500))),
+  anidbMaxWait: Config.duration("ANIDB_MAX_WAIT").pipe(Config.withDefault(Duration.seconds(30))),
+  anidbCacheTtl: Config.duration("ANIDB_CACHE_TTL").pipe(Config.withDefault(Duration.hours(24))),
+  anidbBanPause: Config.duration("ANIDB_BAN_PAUSE").pipe(Config.withDefault(Duration.hours(6))),
+  /** AniDB's daily title dump, the only way to find an anime by title (downloaded at most once a day). */
+  anidbTitlesUrl: Config.string("ANIDB_TITLES_URL").pipe(Config.withDefault("http://anidb.net/api/anime-titles.xml.gz")),
+  anidbImageBaseUrl: Config.string("ANIDB_IMAGE_BASE_URL").pipe(Config.withDefault("https://cdn-eu.anidb.net")),
+  /** MyAnimeList API v2 (client id as key), Kitsu (no key), Trakt (client id as key), Simkl (client id as key). */
+  mal: providerEnv("MAL", "https://api.myanimelist.net/v2", 2),
+  malImageBaseUrl: Config.string("MAL_IMAGE_BASE_URL").pipe(Config.withDefault("https://cdn.myanimelist.net")),
+  kitsu: providerEnv("KITSU", "https://kitsu.io/api/edge", 5),
+  kitsuImageBaseUrl: Config.string("KITSU_IMAGE_BASE_URL").pipe(Config.withDefault("https://media.kitsu.app")),
+  trakt: providerEnv("TRAKT", "https://api.trakt.tv", 3),
+  simkl: providerEnv("SIMKL", "https://api.simkl.com", 2),
   tvdbEpisodeOrder: Config.literal("default", "dvd", "absolute")("TVDB_EPISODE_ORDER").pipe(Config.withDefault("default" as const)),
   fanartImageBaseUrl: Config.string("FANART_IMAGE_BASE_URL").pipe(Config.withDefault("https://assets.fanart.tv")),
   /** Providers enabled by default, in merge order (first wins a field); an admin's settings override; unknown names are ignored. */

@@ -36,6 +36,15 @@ export interface SeriesFields {
   readonly ids: ProviderIds
 }
 
+/** An absolute episode number's season and episode. */
+export interface AbsolutePlace {
+  readonly season: number
+  readonly episode: number
+}
+const decodeAbsolute = decodeRows(Schema.Struct({
+  series_id: Schema.String, absolute_number: Schema.Number, season_number: Schema.Number, episode_number: Schema.Number
+}))
+
 export interface SeasonUpsert {
   readonly id: string
   readonly seriesId: string
@@ -113,6 +122,8 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
     /** Replaces the episode links of the given files. */
     readonly linkEpisodes: (links: ReadonlyArray<{ readonly fileId: string; readonly episodeId: string }>, fileIds: ReadonlyArray<string>) => Effect.Effect<void, DatabaseError>
     readonly markMissing: (fileIds: ReadonlyArray<string>) => Effect.Effect<void, DatabaseError>
+    /** Where the series' absolute episode numbers fall (season, episode), as their refresh found (migration 0086). */
+    readonly absoluteNumbers: (seriesIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, ReadonlyMap<number, AbsolutePlace>>, DatabaseError>
     /** Deletes files missing for longer than the grace period, then content left without files. */
     readonly cleanUp: (libraryId: LibraryId, graceSeconds: number) => Effect.Effect<CleanedUp, DatabaseError>
   }
@@ -226,6 +237,22 @@ export class ContentRepo extends Context.Tag("@mediaserver/library/ContentRepo")
               `
             }
           }).pipe(wrapSql("content.linkEpisodes")),
+        absoluteNumbers: (seriesIds) =>
+          seriesIds.length === 0 ? Effect.succeed(new Map()) : sql`
+            SELECT series_id, absolute_number, season_number, episode_number FROM series_absolute_numbers
+            WHERE series_id IN (SELECT jsonb_array_elements_text(${jsonb(seriesIds)}::jsonb)::uuid)
+          `.pipe(
+            Effect.flatMap(decodeAbsolute),
+            Effect.map((rows) => {
+              const bySeries = new Map<string, Map<number, AbsolutePlace>>()
+              for (const r of rows) {
+                const places = bySeries.get(r.series_id) ?? new Map<number, AbsolutePlace>()
+                bySeries.set(r.series_id, places.set(r.absolute_number, { season: r.season_number, episode: r.episode_number }))
+              }
+              return bySeries
+            }),
+            wrapSql("content.absoluteNumbers")
+          ),
         markMissing: (fileIds) =>
           fileIds.length === 0 ? Effect.void : sql`
             UPDATE media_files SET state = 'missing', missing_since = now(), updated_at = now()

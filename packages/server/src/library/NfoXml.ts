@@ -34,14 +34,18 @@ export const decodeEntities = (text: string): string =>
     return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole
   })
 
-/** The root element and its direct children, or null when the tags do not nest or the root is unclosed. */
-export const readNfoDocument = (xml: string): NfoDocument | null => {
+/**
+ * The root element and its direct children, or null when the tags do not nest or the root is unclosed.
+ * `closing`: which closing tag of the root's name ends it: the first (multi-episode NFOs are several
+ * documents in one file) or the last (documents nesting elements of the root's name, AniDB's anime).
+ */
+export const readNfoDocument = (xml: string, closing: "first" | "last" = "first"): NfoDocument | null => {
   const source = xml.replace(/^\uFEFF/, "").replace(COMMENT, "").replace(CDATA, (_, text: string) => encode(text))
   const root = ROOT.exec(source)
   if (root === null || root[1] === undefined) return null
   const rootName = root[1]
-  const close = source.indexOf(`</${rootName}>`, root[0].length)
-  if (close < 0) return null
+  const close = closing === "first" ? source.indexOf(`</${rootName}>`, root[0].length) : source.lastIndexOf(`</${rootName}>`)
+  if (close < root[0].length) return null
   const body = source.slice(root[0].length, close)
   const children: Array<NfoElement> = []
   const open: Array<string> = []

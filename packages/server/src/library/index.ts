@@ -12,7 +12,7 @@ import { ScansRepo } from "./ScansRepo.js"
 export { LibrariesHttpLive } from "./Http.js"
 export { LibraryRpcLive } from "./Rpc.js"
 export { ContentRepo, Events, Libraries, LibrariesRepo, LibraryAccess, LibraryScans, ScansRepo }
-export type { FileUpsert, MovieFields, SeriesFields } from "./ContentRepo.js"
+export type { AbsolutePlace, FileUpsert, MovieFields, SeriesFields } from "./ContentRepo.js"
 export { isCandidateFile, isSkippedDirectory, type ParsedPath, parseMediaPath, type ProviderIds } from "./NameParser.js"
 export { hasExcludeMarker } from "./SkipRules.js"
 export { type NfoData, nfoCandidates, readNfo } from "./Nfo.js"

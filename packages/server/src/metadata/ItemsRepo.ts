@@ -129,6 +129,7 @@ export class ItemsRepo extends Context.Tag("@mediaserver/metadata/ItemsRepo")<
         locked("title", "title", m.title),
         sql`sort_title = CASE WHEN 'sortTitle' = ANY(locked_fields) OR 'title' = ANY(locked_fields) THEN sort_title ELSE lower(${m.title}) END`,
         locked("originalTitle", "original_title", m.originalTitle),
+        sql`alternative_titles = ARRAY(SELECT jsonb_array_elements_text(${jsonb(m.alternativeTitles)}::jsonb))`,
         locked("overview", "overview", m.overview),
         locked("tagline", "tagline", m.tagline),
         locked("certification", "certification", certificationFor(m.certifications, item.country)),

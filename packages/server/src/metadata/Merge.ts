@@ -7,7 +7,7 @@
  * gather every source's entries (images, scores). A provider with a language setting is asked in it. What the asked language lacks is then
  * looked for in the item's original language.
  */
-import type { ExternalIds, FieldGroup, ProviderError } from "@mediaserver/domain"
+import { addIds, type ExternalIds, type FieldGroup, knownIds, type ProviderError } from "@mediaserver/domain"
 import { Effect, Option } from "effect"
 import type { ItemHint, Lookup, MetadataProvider } from "./provider/Provider.js"
 import type { ChainLink, ProviderChain } from "./Providers.js"
@@ -47,8 +47,53 @@ export interface MergeSpec<A> {
   readonly fields: ReadonlyArray<MergedField<A>>
   readonly originalLanguage: (a: A) => string | null
   /** How the other providers find the item: its kind and ids in the first answer (absent: the first provider only). */
-  readonly crossLink?: { readonly kind: "movie" | "tv"; readonly ids: (a: A) => ExternalIds; readonly hint: (a: A) => ItemHint }
+  readonly crossLink?: CrossLink<A>
 }
+
+export interface CrossLink<A> {
+  readonly kind: "movie" | "tv"
+  readonly ids: (a: A) => ExternalIds
+  readonly hint: (a: A) => ItemHint
+  /** The answer with every id the providers gave. */
+  readonly withIds: (a: A, ids: ExternalIds) => A
+}
+
+/** Rounds of cross-linking at most: each round may bring ids that lead further providers to the item. */
+const MAX_ROUNDS = 3
+
+/**
+ * Each other provider's id and answer, found in rounds: a provider that does not know the item by the
+ * ids known so far is asked again once an answer brought a kind of id it had not seen (AniList's
+ * MyAnimeList id leads to Kitsu, whose mappings lead to AniDB). Ids already known are never replaced.
+ */
+const crossLinked = <A>(
+  others: ReadonlyArray<ChainLink>,
+  crossLink: CrossLink<A>,
+  first: A,
+  ask: (link: ChainLink, theirId: string) => Effect.Effect<ReadonlyArray<Source<A>>>,
+  skipped: (provider: MetadataProvider) => (e: ProviderError) => Effect.Effect<ReadonlyArray<never>>
+) =>
+  Effect.gen(function* () {
+    let ids = crossLink.ids(first)
+    let pending = others
+    const linked: Array<readonly [ChainLink, string]> = []
+    const more: Array<Source<A>> = []
+    for (let round = 0; round < MAX_ROUNDS && pending.length > 0; round++) {
+      const known = knownIds(ids).length
+      const found = (yield* Effect.forEach(pending, (link) =>
+        link.provider.resolveId(ids, crossLink.kind, crossLink.hint(first)).pipe(
+          Effect.map(Option.match({ onNone: (): ReadonlyArray<readonly [ChainLink, string]> => [], onSome: (theirs) => [[link, theirs] as const] })),
+          Effect.catchAll(skipped(link.provider))
+        ), { concurrency: 4 })).flat()
+      const answers = (yield* Effect.forEach(found, ([link, theirId]) => ask(link, theirId), { concurrency: 4 })).flat()
+      linked.push(...found)
+      more.push(...answers)
+      ids = answers.reduce((all, answer) => addIds(all, crossLink.ids(answer.value)), ids)
+      pending = pending.filter((link) => !found.some(([l]) => l === link))
+      if (knownIds(ids).length === known) break
+    }
+    return { linked, more, ids }
+  })
 
 /** The merged answer, and every provider's answer in a group's order (to gather lists such as images). */
 export interface Merged<A> {
@@ -71,21 +116,16 @@ export const fetchMerged = <A extends object>(
     const skipped = (provider: MetadataProvider) => (e: ProviderError) =>
       Effect.as(Effect.logDebug(`metadata merge: ${provider.name} skipped: ${e.message}`), [])
     const crossLink = spec.crossLink
-    // Each other provider's id for the item, resolved once (None: it does not know the item).
-    const linked = crossLink === undefined
-      ? []
-      : (yield* Effect.forEach(others, (link) =>
-        link.provider.resolveId(crossLink.ids(first.value), crossLink.kind, crossLink.hint(first.value)).pipe(
-          Effect.map(Option.match({ onNone: (): ReadonlyArray<readonly [ChainLink, string]> => [], onSome: (theirs) => [[link, theirs] as const] })),
-          Effect.catchAll(skipped(link.provider))
-        ), { concurrency: 4 })).flat()
     const ask = (link: ChainLink, theirId: string, language: string) =>
       fetch(link.provider, theirId, lookupFor(link, language)).pipe(
         Effect.map((value): ReadonlyArray<Source<A>> => [{ value, priorities: link.priorities }]),
         Effect.catchAll(skipped(link.provider))
       )
-    const more = (yield* Effect.forEach(linked, ([link, theirId]) => ask(link, theirId, spec.language), { concurrency: 4 })).flat()
-    const merged = mergeFields(first, more, spec.fields)
+    const { linked, more, ids } = crossLink === undefined
+      ? { linked: [], more: [], ids: null }
+      : yield* crossLinked(others, crossLink, first.value, (link, theirId) => ask(link, theirId, spec.language), skipped)
+    const mergedFields = mergeFields(first, more, spec.fields)
+    const merged = ids === null || crossLink === undefined ? mergedFields : crossLink.withIds(mergedFields, ids)
     const ordered = (group: FieldGroup) => inOrder([first, ...more], group)
     const original = spec.originalLanguage(first.value)
     const missing = spec.fields.some(({ field }) => !present(merged[field]))

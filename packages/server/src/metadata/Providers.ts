@@ -17,12 +17,17 @@ import {
   ProviderUnavailable,
   type UpdateProviderSettings
 } from "@mediaserver/domain"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { SecretBox } from "../auth/SecretBox.js"
 import { AppConfig } from "../config/AppConfig.js"
+import { makeAnidb } from "./providers/Anidb.js"
 import { makeAnilist } from "./providers/Anilist.js"
 import { makeFanart } from "./providers/Fanart.js"
+import { makeKitsu } from "./providers/Kitsu.js"
+import { makeMal } from "./providers/Mal.js"
 import { makeOmdb } from "./providers/Omdb.js"
+import { makeSimkl } from "./providers/Simkl.js"
+import { makeTrakt } from "./providers/Trakt.js"
 import { makeTvdb } from "./providers/Tvdb.js"
 import { makeTvmaze } from "./providers/Tvmaze.js"
 import { type StoredSettings, ProviderSettings } from "./ProviderSettings.js"
@@ -77,8 +82,18 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
       const fanart: Registration = { name: "fanart", needsKey: true, envKey: config.fanart.apiKey, ratePerSecond: config.fanart.rateLimit, unavailable: null }
       const tvdb: Registration = { name: "tvdb", needsKey: true, envKey: config.tvdb.apiKey, ratePerSecond: config.tvdb.rateLimit, unavailable: null }
       const anilist: Registration = { name: "anilist", needsKey: false, envKey: Option.none(), ratePerSecond: config.anilist.rateLimit, unavailable: null }
+      // AniDB's rate is the installation's (one request per ANIDB_REQUEST_INTERVAL across nodes).
+      const anidb: Registration = {
+        name: "anidb", needsKey: true, envKey: config.anidb.apiKey, ratePerSecond: 1000 / Duration.toMillis(config.anidbRequestInterval), unavailable: null
+      }
+      const keyed = (name: string, env: { readonly apiKey: Option.Option<Redacted.Redacted<string>>; readonly rateLimit: number }): Registration =>
+        ({ name, needsKey: true, envKey: env.apiKey, ratePerSecond: env.rateLimit, unavailable: null })
+      const mal = keyed("mal", config.mal)
+      const kitsu: Registration = { name: "kitsu", needsKey: false, envKey: Option.none(), ratePerSecond: config.kitsu.rateLimit, unavailable: null }
+      const trakt = keyed("trakt", config.trakt)
+      const simkl = keyed("simkl", config.simkl)
       const letterboxd: Registration = { name: "letterboxd", needsKey: false, envKey: Option.none(), ratePerSecond: 0, unavailable: LETTERBOXD }
-      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, letterboxd]
+      const registrations: ReadonlyArray<Registration> = [tmdb, tvdb, omdb, tvmaze, fanart, anilist, anidb, mal, kitsu, trakt, simkl, letterboxd]
       const names = registrations.map((r) => r.name)
       const rank = (name: string) => {
         const index = config.metadataProviders.indexOf(name)
@@ -114,7 +129,12 @@ export class MetadataProviders extends Context.Tag("@mediaserver/metadata/Metada
         ["omdb", yield* makeOmdb(access(omdb))],
         ["tvmaze", yield* makeTvmaze(access(tvmaze))],
         ["fanart", yield* makeFanart(access(fanart))],
-        ["anilist", yield* makeAnilist(access(anilist))]
+        ["anilist", yield* makeAnilist(access(anilist))],
+        ["anidb", yield* makeAnidb(access(anidb))],
+        ["mal", yield* makeMal(access(mal))],
+        ["kitsu", yield* makeKitsu(access(kitsu))],
+        ["trakt", yield* makeTrakt(access(trakt))],
+        ["simkl", yield* makeSimkl(access(simkl))]
       ])
 
       interface Effective {

@@ -38,6 +38,7 @@ import type { CacheStore } from "../cache/CacheStore.js"
 import { AppConfig } from "../config/AppConfig.js"
 import { contentChanged, searchChanged } from "../content/ContentCache.js"
 import { Jobs } from "../jobs/Jobs.js"
+import { AbsoluteNumbers, orderFor } from "./AbsoluteNumbers.js"
 import { Images } from "./Images.js"
 import { ImagesRepo, type KnownImage } from "./ImagesRepo.js"
 import { type ImageOwner, type Item, type ItemKind, ItemsRepo } from "./ItemsRepo.js"
@@ -101,6 +102,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
     Effect.gen(function* () {
       const providers = yield* MetadataProviders
       const items = yield* ItemsRepo
+      const absolute = yield* AbsoluteNumbers
       const people = yield* PeopleRepo
       const imagesRepo = yield* ImagesRepo
       const images = yield* Images
@@ -157,7 +159,7 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
               language: item.language, fresh: true,
               fields: [...TITLED_FIELDS, { field: "releaseDate", group: "titles" }, { field: "runtimeMinutes", group: "titles" }],
               originalLanguage: (m) => m.originalLanguage,
-              crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate) }
+              crossLink: { kind: "movie", ids: (m) => m.externalIds, hint: (m) => hint(m, m.releaseDate), withIds: (m, externalIds) => ({ ...m, externalIds }) }
             }).pipe(Effect.map(gathered), notFoundMarks(mark))
             const { collectionId, renamed } = yield* jobs.withTransaction(Effect.gen(function* () {
               const collectionId = movie.collection === null ? null : yield* items.upsertCollection(movie.collection)
@@ -178,10 +180,14 @@ export class MetadataRefresh extends Context.Tag("@mediaserver/metadata/Metadata
           const series = yield* fetchMerged(chosen, providerId, (p, pid, lookup) => p.tv(pid, lookup), {
             language: item.language, fresh: true, fields: [...TITLED_FIELDS, { field: "firstAirDate", group: "titles" }],
             originalLanguage: (s) => s.originalLanguage,
-            crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate) }
+            crossLink: { kind: "tv", ids: (s) => s.externalIds, hint: (s) => hint(s, s.firstAirDate), withIds: (s, externalIds) => ({ ...s, externalIds }) }
           }).pipe(Effect.map(gathered), notFoundMarks(mark))
+          // Episodes a scan placed by their absolute number only (anime) move to the season the order says.
+          const unplaced = yield* absolute.unplaced(id)
+          const order = unplaced.length === 0 ? null : yield* orderFor(chosen, providerId, series, hint(series, series.firstAirDate))
           const renamed = yield* jobs.withTransaction(Effect.gen(function* () {
             yield* items.writeSeries(item, series)
+            if (order !== null) yield* absolute.place(id, order)
             yield* items.linkGenres("series", id, series.genres)
             yield* items.linkCompanies("series", id, series.networks)
             const renamed = yield* people.replaceCredits("series", [{ id, credits: series.credits }])

@@ -4,6 +4,7 @@
  */
 import { Layer } from "effect"
 import { Storage } from "../storage/Storage.js"
+import { AbsoluteNumbers } from "./AbsoluteNumbers.js"
 import { Images } from "./Images.js"
 import { ImagesRepo } from "./ImagesRepo.js"
 import { ItemsRepo } from "./ItemsRepo.js"
@@ -20,5 +21,5 @@ export { Images, MetadataItems, MetadataLookups, MetadataProviders, MetadataRefr
 /** Every metadata service a node offers to its handlers and to the metadata jobs. */
 export const MetadataLive = Layer.mergeAll(MetadataRefresh.layer, MetadataLookups.layer, MetadataItems.layer).pipe(
   Layer.provideMerge(Images.layer),
-  Layer.provideMerge(Layer.mergeAll(MetadataProviders.layer, ItemsRepo.layer, PeopleRepo.layer, ImagesRepo.layer, Storage.layer))
+  Layer.provideMerge(Layer.mergeAll(MetadataProviders.layer, ItemsRepo.layer, AbsoluteNumbers.layer, PeopleRepo.layer, ImagesRepo.layer, Storage.layer))
 )

@@ -52,7 +52,7 @@ const fetch = (provider: MetadataProvider, id: string, lookup: Lookup) => {
 }
 const spec = (fields: ReadonlyArray<MergedField<Item>> = FIELDS) => ({
   language: "de", fresh: true, fields, originalLanguage: (i: Item) => i.originalLanguage,
-  crossLink: { kind: "movie" as const, ids: () => ids, hint: (i: Item) => ({ title: i.title ?? "", year: null, originalLanguage: i.originalLanguage }) }
+  crossLink: { kind: "movie" as const, ids: () => ids, hint: (i: Item) => ({ title: i.title ?? "", year: null, originalLanguage: i.originalLanguage }), withIds: (i: Item) => i }
 })
 
 describe("metadata merge", () => {

@@ -109,7 +109,8 @@ describe("metadata operations over REST", () => {
       expect(providers.body).toMatchObject([
         { name: "tmdb", priority: 1, enabled: true, configured: true, healthy: true, circuit: "closed", lastError: null, keySet: true, configurationError: null },
         { name: "tvdb", enabled: false }, { name: "omdb", enabled: false }, { name: "tvmaze", enabled: false }, { name: "fanart", enabled: false },
-        { name: "anilist", enabled: false }, { name: "letterboxd", enabled: false, healthy: false, unavailable: expect.stringContaining("no public API") }
+        { name: "anilist", enabled: false }, { name: "anidb", enabled: false }, { name: "mal", enabled: false }, { name: "kitsu", enabled: false },
+        { name: "trakt", enabled: false }, { name: "simkl", enabled: false }, { name: "letterboxd", enabled: false, healthy: false, unavailable: expect.stringContaining("no public API") }
       ])
 
       // Search, details and their sub-resources.
@@ -197,7 +198,7 @@ describe("metadata operations over REST", () => {
       expect(refused.body).toMatchObject({ code: "Unavailable", details: { reason: "unauthorized" } })
       // ...and it is called no more: the refusal is TMDb's configuration error until an admin changes its settings.
       expect((yield* get("/metadata/providers")).body).toMatchObject([
-        { name: "tmdb", healthy: false, configurationError: expect.stringContaining("refused our credentials") }, {}, {}, {}, {}, {}, {}
+        { name: "tmdb", healthy: false, configurationError: expect.stringContaining("refused our credentials") }, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}
       ])
       const afterRefusal = (yield* server.requests).length
       expect((yield* get("/metadata/movie/604")).status).toBe(503)
@@ -214,7 +215,7 @@ describe("metadata operations over REST", () => {
       expect(fast.status).toBe(503)
       expect(JSON.stringify(fast.body)).toContain("circuit open")
       expect((yield* server.requests).length).toBe(before)
-      expect((yield* get("/metadata/providers")).body).toMatchObject([{ name: "tmdb", healthy: false, circuit: "open" }, {}, {}, {}, {}, {}, {}])
+      expect((yield* get("/metadata/providers")).body).toMatchObject([{ name: "tmdb", healthy: false, circuit: "open" }, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}])
     }), { timeout: 60_000 })
 
   it.scopedLive("without TMDB_API_KEY the provider is listed as not configured and lookups are 503", () =>
@@ -222,7 +223,7 @@ describe("metadata operations over REST", () => {
       const { url } = yield* startServerWithDatabase({ DATA_DIR: yield* tempDir })
       const admin = (yield* account(url, "admin")).auth
       expect((yield* request(url, "GET", "/api/v1/metadata/providers", { auth: admin })).body).toMatchObject([
-        { name: "tmdb", configured: false, keySet: false, healthy: false }, {}, {}, {}, {}, {}, {}
+        { name: "tmdb", configured: false, keySet: false, healthy: false }, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}
       ])
       const lookup = yield* request(url, "GET", "/api/v1/metadata/movie/603", { auth: admin })
       expect(lookup.status).toBe(503)

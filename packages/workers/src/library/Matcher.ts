@@ -20,7 +20,7 @@ export interface MovieFile {
 
 export interface EpisodeRef {
   readonly seasonNumber: number
-  /** `e<number>` or `d<air date>`. */
+  /** `e<number>`, `d<air date>`, or `a<absolute number>` (not placed in a season yet). */
   readonly episodeKey: string
   readonly episodeNumber: number | null
   readonly absoluteNumber: number | null
@@ -59,8 +59,15 @@ const movieKey = (parsed: Extract<ParsedPath, { kind: "movie" }>, root: string, 
 
 const episodeRefs = (parsed: Extract<ParsedPath, { kind: "episode" }>, nfo: NfoData | null): ReadonlyArray<EpisodeRef> => {
   const season = nfo?.season ?? parsed.season
-  if (season === null) return []
   const title = nfo?.title ?? parsed.episodeTitle
+  if (season === null) {
+    // Anime numbering and no season anywhere ("Show - 27.mkv"): season 1 under its absolute number (key
+    // `a27`) until its series' refresh finds where that number falls (migration 0086).
+    const absolute = nfo?.episode === null || nfo?.episode === undefined ? parsed.absoluteEpisode : null
+    return absolute === null
+      ? []
+      : [{ seasonNumber: 1, episodeKey: `a${absolute}`, episodeNumber: absolute, absoluteNumber: absolute, airDate: null, title }]
+  }
   if (nfo?.episode !== null && nfo?.episode !== undefined) {
     return [{ seasonNumber: season, episodeKey: `e${nfo.episode}`, episodeNumber: nfo.episode, absoluteNumber: parsed.absoluteEpisode, airDate: parsed.airDate, title }]
   }

@@ -12,10 +12,10 @@ import {
   SeriesAdded,
   SeriesId
 } from "@mediaserver/domain"
-import { ContentRepo, Events, type FileUpsert } from "@mediaserver/server/library"
+import { type AbsolutePlace, ContentRepo, Events, type FileUpsert } from "@mediaserver/server/library"
 import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
-import type { EpisodeFile, MovieFile } from "./Matcher.js"
+import type { EpisodeFile, EpisodeRef, MovieFile } from "./Matcher.js"
 import type { FoundFile } from "./Walk.js"
 
 export interface Unmatched {
@@ -59,13 +59,23 @@ export const writeMovies = (libraryId: LibraryId, files: ReadonlyArray<MovieFile
     return upserted.inserted
   })
 
+const byAbsolute = (e: EpisodeRef) => e.episodeKey.startsWith("a") && e.absoluteNumber !== null
+
+const placed = (e: EpisodeRef, places: ReadonlyMap<number, AbsolutePlace> | undefined): EpisodeRef => {
+  const place = byAbsolute(e) && e.absoluteNumber !== null ? places?.get(e.absoluteNumber) : undefined
+  return place === undefined ? e : { ...e, seasonNumber: place.season, episodeKey: `e${place.episode}`, episodeNumber: place.episode }
+}
+
 /** Returns how many series and episodes were new. */
-export const writeEpisodes = (libraryId: LibraryId, files: ReadonlyArray<EpisodeFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo | Events> =>
+export const writeEpisodes = (libraryId: LibraryId, found: ReadonlyArray<EpisodeFile>, unmatched: ReadonlyArray<Unmatched>): Effect.Effect<number, DatabaseError, ContentRepo | Events> =>
   Effect.gen(function* () {
     const repo = yield* ContentRepo
-    const seriesByKey = new Map(files.map((f) => [f.series.matchKey, f.series]))
+    const seriesByKey = new Map(found.map((f) => [f.series.matchKey, f.series]))
     const series = yield* repo.upsertSeries(libraryId, [...seriesByKey.values()])
     const seriesId = (f: EpisodeFile) => series.ids.get(f.series.matchKey) ?? ""
+    // Episodes named by their absolute number go where their series' order puts them, once it is known.
+    const places = yield* repo.absoluteNumbers([...new Set(found.filter((f) => f.episodes.some(byAbsolute)).map(seriesId))])
+    const files = found.map((f) => ({ ...f, episodes: f.episodes.map((e) => placed(e, places.get(seriesId(f)))) }))
     const seasonKeys = new Map<string, { readonly seriesId: string; readonly seasonNumber: number }>()
     for (const f of files) {
       for (const e of f.episodes) seasonKeys.set(`${seriesId(f)}/${e.seasonNumber}`, { seriesId: seriesId(f), seasonNumber: e.seasonNumber })

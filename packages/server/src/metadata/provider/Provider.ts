@@ -18,6 +18,7 @@ import {
   type SearchPage
 } from "@mediaserver/domain"
 import { Effect, Option } from "effect"
+import type { AbsoluteOrder } from "../AbsoluteNumbers.js"
 import type { CircuitSnapshot } from "./CircuitBreaker.js"
 import type { EndpointStats, ProviderEndpoint } from "./ProviderHttp.js"
 
@@ -72,6 +73,8 @@ export interface MetadataProvider {
   readonly personCredits: (id: string, lookup: Lookup) => Effect.Effect<ReadonlyArray<PersonCredit>, ProviderError>
   /** The provider's id of a movie or series known by its IMDb id. */
   readonly findByImdb: (imdbId: string, kind: "movie" | "tv") => Effect.Effect<Option.Option<string>, ProviderError>
+  /** Where the series' absolute episode numbers fall in its seasons (anime numbering), when the provider has such an order. */
+  readonly absoluteOrder: (id: string) => Effect.Effect<Option.Option<AbsoluteOrder>, ProviderError>
   /** The original bytes of an image path this provider handed out. */
   readonly image: (path: string, maxBytes: number) => Effect.Effect<ImageBytes, ProviderError>
 }
@@ -98,6 +101,7 @@ export const partialProvider = (name: string, endpoint: ProviderEndpoint): Metad
     person: no("people"),
     personCredits: no("person credits"),
     findByImdb: () => Effect.succeed(Option.none()),
+    absoluteOrder: () => Effect.succeed(Option.none()),
     image: no("images")
   }
 }

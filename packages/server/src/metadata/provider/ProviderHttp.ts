@@ -20,6 +20,8 @@ export interface ProviderProfile {
   /** Query parameters and headers carrying the credentials (never logged: errors name the path only). */
   readonly query?: Readonly<Record<string, string>>
   readonly headers?: Readonly<Record<string, string>>
+  /** False: a short 429 is not waited out and retried here (a provider whose every request must take its own slot). */
+  readonly retryInPlace?: boolean
 }
 
 /** Calls made in the last hour and the headroom the provider's last rate-limit headers gave. */
@@ -93,6 +95,11 @@ const refusal = (body: Uint8Array): string => {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}${"code" in error ? ` (${String(error.code)})` : ""}` : String(error)
 
+/** Trakt's rate limit is one JSON header: `X-Ratelimit: {"name":...,"limit":1000,"remaining":999,...}`. */
+const RateLimitJson = Schema.parseJson(Schema.Struct({ remaining: Schema.Number }))
+const jsonRemaining = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : Option.getOrUndefined(Option.map(Schema.decodeUnknownOption(RateLimitJson)(value), (v) => String(v.remaining)))
+
 const JsonBody = Schema.parseJson()
 const decodeJson = Schema.decodeUnknown(JsonBody)
 
@@ -132,7 +139,7 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
             })
           })
           const noteHeadroom = (answer: Answer) => {
-            const raw = REMAINING_HEADERS.map((name) => header(answer, name)).find((v) => v !== undefined)
+            const raw = REMAINING_HEADERS.map((name) => header(answer, name)).find((v) => v !== undefined) ?? jsonRemaining(header(answer, "x-ratelimit"))
             const value = raw === undefined ? NaN : Number(raw)
             return Number.isInteger(value) ? Ref.set(remaining, value) : Effect.void
           }
@@ -179,7 +186,7 @@ export class ProviderHttp extends Context.Tag("@mediaserver/metadata/ProviderHtt
               if (status === 429) {
                 const wait = retryAfterMs(header(answer, "retry-after"), Date.now()) ?? DEFAULT_RETRY_AFTER_MS
                 yield* Ref.update(notBefore, (at) => Math.max(at, Date.now() + wait))
-                if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429) {
+                if (wait <= maxRetryAfterMs && attempt < MAX_IN_PLACE_429 && profile.retryInPlace !== false) {
                   yield* Effect.logInfo(`${provider}: 429 on ${what}, waiting ${wait} ms as asked`)
                   return yield* call(url, what, attempt + 1, out, redirects)
                 }

@@ -20,7 +20,7 @@ import { AppConfig } from "../../config/AppConfig.js"
 import { decide } from "../Matching.js"
 import { imagePath, imageUrl, type MetadataProvider, partialProvider, type ProviderAccess } from "../provider/Provider.js"
 import { ProviderHttp } from "../provider/ProviderHttp.js"
-import { blankMovie, blankSeries, plainText } from "./Shared.js"
+import { blankMovie, blankSeries, noneIfNotFound, plainText } from "./Shared.js"
 
 export const PROVIDER = "anilist"
 
@@ -79,7 +79,7 @@ const common = (m: Media) => {
       ...(posterPath === null ? [] : [new MetadataImage({ kind: "poster", path: posterPath, language: null, width: 460, height: 650, voteAverage: 0 })]),
       ...(bannerPath === null ? [] : [new MetadataImage({ kind: "banner", path: bannerPath, language: null, width: 1900, height: 400, voteAverage: 0 })])
     ],
-    externalIds: new ExternalIds({ tmdb: null, imdb: null, tvdb: null, wikidata: null })
+    externalIds: new ExternalIds({ tmdb: null, imdb: null, tvdb: null, wikidata: null, anilist: String(m.id), mal: m.idMal === null ? null : String(m.idMal) })
   }
 }
 
@@ -114,8 +114,13 @@ export const makeAnilist = (_access: ProviderAccess) =>
     const provider: MetadataProvider = {
       ...partialProvider(PROVIDER, endpoint),
       // Anime only (Japanese originals): matched by title and year, as a library item is.
-      resolveId: (_ids, kind, item) =>
-        item.originalLanguage !== "ja"
+      // Known by its own or its MyAnimeList id (another provider's cross-link), else matched by title and year.
+      resolveId: (ids, kind, item) =>
+        ids.anilist !== null
+          ? Effect.succeed(Option.some(ids.anilist))
+          : ids.mal !== null
+          ? noneIfNotFound(Effect.map(graphql(MediaAnswer, MEDIA_QUERY, { idMal: Number(ids.mal) }), (a) => Option.some(String(a.data.Media.id))))
+          : item.originalLanguage !== "ja"
           ? Effect.succeed(Option.none())
           : Effect.map(graphql(SearchAnswer, SEARCH_QUERY, { search: item.title }), (answer) => {
             const outcome = decide(PROVIDER, item.title, item.year, candidates(answer.data.Page.media, kind))

@@ -3,9 +3,9 @@
  * (401/403) through the provider's access, and blank records they fill with what they know.
  */
 import { ExternalIds, MetadataMovie, MetadataSeries, type ProviderError, ProviderRejected } from "@mediaserver/domain"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { CacheAside } from "../../cache/index.js"
-import type { ProviderAccess } from "../provider/Provider.js"
+import { type ProviderAccess, requireKey } from "../provider/Provider.js"
 import type { CallHeaders, ProviderEndpoint } from "../provider/ProviderHttp.js"
 
 export type Query = Readonly<Record<string, string | undefined>>
@@ -57,3 +57,26 @@ export const plainText = (html: string | null): string | null => {
   const text = html.replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&quot;/g, "\"").replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").trim()
   return text === "" ? null : text
 }
+
+/** A provider's not-found as None (a lookup that finds nothing); other failures unchanged. */
+export const noneIfNotFound = <A, R>(effect: Effect.Effect<Option.Option<A>, ProviderError, R>) =>
+  Effect.catchIf(effect, (e) => e._tag === "ProviderRejected" && e.reason === "not_found", () => Effect.succeed(Option.none<A>()))
+
+/**
+ * A cached GET whose key goes in headers (MyAnimeList's `X-MAL-CLIENT-ID`, Trakt's `trakt-api-key`,
+ * Simkl's `simkl-api-key`): the key is read at call time, never part of the cache key.
+ */
+export const makeKeyedGet = (name: string, endpoint: ProviderEndpoint, access: ProviderAccess, headers: (key: string) => CallHeaders) =>
+  Effect.map(makeGet(name, endpoint, access), (get) =>
+    <A, I>(schema: Schema.Schema<A, I>, path: string, query: Query, fresh?: boolean) =>
+      Effect.flatMap(requireKey(name, access), (key) => get(schema, path, query, { fresh, headers: headers(key) })))
+
+/** `YYYY-MM-DD` from a date or date-time (`2013-04-07T00:00:00.000Z`), else null. */
+export const dayOf = (value: string | null | undefined): string | null => {
+  const day = value?.slice(0, 10) ?? null
+  return day !== null && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : null
+}
+
+/** An id as text, or null. */
+export const idText = (value: string | number | null | undefined): string | null =>
+  value === null || value === undefined || value === "" ? null : String(value)

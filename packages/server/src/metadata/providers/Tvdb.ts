@@ -23,7 +23,7 @@ import { Effect, Option, Ref, Schema } from "effect"
 import { AppConfig } from "../../config/AppConfig.js"
 import { imagePath, imageUrl, type MetadataProvider, partialProvider, type ProviderAccess, requireKey } from "../provider/Provider.js"
 import { ProviderHttp } from "../provider/ProviderHttp.js"
-import { blankMovie, blankSeries, makeGet } from "./Shared.js"
+import { blankMovie, blankSeries, makeGet, noneIfNotFound } from "./Shared.js"
 
 export const PROVIDER = "tvdb"
 
@@ -210,10 +210,8 @@ export const makeTvdb = (access: ProviderAccess) =>
     const episodes = (id: string, order: EpisodeOrder, fresh: boolean | undefined) =>
       Effect.map(authorized(Episodes, `/series/${id}/episodes/${order}`, { page: "0" }, fresh), (body) => body.data.episodes)
     const byRemote = (remoteId: string, kind: "movie" | "tv") =>
-      authorized(RemoteSearch, `/search/remoteid/${remoteId}`, {}, false).pipe(
-        Effect.map((body) => Option.fromNullable(body.data.map((r) => (kind === "movie" ? r.movie?.id : r.series?.id)).find((x) => x !== undefined)).pipe(Option.map(String))),
-        Effect.catchIf((e) => e._tag === "ProviderRejected" && e.reason === "not_found", () => Effect.succeed(Option.none<string>()))
-      )
+      noneIfNotFound(Effect.map(authorized(RemoteSearch, `/search/remoteid/${remoteId}`, {}, false), (body) =>
+        Option.fromNullable(body.data.map((r) => (kind === "movie" ? r.movie?.id : r.series?.id)).find((x) => x !== undefined)).pipe(Option.map(String))))
 
     const provider: MetadataProvider = {
       ...partialProvider(PROVIDER, endpoint),
@@ -225,6 +223,7 @@ export const makeTvdb = (access: ProviderAccess) =>
           ? byRemote(ids.imdb, kind)
           : Effect.succeed(Option.none()),
       findByImdb: byRemote,
+      absoluteOrder: (id) => Effect.map(episodes(id, "default", false), (aired) => Option.some(absoluteMap(aired))),
       tv: (id, lookup) =>
         Effect.zipWith(
           authorized(Envelope(Series), `/series/${id}/extended`, { short: "true" }, lookup.fresh),
@@ -256,5 +255,5 @@ export const makeTvdb = (access: ProviderAccess) =>
           onSome: (url) => endpoint.bytes(url, maxBytes)
         })
     }
-    return { provider, episodes, absolute: (id: string, fresh: boolean) => Effect.map(episodes(id, "default", fresh), absoluteMap) }
+    return { provider, episodes }
   })

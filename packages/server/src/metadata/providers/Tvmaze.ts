@@ -17,7 +17,7 @@ import { Effect, Option, Schema } from "effect"
 import { AppConfig } from "../../config/AppConfig.js"
 import { imagePath, imageUrl, type MetadataProvider, partialProvider, type ProviderAccess } from "../provider/Provider.js"
 import { ProviderHttp } from "../provider/ProviderHttp.js"
-import { blankSeries, makeGet, plainText } from "./Shared.js"
+import { blankSeries, makeGet, noneIfNotFound, plainText } from "./Shared.js"
 
 export const PROVIDER = "tvmaze"
 
@@ -105,10 +105,7 @@ export const makeTvmaze = (access: ProviderAccess) =>
     const get = yield* makeGet(PROVIDER, endpoint, access)
     const episodes = (id: string, fresh: boolean | undefined) => get(Schema.Array(Episode), `/shows/${id}/episodes`, {}, { fresh })
     const lookupBy = (key: "imdb" | "thetvdb", value: string) =>
-      get(Show, "/lookup/shows", { [key]: value }).pipe(
-        Effect.map((show) => Option.some(String(show.id))),
-        Effect.catchIf((e) => e._tag === "ProviderRejected" && e.reason === "not_found", () => Effect.succeed(Option.none<string>()))
-      )
+      noneIfNotFound(Effect.map(get(Show, "/lookup/shows", { [key]: value }), (show) => Option.some(String(show.id))))
     const provider: MetadataProvider = {
       ...partialProvider(PROVIDER, endpoint),
       resolveId: (ids, kind) =>

@@ -13,8 +13,8 @@ import { ProviderHttp } from "../provider/ProviderHttp.js"
 import * as Mapping from "./TmdbMap.js"
 import * as T from "./TmdbSchemas.js"
 
-const MOVIE_APPEND = "credits,images,external_ids,release_dates"
-const TV_APPEND = "credits,images,external_ids,content_ratings"
+const MOVIE_APPEND = "credits,images,external_ids,release_dates,alternative_titles"
+const TV_APPEND = "credits,images,external_ids,content_ratings,alternative_titles"
 
 /** A v4 read access token is a JWT (sent as a bearer token); a v3 key is a query parameter. */
 const credentials = (key: string): { readonly headers: Readonly<Record<string, string>>; readonly query: Readonly<Record<string, string>> } =>
@@ -120,6 +120,8 @@ export const makeTmdb = (access: ProviderAccess) => Effect.gen(function* () {
     findByImdb: (imdbId, kind) =>
       Effect.map(get(T.Find, `/find/${imdbId}`, { external_source: "imdb_id" }), (found) =>
         Option.map(Option.fromNullable((kind === "movie" ? found.movie_results : found.tv_results)[0]), (item) => String(item.id))),
+    // TMDb's absolute orders are per-user episode groups: the seasons' episode counts stand in (AbsoluteNumbers.ts).
+    absoluteOrder: () => Effect.succeed(Option.none()),
     image: (path, maxBytes) => Effect.flatMap(imageBase, (base) => endpoint.bytes(`${base}/original${path}`, maxBytes))
   }
   return provider

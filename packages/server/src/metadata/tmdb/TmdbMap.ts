@@ -145,6 +145,21 @@ const movieCertifications = (body: T.Movie): ReadonlyArray<Certification> =>
     return rating === undefined || rating === null ? [] : [new Certification({ country: country.iso_3166_1, rating })]
   })
 
+/** Search finds a title by these: each once, without the title and original title, at most MAX_ALTERNATIVE_TITLES. */
+const MAX_ALTERNATIVE_TITLES = 50
+const alternativeTitles = (known: ReadonlyArray<string | null>, listed: ReadonlyArray<{ readonly title: string }>): ReadonlyArray<string> => {
+  const seen = new Set(known.flatMap((t) => (t === null ? [] : [t.trim().toLowerCase()])))
+  const out: Array<string> = []
+  for (const { title } of listed) {
+    const trimmed = title.trim()
+    if (trimmed === "" || seen.has(trimmed.toLowerCase())) continue
+    seen.add(trimmed.toLowerCase())
+    out.push(trimmed)
+    if (out.length === MAX_ALTERNATIVE_TITLES) break
+  }
+  return out
+}
+
 export const movie = (body: T.Movie, language: string | null): MetadataMovie => {
   const images = imagesOf(body.images)
   const collection = body.belongs_to_collection
@@ -152,6 +167,7 @@ export const movie = (body: T.Movie, language: string | null): MetadataMovie => 
     ...titled(body, images, language),
     title: body.title,
     originalTitle: text(body.original_title),
+    alternativeTitles: alternativeTitles([body.title, body.original_title], body.alternative_titles?.titles ?? []),
     certifications: movieCertifications(body),
     externalIds: externalIds(String(body.id), body.external_ids, body.imdb_id),
     releaseDate: date(body.release_date),
@@ -177,6 +193,7 @@ export const series = (body: T.Tv, language: string | null): MetadataSeries => {
     credits: [...base.credits, ...creators],
     title: body.name,
     originalTitle: text(body.original_name),
+    alternativeTitles: alternativeTitles([body.name, body.original_name], body.alternative_titles?.results ?? []),
     certifications: (body.content_ratings?.results ?? []).flatMap((r) =>
       r.rating === null || r.rating === "" ? [] : [new Certification({ country: r.iso_3166_1, rating: r.rating })]),
     externalIds: externalIds(String(body.id), body.external_ids),

@@ -93,10 +93,14 @@ const titled = {
   external_ids: opt(ExternalIds)
 }
 
+/** Other titles a movie (`titles`) or a series (`results`) is known by, per country. */
+const AlternativeTitle = Schema.Struct({ title: Schema.String })
+
 export const Movie = Schema.Struct({
   ...titled,
   title: Schema.String,
   original_title: S,
+  alternative_titles: opt(Schema.Struct({ titles: list(AlternativeTitle) })),
   imdb_id: S,
   release_date: S,
   runtime: N,
@@ -146,6 +150,7 @@ export const Tv = Schema.Struct({
   ...titled,
   name: Schema.String,
   original_name: S,
+  alternative_titles: opt(Schema.Struct({ results: list(AlternativeTitle) })),
   first_air_date: S,
   last_air_date: S,
   episode_run_time: list(Schema.Number),
