@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- jobs`: 2,000 no-op jobs (`jobs.noop`) enqueued one call each and run to completion
- * on real Postgres: enqueue/s, completed/s and enqueue-to-start latency (from `job_runs`: started_at -
- * inserted_at), on one node (in this process), then on two runner processes (this one and a child
- * started with `node scripts/start.mjs`); baselines in the same run: the engine's own floor (an empty
- * workflow) and graphile-worker 0.17 doing the same work. Each also prints the machine CPU (all processes,
- * Postgres included) one job costs: the cores divided by it bound what any number of nodes can do here.
+ * `npm run bench -- jobs`: 2,000 no-op jobs (`jobs.noop`, a single-step kind) enqueued one call each
+ * and run to completion on real Postgres: enqueue/s, completed/s and enqueue-to-start latency (from
+ * `job_runs`: started_at - inserted_at), on one node (in this process), then on two runner processes
+ * (this one and a child started with `node scripts/start.mjs`); baselines in the same run: the engine's
+ * own floor (an empty workflow: the least a run of a durable kind costs) and graphile-worker 0.17 doing
+ * the same work. Each also prints the machine CPU (all processes, Postgres included) one job costs: the
+ * cores divided by it bound what any number of nodes can do here.
  *
  * Jobs not all completed within 5 minutes, or two nodes of which one holds every shard, fail the bench
  * with no figure printed.

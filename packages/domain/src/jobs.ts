@@ -48,9 +48,20 @@ export interface JobUniqueness {
   readonly period?: Duration.Duration
 }
 
+/**
+ * How a kind's runs execute. `single`: one handler call per attempt, claimed straight from `job_runs`
+ * (many runs per statement, a lease renewed while it runs, taken over when its node stops renewing it).
+ * `durable`: a workflow execution per run on the cluster's engine, for long runs whose progress the
+ * engine should carry across nodes. Every guarantee (queues, retries, discard, uniqueness, cancel,
+ * transactional enqueue, retention, takeover) holds for both.
+ */
+export const JobSteps = Schema.Literal("single", "durable")
+export type JobSteps = typeof JobSteps.Type
+
 export interface JobKind<Name extends string, S extends Schema.Schema.AnyNoContext> {
   readonly name: Name
   readonly payload: S
+  readonly steps: JobSteps
   readonly queue: JobQueue
   readonly maxAttempts: number
   readonly backoff: JobBackoff
@@ -63,6 +74,7 @@ export interface JobKind<Name extends string, S extends Schema.Schema.AnyNoConte
 export interface JobKindSpec<Name extends string, S extends Schema.Schema.AnyNoContext> {
   readonly name: Name
   readonly payload: S
+  readonly steps: JobSteps
   readonly queue: JobQueue
   readonly maxAttempts: number
   readonly backoff: { readonly base: Duration.DurationInput; readonly max: Duration.DurationInput }
@@ -75,6 +87,7 @@ export const defineJob = <const Name extends string, S extends Schema.Schema.Any
 ): JobKind<Name, S> => ({
   name: spec.name,
   payload: spec.payload,
+  steps: spec.steps,
   queue: spec.queue,
   maxAttempts: Math.max(1, Math.floor(spec.maxAttempts)),
   backoff: { base: Duration.decode(spec.backoff.base), max: Duration.decode(spec.backoff.max) },
@@ -175,6 +188,7 @@ const periodic = <const Name extends string>(name: Name) =>
   defineJob({
     name,
     payload: NoPayload,
+    steps: "single",
     queue: "low",
     maxAttempts: 3,
     backoff: { base: "30 seconds", max: "10 minutes" },
@@ -194,6 +208,7 @@ export const StatisticsAggregateJob = periodic("statistics.aggregate")
 export const PlaybackHealthJob = defineJob({
   name: "playback.health",
   payload: NoPayload,
+  steps: "single",
   queue: "high",
   maxAttempts: 3,
   backoff: { base: "5 seconds", max: "1 minute" },
@@ -205,6 +220,7 @@ export const PlaybackHealthJob = defineJob({
 export const LibraryScanJob = defineJob({
   name: "library.scan",
   payload: Schema.Struct({ libraryId: LibraryId, scanId: ScanId }),
+  steps: "durable", // hours-long and rare: the engine carries it across nodes
   queue: "low",
   maxAttempts: 3,
   backoff: { base: "30 seconds", max: "5 minutes" },
@@ -215,6 +231,7 @@ export const LibraryScanJob = defineJob({
 export const LibraryMatchFileJob = defineJob({
   name: "library.match_file",
   payload: Schema.Struct({ libraryId: LibraryId, path: Schema.String }),
+  steps: "single",
   queue: "default",
   maxAttempts: 3,
   backoff: { base: "5 seconds", max: "1 minute" },
@@ -226,6 +243,7 @@ export const LibraryMatchFileJob = defineJob({
 export const LibraryProbeJob = defineJob({
   name: "library.probe",
   payload: Schema.Struct({ libraryId: LibraryId }),
+  steps: "durable", // a library's worth of work in one run
   queue: "bulk",
   maxAttempts: 3,
   backoff: { base: "30 seconds", max: "5 minutes" },
@@ -237,6 +255,7 @@ export const LibraryProbeJob = defineJob({
 export const MetadataRefreshLibraryJob = defineJob({
   name: "metadata.refresh_library",
   payload: Schema.Struct({ libraryId: LibraryId }),
+  steps: "durable", // a library's worth of work in one run
   queue: "default",
   maxAttempts: 5,
   backoff: { base: "30 seconds", max: "10 minutes" },
@@ -256,6 +275,7 @@ const refresh = <const Name extends string, S extends Schema.Schema.AnyNoContext
   defineJob({
     name,
     payload,
+    steps: "single",
     queue: "default",
     maxAttempts: 5,
     backoff: { base: "5 seconds", max: "10 minutes" },
@@ -274,6 +294,7 @@ export const MetadataEnrichJob = defineJob({
   name: "metadata.enrich",
   // One id field for the four kinds: a UUID (the row's id), the kind says which table.
   payload: Schema.Struct({ kind: Schema.Literal("movie", "series", "season", "episode"), id: Schema.UUID }),
+  steps: "single",
   queue: "low",
   maxAttempts: 3,
   backoff: { base: "10 seconds", max: "5 minutes" },
@@ -285,6 +306,7 @@ export const MetadataEnrichJob = defineJob({
 export const MetadataDownloadImageJob = defineJob({
   name: "metadata.download_image",
   payload: Schema.Struct({ provider: Schema.String, path: Schema.String }),
+  steps: "single",
   queue: "bulk",
   maxAttempts: 4,
   backoff: { base: "10 seconds", max: "10 minutes" },
@@ -306,6 +328,7 @@ const MetadataJobs = {
 export const NoopJob = defineJob({
   name: "jobs.noop",
   payload: Schema.Struct({ note: Schema.optional(Schema.String) }),
+  steps: "single",
   queue: "default",
   maxAttempts: 1,
   backoff: { base: "1 second", max: "1 second" },
@@ -319,6 +342,7 @@ export const NoopJob = defineJob({
 export const SearchReindexJob = defineJob({
   name: "search.reindex",
   payload: Schema.Struct({ scope: ReindexScope }),
+  steps: "durable", // a long rebuild, rare
   queue: "bulk",
   maxAttempts: 3,
   backoff: { base: "5 seconds", max: "1 minute" },
@@ -332,6 +356,7 @@ export const SearchReindexJob = defineJob({
 export const ArrSyncJob = defineJob({
   name: "arr.sync",
   payload: Schema.Struct({ instanceId: ArrInstanceId }),
+  steps: "durable", // a full sync of an instance, rare
   queue: "low",
   maxAttempts: 3,
   backoff: { base: "30 seconds", max: "5 minutes" },
@@ -346,6 +371,7 @@ export const ArrSyncAllJob = periodic("arr.sync_all")
 export const ArrWebhookJob = defineJob({
   name: "arr.webhook",
   payload: Schema.Struct({ eventId: Schema.String }),
+  steps: "single",
   queue: "default",
   maxAttempts: 5,
   backoff: { base: "5 seconds", max: "5 minutes" },
@@ -364,6 +390,7 @@ export const ArrWebhookJob = defineJob({
 export const NotifyDispatchJob = defineJob({
   name: "notify.dispatch",
   payload: Schema.Struct({ agentId: NotificationAgentId, seq: Schema.Number, event: DomainEvent, digest: Schema.Boolean }),
+  steps: "single",
   queue: "high",
   maxAttempts: 5,
   backoff: { base: "2 seconds", max: "5 minutes" },

@@ -1,4 +1,3 @@
-import { HttpServer } from "@effect/platform"
 import { expect, layer } from "@effect/vitest"
 import { AdminJobsRpcs, Forbidden, JobRun, JobRunsPage } from "@mediaserver/domain"
 import { Jobs, jobWorkflow } from "@mediaserver/server/jobs"
@@ -6,10 +5,7 @@ import { Deferred, Duration, Effect, Option, Schema } from "effect"
 import { account, read, request } from "@mediaserver/testkit/Http"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { rpcAuth, rpcClient } from "@mediaserver/testkit/Rpc"
-import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, SimpleJob, SlowBackoffJob, UniqueJob } from "./support/TestJobs.js"
-
-const serverUrl = Effect.map(HttpServer.HttpServer, (server) =>
-  `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`)
+import { awaitRun, CappedJob, FlakyJob, jobsNode, Probe, serverUrl, SimpleJob, SlowBackoffJob, UniqueJob } from "./support/TestJobs.js"
 
 /** The admin (first account) and a plain user, signed in once per node. */
 const accounts = Effect.gen(function* () {

@@ -257,6 +257,13 @@ export const appConfig = Config.all({
   imageMaxBytes: positiveInt("IMAGE_MAX_BYTES").pipe(Config.withDefault(20 * 1024 * 1024)),
   /** Job backoffs longer than this sleep on the durable clock (they survive a restart; the run is replayed after). */
   jobDurableBackoffAfter: Config.duration("JOB_DURABLE_BACKOFF_AFTER").pipe(Config.withDefault(Duration.seconds(60))),
+  /**
+   * Single-step runs: how long a claim holds without renewal (renewed at a third of it while the handler
+   * runs; a run of a node that died is taken over once it lapses), and how often a node looks for ready
+   * runs besides the wake-ups (an enqueue on this node, a retry falling due here).
+   */
+  jobLease: Config.duration("JOB_LEASE").pipe(Config.withDefault(Duration.seconds(15))),
+  jobPollInterval: Config.duration("JOB_POLL_INTERVAL").pipe(Config.withDefault(Duration.seconds(1))),
   /** Handlers of each queue running at once on this node (`JOB_QUEUE_<NAME>_CONCURRENCY`). */
   jobQueueConcurrency: Config.all({
     critical: queueSize("critical"),

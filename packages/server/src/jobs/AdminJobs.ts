@@ -3,7 +3,7 @@
  * resetting the old one: the engine keeps a finished execution's reply under its execution id, so
  * re-running that id would return the stored failure; a new run also keeps the failed one as history.
  * Cancel marks the row first (the guards in `JobRuns` keep it cancelled and stop further attempts),
- * then asks the engine to interrupt the execution (which takes effect when it next suspends).
+ * then asks the engine to interrupt a durable run's execution (which takes effect when it next suspends).
  * Schedules: the node's table (with its overrides) and each one's next tick; running one now enqueues
  * its kind as an admin's explicit run (not deduplicated, like a retry).
  */
@@ -17,11 +17,13 @@ import {
   type JobRunsQuery,
   type JobRunState,
   JobScheduleInfo,
+  type JobSteps,
   NotFound,
   pageWindow
 } from "@mediaserver/domain"
 import { Context, Cron, DateTime, Effect, Layer, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
+import { JobDispatch } from "./JobDispatch.js"
 import { JobRuns } from "./JobRuns.js"
 import { jobExecutionId, jobWorkflow, startRun } from "./JobWorkflow.js"
 import { scheduleConfig } from "./ScheduleConfig.js"
@@ -47,6 +49,7 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
     Effect.gen(function* () {
       const runs = yield* JobRuns
       const engine = yield* WorkflowEngine.WorkflowEngine
+      const dispatch = yield* JobDispatch
       const table = yield* scheduleConfig
 
       const get = (runId: string) =>
@@ -61,14 +64,16 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
 
       /**
        * An admin's explicit run (a retry, a schedule run now) is not deduplicated (no unique key): the
-       * operator asked for this run. The row first, then the send (as Jobs.enqueue: a send never waits
-       * inside a transaction; a lost send is delivered by the resend sweep).
+       * operator asked for this run. It executes as the run it repeats did (or as its kind says). The row
+       * first, then the send (as Jobs.enqueue: a send never waits inside a transaction; a lost send is
+       * delivered by the resend sweep).
        */
-      const startExplicit = (run: Pick<JobRun, "kind" | "queue" | "maxAttempts" | "payload">) =>
+      const startExplicit = (run: Pick<JobRun, "kind" | "queue" | "maxAttempts" | "payload">, steps: JobSteps) =>
         Effect.gen(function* () {
           const id = randomUUID()
-          yield* runs.insert({ ...run, id, uniqueKey: null, executionId: jobExecutionId(run.kind, id) })
-          yield* startRun(engine, run.kind, id, run.payload)
+          const executionId = steps === "durable" ? jobExecutionId(run.kind, id) : null
+          yield* runs.insert({ ...run, id, uniqueKey: null, steps, executionId })
+          yield* executionId === null ? dispatch.wake(run.queue) : startRun(engine, run.kind, id, run.payload)
           return yield* get(id)
         })
 
@@ -78,7 +83,8 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
           if (!retryable.includes(old.state)) {
             return yield* new Conflict({ message: `Only failed or discarded runs can be retried; this one is ${old.state}` })
           }
-          return yield* startExplicit(old)
+          const steps = yield* runs.stepsOf(runId)
+          return yield* startExplicit(old, Option.getOrElse(steps, (): JobSteps => "durable"))
         })
 
       const schedules = Effect.map(DateTime.now, (now) =>
@@ -98,7 +104,7 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
           // ScheduleConfig checked at start-up that the kind takes the empty payload.
           const schema: Schema.Schema.AnyNoContext = kind.payload
           const payload = yield* Schema.decodeUnknown(schema)({}).pipe(Effect.flatMap(Schema.encodeUnknown(schema)), Effect.orDie)
-          return yield* startExplicit({ kind: kind.name, queue: kind.queue, maxAttempts: kind.maxAttempts, payload })
+          return yield* startExplicit({ kind: kind.name, queue: kind.queue, maxAttempts: kind.maxAttempts, payload }, kind.steps)
         })
 
       const cancel = (runId: string) =>
@@ -108,7 +114,9 @@ export class AdminJobs extends Context.Tag("@mediaserver/jobs/AdminJobs")<AdminJ
             const run = yield* get(runId)
             return yield* new Conflict({ message: `Only queued or running runs can be cancelled; this one is ${run.state}` })
           }
-          yield* engine.interrupt(jobWorkflow(cancelled.value.kind), cancelled.value.executionId)
+          // A single-step run has no workflow: its handler, if running, sees the row (JobCancels).
+          const { executionId, kind } = cancelled.value
+          if (executionId !== null) yield* engine.interrupt(jobWorkflow(kind), executionId)
           return yield* get(runId)
         })
 

@@ -6,7 +6,7 @@
  * newer one).
  */
 import { SqlClient } from "@effect/sql"
-import { DatabaseError, JobRun, type JobQueue, type JobRunState } from "@mediaserver/domain"
+import { DatabaseError, JobRun, type JobQueue, type JobRunState, type JobSteps } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schedule } from "effect"
 import { makeBatcher } from "../db/Batcher.js"
 import { jsonb, wrapSql } from "../db/Sql.js"
@@ -18,7 +18,16 @@ export interface NewJobRun {
   readonly uniqueKey: string | null
   readonly maxAttempts: number
   readonly payload: unknown
-  readonly executionId: string
+  /** Single-step runs are claimed from this table (ready at once) and have no workflow execution. */
+  readonly steps: JobSteps
+  readonly executionId: string | null
+  /** A single-step run written already claimed (attempt 1 running) under this lease. */
+  readonly lease?: RunLease | undefined
+}
+
+export interface RunLease {
+  readonly node: string
+  readonly seconds: number
 }
 
 export interface JobRunFilter {
@@ -29,7 +38,8 @@ export interface JobRunFilter {
 
 export interface CancelledRun {
   readonly kind: string
-  readonly executionId: string
+  /** None for a single-step run (no workflow to interrupt). */
+  readonly executionId: string | null
 }
 
 export interface QueueStateCount {
@@ -64,6 +74,8 @@ export interface JobRunsShape {
    */
   readonly finish: (id: string, state: FinalState, error: string | null) => Effect.Effect<void, DatabaseError>
   readonly get: (id: string) => Effect.Effect<Option.Option<JobRun>, DatabaseError>
+  /** How the run executes (what a retry of it must do too). */
+  readonly stepsOf: (id: string) => Effect.Effect<Option.Option<JobSteps>, DatabaseError>
   /** Newest first, with the total matching the filter. */
   readonly list: (
     filter: JobRunFilter,
@@ -73,7 +85,7 @@ export interface JobRunsShape {
   /** Marks an unfinished run cancelled (releasing its unique key); none when it is not unfinished. */
   readonly cancel: (id: string) => Effect.Effect<Option.Option<CancelledRun>, DatabaseError>
   readonly countByQueueState: Effect.Effect<ReadonlyArray<QueueStateCount>, DatabaseError>
-  /** Queued runs that have not started after `olderThanSeconds` (their first send may have been lost). */
+  /** Queued durable runs that have not started after `olderThanSeconds` (their first send may have been lost). */
   readonly unstarted: (olderThanSeconds: number, limit: number) => Effect.Effect<ReadonlyArray<UnstartedRun>, DatabaseError>
 }
 
@@ -129,9 +141,13 @@ export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, J
       // The three writes every run makes go through group commit: concurrent runs share a statement.
       const insert = yield* makeBatcher(MAX_BATCH, (batch: ReadonlyArray<NewJobRun>) =>
         sql<{ readonly id: string }>`
-          INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id)
+          INSERT INTO job_runs (id, kind, queue, unique_key, max_attempts, payload, execution_id, run_at,
+                                state, attempt, started_at, leased_by, lease_until)
           VALUES ${list(batch.map((run) => sql`(${run.id}, ${run.kind}, ${run.queue}, ${run.uniqueKey}, ${run.maxAttempts},
-                  ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId})`))}
+                  ${jsonb(run.payload ?? null)}::jsonb, ${run.executionId}, ${run.steps === "single" ? sql`now()` : sql`NULL`},
+                  ${run.lease === undefined
+                    ? sql`'queued', 0, NULL, NULL, NULL`
+                    : sql`'running', 1, now(), ${run.lease.node}, now() + make_interval(secs => ${run.lease.seconds})`})`))}
           ON CONFLICT (kind, unique_key) DO NOTHING
           RETURNING id
         `.pipe(
@@ -158,6 +174,7 @@ export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, J
         sql`
           UPDATE job_runs AS r
           SET state = v.state, last_error = coalesce(v.error, r.last_error), finished_at = now(), updated_at = now(),
+              leased_by = NULL, lease_until = NULL,
               unique_key = CASE WHEN strpos(r.unique_key, '@') > 0 THEN r.unique_key ELSE NULL END
           FROM (VALUES ${list(batch.map((f) => sql`(${f.id}::uuid, ${f.state}::text, ${f.error}::text)`))})
             AS v (id, state, error)
@@ -198,6 +215,11 @@ export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, J
             Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toJobRun)),
             wrap("get")
           ),
+        stepsOf: (id) =>
+          sql<{ readonly single: boolean }>`SELECT run_at IS NOT NULL AS single FROM job_runs WHERE id = ${id}`.pipe(
+            Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row): JobSteps => (row.single ? "single" : "durable"))),
+            wrap("stepsOf")
+          ),
         list: (filter, limit, offset) =>
           Effect.all({
             items: sql<RunRow>`
@@ -209,9 +231,9 @@ export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, J
             )
           }).pipe(wrap("list")),
         cancel: (id) =>
-          sql<{ readonly kind: string; readonly execution_id: string }>`
+          sql<{ readonly kind: string; readonly execution_id: string | null }>`
             UPDATE job_runs
-            SET state = 'cancelled', finished_at = now(), updated_at = now(), unique_key = NULL
+            SET state = 'cancelled', finished_at = now(), updated_at = now(), unique_key = NULL, leased_by = NULL, lease_until = NULL
             WHERE id = ${id} AND ${unfinished}
             RETURNING kind, execution_id
           `.pipe(
@@ -229,7 +251,7 @@ export class JobRuns extends Context.Tag("@mediaserver/jobs/JobRuns")<JobRuns, J
         unstarted: (olderThanSeconds, limit) =>
           sql<{ readonly id: string; readonly kind: string; readonly payload: unknown }>`
             SELECT id, kind, payload FROM job_runs
-            WHERE state = 'queued' AND started_at IS NULL AND inserted_at < now() - make_interval(secs => ${olderThanSeconds})
+            WHERE state = 'queued' AND run_at IS NULL AND started_at IS NULL AND inserted_at < now() - make_interval(secs => ${olderThanSeconds})
             ORDER BY inserted_at LIMIT ${limit}
           `.pipe(wrap("unstarted"))
       }

@@ -8,38 +8,23 @@
  * never started again and its running handler is interrupted; the row guards keep it cancelled.
  */
 import { Activity, DurableClock, Workflow, type WorkflowEngine } from "@effect/workflow"
-import {
-  JobDiscarded,
-  backoffDelay,
-  type Classified,
-  type DatabaseError,
-  finishedStates,
-  isDiscard,
-  JobAttemptFailed,
-  type JobKind,
-  JobRunFailed,
-  JobTimeout
-} from "@mediaserver/domain"
-import { Cause, Duration, Effect, Exit, Option, Predicate, Schema } from "effect"
+import { type DatabaseError, finishedStates, JobAttemptFailed, type JobKind, JobRunFailed } from "@mediaserver/domain"
+import { Cause, Effect, Exit, Option, Schema } from "effect"
 import { createHash } from "node:crypto"
 import { AppConfig } from "../config/AppConfig.js"
-import { Events } from "../events/Events.js"
-import { JobCancels } from "./JobCancels.js"
-import { JobQueues } from "./JobQueues.js"
 import { RequestPriority } from "../system/RequestPriority.js"
+import {
+  afterFailure,
+  attemptFailed,
+  attemptHandler,
+  defectMessage,
+  endRun,
+  type GiveUp,
+  type JobHandler,
+  retryDelay
+} from "./JobAttempt.js"
+import { JobQueues } from "./JobQueues.js"
 import { JobRuns } from "./JobRuns.js"
-
-export type AnyJobKind = JobKind<string, Schema.Schema.AnyNoContext>
-
-export interface JobContext {
-  readonly runId: string
-  readonly attempt: number
-}
-
-/** What a handler may fail with: an error that declares its family (Retryable or Discard). */
-export type JobHandlerError = Classified
-
-export type JobHandler<A, R> = (payload: A, context: JobContext) => Effect.Effect<void, JobHandlerError, R>
 
 /**
  * The workflow of a kind. It carries the encoded payload, decoded by the body: a payload that no
@@ -88,32 +73,12 @@ export const startRun = (engine: WorkflowEngine.WorkflowEngine["Type"], kindName
   )
 }
 
-const messageOf = (error: JobHandlerError): string =>
-  Predicate.hasProperty(error, "message") && typeof error.message === "string"
-    ? `${error._tag}: ${error.message}`
-    : error._tag
-
-const retryAfterOf = (error: JobHandlerError): number | undefined =>
-  Predicate.hasProperty(error, "retryAfterMs") && typeof error.retryAfterMs === "number"
-    ? error.retryAfterMs
-    : undefined
-
-const defectMessage = (cause: Cause.Cause<unknown>): string => {
-  const defect = Cause.squash(cause)
-  return `defect: ${defect instanceof Error ? `${defect.name}: ${defect.message}` : String(defect)}`
-}
-
-/** Deterministic jitter in [0, 1) per execution and attempt, so a replayed body computes the same delay. */
-const jitter = (executionId: string, attempt: number): number => {
-  let hash = 2166136261
-  for (const char of `${executionId}/${attempt}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619)
-  return (hash >>> 0) / 2 ** 32
-}
-
 /**
- * One attempt under the kind's timeout and its queue's slot; `start` marks the row running inside the
- * slot and says whether to run at all (false: cancelled, or another delivery is past this attempt).
- * Succeeds with whether the handler ran.
+ * One attempt under its queue's slot on this node; `start` marks the row running inside the slot and
+ * says whether to run at all (false: cancelled, or another delivery is past this attempt). Succeeds
+ * with whether the handler ran. The engine's interrupt only reaches a suspended workflow, so a run
+ * cancelled while queued or between attempts is not started, and a running one is interrupted by the
+ * cancel watch of `attemptHandler`.
  */
 const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R>(
   kind: JobKind<Name, S>,
@@ -126,34 +91,11 @@ const runAttempt = <Name extends string, S extends Schema.Schema.AnyNoContext, R
   Effect.gen(function* () {
     const runs = yield* JobRuns
     const queues = yield* JobQueues
-    const cancels = yield* JobCancels
     const priority = yield* RequestPriority
-    const timedOut = () =>
-      new JobTimeout({
-        kind: kind.name,
-        timeoutMs: Duration.toMillis(kind.timeout),
-        message: `attempt ${attempt} timed out after ${Duration.format(kind.timeout)}`
-      })
-    // The engine's interrupt only reaches a suspended workflow, so cancellation is read from the row:
-    // a run cancelled while queued or between attempts is not started, and a running handler is
-    // interrupted when the watcher sees the cancel (the attempt then ends as a no-op success).
-    const handle = Effect.timeoutFail(handler(payload, { runId, attempt }), { duration: kind.timeout, onTimeout: timedOut })
-    const run = Effect.flatMap(start(runs), (live) =>
-      live ? Effect.as(Effect.raceFirst(handle, cancels.cancelled(runId)), true) : Effect.succeed(false)
-    )
+    const run = Effect.flatMap(Effect.mapError(start(runs), attemptFailed), (live) =>
+      live ? Effect.as(attemptHandler(kind, handler, runId, payload, attempt), true) : Effect.succeed(false))
     // On the embedded database a handler starts only when no request is in flight (or after a short wait).
-    return yield* queues.withSlot(kind.queue)(Effect.zipRight(priority.yieldToRequests, run)).pipe(
-      Effect.mapError(
-        (error) =>
-          new JobAttemptFailed({
-            errorTag: error._tag,
-            message: messageOf(error),
-            discard: isDiscard(error),
-            retryAfterMs: retryAfterOf(error)
-          })
-      ),
-      Effect.tapDefect((cause) => Effect.logError(`job ${kind.name} ${runId}: handler defect`, cause))
-    )
+    return yield* queues.withSlot(kind.queue)(Effect.zipRight(priority.yieldToRequests, run))
   })
 
 /** Attempt N (from 2) as an Activity: once completed it is never run again, even when the body replays. */
@@ -170,21 +112,7 @@ const attemptActivity = <Name extends string, S extends Schema.Schema.AnyNoConte
     execute: Effect.asVoid(runAttempt(kind, handler, runId, payload, attempt, (runs) => runs.markRunning(runId, attempt)))
   }).pipe(Effect.provideService(Activity.CurrentAttempt, attempt))
 
-/** A discarded run is an event admins see live and notification agents may relay (when the node has the bus). */
-const announceDiscard = (runId: string, kind: string, error: string) =>
-  Effect.flatMap(Effect.serviceOption(Events), (events) =>
-    Option.match(events, {
-      onNone: () => Effect.void,
-      onSome: (bus) => bus.publish(new JobDiscarded({ runId, kind, error }))
-    }))
-
-/** Registers the kind's workflow with its handler: every runner must build this for every kind. */
-/**
- * What a kind does once its run has given up (discarded, out of attempts, a defect or a timeout on
- * the last attempt): the one place a handler learns the run is over, e.g. to close what it opened.
- */
-export type GiveUp<A, R> = (payload: A, message: string) => Effect.Effect<void, never, R>
-
+/** The kind's workflow with its handler (see `jobHandlerLayer`). */
 export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.AnyNoContext, R, G = never>(
   kind: JobKind<Name, S>,
   handler: JobHandler<Schema.Schema.Type<S>, R>,
@@ -196,22 +124,17 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       const runs = yield* JobRuns
       const { jobDurableBackoffAfter } = yield* AppConfig
       const fail = (state: "failed" | "discarded", message: string) =>
-        Effect.orDie(runs.finish(runId, state, message)).pipe(
-          Effect.zipRight(state === "discarded" ? announceDiscard(runId, kind.name, message) : Effect.void),
-          Effect.zipRight(new JobRunFailed({ runId, kind: kind.name, state, message }))
-        )
+        Effect.zipRight(endRun(runId, kind.name, state, message), new JobRunFailed({ runId, kind: kind.name, state, message }))
       const decoded = yield* Effect.either(decode(encoded))
       if (decoded._tag === "Left") return yield* fail("discarded", `payload does not decode: ${decoded.left.message}`)
       const giveUp = (state: "failed" | "discarded", message: string) =>
         Effect.zipRight(onGiveUp === undefined ? Effect.void : onGiveUp(decoded.right, message), fail(state, message))
 
       // What a failed attempt leads to: the end of the run, or its backoff (then the next attempt).
-      const afterFailure = (attempt: number, error: JobAttemptFailed) =>
+      const afterFailed = (attempt: number, error: JobAttemptFailed) =>
         Effect.gen(function* () {
-          if (error.discard) return yield* giveUp("discarded", error.message)
-          if (attempt >= kind.maxAttempts) {
-            return yield* giveUp("failed", `attempt ${attempt} of ${kind.maxAttempts}: ${error.message}`)
-          }
+          const next = afterFailure(kind, attempt, error)
+          if (next._tag === "GiveUp") return yield* giveUp(next.state, next.message)
           yield* Effect.orDie(runs.markRetrying(runId, attempt, error.message))
           yield* Effect.logWarning(`job ${kind.name} ${runId}: attempt ${attempt} failed, retrying: ${error.message}`)
           yield* backoff(attempt, error.retryAfterMs)
@@ -222,7 +145,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       const backoff = (attempt: number, retryAfterMs: number | undefined) =>
         DurableClock.sleep({
           name: `backoff-${attempt}`,
-          duration: backoffDelay(kind.backoff, attempt, jitter(executionId, attempt), retryAfterMs),
+          duration: retryDelay(kind, executionId, attempt, retryAfterMs),
           inMemoryThreshold: jobDurableBackoffAfter
         })
       // Outcomes other than a handler failure: success ends the run; interruption (the engine
@@ -254,7 +177,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
       } else {
         const failed = yield* settle(first)
         if (Option.isNone(failed)) return
-        yield* afterFailure(1, failed.value)
+        yield* afterFailed(1, failed.value)
       }
 
       for (let attempt = next; ; attempt++) {
@@ -264,7 +187,7 @@ export const jobWorkflowLayer = <Name extends string, S extends Schema.Schema.An
           : yield* Effect.exit(attemptActivity(kind, handler, runId, decoded.right, attempt))
         const failed = yield* settle(exit)
         if (Option.isNone(failed)) return
-        yield* afterFailure(attempt, failed.value)
+        yield* afterFailed(attempt, failed.value)
       }
     })
   )

@@ -1,8 +1,8 @@
 /**
- * Enqueueing jobs. A run is a `job_runs` row plus a workflow execution whose message is written in
- * the same transaction: enqueued inside `sql.withTransaction`, the job runs only if it commits, and
- * once (the engine deduplicates the execution). Uniqueness by args is decided by the row's unique
- * key: a duplicate enqueue returns the existing run's id.
+ * Enqueueing jobs. A run is a `job_runs` row; a single-step run is claimed from it by a worker node, a
+ * durable run also gets a workflow execution, sent once the row has committed. Enqueued inside a
+ * transaction, the job runs only if it commits, and once. Uniqueness by args is decided by the row's
+ * unique key: a duplicate enqueue returns the existing run's id.
  */
 import { Sharding } from "@effect/cluster"
 import { SqlClient } from "@effect/sql"
@@ -10,7 +10,8 @@ import { WorkflowEngine } from "@effect/workflow"
 import { DatabaseError, type JobKind, JobPayloadInvalid, type JobRun } from "@mediaserver/domain"
 import { Clock, Context, Duration, Effect, Layer, Option, Queue, Schedule, Schema } from "effect"
 import { createHash, randomUUID } from "node:crypto"
-import { JobRuns } from "./JobRuns.js"
+import { JobDispatch } from "./JobDispatch.js"
+import { JobRuns, type RunLease } from "./JobRuns.js"
 import { jobExecutionId, startRun } from "./JobWorkflow.js"
 import { afterCommit, inAfterCommitScope, withAfterCommit } from "../db/AfterCommit.js"
 import { wrapSql } from "../db/Sql.js"
@@ -34,8 +35,8 @@ export interface JobsShape {
     tick?: ScheduleTick
   ) => Effect.Effect<string, JobPayloadInvalid | DatabaseError>
   /**
-   * `sql.withTransaction` plus a prompt pickup after commit: the engine only reads new messages on
-   * its storage poll, and a message written in a transaction is invisible until the commit.
+   * `sql.withTransaction` plus a prompt pickup after commit (a run written in a transaction is
+   * invisible until the commit; otherwise it waits for the next poll).
    */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
   readonly get: (runId: string) => Effect.Effect<Option.Option<JobRun>, DatabaseError>
@@ -78,6 +79,7 @@ export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>
       const runs = yield* JobRuns
       const engine = yield* WorkflowEngine.WorkflowEngine
       const sharding = yield* Sharding.Sharding
+      const dispatch = yield* JobDispatch
 
       // A storage poll reads every shard's pending messages: one after each commit would make
       // enqueueing O(backlog). Requests coalesce (a sliding queue of one) into at most one poll running
@@ -106,33 +108,46 @@ export class Jobs extends Context.Tag("@mediaserver/jobs/Jobs")<Jobs, JobsShape>
           // Effect's clock: tests fix the time a period's bucket is taken from.
           const uniqueKey = uniqueKeyOf(kind, encoded, yield* Clock.currentTimeMillis, tick)
           const runId = randomUUID()
-          const executionId = jobExecutionId(kind.name, runId)
-          const write: Effect.Effect<string, DatabaseError> = Effect.gen(function* () {
-            const inserted = yield* runs.insert({
-              id: runId,
-              kind: kind.name,
-              queue: kind.queue,
-              uniqueKey,
-              maxAttempts: kind.maxAttempts,
-              payload: encoded,
-              executionId
+          const executionId = kind.steps === "durable" ? jobExecutionId(kind.name, runId) : null
+          // A single-step run needs only its row: this node looks for it once it is visible.
+          const start = executionId === null
+            ? dispatch.wake(kind.queue)
+            : startRun(engine, kind.name, runId, encoded).pipe(
+              Effect.asVoid,
+              Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause)),
+              Effect.zipRight(requestPoll)
+            )
+          const write = (lease?: RunLease): Effect.Effect<string, DatabaseError> =>
+            Effect.gen(function* () {
+              const inserted = yield* runs.insert({
+                id: runId,
+                kind: kind.name,
+                queue: kind.queue,
+                uniqueKey,
+                maxAttempts: kind.maxAttempts,
+                payload: encoded,
+                steps: kind.steps,
+                executionId,
+                lease
+              })
+              if (Option.isSome(inserted)) {
+                if (lease === undefined) yield* afterCommit(start)
+                return runId
+              }
+              // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
+              // If that run finished in between (releasing its key), insert again.
+              const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
+              return Option.isSome(existing) ? existing.value : yield* write(lease)
             })
-            if (Option.isSome(inserted)) {
-              const send = startRun(engine, kind.name, runId, encoded).pipe(
-                Effect.asVoid,
-                Effect.catchAllCause((cause) => Effect.logWarning(`job ${runId}: first send failed; the resend sweep delivers it`, cause))
-              )
-              yield* afterCommit(Effect.zipRight(send, requestPoll))
-              return runId
-            }
-            // A duplicate: the conflicting insert waited for the other transaction, so its row is visible.
-            // If that run finished in between (releasing its key), insert again.
-            const existing = yield* runs.findByUniqueKey(kind.name, uniqueKey ?? "")
-            return Option.isSome(existing) ? existing.value : yield* write
-          })
-          // Inside the caller's transaction the job starts when it commits (see `withTransaction`); on its
-          // own, the insert commits by itself and the send follows it.
-          return (yield* inAfterCommitScope) ? yield* write : yield* withTransaction(write)
+          const inTransaction = (yield* inAfterCommitScope) || Option.isSome(yield* Effect.serviceOption(SqlClient.TransactionConnection))
+          // Inside the caller's transaction the job starts when it commits (see `withTransaction`).
+          if (inTransaction) return yield* write()
+          // On its own, a durable run's insert commits by itself and the send follows it. A single-step
+          // run's insert is one statement (shared with concurrent enqueues), and this node starts it at
+          // once when it can (written already claimed: its id is the one written).
+          if (executionId !== null) return yield* withTransaction(write())
+          return yield* dispatch.enqueueHere(kind.name, kind.queue, write, (id) =>
+            id === runId ? Option.some({ id, kind: kind.name, attempt: 1, payload: encoded }) : Option.none())
         }).pipe(Effect.withSpan("Jobs.enqueue", { attributes: { kind: kind.name } }))
 
       // Delivers runs whose send after commit was lost (a crash in between); a no-op for runs already sent.

@@ -1,9 +1,19 @@
 /**
  * The handler of every kind in the catalogue. The mapped type makes a missing kind a compile error:
  * all runners on one database must register the same workflows, or messages for an unknown one fail.
+ * Whether a kind runs single-step or durable is the catalogue's `steps`.
  */
 import { JobCatalogue } from "@mediaserver/domain"
-import { type JobCancels, type JobQueues, JobRetention, type JobRuns, type Jobs, jobWorkflowLayer } from "@mediaserver/server/jobs"
+import {
+  type JobCancels,
+  type JobDispatch,
+  jobHandlerLayer,
+  type JobLeases,
+  type JobQueues,
+  JobRetention,
+  type JobRuns,
+  type Jobs
+} from "@mediaserver/server/jobs"
 import type { WorkflowEngine } from "@effect/workflow"
 import type { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
@@ -42,43 +52,43 @@ import {
 type Registration = Layer.Layer<
   never,
   never,
-  | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobCancels | JobRetention | SqlClient.SqlClient | PgClient.PgClient | AppConfig
+  | WorkflowEngine.WorkflowEngine | JobRuns | JobQueues | JobCancels | JobRetention | JobDispatch | JobLeases | SqlClient.SqlClient | PgClient.PgClient | AppConfig
   | Jobs | Libraries | ScansRepo | ContentRepo | Events | CacheStore | PlaybackSessions | MetadataRefresh
   | ArrInstances | ArrSyncService | ArrWebhooks | NotificationDispatch
 >
 type Registrations = { readonly [K in keyof JobCatalogue]: Registration }
 
 const registrations: Registrations = {
-  "auth.cleanup": jobWorkflowLayer(JobCatalogue["auth.cleanup"], () =>
+  "auth.cleanup": jobHandlerLayer(JobCatalogue["auth.cleanup"], () =>
     Effect.asVoid(Effect.flatMap(AuthCleanup, (cleanup) => cleanup.run))).pipe(Layer.provide(AuthCleanup.layer)),
-  "activity.cleanup": jobWorkflowLayer(JobCatalogue["activity.cleanup"], () => Effect.asVoid(pruneActivityLog)),
-  "events.cleanup": jobWorkflowLayer(JobCatalogue["events.cleanup"], () => Effect.asVoid(pruneEventOutbox)),
-  "scan_history.cleanup": jobWorkflowLayer(JobCatalogue["scan_history.cleanup"], () => Effect.asVoid(pruneScanHistory)),
+  "activity.cleanup": jobHandlerLayer(JobCatalogue["activity.cleanup"], () => Effect.asVoid(pruneActivityLog)),
+  "events.cleanup": jobHandlerLayer(JobCatalogue["events.cleanup"], () => Effect.asVoid(pruneEventOutbox)),
+  "scan_history.cleanup": jobHandlerLayer(JobCatalogue["scan_history.cleanup"], () => Effect.asVoid(pruneScanHistory)),
   // Sessions with no heartbeat past the idle timeout (their entity may be gone with its node).
-  "playback.health": jobWorkflowLayer(JobCatalogue["playback.health"], () =>
+  "playback.health": jobHandlerLayer(JobCatalogue["playback.health"], () =>
     Effect.asVoid(Effect.flatMap(PlaybackSessions, (sessions) => sessions.stopIdle))),
-  "jobs.noop": jobWorkflowLayer(JobCatalogue["jobs.noop"], () => Effect.void),
-  "jobs.retention": jobWorkflowLayer(JobCatalogue["jobs.retention"], () =>
+  "jobs.noop": jobHandlerLayer(JobCatalogue["jobs.noop"], () => Effect.void),
+  "jobs.retention": jobHandlerLayer(JobCatalogue["jobs.retention"], () =>
     Effect.asVoid(Effect.flatMap(JobRetention, (retention) => retention.run))),
-  "statistics.aggregate": jobWorkflowLayer(JobCatalogue["statistics.aggregate"], () => Effect.asVoid(aggregateStatistics)),
-  "library.scan": jobWorkflowLayer(JobCatalogue["library.scan"], scanJob, scanGaveUp),
-  "library.match_file": jobWorkflowLayer(JobCatalogue["library.match_file"], matchFileJob),
-  "library.probe": jobWorkflowLayer(JobCatalogue["library.probe"], probeJob).pipe(
+  "statistics.aggregate": jobHandlerLayer(JobCatalogue["statistics.aggregate"], () => Effect.asVoid(aggregateStatistics)),
+  "library.scan": jobHandlerLayer(JobCatalogue["library.scan"], scanJob, scanGaveUp),
+  "library.match_file": jobHandlerLayer(JobCatalogue["library.match_file"], matchFileJob),
+  "library.probe": jobHandlerLayer(JobCatalogue["library.probe"], probeJob).pipe(
     Layer.provide([ProbesRepo.layer, MediaProbe.layer])
   ),
-  "metadata.refresh_library": jobWorkflowLayer(JobCatalogue["metadata.refresh_library"], refreshLibraryJob),
-  "metadata.refresh_movie": jobWorkflowLayer(JobCatalogue["metadata.refresh_movie"], refreshMovieJob, refreshGaveUp("movie", (p) => p.movieId)),
-  "metadata.refresh_series": jobWorkflowLayer(JobCatalogue["metadata.refresh_series"], refreshSeriesJob, refreshGaveUp("series", (p) => p.seriesId)),
-  "metadata.refresh_season": jobWorkflowLayer(JobCatalogue["metadata.refresh_season"], refreshSeasonJob, refreshGaveUp("season", (p) => p.seasonId)),
-  "metadata.refresh_episode": jobWorkflowLayer(JobCatalogue["metadata.refresh_episode"], refreshEpisodeJob, refreshGaveUp("episode", (p) => p.episodeId)),
-  "metadata.refresh_person": jobWorkflowLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob, refreshGaveUp("person", (p) => p.personId)),
-  "metadata.enrich": jobWorkflowLayer(JobCatalogue["metadata.enrich"], enrichJob),
-  "metadata.download_image": jobWorkflowLayer(JobCatalogue["metadata.download_image"], downloadImageJob),
-  "search.reindex": jobWorkflowLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId)),
-  "arr.sync": jobWorkflowLayer(JobCatalogue["arr.sync"], arrSyncJob),
-  "arr.sync_all": jobWorkflowLayer(JobCatalogue["arr.sync_all"], arrSyncAllJob),
-  "arr.webhook": jobWorkflowLayer(JobCatalogue["arr.webhook"], arrWebhookJob),
-  "notify.dispatch": jobWorkflowLayer(
+  "metadata.refresh_library": jobHandlerLayer(JobCatalogue["metadata.refresh_library"], refreshLibraryJob),
+  "metadata.refresh_movie": jobHandlerLayer(JobCatalogue["metadata.refresh_movie"], refreshMovieJob, refreshGaveUp("movie", (p) => p.movieId)),
+  "metadata.refresh_series": jobHandlerLayer(JobCatalogue["metadata.refresh_series"], refreshSeriesJob, refreshGaveUp("series", (p) => p.seriesId)),
+  "metadata.refresh_season": jobHandlerLayer(JobCatalogue["metadata.refresh_season"], refreshSeasonJob, refreshGaveUp("season", (p) => p.seasonId)),
+  "metadata.refresh_episode": jobHandlerLayer(JobCatalogue["metadata.refresh_episode"], refreshEpisodeJob, refreshGaveUp("episode", (p) => p.episodeId)),
+  "metadata.refresh_person": jobHandlerLayer(JobCatalogue["metadata.refresh_person"], refreshPersonJob, refreshGaveUp("person", (p) => p.personId)),
+  "metadata.enrich": jobHandlerLayer(JobCatalogue["metadata.enrich"], enrichJob),
+  "metadata.download_image": jobHandlerLayer(JobCatalogue["metadata.download_image"], downloadImageJob),
+  "search.reindex": jobHandlerLayer(JobCatalogue["search.reindex"], ({ scope }, { runId }) => runReindex(scope, runId)),
+  "arr.sync": jobHandlerLayer(JobCatalogue["arr.sync"], arrSyncJob),
+  "arr.sync_all": jobHandlerLayer(JobCatalogue["arr.sync_all"], arrSyncAllJob),
+  "arr.webhook": jobHandlerLayer(JobCatalogue["arr.webhook"], arrWebhookJob),
+  "notify.dispatch": jobHandlerLayer(
     JobCatalogue["notify.dispatch"],
     (payload) => Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.deliver(payload)),
     (payload) => Effect.flatMap(NotificationDispatch, (dispatch) => dispatch.gaveUp(payload))

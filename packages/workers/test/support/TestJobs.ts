@@ -2,10 +2,11 @@
  * Test job kinds (tiny backoffs and timeouts), their handlers, a `Probe` the handlers report to,
  * and a whole node (server + workers + these kinds) on a fresh Postgres database.
  */
+import { HttpServer } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { defineJob, NotFound, TooManyRequests, Unavailable } from "@mediaserver/domain"
 import { Jobs } from "@mediaserver/server/jobs"
-import { jobWorkflowLayer } from "@mediaserver/server/jobs"
+import { jobHandlerLayer } from "@mediaserver/server/jobs"
 import { Context, Data, Deferred, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { eventually } from "@mediaserver/testkit/Poll"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
@@ -76,6 +77,7 @@ export const FlakyJob = defineJob({
     failTimes: Schema.Number,
     retryAfterMs: Schema.optional(Schema.Number)
   }),
+  steps: "durable",
   queue: "default",
   maxAttempts: 3,
   backoff: { base: "100 millis", max: "1 second" },
@@ -95,6 +97,7 @@ const KeyPayload = Schema.Struct({ key: Schema.String })
 export const SimpleJob = defineJob({
   name: "test.simple",
   payload: KeyPayload,
+  steps: "durable",
   queue: "default",
   maxAttempts: 3,
   backoff: { base: "100 millis", max: "1 second" },
@@ -117,6 +120,12 @@ export const CappedJob = defineJob({
   backoff: { base: 100, max: 1000 }
 })
 export const BULK_CAP = 2
+
+/** The same kinds run single-step: claimed from `job_runs`, no workflow execution. */
+export const SingleFlakyJob = defineJob({ ...FlakyJob, name: "test.single_flaky", steps: "single" })
+export const SingleSimpleJob = defineJob({ ...SimpleJob, name: "test.single_simple", steps: "single" })
+export const SingleUniqueJob = defineJob({ ...UniqueJob, name: "test.single_unique", steps: "single" })
+export const SingleCappedJob = defineJob({ ...CappedJob, name: "test.single_capped", steps: "single" })
 
 const flaky = (
   { behaviour, failTimes, key, retryAfterMs }: typeof FlakyJob.payload.Type,
@@ -144,27 +153,35 @@ const flaky = (
       }
     })
 
+const recordStart = ({ key }: { readonly key: string }, { attempt }: { readonly attempt: number }) =>
+  Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))
+const gated = ({ key }: { readonly key: string }, { attempt }: { readonly attempt: number }) =>
+  Effect.gen(function* () {
+    const probe = yield* Probe
+    yield* probe.record(key, "start", attempt)
+    yield* Effect.onInterrupt(Deferred.await(yield* probe.gate(key)), () => probe.record(key, "interrupted", attempt))
+  })
+const capped = ({ key }: { readonly key: string }, { attempt }: { readonly attempt: number }) =>
+  Effect.gen(function* () {
+    const probe = yield* Probe
+    yield* probe.record(key, "start", attempt)
+    yield* probe.enter("capped")
+    yield* Effect.sleep(Duration.millis(150)).pipe(Effect.ensuring(probe.leave("capped")))
+  })
+// The run's end is reported to the kind once, whatever ended it.
+const gaveUp = ({ key }: { readonly key: string }) => Effect.flatMap(Probe, (probe) => probe.record(key, "gaveup", 0))
+
 const TestHandlersLive = Layer.mergeAll(
-  // The run's end is reported to the kind once, whatever ended it.
-  jobWorkflowLayer(FlakyJob, flaky, ({ key }) => Effect.flatMap(Probe, (probe) => probe.record(key, "gaveup", 0))),
-  jobWorkflowLayer(SlowBackoffJob, flaky),
-  jobWorkflowLayer(SimpleJob, ({ key }, { attempt }) => Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))),
-  jobWorkflowLayer(UniqueJob, ({ key }, { attempt }) =>
-    Effect.gen(function* () {
-      const probe = yield* Probe
-      yield* probe.record(key, "start", attempt)
-      yield* Deferred.await(yield* probe.gate(key))
-    })
-  ),
-  jobWorkflowLayer(PeriodicJob, ({ key }, { attempt }) => Effect.flatMap(Probe, (probe) => probe.record(key, "start", attempt))),
-  jobWorkflowLayer(CappedJob, ({ key }, { attempt }) =>
-    Effect.gen(function* () {
-      const probe = yield* Probe
-      yield* probe.record(key, "start", attempt)
-      yield* probe.enter("capped")
-      yield* Effect.sleep(Duration.millis(150)).pipe(Effect.ensuring(probe.leave("capped")))
-    })
-  )
+  jobHandlerLayer(FlakyJob, flaky, gaveUp),
+  jobHandlerLayer(SlowBackoffJob, flaky),
+  jobHandlerLayer(SimpleJob, recordStart),
+  jobHandlerLayer(UniqueJob, gated),
+  jobHandlerLayer(PeriodicJob, recordStart),
+  jobHandlerLayer(CappedJob, capped),
+  jobHandlerLayer(SingleFlakyJob, flaky, gaveUp),
+  jobHandlerLayer(SingleSimpleJob, recordStart),
+  jobHandlerLayer(SingleUniqueJob, gated),
+  jobHandlerLayer(SingleCappedJob, capped)
 ).pipe(Layer.provideMerge(Probe.layer))
 
 /** A whole node (in-process, SingleRunner on SQL storage) with the catalogue and the test kinds. */
@@ -202,3 +219,7 @@ export const countRows = (query: string) =>
     const rows = yield* sql.unsafe<{ readonly n: number }>(query)
     return rows[0]?.n ?? -1
   })
+
+/** The base URL of the test node's HTTP server. */
+export const serverUrl = Effect.map(HttpServer.HttpServer, (server) =>
+  `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`)

@@ -32,5 +32,6 @@ export const MIGRATION_CHECKSUMS: Readonly<Record<string, string>> = {
   "0082_statistics": "4d1d3d0584dea26bec3d542e9682f305c1718ec162c6103ecbc5caf346a5527e",
   "0083_search_gin_pending": "95e6ff51ef4ab268c3788a3b8b8783b51b214e0199e11a9e17dc21c4c48f4f5e",
   "0085_provider_slots": "5a91f604e0607aa25b28b5730b9931b0d9347a11cbd403fa5863f3506400b67e",
-  "0086_series_absolute_numbers": "d962cddc1a773d7da7b3044f4b11c0d68bff34be96e7f65a2ea98459dd2ca73d"
+  "0086_series_absolute_numbers": "d962cddc1a773d7da7b3044f4b11c0d68bff34be96e7f65a2ea98459dd2ca73d",
+  "0087_job_claims": "cbe2444214932ea6acc16155e0ecff136da2ecae809709a1426ec1c8fdb8ae90"
 }

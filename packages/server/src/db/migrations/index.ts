@@ -27,10 +27,11 @@ import statistics from "./0082_statistics.js"
 import searchGinPending from "./0083_search_gin_pending.js"
 import providerSlots from "./0085_provider_slots.js"
 import seriesAbsoluteNumbers from "./0086_series_absolute_numbers.js"
+import jobClaims from "./0087_job_claims.js"
 
 /**
  * Forward-only. Add `NNNN_name` entries; never edit one that has shipped. A new id must be above every
- * shipped one (the migrator runs only ids above the latest applied): the next is 0087.
+ * shipped one (the migrator runs only ids above the latest applied): the next is 0088.
  */
 export const migrations = Migrator.fromRecord({
   "0001_node_ping": nodePing,
@@ -60,5 +61,6 @@ export const migrations = Migrator.fromRecord({
   "0082_statistics": statistics,
   "0083_search_gin_pending": searchGinPending,
   "0085_provider_slots": providerSlots,
-  "0086_series_absolute_numbers": seriesAbsoluteNumbers
+  "0086_series_absolute_numbers": seriesAbsoluteNumbers,
+  "0087_job_claims": jobClaims
 })
