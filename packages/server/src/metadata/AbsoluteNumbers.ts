@@ -9,14 +9,9 @@ import { PgClient } from "@effect/sql-pg"
 import type { DatabaseError, MetadataSeries, SeasonSummary } from "@mediaserver/domain"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { decodeRows, jsonb, wrapSql } from "../db/Sql.js"
-import type { ItemHint } from "./provider/Provider.js"
+import type { AbsoluteOrder, ItemHint, Placement } from "./provider/Provider.js"
 import type { ProviderChain } from "./Providers.js"
 
-export interface Placement {
-  readonly season: number
-  readonly episode: number
-}
-export type AbsoluteOrder = ReadonlyMap<number, Placement>
 
 /** Absolute numbers through the seasons' episode counts, specials (season 0) left out. */
 export const orderFromSeasons = (seasons: ReadonlyArray<SeasonSummary>): AbsoluteOrder => {

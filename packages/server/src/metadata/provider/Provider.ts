@@ -18,9 +18,16 @@ import {
   type SearchPage
 } from "@mediaserver/domain"
 import { Effect, Option } from "effect"
-import type { AbsoluteOrder } from "../AbsoluteNumbers.js"
 import type { CircuitSnapshot } from "./CircuitBreaker.js"
 import type { EndpointStats, ProviderEndpoint } from "./ProviderHttp.js"
+
+/** Where an absolute episode number falls in a series' seasons. */
+export interface Placement {
+  readonly season: number
+  readonly episode: number
+}
+/** A provider's absolute numbering of a series: absolute number -> season and episode. */
+export type AbsoluteOrder = ReadonlyMap<number, Placement>
 
 /** What the first provider said of the item, for providers that match by title (AniList). */
 export interface ItemHint {
