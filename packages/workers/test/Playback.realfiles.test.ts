@@ -45,7 +45,11 @@ describe("real-world files through a real player", () => {
         expect(session.decision.method).toBe("remux")
         const base = `/api/v1/playback/stream/${session.id}/original`
         const playlist = (yield* fetchRaw(url, `${base}/index.m3u8`, admin)).text
-        const segments = yield* Effect.forEach(uris(playlist), (segment) => Effect.map(fetchRaw(url, `${base}/${segment}`, admin), (f) => f.bytes))
+        const segments = yield* Effect.forEach(uris(playlist), (segment) =>
+          Effect.map(fetchRaw(url, `${base}/${segment}`, admin), (f) => {
+            expect(f.status, `${name} ${segment}: ${f.status === 200 ? "" : f.text}`).toBe(200)
+            return f.bytes
+          }))
         const whole = yield* writeTemp(out, `${name}.ts`, Buffer.concat(segments))
         expect(yield* frameCodes(whole), `${name}: the segments hold every frame once, in order`).toEqual(source)
 
