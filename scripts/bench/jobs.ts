@@ -14,10 +14,9 @@
  */
 import { SqlClient } from "@effect/sql"
 import { NoopJob } from "@mediaserver/domain"
-import { Config, Context, Duration, Effect, Redacted } from "effect"
+import { Config, Context, Duration, Effect, Fiber, Redacted, Schedule } from "effect"
 import { Jobs } from "@mediaserver/server/jobs"
 import { freePort, spawnNode, waitFor200 } from "@mediaserver/testkit/NodeProcess"
-import { eventually } from "@mediaserver/testkit/Poll"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { BenchIncomplete, emit, progress, round } from "./report.js"
 import { withMachineCpuPer } from "./support/cpu.js"
@@ -82,14 +81,16 @@ const runOnNode = (context: Context.Context<Jobs | SqlClient.SqlClient>, n: numb
   )
 
 /**
- * Runners holding shards: with Postgres the runner storage takes one advisory lock per shard on a
- * connection of its runner (there is no lock table), so shards per backend are shards per runner.
+ * The nodes seen holding a lease on a running no-op job. No-op jobs are single-step: they hold no shard,
+ * each run is claimed by one node with a lease (cleared when it finishes), so sampling the leases while
+ * the work runs is how the bench knows both nodes did some of it.
  */
-const shardOwners = (sql: SqlClient.SqlClient) =>
-  sql<{ readonly pid: number; readonly shards: number }>`
-    SELECT pid, count(*)::int AS shards FROM pg_locks
-    WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    GROUP BY pid ORDER BY pid`
+const leaseHolders = (sql: SqlClient.SqlClient, seen: Set<string>) =>
+  sql<{ readonly node: string }>`
+    SELECT DISTINCT leased_by AS node FROM job_runs WHERE kind = ${NoopJob.name} AND state = 'running' AND leased_by IS NOT NULL`.pipe(
+    Effect.map((rows) => rows.forEach((row) => seen.add(row.node))),
+    Effect.ignore
+  )
 
 const show = (title: string, f: Figures) =>
   progress(
@@ -118,17 +119,15 @@ export const run = Effect.gen(function* () {
       const node = yield* startNode({ DATABASE_URL: url, RUNNER_HOST: "127.0.0.1", RUNNER_PORT: String(portA) })
       const other = yield* spawnNode({ DATABASE_URL: url, RUNNER_HOST: "127.0.0.1", RUNNER_PORT: String(portB) })
       yield* waitFor200(other, "/readyz", Duration.seconds(60))
-      // Both runners must hold shards, before and after the run, so the work really is spread.
+      // Both nodes must be seen running some of the work, or this is not a two-node figure.
       const sql = Context.get(node.context, SqlClient.SqlClient)
-      const spread = yield* eventually(shardOwners(sql), (owners) => owners.length >= 2, {
-        what: "both runners to hold shards", timeout: Duration.seconds(60)
-      }).pipe(Effect.mapError((e) => new BenchIncomplete({ message: e.message })))
-      progress(`two nodes: shards per runner before the run ${JSON.stringify(spread.map((o) => o.shards))}`)
+      const seen = new Set<string>()
+      const sampler = yield* Effect.forkScoped(Effect.repeat(leaseHolders(sql, seen), Schedule.spaced(Duration.millis(10))))
       const figures = yield* runOnNode(node.context, n, enqueueConcurrency)
-      const after = yield* shardOwners(sql)
-      progress(`two nodes: shards per runner after the run ${JSON.stringify(after.map((o) => o.shards))}`)
-      if (after.length < 2) {
-        return yield* new BenchIncomplete({ message: `one runner held every shard by the end of the run: not a two-node figure` })
+      yield* Fiber.interrupt(sampler)
+      progress(`two nodes: ${seen.size} nodes seen holding leases of running jobs`)
+      if (seen.size < 2) {
+        return yield* new BenchIncomplete({ message: "one node ran every job it was seen running: not a two-node figure" })
       }
       return figures
     })
