@@ -15,7 +15,6 @@
  * Targets: failover <= 6 s, no error on Redis loss, recovery <= 10 s.
  */
 import { Config, Duration, Effect, Fiber, Option, Redacted, Ref } from "effect"
-import * as Fs from "node:fs/promises"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { account } from "@mediaserver/testkit/Http"
@@ -23,6 +22,7 @@ import { freePort, type NodeProcess, spawnNode, waitFor200 } from "@mediaserver/
 import { eventually } from "@mediaserver/testkit/Poll"
 import { redisServer } from "@mediaserver/testkit/RedisServer"
 import { TcpProxy } from "@mediaserver/testkit/TcpProxy"
+import { tempDir } from "@mediaserver/testkit/TempDir"
 import { freshDatabase } from "@mediaserver/testkit/TestDatabase"
 import { BenchIncomplete, emit, progress, round } from "./report.js"
 import { REMUX_CLIENT, setUpClipLibrary, writeClipLibrary } from "./support/clip-library.js"
@@ -52,20 +52,13 @@ const cpuOf = (nodes: ReadonlyArray<NodeProcess>) =>
 
 export const run: Effect.Effect<void, unknown> = Effect.gen(function* () {
   const s = yield* settings
-  const base = yield* Effect.acquireRelease(
-    Effect.promise(() => Fs.mkdtemp(Path.join(Os.tmpdir(), "ms-bench-cluster-"))),
-    (dir) => Effect.promise(() => Fs.rm(dir, { recursive: true, force: true }))
-  )
+  const base = yield* tempDir("ms-bench-cluster-")
   const moviesDir = yield* writeClipLibrary(base, s.movies)
   const db = yield* freshDatabase("benchcluster")
-  const target = new URL(Redacted.value(db.url))
-  const pg = yield* TcpProxy.make({ host: target.hostname, port: Number(target.port || "5432") })
-  const viaProxy = new URL(target)
-  viaProxy.hostname = pg.host
-  viaProxy.port = String(pg.port)
+  const { proxy: pg, url: viaProxy } = yield* TcpProxy.forDatabase(Redacted.value(db.url))
   const redis = yield* redisServer()
   const common = {
-    DATABASE_URL: viaProxy.toString(), REDIS_URL: redis.url, CACHE_KEY_PREFIX: "benchcluster:", RUNNER_HOST: "127.0.0.1",
+    DATABASE_URL: viaProxy, REDIS_URL: redis.url, CACHE_KEY_PREFIX: "benchcluster:", RUNNER_HOST: "127.0.0.1",
     // The load comes from one address standing for many users: no per-address request limit.
     PLAYBACK_SEGMENT_SECONDS: "2", AUTH_ACCESS_TOKEN_TTL: "1 day", HTTP_RATE_LIMIT: "0"
   }

@@ -39,12 +39,8 @@ describe("readiness", () => {
   it.scopedLive("/readyz follows the database: 200, 503 while unreachable, 200 again", () =>
     Effect.gen(function*() {
       const db = yield* freshDatabase("ready")
-      const target = new URL(Redacted.value(db.url))
-      const proxy = yield* TcpProxy.make({ host: target.hostname, port: Number(target.port || "5432") })
-      const viaProxy = new URL(target)
-      viaProxy.hostname = proxy.host
-      viaProxy.port = String(proxy.port)
-      const { url } = yield* startServer({ DATABASE_URL: viaProxy.toString() })
+      const { proxy, url: viaProxy } = yield* TcpProxy.forDatabase(Redacted.value(db.url))
+      const { url } = yield* startServer({ DATABASE_URL: viaProxy })
       // The server really talks to Postgres through the proxy.
       expect(yield* proxy.acceptedTotal).toBeGreaterThan(0)
 
@@ -85,13 +81,9 @@ describe("readiness", () => {
   it.scopedLive("shuts down within a deadline while the database is unreachable", () =>
     Effect.gen(function*() {
       const db = yield* freshDatabase("shutdown")
-      const target = new URL(Redacted.value(db.url))
-      const proxy = yield* TcpProxy.make({ host: target.hostname, port: Number(target.port || "5432") })
-      const viaProxy = new URL(target)
-      viaProxy.hostname = proxy.host
-      viaProxy.port = String(proxy.port)
+      const { proxy, url: viaProxy } = yield* TcpProxy.forDatabase(Redacted.value(db.url))
       const serverScope = yield* Scope.make()
-      const { url } = yield* startServer({ DATABASE_URL: viaProxy.toString(), SHUTDOWN_TIMEOUT: "2 seconds" }).pipe(
+      const { url } = yield* startServer({ DATABASE_URL: viaProxy, SHUTDOWN_TIMEOUT: "2 seconds" }).pipe(
         Scope.extend(serverScope)
       )
       expect((yield* readyz(url)).status).toBe(200)

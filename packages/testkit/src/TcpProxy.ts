@@ -95,4 +95,19 @@ export const make = (target: { readonly host: string; readonly port: number }): 
     }
   })
 
-export const TcpProxy = { make }
+/** A proxy in front of the Postgres of `databaseUrl`, and the same URL through it (cut it to lose the database). */
+const forDatabase = (databaseUrl: string) =>
+  Effect.map(
+    Effect.suspend(() => {
+      const target = new URL(databaseUrl)
+      return make({ host: target.hostname, port: Number(target.port || "5432") })
+    }),
+    (proxy) => {
+      const via = new URL(databaseUrl)
+      via.hostname = proxy.host
+      via.port = String(proxy.port)
+      return { proxy, url: via.toString() }
+    }
+  )
+
+export const TcpProxy = { make, forDatabase }

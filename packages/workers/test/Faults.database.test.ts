@@ -28,12 +28,8 @@ describe("Postgres lost and back", () => {
   it.scopedLive("requests fail fast with 503 and Retry-After, the node is not ready, then it recovers and the scan it held completes", () =>
     Effect.gen(function* () {
       const db = yield* migratedDatabase("faults_db")
-      const target = new URL(Redacted.value(db.url))
-      const proxy = yield* TcpProxy.make({ host: target.hostname, port: Number(target.port || "5432") })
-      const via = new URL(target)
-      via.hostname = proxy.host
-      via.port = String(proxy.port)
-      const context = yield* Layer.build(testNode({ LOG_LEVEL: "Error", DATABASE_URL: via.toString(), SCAN_PROGRESS_INTERVAL: "100 millis" }, WorkersLive))
+      const { proxy, url: via } = yield* TcpProxy.forDatabase(Redacted.value(db.url))
+      const context = yield* Layer.build(testNode({ LOG_LEVEL: "Error", DATABASE_URL: via, SCAN_PROGRESS_INTERVAL: "100 millis" }, WorkersLive))
       const server = Context.get(context, HttpServer.HttpServer)
       const url = `http://127.0.0.1:${server.address._tag === "TcpAddress" ? server.address.port : 0}`
       const admin = yield* account(url, "admin")
